@@ -1,0 +1,1 @@
+"""Filtering, figures, key numbers and search over the portfolio: plain pandas, no Streamlit."""

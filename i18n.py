@@ -1,0 +1,153 @@
+"""User-facing text in Norwegian bokmål (default) and English, and number formatting for both."""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES = ("nb", "en")
+DEFAULT_LANGUAGE = "nb"
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("Industrikart Trøndelag", "Industrikart Trøndelag"),
+    "app_subtitle": (
+        "Industriparker, punktutslipp og klyngemedlemmer i Trøndelag",
+        "Industrial parks, point emission sources and cluster members in Trøndelag",
+    ),
+    "language": ("Språk / Language", "Språk / Language"),
+    "filters": ("Filtre", "Filters"),
+    "layers": ("Kartlag", "Layers"),
+    "layer_parks": ("Industriparker og symbioseområder", "Industrial parks and symbiosis sites"),
+    "layer_sources": ("Punktutslipp", "Point emission sources"),
+    "layer_members": ("Klyngemedlemmer", "Cluster members"),
+    "basemap": ("Bakgrunnskart", "Basemap"),
+    "basemap_kartverket_topo": ("Kartverket topo", "Kartverket topographic"),
+    "basemap_kartverket_grey": ("Kartverket gråtone", "Kartverket greyscale"),
+    "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
+    "basemap_none": ("Ingen bakgrunn", "No background"),
+    "municipality": ("Kommune", "Municipality"),
+    "all_municipalities": ("Alle kommuner", "All municipalities"),
+    "all": ("Alle", "All"),
+    "status": ("Status", "Status"),
+    "theme": ("Tema", "Theme"),
+    "cluster": ("Klynge", "Cluster"),
+    "sector": ("Sektor", "Sector"),
+    "only_with_figure": ("Bare kilder med utslippstall", "Only sources with a figure"),
+    "search": ("Søk etter navn", "Search by name"),
+    "search_help": ("Park, anlegg eller bedrift", "Park, facility or company"),
+    "search_none": ("Ingen treff for «{q}».", "No match for “{q}”."),
+    "search_pick": ("Treff", "Matches"),
+    "kpi_parks": ("Parker og områder", "Parks and sites"),
+    "kpi_sources": ("Utslippskilder", "Emission sources"),
+    "kpi_members": ("Klyngemedlemskap", "Cluster memberships"),
+    "kpi_total": ("Sum siste utslippstall", "Sum of latest figures"),
+    "kpi_total_help": (
+        "Summen av hver kildes siste oppgitte tall (planlagte tall er ikke med). Omfang: {scopes}.",
+        "The sum of each source's latest stated figure (planned figures excluded). Scope: {scopes}.",
+    ),
+    "years": ("år {years}", "years {years}"),
+    "year_unknown": ("år ikke oppgitt", "year not stated"),
+    "no_figure": ("ingen tall", "no figure"),
+    "tonnes": ("t", "t"),
+    "source": ("Kilde", "Source"),
+    "source_year": ("Kildeår", "Source year"),
+    "record": ("Valgt objekt", "Selected feature"),
+    "record_hint": (
+        "Klikk på et punkt i kartet for å se hele oppføringen her.",
+        "Click a feature on the map to see its full record here.",
+    ),
+    "figures": ("Utslippstall", "Emission figures"),
+    "legend": ("Tegnforklaring", "Legend"),
+    "legend_circle": ("Sirkelareal ∝ tonn (siste tall)", "Circle area ∝ tonnes (latest figure)"),
+    "legend_hollow": ("Hul sirkel: ingen tall", "Hollow circle: no figure"),
+    "legend_dashed": ("Stiplet kant: plassert ved kommunesenteret", "Dashed outline: placed at the municipal centre"),
+    "status_etablert": ("etablert", "established"),
+    "status_under utvikling": ("under utvikling", "under development"),
+    "status_planlagt": ("planlagt", "planned"),
+    "status_None": ("status ikke oppgitt", "status not stated"),
+    "precision_site": ("anlegget", "the site"),
+    "precision_quay": ("kaia ved anlegget", "the quay at the site"),
+    "precision_locality": ("stedet (omtrentlig)", "the locality (approximate)"),
+    "precision_municipality": ("kommunesenteret (omtrentlig)", "the municipal centre (approximate)"),
+    "placed_at": ("Plassert ved", "Placed at"),
+    "scope_fossil": ("fossilt CO₂", "fossil CO₂"),
+    "scope_total": ("CO₂ totalt (fossilt og biogent)", "total CO₂ (fossil and biogenic)"),
+    "scope_co2e": ("CO₂-ekvivalenter", "CO₂ equivalents"),
+    "scope_co2": ("CO₂ (fossilt/biogent ikke oppgitt)", "CO₂ (fossil/biogenic not stated)"),
+    "basis_stated": ("oppgitt", "stated"),
+    "basis_planned": ("søkt/planlagt, ikke målt", "applied for/planned, not measured"),
+    "role_member": ("medlem", "member"),
+    "role_board": ("styre", "board"),
+    "role_partner": ("partner", "partner"),
+    "role_project participant": ("prosjektdeltaker", "project participant"),
+    "role_other": ("annen tilknytning", "other relation"),
+    "memberships_here": ("{n} medlemskap her", "{n} memberships here"),
+    "field_name": ("Navn", "Name"),
+    "field_facility": ("Anlegg", "Facility"),
+    "field_operator": ("Operatør", "Operator"),
+    "field_company": ("Bedrift", "Company"),
+    "field_role": ("Rolle", "Role"),
+    "field_relation_as_stated": ("Tilknytning slik kilden sier", "Relation as stated"),
+    "field_focus": ("Fokus", "Focus"),
+    "field_themes": ("Tema", "Themes"),
+    "field_companies": ("Bedrifter", "Companies"),
+    "field_area": ("Areal", "Area"),
+    "field_note": ("Merknad", "Note"),
+    "field_latest": ("Siste tall", "Latest figure"),
+    "field_year": ("År", "Year"),
+    "field_amount_t": ("Tonn", "Tonnes"),
+    "field_scope": ("Omfang", "Scope"),
+    "field_basis": ("Grunnlag", "Basis"),
+    "field_quote": ("Slik kilden skriver", "As the source prints it"),
+    "field_source_url": ("Kilde", "Source"),
+    "field_location_precision": ("Plassering", "Location"),
+    "field_value": ("Verdi", "Value"),
+    "field_field": ("Felt", "Field"),
+    "data_error": ("Dataene kunne ikke leses: {error}", "The data could not be read: {error}"),
+    "sources_page_title": ("Data og kilder", "Data and sources"),
+    "sources_page_intro": (
+        "Alle oppføringer i kartet med kilde og år. Tall er gjengitt slik kilden skriver dem; "
+        "der ingen kilde gir et tall står det «ingen tall».",
+        "Every record on the map with its source and year. Figures are given as the source prints them; "
+        "where no source gives a figure it says “no figure”.",
+    ),
+    "download_csv": ("Last ned CSV", "Download CSV"),
+    "attribution_note": (
+        "Bakgrunnskart © Kartverket / © OpenStreetMap contributors. Data: se siden «Data og kilder».",
+        "Basemaps © Kartverket / © OpenStreetMap contributors. Data: see the “Data and sources” page.",
+    ),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The text for `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    nb, en = _TEXT[key]
+    text = en if lang == "en" else nb
+    return text.format(**values) if values else text
+
+
+def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """12 466 and 1,2 in Norwegian; 12,466 and 1.2 in English. None or NaN gives the "no figure" text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("no_figure", lang)
+    text = f"{value:,.{decimals}f}"  # 12,466.5
+    if lang == "en":
+        return text
+    # Norwegian: no-break space between thousands, decimal comma.
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def fmt_tonnes(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("no_figure", lang)
+    return f"{fmt_number(value, lang)}\u00a0t"
+
+
+def fmt_year_range(years: list[int], unknown: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'år 2019–2022', plus how many figures have no year."""
+    parts = []
+    if years:
+        low, high = min(years), max(years)
+        parts.append(t("years", lang, years=str(low) if low == high else f"{low}–{high}"))
+    if unknown:
+        parts.append(f"{unknown}× {t('year_unknown', lang)}" if years else t("year_unknown", lang))
+    return "; ".join(parts)

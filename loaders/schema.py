@@ -1,0 +1,104 @@
+"""The three layer kinds and the emission-figure table: their columns, types and vocabularies.
+
+geodata/README.md documents the same schema for people; tests keep the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PARK_STATUSES = ("etablert", "under utvikling", "planlagt")
+LOCATION_PRECISIONS = ("site", "quay", "locality", "municipality")
+MEMBER_ROLES = ("member", "board", "partner", "project participant", "other")
+FIGURE_SCOPES = ("fossil", "total", "co2e", "co2")
+FIGURE_BASES = ("stated", "planned")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "str", "int", "float", "list"
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    kind: str
+    fields: tuple[Field, ...]
+    geometry_types: tuple[str, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields] + ["geometry"]
+
+
+_SOURCE_FIELDS = (
+    Field("source_url", "str", required=True),
+    Field("source_year", "int"),
+    Field("location_precision", "str", required=True, choices=LOCATION_PRECISIONS),
+)
+
+PARKS = LayerSchema(
+    "parks",
+    (
+        Field("id", "str", required=True),
+        Field("name", "str", required=True),
+        Field("municipality", "str", required=True),
+        Field("kommunenummer", "str", required=True),
+        Field("status", "str", choices=PARK_STATUSES),
+        Field("focus", "str"),
+        Field("themes", "list"),
+        Field("companies", "str"),
+        Field("area", "float"),
+        Field("area_unit", "str"),
+        *_SOURCE_FIELDS,
+    ),
+    ("Point", "Polygon", "MultiPolygon"),
+)
+
+SOURCES = LayerSchema(
+    "sources",
+    (
+        Field("id", "str", required=True),
+        Field("facility", "str", required=True),
+        Field("operator", "str"),
+        Field("orgnr", "str"),
+        Field("municipality", "str", required=True),
+        Field("kommunenummer", "str", required=True),
+        Field("sector", "str"),
+        Field("note", "str"),
+        *_SOURCE_FIELDS,
+    ),
+    ("Point",),
+)
+
+MEMBERS = LayerSchema(
+    "members",
+    (
+        Field("id", "str", required=True),
+        Field("company", "str", required=True),
+        Field("cluster", "str", required=True),
+        Field("role", "str", required=True, choices=MEMBER_ROLES),
+        Field("relation_as_stated", "str"),
+        Field("municipality", "str", required=True),
+        Field("kommunenummer", "str", required=True),
+        *_SOURCE_FIELDS,
+    ),
+    ("Point",),
+)
+
+LAYERS = {s.kind: s for s in (PARKS, SOURCES, MEMBERS)}
+
+# Emission figures: a long table, one row per figure, joined to sources on facility_id.
+FIGURE_COLUMNS = (
+    "facility_id",
+    "year",  # the year the figure refers to; empty when the source does not say
+    "amount_t",  # tonnes
+    "scope",  # one of FIGURE_SCOPES
+    "basis",  # stated (reported or quoted as actual) or planned (applied for, expected)
+    "quote",  # the figure exactly as the source prints it
+    "note",
+    "source_url",
+)
+FIGURE_REQUIRED = ("facility_id", "amount_t", "scope", "basis", "source_url")

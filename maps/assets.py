@@ -1,0 +1,41 @@
+"""Serve Leaflet from this app instead of a CDN, so vector layers draw with no network."""
+
+from __future__ import annotations
+
+import folium
+
+from config import LEAFLET_CSS, LEAFLET_JS
+
+
+class OfflineAssetError(RuntimeError):
+    """A map element wants a JS/CSS file that is not vendored under static/."""
+
+
+def use_local_assets(m: folium.Map, static_url: str = "/app/static") -> folium.Map:
+    """Point the map's JS/CSS at the vendored Leaflet under `static_url`.
+
+    folium's Map also asks for jQuery, Bootstrap and Awesome Markers from CDNs; the maps here
+    use none of them, so they are dropped. Any other element that brings its own assets is an
+    error: it would silently break the map offline.
+    """
+    base = static_url.rstrip("/")
+    m.default_js = [("leaflet", f"{base}/{LEAFLET_JS}")]
+    m.default_css = [("leaflet_css", f"{base}/{LEAFLET_CSS}")]
+    for element in _walk(m):
+        if element is m:
+            continue
+        links = getattr(element, "default_js", []) + getattr(element, "default_css", [])
+        if links:
+            raise OfflineAssetError(f"{type(element).__name__} needs {[url for _, url in links]}; vendor them first")
+    return m
+
+
+def external_links(links: list[str]) -> list[str]:
+    """The links that would need the network (anything with a scheme or a protocol-relative URL)."""
+    return [link for link in links if "://" in link or link.startswith("//")]
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)

@@ -1,0 +1,52 @@
+"""The overview map: a stable base (map, legend, controls) plus the layers that change with filters."""
+
+from __future__ import annotations
+
+import folium
+
+import config
+from analysis.filters import View
+from maps.assets import use_local_assets
+from maps.layers import basemap_group, members_group, parks_group, sources_group
+from maps.legend import Legend, legend_html
+
+POPUP_CSS = """
+<style>
+.ik-popup th {text-align:left; padding-right:8px; vertical-align:top; font-weight:600; white-space:nowrap}
+.ik-popup td {vertical-align:top}
+.ik-members {margin:4px 0 4px 16px; padding:0}
+</style>
+"""
+
+
+def base_map(cluster_colours: dict[str, str], lang: str, static_url: str = "/app/static") -> folium.Map:
+    """The part of the map that stays the same while filters change (so the view never jumps)."""
+    m = folium.Map(
+        location=config.MAP_CENTER,
+        zoom_start=config.MAP_ZOOM,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        max_zoom=config.MAP_MAX_ZOOM,
+    )
+    m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
+    Legend(legend_html(cluster_colours, lang)).add_to(m)
+    return use_local_assets(m, static_url)
+
+
+def overview_layers(
+    view: View,
+    visible: set[str],
+    basemap: str,
+    cluster_colours: dict[str, str],
+    lang: str,
+) -> list[folium.FeatureGroup]:
+    """The groups handed to st_folium's `feature_group_to_add`: background first, points on top."""
+    groups = [basemap_group(basemap, lang)]
+    if "parks" in visible:
+        groups.append(parks_group(view.parks, lang))
+    if "members" in visible:
+        groups.append(members_group(view.members, cluster_colours, lang))
+    if "sources" in visible:
+        groups.append(sources_group(view.sources, lang))
+    return groups

@@ -1,0 +1,66 @@
+"""A legend drawn inside the map (so it is in every screenshot), built from escaped text."""
+
+from __future__ import annotations
+
+import json
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+import config
+from i18n import t
+from maps.layers import MIXED_CLUSTER_COLOUR
+from maps.popups import esc
+
+
+class Legend(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "ik-legend");
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html_json = json.dumps(html).replace("</", "<\\/")  # never close the <script>
+
+
+def legend_html(cluster_colours: dict[str, str], lang: str) -> str:
+    def dot(colour: str, label: str, hollow: bool = False, dashed: bool = False) -> str:
+        fill = "transparent" if hollow else colour
+        border = "dashed" if dashed else "solid"
+        return (
+            f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
+            f'background:{fill};border:2px {border} {colour};margin-right:6px"></span>{esc(label)}</div>'
+        )
+
+    parts = [
+        f'<div style="font-weight:600;margin-bottom:2px">{esc(t("legend", lang))}</div>',
+        f"<div><i>{esc(t('layer_parks', lang))}</i></div>",
+        *[dot(c, t(f"status_{s}", lang)) for s, c in config.PARK_STATUS_COLOURS.items()],
+        f"<div><i>{esc(t('layer_sources', lang))}</i></div>",
+        dot(config.SOURCE_COLOUR, t("legend_circle", lang)),
+        dot(config.SOURCE_COLOUR, t("legend_hollow", lang), hollow=True),
+        f"<div><i>{esc(t('layer_members', lang))}</i></div>",
+        *[dot(c, name) for name, c in cluster_colours.items()],
+        dot(MIXED_CLUSTER_COLOUR, "2+ " + t("cluster", lang).lower()),
+        dot("#555555", t("legend_dashed", lang), hollow=True, dashed=True),
+    ]
+    style = (
+        "background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.45 sans-serif;"
+        "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px"
+    )
+    return f'<div style="{style}">' + "".join(parts) + "</div>"

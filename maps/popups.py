@@ -1,0 +1,117 @@
+"""Tooltip and popup HTML built only from escaped values.
+
+folium's GeoJsonTooltip/GeoJsonPopup insert property values with innerHTML, so every value
+that reaches them is escaped here first, and links are kept only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlparse
+
+from i18n import fmt_number, fmt_tonnes, t
+
+
+def esc(value: object) -> str:
+    """Text for HTML: None and NaN become empty, everything else is escaped."""
+    if _is_na(value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def source_links(source_url: object) -> str:
+    """' ; '-separated source URLs as links labelled by host; anything not http(s) stays plain text."""
+    parts = [p.strip() for p in str(source_url or "").split(" ; ") if p.strip()]
+    links = []
+    for url in parts:
+        parsed = urlparse(url)
+        if parsed.scheme in ("http", "https") and parsed.netloc:
+            links.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(parsed.netloc)}</a>')
+        else:
+            links.append(esc(url))
+    return ", ".join(links)
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    """Label/value rows; values are already-safe HTML."""
+    body = "".join(f"<tr><th>{esc(label)}</th><td>{value}</td></tr>" for label, value in pairs if value)
+    return f'<table class="ik-popup">{body}</table>'
+
+
+def _source_row(row: dict, lang: str) -> tuple[str, str]:
+    year = row.get("source_year")
+    year_text = t("year_unknown", lang) if year is None or _is_na(year) else str(int(year))
+    return t("source", lang), f"{source_links(row.get('source_url'))} ({esc(year_text)})"
+
+
+def _placed_row(row: dict, lang: str) -> tuple[str, str]:
+    return t("placed_at", lang), esc(t(f"precision_{row['location_precision']}", lang))
+
+
+def park_popup(row: dict, lang: str) -> str:
+    status = row.get("status") if isinstance(row.get("status"), str) else None
+    area = ""
+    if not _is_na(row.get("area")):
+        area = esc(f"{fmt_number(row['area'], lang)} {row.get('area_unit') or ''}".strip())
+    return f"<b>{esc(row['name'])}</b>" + _rows(
+        [
+            (t("municipality", lang), esc(row["municipality"])),
+            (t("status", lang), esc(t(f"status_{status}", lang))),
+            (t("field_focus", lang), esc(row.get("focus"))),
+            (t("field_themes", lang), esc(", ".join(row.get("themes") or []))),
+            (t("field_companies", lang), esc(row.get("companies"))),
+            (t("field_area", lang), area),
+            _placed_row(row, lang),
+            _source_row(row, lang),
+        ]
+    )
+
+
+def source_popup(row: dict, lang: str) -> str:
+    if _is_na(row.get("figure_t")):
+        figure = esc(t("no_figure", lang))
+    else:
+        year = row.get("figure_year")
+        year_text = t("year_unknown", lang) if _is_na(year) else str(int(year))
+        figure = (
+            f"{esc(fmt_tonnes(row['figure_t'], lang))} {esc(t('scope_' + row['figure_scope'], lang))}, "
+            f"{esc(year_text)} ({source_links(row.get('figure_source'))})"
+        )
+    return f"<b>{esc(row['facility'])}</b>" + _rows(
+        [
+            (t("field_operator", lang), esc(row.get("operator"))),
+            (t("municipality", lang), esc(row["municipality"])),
+            (t("sector", lang), esc(row.get("sector"))),
+            (t("field_latest", lang), figure),
+            (t("field_note", lang), esc(row.get("note"))),
+            _placed_row(row, lang),
+            _source_row(row, lang),
+        ]
+    )
+
+
+def members_popup(rows: list[dict], lang: str) -> str:
+    """One popup for every membership at one point."""
+    items = "".join(
+        f"<li><b>{esc(r['company'])}</b> – {esc(r['cluster'])} ({esc(t('role_' + r['role'], lang))})</li>" for r in rows
+    )
+    first = rows[0]
+    return (
+        f"<b>{esc(first['municipality'])}</b> · {esc(t('memberships_here', lang, n=len(rows)))}"
+        f'<ul class="ik-members">{items}</ul>' + _rows([_placed_row(first, lang)])
+    )
+
+
+def members_tooltip(rows: list[dict], lang: str) -> str:
+    names = sorted({r["company"] for r in rows})
+    shown = ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
+    return esc(shown)
+
+
+def _is_na(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and pd.NA
+    except TypeError:
+        return True

@@ -1,0 +1,22 @@
+"""Loading the portfolio once per server process, with a readable error instead of a traceback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from loaders import LayerError, Portfolio, load_portfolio
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_portfolio() -> Portfolio:
+    return load_portfolio()
+
+
+def portfolio(lang: str) -> Portfolio:
+    """The bundled portfolio; stops the page with a clear message if the data is broken."""
+    try:
+        return _cached_portfolio()
+    except LayerError as exc:
+        st.error(t("data_error", lang, error=str(exc)))
+        st.stop()

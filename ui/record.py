@@ -1,0 +1,154 @@
+"""The panel beside the map that shows a clicked feature's full record, as plain text (never HTML)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pandas as pd
+import streamlit as st
+
+from i18n import fmt_number, t
+from loaders import Portfolio
+
+_FIELDS = {
+    "parks": [
+        "name",
+        "municipality",
+        "kommunenummer",
+        "status",
+        "focus",
+        "themes",
+        "companies",
+        "area",
+        "location_precision",
+        "source_year",
+    ],
+    "sources": [
+        "facility",
+        "operator",
+        "orgnr",
+        "municipality",
+        "kommunenummer",
+        "sector",
+        "note",
+        "location_precision",
+        "source_year",
+    ],
+}
+_LABELS = {
+    "name": "field_name",
+    "facility": "field_facility",
+    "operator": "field_operator",
+    "municipality": "municipality",
+    "kommunenummer": "municipality",
+    "status": "status",
+    "focus": "field_focus",
+    "themes": "field_themes",
+    "companies": "field_companies",
+    "area": "field_area",
+    "sector": "sector",
+    "note": "field_note",
+    "location_precision": "field_location_precision",
+    "source_year": "source_year",
+    "orgnr": "field_operator",
+}
+
+
+def record_rows(row: dict, layer: str, lang: str) -> pd.DataFrame:
+    """Field/value pairs for one park or source, as text."""
+    rows = []
+    for name in _FIELDS[layer]:
+        value = row.get(name)
+        if name == "kommunenummer" or (name == "orgnr" and _missing(value)):
+            continue
+        if name == "municipality":
+            value = f"{row['municipality']} ({row['kommunenummer']})"
+        elif name == "status":
+            value = t(f"status_{value if isinstance(value, str) else None}", lang)
+        elif name == "themes":
+            value = ", ".join(value or [])
+        elif name == "area":
+            value = "" if _missing(value) else f"{fmt_number(value, lang)} {row.get('area_unit') or ''}".strip()
+        elif name == "location_precision":
+            value = t(f"precision_{value}", lang)
+        elif name == "source_year":
+            value = t("year_unknown", lang) if _missing(value) else str(int(value))
+        label = "Org.nr." if name == "orgnr" else t(_LABELS[name], lang)
+        rows.append({t("field_field", lang): label, t("field_value", lang): "" if _missing(value) else str(value)})
+    return pd.DataFrame(rows)
+
+
+def figure_rows(portfolio: Portfolio, facility_id: str, lang: str) -> pd.DataFrame:
+    """Every figure for a facility, planned ones included and labelled."""
+    figures = portfolio.figures[portfolio.figures["facility_id"] == facility_id]
+    return pd.DataFrame(
+        {
+            t("field_year", lang): [t("year_unknown", lang) if pd.isna(y) else str(int(y)) for y in figures["year"]],
+            t("field_amount_t", lang): [fmt_number(v, lang) for v in figures["amount_t"]],
+            t("field_scope", lang): [t(f"scope_{s}", lang) for s in figures["scope"]],
+            t("field_basis", lang): [t(f"basis_{b}", lang) for b in figures["basis"]],
+            t("field_quote", lang): figures["quote"].tolist(),
+            t("field_note", lang): figures["note"].tolist(),
+            t("field_source_url", lang): figures["source_url"].tolist(),
+        }
+    )
+
+
+def membership_rows(members: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("field_company", lang): members["company"].tolist(),
+            t("cluster", lang): members["cluster"].tolist(),
+            t("field_role", lang): [t(f"role_{r}", lang) for r in members["role"]],
+            t("field_relation_as_stated", lang): members["relation_as_stated"].fillna("").tolist(),
+            t("source_year", lang): [
+                t("year_unknown", lang) if pd.isna(y) else str(int(y)) for y in members["source_year"]
+            ],
+            t("field_source_url", lang): members["source_url"].tolist(),
+        }
+    )
+
+
+def record_panel(portfolio: Portfolio, layer: str | None, ids: list[str], lang: str) -> None:
+    st.subheader(t("record", lang))
+    frame = getattr(portfolio, layer) if layer in ("parks", "sources", "members") else None
+    selected = frame[frame["id"].isin(ids)] if frame is not None else None
+    if selected is None or selected.empty:
+        st.caption(t("record_hint", lang))
+        return
+    if layer == "members":
+        st.dataframe(membership_rows(selected, lang), hide_index=True, width="stretch")
+        _source_links(selected["source_url"].tolist())
+        return
+    row = selected.iloc[0].to_dict()
+    st.markdown(f"**{_plain(row['name'] if layer == 'parks' else row['facility'])}**")
+    st.dataframe(record_rows(row, layer, lang), hide_index=True, width="stretch")
+    urls = [row["source_url"]]
+    if layer == "sources":
+        st.caption(t("figures", lang))
+        figures = figure_rows(portfolio, row["id"], lang)
+        if figures.empty:
+            st.info(t("no_figure", lang))
+        else:
+            st.dataframe(figures, hide_index=True, width="stretch")
+            urls += portfolio.figures.loc[portfolio.figures["facility_id"] == row["id"], "source_url"].tolist()
+    _source_links(urls)
+
+
+def _source_links(values: list[str]) -> None:
+    """One button per distinct http(s) source (Streamlit refuses two identical buttons)."""
+    urls = dict.fromkeys(u.strip() for v in values for u in str(v).split(" ; ") if u.strip())
+    for url in urls:
+        parsed = urlparse(url)
+        if parsed.scheme in ("http", "https") and parsed.netloc:
+            st.link_button(f"{parsed.netloc} ↗", url)
+
+
+def _plain(text: str) -> str:
+    """Escape Markdown so a name is shown exactly as written, never as formatting or a link."""
+    specials = "\\`*_{}[]()#+-.!|<>~"
+    return "".join("\\" + c if c in specials else c for c in text)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, (list, str)) and pd.isna(value))
