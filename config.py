@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-GEODATA_DIR = ROOT / "geodata"
+# The bundled data; INDUSTRIKART_GEODATA points the app at another folder of the same layout (tests use it).
+GEODATA_DIR = Path(os.environ.get("INDUSTRIKART_GEODATA") or ROOT / "geodata")
 STATIC_DIR = ROOT / "static"
 
 # Leaflet is served by Streamlit's static serving (see .streamlit/config.toml),

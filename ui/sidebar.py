@@ -36,11 +36,9 @@ class MapControls:
 
 
 def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
+    """Search, layers, basemap and filters: the sidebar of a map page."""
     keep_widget_state(*_KEYS)
-    options = filter_options(portfolio)
-    names = dict(zip(portfolio.municipalities["kommunenummer"], portfolio.municipalities["name"], strict=True))
     sidebar = st.sidebar
-
     query = sidebar.text_input(t("search", lang), key="search", placeholder=t("search_help", lang))
 
     sidebar.subheader(t("layers", lang))
@@ -54,7 +52,15 @@ def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
         format_func=lambda key: t(f"basemap_{key}", lang),
         key="basemap",
     )
+    return MapControls(portfolio_filters(portfolio, lang), visible, basemap, query.strip())
 
+
+def portfolio_filters(portfolio: Portfolio, lang: str) -> Filters:
+    """The filter widgets; their values carry over between pages."""
+    keep_widget_state(*_KEYS)
+    options = filter_options(portfolio)
+    names = dict(zip(portfolio.municipalities["kommunenummer"], portfolio.municipalities["name"], strict=True))
+    sidebar = st.sidebar
     sidebar.subheader(t("filters", lang))
     municipalities = sidebar.multiselect(
         t("municipality", lang),
@@ -70,14 +76,12 @@ def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
         key="f_statuses",
         placeholder=t("all", lang),
     )
-    themes = sidebar.multiselect(t("theme", lang), options["themes"], key="f_themes", placeholder=t("all", lang))
-    clusters = sidebar.multiselect(
-        t("cluster", lang), options["clusters"], key="f_clusters", placeholder=t("all", lang)
-    )
-    sectors = sidebar.multiselect(t("sector", lang), options["sectors"], key="f_sectors", placeholder=t("all", lang))
+    every = t("all", lang)
+    themes = sidebar.multiselect(t("theme", lang), options["themes"], key="f_themes", placeholder=every)
+    clusters = sidebar.multiselect(t("cluster", lang), options["clusters"], key="f_clusters", placeholder=every)
+    sectors = sidebar.multiselect(t("sector", lang), options["sectors"], key="f_sectors", placeholder=every)
     only_with_figure = sidebar.checkbox(t("only_with_figure", lang), key="f_only_with_figure")
-
-    filters = Filters(
+    return Filters(
         kommunenummer=tuple(municipalities),
         statuses=tuple(statuses),
         themes=tuple(themes),
@@ -85,4 +89,3 @@ def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
         sectors=tuple(sectors),
         only_with_figure=only_with_figure,
     )
-    return MapControls(filters=filters, visible=visible, basemap=basemap, query=query.strip())

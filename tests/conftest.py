@@ -1,0 +1,36 @@
+"""Shared fixtures: the repository on sys.path, the bundled portfolio and ../shared/geodata."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# ../shared sits beside the checkout (in CI too); SHARED_DIR overrides it.
+SHARED_GEODATA = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared")) / "geodata"
+
+
+@pytest.fixture(scope="session")
+def portfolio():
+    from loaders import load_portfolio
+
+    return load_portfolio()
+
+
+@pytest.fixture(scope="session")
+def shared_geodata() -> Path:
+    if not (SHARED_GEODATA / "trondelag_kommuner.geojson").exists():
+        pytest.fail(f"{SHARED_GEODATA} is missing: clone the repository with ../shared beside it, or set SHARED_DIR")
+    return SHARED_GEODATA
+
+
+@pytest.fixture(scope="session")
+def kommuner(shared_geodata):
+    import geopandas as gpd
+
+    return gpd.read_file(shared_geodata / "trondelag_kommuner.geojson")

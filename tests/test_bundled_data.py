@@ -1,0 +1,94 @@
+"""The bundled portfolio is honest: sourced, placed in the right municipality, figures as quoted."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+
+from loaders.schema import LAYERS
+
+LAYER_NAMES = ("parks", "sources", "members")
+
+
+@pytest.mark.parametrize("layer", LAYER_NAMES)
+def test_layers_have_exactly_the_schema_columns(portfolio, layer):
+    frame = getattr(portfolio, layer)
+    assert list(frame.columns) == LAYERS[layer].columns
+    assert frame.crs.to_epsg() == 4326
+    assert len(frame) > 0
+
+
+@pytest.mark.parametrize("layer", LAYER_NAMES)
+def test_every_record_names_an_http_source(portfolio, layer):
+    for row in getattr(portfolio, layer).itertuples():
+        urls = [u.strip() for u in row.source_url.split(" ; ")]
+        assert urls and all(urlparse(u).scheme in ("http", "https") and urlparse(u).netloc for u in urls), row.id
+
+
+@pytest.mark.parametrize("layer", LAYER_NAMES)
+def test_every_point_lies_in_its_municipality(portfolio, kommuner, layer):
+    """Within 1 km of its own municipality (the shared boundaries are simplified at the coast)
+    and nearer to it than to any other."""
+    frame = getattr(portfolio, layer).to_crs(25833)
+    boundaries = kommuner.to_crs(25833).set_index("kommunenummer")
+    for row in frame.itertuples():
+        distances = boundaries.distance(row.geometry)
+        assert distances[row.kommunenummer] < 1000, (row.id, distances[row.kommunenummer])
+        assert distances.idxmin() == row.kommunenummer or distances.min() == distances[row.kommunenummer], row.id
+
+
+def test_municipality_list_matches_kartverket_2024(portfolio, kommuner):
+    ours = portfolio.municipalities.set_index("kommunenummer")["name"].sort_index()
+    theirs = kommuner.set_index("kommunenummer")["kommunenavn"].sort_index()
+    assert len(ours) == 38
+    pd.testing.assert_series_equal(ours, theirs, check_names=False)
+
+
+def test_every_kommunenummer_is_a_trondelag_one(portfolio):
+    known = set(portfolio.municipalities["kommunenummer"])
+    for layer in LAYER_NAMES:
+        assert set(getattr(portfolio, layer)["kommunenummer"]) <= known, layer
+
+
+def _digits(text: str) -> str:
+    """Only the digits, with the word "tusen" (thousand) read as 000."""
+    return re.sub(r"\D", "", re.sub(r"\s*tusen\b", "000", text))
+
+
+def test_every_figure_is_the_number_its_quote_prints(portfolio):
+    """No figure is computed or rounded by us: its digits stand in the quoted sentence."""
+    for row in portfolio.figures.itertuples():
+        amount = f"{row.amount_t:.0f}" if float(row.amount_t).is_integer() else str(row.amount_t).replace(".", "")
+        assert amount in _digits(row.quote), (row.facility_id, row.amount_t, row.quote)
+
+
+def test_every_figure_and_quote_comes_from_the_reference_facts(portfolio, shared_geodata):
+    facts = (shared_geodata / "reference_facts.md").read_text(encoding="utf-8")
+    emissions = (shared_geodata / "reference_emissions.md").read_text(encoding="utf-8")
+    for row in portfolio.figures.itertuples():
+        inner = row.quote.strip("«»").split("»")[0]
+        assert inner[:40] in facts + emissions, row.quote
+        first_url = row.source_url.split(" ; ")[0]
+        assert first_url in facts + emissions, first_url
+
+
+def test_planned_figures_are_never_anyones_latest(portfolio):
+    from analysis.figures import latest_figures
+
+    planned_only = set(portfolio.figures["facility_id"]) - set(
+        portfolio.figures.loc[portfolio.figures["basis"] == "stated", "facility_id"]
+    )
+    assert planned_only, "the bundled data has a facility with only planned figures (NorFraKalk)"
+    assert planned_only.isdisjoint(latest_figures(portfolio.figures)["facility_id"])
+
+
+def test_source_urls_come_from_the_reference_facts(portfolio, shared_geodata):
+    files = ("reference_facts.md", "reference_emissions.md")
+    facts = "".join((shared_geodata / f).read_text(encoding="utf-8") for f in files)
+    known_extra = ("https://github.com/orcalabs/kyogre/", "https://kartkatalog.geonorge.no/")
+    for layer in LAYER_NAMES:
+        for url in {u.strip() for v in getattr(portfolio, layer)["source_url"] for u in v.split(" ; ")}:
+            assert url in facts or url.startswith(known_extra), (layer, url)

@@ -1,0 +1,159 @@
+"""Map building without a browser: offline assets, escaping, sizes, grouping, number formats."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import folium
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+import config
+from analysis.filters import Filters, apply_filters
+from i18n import fmt_number, fmt_tonnes, fmt_year_range
+from maps.assets import OfflineAssetError, external_links, use_local_assets
+from maps.build import base_map, overview_layers
+from maps.layers import cluster_colours, members_group, source_radius
+from maps.popups import esc, park_popup, source_links
+
+HOSTILE = '<img src=x onerror="alert(1)"></script><script>alert(2)</script>'
+
+
+def rendered(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def test_base_map_loads_only_local_leaflet():
+    m = base_map({"A": "#000"}, "nb", static_url="/app/static")
+    links = [u for _, u in m.default_js + m.default_css]
+    assert links == ["/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"]
+    assert external_links(links) == []
+    for _, url in m.default_js + m.default_css:
+        assert (config.STATIC_DIR / url.removeprefix("/app/static/")).is_file()
+
+
+def test_elements_bringing_cdn_assets_are_refused():
+    from folium.plugins import MarkerCluster
+
+    m = folium.Map()
+    MarkerCluster().add_to(m)
+    with pytest.raises(OfflineAssetError, match="MarkerCluster"):
+        use_local_assets(m)
+
+
+def test_each_layer_is_one_geojson_on_canvas(portfolio):
+    view = apply_filters(portfolio, Filters())
+    groups = overview_layers(view, {"parks", "sources", "members"}, "none", {}, "nb")
+    assert len(groups) == 4
+    for group in groups[1:]:
+        children = list(group._children.values())
+        assert len(children) == 1 and isinstance(children[0], folium.GeoJson)
+    assert base_map({}, "nb").options["prefer_canvas"] is True
+
+
+def test_hidden_layers_and_basemaps(portfolio):
+    view = apply_filters(portfolio, Filters())
+    groups = overview_layers(view, {"sources"}, "osm", {}, "nb")
+    tiles = [c for c in groups[0]._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(groups) == 2 and tiles[0].tiles == config.BASEMAPS["osm"].url
+    assert not overview_layers(view, set(), "none", {}, "nb")[0]._children
+
+
+def test_source_circle_area_is_proportional_to_tonnes():
+    big, small = source_radius(240_000), source_radius(60_000)
+    assert (big / small) ** 2 == pytest.approx(4.0)
+    assert source_radius(1) == config.SOURCE_MIN_RADIUS
+    assert source_radius(None) == config.SOURCE_NO_FIGURE_RADIUS
+
+
+def test_sources_without_figure_are_hollow(portfolio):
+    view = apply_filters(portfolio, Filters())
+    group = overview_layers(view, {"sources"}, "none", {}, "nb")[1]
+    features = next(iter(group._children.values())).data["features"]
+    by_id = {f["properties"]["ids"][0]: f["properties"]["style"] for f in features}
+    with_figure = set(view.sources.loc[view.sources["figure_t"].notna(), "id"])
+    for fid, style in by_id.items():
+        assert (style["fillOpacity"] > 0) == (fid in with_figure), fid
+
+
+def test_members_at_one_point_share_one_marker(portfolio):
+    group = members_group(portfolio.members, cluster_colours(list(portfolio.members["cluster"].unique())), "nb")
+    features = next(iter(group._children.values())).data["features"]
+    assert len(features) == portfolio.members.geometry.apply(lambda p: (p.x, p.y)).nunique()
+    assert sum(len(f["properties"]["ids"]) for f in features) == len(portfolio.members)
+
+
+def generated_hostile_parks() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "id": ["hostile"],
+            "name": [HOSTILE],
+            "municipality": [HOSTILE],
+            "kommunenummer": ["5059"],
+            "status": ["etablert"],
+            "focus": [HOSTILE],
+            "themes": [[HOSTILE]],
+            "companies": [HOSTILE],
+            "area": [float("nan")],
+            "area_unit": [None],
+            "source_url": ["javascript:alert(3) ; https://example.org/?a=<b>"],
+            "source_year": [2024],
+            "location_precision": ["site"],
+        },
+        geometry=[Point(9.85, 63.31)],
+        crs=4326,
+    )
+
+
+def test_no_property_value_reaches_the_page_as_html():
+    parks = generated_hostile_parks()
+    view = type("V", (), {"parks": parks})()
+    m = base_map({HOSTILE: "#000"}, "nb")
+    for group in overview_layers(view, {"parks"}, "none", {}, "nb"):
+        group.add_to(m)
+    html = rendered(m)
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert 'href="javascript' not in html
+    assert "&lt;img src=x" in html
+
+
+def test_popup_links_only_http_and_escapes_text():
+    html = source_links("javascript:alert(1) ; https://example.org/a?b=<c>")
+    assert 'href="javascript' not in html
+    assert 'href="https://example.org/a?b=&lt;c&gt;"' in html
+    assert esc(None) == "" and esc(float("nan")) == ""
+    popup = park_popup(generated_hostile_parks().iloc[0].to_dict(), "en")
+    assert "<img" not in popup and "&lt;img" in popup
+
+
+def test_legend_is_escaped_and_cannot_close_its_script():
+    m = base_map({HOSTILE: "#123456"}, "nb")
+    html = rendered(m)
+    assert "</script><script>alert(2)" not in html
+    assert "&lt;img" in json.loads(json.dumps(html))
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "decimals", "text"),
+    [
+        (12466, "nb", 0, "12\u00a0466"),
+        (1.2, "nb", 1, "1,2"),
+        (1234567.891, "nb", 2, "1\u00a0234\u00a0567,89"),
+        (12466, "en", 0, "12,466"),
+        (1.2, "en", 1, "1.2"),
+        (None, "nb", 0, "ingen tall"),
+        (math.nan, "en", 0, "no figure"),
+    ],
+)
+def test_number_format(value, lang, decimals, text):
+    assert fmt_number(value, lang, decimals) == text
+
+
+def test_tonnes_and_year_ranges():
+    assert fmt_tonnes(240000, "nb") == "240\u00a0000\u00a0t"
+    assert fmt_tonnes(None, "en") == "no figure"
+    assert fmt_year_range([2019, 2022], 0, "nb") == "år 2019–2022"
+    assert fmt_year_range([], 2, "en") == "year not stated"
+    assert fmt_year_range([2021], 1, "nb") == "år 2021; 1× år ikke oppgitt"
