@@ -14,17 +14,8 @@ from loaders.schema import PARK_STATUSES
 from ui.state import keep_widget_state
 
 LAYER_KINDS = ("parks", "sources", "members")
-_KEYS = (
-    "f_municipalities",
-    "f_statuses",
-    "f_themes",
-    "f_clusters",
-    "f_sectors",
-    "f_only_with_figure",
-    "basemap",
-    "search",
-    *(f"show_{kind}" for kind in LAYER_KINDS),
-)
+_FILTER_KEYS = ("f_municipalities", "f_statuses", "f_themes", "f_clusters", "f_sectors", "f_only_with_figure")
+_MAP_KEYS = ("basemap", "search", *(f"show_{kind}" for kind in LAYER_KINDS))
 
 
 @dataclass(frozen=True)
@@ -37,7 +28,7 @@ class MapControls:
 
 def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
     """Search, layers, basemap and filters: the sidebar of a map page."""
-    keep_widget_state(*_KEYS)
+    keep_widget_state(*_MAP_KEYS)
     sidebar = st.sidebar
     query = sidebar.text_input(t("search", lang), key="search", placeholder=t("search_help", lang))
 
@@ -57,7 +48,7 @@ def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
 
 def portfolio_filters(portfolio: Portfolio, lang: str) -> Filters:
     """The filter widgets; their values carry over between pages."""
-    keep_widget_state(*_KEYS)
+    keep_widget_state(*_FILTER_KEYS)
     options = filter_options(portfolio)
     names = dict(zip(portfolio.municipalities["kommunenummer"], portfolio.municipalities["name"], strict=True))
     sidebar = st.sidebar

@@ -1,0 +1,156 @@
+"""Helpers for browser tests: start the app with `streamlit run`, drive Debian's chromium offline."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run script` on a free port; yields its URL and stops it afterwards."""
+    port = free_port()
+    log = open(ROOT / f".streamlit-test-{port}.log", "w+")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+
+
+def is_local(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost")
+
+
+class OfflinePage:
+    """A page whose every non-local request is refused, collecting console errors as it goes."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1500, "height": 1000})
+        self.blocked: list[str] = []
+        self.errors: list[tuple[str, str]] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append((str(exc), "pageerror")))
+        self.page.goto(url)
+
+    def _route(self, route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append((message.text, message.location.get("url", "")))
+
+    def unexpected_errors(self) -> list[tuple[str, str]]:
+        """Console errors, less the failed loads of requests we blocked on purpose (tiles)."""
+        return [(text, url) for text, url in self.errors if url not in self.blocked]
+
+    def map_frame(self, timeout_s: float = 30):
+        """The streamlit-folium iframe, once Leaflet has drawn something in it."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for frame in self.page.frames:
+                if "streamlit_folium" in frame.url:
+                    with contextlib.suppress(Exception):
+                        if frame.evaluate("() => !!(window.map && window.L)"):
+                            return frame
+            self.pause(0.2)
+        raise AssertionError(f"no Leaflet map drew; console errors: {self.errors}")
+
+    def drawn_features(self) -> list[dict]:
+        """Layer and ids of every GeoJSON feature Leaflet has on the map."""
+        return self.map_frame().evaluate(
+            """() => { const out = [];
+                window.map.eachLayer(l => { if (l.feature && l.feature.properties)
+                    out.push({layer: l.feature.properties.layer, ids: l.feature.properties.ids}); });
+                return out; }"""
+        )
+
+    def wait_for_features(self, predicate, timeout_s: float = 30) -> list[dict]:
+        deadline = time.monotonic() + timeout_s
+        features: list[dict] = []
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception):
+                features = self.drawn_features()
+                if predicate(features):
+                    return features
+            self.pause(0.25)
+        raise AssertionError(f"the map never showed the expected features; last seen {len(features)}")
+
+    def pause(self, seconds: float):
+        """Wait while still serving the route handler (time.sleep would stall every request)."""
+        self.page.wait_for_timeout(seconds * 1000)
+
+    def close(self):
+        self.context.close()

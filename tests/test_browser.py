@@ -1,0 +1,129 @@
+"""The app in a real browser (Debian's chromium via Playwright), with every non-local request refused."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analysis.filters import Filters, apply_filters
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, running_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the README's test command does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, app_url):
+    offline = OfflinePage(browser, app_url)
+    yield offline
+    offline.close()
+
+
+def expected_counts(portfolio, filters: Filters) -> Counter:
+    view = apply_filters(portfolio, filters)
+    member_points = view.members.geometry.apply(lambda p: (p.x, p.y)).nunique()
+    return Counter({"parks": len(view.parks), "sources": len(view.sources), "members": member_points})
+
+
+def counts(features: list[dict]) -> Counter:
+    return Counter(f["layer"] for f in features)
+
+
+def choose(page, label: str, option: str):
+    """Pick `option` in the sidebar multiselect labelled `label`."""
+    box = page.page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    page.page.get_by_role("option", name=option).first.click()
+    page.page.keyboard.press("Escape")
+
+
+def test_map_draws_all_layers_offline_on_canvas(page, portfolio):
+    expected = expected_counts(portfolio, Filters())
+    features = page.wait_for_features(lambda f: counts(f) == expected)
+    assert counts(features) == expected
+    frame = page.map_frame()
+    assert frame.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane canvas').length") >= 1
+    assert frame.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") == 0
+    assert frame.evaluate("() => !!document.querySelector('.ik-legend')")
+    assert page.blocked, "the default basemap asks for tiles, which this test refuses"
+    assert page.unexpected_errors() == []
+
+
+def test_filter_to_orkland_redraws_in_place_without_moving_the_view(page, portfolio):
+    page.wait_for_features(lambda f: counts(f) == expected_counts(portfolio, Filters()))
+    frame = page.map_frame()
+    frame.evaluate("() => { window.__sameMap = true; window.map.setView([63.5, 10.2], 9, {animate: false}); }")
+
+    choose(page, "Kommune", "Orkland (5059)")
+
+    expected = expected_counts(portfolio, Filters(kommunenummer=("5059",)))
+    features = page.wait_for_features(lambda f: counts(f) == expected)
+    assert counts(features) == expected
+    frame = page.map_frame()
+    assert frame.evaluate("() => window.__sameMap === true"), "the map was remounted"
+    center = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    assert center == pytest.approx([63.5, 10.2, 9], abs=1e-6)
+    sidebar_text = page.page.locator('[data-testid="stMetric"]').all_inner_texts()
+    assert any(str(expected["parks"]) in text for text in sidebar_text)
+    assert page.unexpected_errors() == []
+
+
+def test_search_zooms_to_elkem_thamshavn_and_shows_its_sourced_figure(page, portfolio):
+    page.wait_for_features(lambda f: len(f) > 0)
+    search = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
+    search.fill("Elkem Thamshavn")
+    search.press("Enter")
+    page.page.get_by_text("NRK", exact=False).first.wait_for(timeout=20_000)
+    body = page.page.locator('[data-testid="stMain"]').inner_text()
+    assert "Elkem Thamshavn" in body
+    elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
+    frame = page.map_frame()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        lat, lng = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
+        if abs(lat - elkem.y) < 1e-3 and abs(lng - elkem.x) < 1e-3:
+            break
+        page.pause(0.25)
+    assert (lat, lng) == pytest.approx((elkem.y, elkem.x), abs=1e-3)
+
+
+def test_clicking_a_feature_shows_its_record(page, portfolio):
+    page.wait_for_features(lambda f: len(f) > 0)
+    frame = page.map_frame()
+    park = portfolio.parks.set_index("id").loc["park-fiborgtangen"]
+    point = park.geometry
+    frame.evaluate(f"() => window.map.setView([{point.y}, {point.x}], 13, {{animate: false}})")
+    x, y = frame.evaluate(
+        f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
+        "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
+    )
+    box = page.page.locator("iframe").first.bounding_box()
+    page.page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert park["name"] in popup.inner_text()
+    record = page.page.locator('[data-testid="stMain"]')
+    record.get_by_text(park["name"]).first.wait_for(timeout=20_000)
+    hosts = {url.split("/")[2] for url in park["source_url"].split(" ; ")}
+    assert all(f"{host} ↗" in record.inner_text() for host in hosts)
