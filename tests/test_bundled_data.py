@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
 
-from loaders.schema import LAYERS
+from loaders.schema import FIGURE_COLUMNS, LAYERS
 
 LAYER_NAMES = ("parks", "sources", "members")
 
@@ -92,3 +93,12 @@ def test_source_urls_come_from_the_reference_facts(portfolio, shared_geodata):
     for layer in LAYER_NAMES:
         for url in {u.strip() for v in getattr(portfolio, layer)["source_url"] for u in v.split(" ; ")}:
             assert url in facts or url.startswith(known_extra), (layer, url)
+
+
+def test_geodata_readme_documents_every_schema_column():
+    readme = (Path(__file__).resolve().parents[1] / "geodata" / "README.md").read_text(encoding="utf-8")
+    for schema in LAYERS.values():
+        for field in schema.fields:
+            assert f"`{field.name}`" in readme, field.name
+    for column in FIGURE_COLUMNS:
+        assert f"`{column}`" in readme, column

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, then runs every test.
+# Extra arguments go to pytest (e.g. `bash tests/run.sh -k loaders`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# Browser tests drive Debian's chromium (Playwright's own browser download does not work offline).
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+.venv/bin/ruff check .
+.venv/bin/python -m pytest "$@"
