@@ -148,6 +148,18 @@ class OfflinePage:
             self.pause(0.25)
         raise AssertionError(f"the map never showed the expected features; last seen {len(features)}")
 
+    def wait_for_text(self, text: str, timeout_s: float = 30) -> str:
+        """Poll the main area until `text` is in it (Streamlit fills it in over several messages)."""
+        main = self.page.locator('[data-testid="stMain"]')
+        deadline = time.monotonic() + timeout_s
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = main.inner_text()
+            if text in shown:
+                return shown
+            self.pause(0.25)
+        raise AssertionError(f"{text!r} never appeared; the page shows:\n{shown[-1500:]}")
+
     def pause(self, seconds: float):
         """Wait while still serving the route handler (time.sleep would stall every request)."""
         self.page.wait_for_timeout(seconds * 1000)
