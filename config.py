@@ -84,3 +84,30 @@ PARK_RADIUS = 8.0
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FEATURE_COUNT_WARNING = 50_000
+
+# Portfolio analysis (analysis/neighbourhoods.py, analysis/candidates.py).
+NEIGHBOURHOOD_RADIUS_DEFAULT_M = 10_000
+NEIGHBOURHOOD_RADIUS_MIN_M = 1_000
+NEIGHBOURHOOD_RADIUS_MAX_M = 50_000
+COMPARE_MAX_SITES = 4
+# 128 segments per circle: the drawn buffer's area is within 0.05 % of pi r^2.
+BUFFER_QUAD_SEGS = 32
+# "Large emitter": latest *stated* figure of at least this many tonnes. Matches the E-PRTR
+# reporting threshold for CO2 to air (100 000 t/yr). Planned or missing figures never qualify.
+LARGE_EMITTER_MIN_T = 100_000.0
+
+# Resource-flow arrows, one colour per resource (loaders/flows.py holds the vocabulary).
+FLOW_RESOURCE_COLOURS = {
+    "overskuddsvarme": "#d7301f",
+    "CO2": "#525252",
+    "slam": "#8c510a",
+    "biogass": "#1a9850",
+    "biogjødsel": "#66bd63",
+    "husdyrgjødsel": "#bf812d",
+    "nitrogenrikt vann": "#3288bd",
+    "trefiber": "#a6761d",
+    "restråstoff": "#e7298a",
+    "restavfall": "#7570b3",
+    "hydrogen": "#01665e",
+}
+FLOW_STATUS_DASH = {"eksisterende": None, "planlagt": "8 6", "mulig": "2 6"}

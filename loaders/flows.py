@@ -1,0 +1,305 @@
+"""Resource flows between actors: reading, checking and turning them into lines to draw.
+
+A flow goes from one actor to another and carries one resource. Each end is either
+- a reference: `from_id` / `to_id` is the id of a park, emission source or cluster member in the
+  portfolio; name, position and location precision then come from that layer, or
+- a free-text actor (someone the layers do not hold, such as a planned biogas plant): the id is
+  empty and name, lon, lat (EPSG:4326) and location_precision are given. In GeoJSON the line's
+  first and last coordinates are the positions; for reference ends they are ignored.
+
+Every flow carries its provenance: source_url, source_year (the year the source states, empty when
+it states none) and quote. In `quote`, text inside « » is the source's own words; anything outside is
+a summary (as recorded in shared/geodata/reference_facts.md). Flows are recorded facts: "mulig" means
+a source states the possibility. Computed possibilities live in analysis/candidates.py, never here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString, Point, shape
+
+from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
+from loaders.bundled import Portfolio
+from loaders.errors import FileFormatError, SchemaError
+from loaders.schema import LOCATION_PRECISIONS
+
+FLOWS_PATH = GEODATA_DIR / "flows.csv"
+
+FLOW_RESOURCES = (
+    "overskuddsvarme",
+    "CO2",
+    "slam",
+    "biogass",
+    "biogjødsel",
+    "husdyrgjødsel",
+    "nitrogenrikt vann",
+    "trefiber",
+    "restråstoff",
+    "restavfall",
+    "hydrogen",
+)
+FLOW_STATUSES = ("eksisterende", "planlagt", "mulig")
+
+_ENDS = ("from", "to")
+_END_FIELDS = ("id", "name", "lon", "lat", "precision")
+FLOW_COLUMNS = (
+    "id",
+    *(f"{end}_{field}" for end in _ENDS for field in _END_FIELDS),
+    "resource",
+    "status",
+    "source_url",
+    "source_year",
+    "quote",
+    "note",
+)
+# Columns a CSV must have; the free-text columns may be left out when every end is a reference.
+FLOW_REQUIRED_COLUMNS = ("id", "from_id", "to_id", "resource", "status", "source_url", "quote")
+
+# Which layer column names an actor of each kind.
+_NAME_COLUMNS = {"parks": "name", "sources": "facility", "members": "company"}
+
+
+def load_flows(path: str | Path = FLOWS_PATH) -> pd.DataFrame:
+    """The bundled (or any) flow table: .csv, or .geojson/.json with LineString features."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return parse_flows_csv(path.read_bytes())
+    if suffix in (".geojson", ".json"):
+        return parse_flows_geojson(path.read_bytes())
+    raise FileFormatError(f"'{path.name}': expected a .csv, .geojson or .json file of flows")
+
+
+def parse_flows_csv(data: bytes | str) -> pd.DataFrame:
+    """Parse a flow table (UTF-8 CSV with a header row, see `FLOW_COLUMNS`)."""
+    text = _text(data)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise FileFormatError(f"the file is not a readable CSV table ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in FLOW_REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SchemaError(None, missing[0], "a column of the flow table")
+    return flows_from_records(frame.to_dict("records"))
+
+
+def parse_flows_geojson(data: bytes | str) -> pd.DataFrame:
+    """Parse a FeatureCollection of LineString features whose properties follow `FLOW_COLUMNS`."""
+    text = _text(data)
+    try:
+        collection = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise FileFormatError("the JSON is not GeoJSON: expected a FeatureCollection with a 'features' list")
+    features = collection.get("features")
+    if not isinstance(features, list):
+        raise FileFormatError("the JSON is not GeoJSON: expected a FeatureCollection with a 'features' list")
+    records = []
+    for i, feature in enumerate(features):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise SchemaError(i, "type", "'Feature'")
+        properties = dict(feature.get("properties") or {})
+        geometry = feature.get("geometry")
+        try:
+            line = shape(geometry) if geometry else None
+        except Exception as exc:  # shapely raises several types for malformed coordinates
+            raise SchemaError(i, "geometry", "a GeoJSON LineString", str(exc)) from None
+        if line is None or line.geom_type != "LineString" or line.is_empty:
+            raise SchemaError(i, "geometry", "a LineString from the giving to the receiving actor", geometry)
+        # The line's ends position free-text actors; reference ends take the layer's position.
+        for end, (lon, lat) in zip(_ENDS, (line.coords[0][:2], line.coords[-1][:2]), strict=True):
+            if not _present(properties.get(f"{end}_id")):
+                properties.setdefault(f"{end}_lon", lon)
+                properties.setdefault(f"{end}_lat", lat)
+        records.append(properties)
+    return flows_from_records(records)
+
+
+def flows_from_records(records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
+    """Check flow records (from a file or the editor's form) and return them as a flow table.
+
+    Raises `SchemaError` naming the record, the field and what was expected.
+    """
+    rows, seen = [], set()
+    for i, record in enumerate(records):
+        row = _check_record(i, record)
+        if row["id"] in seen:
+            raise SchemaError(i, "id", "unique within the flow table", row["id"])
+        seen.add(row["id"])
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(FLOW_COLUMNS))
+    for end in _ENDS:
+        frame[f"{end}_lon"] = frame[f"{end}_lon"].astype(float)
+        frame[f"{end}_lat"] = frame[f"{end}_lat"].astype(float)
+    frame["source_year"] = frame["source_year"].astype("Int64")
+    return frame
+
+
+def resolve_flows(flows: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
+    """`flows` with every end's name, lon, lat and precision filled in, plus `from_kind`/`to_kind`.
+
+    Kind is "parks", "sources", "members" or "actor" (free text). A reference to an id the portfolio
+    does not hold raises `SchemaError`.
+    """
+    index = _actor_index(portfolio)
+    resolved = flows.copy()
+    for end in _ENDS:
+        kinds = []
+        for i, row in enumerate(resolved.to_dict("records")):
+            ref = _clean(row[f"{end}_id"])
+            if ref is None:
+                kinds.append("actor")
+                continue
+            if ref not in index:
+                raise SchemaError(i, f"{end}_id", "the id of a park, emission source or cluster member", ref)
+            kind, name, point, precision = index[ref]
+            label = resolved.index[i]
+            resolved.loc[label, f"{end}_name"] = name
+            resolved.loc[label, f"{end}_lon"] = point.x
+            resolved.loc[label, f"{end}_lat"] = point.y
+            resolved.loc[label, f"{end}_precision"] = precision
+            kinds.append(kind)
+        resolved[f"{end}_kind"] = kinds
+    return resolved
+
+
+def flow_lines(flows: pd.DataFrame, portfolio: Portfolio) -> gpd.GeoDataFrame:
+    """One LineString per flow, giver → receiver, in EPSG:4326, for drawing arrows.
+
+    Adds `length_m` (EPSG:25833), `colocated` (both ends at one position: the line has no length,
+    draw a marker instead of an arrow) and `colour` (by resource, from config).
+    """
+    resolved = resolve_flows(flows, portfolio)
+    lines = [
+        LineString([(row.from_lon, row.from_lat), (row.to_lon, row.to_lat)]) for row in resolved.itertuples(index=False)
+    ]
+    frame = gpd.GeoDataFrame(resolved, geometry=gpd.GeoSeries(lines, index=resolved.index, crs=CRS), crs=CRS)
+    frame["length_m"] = frame.geometry.to_crs(METRIC_CRS).length.astype(float)
+    frame["colocated"] = frame["length_m"] < 1.0
+    frame["colour"] = frame["resource"].map(FLOW_RESOURCE_COLOURS)
+    return frame
+
+
+def _check_record(i: int, record: Mapping[str, object]) -> dict:
+    row = {name: _clean(record.get(name)) for name in FLOW_COLUMNS}
+    for name in ("id", "resource", "status", "source_url", "quote"):
+        if row[name] is None:
+            raise SchemaError(i, name, "present and non-empty", record.get(name))
+        if not isinstance(row[name], str):
+            raise SchemaError(i, name, "text", row[name])
+    if row["resource"] not in FLOW_RESOURCES:
+        raise SchemaError(i, "resource", _one_of(FLOW_RESOURCES), row["resource"])
+    if row["status"] not in FLOW_STATUSES:
+        raise SchemaError(i, "status", _one_of(FLOW_STATUSES), row["status"])
+    for url in row["source_url"].split(";"):
+        if not url.strip().startswith(("http://", "https://")):
+            raise SchemaError(i, "source_url", "one or more http(s) addresses separated by ';'", row["source_url"])
+    row["source_year"] = _year(i, row["source_year"])
+    for end in _ENDS:
+        _check_end(i, end, row)
+    if row["from_id"] is not None and row["from_id"] == row["to_id"]:
+        raise SchemaError(i, "to_id", "a different actor than from_id", row["to_id"])
+    if row["from_id"] is None and row["to_id"] is None and row["from_name"] == row["to_name"]:
+        raise SchemaError(i, "to_name", "a different actor than from_name", row["to_name"])
+    return row
+
+
+def _check_end(i: int, end: str, row: dict) -> None:
+    ref, name = row[f"{end}_id"], row[f"{end}_name"]
+    lon, lat, precision = row[f"{end}_lon"], row[f"{end}_lat"], row[f"{end}_precision"]
+    if ref is not None:
+        if not isinstance(ref, str):
+            raise SchemaError(i, f"{end}_id", "text", ref)
+        # A reference takes its position from the layer; a second one here could disagree.
+        for field, value in ((f"{end}_lon", lon), (f"{end}_lat", lat), (f"{end}_precision", precision)):
+            if value is not None:
+                raise SchemaError(i, field, f"empty when {end}_id refers to a layer feature", value)
+        # A name given beside an id is only a reading aid; resolve_flows takes the layer's name.
+        row[f"{end}_name"] = name if isinstance(name, str) else None
+        return
+    if name is None:
+        raise SchemaError(i, f"{end}_id", f"an id, or {end}_name with {end}_lon/{end}_lat for a free-text actor")
+    if not isinstance(name, str):
+        raise SchemaError(i, f"{end}_name", "text", name)
+    row[f"{end}_lon"] = _coordinate(i, f"{end}_lon", lon, 180)
+    row[f"{end}_lat"] = _coordinate(i, f"{end}_lat", lat, 90)
+    if precision not in LOCATION_PRECISIONS:
+        raise SchemaError(i, f"{end}_precision", _one_of(LOCATION_PRECISIONS), precision)
+
+
+def _coordinate(i: int, field: str, value: object, limit: float) -> float:
+    if value is None:
+        raise SchemaError(i, field, "a coordinate in degrees (EPSG:4326) for a free-text actor")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SchemaError(i, field, "a number of degrees (EPSG:4326)", value) from None
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        raise SchemaError(i, field, f"degrees between -{limit} and {limit} (EPSG:4326)", value)
+    return number
+
+
+def _year(i: int, value: object) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not text.isdigit() or not 1800 <= int(text) <= 2100:
+        raise SchemaError(i, "source_year", "a year such as 2021, or empty when the source states none", value)
+    return int(text)
+
+
+def _actor_index(portfolio: Portfolio) -> dict[str, tuple[str, str, Point, str]]:
+    index = {}
+    for kind, name_column in _NAME_COLUMNS.items():
+        layer = getattr(portfolio, kind)
+        # Polygons (parks) are drawn from a point guaranteed to lie inside them.
+        points = layer.geometry.representative_point()
+        for ref, name, point, precision in zip(
+            layer["id"], layer[name_column], points, layer["location_precision"], strict=True
+        ):
+            index[ref] = (kind, name, point, precision)
+    return index
+
+
+def _text(data: bytes | str) -> str:
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(f"the file is not UTF-8 text (byte {exc.start})") from None
+    if not data.strip():
+        raise FileFormatError("the file is empty")
+    return data
+
+
+def _clean(value: object) -> object:
+    """Empty strings and pandas/NaN missing values become None; text is stripped."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _present(value: object) -> bool:
+    return _clean(value) is not None
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    return "one of " + ", ".join(repr(c) for c in choices)

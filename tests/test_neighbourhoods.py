@@ -1,0 +1,315 @@
+"""Neighbourhoods, ranking, comparison and summary: metric geometry checked against pyproj.Geod."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from pyproj import Geod, Transformer
+from shapely.geometry import Point
+
+import analysis.neighbourhoods as nb
+from analysis.errors import CompareError, RadiusError, UnknownSiteError
+from analysis.figures import latest_figures
+from analysis.neighbourhoods import check_radius, compare, distance_m, neighbourhood, portfolio_summary, ranking
+from config import COMPARE_MAX_SITES, LARGE_EMITTER_MIN_T, METRIC_CRS
+from loaders.bundled import load_portfolio
+from loaders.flows import load_flows
+
+GEOD = Geod(ellps="GRS80")
+TOLERANCE = 0.005  # 0.5 %
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return load_portfolio()
+
+
+def _point(portfolio, feature_id) -> Point:
+    for layer in (portfolio.parks, portfolio.sources, portfolio.members):
+        hits = layer[layer["id"] == feature_id]
+        if len(hits):
+            return hits.geometry.iloc[0]
+    raise KeyError(feature_id)
+
+
+def _geod_m(a: Point, b: Point) -> float:
+    return GEOD.inv(a.x, a.y, b.x, b.y)[2]
+
+
+def _geod_from(portfolio, site_id, layer) -> pd.Series:
+    site = _point(portfolio, site_id)
+    return pd.Series([_geod_m(site, g) for g in layer.geometry], index=layer["id"].to_numpy())
+
+
+# --- distances -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("src-elkem-thamshavn", "src-heimdal-varmesentral"),
+        ("park-fiborgtangen", "park-verdal-industripark"),
+        ("park-gronora", "park-malm"),
+    ],
+)
+def test_distance_matches_geodesic(portfolio, a, b):
+    expected = _geod_m(_point(portfolio, a), _point(portfolio, b))
+    assert expected > 10_000  # real, well-separated pairs
+    assert distance_m(portfolio, a, b) == pytest.approx(expected, rel=TOLERANCE)
+    assert distance_m(portfolio, b, a) == pytest.approx(expected, rel=TOLERANCE)
+
+
+def test_distance_is_not_in_degrees(portfolio):
+    a, b = _point(portfolio, "park-gronora"), _point(portfolio, "park-malm")
+    assert distance_m(portfolio, "park-gronora", "park-malm") > 1000 * a.distance(b)
+
+
+def test_distance_of_unknown_id_is_a_typed_error(portfolio):
+    with pytest.raises(UnknownSiteError, match="no-such-id"):
+        distance_m(portfolio, "park-gronora", "no-such-id")
+
+
+def test_every_reported_distance_matches_geodesic(portfolio):
+    # The widest radius from a western and an eastern site: every real pair inside must agree.
+    for site_id in ("park-gronora", "park-fiborgtangen", "park-hitra-industripark"):
+        hood = neighbourhood(site_id, portfolio, 50_000)
+        assert len(hood.sources) + len(hood.members) > 0
+        site = _point(portfolio, site_id)
+        for frame in (hood.sources, hood.members):
+            for geometry, reported in zip(frame.geometry, frame["distance_m"], strict=True):
+                expected = _geod_m(site, geometry)
+                assert reported == pytest.approx(expected, rel=TOLERANCE, abs=1.0)
+
+
+# --- radius ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("radius", [999, 50_001, 0, -10_000, math.nan, math.inf, "10000", True, None])
+def test_radius_outside_range_or_not_a_number_is_rejected(portfolio, radius):
+    with pytest.raises(RadiusError):
+        neighbourhood("park-gronora", portfolio, radius)
+
+
+@pytest.mark.parametrize("radius", [1_000, 50_000, 12_345.5])
+def test_radius_limits_are_accepted(radius):
+    assert check_radius(radius) == float(radius)
+
+
+def test_radius_error_is_a_value_error_with_a_sentence():
+    with pytest.raises(ValueError, match="between 1 and 50 km"):
+        check_radius(60_000)
+
+
+def test_real_source_just_inside_and_just_outside(portfolio):
+    # Elkem Thamshavn lies about 1.5 km from Grønøra; the geodesic length decides the expectation.
+    d = _geod_m(_point(portfolio, "park-gronora"), _point(portfolio, "src-elkem-thamshavn"))
+    inside = neighbourhood("park-gronora", portfolio, d * (1 + TOLERANCE))
+    outside = neighbourhood("park-gronora", portfolio, d * (1 - TOLERANCE))
+    assert "src-elkem-thamshavn" in set(inside.sources["id"])
+    assert "src-elkem-thamshavn" not in set(outside.sources["id"])
+
+
+def _moved_east(point: Point, metres: float) -> Point:
+    # Independent of the implementation: place a point `metres` east of another in EPSG:25833.
+    forward = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+    back = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+    x, y = forward.transform(point.x, point.y)
+    return Point(back.transform(x + metres, y))
+
+
+def test_boundary_is_decided_to_the_metre(portfolio):
+    radius = 10_000
+    site = _point(portfolio, "park-fiborgtangen")
+    sources = portfolio.sources.copy()
+    at = {"src-norske-skog-skogn": radius - 0.5, "src-ranheim-paper": radius + 0.5}
+    for source_id, metres in at.items():
+        sources.loc[sources["id"] == source_id, "geometry"] = _moved_east(site, metres)
+    moved = dataclasses.replace(portfolio, sources=gpd.GeoDataFrame(sources, crs=portfolio.sources.crs))
+
+    hood = neighbourhood("park-fiborgtangen", moved, radius)
+    ids = set(hood.sources["id"])
+    assert "src-norske-skog-skogn" in ids
+    assert "src-ranheim-paper" not in ids
+    reported = hood.sources.set_index("id").loc["src-norske-skog-skogn", "distance_m"]
+    assert reported == pytest.approx(radius - 0.5, abs=0.01)
+    assert (hood.sources["distance_m"] <= radius).all()
+
+
+# --- the planner's scenario: Grønøra and Malm at 15 km ----------------------------------------
+
+
+def _expected_inside(portfolio, site_id, layer, radius):
+    distances = _geod_from(portfolio, site_id, layer)
+    near_edge = distances[(distances - radius).abs() <= radius * TOLERANCE]
+    assert near_edge.empty, f"too close to the edge to decide independently: {dict(near_edge)}"
+    return set(distances[distances <= radius].index)
+
+
+@pytest.mark.parametrize("site_id", ["park-gronora", "park-malm"])
+def test_scenario_membership_matches_geodesic(portfolio, site_id):
+    hood = neighbourhood(site_id, portfolio, 15_000)
+    assert set(hood.sources["id"]) == _expected_inside(portfolio, site_id, portfolio.sources, 15_000)
+    assert set(hood.members["id"]) == _expected_inside(portfolio, site_id, portfolio.members, 15_000)
+
+
+def test_scenario_named_actors(portfolio):
+    gronora = neighbourhood("park-gronora", portfolio, 15_000)
+    malm = neighbourhood("park-malm", portfolio, 15_000)
+
+    assert list(gronora.sources["facility"]) == ["Elkem Thamshavn"]
+    assert "Heimdal varmesentral" not in set(gronora.sources["facility"])  # about 26 km away
+    assert {"Norsk Kylling", "Washington Mills", "Elkem Thamshavn"} <= set(gronora.members["company"])
+
+    assert malm.sources.empty  # Hylla kalkverk, the nearest source, is about 22 km away
+    assert malm.emissions.total_t is None
+    assert set(malm.members["company"]) == {"MM FollaCell AS", "Trøndelag fylkeskommune"}
+    # Trøndelag fylkeskommune sits on Steinkjer's municipal centre: the output says so.
+    precision = malm.members.set_index("company").loc["Trøndelag fylkeskommune", "location_precision"]
+    assert precision == "municipality"
+
+
+def test_scenario_compare_side_by_side(portfolio):
+    table = compare(["park-gronora", "park-malm"], portfolio, 15_000)
+    assert list(table.columns) == ["park-gronora", "park-malm"]
+    assert table.loc["sources_inside", "park-gronora"] == 1
+    assert table.loc["sources_inside", "park-malm"] == 0
+    assert "Elkem Thamshavn" in table.loc["sources", "park-gronora"]
+    assert table.loc["colocated_with", "park-malm"] == "park-salmar-tjuin"
+    for site_id in table.columns:
+        nearest = table.loc["nearest_emitter_id", site_id]
+        expected = _geod_m(_point(portfolio, site_id), _point(portfolio, nearest))
+        assert table.loc["nearest_emitter_m", site_id] == pytest.approx(expected, rel=TOLERANCE)
+
+
+def test_compare_limits(portfolio):
+    ids = list(portfolio.parks["id"][: COMPARE_MAX_SITES + 1])
+    with pytest.raises(CompareError):
+        compare(ids, portfolio, 10_000)
+    with pytest.raises(CompareError):
+        compare([], portfolio, 10_000)
+    with pytest.raises(CompareError):
+        compare(["park-malm", "park-malm"], portfolio, 10_000)
+    with pytest.raises(UnknownSiteError):
+        compare(["park-malm", "park-nowhere"], portfolio, 10_000)
+    assert compare(ids[:COMPARE_MAX_SITES], portfolio, 10_000).shape[1] == COMPARE_MAX_SITES
+
+
+# --- buffers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("radius", [1_000, 15_000, 50_000])
+def test_buffer_area_is_pi_r_squared(portfolio, radius):
+    hood = neighbourhood("park-malm", portfolio, radius)
+    projected = gpd.GeoSeries([hood.buffer], crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0]
+    assert projected.area == pytest.approx(math.pi * radius**2, rel=0.01)
+    # And on the ellipsoid: the drawn circle is a real circle of that radius, not one in degrees.
+    geodesic_area = abs(GEOD.geometry_area_perimeter(hood.buffer)[0])
+    assert geodesic_area == pytest.approx(math.pi * radius**2, rel=0.01)
+    assert hood.buffer.contains(_point(portfolio, "park-malm"))
+
+
+def test_buffer_reaches_the_radius_on_the_ground(portfolio):
+    hood = neighbourhood("park-gronora", portfolio, 20_000)
+    site = _point(portfolio, "park-gronora")
+    edge = [_geod_m(site, Point(c)) for c in hood.buffer.exterior.coords]
+    assert min(edge) == pytest.approx(20_000, rel=TOLERANCE)
+    assert max(edge) == pytest.approx(20_000, rel=TOLERANCE)
+
+
+# --- emissions and the nearest large emitter -----------------------------------------------
+
+
+def test_sum_uses_latest_stated_figures_only(portfolio):
+    latest = latest_figures(portfolio.figures).set_index("facility_id")["amount_t"]
+    hood = neighbourhood("park-gronora", portfolio, 15_000)
+    assert hood.emissions.total_t == pytest.approx(latest["src-elkem-thamshavn"])
+    assert hood.emissions.unknown_years == 1  # the NRK figure states no year
+    assert hood.emissions.years == ()
+
+    # NorFraKalk at Ørin has only planned (applied-for) figures: counted as a source, never summed.
+    verdal = neighbourhood("park-verdal-industripark", portfolio, 5_000)
+    assert "src-norfrakalk" in set(verdal.sources["id"])
+    assert verdal.emissions.total_t is None
+    assert verdal.emissions.without_figure == len(verdal.sources)
+
+
+def test_nearest_large_emitter_is_the_geodesically_nearest_qualifying_source(portfolio):
+    latest = latest_figures(portfolio.figures).set_index("facility_id")["amount_t"]
+    large = portfolio.sources[portfolio.sources["id"].map(latest).ge(LARGE_EMITTER_MIN_T)]
+    assert len(large) >= 2
+    for site_id in ("park-malm", "park-tiller", "park-krakoya"):
+        distances = _geod_from(portfolio, site_id, large)
+        nearest = neighbourhood(site_id, portfolio, 10_000).nearest_emitter
+        assert nearest.large
+        assert nearest.source_id == distances.idxmin()
+        assert nearest.distance_m == pytest.approx(distances.min(), rel=TOLERANCE)
+        assert nearest.figure_t >= LARGE_EMITTER_MIN_T
+
+
+def test_nearest_emitter_falls_back_to_any_size_when_none_is_large(portfolio, monkeypatch):
+    monkeypatch.setattr(nb, "LARGE_EMITTER_MIN_T", 10**9)
+    nearest = neighbourhood("park-malm", portfolio, 10_000).nearest_emitter
+    distances = _geod_from(portfolio, "park-malm", portfolio.sources)
+    assert not nearest.large
+    assert "any size" in nearest.basis
+    assert nearest.source_id == distances.idxmin()  # Hylla kalkverk, which has no figure at all
+
+
+def test_no_sources_means_no_nearest_emitter(portfolio):
+    empty = dataclasses.replace(portfolio, sources=portfolio.sources.iloc[0:0], figures=portfolio.figures.iloc[0:0])
+    hood = neighbourhood("park-malm", empty, 10_000)
+    assert hood.nearest_emitter is None
+    assert hood.sources.empty
+
+
+# --- ranking and summary ---------------------------------------------------------------------
+
+
+def test_ranking_has_one_row_per_site_most_emissions_first(portfolio):
+    table = ranking(portfolio, 15_000)
+    assert sorted(table["site_id"]) == sorted(portfolio.parks["id"])
+    known = table["emissions_t"].dropna()
+    assert list(known) == sorted(known, reverse=True)
+    assert table["emissions_t"].isna().to_numpy()[len(known) :].all()  # unknown sums last
+    assert {"location_precision", "colocated_with", "imprecise_inside"} <= set(table.columns)
+
+
+def test_ranking_flags_shared_positions(portfolio):
+    table = ranking(portfolio, 10_000).set_index("site_id")
+    pairs = portfolio.parks.groupby(portfolio.parks.geometry.to_wkt())["id"].apply(set)
+    for ids in pairs[pairs.map(len) > 1]:
+        for site_id in ids:
+            assert set(table.loc[site_id, "colocated_with"].split("; ")) == ids - {site_id}
+    assert table.loc["park-fiborgtangen", "colocated_with"] == ""
+
+
+def test_summary_counts_each_source_once(portfolio):
+    radius = 15_000
+    summary = portfolio_summary(portfolio, load_flows(), radius)
+    inside = set()
+    for site_id in portfolio.parks["id"]:
+        distances = _geod_from(portfolio, site_id, portfolio.sources)
+        inside |= set(distances[distances <= radius].index)
+    latest = latest_figures(portfolio.figures).set_index("facility_id")["amount_t"]
+    assert summary.sources_in_neighbourhoods == len(inside)
+    assert summary.emissions_in_neighbourhoods.total_t == pytest.approx(latest[latest.index.isin(inside)].sum())
+    # Seven Orkland sites overlap around Elkem Thamshavn; its figure is still counted once.
+    assert summary.emissions_in_neighbourhoods.total_t < 2 * latest.sum()
+
+
+def test_summary_counts_sites_and_flows(portfolio):
+    flows = load_flows()
+    summary = portfolio_summary(portfolio, flows, 10_000)
+    assert summary.sites == len(portfolio.parks)
+    assert summary.sites_by_status["sites"].sum() == len(portfolio.parks)
+    assert summary.sites_by_status["status"].isna().sum() == 1  # Tiller: no status stated
+    assert summary.sites_by_theme.set_index("theme").loc["biogass", "sites"] == sum(
+        "biogass" in themes for themes in portfolio.parks["themes"]
+    )
+    assert summary.flows_by_resource["flows"].sum() == len(flows)
+    assert summary.members == len(portfolio.members)
+    assert summary.member_companies < summary.members  # companies recur across clusters
