@@ -166,9 +166,7 @@ def _read_country(path, layout, actual, country, chunk_rows, summary, progress, 
         for chunk in chunks:
             summary.rows_read += len(chunk)
             if wanted is not None:
-                values = chunk[country_column]
-                mask = values == country  # fast path; the casefold pass only sees the rest
-                mask |= values.str.strip().str.casefold() == wanted
+                mask = chunk[country_column].str.strip().str.casefold() == wanted
                 summary.skip(f"outside {country}", int((~mask).sum()))
                 chunk = chunk[mask]
             if len(chunk):
