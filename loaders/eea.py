@@ -113,7 +113,8 @@ def read_eea_f1_4(
         kept = _read_country(path, layout, actual, country, chunk_rows, summary, progress, layout.encoding)
     except UnicodeDecodeError:
         # The head was UTF-8 but a later byte is not: start again as Windows-1252.
-        summary = ImportSummary(notes=["the file is not all UTF-8; read as Windows-1252"])
+        summary = ImportSummary()
+        summary.note("the file is not UTF-8; read as Windows-1252", "fila er ikke UTF-8; lest som Windows-1252")
         kept = _read_country(path, layout, actual, country, chunk_rows, summary, progress, "cp1252")
     if progress:
         progress(0.97, "checking")
@@ -138,7 +139,10 @@ def read_eea_f1_4(
         _check_unit(co2_kg, unit, summary)
     confidential = sum(1 for f in figures if "konfidensialitet" in (f["note"] or ""))
     if confidential:
-        summary.notes.append(f"{confidential} kept rows carry a confidentiality reason (see the figure notes)")
+        summary.note(
+            f"kept rows with a confidentiality reason: {confidential} (the reason is in the figure note)",
+            f"beholdte rader med konfidensialitetsgrunn: {confidential} (grunnen står i tallets merknad)",
+        )
     result = build_result("eea-f1_4", source, figures, facilities, known, summary)
     if progress:
         progress(1.0, "done")
@@ -259,9 +263,14 @@ def _facility(row: dict, lon: float | None, lat: float | None, municipalities: M
 def _check_unit(co2_kg: list[float], unit: str, summary: ImportSummary) -> None:
     median = statistics.median(co2_kg)
     if unit == "kg" and median < CO2_THRESHOLD_KG:
-        summary.notes.append(
+        summary.note(
             "the CO2 values look small for kg (E-PRTR lists CO2 only above 100 000 t = 1e8 kg); "
-            "check whether the file is in tonnes and import with unit='t'"
+            "check whether the file is in tonnes and import with unit='t'",
+            "CO2-tallene ser små ut for kg (E-PRTR tar bare med CO2 over 100 000 t = 1e8 kg); "
+            "sjekk om fila er i tonn og importer med unit='t'",
         )
     elif unit != "kg" and median >= CO2_THRESHOLD_KG * 1000:  # kg read as tonnes
-        summary.notes.append(f"the CO2 values look large for {unit}; check whether the file is in kg")
+        summary.note(
+            f"the CO2 values look large for {unit}; check whether the file is in kg",
+            f"CO2-tallene ser store ut for {unit}; sjekk om fila er i kg",
+        )

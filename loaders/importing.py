@@ -65,12 +65,17 @@ class ImportSummary:
     unmatched: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
     matched_by: dict[str, int] = field(default_factory=dict)  # rule -> facilities
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # in English
+    notes_nb: list[str] = field(default_factory=list)  # the same notes in Norwegian
     unmatched_names: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, count: int = 1) -> None:
         if count:
             self.skipped[reason] = self.skipped.get(reason, 0) + count
+
+    def note(self, en: str, nb: str) -> None:
+        self.notes.append(en)
+        self.notes_nb.append(nb)
 
     @property
     def rows_skipped(self) -> int:
@@ -263,7 +268,8 @@ def summary_lines(result: ImportResult | MunicipalImportResult, lang: str = "nb"
     lines.append(f"{t('skipped')}: {n(s.rows_skipped)}")
     for reason, count in sorted(s.skipped.items(), key=lambda item: (-item[1], item[0])):
         lines.append(f"  - {reason if lang == 'en' else _REASONS_NB.get(reason, reason)}: {n(count)}")
-    if s.notes:
+    notes = s.notes if lang == "en" or len(s.notes_nb) != len(s.notes) else s.notes_nb
+    if notes:
         lines.append(f"{t('notes')}:")
-        lines.extend(f"  - {note}" for note in s.notes)
+        lines.extend(f"  - {note}" for note in notes)
     return lines

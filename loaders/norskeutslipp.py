@@ -138,7 +138,10 @@ def read_norskeutslipp(
             }
         )
     if water_rows:
-        summary.notes.append(f"rows that also give a release to water: {water_rows} (not imported: air only)")
+        summary.note(
+            f"rows that also give a release to water: {water_rows} (not imported: air only)",
+            f"rader som også har utslipp til vann: {water_rows} (ikke importert: bare luft)",
+        )
     result = build_result("norskeutslipp", source, figures, facilities, known, summary)
     if progress:
         progress(1.0, "done")

@@ -305,7 +305,7 @@ def test_eea_summary_and_facilities(known):
         "emissions withheld as confidential": 1,
         "no emissions value": 1,
     }
-    assert s.notes == ["1 kept rows carry a confidentiality reason (see the figure notes)"]
+    assert s.notes == ["kept rows with a confidentiality reason: 1 (the reason is in the figure note)"]
     facilities = result.facilities.set_index("inspire_id")
     assert result.facilities.crs == "EPSG:4326"
     thamshavn = facilities.loc["NO.TEST/000001.FACILITY"]
@@ -357,6 +357,19 @@ def test_eea_garbage_names_the_row_across_chunks(tmp_path):
     path.write_text(EEA_CSV.read_text(encoding="utf-8").replace(",240000000,", ",mye,"), encoding="utf-8")
     with pytest.raises(CellError, match=r"'broken_f1_4.csv', row 5, column 'emissions'.*'mye'"):
         read_eea_f1_4(path, chunk_rows=2)  # row 5 is in the second chunk
+
+
+def test_eea_windows_1252_found_after_an_ascii_head(tmp_path):
+    """The first 64 KiB say nothing about the encoding; a later "ø" in Windows-1252 restarts the read."""
+    lines = EEA_CSV.read_text(encoding="utf-8").splitlines()
+    filler = [lines[-1].replace("DE.TEST/000001", f"DE.TEST/{i:06d}") for i in range(2, 700)]  # ~100 KiB ASCII
+    path = tmp_path / "windows.csv"
+    path.write_bytes("\r\n".join([lines[0], *filler, *lines[1:]]).encode("cp1252"))
+    result = read_eea_f1_4(path)
+    assert result.summary.rows_read == 13 + len(filler)
+    assert result.summary.rows_kept == 5
+    assert result.summary.notes[0] == "the file is not UTF-8; read as Windows-1252"
+    assert "Luleå" in set(read_eea_f1_4(path, country=None, area=None).facilities["city"])
 
 
 def test_eea_progress_is_reported():
@@ -612,6 +625,7 @@ def test_summary_lines(known):
     norwegian = summary_lines(result)
     assert norwegian[1] == "Rader lest: 9"
     assert "  - utenfor Trøndelag: 1" in norwegian
+    assert norwegian[-1] == "  - rader som også har utslipp til vann: 1 (ikke importert: bare luft)"
     municipal = summary_lines(read_kommunestatistikk(KOMMUNE_CSV), "en")
     assert "Municipalities: 4 (4 with a kommunenummer, 0 without a kommunenummer)" in municipal
 
