@@ -111,3 +111,10 @@ FLOW_RESOURCE_COLOURS = {
     "hydrogen": "#01665e",
 }
 FLOW_STATUS_DASH = {"eksisterende": None, "planlagt": "8 6", "mulig": "2 6"}
+
+# Importers (loaders/norskeutslipp.py, loaders/eea.py, loaders/kommunestatistikk.py).
+# A crude lon/lat box around Trøndelag: it also takes in edges of Møre og Romsdal (Sunndal, Surnadal),
+# Innlandet, Nordland and Sweden, so the editor still reviews what an EEA import keeps.
+TRONDELAG_BBOX = (8.0, 62.2, 14.5, 65.2)  # min lon, min lat, max lon, max lat
+EEA_CHUNK_ROWS = 20_000  # rows per pandas chunk: ~36 MB peak on a 100 MB F1_4 file, and no slower (benchmarks/)
+KOMMUNER_CSV = GEODATA_DIR / "kommuner.csv"
