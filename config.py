@@ -82,3 +82,10 @@ PARK_RADIUS = 8.0
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FEATURE_COUNT_WARNING = 50_000
+
+# The layer store (store/): a GeoPackage at STORE_PATH (git-ignored data/), or the file named by
+# INDUSTRIKART_STORE; DATABASE_URL switches to PostgreSQL/PostGIS, tables in STORE_PG_SCHEMA.
+STORE_PATH = ROOT / "data" / "layers.gpkg"
+STORE_PG_SCHEMA = "industrikart"
+STORE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before giving up
+STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
