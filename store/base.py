@@ -150,11 +150,8 @@ class LayerStore(ABC):
 
     def purge(self, older_than: timedelta = PURGE_AFTER, now: datetime | None = None) -> builtins.list[int]:
         """Remove for good the layers deleted more than `older_than` before `now`; return their ids."""
-        cutoff = _utc(now) - older_than
-        doomed = [i.id for i in self.list(include_deleted=True) if i.deleted_at is not None and i.deleted_at <= cutoff]
-        if doomed:
-            self._purge(doomed)
-        return doomed
+        # the backend picks the layers inside its write, so a layer restored meanwhile is spared
+        return self._purge(_utc(now) - older_than)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -201,7 +198,8 @@ class LayerStore(ABC):
         """Set layer fields: title, description, visible, current_version, deleted_at."""
 
     @abstractmethod
-    def _purge(self, layer_ids: builtins.list[int]) -> None: ...
+    def _purge(self, cutoff: datetime) -> builtins.list[int]:
+        """Remove the layers deleted at or before `cutoff`, with all their versions; return their ids."""
 
     def _before_publish(self) -> None:
         """Called when a write is complete but not yet visible. Tests use it to kill a writer there."""
@@ -217,6 +215,10 @@ class LayerStore(ABC):
 def _new_version(gdf, original_filename, original_crs, uploader, source_licence) -> NewVersion:
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise StoreError("a layer must be a GeoDataFrame")
+    try:
+        gdf.geometry  # noqa: B018 (raises when the frame has no active geometry column)
+    except AttributeError:
+        raise StoreError("the layer has no geometry column") from None
     if gdf.crs is None and not original_crs:
         raise StoreError("the layer has no coordinate reference system")
     crs = original_crs or gdf.crs.to_string()

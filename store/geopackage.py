@@ -197,21 +197,26 @@ class GeoPackageStore(LayerStore):
             _set(con, layer_id, fields)
             return _get(con, layer_id)
 
-    def _purge(self, layer_ids: builtins.list[int]) -> None:
+    def _purge(self, cutoff: datetime) -> builtins.list[int]:
+        with self._reader() as con:
+            if not _doomed(con, cutoff):
+                return []  # the usual case: no need to rewrite the file
         with self._writing() as tmp, _connect(tmp) as con:
             with con:
-                marks = ",".join("?" * len(layer_ids))
+                doomed = _doomed(con, cutoff)
+                marks = ",".join("?" * len(doomed))
                 tables = [
                     t
                     for (t,) in con.execute(
-                        f"SELECT table_name FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", layer_ids
+                        f"SELECT table_name FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", doomed
                     )
                 ]
-                con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", layer_ids)
-                con.execute(f"DELETE FROM {LAYERS_TABLE} WHERE id IN ({marks})", layer_ids)
+                con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", doomed)
+                con.execute(f"DELETE FROM {LAYERS_TABLE} WHERE id IN ({marks})", doomed)
                 for table in tables:
                     _drop_table(con, table)
             con.execute("VACUUM")  # give the space back: the file is rewritten anyway
+        return doomed
 
     @contextmanager
     def _writing(self) -> Iterator[Path]:
@@ -267,6 +272,13 @@ def _get(con: sqlite3.Connection | None, layer_id: int) -> LayerInfo:
     if row is None:
         raise LayerNotFound(f"no layer with id {layer_id}")
     return _info(row)
+
+
+def _doomed(con: sqlite3.Connection | None, cutoff: datetime) -> list[int]:
+    if con is None or not _has_schema(con):
+        return []
+    rows = con.execute(f"SELECT id, deleted_at FROM {LAYERS_TABLE} WHERE deleted_at IS NOT NULL ORDER BY id")
+    return [i for i, deleted in rows if datetime.fromisoformat(deleted) <= cutoff]
 
 
 def _set(con: sqlite3.Connection, layer_id: int, fields: dict) -> None:

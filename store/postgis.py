@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import numpy as np
@@ -181,16 +181,22 @@ class PostGISStore(LayerStore):
             self._set(cur, layer_id, fields)
             return self._get(cur, layer_id)
 
-    def _purge(self, layer_ids: builtins.list[int]) -> None:
+    def _purge(self, cutoff: datetime) -> builtins.list[int]:
         with self._transaction() as cur:
             cur.execute(
+                sql.SQL("SELECT id FROM {} WHERE deleted_at <= %s ORDER BY id FOR UPDATE").format(self._t("layers")),
+                (cutoff,),
+            )
+            doomed = [i for (i,) in cur.fetchall()]
+            cur.execute(
                 sql.SQL("SELECT table_name FROM {} WHERE layer_id = ANY(%s)").format(self._t("layer_versions")),
-                (layer_ids,),
+                (doomed,),
             )
             tables = [t for (t,) in cur.fetchall()]
-            cur.execute(sql.SQL("DELETE FROM {} WHERE id = ANY(%s)").format(self._t("layers")), (layer_ids,))
+            cur.execute(sql.SQL("DELETE FROM {} WHERE id = ANY(%s)").format(self._t("layers")), (doomed,))
             for table in tables:
                 cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(self._t(table)))
+        return doomed
 
     def _write_table(self, cur, table: str, data: Encoded) -> None:
         definitions = [sql.SQL("_ord integer PRIMARY KEY"), sql.SQL("geom {}").format(sql.SQL(_geometry_type(data)))]

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sqlite3
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -278,6 +279,7 @@ def test_bad_input_is_refused_and_changes_nothing(backend, store):
         lambda: store.save(generated_parks(1), "   ", "parks"),
         lambda: store.save(generated_parks(1), "nul\x00byte", "parks"),
         lambda: store.save(pd.DataFrame({"a": [1]}), "not geo", "other"),
+        lambda: store.save(gpd.GeoDataFrame({"a": [1]}), "no geometry column", "other"),
         lambda: store.save(gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)]), "no crs", "other"),
         lambda: store.save(gpd.GeoDataFrame({"a": ["x\x00"]}, geometry=[Point(0, 0)], crs=4326), "nul", "other"),
         lambda: store.rename(info.id, ""),
@@ -401,6 +403,27 @@ def test_two_processes_saving_at_once_both_land(backend, store, tmp_path):
     assert len(backend.physical_tables()) == 11
     if backend.name == "gpkg":
         assert_valid_geopackage(store.path, 11)
+
+
+def test_two_threads_saving_at_once_both_land(store):
+    # Streamlit serves sessions from threads of one process: they must not overwrite each other
+    errors = []
+
+    def save(prefix):
+        try:
+            for i in range(4):
+                store.save(generated_parks(100, prefix=prefix), f"{prefix} {i}", "parks")
+        except Exception as exc:  # reported below; a thread's exception would otherwise vanish
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in "AB"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert sorted(i.title for i in store.list()) == sorted(f"{p} {i}" for p in "AB" for i in range(4))
+    assert all(len(store.read(i.id)) == 100 for i in store.list())
 
 
 def test_a_killed_writer_leaves_earlier_layers_intact(backend, store, tmp_path):
