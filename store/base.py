@@ -145,7 +145,9 @@ class LayerStore(ABC):
 
     def restore(self, layer_id: int) -> LayerInfo:
         """Take the layer out of the bin."""
-        self.get(layer_id)
+        info = self.get(layer_id)
+        if not info.deleted:
+            return info
         return self._update(layer_id, deleted_at=None)
 
     def purge(self, older_than: timedelta = PURGE_AFTER, now: datetime | None = None) -> builtins.list[int]:
