@@ -118,3 +118,10 @@ FLOW_STATUS_DASH = {"eksisterende": None, "planlagt": "8 6", "mulig": "2 6"}
 TRONDELAG_BBOX = (8.0, 62.2, 14.5, 65.2)  # min lon, min lat, max lon, max lat
 EEA_CHUNK_ROWS = 20_000  # rows per pandas chunk: ~36 MB peak on a 100 MB F1_4 file, and no slower (benchmarks/)
 KOMMUNER_CSV = GEODATA_DIR / "kommuner.csv"
+
+# The layer store (store/): a GeoPackage at STORE_PATH (git-ignored data/), or the file named by
+# INDUSTRIKART_STORE; DATABASE_URL switches to PostgreSQL/PostGIS, tables in STORE_PG_SCHEMA.
+STORE_PATH = ROOT / "data" / "layers.gpkg"
+STORE_PG_SCHEMA = "industrikart"
+STORE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before giving up
+STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long

@@ -16,5 +16,11 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
 
+# The layer store's shared suite also runs against a throwaway PostgreSQL/PostGIS (Debian packages).
+if command -v apt-get >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  eval "$(bash tests/postgis.sh start)"
+  trap 'bash tests/postgis.sh stop >/dev/null 2>&1 || true' EXIT
+fi
+
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

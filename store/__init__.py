@@ -1,0 +1,48 @@
+"""The layer store: uploaded layers with metadata, versions and a bin, in a GeoPackage or PostGIS.
+
+`open_store()` picks the backend from the environment:
+  DATABASE_URL        set -> PostgreSQL/PostGIS (tables in config.STORE_PG_SCHEMA)
+  INDUSTRIKART_STORE  set -> the GeoPackage file at that path
+  neither             -> the GeoPackage at config.STORE_PATH (data/layers.gpkg, git-ignored)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from config import STORE_PATH
+from store.base import (
+    KINDS,
+    LayerDeleted,
+    LayerInfo,
+    LayerNotFound,
+    LayerStore,
+    StoreBusy,
+    StoreError,
+)
+
+
+def open_store(env: Mapping[str, str] | None = None) -> LayerStore:
+    env = os.environ if env is None else env
+    url = (env.get("DATABASE_URL") or "").strip()
+    if url:
+        from store.postgis import PostGISStore  # psycopg only when PostGIS is asked for
+
+        return PostGISStore(url)
+    from store.geopackage import GeoPackageStore
+
+    return GeoPackageStore(Path((env.get("INDUSTRIKART_STORE") or "").strip() or STORE_PATH))
+
+
+__all__ = [
+    "KINDS",
+    "LayerDeleted",
+    "LayerInfo",
+    "LayerNotFound",
+    "LayerStore",
+    "StoreBusy",
+    "StoreError",
+    "open_store",
+]

@@ -1,0 +1,274 @@
+"""The layer store interface: one abstract `LayerStore`, its record type and its errors.
+
+Both backends (GeoPackage, PostGIS) inherit the public methods from here, so argument checks,
+defaults and export behave the same; each backend fills in the underscored primitives.
+"""
+
+from __future__ import annotations
+
+import builtins
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import geopandas as gpd
+
+from config import STORE_PURGE_DAYS
+from loaders.schema import LAYERS
+from store.columns import Encoded, encode
+
+# The layer kinds the maps know, plus "other": a layer that keeps its own fields.
+KINDS = (*LAYERS, "other")
+PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
+EXPORT_FORMATS = ("geojson", "gpkg")
+
+
+class StoreError(Exception):
+    """The store could not do what was asked. `str()` is a complete, user-facing sentence."""
+
+
+class LayerNotFound(StoreError):
+    """No layer (or no such version of it) has this id."""
+
+
+class LayerDeleted(StoreError):
+    """The layer is in the bin: restore it before changing it."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store longer than the lock timeout."""
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One layer as the store knows it; the upload fields describe `version`."""
+
+    id: int
+    title: str
+    kind: str
+    original_filename: str
+    original_crs: str
+    uploader: str
+    created_at: datetime  # when this version was saved (UTC)
+    feature_count: int
+    description: str
+    source_licence: str
+    visible: bool
+    version: int
+    deleted_at: datetime | None
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What a backend needs to write one version: encoded data plus the upload's metadata."""
+
+    data: Encoded
+    original_filename: str
+    original_crs: str
+    uploader: str
+    source_licence: str
+    created_at: datetime
+
+
+class LayerStore(ABC):
+    """Layers kept in EPSG:4326 with their metadata, versions and a 30-day bin."""
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def save(
+        self,
+        gdf: gpd.GeoDataFrame,
+        title: str,
+        kind: str,
+        original_filename: str = "",
+        original_crs: str | None = None,
+        uploader: str = "",
+        description: str = "",
+        source_licence: str = "",
+    ) -> LayerInfo:
+        """Store `gdf` as a new layer (version 1) and return its record."""
+        title = _title(title)
+        if kind not in KINDS:
+            raise StoreError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
+        new = _new_version(gdf, original_filename, original_crs, uploader, source_licence)
+        return self._save(new, title, kind, _text("description", description))
+
+    def replace(
+        self,
+        layer_id: int,
+        gdf: gpd.GeoDataFrame,
+        original_filename: str = "",
+        original_crs: str | None = None,
+        uploader: str = "",
+        description: str | None = None,
+        source_licence: str | None = None,
+    ) -> LayerInfo:
+        """Store `gdf` as the layer's next version; earlier versions stay restorable.
+
+        `description` and `source_licence` left as None keep the current ones.
+        """
+        current = self._live(layer_id)
+        licence = current.source_licence if source_licence is None else source_licence
+        new = _new_version(gdf, original_filename, original_crs, uploader, licence)
+        desc = None if description is None else _text("description", description)
+        return self._replace(layer_id, new, desc)
+
+    def restore_version(self, layer_id: int, version: int) -> LayerInfo:
+        """Make an earlier (or later) version current again. No version is removed."""
+        self._live(layer_id)
+        if version not in {v.version for v in self.versions(layer_id)}:
+            raise LayerNotFound(f"layer {layer_id} has no version {version}")
+        return self._update(layer_id, current_version=int(version))
+
+    def set_visible(self, layer_id: int, visible: bool) -> LayerInfo:
+        self._live(layer_id)
+        return self._update(layer_id, visible=bool(visible))
+
+    def rename(self, layer_id: int, title: str) -> LayerInfo:
+        self._live(layer_id)
+        return self._update(layer_id, title=_title(title))
+
+    def set_description(self, layer_id: int, description: str) -> LayerInfo:
+        self._live(layer_id)
+        return self._update(layer_id, description=_text("description", description))
+
+    def delete(self, layer_id: int, now: datetime | None = None) -> LayerInfo:
+        """Move the layer to the bin: hidden from `list()`, restorable until purged."""
+        info = self.get(layer_id)
+        if info.deleted:
+            return info
+        return self._update(layer_id, deleted_at=_utc(now))
+
+    def restore(self, layer_id: int) -> LayerInfo:
+        """Take the layer out of the bin."""
+        info = self.get(layer_id)
+        if not info.deleted:
+            return info
+        return self._update(layer_id, deleted_at=None)
+
+    def purge(self, older_than: timedelta = PURGE_AFTER, now: datetime | None = None) -> builtins.list[int]:
+        """Remove for good the layers deleted more than `older_than` before `now`; return their ids."""
+        # the backend picks the layers inside its write, so a layer restored meanwhile is spared
+        return self._purge(_utc(now) - older_than)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def export(self, layer_id: int, fmt: str = "geojson", version: int | None = None) -> bytes:
+        """The layer as a GeoJSON (RFC 7946) or GeoPackage file, with its title and licence inside."""
+        from store.export import to_geojson, to_gpkg  # pyogrio only when exporting
+
+        if fmt not in EXPORT_FORMATS:
+            raise StoreError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+        info = self.get(layer_id)
+        if version is not None:
+            info = next((v for v in self.versions(layer_id) if v.version == version), None)
+            if info is None:
+                raise LayerNotFound(f"layer {layer_id} has no version {version}")
+        frame = self.read(layer_id, version=info.version)
+        return to_geojson(frame, info) if fmt == "geojson" else to_gpkg(frame, info)
+
+    @abstractmethod
+    def get(self, layer_id: int) -> LayerInfo:
+        """The layer's record (also for a layer in the bin); LayerNotFound if there is none."""
+
+    @abstractmethod
+    def versions(self, layer_id: int) -> builtins.list[LayerInfo]:
+        """Every stored version of the layer, oldest first."""
+
+    @abstractmethod
+    def read(self, layer_id: int, version: int | None = None) -> gpd.GeoDataFrame:
+        """The layer's features in EPSG:4326 (the current version unless `version` is given)."""
+
+    @abstractmethod
+    def list(self, include_deleted: bool = False) -> builtins.list[LayerInfo]:
+        """All layers, oldest first; those in the bin only with `include_deleted`."""
+
+    # --- backend primitives ---------------------------------------------------------------------
+
+    @abstractmethod
+    def _save(self, new: NewVersion, title: str, kind: str, description: str) -> LayerInfo: ...
+
+    @abstractmethod
+    def _replace(self, layer_id: int, new: NewVersion, description: str | None) -> LayerInfo: ...
+
+    @abstractmethod
+    def _update(self, layer_id: int, **fields) -> LayerInfo:
+        """Set layer fields: title, description, visible, current_version, deleted_at."""
+
+    @abstractmethod
+    def _purge(self, cutoff: datetime) -> builtins.list[int]:
+        """Remove the layers deleted at or before `cutoff`, with all their versions; return their ids."""
+
+    def _before_publish(self) -> None:
+        """Called when a write is complete but not yet visible. Tests use it to kill a writer there."""
+        return None
+
+    def _live(self, layer_id: int) -> LayerInfo:
+        info = self.get(layer_id)
+        if info.deleted:
+            raise LayerDeleted(f"layer {layer_id} ({info.title!r}) is deleted; restore it first")
+        return info
+
+
+def _new_version(gdf, original_filename, original_crs, uploader, source_licence) -> NewVersion:
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise StoreError("a layer must be a GeoDataFrame")
+    try:
+        gdf.geometry  # noqa: B018 (raises when the frame has no active geometry column)
+    except AttributeError:
+        raise StoreError("the layer has no geometry column") from None
+    if gdf.crs is None and not original_crs:
+        raise StoreError("the layer has no coordinate reference system")
+    crs = original_crs or gdf.crs.to_string()
+    return NewVersion(
+        data=encode(gdf if gdf.crs is not None else gdf.set_crs(crs)),
+        original_filename=_text("original file name", original_filename),
+        original_crs=_text("original CRS", crs),
+        uploader=_text("uploader", uploader),
+        source_licence=_text("source/licence", source_licence),
+        created_at=datetime.now(UTC),
+    )
+
+
+def _title(title: object) -> str:
+    title = _text("title", title)
+    if not title.strip():
+        raise StoreError("a layer needs a title")
+    return title
+
+
+def _text(what: str, value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise StoreError(f"the {what} must be text, got {type(value).__name__}")
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL; refuse it in both backends alike
+        raise StoreError(f"the {what} contains a NUL character")
+    return value
+
+
+def _utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise StoreError("times must be timezone-aware")
+    return now.astimezone(UTC)
+
+
+def layer_key(layer_id: object) -> int:
+    """Layer ids are integers; anything else names no layer."""
+    if isinstance(layer_id, bool):
+        raise LayerNotFound(f"no layer with id {layer_id!r}")
+    try:
+        return int(layer_id)
+    except (TypeError, ValueError):
+        raise LayerNotFound(f"no layer with id {layer_id!r}") from None
+
+
+def data_table(layer_id: int, version: int) -> str:
+    """Physical table of one version: built from integers only, never from user text."""
+    return f"layer_{int(layer_id)}_v{int(version)}"

@@ -1,0 +1,330 @@
+"""The PostgreSQL/PostGIS backend: every layer version as a table in one schema.
+
+Each operation is one transaction on its own connection, so a failed or killed writer leaves
+nothing behind (PostgreSQL DDL is transactional too). Identifiers are always quoted by psycopg's
+`sql.Identifier`; values are always bound parameters.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import geopandas as gpd
+import numpy as np
+import psycopg
+import shapely
+from psycopg import sql
+
+from config import STORE_PG_SCHEMA
+from store.base import (
+    LayerDeleted,
+    LayerInfo,
+    LayerNotFound,
+    LayerStore,
+    NewVersion,
+    StoreError,
+    data_table,
+    layer_key,
+)
+from store.columns import Encoded, decode
+
+_PG_TYPES = {
+    "str": "text",
+    "int": "bigint",
+    "float": "double precision",
+    "bool": "boolean",
+    "datetime": "text",  # ISO text, as in the GeoPackage: keeps the offset exactly as given
+    "json": "jsonb",
+}
+_UPDATABLE = {"title", "description", "visible", "current_version", "deleted_at"}
+_INFO_COLUMNS = """
+l.id, l.title, l.kind, v.original_filename, v.original_crs, v.uploader, v.created_at,
+v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at
+"""
+
+
+class PostGISStore(LayerStore):
+    def __init__(self, url: str, schema: str = STORE_PG_SCHEMA, connect_timeout: int = 10):
+        # SQLAlchemy-style URLs (postgresql+psycopg://) are common in deployment settings
+        self.url = re.sub(r"^postgres(ql)?\+\w+://", "postgresql://", url.strip())
+        self.schema = schema
+        self.connect_timeout = connect_timeout
+        self._ready = False
+        with self._transaction():
+            pass  # fail now if the database cannot be reached; creates the tables
+
+    def __repr__(self) -> str:
+        return f"PostGISStore(schema={self.schema!r})"  # the URL may hold a password
+
+    def _t(self, name: str) -> sql.Composable:
+        return sql.Identifier(self.schema, name)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def get(self, layer_id: int) -> LayerInfo:
+        layer_id = layer_key(layer_id)
+        with self._transaction() as cur:
+            return self._get(cur, layer_id)
+
+    def versions(self, layer_id: int) -> builtins.list[LayerInfo]:
+        layer_id = layer_key(layer_id)
+        with self._transaction() as cur:
+            self._get(cur, layer_id)
+            cur.execute(self._info_sql(sql.SQL("l.id = %s ORDER BY v.version"), current=False), (layer_id,))
+            return [_info(r) for r in cur.fetchall()]
+
+    def list(self, include_deleted: bool = False) -> builtins.list[LayerInfo]:
+        where = "true" if include_deleted else "l.deleted_at IS NULL"
+        with self._transaction() as cur:
+            cur.execute(self._info_sql(sql.SQL(where + " ORDER BY l.id")))
+            return [_info(r) for r in cur.fetchall()]
+
+    def read(self, layer_id: int, version: int | None = None) -> gpd.GeoDataFrame:
+        layer_id = layer_key(layer_id)
+        with self._transaction() as cur:
+            info = self._get(cur, layer_id)
+            version = info.version if version is None else int(version)
+            cur.execute(
+                sql.SQL("SELECT table_name, layout FROM {} WHERE layer_id = %s AND version = %s").format(
+                    self._t("layer_versions")
+                ),
+                (layer_id, version),
+            )
+            row = cur.fetchone()
+            if row is None:
+                raise LayerNotFound(f"layer {layer_id} has no version {version}")
+            table, layout = row
+            spec = decode_spec(layout)
+            names = [c["column"] for c in spec]
+            # jsonb as text: the shared decoder parses it, exactly as for the GeoPackage
+            select = [sql.SQL("ST_AsBinary(geom)")] + [
+                sql.SQL("{}::text").format(sql.Identifier(c["column"]))
+                if c["type"] == "json"
+                else sql.Identifier(c["column"])
+                for c in spec
+            ]
+            cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY _ord").format(sql.SQL(", ").join(select), self._t(table)))
+            rows = cur.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(names) + 1)]
+        values = {name: list(col) for name, col in zip(names, columns[1:], strict=True)}
+        return decode(layout, values, [None if b is None else bytes(b) for b in columns[0]])
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def _save(self, new: NewVersion, title: str, kind: str, description: str) -> LayerInfo:
+        with self._transaction() as cur:
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (title, kind, description, visible, current_version) "
+                    "VALUES (%s, %s, %s, true, 1) RETURNING id"
+                ).format(self._t("layers")),
+                (title, kind, description),
+            )
+            (layer_id,) = cur.fetchone()
+            return self._add_version(cur, layer_id, 1, new, {})
+
+    def _replace(self, layer_id: int, new: NewVersion, description: str | None) -> LayerInfo:
+        layer_id = layer_key(layer_id)
+        with self._transaction() as cur:
+            # FOR UPDATE: two replaces of one layer take turns and get different version numbers
+            cur.execute(
+                sql.SQL("SELECT deleted_at FROM {} WHERE id = %s FOR UPDATE").format(self._t("layers")), (layer_id,)
+            )
+            row = cur.fetchone()
+            if row is None:
+                raise LayerNotFound(f"no layer with id {layer_id}")
+            if row[0] is not None:
+                raise LayerDeleted(f"layer {layer_id} is deleted; restore it first")
+            cur.execute(
+                sql.SQL("SELECT max(version) FROM {} WHERE layer_id = %s").format(self._t("layer_versions")),
+                (layer_id,),
+            )
+            (last,) = cur.fetchone()
+            extra = {} if description is None else {"description": description}
+            return self._add_version(cur, layer_id, last + 1, new, extra)
+
+    def _add_version(self, cur, layer_id: int, version: int, new: NewVersion, extra: dict) -> LayerInfo:
+        table = data_table(layer_id, version)
+        self._write_table(cur, table, new.data)
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {} (layer_id, version, table_name, original_filename, original_crs, uploader, "
+                "created_at, feature_count, source_licence, layout) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            ).format(self._t("layer_versions")),
+            (
+                layer_id,
+                version,
+                table,
+                new.original_filename,
+                new.original_crs,
+                new.uploader,
+                new.created_at,
+                len(new.data),
+                new.source_licence,
+                new.data.layout_json(),
+            ),
+        )
+        self._set(cur, layer_id, {"current_version": version, **extra})
+        info = self._get(cur, layer_id)
+        self._before_publish()
+        return info
+
+    def _update(self, layer_id: int, **fields) -> LayerInfo:
+        layer_id = layer_key(layer_id)
+        with self._transaction() as cur:
+            self._get(cur, layer_id)
+            self._set(cur, layer_id, fields)
+            return self._get(cur, layer_id)
+
+    def _purge(self, cutoff: datetime) -> builtins.list[int]:
+        with self._transaction() as cur:
+            cur.execute(
+                sql.SQL("SELECT id FROM {} WHERE deleted_at <= %s ORDER BY id FOR UPDATE").format(self._t("layers")),
+                (cutoff,),
+            )
+            doomed = [i for (i,) in cur.fetchall()]
+            cur.execute(
+                sql.SQL("SELECT table_name FROM {} WHERE layer_id = ANY(%s)").format(self._t("layer_versions")),
+                (doomed,),
+            )
+            tables = [t for (t,) in cur.fetchall()]
+            cur.execute(sql.SQL("DELETE FROM {} WHERE id = ANY(%s)").format(self._t("layers")), (doomed,))
+            for table in tables:
+                cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(self._t(table)))
+        return doomed
+
+    def _write_table(self, cur, table: str, data: Encoded) -> None:
+        definitions = [sql.SQL("_ord integer PRIMARY KEY"), sql.SQL("geom {}").format(sql.SQL(_geometry_type(data)))]
+        definitions += [
+            sql.SQL("{} {}").format(sql.Identifier(c.column), sql.SQL(_PG_TYPES[c.type])) for c in data.columns
+        ]
+        cur.execute(sql.SQL("CREATE TABLE {} ({})").format(self._t(table), sql.SQL(", ").join(definitions)))
+        names = [sql.Identifier("_ord"), sql.Identifier("geom")] + [sql.Identifier(c.column) for c in data.columns]
+        ewkb = shapely.to_wkb(shapely.set_srid(data.geoms, 4326), hex=True, include_srid=True).tolist()
+        columns = [data.values[c.column] for c in data.columns]
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(self._t(table), sql.SQL(", ").join(names))
+        with cur.copy(copy_sql) as copy:
+            for i, row in enumerate(zip(ewkb, *columns, strict=True)):
+                copy.write_row((i, *row))
+        cur.execute(sql.SQL("CREATE INDEX ON {} USING gist (geom)").format(self._t(table)))
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Cursor]:
+        """One connection, one transaction: committed if the block returns, rolled back if it raises."""
+        try:
+            conn = psycopg.connect(self.url, connect_timeout=self.connect_timeout)
+        except psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"cannot reach the PostGIS layer store: {reason}") from None
+        try:
+            with conn, conn.cursor() as cur:
+                if not self._ready:
+                    self._create_tables(cur)
+                yield cur
+        except psycopg.Error as exc:
+            raise StoreError(f"the PostGIS layer store refused the change: {exc}") from exc
+        self._ready = True
+
+    def _create_tables(self, cur) -> None:
+        # The advisory lock keeps two first-time processes from racing on CREATE ... IF NOT EXISTS.
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"industrikart-store:{self.schema}",))
+        cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
+        if cur.fetchone() is None:
+            try:
+                cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            except psycopg.Error as exc:
+                raise StoreError(f"the database has no PostGIS and it could not be added: {exc}") from None
+        cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
+        cur.execute(
+            sql.SQL(
+                """CREATE TABLE IF NOT EXISTS {} (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    title text NOT NULL,
+                    kind text NOT NULL,
+                    description text NOT NULL DEFAULT '',
+                    visible boolean NOT NULL DEFAULT true,
+                    current_version integer NOT NULL,
+                    deleted_at timestamptz
+                )"""
+            ).format(self._t("layers"))
+        )
+        cur.execute(
+            sql.SQL(
+                """CREATE TABLE IF NOT EXISTS {} (
+                    layer_id bigint NOT NULL REFERENCES {} (id) ON DELETE CASCADE,
+                    version integer NOT NULL,
+                    table_name text NOT NULL,
+                    original_filename text NOT NULL,
+                    original_crs text NOT NULL,
+                    uploader text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    feature_count integer NOT NULL,
+                    source_licence text NOT NULL,
+                    layout text NOT NULL,
+                    PRIMARY KEY (layer_id, version)
+                )"""
+            ).format(self._t("layer_versions"), self._t("layers"))
+        )
+
+    def _info_sql(self, where: sql.Composable, current: bool = True) -> sql.Composed:
+        join = "v.layer_id = l.id AND v.version = l.current_version" if current else "v.layer_id = l.id"
+        return sql.SQL("SELECT {} FROM {} l JOIN {} v ON {} WHERE {}").format(
+            sql.SQL(_INFO_COLUMNS), self._t("layers"), self._t("layer_versions"), sql.SQL(join), where
+        )
+
+    def _get(self, cur, layer_id: int) -> LayerInfo:
+        cur.execute(self._info_sql(sql.SQL("l.id = %s")), (layer_id,))
+        row = cur.fetchone()
+        if row is None:
+            raise LayerNotFound(f"no layer with id {layer_id}")
+        return _info(row)
+
+    def _set(self, cur, layer_id: int, fields: dict) -> None:
+        assert fields and set(fields) <= _UPDATABLE, fields  # column names come from code, never from users
+        assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name)) for name in fields)
+        cur.execute(
+            sql.SQL("UPDATE {} SET {} WHERE id = %s").format(self._t("layers"), assignments),
+            (*fields.values(), layer_id),
+        )
+
+
+def decode_spec(layout: str) -> list[dict]:
+    return json.loads(layout)["columns"]
+
+
+def _geometry_type(data: Encoded) -> str:
+    """A typed geometry column when the layer allows one; PostGIS refuses Z or M in a 2D column."""
+    present = data.geoms[[g is not None and not g.is_empty for g in data.geoms]]
+    has_m = getattr(shapely, "has_m", lambda g: np.zeros(len(g), bool))(present)
+    has_z = shapely.has_z(present)
+    if not has_m.any() and not has_z.any():
+        return "geometry(Geometry, 4326)"
+    if not has_m.any() and has_z.all():
+        return "geometry(GeometryZ, 4326)"
+    return "geometry CHECK (ST_SRID(geom) = 4326)"
+
+
+def _info(row: tuple) -> LayerInfo:
+    (id_, title, kind, filename, crs, uploader, created, count, description, licence, visible, version, deleted) = row
+    return LayerInfo(
+        id=id_,
+        title=title,
+        kind=kind,
+        original_filename=filename,
+        original_crs=crs,
+        uploader=uploader,
+        created_at=created.astimezone(UTC),
+        feature_count=count,
+        description=description,
+        source_licence=licence,
+        visible=visible,
+        version=version,
+        deleted_at=None if deleted is None else deleted.astimezone(UTC),
+    )

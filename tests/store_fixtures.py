@@ -1,0 +1,211 @@
+"""Helpers for tests/test_store.py: generated layers, the two backends, and subprocess writers.
+
+Run as a script it is the writer process of the concurrency tests:
+    python tests/store_fixtures.py save SPEC PREFIX COUNT GO_FILE   (waits for GO_FILE, saves COUNT layers)
+    python tests/store_fixtures.py hang SPEC MARKER                 (saves, stops just before publishing)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # as a script, only tests/ is on the path
+    sys.path.insert(0, str(ROOT))
+
+from loaders import parse_geojson  # noqa: E402
+from store.base import LayerStore  # noqa: E402
+
+DATA_TABLE = re.compile(r"layer_\d+_v\d+")
+PG_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+
+HOSTILE_TEXTS = [
+    "Robert'); DROP TABLE industrikart_layers; --",
+    "<script>alert('x')</script>",
+    "\"double\" 'single' `back` \\backslash\\",
+    "Ærlig talt: Østre Å-gate, blåbærsyltetøy",
+    "%s %(name)s {} {0} ? :name $1",
+    "line one\nline two\ttabbed",
+    "emoji 🏭 and 漢字",
+    "   leading and trailing spaces   ",
+]
+
+
+# --- generated layers ---------------------------------------------------------------------------
+
+
+def generated_parks(n: int = 4, prefix: str = "gen") -> gpd.GeoDataFrame:
+    """Parks built through the real loader, so dtypes are exactly what uploads give the store."""
+    features = []
+    for i in range(n):
+        if i % 3 == 2:
+            x, y = 9.5 + i * 0.001, 63.2
+            geometry = {"type": "Polygon", "coordinates": [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y]]]}
+        else:
+            geometry = {"type": "Point", "coordinates": [10.0 + i * 0.001, 63.4 + i * 0.0005]}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": f"{prefix}-{i}",
+                    "name": f"Generert park {i} på Ørland – «æøå»",
+                    "municipality": "Ørland",
+                    "kommunenummer": "5057",
+                    "status": ["etablert", "planlagt", None][i % 3],
+                    "focus": None if i % 2 else "hydrogen og biogass",
+                    "themes": [["biogass", "hydrogen"], [], ["havbruk"]][i % 3],
+                    "companies": None,
+                    "area": None if i % 4 == 3 else 10.5 * (i + 1),
+                    "area_unit": "dekar",
+                    "source_url": f"https://example.org/generated/{i}",
+                    "source_year": None if i % 2 else 2020 + i % 5,
+                    "location_precision": "site",
+                },
+                "geometry": geometry,
+            }
+        )
+    return parse_geojson(json.dumps({"type": "FeatureCollection", "features": features}), "parks")
+
+
+def generated_other_layer() -> gpd.GeoDataFrame:
+    """An "other" layer with every column type the store maps, missing values and hostile text."""
+    square = Polygon([(10.0, 63.0), (10.1, 63.0), (10.1, 63.1), (10.0, 63.1)])
+    return gpd.GeoDataFrame(
+        {
+            "navn": pd.Series(["Første æøå", None, HOSTILE_TEXTS[1], HOSTILE_TEXTS[0]], dtype="str"),
+            "antall": np.array([1, 2, 3, 2**62], dtype="int64"),
+            "valgfritt tall": pd.Series([1, None, -5, 2**53 + 1], dtype="Int64"),
+            "andel": [0.5, np.nan, -1e300, 3.25],
+            "aktiv": [True, False, True, False],
+            "kanskje": pd.Series([True, None, False, None], dtype="boolean"),
+            "tema": [["a", "æ"], [], None, ["x", HOSTILE_TEXTS[2]]],
+            "egenskaper": [{"k": 1, "nested": [1, 2]}, None, {"q": "\"'"}, {}],
+            "blandet": [1, "to", 3.5, None],
+            "tidspunkt": pd.to_datetime(
+                ["2024-01-02T03:04:05+01:00", None, "2023-06-30T23:59:59.5+02:00", "2020-02-29T12:00:00Z"],
+                utc=True,
+                format="ISO8601",
+            ).tz_convert("Europe/Oslo"),
+            "dato": pd.to_datetime(["2024-01-02", None, "2023-12-31", "2020-02-29"]),
+            "kategori": pd.Series(["a", "b", None, "a"], dtype="category"),
+            'kolonne "sitert" æøå': ["1", "2", "3", "4"],
+            "select * from x; --": ["a", "b", "c", "d"],
+        },
+        geometry=[
+            Point(10.4, 63.4),
+            LineString([(10.0, 63.0), (10.5, 63.5)]),
+            None,
+            MultiPolygon([square, Polygon([(11.0, 64.0), (11.1, 64.0), (11.1, 64.1)])]),
+        ],
+        crs="EPSG:4326",
+    )
+
+
+# --- backends -----------------------------------------------------------------------------------
+
+
+class Backend:
+    """Where a test's store lives; `open()` gives a fresh store object on the same data."""
+
+    def __init__(self, name: str, tmp_path: Path):
+        self.name = name
+        if name == "gpkg":
+            self.location = str(tmp_path / "store" / "layers.gpkg")
+        else:
+            self.location = f"test_{uuid.uuid4().hex[:12]}"  # a schema of its own, dropped after the test
+
+    @property
+    def spec(self) -> str:
+        return json.dumps({"backend": self.name, "location": self.location, "url": PG_URL})
+
+    def open(self, **kwargs) -> LayerStore:
+        return open_spec(self.spec, **kwargs)
+
+    def physical_tables(self) -> set[str]:
+        """Data tables actually present (not what the metadata claims)."""
+        if self.name == "gpkg":
+            with sqlite3.connect(self.location) as con:
+                names = [n for (n,) in con.execute("SELECT table_name FROM gpkg_contents")]
+                names += [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        else:
+            import psycopg
+
+            with psycopg.connect(PG_URL) as con:
+                query = "SELECT table_name FROM information_schema.tables WHERE table_schema = %s"
+                names = [n for (n,) in con.execute(query, (self.location,))]
+        return {n for n in names if DATA_TABLE.fullmatch(n)}
+
+    def cleanup(self) -> None:
+        if self.name == "postgis":
+            import psycopg
+
+            with psycopg.connect(PG_URL, autocommit=True) as con:
+                con.execute(f'DROP SCHEMA IF EXISTS "{self.location}" CASCADE')
+
+
+def open_spec(spec: str, **kwargs) -> LayerStore:
+    where = json.loads(spec)
+    if where["backend"] == "gpkg":
+        from store.geopackage import GeoPackageStore
+
+        return GeoPackageStore(where["location"], **kwargs)
+    from store.postgis import PostGISStore
+
+    return PostGISStore(where["url"], schema=where["location"], **kwargs)
+
+
+def writer(*args: str) -> subprocess.Popen:
+    """Start this file as a writer process (see the module docstring)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, __file__, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for(path: Path, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"writer exited early ({proc.returncode}): {proc.stderr.read()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {path}")
+        time.sleep(0.05)
+
+
+def _main(argv: list[str]) -> None:
+    command, spec = argv[0], argv[1]
+    store = open_spec(spec)
+    if command == "save":
+        prefix, count, go = argv[2], int(argv[3]), Path(argv[4])
+        wait_for(go, timeout=60)
+        for i in range(count):
+            info = store.save(generated_parks(200, prefix=f"{prefix}{i}"), f"{prefix} {i}", "parks", uploader=prefix)
+            print(info.id, flush=True)
+    elif command == "hang":
+        marker = Path(argv[2])
+
+        def hang() -> None:
+            marker.touch()  # everything is written; the parent kills us now
+            time.sleep(600)
+
+        store._before_publish = hang
+        store.save(generated_parks(500, prefix="killed"), "killed writer", "parks", uploader="killed")
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
