@@ -7,8 +7,10 @@ defaults and export behave the same; each backend fills in the underscored primi
 from __future__ import annotations
 
 import builtins
+import json
+import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import geopandas as gpd
@@ -17,10 +19,12 @@ from config import STORE_PURGE_DAYS
 from loaders.schema import LAYERS
 from store.columns import Encoded, encode
 
-# The layer kinds the maps know, plus "other": a layer that keeps its own fields.
-KINDS = (*LAYERS, "other")
+# The layer kinds the maps know, municipal or county "boundaries", and "other": a layer that keeps its own fields.
+KINDS = (*LAYERS, "boundaries", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
+# What a layer's style may say: colour and fill as #rrggbb, the field used as label, the fields shown in popups.
+STYLE_KEYS = {"colour": str, "fill": bool, "label_field": str, "popup_fields": list}
 
 
 class StoreError(Exception):
@@ -56,6 +60,7 @@ class LayerInfo:
     visible: bool
     version: int
     deleted_at: datetime | None
+    style: dict = field(default_factory=dict)  # how maps draw the layer (see STYLE_KEYS)
 
     @property
     def deleted(self) -> bool:
@@ -89,13 +94,14 @@ class LayerStore(ABC):
         uploader: str = "",
         description: str = "",
         source_licence: str = "",
+        style: dict | None = None,
     ) -> LayerInfo:
         """Store `gdf` as a new layer (version 1) and return its record."""
         title = _title(title)
         if kind not in KINDS:
             raise StoreError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
         new = _new_version(gdf, original_filename, original_crs, uploader, source_licence)
-        return self._save(new, title, kind, _text("description", description))
+        return self._save(new, title, kind, _text("description", description), style_text(style))
 
     def replace(
         self,
@@ -135,6 +141,10 @@ class LayerStore(ABC):
     def set_description(self, layer_id: int, description: str) -> LayerInfo:
         self._live(layer_id)
         return self._update(layer_id, description=_text("description", description))
+
+    def set_style(self, layer_id: int, style: dict) -> LayerInfo:
+        self._live(layer_id)
+        return self._update(layer_id, style=style_text(style))
 
     def delete(self, layer_id: int, now: datetime | None = None) -> LayerInfo:
         """Move the layer to the bin: hidden from `list()`, restorable until purged."""
@@ -190,14 +200,14 @@ class LayerStore(ABC):
     # --- backend primitives ---------------------------------------------------------------------
 
     @abstractmethod
-    def _save(self, new: NewVersion, title: str, kind: str, description: str) -> LayerInfo: ...
+    def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo: ...
 
     @abstractmethod
     def _replace(self, layer_id: int, new: NewVersion, description: str | None) -> LayerInfo: ...
 
     @abstractmethod
     def _update(self, layer_id: int, **fields) -> LayerInfo:
-        """Set layer fields: title, description, visible, current_version, deleted_at."""
+        """Set layer fields: title, description, style, visible, current_version, deleted_at."""
 
     @abstractmethod
     def _purge(self, cutoff: datetime) -> builtins.list[int]:
@@ -232,6 +242,28 @@ def _new_version(gdf, original_filename, original_crs, uploader, source_licence)
         source_licence=_text("source/licence", source_licence),
         created_at=datetime.now(UTC),
     )
+
+
+def style_text(style: dict | None) -> str:
+    """A style checked against STYLE_KEYS, as JSON text for the metadata table."""
+    style = style or {}
+    if not isinstance(style, dict):
+        raise StoreError("a layer style must be a mapping")
+    for key, value in style.items():
+        if key not in STYLE_KEYS:
+            raise StoreError(f"unknown style setting {key!r}; expected one of {', '.join(STYLE_KEYS)}")
+        if not isinstance(value, STYLE_KEYS[key]) or (
+            key == "popup_fields" and not all(isinstance(v, str) for v in value)
+        ):
+            raise StoreError(f"the style setting {key!r} has the wrong type")
+    colour = style.get("colour")
+    if colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise StoreError(f"the colour must look like #1f78b4, got {colour!r}")
+    return _text("style", json.dumps(style, ensure_ascii=False, sort_keys=True))
+
+
+def parse_style(text: str | None) -> dict:
+    return json.loads(text) if text else {}
 
 
 def _title(title: object) -> str:
