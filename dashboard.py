@@ -11,7 +11,7 @@ from analysis.search import search
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps.build import base_map, overview_layers
 from maps.layers import cluster_colours
-from ui.data import portfolio
+from ui.data import own_layers, portfolio, stored_layers
 from ui.map_view import Selection, show_map
 from ui.record import record_panel
 from ui.sidebar import map_controls
@@ -20,7 +20,9 @@ from ui.state import language_selector, static_url
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
 lang = language_selector()
-data = portfolio(lang)
+layers = stored_layers(lang)
+data = portfolio(lang, layers)
+uploaded = own_layers(lang, layers)
 controls = map_controls(data, lang)
 view = apply_filters(data, controls.filters)
 
@@ -63,8 +65,8 @@ colours = cluster_colours(list(data.members["cluster"].unique()))
 map_column, record_column = st.columns([3, 1])
 with map_column:
     clicked = show_map(
-        base_map(colours, lang, static_url()),
-        overview_layers(view, controls.visible, controls.basemap, colours, lang),
+        base_map(colours, lang, static_url(), [(title, style) for title, _, style in uploaded]),
+        overview_layers(view, controls.visible, controls.basemap, colours, lang, uploaded),
         key="overview_map",
         center=center,
         zoom=zoom,

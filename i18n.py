@@ -59,6 +59,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "legend": ("Tegnforklaring", "Legend"),
     "legend_circle": ("Sirkelareal ∝ tonn (siste tall)", "Circle area ∝ tonnes (latest figure)"),
     "legend_hollow": ("Hul sirkel: ingen tall", "Hollow circle: no figure"),
+    "legend_uploaded": ("Opplastede kartlag", "Uploaded layers"),
     "legend_dashed": ("Stiplet kant: plassert ved kommunesenteret", "Dashed outline: placed at the municipal centre"),
     "status_etablert": ("etablert", "established"),
     "status_under utvikling": ("under utvikling", "under development"),
@@ -103,6 +104,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "field_value": ("Verdi", "Value"),
     "field_field": ("Felt", "Field"),
     "data_error": ("Dataene kunne ikke leses: {error}", "The data could not be read: {error}"),
+    "store_unavailable": (
+        "Lagrede kartlag kunne ikke leses ({error}); kartet viser bare de medfølgende dataene.",
+        "Stored layers could not be read ({error}); the map shows the bundled data only.",
+    ),
     "sources_page_title": ("Data og kilder", "Data and sources"),
     "sources_page_intro": (
         "Alle oppføringer i kartet med kilde og år. Tall er gjengitt slik kilden skriver dem; "
