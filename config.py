@@ -125,3 +125,7 @@ STORE_PATH = ROOT / "data" / "layers.gpkg"
 STORE_PG_SCHEMA = "industrikart"
 STORE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before giving up
 STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
+
+# Presentation mode: content this wide and a map this tall give a 16:9 map frame.
+PRESENT_WIDTH = 1200
+PRESENT_MAP_HEIGHT = 675

@@ -116,9 +116,28 @@ _TEXT: dict[str, tuple[str, str]] = {
         "where no source gives a figure it says “no figure”.",
     ),
     "download_csv": ("Last ned CSV", "Download CSV"),
-    "attribution_note": (
-        "Bakgrunnskart © Kartverket / © OpenStreetMap contributors. Data: se siden «Data og kilder».",
-        "Basemaps © Kartverket / © OpenStreetMap contributors. Data: see the “Data and sources” page.",
+    "present": ("Presentasjon", "Presentation"),
+    "present_mode": ("Presentasjonsmodus", "Presentation mode"),
+    "present_title": ("Tittel", "Title"),
+    "present_subtitle": ("Undertittel", "Subtitle"),
+    "present_edit": ("Rediger", "Edit"),
+    "present_exit": ("Avslutt presentasjon", "Leave presentation"),
+    "present_default_title": ("Industrikart Trøndelag", "Industrikart Trøndelag"),
+    "share": ("Del visningen", "Share this view"),
+    "share_link": ("Kopier lenke", "Copy link"),
+    "share_help": (
+        "Lenken gjenoppretter side, filtre, kartlag, bakgrunn, utsnitt, valgt objekt og språk.",
+        "The link restores page, filters, layers, basemap, view, selected feature and language.",
+    ),
+    "url_ignored": (
+        "Ignorerte ukjente eller ugyldige lenkeparametre: {names}",
+        "Ignored unknown or malformed link parameters: {names}",
+    ),
+    "sources_line": (
+        "Kilder: Kartverket (CC BY 4.0), OpenStreetMap contributors; data: se «Data og kilder» "
+        "({count} oppføringer med kilde og år).",
+        "Sources: Kartverket (CC BY 4.0), OpenStreetMap contributors; data: see “Data and sources” "
+        "({count} records with source and year).",
     ),
 }
 

@@ -16,7 +16,7 @@ from maps.layers import (
     sources_group,
     stored_layer_group,
 )
-from maps.legend import Legend, legend_html
+from maps.legend import Legend, NorthArrow, legend_html
 
 POPUP_CSS = """
 <style>
@@ -48,6 +48,7 @@ def base_map(
     m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
     extra = [(title, style.get("colour") or STORED_DEFAULT_COLOUR) for title, style in stored]
     Legend(legend_html(cluster_colours, lang, extra)).add_to(m)
+    NorthArrow().add_to(m)
     return use_local_assets(m, static_url)
 
 
