@@ -12,7 +12,7 @@ from analysis.filters import Filters, apply_filters
 from maps.assets import external_links
 from ui.map_view import Selection
 
-PAGES = ["dashboard.py", "pages/1_Data_og_kilder.py"]
+PAGES = ["dashboard.py", "pages/5_Data_og_kilder.py"]
 
 
 def app(script: str) -> AppTest:
@@ -141,7 +141,7 @@ def test_broken_data_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
 
 
 def test_data_page_tables_follow_the_filter(portfolio):
-    at = run("pages/1_Data_og_kilder.py")
+    at = run("pages/5_Data_og_kilder.py")
     assert [len(df.value) for df in at.dataframe] == [
         len(portfolio.parks),
         len(portfolio.sources),
