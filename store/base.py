@@ -244,6 +244,42 @@ def _new_version(gdf, original_filename, original_crs, uploader, source_licence)
     )
 
 
+def info_from_row(row: tuple, to_utc) -> LayerInfo:
+    """A LayerInfo from a metadata row in the column order both backends select; `to_utc` reads their times."""
+    (
+        id_,
+        title,
+        kind,
+        filename,
+        crs,
+        uploader,
+        created,
+        count,
+        description,
+        licence,
+        visible,
+        version,
+        deleted,
+        style,
+    ) = row
+    return LayerInfo(
+        id=id_,
+        title=title,
+        kind=kind,
+        original_filename=filename,
+        original_crs=crs,
+        uploader=uploader,
+        created_at=to_utc(created),
+        feature_count=count,
+        description=description,
+        source_licence=licence,
+        visible=bool(visible),
+        version=version,
+        deleted_at=None if deleted is None else to_utc(deleted),
+        style=parse_style(style),
+    )
+
+
 def style_text(style: dict | None) -> str:
     """A style checked against STYLE_KEYS, as JSON text for the metadata table."""
     style = style or {}

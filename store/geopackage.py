@@ -34,8 +34,8 @@ from store.base import (
     StoreBusy,
     StoreError,
     data_table,
+    info_from_row,
     layer_key,
-    parse_style,
 )
 from store.columns import Encoded, decode
 
@@ -294,26 +294,7 @@ def _set(con: sqlite3.Connection, layer_id: int, fields: dict) -> None:
 
 
 def _info(row: tuple) -> LayerInfo:
-    (id_, title, kind, filename, crs, uploader, created, count, description, licence, visible, version, deleted) = row[
-        :13
-    ]
-    style = row[13]
-    return LayerInfo(
-        id=id_,
-        title=title,
-        kind=kind,
-        original_filename=filename,
-        original_crs=crs,
-        uploader=uploader,
-        created_at=datetime.fromisoformat(created).astimezone(UTC),
-        feature_count=count,
-        description=description,
-        source_licence=licence,
-        visible=bool(visible),
-        version=version,
-        deleted_at=None if deleted is None else datetime.fromisoformat(deleted).astimezone(UTC),
-        style=parse_style(style),
-    )
+    return info_from_row(row, lambda value: datetime.fromisoformat(value).astimezone(UTC))
 
 
 def _quote(name: str) -> str:

@@ -29,8 +29,8 @@ from store.base import (
     NewVersion,
     StoreError,
     data_table,
+    info_from_row,
     layer_key,
-    parse_style,
 )
 from store.columns import Encoded, decode
 
@@ -320,35 +320,4 @@ def _geometry_type(data: Encoded) -> str:
 
 
 def _info(row: tuple) -> LayerInfo:
-    (
-        id_,
-        title,
-        kind,
-        filename,
-        crs,
-        uploader,
-        created,
-        count,
-        description,
-        licence,
-        visible,
-        version,
-        deleted,
-        style,
-    ) = row
-    return LayerInfo(
-        id=id_,
-        title=title,
-        kind=kind,
-        original_filename=filename,
-        original_crs=crs,
-        uploader=uploader,
-        created_at=created.astimezone(UTC),
-        feature_count=count,
-        description=description,
-        source_licence=licence,
-        visible=visible,
-        version=version,
-        deleted_at=None if deleted is None else deleted.astimezone(UTC),
-        style=parse_style(style),
-    )
+    return info_from_row(row, lambda value: value.astimezone(UTC))
