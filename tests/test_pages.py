@@ -152,3 +152,11 @@ def test_data_page_tables_follow_the_filter(portfolio):
     assert len(at.dataframe[2].value) == len(members) < len(portfolio.members)
     sources = at.dataframe[1].value
     assert "ingen tall" in sources["Siste tall"].tolist()
+
+
+def test_filters_that_empty_a_layer_still_draw_the_map():
+    at = run("dashboard.py")
+    at.sidebar.multiselect(key="f_municipalities").set_value(["5052"]).run()  # Leka: nothing bundled there
+    assert not at.exception
+    assert metrics(at)["Parker og områder"] == "0"
+    assert map_args(at)["feature_group"]  # the basemap group is still there
