@@ -407,7 +407,9 @@ def read_layers(data: bytes, fmt: str, tmp_path: Path) -> dict[str, pd.DataFrame
     if fmt == "csv":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = ("parks", "sources", "members", LICENCE_TABLE)
-            return {n: pd.read_csv(io.BytesIO(archive.read(f"{n}.csv")), encoding="utf-8-sig", dtype=str) for n in names}
+            return {
+                n: pd.read_csv(io.BytesIO(archive.read(f"{n}.csv")), encoding="utf-8-sig", dtype=str) for n in names
+            }
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str)
     return dict(zip(("parks", "sources", "members", LICENCE_TABLE), sheets.values(), strict=True))
 
