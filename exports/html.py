@@ -65,7 +65,7 @@ def _set_view(m: folium.Map, view: View, visible: set[str], bounds, center, zoom
         m.fit_bounds([[south, west], [north, east]])
     elif center is not None:
         m.location = [float(center[0]), float(center[1])]
-        m.options["zoom"] = float(zoom)
+        m.options["zoom"] = int(zoom) if float(zoom).is_integer() else float(zoom)
     else:
         frames = [getattr(view, name) for name in sorted(visible) if len(getattr(view, name))]
         if frames:

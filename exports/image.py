@@ -7,8 +7,8 @@ background (municipal boundaries and coastline if a boundaries frame is given, e
 drawn instead, so an export never fails for lack of network.
 
 Every text reaches matplotlib as plain text (parse_math=False, usetex off): a name like "$x$" is
-printed as written, never parsed as mathtext or TeX. No pyplot: figures are not global state,
-so concurrent Streamlit sessions can export at once.
+printed as written, never parsed as mathtext or TeX. No pyplot, so figures are not global state; the
+few rcParams set here are, so renders take a lock (Streamlit runs sessions in threads).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import html
 import io
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -47,7 +48,7 @@ from exports.cartography import (
 )
 from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS, check_map_options
-from exports.tiles import TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
+from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, fmt_year_range, t
 from maps.layers import MIXED_CLUSTER_COLOUR, source_radius
 from maps.layers import cluster_colours as default_cluster_colours
@@ -71,12 +72,12 @@ MUTED = "#3c3c3c"
 PANEL = "#f1f3f4"
 
 _TEXT_TO_PATH = TextToPath()
+_RENDER_LOCK = threading.Lock()  # rc_context changes process-wide rcParams
 _RC = {
     "font.family": "DejaVu Sans",  # ships with matplotlib: æøå, ₂, ∝ and “” on every machine
     "text.usetex": False,
     "text.parse_math": False,
     "pdf.fonttype": 42,  # TrueType in the PDF: text stays selectable and searchable
-    "axes.unicode_minus": False,
     "lines.scale_dashes": False,  # dash lengths in points, as Leaflet's are in pixels
 }
 
@@ -122,17 +123,21 @@ def render_map(
     title = t("app_title", lang) if title is None else title
     subtitle = t("app_subtitle", lang) if subtitle is None else subtitle
 
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(fig_w, fig_h), dpi=dpi, facecolor="white")
-        map_box = _map_box(fig_w, fig_h)
-        ax = fig.add_axes(_fraction(map_box, fig_w, fig_h))
-        extent = _extent(frames, bounds, center, zoom, map_box[2] / map_box[3], map_box[2], map_box[3])
+    map_box = _map_box(fig_w, fig_h)
+    extent = _extent(frames, bounds, center, zoom, map_box[2] / map_box[3], map_box[2], map_box[3])
 
-        report(0.05, t("export_progress_background", lang))
-        fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
-        if config.BASEMAPS[basemap].url is None:
-            fetcher = None  # "no background" chosen: nothing to fetch
-        background = _draw_background(ax, extent, shapes, fetcher, map_box[2] * dpi, basemap, lang)
+    # Tiles first, outside the lock: waiting for the network must not hold up other exports.
+    report(0.05, t("export_progress_background", lang))
+    fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
+    mosaic = None
+    if fetcher is not None and config.BASEMAPS[basemap].url is not None:  # "none" chosen: nothing to fetch
+        max_zoom = min(config.BASEMAPS[basemap].max_zoom, config.MAP_MAX_ZOOM)
+        mosaic = fetch_mosaic(extent, map_box[2] * dpi, fetcher, max_zoom=max_zoom)
+
+    with _RENDER_LOCK, matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(fig_w, fig_h), dpi=dpi, facecolor="white")
+        ax = fig.add_axes(_fraction(map_box, fig_w, fig_h))
+        background = _draw_background(ax, extent, shapes, mosaic, lang)
 
         report(0.45, t("export_progress_layers", lang))
         _draw_layers(ax, frames, colours)
@@ -222,15 +227,11 @@ def _frame_axes(ax, extent) -> None:
 # --- background -----------------------------------------------------------------------------
 
 
-def _draw_background(ax, extent, shapes, fetcher, width_px, basemap, lang) -> str:
+def _draw_background(ax, extent, shapes, mosaic: Mosaic | None, lang) -> str:
     """Tiles over a vector background; returns "tiles", "partial tiles", "boundaries" or "graticule"."""
     ax.set_facecolor(config.EXPORT_SEA_COLOUR if shapes is not None else config.EXPORT_LAND_COLOUR)
     if shapes is not None:
         _draw_boundaries(ax, shapes, extent)
-    mosaic = None
-    if fetcher is not None:
-        max_zoom = min(config.BASEMAPS[basemap].max_zoom, config.MAP_MAX_ZOOM)
-        mosaic = fetch_mosaic(extent, width_px, fetcher, max_zoom=max_zoom)
     if mosaic is not None:
         ax.imshow(
             mosaic.image, extent=mosaic.extent, origin="upper", zorder=2, interpolation="antialiased", aspect="auto"
