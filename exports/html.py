@@ -43,7 +43,9 @@ def standalone_html(
     visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
     colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     m = base_map(colours, lang, static_url="")
-    for group in overview_layers(view, visible, basemap, colours, lang):
+    # folium's GeoJsonTooltip refuses a layer with no feature, so empty layers are left out.
+    drawn = {name for name in visible if len(getattr(view, name))}
+    for group in overview_layers(view, drawn, basemap, colours, lang):
         group.add_to(m)
     use_local_assets(m, static_url="")  # again, now with the layers: refuses any element bringing its own assets
     m.default_js, m.default_css = [], []  # inlined below instead

@@ -359,6 +359,15 @@ def test_standalone_html_takes_the_view_box(view):
     assert not re.search(r"map_[0-9a-f]+\.fitBounds\(", centred)
 
 
+def test_an_empty_view_still_gives_a_map_image_and_html(portfolio):
+    empty = apply_filters(portfolio, Filters(kommunenummer=("9999",)))
+    png = render_map(empty, tile_fetcher=no_tiles)
+    assert Image.open(io.BytesIO(png)).size == (1920, 1080)
+    assert share_near(map_area(png), config.SOURCE_COLOUR, 6) == 0
+    document = standalone_html(empty)
+    assert "ik-legend" in document and '"features": [{' not in document
+
+
 def test_standalone_html_refuses_bad_options(view):
     with pytest.raises(ExportOptionError):
         standalone_html(view, visible_layers={"roads"})
