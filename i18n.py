@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
@@ -183,6 +184,53 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Sources: Kartverket (CC BY 4.0), OpenStreetMap contributors; data: see “Data and sources” "
         "({count} records with source and year).",
     ),
+    # Exports (exports/): map images, standalone HTML and data files.
+    "export_date": ("Dato: {date}", "Date: {date}"),
+    "export_basemap_credit": ("Bakgrunnskart: {credit}", "Basemap: {credit}"),
+    "export_boundaries_credit": ("Grenser: {credit}", "Boundaries: {credit}"),
+    "export_no_tiles_boundaries": (
+        "Bakgrunnskart ikke tilgjengelig: kommunegrenser vist i stedet",
+        "Basemap unavailable: municipal boundaries shown instead",
+    ),
+    "export_no_tiles_graticule": (
+        "Bakgrunnskart ikke tilgjengelig: gradnett vist i stedet",
+        "Basemap unavailable: graticule shown instead",
+    ),
+    "export_data_credit": (
+        "Data: Industrikart Trøndelag, offentlige kilder oppgitt for hver oppføring (se «Data og kilder»)",
+        "Data: Industrikart Trøndelag, public sources given for each record (see “Data and sources”)",
+    ),
+    "export_north": ("N", "N"),
+    "export_scale_at": ("{length} ved {lat}° N", "{length} at {lat}° N"),
+    "export_degrees_north": ("{deg}° N", "{deg}° N"),
+    "export_degrees_east": ("{deg}° Ø", "{deg}° E"),
+    "export_degrees_south": ("{deg}° S", "{deg}° S"),
+    "export_degrees_west": ("{deg}° V", "{deg}° W"),
+    "export_legend_example": ("for eksempel {amount}", "for example {amount}"),
+    "export_progress_background": ("Henter bakgrunnskart …", "Fetching the basemap …"),
+    "export_progress_layers": ("Tegner kartlagene …", "Drawing the layers …"),
+    "export_progress_saving": ("Lagrer filen …", "Saving the file …"),
+    "export_progress_done": ("Ferdig", "Done"),
+    "export_sheet_parks": ("Parker", "Parks"),
+    "export_sheet_sources": ("Utslippskilder", "Emission sources"),
+    "export_sheet_members": ("Klyngemedlemmer", "Cluster members"),
+    "export_sheet_licence": ("Kilder og lisens", "Sources and licence"),
+    "export_licence_intro": (
+        "Kilde og år for hver oppføring i eksporten, lisensene for dataene og bakgrunnskartene.",
+        "The source and year of every record in this export, the data licences and the basemap credits.",
+    ),
+    "export_exported": ("Eksportert {date}", "Exported {date}"),
+    "export_heading_licences": ("Lisenser for dataene", "Data licences"),
+    "export_heading_basemaps": ("Bakgrunnskart", "Basemaps"),
+    "export_heading_records": ("Kilde og år for hver oppføring", "Source and year of every record"),
+    "export_geometry_too_long": (
+        "(geometrien er for lang for en Excel-celle: bruk GeoPackage- eller GeoJSON-eksporten)",
+        "(the geometry is too long for an Excel cell: use the GeoPackage or GeoJSON export)",
+    ),
+    "export_licence_missing": (
+        "Datamappen har ingen README.md med kilder og lisenser.",
+        "The data folder has no README.md with sources and licences.",
+    ),
 }
 
 
@@ -219,3 +267,26 @@ def fmt_year_range(years: list[int], unknown: int, lang: str = DEFAULT_LANGUAGE)
     if unknown:
         parts.append(f"{unknown}× {t('year_unknown', lang)}" if years else t("year_unknown", lang))
     return "; ".join(parts)
+
+
+def fmt_date(day: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """25.11.2026 in Norwegian; 25 November 2026 in English (month names in English only)."""
+    if lang == "en":
+        return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
