@@ -2,7 +2,7 @@
 
 from loaders.bundled import Portfolio, load_portfolio
 from loaders.errors import CRSError, FileFormatError, LayerError, SchemaError
-from loaders.layers import parse_geojson, read_figures, read_layer
+from loaders.layers import parse_geojson, read_figures, read_layer, validate_records
 
 __all__ = [
     "CRSError",
@@ -14,4 +14,5 @@ __all__ = [
     "parse_geojson",
     "read_figures",
     "read_layer",
+    "validate_records",
 ]
