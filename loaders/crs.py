@@ -7,7 +7,9 @@ Rules (see `infer_candidates` and `resolve_crs`):
 - With no (usable) CRS the candidates are: lon/lat degrees; lon/lat with the axes swapped; ETRS89 / UTM
   zones 32, 33 and 35 (EPSG:25832/25833/25835, Norway's map projections); Web Mercator (EPSG:3857); and
   each projected one with the axes swapped (northing first, as Norwegian "X = nord" tables do).
-  A projected candidate counts only if the whole box lands in and around Norway (lon −10…35, lat 57…81.5).
+  A projected candidate counts only if the whole box lands in and around Norway (lon −10…35, lat 57…81.5);
+  they are ranked by the share of the file's points that land on or near mainland Norway (a coarse outline
+  in loaders/norway_outline.py), then UTM 33 (the national default) before 32, 35 and Web Mercator.
 - The choice is unambiguous only for plain lon/lat: inside Norway, or anywhere within ±180/±90 when no
   other reading fits (a GeoJSON file with no `crs` member is lon/lat by RFC 7946). Everything else is asked.
 - No candidate at all: the coordinates are outside every CRS's range, a `CoordinatesOutOfRange` error.
@@ -20,16 +22,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyproj
+import shapely
 from pyproj.exceptions import CRSError as ProjCRSError
 
+from loaders import norway_outline
 from loaders.errors import CoordinatesOutOfRange, NeedsCRSChoice, UnknownCRS
 
 WGS84 = "EPSG:4326"
 # Mainland Norway, Svalbard and Jan Mayen in one coarse lon/lat box (it takes in some sea and neighbours).
 NORWAY_BBOX = (-10.0, 57.0, 35.0, 81.5)
-UTM_ZONES = {"EPSG:25832": 32, "EPSG:25833": 33, "EPSG:25835": 35}
 _PROJECTED_CANDIDATES = ("EPSG:25833", "EPSG:25832", "EPSG:25835", "EPSG:3857")
-_BASE_SCORE = {"EPSG:25833": 80, "EPSG:25832": 70, "EPSG:25835": 65, "EPSG:3857": 40}
+# Before the share of points landing in Norway (up to +30) and a swap (−25): UTM 33 is the national default.
+_BASE_SCORE = {"EPSG:25833": 50, "EPSG:25832": 45, "EPSG:25835": 40, "EPSG:3857": 30}
 # How far outside a projected CRS's published area of use data may lie and still be taken as in that CRS
 # (Norway's national data is in UTM 33 from 4.6°E to 31°E, far outside zone 33's own 12–18°E).
 _AREA_MARGIN_DEG = (20.0, 10.0)  # lon, lat
@@ -110,13 +114,21 @@ def geojson_crs_member(member: object) -> str | None:
     raise UnknownCRS(f"the file's 'crs' member names no coordinate system: {_quote(member)}")
 
 
-def infer_candidates(bounds: Bounds) -> list[CRSCandidate]:
-    """Every plausible reading of coordinates inside `bounds`, most plausible first."""
+def infer_candidates(bounds: Bounds, sample: np.ndarray | None = None) -> list[CRSCandidate]:
+    """Every plausible reading of coordinates inside `bounds`, most plausible first.
+
+    `sample` (an (n, 2) array of the file's own x, y, a few thousand at most) sharpens the ranking of
+    projected readings: the share of points that land on or near mainland Norway adds up to 30 points,
+    so data in zone 32 is not read as zone 33 just because 33 is the national default.
+    """
     if not all(math.isfinite(v) for v in bounds):
         return []
+    if sample is None or len(sample) == 0:
+        sample = _box_sample(bounds)
     candidates = []
     for swap in (False, True):
         box = _swapped(bounds) if swap else bounds
+        points = sample[:, ::-1] if swap else sample
         if _in_degrees(box):
             inside = _inside(box, NORWAY_BBOX)
             if swap and not inside:
@@ -138,9 +150,8 @@ def infer_candidates(bounds: Bounds) -> list[CRSCandidate]:
             landed = _projected_box(box, code)
             if landed is None or not _inside(landed, NORWAY_BBOX):
                 continue
-            score = _BASE_SCORE[code] - (30 if swap else 0)
-            if code in UTM_ZONES and _zone_of(landed) == UTM_ZONES[code]:
-                score += 10  # the data lies in this zone's own strip
+            share = _share_in_norway(points, code)
+            score = _BASE_SCORE[code] - (25 if swap else 0) + round(30 * share)
             axes = "northing first, easting second" if swap else "easting first, northing second"
             name = pyproj.CRS.from_user_input(code).name
             candidates.append(
@@ -148,13 +159,50 @@ def infer_candidates(bounds: Bounds) -> list[CRSCandidate]:
                     code,
                     name,
                     f"metres ({axes}; x {_metres(box[0], box[2])}, y {_metres(box[1], box[3])}): "
-                    f"in {name} the data lands at {_where(landed)}",
+                    f"in {name} the data lands at {_where(landed)}, {share:.0%} of it on or near mainland Norway",
                     swap,
                     landed,
                     score,
                 )
             )
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def sample_coordinates(geometries: np.ndarray, limit: int = 2000) -> np.ndarray:
+    """Up to `limit` x, y pairs spread over the geometries, for `infer_candidates`."""
+    if len(geometries) > limit:
+        geometries = geometries[np.linspace(0, len(geometries) - 1, limit).astype(int)]
+    xy = shapely.get_coordinates(geometries)
+    if len(xy) > limit:
+        xy = xy[np.linspace(0, len(xy) - 1, limit).astype(int)]
+    return xy
+
+
+def _box_sample(bounds: Bounds) -> np.ndarray:
+    xs = np.linspace(bounds[0], bounds[2], 5)
+    ys = np.linspace(bounds[1], bounds[3], 5)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+_NORWAY = shapely.MultiPolygon(
+    [
+        shapely.Polygon(norway_outline.MAINLAND),
+        shapely.Polygon(norway_outline.SVALBARD),
+        shapely.Polygon(norway_outline.JAN_MAYEN),
+    ]
+)
+shapely.prepare(_NORWAY)
+
+
+def _share_in_norway(points: np.ndarray, code: str) -> float:
+    with np.errstate(all="ignore"):
+        lon, lat = _transformer(code).transform(points[:, 0], points[:, 1], errcheck=False)
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return 0.0
+    return float(shapely.contains_xy(_NORWAY, lon[ok], lat[ok]).sum() / len(points))
 
 
 def resolve_crs(
@@ -164,6 +212,7 @@ def resolve_crs(
     chosen: str | None = None,
     default_lonlat: str | None = None,
     layer: str | None = None,
+    sample: np.ndarray | None = None,
 ) -> CRSDecision:
     """Settle the CRS of one layer whose raw coordinates lie in `bounds`.
 
@@ -180,7 +229,7 @@ def resolve_crs(
         if problem:
             raise CoordinatesOutOfRange(f"the coordinates do not fit {crs_label(crs)}: {problem}")
         return CRSDecision(crs_code(crs), "chosen")
-    candidates = infer_candidates(bounds)
+    candidates = infer_candidates(bounds, sample)
     if declared is not None:
         crs = parse_crs(declared)
         problem = fit_problem(bounds, crs)
@@ -316,11 +365,6 @@ def _in_degrees(bounds: Bounds) -> bool:
 
 def _inside(inner: Bounds, outer: Bounds) -> bool:
     return outer[0] <= inner[0] and inner[2] <= outer[2] and outer[1] <= inner[1] and inner[3] <= outer[3]
-
-
-def _zone_of(lonlat: Bounds) -> int:
-    centre = (lonlat[0] + lonlat[2]) / 2
-    return int((centre + 180) // 6) + 1
 
 
 def _where(lonlat: Bounds) -> str:

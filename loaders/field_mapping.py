@@ -202,13 +202,22 @@ def pad_codes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
     Integer columns in older files (301 for Oslo's "0301") and short digit strings are padded; other values stay.
     """
-    notes = []
+    frame, notes = frame.copy(), []
     for column in frame.columns:
         code = _code_column(column)
         if code is None:
             continue
         width = _CODE_WIDTH[code]
-        before = [_plain(v) for v in frame[column].tolist()]
+        values = frame[column]
+        if pd.api.types.is_integer_dtype(values.dtype) and values.dropna().between(0, 10**width - 1).all():
+            text = values.astype("Int64").astype("str").str.zfill(width).where(values.notna(), None)
+            padded = int((values.dropna() < 10 ** (width - 1)).sum())
+            frame[column] = text.astype("str")
+            if padded:
+                first = values[values < 10 ** (width - 1)].dropna().iloc[0]
+                notes.append(_padded_note(column, padded, width, first, f"{int(first):0{width}d}"))
+            continue
+        before = [_plain(v) for v in values.tolist()]
         after = [_pad(v, width) for v in before]
         if after == before:
             continue
@@ -218,12 +227,15 @@ def pad_codes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         frame[column] = series
         padded = [(old, new) for old, new in zip(before, after, strict=True) if len(str(new)) > len(_plain_text(old))]
         if padded:
-            old, new = padded[0]
-            notes.append(
-                f"'{column}': {len(padded)} code(s) had lost their leading zeros and were padded to {width} digits "
-                f'({_plain_text(old)} → "{new}")'
-            )
+            notes.append(_padded_note(column, len(padded), width, *padded[0]))
     return frame, notes
+
+
+def _padded_note(column: str, count: int, width: int, old: object, new: str) -> str:
+    return (
+        f"'{column}': {count} code(s) had lost their leading zeros and were padded to {width} digits "
+        f'({_plain_text(old)} → "{new}")'
+    )
 
 
 def _code_column(column: object) -> str | None:

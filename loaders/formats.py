@@ -15,6 +15,7 @@ Nothing here reprojects or repairs: `loaders/upload.py` settles the CRS (loaders
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import math
@@ -174,7 +175,8 @@ def read_geojson(data: bytes, stem: str) -> list[RawLayer]:
     if not text.strip():
         raise FileFormatError("the file is empty")
     try:
-        document = json.loads(text)
+        with _no_gc():
+            document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileFormatError(
             f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -226,6 +228,11 @@ def _collection_layer(name: str, collection: dict, outer_crs: object) -> RawLaye
 
 
 def _geojson_frame(features: list) -> tuple[pd.DataFrame, np.ndarray]:
+    with _no_gc():
+        return _geojson_frame_inner(features)
+
+
+def _geojson_frame_inner(features: list) -> tuple[pd.DataFrame, np.ndarray]:
     rows, geometries = [], []
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -294,17 +301,18 @@ def flatten_properties(properties: dict, prefix: str = "", out: dict | None = No
 
 def typed_frame(rows: list[dict]) -> pd.DataFrame:
     """A frame from property dicts with a sensible dtype per column: Int64, boolean, float, text or mixed."""
-    columns: dict[str, list] = {}
-    for i, row in enumerate(rows):
-        for key, value in row.items():
-            column = columns.get(key)
-            if column is None:
-                column = columns[key] = [None] * i
-            column.append(value)
-        for column in columns.values():
-            if len(column) <= i:
-                column.append(None)
-    frame = pd.DataFrame({key: _typed(values) for key, values in columns.items()}, index=pd.RangeIndex(len(rows)))
+    if not rows:
+        return pd.DataFrame(index=pd.RangeIndex(0))
+    frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows)))  # pandas' own dict reader is the fast part
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+            # Floats may be integers with gaps (301, null); object columns may be booleans with gaps.
+            frame[column] = _typed([row.get(column) for row in rows])
+        elif pd.api.types.is_bool_dtype(dtype):
+            frame[column] = frame[column].astype("boolean")
+        elif pd.api.types.is_integer_dtype(dtype):
+            frame[column] = frame[column].astype("Int64")
     return frame
 
 
@@ -711,6 +719,18 @@ def read_xlsx(data: bytes) -> list[RawLayer]:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of acyclic objects are built (json.loads halves)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _isnan(value: object) -> bool:

@@ -26,7 +26,17 @@ import shapely
 
 import config
 from loaders.archive import ZipLimits
-from loaders.crs import WGS84, CRSCandidate, CRSDecision, crs_label, inside_norway, parse_crs, resolve_crs, where
+from loaders.crs import (
+    WGS84,
+    CRSCandidate,
+    CRSDecision,
+    crs_label,
+    inside_norway,
+    parse_crs,
+    resolve_crs,
+    sample_coordinates,
+    where,
+)
 from loaders.errors import (
     CoordinatesOutOfRange,
     CRSError,
@@ -242,7 +252,13 @@ def _summarise(raw: RawLayer) -> LayerSummary:
     notes = list(raw.notes)
     if bounds is not None:
         try:
-            decision = resolve_crs(bounds, raw.declared_crs, default_lonlat=raw.default_source, layer=raw.name)
+            decision = resolve_crs(
+                bounds,
+                raw.declared_crs,
+                default_lonlat=raw.default_source,
+                layer=raw.name,
+                sample=sample_coordinates(geometries[present]),
+            )
         except NeedsCRSChoice as exc:
             candidates = exc.candidates
             notes.append(str(exc))
@@ -300,7 +316,14 @@ def _validated(
     if swap_axes:
         geometries = shapely.transform(geometries, lambda xy: xy[:, ::-1])
     report(0.45, "validating")
-    decision = resolve_crs(_bounds(geometries), raw.declared_crs, chosen=crs, default_lonlat=raw.default_source)
+    decision = resolve_crs(
+        _bounds(geometries),
+        raw.declared_crs,
+        chosen=crs,
+        default_lonlat=raw.default_source,
+        layer=raw.name,
+        sample=sample_coordinates(geometries),
+    )
     series = gpd.GeoSeries(geometries, crs=decision.crs)
     if not series.crs.equals(config.CRS):
         series = series.to_crs(config.CRS)
