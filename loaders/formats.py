@@ -71,6 +71,9 @@ _GEOMETRY_TYPES = {
 }
 # Columns LIBKML adds to every KML layer; dropped when they carry nothing.
 _KML_HOUSEKEEPING = {
+    "id": None,
+    "Name": None,
+    "description": None,
     "timestamp": None,
     "begin": None,
     "end": None,
@@ -356,7 +359,9 @@ def read_kml(data: bytes, workdir: Path, fmt: str = "kml") -> list[RawLayer]:
     if fmt == "kml":
         if not data.strip():
             raise FileFormatError("the file is empty")
-        decode_text(data)  # a clear message for non-UTF-8 text, before GDAL's
+        declared = _XML_ENCODING.match(data[:300].lstrip(b"\xef\xbb\xbf \t\r\n"))
+        if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
+            decode_text(data)  # a clear message for non-UTF-8 text, before GDAL's
     path = _write(workdir, f"upload.{fmt}", data)
     layers = [_ogr_layer(path, name, fmt, declared="EPSG:4326") for name, _ in _list_layers(path, "KML")]
     return layers
@@ -415,6 +420,7 @@ def _gdal_message(exc: Exception) -> str:
 
 # --- Zip archives ----------------------------------------------------------------------------------
 
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding=["']([A-Za-z0-9._-]+)["']""")
 _ZIP_READERS = {".geojson", ".json", ".gpkg", ".kml", ".kmz", ".csv", ".xlsx"}
 
 

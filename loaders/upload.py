@@ -157,10 +157,11 @@ def inspect_upload(
     report = _reporter(progress)
     report(0.0, "checking")
     _check_size(data, limits)
+    report(0.02, "reading")
     with open_source(data, filename, limits.zip) as source:
         summaries, errors = [], []
         for index, raw in enumerate(source.layers):
-            report(0.05 + 0.9 * index / len(source.layers), "reading")
+            report(0.3 + 0.65 * index / len(source.layers), "reading")
             try:
                 summaries.append(_summarise(raw))
             except (CRSError, FileFormatError) as exc:
@@ -199,9 +200,10 @@ def read_upload(
     report = _reporter(progress)
     report(0.0, "checking")
     _check_size(data, limits)
+    report(0.02, "reading")
     with open_source(data, filename, limits.zip) as source:
         raw = _pick(source.layers, layer)
-        report(0.05, "reading")
+        report(0.2, "reading")
         properties, geometries = raw.load()
         fmt = source.format
     report(0.4, "validating")

@@ -465,8 +465,11 @@ def test_progress_reports_stages():
     read_upload(data, "generated_progress.geojson", progress=lambda f, s: calls.append((f, s)))
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert [s for _, s in calls][:3] == ["checking", "reading", "validating"]
-    assert calls[-1][1] == "done"
+    stages = [s for _, s in calls]
+    assert sorted(set(stages), key=stages.index) == ["checking", "reading", "validating", "done"]
+    inspected = []
+    inspect_upload(data, "generated_progress.geojson", progress=lambda f, s: inspected.append((f, s)))
+    assert [s for _, s in inspected][0] == "checking" and inspected[-1] == (1.0, "done")
 
 
 def test_html_in_properties_and_layer_names_stays_verbatim_text():
@@ -640,3 +643,62 @@ def test_polygon_with_z_is_flattened():
     uploaded = read_upload(collection_bytes(feature({"type": "Polygon", "coordinates": [ring]})), "generated_z.geojson")
     assert not uploaded.frame.geometry.iloc[0].has_z
     assert Polygon(uploaded.frame.geometry.iloc[0]).equals(Polygon([(10, 63), (11, 63), (11, 64)]))
+
+
+# --- more real-world shapes ----------------------------------------------------------------------------
+
+
+def test_geonorge_zipped_download(geonorge_wrapped, county):
+    data = zip_bytes({"Basisdata_50_Trondelag_25833_Fylker_GeoJSON/Fylker.json": geonorge_wrapped, "LES_MEG.txt": b"x"})
+    inspection = inspect_upload(data, "generated_Basisdata_GeoJSON.zip")
+    assert inspection.format == "zip" and inspection.layer_names == ["Fylke", "Grense"]
+    uploaded = read_upload(data, "generated_Basisdata_GeoJSON.zip", layer="Fylke")
+    assert uploaded.original_crs == "EPSG:25833"
+    assert_bounds_close(uploaded.frame.total_bounds, county.total_bounds)
+
+
+def test_one_bad_layer_does_not_hide_the_others(county_utm33):
+    document = {
+        "Fylke": geojson_dict(county_utm33, UTM33_URN),
+        "Ukjent": geojson_dict(county_utm33, "EPSG:999999"),
+    }
+    data = json.dumps(document).encode()
+    inspection = inspect_upload(data, "generated_partly_bad.json")
+    assert inspection.layer("Fylke").problem is None
+    assert "'EPSG:999999' is not known" in inspection.layer("Ukjent").problem
+    assert len(read_upload(data, "generated_partly_bad.json", layer="Fylke").frame) == 1
+    with pytest.raises(UnknownCRS):
+        read_upload(data, "generated_partly_bad.json", layer="Ukjent")
+
+
+def test_geopackage_without_crs_asks(tmp_path):
+    east, north = utm33(10.39, 63.43)
+    path = tmp_path / "generated_nocrs.gpkg"
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        gpd.GeoDataFrame({"navn": ["x"]}, geometry=[Point(east, north)]).to_file(path)
+    (layer,) = inspect_upload(path.read_bytes(), path.name).layers
+    assert layer.declared_crs is None and layer.candidates[0].crs == "EPSG:25833"
+
+
+def test_declared_lonlat_with_swapped_numbers_asks():
+    data = collection_bytes(feature(point(63.43, 10.39)), crs=legacy_crs("urn:ogc:def:crs:EPSG::4326"))
+    (layer,) = inspect_upload(data, "generated_declared_swapped.geojson").layers
+    assert layer.swapped_axes_suspected
+    assert [(c.crs, c.swap_axes) for c in layer.candidates] == [("EPSG:4326", True), ("EPSG:4326", False)]
+    uploaded = read_upload(data, "generated_declared_swapped.geojson", crs="EPSG:4326", swap_axes=True)
+    assert uploaded.frame.geometry.iloc[0].equals(Point(10.39, 63.43))
+    as_written = read_upload(data, "generated_declared_swapped.geojson", crs="EPSG:4326")
+    assert any("outside Norway" in w for w in as_written.report.warnings)
+
+
+def test_kml_in_a_declared_latin1_encoding():
+    kml = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        "<Placemark><name>Røros</name><Point><coordinates>11.3853,62.5747</coordinates></Point></Placemark>"
+        "</Document></kml>"
+    ).encode("latin-1")
+    uploaded = read_upload(kml, "generated_latin1.kml")
+    assert list(uploaded.frame.columns) == ["Name", "geometry"]
+    assert uploaded.frame.loc[0, "Name"] == "Røros"
+    with pytest.raises(FileFormatError, match="not UTF-8 text"):
+        read_upload(kml.replace(b"ISO-8859-1", b"UTF-8"), "generated_lying.kml")
