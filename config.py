@@ -84,6 +84,13 @@ PARK_RADIUS = 8.0
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FEATURE_COUNT_WARNING = 50_000
+# Zip archives (zipped Shapefile, KMZ, XLSX, Geonorge's zipped downloads) are checked before anything is
+# unpacked: no absolute paths, no "..", no links, at most this many members and this many bytes unpacked
+# (counted while unpacking, not taken from the zip's own headers), and no member over 1 MB that unpacks to
+# more than ZIP_MAX_RATIO times its packed size (real GIS files stay far below 100; zip bombs reach 1000).
+ZIP_MAX_MEMBERS = 1_000
+ZIP_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+ZIP_MAX_RATIO = 200
 
 # Portfolio analysis (analysis/neighbourhoods.py, analysis/candidates.py).
 NEIGHBOURHOOD_RADIUS_DEFAULT_M = 10_000
