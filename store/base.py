@@ -18,7 +18,9 @@ from loaders.schema import LAYERS
 from store.columns import Encoded, encode
 
 # The layer kinds the maps know, plus "other": a layer that keeps its own fields.
-KINDS = (*LAYERS, "other")
+# "figures" and "municipal_statistics" hold imported tables (no geometry; loaders/imported.py),
+# "boundaries" municipality polygons for the choropleth (loaders/boundaries.py).
+KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
 
