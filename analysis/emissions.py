@@ -76,6 +76,8 @@ def facility_figures_for_year(figures: pd.DataFrame, sources: pd.DataFrame, year
 
     Facilities that have a figure but are not among `sources` (an import's unplaced facilities) are
     included with `placed` False and no geometry: they count in sums and tables but cannot be drawn.
+    Their name and municipality come from the figures' optional `facility_name`, `facility_municipality`
+    and `facility_kommunenummer` columns (loaders/imported.py), else the id stands for the name.
     Sorted by tonnes, largest first; facilities without a figure last.
     """
     rows = stated(figures, scope)
@@ -83,6 +85,7 @@ def facility_figures_for_year(figures: pd.DataFrame, sources: pd.DataFrame, year
     rows = rows[rows["year"] == year]
     names = rows["facility_name"] if "facility_name" in rows else rows["facility_id"]
     names = names.where(names.notna(), rows["facility_id"])
+    extra = {c: rows.get(f"facility_{c}") for c in ("municipality", "kommunenummer")}
     rows = rows[wanted]
     known = pd.DataFrame(
         {
@@ -100,8 +103,8 @@ def facility_figures_for_year(figures: pd.DataFrame, sources: pd.DataFrame, year
     if not unplaced.empty:
         extra = unplaced.rename(columns={"facility_id": "id"}).assign(
             facility=names[unplaced.index].values,
-            municipality=None,
-            kommunenummer=None,
+            municipality=extra["municipality"][unplaced.index].values if extra["municipality"] is not None else None,
+            kommunenummer=extra["kommunenummer"][unplaced.index].values if extra["kommunenummer"] is not None else None,
             sector=None,
             geometry=None,
             placed=False,

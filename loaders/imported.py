@@ -1,8 +1,8 @@
 """Imported emission data in the layer store: how an import is saved, and how the pages read it back.
 
 An import is saved as up to three layers:
-- kind "figures": the figure table (FIGURE_COLUMNS plus `facility_name` as the file gives it), one row
-  per figure, no geometry;
+- kind "figures": the figure table (FIGURE_COLUMNS plus the facility's name, municipality and number as
+  the file gives them: FACILITY_EXTRA), one row per figure, no geometry;
 - kind "sources": the import's *unmatched* facilities that have a position (EEA gives coordinates),
   in the sources schema, so their figures can be drawn; matched facilities are already known;
 - kind "municipal_statistics": Miljødirektoratet's municipal table (MUNICIPAL_COLUMNS), no geometry.
@@ -26,6 +26,8 @@ FIGURES_KIND = "figures"
 SOURCES_KIND = "sources"
 MUNICIPAL_KIND = "municipal_statistics"
 SOURCE_COLUMNS = [f.name for f in SOURCES.fields]
+# Kept with each imported figure, so a facility not yet on the map still has a name and a municipality.
+FACILITY_EXTRA = ("facility_name", "facility_municipality", "facility_kommunenummer")
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,13 @@ def _no_geometry(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def figures_layer(result: ImportResult) -> gpd.GeoDataFrame:
     """The figures, plus each facility's name as the file gives it (for facilities not yet on the map)."""
-    names = dict(zip(result.facilities["facility_id"], result.facilities["name"], strict=True))
-    figures = result.figures[list(FIGURE_COLUMNS)].assign(facility_name=result.figures["facility_id"].map(names))
+    facilities = result.facilities.set_index("facility_id")
+    ids = result.figures["facility_id"]
+    figures = result.figures[list(FIGURE_COLUMNS)].assign(
+        facility_name=ids.map(facilities["name"]),
+        facility_municipality=ids.map(facilities["municipality"]),
+        facility_kommunenummer=ids.map(facilities["kommunenummer"]),
+    )
     return _no_geometry(figures)
 
 
@@ -107,7 +114,7 @@ def read_imported(store) -> Imported:
             continue
         frame = store.read(info.id)
         if info.kind == FIGURES_KIND:
-            figures.append(_columns(frame, [*FIGURE_COLUMNS, "facility_name"]))
+            figures.append(_columns(frame, [*FIGURE_COLUMNS, *FACILITY_EXTRA]))
         elif info.kind == MUNICIPAL_KIND:
             municipal.append(_columns(frame, MUNICIPAL_COLUMNS))
         else:

@@ -169,6 +169,9 @@ def class_labels(values: pd.Series, bins: list[float], lang: str) -> list[str]:
     """'12 346 – 98 765 t' per class, from the smallest value up; a one-value class shows just that value."""
     if not bins:
         return []
+    present = set(values.dropna().astype(float))
+    if present <= set(bins):  # one class per distinct value
+        return [f"{fmt_number(b, lang)}\u00a0t" for b in bins]
     low = float(values.dropna().min())
     labels = []
     for upper in bins:

@@ -38,7 +38,7 @@ def top_chart(top: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
         .mark_bar(color=BAR_COLOUR)
         .encode(
             x=alt.X("amount_t:Q", title=_tonnes_axis(scope, lang), axis=alt.Axis(format=",.0f")),
-            y=alt.Y("facility:N", sort="-x", title=None),
+            y=alt.Y("facility:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
             tooltip=[
                 alt.Tooltip("facility:N", title=t("field_facility", lang)),
                 alt.Tooltip("amount_t:Q", title=t("field_amount_t", lang), format=",.1f"),
@@ -71,7 +71,7 @@ def path_chart(path: CountyPath, lang: str) -> alt.LayerChart:
         year=path.totals["year"].astype(int),
         status=[t("em_complete" if c else "em_incomplete", lang) for c in path.totals["complete"]],
     )
-    years = [*totals["year"].tolist(), path.target_year]
+    years = totals["year"].tolist() + ([path.target_year] if path.baseline_t is not None else [])
     x = alt.X(
         "year:Q",
         title=t("field_year", lang),
