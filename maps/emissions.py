@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import folium
 import geopandas as gpd
@@ -152,7 +153,9 @@ def class_bins(values: pd.Series) -> list[float]:
     k = 3 if data.size < 10 else 4 if data.size < 20 else config.CHOROPLETH_MAX_CLASSES
     if distinct.size <= k:
         return [float(v) for v in distinct]
-    return [float(b) for b in mapclassify.FisherJenks(data, k=k).bins]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")  # 38 values: pure Python is quick
+        return [float(b) for b in mapclassify.FisherJenks(data, k=k).bins]
 
 
 def class_of(value: float, bins: list[float]) -> int | None:
