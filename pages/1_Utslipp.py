@@ -57,13 +57,13 @@ if not undated.empty:
         download_buttons(table, f"undated_{scope}", lang)
 
 if years:
+    if st.session_state.get("em_year") not in years:  # a kept year the chosen scope does not have
+        st.session_state["em_year"] = years[-1]
     if len(years) > 1:
-        year = st.select_slider(t("em_year", lang), options=years, value=years[-1], key="em_year")
+        year = st.select_slider(t("em_year", lang), options=years, key="em_year")
     else:
         year = years[0]
         st.caption(t("em_only_year", lang, year=year))
-    if year not in years:  # a kept year that this scope does not have
-        year = years[-1]
     year_table = em.facility_figures_for_year(data.figures, data.sources, year, scope)
     duplicates = em.duplicate_figures(data.figures, scope)
     if not duplicates.empty:
@@ -151,11 +151,15 @@ if years:
     if source == "statistics":
         sector_options = em.sectors(data.municipal, scope)
         if sector_options:
-            sector = st.selectbox(
-                t("sector", lang),
-                [None, *sector_options],
-                format_func=lambda s: t("em_all_sectors", lang) if s is None else s,
-                key="em_sector",
+            # "" for all sectors: a None option reads as "nothing chosen" after a rerun
+            sector = (
+                st.selectbox(
+                    t("sector", lang),
+                    ["", *sector_options],
+                    format_func=lambda s: s or t("em_all_sectors", lang),
+                    key="em_sector",
+                )
+                or None
             )
         totals = em.municipal_totals(data.municipal, year, scope, sector)
         if totals.empty:

@@ -256,3 +256,22 @@ def test_english(with_imports):
     run(at)
     assert any("Point emissions 2022" in s.value for s in at.subheader)
     assert any("The municipality boundaries are missing" in i.value for i in at.info)
+
+
+def test_a_kept_year_the_new_scope_lacks_falls_back_to_its_latest(with_imports, monkeypatch, imported):
+    import pandas as pd
+
+    extra = imported.figures.iloc[:1].copy()
+    extra[["year", "scope", "amount_t"]] = [2019, "fossil", 1.0]  # made-up: gives "fossil" a slider 2019–2021
+    data = Imported(
+        figures=pd.concat([imported.figures, extra], ignore_index=True),
+        sources=imported.sources,
+        municipal=imported.municipal,
+    )
+    monkeypatch.setattr(emissions_data, "load_imported", lambda: data)
+    at = run()
+    assert at.select_slider(key="em_year").value == 2022
+    at.radio(key="em_scope").set_value("fossil")
+    run(at)
+    assert at.select_slider(key="em_year").options == ["2019", "2021"]
+    assert at.select_slider(key="em_year").value == 2021

@@ -54,7 +54,7 @@ def series_chart(series: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
         alt.Chart(data)
         .mark_line(point=True, color=BAR_COLOUR)
         .encode(
-            x=alt.X("year:O", title=t("field_year", lang)),
+            x=alt.X("year:O", title=t("field_year", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("amount_t:Q", title=_tonnes_axis(scope, lang), axis=alt.Axis(format=",.0f")),
             tooltip=[
                 alt.Tooltip("year:O", title=t("field_year", lang)),
@@ -99,7 +99,8 @@ def path_chart(path: CountyPath, lang: str) -> alt.LayerChart:
             ],
         )
     )
-    layers = [line, points]
+    # An empty layer would take another layer's data in Vega-Lite: draw the line only when it has two points.
+    layers = [line, points] if int(path.totals["complete"].sum()) >= 2 else [points]
     if path.baseline_t is not None:
         low_t = path.baseline_t * (1 - path.target_cut_high)
         high_t = path.baseline_t * (1 - path.target_cut_low)
@@ -137,7 +138,7 @@ def sector_chart(path: CountyPath, lang: str) -> alt.Chart:
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=t("field_year", lang)),
+            x=alt.X("year:O", title=t("field_year", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("amount_t:Q", title=_tonnes_axis(path.scope, lang), axis=alt.Axis(format=",.0f")),
             color=alt.Color("sector:N", title=t("sector", lang)),
             tooltip=[
