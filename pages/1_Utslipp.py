@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import config
@@ -189,7 +191,8 @@ if years:
             [basemap_group(config.DEFAULT_BASEMAP, lang), choropleth_group(found.frame, totals, title, lang)],
             key="municipal_map",
         )
-        st.caption(t("em_boundaries_source", lang, label=found.label))
+        label = found.label if found.origin == "store" else Path(found.label).name
+        st.caption(t("em_boundaries_source", lang, label=label))
     table = tables.municipal_table(totals, names, source, lang)
     st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
     download_buttons(table, f"municipalities_{source}_{scope}_{year}", lang)

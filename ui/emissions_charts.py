@@ -89,7 +89,7 @@ def path_chart(path: CountyPath, lang: str) -> alt.LayerChart:
         .mark_point(color=LINE_COLOUR, size=50)
         .encode(
             x=x,
-            y="amount_t:Q",
+            y=alt.Y("amount_t:Q", title=y_title, axis=alt.Axis(format=",.0f")),
             shape=alt.Shape("status:N", title=None),
             fill=alt.condition(alt.datum.status == t("em_complete", lang), alt.value(LINE_COLOUR), alt.value("white")),
             tooltip=[
