@@ -76,7 +76,9 @@ def load_imported() -> Imported:
 
 
 def emissions_data(lang: str) -> EmissionsData:
-    bundled = portfolio(lang)
+    # Bundled only: imported sources are read below with their own ids, which the imported figures use
+    # (ui.data's combined portfolio prefixes stored ids with "L<layer id>:").
+    bundled = portfolio(lang, layers=[])
     error = None
     try:
         imported = load_imported()
