@@ -233,6 +233,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     # --- Emissions page (pages/1_Utslipp.py, maps/emissions.py, ui/emissions_*.py) ---
     "download_xlsx": ("Last ned XLSX", "Download XLSX"),
+    "kind_figures": ("importerte utslippstall", "imported emission figures"),
+    "kind_municipal_statistics": ("kommunestatistikk (utslipp)", "municipal statistics (emissions)"),
     "em_page_title": ("Utslipp år for år", "Emissions year by year"),
     "em_intro": (
         "Punktutslipp per år, kommunenes utslipp og fylkets vei mot 2030. Bare oppgitte tall brukes (aldri søkte "

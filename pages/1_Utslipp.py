@@ -81,7 +81,7 @@ if years:
             emissions_base_map(static_url()),
             [basemap_group(config.DEFAULT_BASEMAP, lang), facility_circles_group(year_table, year, scope, lang)],
             key="emissions_map",
-        )
+        ).selection
         st.caption(t("em_map_caption", lang, year=year))
         unplaced = year_table[~year_table["placed"] & year_table["amount_t"].notna()]
         if not unplaced.empty:

@@ -275,3 +275,11 @@ def test_a_kept_year_the_new_scope_lacks_falls_back_to_its_latest(with_imports, 
     run(at)
     assert at.select_slider(key="em_year").options == ["2019", "2021"]
     assert at.select_slider(key="em_year").value == 2021
+
+
+def test_the_layer_page_lists_imported_tables(monkeypatch, tmp_path, portfolio, no_boundaries):
+    make_fixture_store(tmp_path / "layers.gpkg", portfolio.sources)
+    monkeypatch.setenv("INDUSTRIKART_STORE", str(tmp_path / "layers.gpkg"))
+    at = run(AppTest.from_file(str(config.ROOT / "pages/4_Kartlag.py"), default_timeout=90))
+    kinds = set(at.dataframe[0].value.iloc[:, :].astype(str).values.ravel())
+    assert "importerte utslippstall" in kinds and "kommunestatistikk (utslipp)" in kinds
