@@ -20,7 +20,8 @@ from loaders.schema import LAYERS
 from store.columns import Encoded, encode
 
 # The layer kinds the maps know, municipal or county "boundaries", and "other": a layer that keeps its own fields.
-KINDS = (*LAYERS, "boundaries", "other")
+# "figures" and "municipal_statistics" hold imported tables without geometry (loaders/imported.py).
+KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
 # What a layer's style may say: colour and fill as #rrggbb, the field used as label, the fields shown in popups.
