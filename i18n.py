@@ -180,6 +180,36 @@ _TEXT: dict[str, tuple[str, str]] = {
     "stage_validating": ("Validerer geometrier …", "Validating geometries …"),
     "stage_saving": ("Lagrer …", "Saving …"),
     "stage_done": ("Ferdig", "Done"),
+    "import_page_title": ("Importer utslippsdata", "Import emission data"),
+    "import_page_intro": (
+        "Offisielle eksporter: norskeutslipp.no (Miljødirektoratet, .xlsx/.csv), EEA E-PRTR «F1_4» (.csv) og "
+        "Miljødirektoratets kommunestatistikk (.csv). Se oppsummeringen før du lagrer; anlegg som ikke finnes "
+        "fra før, plasserer du på kartet eller med koordinater. Det samme kan kjøres fra kommandolinjen: "
+        "python -m loaders ingest FIL --format norskeutslipp|eea-f1_4|kommunestatistikk.",
+        "Official exports: norskeutslipp.no (Miljødirektoratet, .xlsx/.csv), EEA E-PRTR “F1_4” (.csv) and "
+        "Miljødirektoratet's municipal statistics (.csv). Review the summary before saving; facilities not known "
+        "yet are placed on the map or by coordinates. The same runs from the command line: "
+        "python -m loaders ingest FILE --format norskeutslipp|eea-f1_4|kommunestatistikk.",
+    ),
+    "import_format": ("Format", "Format"),
+    "import_format_norskeutslipp": ("norskeutslipp.no-eksport", "norskeutslipp.no export"),
+    "import_format_eea-f1_4": ("EEA E-PRTR F1_4 (utslipp til luft)", "EEA E-PRTR F1_4 (releases to air)"),
+    "import_format_kommunestatistikk": ("Kommunestatistikk (Miljødirektoratet)", "Municipal statistics"),
+    "import_place_title": ("Plasser nye anlegg", "Place new facilities"),
+    "import_place_help": (
+        "{n} anlegg finnes ikke fra før og har ingen posisjon i filen ({placed} plassert). Klikk i kartet eller "
+        "skriv koordinater (breddegrad, lengdegrad eller UTM øst, nord). Uplasserte anlegg lagres med tallene, "
+        "men vises ikke i kartet.",
+        "{n} facilities are not known yet and have no position in the file ({placed} placed). Click the map or "
+        "type coordinates (latitude, longitude or UTM east, north). Unplaced facilities keep their figures but "
+        "do not show on the map.",
+    ),
+    "import_facility": ("Anlegg", "Facility"),
+    "import_coordinates": ("Koordinater", "Coordinates"),
+    "import_utm_zone": ("UTM-sone (for øst/nord)", "UTM zone (for east/north)"),
+    "import_place_typed": ("Plasser med koordinatene", "Place at the coordinates"),
+    "import_place_clicked": ("Plasser ved klikket ({lat}, {lon})", "Place at the click ({lat}, {lon})"),
+    "import_saved": ("Lagret «{title}» ({kind}, {n} rader).", "Saved “{title}” ({kind}, {n} rows)."),
     "layers_page_title": ("Kartlag", "Layers"),
     "layers_page_intro": (
         "Opplastede kartlag. Lag av kjent type (parker, utslippskilder, klyngemedlemmer) vises sammen med de "

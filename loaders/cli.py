@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from loaders.errors import LayerError, NeedsCRSChoice, NeedsLayerChoice
+from loaders.importing import FORMATS as IMPORT_FORMATS
 from loaders.ingest import KINDS as INGEST_KINDS
 
 
@@ -43,6 +44,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ingest.add_argument("--source-licence", default="", help="source and licence text kept with the layer")
     ingest.add_argument("--replace", type=int, metavar="LAYER_ID", help="store as a new version of this layer")
     ingest.add_argument("--dry-run", action="store_true", help="read and validate only; store nothing")
+    ingest.add_argument(
+        "--format",
+        choices=IMPORT_FORMATS,
+        help="an official emission export instead of a map layer: norskeutslipp.no (.xlsx/.csv), "
+        "EEA E-PRTR F1_4 (.csv) or Miljødirektoratet's municipal statistics (.csv)",
+    )
+    ingest.add_argument("--lang", choices=("nb", "en"), default="en", help="language of the import summary")
+
+    boundaries = commands.add_parser(
+        "boundaries", help="download Kartverket's municipal boundaries from Geonorge and cache them on disk"
+    )
+    boundaries.add_argument("--download", action="store_true", required=True)
+    boundaries.add_argument("--force", action="store_true", help="download again even when a cached copy exists")
+    boundaries.add_argument("--url", help="another address of the same file")
+    boundaries.add_argument("--cache-dir", help="where to keep it (default: data/boundaries)")
 
     listing = commands.add_parser("layers", help="list the stored layers with their metadata")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -50,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "ingest":
-            return _ingest(args)
+            return _import(args) if args.format else _ingest(args)
+        if args.command == "boundaries":
+            return _boundaries(args)
         if args.command == "layers":
             return _layers(args)
     except (LayerError, OSError) as exc:
@@ -110,6 +128,50 @@ def _ingest(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"stored: layer {info.id} version {info.version}, {info.feature_count} features, {info.title!r}")
+    return 0
+
+
+def _import(args) -> int:
+    """An official emission export: the same importer and summary as the import page, saved through the store."""
+    from pathlib import Path
+
+    from loaders.bundled import load_portfolio
+    from loaders.imported import save_import
+    from loaders.importing import run_import, summary_lines
+    from store import StoreError, open_store
+
+    path = Path(args.file)
+    result = run_import(path, args.format, known=load_portfolio().sources)
+    print("\n".join(summary_lines(result, lang=args.lang)))
+    if args.dry_run:
+        print("dry run: nothing stored")
+        return 0
+    try:
+        saved = save_import(open_store(), result, args.title or path.stem, uploader=args.uploader)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for info in saved:
+        print(
+            f"stored: layer {info.id} ({info.kind}) version {info.version}, {info.feature_count} rows, {info.title!r}"
+        )
+    return 0
+
+
+def _boundaries(args) -> int:
+    import config
+    from loaders.boundaries import BoundariesError, download_boundaries
+
+    try:
+        path = download_boundaries(
+            url=args.url or config.BOUNDARIES_URL,
+            cache_dir=args.cache_dir or config.BOUNDARIES_CACHE_DIR,
+            force=args.force,
+        )
+    except BoundariesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"boundaries cached: {path}")
     return 0
 
 

@@ -71,3 +71,18 @@ def overview_layers(
     if "sources" in visible:
         groups.append(sources_group(view.sources, lang))
     return groups
+
+
+def placement_map(sources: gpd.GeoDataFrame, lang: str, static_url: str = "/app/static") -> folium.Map:
+    """A map to click a facility's position on: the known sources for orientation, the default basemap."""
+    m = folium.Map(
+        location=config.MAP_CENTER,
+        zoom_start=config.MAP_ZOOM,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        max_zoom=config.MAP_MAX_ZOOM,
+    )
+    basemap_group(config.DEFAULT_BASEMAP, lang).add_to(m)
+    sources_group(sources, lang).add_to(m)
+    return use_local_assets(m, static_url)

@@ -40,3 +40,67 @@ def test_an_unreadable_store_exits_non_zero_with_a_message(tmp_path, monkeypatch
     result = cli("layers")
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def test_ingest_a_geonorge_style_file_needs_a_layer_then_stores_it(tmp_path, shared_geodata):
+    from tests.test_upload_page import generated_geonorge_fylke
+
+    path = tmp_path / "generated_Basisdata_50_Trondelag_25833.json"
+    path.write_bytes(generated_geonorge_fylke(shared_geodata))
+    asked = cli("ingest", str(path))
+    assert asked.returncode == 2 and "--layer" in asked.stderr and "'Fylke'" in asked.stderr
+    assert open_store().list() == []
+
+    dry = cli("ingest", str(path), "--layer", "Fylke", "--kind", "boundaries", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "CRS found: urn:ogc:def:crs:EPSG::25833" in dry.stdout and "bbox (lon/lat): 8.13936" in dry.stdout
+    assert "nothing stored" in dry.stdout and open_store().list() == []
+
+    done = cli("ingest", str(path), "--layer", "Fylke", "--kind", "boundaries", "--title", "Trøndelag")
+    assert done.returncode == 0, done.stderr
+    (info,) = open_store().list()
+    assert (info.kind, info.title, info.original_crs) == ("boundaries", "Trøndelag", "EPSG:25833")
+
+
+def test_ingest_without_crs_lists_the_choices(tmp_path):
+    path = tmp_path / "generated_utm.csv"
+    path.write_text("navn;x;y\nA;563000;7022000\nB;570000;7030000\n", encoding="utf-8")
+    result = cli("ingest", str(path))
+    assert result.returncode == 2
+    assert "--crs EPSG:25833" in result.stderr and open_store().list() == []
+
+
+def test_ingest_bad_file_exits_2_and_stores_nothing(tmp_path):
+    path = tmp_path / "generated_broken.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    result = cli("ingest", str(path))
+    assert result.returncode == 2 and "not valid JSON" in result.stderr and "Traceback" not in result.stderr
+    assert open_store().list() == []
+
+
+def test_ingest_an_official_export_prints_the_summary_and_saves_through_the_store():
+    result = cli("ingest", str(FIXTURES / "norskeutslipp_testfixture.xlsx"), "--format", "norskeutslipp")
+    assert result.returncode == 0, result.stderr
+    assert "Rows read" in result.stdout and "Unmatched" in result.stdout
+    kinds = [i.kind for i in open_store().list()]
+    assert kinds == ["figures"]
+    dry = cli(
+        "ingest", str(FIXTURES / "kommunestatistikk_testfixture.csv"), "--format", "kommunestatistikk", "--dry-run"
+    )
+    assert dry.returncode == 0 and [i.kind for i in open_store().list()] == ["figures"]
+
+
+def test_boundaries_download_from_a_local_address(tmp_path, shared_geodata):
+    url = (shared_geodata / "trondelag_kommuner.geojson").resolve().as_uri()  # no network: a file: URL
+    result = cli("boundaries", "--download", "--url", url, "--cache-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    cached = list(tmp_path.iterdir())
+    assert cached and "boundaries cached" in result.stdout
+    failed = cli(
+        "boundaries", "--download", "--force", "--url", (tmp_path / "nope.json").as_uri(), "--cache-dir", str(tmp_path)
+    )
+    assert failed.returncode == 2 and failed.stderr.startswith("error: ")
+    assert list(tmp_path.iterdir()) == cached  # the old cache is untouched

@@ -71,3 +71,12 @@ def selection_from(state: dict | None) -> Selection | None:
     if layer not in ("parks", "sources", "members") or not isinstance(ids, list):
         return None
     return Selection(layer, tuple(str(i) for i in ids))
+
+
+def clicked_point(m: folium.Map, key: str, height: int = 420) -> tuple[float, float] | None:
+    """Draw `m` and return (lon, lat) of the user's last click on it (the only thing that comes back)."""
+    state = st_folium(m, key=key, returned_objects=["last_clicked"], use_container_width=True, height=height)
+    last = (state or {}).get("last_clicked")
+    if not isinstance(last, dict):
+        return None
+    return round(float(last["lng"]), 6), round(float(last["lat"]), 6)

@@ -1,0 +1,48 @@
+"""Import official emission data (norskeutslipp.no, EEA F1_4, municipal statistics) into the layer store."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.figures import with_latest_figure
+from i18n import t
+from maps.build import placement_map
+from store import StoreError, open_store
+from ui.access import editor_access
+from ui.data import portfolio
+from ui.import_form import format_choice, placement_form, run, save_form, summary, unplaced
+from ui.map_view import clicked_point
+from ui.state import language_selector, static_url
+
+st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+
+lang = language_selector()
+editor = editor_access(lang)
+st.title(t("import_page_title", lang))
+st.caption(t("import_page_intro", lang))
+if not editor:
+    st.stop()
+
+fmt = format_choice(lang)
+file = st.file_uploader(t("upload_file", lang), type=["xlsx", "csv"], key="import_file")
+if file is None:
+    st.stop()
+data = portfolio(lang)
+result = run(file.getvalue(), file.name, fmt, data.sources, lang)
+if result is None:
+    st.stop()
+summary(result, lang)
+
+if not unplaced(result).empty:
+    st.subheader(t("import_place_title", lang))
+    sources = with_latest_figure(data.sources, data.figures)
+    clicked = clicked_point(placement_map(sources, lang, static_url()), key="import_place_map")
+    placement_form(result, lang, clicked)
+
+st.subheader(t("upload_step_save", lang))
+try:
+    store = open_store()
+except (StoreError, OSError) as exc:
+    st.error(t("store_error", lang, error=str(exc)))
+    st.stop()
+save_form(result, store, lang)
