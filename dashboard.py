@@ -15,6 +15,7 @@ from maps.build import base_map, overview_layers
 from maps.layers import cluster_colours
 from ui import view_state
 from ui.data import own_layers, portfolio, stored_layers
+from ui.export_panel import export_panel
 from ui.map_view import Selection, show_map
 from ui.presentation import apply_presentation_style, plain
 from ui.record import record_panel
@@ -110,5 +111,16 @@ if not present:
         record_panel(data, selected.layer if selected else None, list(selected.ids) if selected else [], lang)
 
 query = view_state.publish(params)
+export_box = st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}")
+with export_box:
+    export_panel(
+        view,
+        visible=controls.visible,
+        basemap=controls.basemap,
+        colours=colours,
+        lang=lang,
+        title=st.session_state.get("present_title") or t("present_default_title", lang),
+        subtitle=st.session_state.get("present_subtitle") or t("app_subtitle", lang),
+    )
 if not present:
     share_box(view_state.share_link(query), lang)
