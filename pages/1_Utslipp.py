@@ -12,17 +12,23 @@ from i18n import fmt_number, fmt_tonnes, t
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import basemap_group
 from ui import emissions_tables as tables
+from ui import view_state
 from ui.downloads import download_buttons
 from ui.emissions_charts import localised, path_chart, sector_chart, series_chart, top_chart
-from ui.emissions_data import boundaries, emissions_data
+from ui.emissions_data import boundaries, emissions_data, emissions_params
 from ui.map_view import show_map
-from ui.state import keep_widget_state, language_selector, static_url
+from ui.sidebar import share_box
+from ui.state import current_language, keep_widget_state, language_selector, static_url
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
+data = emissions_data(current_language())
+params = emissions_params(data)
+ignored = view_state.restore(params)
 lang = language_selector()
 keep_widget_state("em_scope", "em_year", "em_municipal_source", "em_sector")
-data = emissions_data(lang)
+if ignored:
+    st.toast(t("url_ignored", lang, names=", ".join(ignored)))
 names = dict(zip(data.municipalities["kommunenummer"], data.municipalities["name"], strict=True))
 numbers = list(names)
 facility_names = dict(zip(data.sources["id"], data.sources["facility"], strict=True))
@@ -251,3 +257,5 @@ else:
             table = tables.sector_table(path, lang)
             st.dataframe(tables.shown(table, lang, {t("em_col_change", lang): 1}), hide_index=True, width="stretch")
             download_buttons(table, f"sectors_{scope}", lang)
+
+share_box(view_state.share_link(view_state.publish(params)), lang)

@@ -283,3 +283,25 @@ def test_the_layer_page_lists_imported_tables(monkeypatch, tmp_path, portfolio, 
     at = run(AppTest.from_file(str(config.ROOT / "pages/4_Kartlag.py"), default_timeout=90))
     kinds = set(at.dataframe[0].value.iloc[:, :].astype(str).values.ravel())
     assert "importerte utslippstall" in kinds and "kommunestatistikk (utslipp)" in kinds
+
+
+def test_a_link_restores_year_scope_source_and_facility(with_imports):
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at.query_params["year"] = "2021"
+    at.query_params["src"] = "facilities"
+    at.query_params["sel"] = "src-elkem-thamshavn"
+    at.query_params["lang"] = "en"
+    at = run(at)
+    assert at.select_slider(key="em_year").value == 2021
+    assert at.radio(key="em_municipal_source").value == "facilities"
+    assert any("Elkem Thamshavn" in m.value for m in at.markdown)
+    at.select_slider(key="em_year").set_value(2022).run()
+    assert at.query_params["year"] == "2022" and at.query_params["sel"] == "src-elkem-thamshavn"
+
+
+def test_a_malformed_link_is_a_notice(with_imports):
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at.query_params["year"] = "last"
+    at.query_params["sel"] = "<script>"
+    at = run(at)
+    assert any("year" in toast.value and "sel" in toast.value for toast in at.toast)
