@@ -69,7 +69,7 @@ def circles(page: OfflinePage, timeout_s: float = 30, predicate=lambda c: bool(c
 def test_year_slider_redraws_the_circles_offline(browser, app_url):
     page = OfflinePage(browser, app_url)
     try:
-        page.page.get_by_role("link", name="Utslipp").click()
+        page.page.get_by_role("link", name="Utslipp", exact=True).click()
         page.wait_for_text("Punktutslipp 2022")
         in_2022 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
         assert in_2022["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(123456.7))
