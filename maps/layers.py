@@ -141,6 +141,8 @@ def _feature(row: dict, layer: str, ids: list[str], tooltip: str, popup: str, st
 
 def _group(features: list[dict], name: str, layer: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=name)
+    if not features:
+        return group  # folium's GeoJsonTooltip refuses a collection with no properties to show
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,

@@ -151,3 +151,10 @@ def test_data_page_tables_follow_the_filter(portfolio):
     assert len(at.dataframe[2].value) == len(members) < len(portfolio.members)
     sources = at.dataframe[1].value
     assert "ingen tall" in sources["Siste tall"].tolist()
+
+
+def test_dashboard_filtered_to_a_municipality_with_no_features_renders(portfolio):
+    at = run("dashboard.py")
+    at.sidebar.multiselect(key="f_municipalities").set_value(["5026"]).run()  # Holtålen: nothing bundled there
+    assert not at.exception, [e.message for e in at.exception]
+    assert metrics(at)["Parker og områder"] == "0"
