@@ -17,8 +17,9 @@ from config import STORE_PURGE_DAYS
 from loaders.schema import LAYERS
 from store.columns import Encoded, encode
 
-# The layer kinds the maps know, plus "other": a layer that keeps its own fields.
-KINDS = (*LAYERS, "other")
+# The layer kinds the maps know, "flows" (resource-flow lines, loaders/flows.py columns), plus
+# "other": a layer that keeps its own fields.
+KINDS = (*LAYERS, "flows", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
 
