@@ -22,11 +22,14 @@ def show_map(
     key: str,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
+    height: int = config.MAP_HEIGHT,
+    clickable: bool = True,
 ) -> Selection | None:
     """Draw `m` with `groups` and return the feature last clicked, if any.
 
     Only `last_active_drawing` is returned, so panning and zooming do not rerun the script;
     the groups go through `feature_group_to_add`, so a filter change does not remount the map.
+    With `clickable=False` nothing is returned: no interaction with the map reruns the script.
     """
     state = st_folium(
         m,
@@ -34,9 +37,9 @@ def show_map(
         feature_group_to_add=groups,
         center=center,
         zoom=zoom,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing"] if clickable else [],
         use_container_width=True,
-        height=config.MAP_HEIGHT,
+        height=height,
     )
     return selection_from(state)
 
