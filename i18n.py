@@ -149,9 +149,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "pf_map_title": ("Nabolagene på kartet", "The neighbourhoods on the map"),
     "pf_map_caption": (
-        "Sirklene er nabolagene ({km} km). Piler viser registrerte strømmer med minst én ende innenfor, "
+        "Sirklene er nabolagene ({km}). Piler viser registrerte strømmer med minst én ende innenfor, "
         "fra giver til mottaker; en ring betyr at giver og mottaker er plassert i samme punkt.",
-        "The circles are the neighbourhoods ({km} km). Arrows show recorded flows with at least one end inside, "
+        "The circles are the neighbourhoods ({km}). Arrows show recorded flows with at least one end inside, "
         "from giver to receiver; a ring means giver and receiver are placed at the same point.",
     ),
     "pf_compare_title": ("Side om side", "Side by side"),
@@ -196,16 +196,16 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_recorded_title": ("Registrerte strømmer", "Recorded flows"),
     "pf_recorded_caption": (
         "Strømmer som en kilde oppgir (eksisterende, planlagt eller mulig ifølge kilden), med minst én ende "
-        "innenfor {km} km.",
+        "innenfor {km}.",
         "Flows a source states (existing, planned or possible according to the source), with at least one end "
-        "within {km} km.",
+        "within {km}.",
     ),
     "pf_recorded_none": ("Ingen registrerte strømmer innenfor radius.", "No recorded flows within the radius."),
     "pf_candidates_title": ("Mulige koblinger (mulighet)", "Possible links (possibility)"),
     "pf_candidates_caption": (
         "Mulighet, ikke fakta: her møter én aktørs oppgitte eller antatte utgang en annens inngang innenfor "
-        "{km} km. Par som allerede har en registrert strøm er utelatt.",
-        "A possibility, not a fact: one actor's declared or assumed output meets another's input within {km} km. "
+        "{km}. Par som allerede har en registrert strøm er utelatt.",
+        "A possibility, not a fact: one actor's declared or assumed output meets another's input within {km}. "
         "Pairs that already have a recorded flow are left out.",
     ),
     "pf_candidates_none": ("Ingen mulige koblinger innenfor radius.", "No possible links within the radius."),
@@ -215,9 +215,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_col_layer": ("Lag", "Layer"),
     "pf_summary_title": ("Porteføljen i tall", "The portfolio in numbers"),
     "pf_summary_caption": (
-        "Alle {sites} områder, nabolag på {km} km. Utslipp: summen av hver kildes siste oppgitte tall for kilder "
+        "Alle {sites} områder, nabolag på {km}. Utslipp: summen av hver kildes siste oppgitte tall for kilder "
         "innenfor minst ett nabolag, hver kilde telt én gang; planlagte tall er ikke med.",
-        "All {sites} sites, neighbourhoods of {km} km. Emissions: the sum of each source's latest stated figure "
+        "All {sites} sites, neighbourhoods of {km}. Emissions: the sum of each source's latest stated figure "
         "for sources inside at least one neighbourhood, each counted once; planned figures are excluded.",
     ),
     "pf_kpi_sites": ("Områder", "Sites"),

@@ -26,6 +26,7 @@ from maps.legend import Legend
 from maps.popups import esc
 
 LAYERS = ("buffers", "flows", "parks", "sources", "members")
+ZOOM_SNAP = 0.25  # fractional zoom, so a neighbourhood fills its map instead of a quarter of it
 
 
 # --- the stable part of each map ---------------------------------------------------------------
@@ -40,6 +41,8 @@ def portfolio_base_map(lang: str, static_url: str = "/app/static", legend: bool 
         prefer_canvas=True,
         control_scale=True,
         max_zoom=config.MAP_MAX_ZOOM,
+        zoom_snap=ZOOM_SNAP,
+        zoom_delta=0.5,
     )
     m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
     if legend:
@@ -48,9 +51,9 @@ def portfolio_base_map(lang: str, static_url: str = "/app/static", legend: bool 
 
 
 def fit_view(
-    bounds: Sequence[float], width_px: int, height_px: int, padding_px: int = 16
-) -> tuple[tuple[float, float], int]:
-    """Centre (lat, lon) and the largest whole zoom at which `bounds` fits a map of that size.
+    bounds: Sequence[float], width_px: int, height_px: int, padding_px: int = 12
+) -> tuple[tuple[float, float], float]:
+    """Centre (lat, lon) and the largest zoom (in ZOOM_SNAP steps) at which `bounds` fits a map of that size.
 
     Computed here because st_folium moves a mounted map with `center`/`zoom` without rebuilding it.
     """
@@ -64,7 +67,7 @@ def fit_view(
     span_y = max(y_high - y_low, 1e-9) / (2 * math.pi)
     zoom_x = math.log2(max(width_px - 2 * padding_px, 1) / (256 * span_x))
     zoom_y = math.log2(max(height_px - 2 * padding_px, 1) / (256 * span_y))
-    zoom = int(min(config.MAP_MAX_ZOOM, max(1, math.floor(min(zoom_x, zoom_y)))))
+    zoom = min(config.MAP_MAX_ZOOM, max(1.0, math.floor(min(zoom_x, zoom_y) / ZOOM_SNAP) * ZOOM_SNAP))
     lat = math.degrees(2 * math.atan(math.exp((y_low + y_high) / 2)) - math.pi / 2)
     return (lat, (min_lon + max_lon) / 2), zoom
 
@@ -144,7 +147,7 @@ def flow_features(lines: gpd.GeoDataFrame, lang: str) -> list[dict]:
     if lines.empty:
         return []
     heads = arrowheads(lines)
-    features, rings = [], []
+    line_features, head_features, rings = [], [], []
     for (_, row), head in zip(lines.iterrows(), heads, strict=True):
         row = row.to_dict()
         colour = config.FLOW_RESOURCE_COLOURS.get(row["resource"], "#333333")
@@ -157,8 +160,8 @@ def flow_features(lines: gpd.GeoDataFrame, lang: str) -> list[dict]:
         head_style = {"color": colour, "weight": 1, "fill": True, "fillColor": colour, "fillOpacity": 0.95}
         if dash:
             line_style["dashArray"] = dash
-        features.append(_flow_feature(row, "line", row["geometry"], tooltip, popup, line_style))
-        features.append(_flow_feature(row, "head", head, tooltip, popup, head_style))
+        line_features.append(_flow_feature(row, "line", row["geometry"], tooltip, popup, line_style))
+        head_features.append(_flow_feature(row, "head", head, tooltip, popup, head_style))
     # Rings at one point grow outwards; the widest is drawn first so every ring stays reachable.
     at_point: dict[tuple[float, float], int] = {}
     ring_features = []
@@ -176,7 +179,8 @@ def flow_features(lines: gpd.GeoDataFrame, lang: str) -> list[dict]:
             style["dashArray"] = dash
         ring_features.append(_flow_feature(row, "ring", point, tooltip, popup, style))
     ring_features.sort(key=lambda f: -f["properties"]["style"]["radius"])
-    return features + ring_features
+    # Rings under the lines, heads over everything: a head ending on a ringed point stays visible.
+    return ring_features + line_features + head_features
 
 
 def arrowheads(lines: gpd.GeoDataFrame) -> list[Polygon | None]:

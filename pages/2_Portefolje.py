@@ -65,7 +65,7 @@ else:
     st.caption(t("pf_map_caption", lang, km=km) + " " + t("attribution_note", lang))
 
     st.subheader(t("pf_compare_title", lang))
-    show_table(comparison_table(compare(controls.site_ids, data, radius), hoods, data, lang))
+    show_table(comparison_table(compare(controls.site_ids, data, radius), hoods, data, lang), lang, all_rows=True)
     st.caption(t("pf_small_maps", lang))
     for i, (column, hood) in enumerate(zip(st.columns(len(hoods)), hoods, strict=True)):
         with column:
@@ -91,7 +91,7 @@ else:
             if recorded.empty:
                 st.info(t("pf_recorded_none", lang))
             else:
-                show_table(recorded_flows_table(recorded, lang))
+                show_table(recorded_flows_table(recorded, lang), lang)
         # Possibilities in their own box, never mixed into the recorded flows above.
         with tab, st.container(border=True):
             st.markdown(f"#### {t('pf_candidates_title', lang)}")
@@ -100,11 +100,11 @@ else:
             if possible.empty:
                 st.info(t("pf_candidates_none", lang))
             else:
-                show_table(candidates_table(possible, lang))
+                show_table(candidates_table(possible, lang), lang)
 
 st.subheader(t("pf_ranking_title", lang))
 st.caption(t("pf_ranking_caption", lang))
-show_table(ranking_table(ranking(data, radius), data, lang))
+show_table(ranking_table(ranking(data, radius), data, lang), lang, all_rows=True)
 
 summary = portfolio_summary(data, flows.flows.flows, radius)
 emissions = summary.emissions_in_neighbourhoods
@@ -124,7 +124,7 @@ with st.container(border=True):
     columns[4].metric(t("pf_kpi_flows", lang), fmt_number(int(summary.flows_by_resource["flows"].sum()), lang))
     for column, table in zip(st.columns(3), summary_tables(summary, lang).values(), strict=True):
         with column:
-            show_table(table)
+            show_table(table, lang, all_rows=True)
     st.caption(t("pf_summary_caption", lang, sites=summary.sites, km=km))
     inside = sources_inside_any(data, radius)
     hosts = source_hosts(data.parks["source_url"], inside["figure_source"], flows.flows.flows["source_url"])

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import config
-from i18n import t
+from i18n import fmt_number, t
 from loaders import LayerError, Portfolio
 from loaders.flows import (
     FLOW_RESOURCES,
@@ -144,14 +144,18 @@ def portfolio_flows(portfolio: Portfolio, lang: str) -> PortfolioFlows:
     return PortfolioFlows(flows, flow_lines(flows.flows, portfolio), store)
 
 
-def show_table(frame: pd.DataFrame) -> None:
-    """A sortable table; number columns stay numbers, shown in the reader's number format."""
-    numbers = {
-        column: st.column_config.NumberColumn(format="localized")
-        for column in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[column])
-    }
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=numbers)
+def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
+    """A sortable table: numbers stay numbers (so a column sorts by value) but read in the page's
+    language (12 466; 1,5), and a missing number reads "ingen tall" / "no figure"."""
+    styled = frame.style
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            decimals = 0 if (values.dropna() % 1 == 0).all() else 1
+            styled = styled.format(
+                lambda v, d=decimals: fmt_number(v, lang, d), subset=[column], na_rep=t("no_figure", lang)
+            )
+    st.dataframe(styled, hide_index=True, width="stretch", height="content" if all_rows else "auto")
 
 
 def flow_editor(portfolio: Portfolio, flows: PortfolioFlows, lang: str) -> None:
