@@ -256,6 +256,8 @@ def test_ranking_is_sortable_numbers_with_no_figure_said(portfolio, scenario):
     assert pd.api.types.is_numeric_dtype(table["Sum siste tall (t)"])
     missing = table["Sum siste tall (t)"].isna()
     assert missing.any() and set(table.loc[missing, "Årstall"]) == {"ingen tall"}
+    (shown,) = [df for df in at.dataframe if "Rang" in df.value.columns]
+    assert shown.proto.placeholder == "ingen tall"  # a missing sum reads "ingen tall", not "None"
 
 
 def test_summary_numbers_are_the_analysis_numbers(portfolio, scenario):

@@ -152,10 +152,14 @@ def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             decimals = 0 if (values.dropna() % 1 == 0).all() else 1
-            styled = styled.format(
-                lambda v, d=decimals: fmt_number(v, lang, d), subset=[column], na_rep=t("no_figure", lang)
-            )
-    st.dataframe(styled, hide_index=True, width="stretch", height="content" if all_rows else "auto")
+            styled = styled.format(lambda v, d=decimals: fmt_number(v, lang, d), subset=[column])
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        height="content" if all_rows else "auto",
+        placeholder=t("no_figure", lang),  # Streamlit draws missing cells itself ("None" unless told)
+    )
 
 
 def flow_editor(portfolio: Portfolio, flows: PortfolioFlows, lang: str) -> None:

@@ -243,8 +243,16 @@ def source_hosts(*url_columns: Sequence[object]) -> list[str]:
             for url in str(value if isinstance(value, str) else "").split(";"):
                 parsed = urlparse(url.strip())
                 if parsed.scheme in ("http", "https") and parsed.netloc:
-                    hosts.add(parsed.netloc.removeprefix("www."))
+                    hosts.add(_readable_host(parsed.netloc.removeprefix("www.")))
     return sorted(hosts)
+
+
+def _readable_host(host: str) -> str:
+    """xn--hitranrduvil-ycb.no reads as hitrandrøvil.no (IDNA), as the reader would type it."""
+    try:
+        return host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return host
 
 
 def sources_line(hosts: Sequence[str], lang: str) -> str:
