@@ -84,6 +84,13 @@ PARK_RADIUS = 8.0
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FEATURE_COUNT_WARNING = 50_000
+# Zip archives (zipped Shapefile, KMZ, XLSX, Geonorge's zipped downloads) are checked before anything is
+# unpacked: no absolute paths, no "..", no links, at most this many members and this many bytes unpacked
+# (counted while unpacking, not taken from the zip's own headers), and no member over 1 MB that unpacks to
+# more than ZIP_MAX_RATIO times its packed size (real GIS files stay far below 100; zip bombs reach 1000).
+ZIP_MAX_MEMBERS = 1_000
+ZIP_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+ZIP_MAX_RATIO = 200
 
 # Portfolio analysis (analysis/neighbourhoods.py, analysis/candidates.py).
 NEIGHBOURHOOD_RADIUS_DEFAULT_M = 10_000
@@ -125,6 +132,33 @@ STORE_PATH = ROOT / "data" / "layers.gpkg"
 STORE_PG_SCHEMA = "industrikart"
 STORE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before giving up
 STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
+
+# Presentation mode: content this wide and a map this tall give a 16:9 map frame.
+PRESENT_WIDTH = 1200
+PRESENT_MAP_HEIGHT = 675
+
+# Exports (exports/): server-rendered map images, the standalone HTML map and data downloads.
+# Image sizes: pixel width, height and the dpi that sets how large points and type come out.
+# 1920x1080 at 150 dpi and A4 at 300 dpi are both ~12x8 inches, so one layout in points fits both.
+EXPORT_IMAGE_SIZES = {
+    "1920x1080": (1920, 1080, 150),
+    "a4-landscape-300dpi": (3508, 2480, 300),
+}
+EXPORT_PDF_PAGE_PT = (842, 595)  # A4 landscape as PDF viewers round it (297 x 210 mm)
+EXPORT_SCREEN_DPI = 96  # CSS pixels per inch: marker radii and zoom levels are in screen pixels
+EXPORT_TILE_TIMEOUT_S = 4.0  # per tile; one probe tile first, so no network costs one timeout
+EXPORT_TILE_WORKERS = 4
+EXPORT_MAX_TILES = 96  # the tile zoom drops until the view needs at most this many
+EXPORT_TILE_USER_AGENT = "Industrikart-Trondelag/1.0 (map export)"
+EXPORT_SEA_COLOUR = "#e4edf3"  # the vector background when no tiles came
+EXPORT_LAND_COLOUR = "#f7f6f1"
+EXPORT_BOUNDARY_COLOUR = "#9b9b9b"
+EXPORT_COAST_COLOUR = "#5f6b73"
+EXPORT_GRATICULE_COLOUR = "#b9c6cf"
+# Credit for the boundaries frame the lead passes (../shared/geodata: Kartverket via robhop/fylker-og-kommuner).
+EXPORT_BOUNDARIES_CREDIT = "© Kartverket (CC BY 4.0)"
+# The data folder's README: its "Sources and licences" section goes into every data export.
+GEODATA_README = GEODATA_DIR / "README.md"
 
 # Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, store/flows.py).
 PORTFOLIO_DEFAULT_SITES = ("park-gronora", "park-malm")  # the planner's first comparison

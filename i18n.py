@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
@@ -59,6 +60,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "legend": ("Tegnforklaring", "Legend"),
     "legend_circle": ("Sirkelareal ∝ tonn (siste tall)", "Circle area ∝ tonnes (latest figure)"),
     "legend_hollow": ("Hul sirkel: ingen tall", "Hollow circle: no figure"),
+    "legend_uploaded": ("Opplastede kartlag", "Uploaded layers"),
     "legend_dashed": ("Stiplet kant: plassert ved kommunesenteret", "Dashed outline: placed at the municipal centre"),
     "status_etablert": ("etablert", "established"),
     "status_under utvikling": ("under utvikling", "under development"),
@@ -103,6 +105,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "field_value": ("Verdi", "Value"),
     "field_field": ("Felt", "Field"),
     "data_error": ("Dataene kunne ikke leses: {error}", "The data could not be read: {error}"),
+    "store_unavailable": (
+        "Lagrede kartlag kunne ikke leses ({error}); kartet viser bare de medfølgende dataene.",
+        "Stored layers could not be read ({error}); the map shows the bundled data only.",
+    ),
     "sources_page_title": ("Data og kilder", "Data and sources"),
     "sources_page_intro": (
         "Alle oppføringer i kartet med kilde og år. Tall er gjengitt slik kilden skriver dem; "
@@ -111,9 +117,119 @@ _TEXT: dict[str, tuple[str, str]] = {
         "where no source gives a figure it says “no figure”.",
     ),
     "download_csv": ("Last ned CSV", "Download CSV"),
-    "attribution_note": (
-        "Bakgrunnskart © Kartverket / © OpenStreetMap contributors. Data: se siden «Data og kilder».",
-        "Basemaps © Kartverket / © OpenStreetMap contributors. Data: see the “Data and sources” page.",
+    "editor_password": ("Redaktørpassord", "Editor password"),
+    "editor_wrong_password": ("Feil passord.", "Wrong password."),
+    "editor_sign_out": ("Logg ut som redaktør", "Sign out as editor"),
+    "viewer_only": (
+        "Du kan se og laste ned. Å laste opp, erstatte, gjenopprette og slette krever redaktørpassordet "
+        "(i sidepanelet).",
+        "You can view and download. Uploading, replacing, restoring and deleting need the editor password (sidebar).",
+    ),
+    "layers_page_title": ("Kartlag", "Layers"),
+    "layers_page_intro": (
+        "Opplastede kartlag. Lag av kjent type (parker, utslippskilder, klyngemedlemmer) vises sammen med de "
+        "medfølgende dataene på alle kart; andre lag tegnes med sin egen stil. "
+        "Slettede lag kan gjenopprettes i 30 dager.",
+        "Uploaded layers. Layers of a known kind (parks, emission sources, cluster members) join the bundled data "
+        "on every map; other layers are drawn with their own style. Deleted layers can be restored for 30 days.",
+    ),
+    "no_layers": ("Ingen lag er lastet opp ennå.", "No layers have been uploaded yet."),
+    "layer_title": ("Tittel", "Title"),
+    "layer_kind": ("Type", "Kind"),
+    "layer_features": ("Objekter", "Features"),
+    "layer_version": ("Versjon", "Version"),
+    "layer_visible": ("Vises på kartene", "Shown on the maps"),
+    "layer_uploaded": ("Lastet opp", "Uploaded"),
+    "layer_uploader": ("Av", "By"),
+    "layer_file": ("Fil", "File"),
+    "layer_crs": ("Opprinnelig koordinatsystem", "Original CRS"),
+    "layer_description": ("Beskrivelse", "Description"),
+    "layer_versions": ("Versjoner", "Versions"),
+    "current": ("gjeldende", "current"),
+    "restore_version": ("Gjenopprett versjon {version}", "Restore version {version}"),
+    "save_changes": ("Lagre endringer", "Save changes"),
+    "delete_confirm": ("Ja, slett dette laget", "Yes, delete this layer"),
+    "delete": ("Slett", "Delete"),
+    "bin": ("Slettet (kan gjenopprettes i 30 dager)", "Deleted (restorable for 30 days)"),
+    "in_bin_since": ("Slettet {when}", "Deleted {when}"),
+    "restore_layer": ("Gjenopprett laget", "Restore the layer"),
+    "store_error": ("Kartlaglageret svarte: {error}", "The layer store said: {error}"),
+    "download_geojson": ("Last ned GeoJSON", "Download GeoJSON"),
+    "download_gpkg": ("Last ned GeoPackage", "Download GeoPackage"),
+    "kind_parks": ("parker og områder", "parks and sites"),
+    "kind_sources": ("utslippskilder", "emission sources"),
+    "kind_members": ("klyngemedlemmer", "cluster members"),
+    "kind_boundaries": ("grenser", "boundaries"),
+    "kind_other": ("annet", "other"),
+    "present": ("Presentasjon", "Presentation"),
+    "present_mode": ("Presentasjonsmodus", "Presentation mode"),
+    "present_title": ("Tittel", "Title"),
+    "present_subtitle": ("Undertittel", "Subtitle"),
+    "present_edit": ("Rediger", "Edit"),
+    "present_exit": ("Avslutt presentasjon", "Leave presentation"),
+    "present_default_title": ("Industrikart Trøndelag", "Industrikart Trøndelag"),
+    "share": ("Del visningen", "Share this view"),
+    "share_link": ("Kopier lenke", "Copy link"),
+    "share_help": (
+        "Lenken gjenoppretter side, filtre, kartlag, bakgrunn, utsnitt, valgt objekt og språk.",
+        "The link restores page, filters, layers, basemap, view, selected feature and language.",
+    ),
+    "url_ignored": (
+        "Ignorerte ukjente eller ugyldige lenkeparametre: {names}",
+        "Ignored unknown or malformed link parameters: {names}",
+    ),
+    "sources_line": (
+        "Kilder: Kartverket (CC BY 4.0), OpenStreetMap contributors; data: se «Data og kilder» "
+        "({count} oppføringer med kilde og år).",
+        "Sources: Kartverket (CC BY 4.0), OpenStreetMap contributors; data: see “Data and sources” "
+        "({count} records with source and year).",
+    ),
+    # Exports (exports/): map images, standalone HTML and data files.
+    "export_date": ("Dato: {date}", "Date: {date}"),
+    "export_basemap_credit": ("Bakgrunnskart: {credit}", "Basemap: {credit}"),
+    "export_boundaries_credit": ("Grenser: {credit}", "Boundaries: {credit}"),
+    "export_no_tiles_boundaries": (
+        "Bakgrunnskart ikke tilgjengelig: kommunegrenser vist i stedet",
+        "Basemap unavailable: municipal boundaries shown instead",
+    ),
+    "export_no_tiles_graticule": (
+        "Bakgrunnskart ikke tilgjengelig: gradnett vist i stedet",
+        "Basemap unavailable: graticule shown instead",
+    ),
+    "export_data_credit": (
+        "Data: Industrikart Trøndelag, offentlige kilder oppgitt for hver oppføring (se «Data og kilder»)",
+        "Data: Industrikart Trøndelag, public sources given for each record (see “Data and sources”)",
+    ),
+    "export_north": ("N", "N"),
+    "export_scale_at": ("{length} ved {lat}° N", "{length} at {lat}° N"),
+    "export_degrees_north": ("{deg}° N", "{deg}° N"),
+    "export_degrees_east": ("{deg}° Ø", "{deg}° E"),
+    "export_degrees_south": ("{deg}° S", "{deg}° S"),
+    "export_degrees_west": ("{deg}° V", "{deg}° W"),
+    "export_legend_example": ("for eksempel {amount}", "for example {amount}"),
+    "export_progress_background": ("Henter bakgrunnskart …", "Fetching the basemap …"),
+    "export_progress_layers": ("Tegner kartlagene …", "Drawing the layers …"),
+    "export_progress_saving": ("Lagrer filen …", "Saving the file …"),
+    "export_progress_done": ("Ferdig", "Done"),
+    "export_sheet_parks": ("Parker", "Parks"),
+    "export_sheet_sources": ("Utslippskilder", "Emission sources"),
+    "export_sheet_members": ("Klyngemedlemmer", "Cluster members"),
+    "export_sheet_licence": ("Kilder og lisens", "Sources and licence"),
+    "export_licence_intro": (
+        "Kilde og år for hver oppføring i eksporten, lisensene for dataene og bakgrunnskartene.",
+        "The source and year of every record in this export, the data licences and the basemap credits.",
+    ),
+    "export_exported": ("Eksportert {date}", "Exported {date}"),
+    "export_heading_licences": ("Lisenser for dataene", "Data licences"),
+    "export_heading_basemaps": ("Bakgrunnskart", "Basemaps"),
+    "export_heading_records": ("Kilde og år for hver oppføring", "Source and year of every record"),
+    "export_geometry_too_long": (
+        "(geometrien er for lang for en Excel-celle: bruk GeoPackage- eller GeoJSON-eksporten)",
+        "(the geometry is too long for an Excel cell: use the GeoPackage or GeoJSON export)",
+    ),
+    "export_licence_missing": (
+        "Datamappen har ingen README.md med kilder og lisenser.",
+        "The data folder has no README.md with sources and licences.",
     ),
     # --- Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, ui/portfolio*.py) ---
     "pf_page_title": ("Portefølje", "Portfolio"),
@@ -153,6 +269,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "fra giver til mottaker; en ring betyr at giver og mottaker er plassert i samme punkt.",
         "The circles are the neighbourhoods ({km}). Arrows show recorded flows with at least one end inside, "
         "from giver to receiver; a ring means giver and receiver are placed at the same point.",
+    ),
+    "pf_attribution": (
+        "Bakgrunnskart © Kartverket / © OpenStreetMap contributors. "
+        "Alle oppføringer med kilde og år: «Data og kilder».",
+        "Basemaps © Kartverket / © OpenStreetMap contributors. Every record with its source and year: “Data and "
+        "sources”.",
     ),
     "pf_compare_title": ("Side om side", "Side by side"),
     "pf_measure": ("Mål", "Measure"),
@@ -276,6 +398,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "be saved now.",
     ),
     "pf_store_problem": ("Lag «{title}» ble utelatt: {error}", "Layer “{title}” was left out: {error}"),
+    "kind_flows": ("ressursstrømmer", "resource flows"),  # the store kind, on the Kartlag page
     "pf_kind_parks": ("område", "site"),
     "pf_kind_sources": ("utslippskilde", "emission source"),
     "pf_kind_members": ("klyngemedlem", "cluster member"),
@@ -329,3 +452,26 @@ def fmt_year_range(years: list[int], unknown: int, lang: str = DEFAULT_LANGUAGE)
     if unknown:
         parts.append(f"{unknown}× {t('year_unknown', lang)}" if years else t("year_unknown", lang))
     return "; ".join(parts)
+
+
+def fmt_date(day: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """25.11.2026 in Norwegian; 25 November 2026 in English (month names in English only)."""
+    if lang == "en":
+        return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)

@@ -38,3 +38,32 @@ def load_portfolio(directory: str | Path = GEODATA_DIR) -> Portfolio:
         figures=figures,
         municipalities=pd.read_csv(directory / "kommuner.csv", dtype=str)[["kommunenummer", "name"]],
     )
+
+
+def with_stored_layers(portfolio: Portfolio, stored: list[tuple[int, str, gpd.GeoDataFrame]]) -> Portfolio:
+    """The portfolio with uploaded layers of a known kind added to the bundled ones.
+
+    `stored` holds (layer id, kind, frame) for visible layers; their ids get a "L<layer id>:" prefix,
+    so two layers (or a layer and the bundled data) can never claim the same feature id.
+    """
+    extra: dict[str, list[gpd.GeoDataFrame]] = {"parks": [], "sources": [], "members": []}
+    for layer_id, kind, frame in stored:
+        if kind in extra and len(frame):
+            frame = frame.copy()
+            frame["id"] = [f"L{layer_id}:{value}" for value in frame["id"]]
+            extra[kind].append(frame)
+
+    def joined(kind: str) -> gpd.GeoDataFrame:
+        bundled = getattr(portfolio, kind)
+        if not extra[kind]:
+            return bundled
+        frames = [bundled, *(f[bundled.columns] for f in extra[kind])]
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=bundled.crs)
+
+    return Portfolio(
+        parks=joined("parks"),
+        sources=joined("sources"),
+        members=joined("members"),
+        figures=portfolio.figures,
+        municipalities=portfolio.municipalities,
+    )

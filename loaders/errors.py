@@ -31,3 +31,52 @@ class SchemaError(LayerError):
 def _short(value: object, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class UploadTooLarge(LayerError):
+    """The uploaded file is bigger than the configured limit."""
+
+    def __init__(self, size: int, limit: int):
+        self.size = size
+        self.limit = limit
+        super().__init__(f"the file is {_megabytes(size)}; the limit for an upload is {_megabytes(limit)}")
+
+
+class UnsafeArchive(FileFormatError):
+    """A zip (or KMZ/XLSX) archive that could harm the server: paths outside the folder, links, a zip bomb."""
+
+
+class UnknownCRS(CRSError):
+    """The file (or the caller) names a coordinate reference system that no registry knows."""
+
+
+class CoordinatesOutOfRange(CRSError):
+    """The coordinates fit no coordinate reference system they could be in."""
+
+
+class NeedsCRSChoice(CRSError):
+    """The file has no usable CRS; the coordinates fit several. `candidates` are ranked, most plausible first."""
+
+    def __init__(self, message: str, candidates: tuple = (), layer: str | None = None):
+        self.candidates = tuple(candidates)
+        self.layer = layer
+        super().__init__(message)
+
+
+class NeedsLayerChoice(LayerError):
+    """The file holds several layers; the caller must name one. `layers` are their names."""
+
+    def __init__(self, layers: list[str] | tuple[str, ...]):
+        self.layers = tuple(layers)
+        names = ", ".join(repr(n) for n in self.layers)
+        super().__init__(f"the file holds {len(self.layers)} layers ({names}); choose one")
+
+
+def _megabytes(size: int) -> str:
+    """200 MB, 1.5 MB, 12 KB, 900 bytes: sizes in the units a person reads (1 MB = 1024 KB)."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    mb = size / (1024 * 1024)
+    return f"{mb:.1f} MB" if mb < 10 else f"{mb:.0f} MB"

@@ -133,6 +133,15 @@ def _geometry(i: int, geojson: object) -> shapely.Geometry:
         raise SchemaError(i, "geometry", "a GeoJSON geometry", str(exc)) from None
 
 
+def validate_records(records: list[tuple[dict, shapely.Geometry]], kind: str) -> gpd.GeoDataFrame:
+    """Check (properties, geometry) pairs against the schema of `kind` exactly as bundled files are checked.
+
+    Returns the layer frame (schema columns, EPSG:4326); raises `SchemaError` naming the first bad feature.
+    Geometries must already be in EPSG:4326.
+    """
+    return _validate(records, _schema(kind))
+
+
 def _validate(records: list[tuple[dict, shapely.Geometry]], schema: LayerSchema) -> gpd.GeoDataFrame:
     rows, geometries, seen_ids = [], [], set()
     for i, (properties, geometry) in enumerate(records):

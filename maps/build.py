@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import folium
+import geopandas as gpd
 
 import config
 from analysis.filters import View
 from maps.assets import use_local_assets
-from maps.layers import basemap_group, members_group, parks_group, sources_group
-from maps.legend import Legend, legend_html
+from maps.layers import (
+    STORED_DEFAULT_COLOUR,
+    basemap_group,
+    members_group,
+    parks_group,
+    sources_group,
+    stored_layer_group,
+)
+from maps.legend import Legend, NorthArrow, legend_html
 
 POPUP_CSS = """
 <style>
@@ -19,8 +27,16 @@ POPUP_CSS = """
 """
 
 
-def base_map(cluster_colours: dict[str, str], lang: str, static_url: str = "/app/static") -> folium.Map:
-    """The part of the map that stays the same while filters change (so the view never jumps)."""
+def base_map(
+    cluster_colours: dict[str, str],
+    lang: str,
+    static_url: str = "/app/static",
+    stored: list[tuple[str, dict]] = (),
+) -> folium.Map:
+    """The part of the map that stays the same while filters change (so the view never jumps).
+
+    `stored` lists (title, style) of uploaded layers drawn too, for the legend.
+    """
     m = folium.Map(
         location=config.MAP_CENTER,
         zoom_start=config.MAP_ZOOM,
@@ -30,7 +46,9 @@ def base_map(cluster_colours: dict[str, str], lang: str, static_url: str = "/app
         max_zoom=config.MAP_MAX_ZOOM,
     )
     m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
-    Legend(legend_html(cluster_colours, lang)).add_to(m)
+    extra = [(title, style.get("colour") or STORED_DEFAULT_COLOUR) for title, style in stored]
+    Legend(legend_html(cluster_colours, lang, extra)).add_to(m)
+    NorthArrow().add_to(m)
     return use_local_assets(m, static_url)
 
 
@@ -40,9 +58,12 @@ def overview_layers(
     basemap: str,
     cluster_colours: dict[str, str],
     lang: str,
+    stored: list[tuple[str, gpd.GeoDataFrame, dict]] = (),
 ) -> list[folium.FeatureGroup]:
-    """The groups handed to st_folium's `feature_group_to_add`: background first, points on top."""
+    """The groups handed to st_folium's `feature_group_to_add`: background first, uploaded
+    layers of their own kind next, the portfolio's points on top."""
     groups = [basemap_group(basemap, lang)]
+    groups += [stored_layer_group(title, frame, style, lang) for title, frame, style in stored]
     if "parks" in visible:
         groups.append(parks_group(view.parks, lang))
     if "members" in visible:

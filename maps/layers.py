@@ -141,8 +141,8 @@ def _feature(row: dict, layer: str, ids: list[str], tooltip: str, popup: str, st
 
 def _group(features: list[dict], name: str, layer: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=name)
-    if not features:
-        return group  # folium's GeoJsonTooltip refuses a collection with no properties to show
+    if not features:  # folium refuses tooltip fields on an empty collection; an empty group draws nothing
+        return group
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,
@@ -152,3 +152,45 @@ def _group(features: list[dict], name: str, layer: str) -> folium.FeatureGroup:
         highlight_function=None,
     ).add_to(group)
     return group
+
+
+STORED_DEFAULT_COLOUR = "#555555"
+
+
+def stored_layer_group(title: str, frame: gpd.GeoDataFrame, style: dict, lang: str) -> folium.FeatureGroup:
+    """An uploaded layer of its own kind ("other", "boundaries"), drawn with the style its uploader chose."""
+    colour = style.get("colour") or STORED_DEFAULT_COLOUR
+    fill = style.get("fill", True)
+    label_field = style.get("label_field")
+    popup_fields = [f for f in style.get("popup_fields") or [] if f in frame.columns]
+    features = []
+    for i, row in enumerate(_records(frame)):
+        if row.get("geometry") is None or row["geometry"].is_empty:
+            continue
+        label = row.get(label_field) if label_field else None
+        tooltip = popups.esc(label if not popups._is_na(label) else title)
+        pairs = [(name, popups.esc(row.get(name))) for name in popup_fields]
+        popup = f"<b>{popups.esc(title)}</b>" + popups._rows(pairs) if pairs else f"<b>{tooltip}</b>"
+        line = row["geometry"].geom_type in ("LineString", "MultiLineString")
+        style_props = {
+            "color": colour,
+            "weight": 2,
+            "fill": bool(fill) and not line,
+            "fillColor": colour,
+            "fillOpacity": 0.25 if row["geometry"].geom_type.endswith("Polygon") else 0.8,
+            "radius": config.MEMBER_RADIUS,
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(row["geometry"]),
+                "properties": {
+                    "layer": "stored",
+                    "ids": [str(i)],
+                    "tooltip": tooltip,
+                    "popup": popup,
+                    "style": style_props,
+                },
+            }
+        )
+    return _group(features, title, "stored")

@@ -38,7 +38,9 @@ class Legend(MacroElement):
         self.html_json = json.dumps(html).replace("</", "<\\/")  # never close the <script>
 
 
-def legend_html(cluster_colours: dict[str, str], lang: str) -> str:
+def legend_html(cluster_colours: dict[str, str], lang: str, stored: list[tuple[str, str]] = ()) -> str:
+    """The legend; `stored` adds (title, colour) for each uploaded layer on the map."""
+
     def dot(colour: str, label: str, hollow: bool = False, dashed: bool = False) -> str:
         fill = "transparent" if hollow else colour
         border = "dashed" if dashed else "solid"
@@ -59,8 +61,38 @@ def legend_html(cluster_colours: dict[str, str], lang: str) -> str:
         dot(MIXED_CLUSTER_COLOUR, "2+ " + t("cluster", lang).lower()),
         dot("#555555", t("legend_dashed", lang), hollow=True, dashed=True),
     ]
+    if stored:
+        parts.append(f"<div><i>{esc(t('legend_uploaded', lang))}</i></div>")
+        parts += [dot(colour, title) for title, colour in stored]
     style = (
         "background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.45 sans-serif;"
         "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px"
     )
     return f'<div style="{style}">' + "".join(parts) + "</div>"
+
+
+class NorthArrow(MacroElement):
+    """A north arrow in the top right corner (web maps here are always north up)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var arrow = L.control({position: "topright"});
+            arrow.onAdd = function() {
+                var div = L.DomUtil.create("div", "ik-north");
+                div.innerHTML = '<svg width="28" height="40" viewBox="0 0 28 40" aria-label="N">' +
+                    '<text x="14" y="11" text-anchor="middle" font-weight="700" ' +
+                    'font-size="12" font-family="sans-serif">N</text>' +
+                    '<path d="M14 14 L22 38 L14 32 L6 38 Z" fill="#222" stroke="#fff" stroke-width="1"/></svg>';
+                return div;
+            };
+            arrow.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "NorthArrow"

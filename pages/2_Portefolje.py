@@ -13,7 +13,7 @@ from maps.layers import cluster_colours
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from ui.data import portfolio
 from ui.map_view import show_map
-from ui.portfolio import flow_editor, portfolio_controls, portfolio_flows, show_table
+from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
 from ui.portfolio_tables import (
     candidates_table,
     comparison_table,
@@ -31,13 +31,13 @@ from ui.state import language_selector, static_url
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
 lang = language_selector()
-data = portfolio(lang)
-controls = portfolio_controls(data, lang)
-
 st.title(t("pf_page_title", lang))
 st.caption(t("pf_page_intro", lang))
 
-flows = portfolio_flows(data, lang)
+store, layers = flow_store(lang)
+data = portfolio(lang, layers)  # bundled plus stored parks, sources and members
+controls = portfolio_controls(data, lang)
+flows = portfolio_flows(data, store, layers, lang)
 radius = controls.radius_m
 km = km_text(radius, lang)
 hoods = [neighbourhood(site_id, data, radius) for site_id in controls.site_ids]
@@ -62,7 +62,7 @@ else:
         zoom=zoom,
         clickable=False,
     )
-    st.caption(t("pf_map_caption", lang, km=km) + " " + t("attribution_note", lang))
+    st.caption(t("pf_map_caption", lang, km=km) + " " + t("pf_attribution", lang))
 
     st.subheader(t("pf_compare_title", lang))
     show_table(comparison_table(compare(controls.site_ids, data, radius), hoods, data, lang), lang, all_rows=True)

@@ -7,8 +7,10 @@ defaults and export behave the same; each backend fills in the underscored primi
 from __future__ import annotations
 
 import builtins
+import json
+import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import geopandas as gpd
@@ -17,11 +19,13 @@ from config import STORE_PURGE_DAYS
 from loaders.schema import LAYERS
 from store.columns import Encoded, encode
 
-# The layer kinds the maps know, "flows" (resource-flow lines, loaders/flows.py columns), plus
-# "other": a layer that keeps its own fields.
-KINDS = (*LAYERS, "flows", "other")
+# The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the
+# loaders/flows.py columns, store/flows.py) and "other": a layer that keeps its own fields.
+KINDS = (*LAYERS, "boundaries", "flows", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
+# What a layer's style may say: colour and fill as #rrggbb, the field used as label, the fields shown in popups.
+STYLE_KEYS = {"colour": str, "fill": bool, "label_field": str, "popup_fields": list}
 
 
 class StoreError(Exception):
@@ -57,6 +61,7 @@ class LayerInfo:
     visible: bool
     version: int
     deleted_at: datetime | None
+    style: dict = field(default_factory=dict)  # how maps draw the layer (see STYLE_KEYS)
 
     @property
     def deleted(self) -> bool:
@@ -90,13 +95,14 @@ class LayerStore(ABC):
         uploader: str = "",
         description: str = "",
         source_licence: str = "",
+        style: dict | None = None,
     ) -> LayerInfo:
         """Store `gdf` as a new layer (version 1) and return its record."""
         title = _title(title)
         if kind not in KINDS:
             raise StoreError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
         new = _new_version(gdf, original_filename, original_crs, uploader, source_licence)
-        return self._save(new, title, kind, _text("description", description))
+        return self._save(new, title, kind, _text("description", description), style_text(style))
 
     def replace(
         self,
@@ -136,6 +142,10 @@ class LayerStore(ABC):
     def set_description(self, layer_id: int, description: str) -> LayerInfo:
         self._live(layer_id)
         return self._update(layer_id, description=_text("description", description))
+
+    def set_style(self, layer_id: int, style: dict) -> LayerInfo:
+        self._live(layer_id)
+        return self._update(layer_id, style=style_text(style))
 
     def delete(self, layer_id: int, now: datetime | None = None) -> LayerInfo:
         """Move the layer to the bin: hidden from `list()`, restorable until purged."""
@@ -191,14 +201,14 @@ class LayerStore(ABC):
     # --- backend primitives ---------------------------------------------------------------------
 
     @abstractmethod
-    def _save(self, new: NewVersion, title: str, kind: str, description: str) -> LayerInfo: ...
+    def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo: ...
 
     @abstractmethod
     def _replace(self, layer_id: int, new: NewVersion, description: str | None) -> LayerInfo: ...
 
     @abstractmethod
     def _update(self, layer_id: int, **fields) -> LayerInfo:
-        """Set layer fields: title, description, visible, current_version, deleted_at."""
+        """Set layer fields: title, description, style, visible, current_version, deleted_at."""
 
     @abstractmethod
     def _purge(self, cutoff: datetime) -> builtins.list[int]:
@@ -233,6 +243,64 @@ def _new_version(gdf, original_filename, original_crs, uploader, source_licence)
         source_licence=_text("source/licence", source_licence),
         created_at=datetime.now(UTC),
     )
+
+
+def info_from_row(row: tuple, to_utc) -> LayerInfo:
+    """A LayerInfo from a metadata row in the column order both backends select; `to_utc` reads their times."""
+    (
+        id_,
+        title,
+        kind,
+        filename,
+        crs,
+        uploader,
+        created,
+        count,
+        description,
+        licence,
+        visible,
+        version,
+        deleted,
+        style,
+    ) = row
+    return LayerInfo(
+        id=id_,
+        title=title,
+        kind=kind,
+        original_filename=filename,
+        original_crs=crs,
+        uploader=uploader,
+        created_at=to_utc(created),
+        feature_count=count,
+        description=description,
+        source_licence=licence,
+        visible=bool(visible),
+        version=version,
+        deleted_at=None if deleted is None else to_utc(deleted),
+        style=parse_style(style),
+    )
+
+
+def style_text(style: dict | None) -> str:
+    """A style checked against STYLE_KEYS, as JSON text for the metadata table."""
+    style = style or {}
+    if not isinstance(style, dict):
+        raise StoreError("a layer style must be a mapping")
+    for key, value in style.items():
+        if key not in STYLE_KEYS:
+            raise StoreError(f"unknown style setting {key!r}; expected one of {', '.join(STYLE_KEYS)}")
+        if not isinstance(value, STYLE_KEYS[key]) or (
+            key == "popup_fields" and not all(isinstance(v, str) for v in value)
+        ):
+            raise StoreError(f"the style setting {key!r} has the wrong type")
+    colour = style.get("colour")
+    if colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise StoreError(f"the colour must look like #1f78b4, got {colour!r}")
+    return _text("style", json.dumps(style, ensure_ascii=False, sort_keys=True))
+
+
+def parse_style(text: str | None) -> dict:
+    return json.loads(text) if text else {}
 
 
 def _title(title: object) -> str:

@@ -8,7 +8,7 @@ reference ends take their position from the portfolio again, exactly as bundled 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -66,8 +66,13 @@ def save_flows(
     return store.save(layer, title, STORE_FLOWS_KIND, original_filename=original_filename, uploader=uploader)
 
 
-def all_flows(store: LayerStore | None, portfolio: Portfolio, bundled: pd.DataFrame) -> AllFlows:
-    """`bundled` plus the visible stored flow layers, oldest first.
+def all_flows(
+    store: LayerStore | None,
+    portfolio: Portfolio,
+    bundled: pd.DataFrame,
+    layers: Sequence[LayerInfo] | None = None,
+) -> AllFlows:
+    """`bundled` plus the visible stored flow layers, oldest first (`layers`: the store's listing, if read).
 
     A layer that no longer reads or resolves (a referenced park removed since) is left out whole;
     a stored flow whose id is already taken is left out alone. Both are reported, never dropped quietly.
@@ -75,7 +80,11 @@ def all_flows(store: LayerStore | None, portfolio: Portfolio, bundled: pd.DataFr
     frames = [bundled.assign(layer=None)]
     taken = set(bundled["id"])
     read, problems = [], []
-    for info in store.list() if store is not None else []:
+    if store is None:
+        layers = []
+    elif layers is None:
+        layers = store.list()
+    for info in layers:
         if info.kind != STORE_FLOWS_KIND or not info.visible:
             continue
         try:

@@ -34,6 +34,7 @@ from store.base import (
     StoreBusy,
     StoreError,
     data_table,
+    info_from_row,
     layer_key,
 )
 from store.columns import Encoded, decode
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS {LAYERS_TABLE} (
     title TEXT NOT NULL,
     kind TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
+    style TEXT NOT NULL DEFAULT '{{}}',
     visible INTEGER NOT NULL DEFAULT 1,
     current_version INTEGER NOT NULL,
     deleted_at TEXT
@@ -68,11 +70,11 @@ CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (
 
 _INFO_SELECT = f"""
 SELECT l.id, l.title, l.kind, v.original_filename, v.original_crs, v.uploader, v.created_at,
-       v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at
+       v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at, l.style
 FROM {LAYERS_TABLE} l JOIN {VERSIONS_TABLE} v ON v.layer_id = l.id
 """
 _CURRENT = "v.version = l.current_version"
-_UPDATABLE = {"title", "description", "visible", "current_version", "deleted_at"}
+_UPDATABLE = {"title", "description", "style", "visible", "current_version", "deleted_at"}
 _GPKG_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
@@ -144,13 +146,13 @@ class GeoPackageStore(LayerStore):
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _save(self, new: NewVersion, title: str, kind: str, description: str) -> LayerInfo:
+    def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo:
         with self._writing() as tmp:
             with _connect(tmp) as con, con:
                 cur = con.execute(
-                    f"INSERT INTO {LAYERS_TABLE} (title, kind, description, visible, current_version) "
-                    "VALUES (?, ?, ?, 1, 1)",
-                    (title, kind, description),
+                    f"INSERT INTO {LAYERS_TABLE} (title, kind, description, style, visible, current_version) "
+                    "VALUES (?, ?, ?, ?, 1, 1)",
+                    (title, kind, description, style),
                 )
                 layer_id = cur.lastrowid
             return self._add_version(tmp, layer_id, 1, new, {})
@@ -257,6 +259,9 @@ def _connect(path: Path) -> closing[sqlite3.Connection]:
     # A copy that is lost in a crash is thrown away anyway; _writing fsyncs it once at the end.
     con.execute("PRAGMA synchronous = OFF")
     con.executescript(_SCHEMA)
+    # Stores made before layers had a style get the column on first write.
+    if "style" not in {row[1] for row in con.execute(f"PRAGMA table_info({LAYERS_TABLE})")}:
+        con.execute(f"ALTER TABLE {LAYERS_TABLE} ADD COLUMN style TEXT NOT NULL DEFAULT '{{}}'")
     return closing(con)
 
 
@@ -289,22 +294,7 @@ def _set(con: sqlite3.Connection, layer_id: int, fields: dict) -> None:
 
 
 def _info(row: tuple) -> LayerInfo:
-    (id_, title, kind, filename, crs, uploader, created, count, description, licence, visible, version, deleted) = row
-    return LayerInfo(
-        id=id_,
-        title=title,
-        kind=kind,
-        original_filename=filename,
-        original_crs=crs,
-        uploader=uploader,
-        created_at=datetime.fromisoformat(created).astimezone(UTC),
-        feature_count=count,
-        description=description,
-        source_licence=licence,
-        visible=bool(visible),
-        version=version,
-        deleted_at=None if deleted is None else datetime.fromisoformat(deleted).astimezone(UTC),
-    )
+    return info_from_row(row, lambda value: datetime.fromisoformat(value).astimezone(UTC))
 
 
 def _quote(name: str) -> str:

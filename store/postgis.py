@@ -29,6 +29,7 @@ from store.base import (
     NewVersion,
     StoreError,
     data_table,
+    info_from_row,
     layer_key,
 )
 from store.columns import Encoded, decode
@@ -41,10 +42,10 @@ _PG_TYPES = {
     "datetime": "text",  # ISO text, as in the GeoPackage: keeps the offset exactly as given
     "json": "jsonb",
 }
-_UPDATABLE = {"title", "description", "visible", "current_version", "deleted_at"}
+_UPDATABLE = {"title", "description", "style", "visible", "current_version", "deleted_at"}
 _INFO_COLUMNS = """
 l.id, l.title, l.kind, v.original_filename, v.original_crs, v.uploader, v.created_at,
-v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at
+v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at, l.style
 """
 
 
@@ -116,14 +117,14 @@ class PostGISStore(LayerStore):
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _save(self, new: NewVersion, title: str, kind: str, description: str) -> LayerInfo:
+    def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo:
         with self._transaction() as cur:
             cur.execute(
                 sql.SQL(
-                    "INSERT INTO {} (title, kind, description, visible, current_version) "
-                    "VALUES (%s, %s, %s, true, 1) RETURNING id"
+                    "INSERT INTO {} (title, kind, description, style, visible, current_version) "
+                    "VALUES (%s, %s, %s, %s, true, 1) RETURNING id"
                 ).format(self._t("layers")),
-                (title, kind, description),
+                (title, kind, description, style),
             )
             (layer_id,) = cur.fetchone()
             return self._add_version(cur, layer_id, 1, new, {})
@@ -249,11 +250,18 @@ class PostGISStore(LayerStore):
                     title text NOT NULL,
                     kind text NOT NULL,
                     description text NOT NULL DEFAULT '',
+                    style text NOT NULL DEFAULT '{{}}',
                     visible boolean NOT NULL DEFAULT true,
                     current_version integer NOT NULL,
                     deleted_at timestamptz
                 )"""
             ).format(self._t("layers"))
+        )
+        # Stores made before layers had a style get the column on first open.
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS style text NOT NULL DEFAULT '{{}}'").format(
+                self._t("layers")
+            )
         )
         cur.execute(
             sql.SQL(
@@ -312,19 +320,4 @@ def _geometry_type(data: Encoded) -> str:
 
 
 def _info(row: tuple) -> LayerInfo:
-    (id_, title, kind, filename, crs, uploader, created, count, description, licence, visible, version, deleted) = row
-    return LayerInfo(
-        id=id_,
-        title=title,
-        kind=kind,
-        original_filename=filename,
-        original_crs=crs,
-        uploader=uploader,
-        created_at=created.astimezone(UTC),
-        feature_count=count,
-        description=description,
-        source_licence=licence,
-        visible=visible,
-        version=version,
-        deleted_at=None if deleted is None else deleted.astimezone(UTC),
-    )
+    return info_from_row(row, lambda value: value.astimezone(UTC))

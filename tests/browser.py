@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -38,6 +39,9 @@ def free_port() -> int:
 def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run script` on a free port; yields its URL and stops it afterwards."""
     port = free_port()
+    # An empty store of its own unless the test brings one: never the developer's data/layers.gpkg.
+    store = Path(tempfile.mkdtemp(prefix="industrikart-browser-")) / "generated_layers.gpkg"
+    env = {"INDUSTRIKART_STORE": str(store), **(env or {})}
     log = open(ROOT / f".streamlit-test-{port}.log", "w+")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [
@@ -54,7 +58,7 @@ def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None)
             "true",
         ],
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env={k: v for k, v in {**os.environ, **env}.items() if k != "DATABASE_URL" or "DATABASE_URL" in env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -34,3 +34,10 @@ def kommuner(shared_geodata):
     import geopandas as gpd
 
     return gpd.read_file(shared_geodata / "trondelag_kommuner.geojson")
+
+
+@pytest.fixture(autouse=True)
+def _private_store(tmp_path_factory, monkeypatch):
+    """Every test gets an empty store of its own, never the developer's data/layers.gpkg or DATABASE_URL."""
+    monkeypatch.setenv("INDUSTRIKART_STORE", str(tmp_path_factory.mktemp("store") / "generated_layers.gpkg"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -51,11 +51,13 @@ def counts(features: list[dict]) -> Counter:
 
 def choose(page, label: str, option: str):
     """Pick `option` in the sidebar multiselect labelled `label`."""
-    box = page.page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label)
+    sidebar = page.page.locator('[data-testid="stSidebar"]')
+    box = sidebar.get_by_role("combobox", name=label)
     box.click()
     box.fill(option)
     page.page.get_by_role("option", name=option).first.click()
     page.page.keyboard.press("Escape")
+    sidebar.get_by_text(option).first.wait_for(timeout=10_000)  # the chosen tag shows
 
 
 def test_map_draws_all_layers_offline_on_canvas(page, portfolio):
@@ -74,6 +76,8 @@ def test_filter_to_orkland_redraws_in_place_without_moving_the_view(page, portfo
     page.wait_for_features(lambda f: counts(f) == expected_counts(portfolio, Filters()))
     frame = page.map_frame()
     frame.evaluate("() => { window.__sameMap = true; window.map.setView([63.5, 10.2], 9, {animate: false}); }")
+    # The move reruns the script (the view goes into the link); let that finish before touching widgets.
+    page.page.wait_for_url("**view=63.50000%2C10.20000%2C9**", timeout=20_000)
 
     choose(page, "Kommune", "Orkland (5059)")
 
@@ -125,3 +129,38 @@ def test_clicking_a_feature_shows_its_record(page, portfolio):
     page.wait_for_text(park["name"])
     for host in {url.split("/")[2] for url in park["source_url"].split(" ; ")}:
         page.wait_for_text(f"{host} ↗")
+
+
+def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, portfolio):
+    first = OfflinePage(browser, app_url)
+    try:
+        first.wait_for_features(lambda f: counts(f) == expected_counts(portfolio, Filters()))
+        choose(first, "Kommune", "Orkland (5059)")
+        expected = expected_counts(portfolio, Filters(kommunenummer=("5059",)))
+        first.wait_for_features(lambda f: counts(f) == expected)
+        first.map_frame().evaluate("() => window.map.setView([63.31, 9.86], 13, {animate: false})")
+        first.page.wait_for_url("**view=63.31000%2C9.86000%2C13**", timeout=20_000)
+        sidebar = first.page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Kopier lenke").click()
+        link = sidebar.locator('[data-testid="stCode"]').inner_text().strip()
+        assert link.startswith(app_url.rstrip("/")) and "kn=5059" in link and "view=63.31000" in link
+    finally:
+        first.close()
+
+    second = OfflinePage(browser, link)  # a new context: no cookies, no session, only the link
+    try:
+        features = second.wait_for_features(lambda f: counts(f) == expected)
+        assert counts(features) == expected
+        frame = second.map_frame()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            view = frame.evaluate(
+                "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+            )
+            if view == pytest.approx([63.31, 9.86, 13], abs=1e-4):
+                break
+            second.pause(0.25)
+        assert view == pytest.approx([63.31, 9.86, 13], abs=1e-4)
+        assert second.unexpected_errors() == []
+    finally:
+        second.close()

@@ -46,7 +46,7 @@ def scenario(tmp_path_factory) -> AppTest:
 
 
 def run(at: AppTest | None = None) -> AppTest:
-    at = (at or AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)).run()
+    at = (at if at is not None else AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -406,3 +406,26 @@ def test_an_unreachable_store_leaves_a_working_page_with_a_message(store_path, m
     assert len(recorded_rows(at)) == len(load_flows())  # the bundled flows are still there
     assert comparison(at).shape[1] == len(SITES)
     assert "pf_form_submit" not in [b.key for b in at.button]  # no form to save into a store that is not there
+
+
+def test_with_an_editor_password_only_editors_get_the_form(monkeypatch, store_path):
+    from ui.access import PASSWORD_ENV
+
+    monkeypatch.setenv(PASSWORD_ENV, "generated-test-passord")
+    at = run()
+    assert "pf_form_submit" not in [b.key for b in at.button] and not at.file_uploader
+    assert any("redaktørpassordet" in i.value for i in at.info)
+    at.sidebar.text_input(key="_editor_password_input").input("generated-test-passord")
+    at = run(at)
+    assert "pf_form_submit" in [b.key for b in at.button] and at.file_uploader
+
+
+def test_a_stored_flow_layer_is_listed_on_the_layer_page(portfolio, store_path):
+    save_flows(
+        open_store({"INDUSTRIKART_STORE": str(store_path)}),
+        load_flows().head(1).assign(id="f-1"),
+        portfolio,
+        "Ressursstrømmer: én",
+    )
+    at = run(AppTest.from_file(str(config.ROOT / "pages/4_Kartlag.py"), default_timeout=60))
+    assert "ressursstrømmer" in " ".join(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())

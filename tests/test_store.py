@@ -187,6 +187,19 @@ def test_rename_description_and_visibility_persist(backend, store):
     assert store.set_visible(info.id, True).visible is True
 
 
+def test_style_is_saved_checked_and_kept_across_versions(backend, store):
+    style = {"colour": "#1f78b4", "fill": True, "label_field": "navn", "popup_fields": ["navn", "kommune"]}
+    info = store.save(generated_parks(2), "Styled", "other", style=style)
+    assert info.style == style
+    store.replace(info.id, generated_parks(3))
+    assert backend.open().get(info.id).style == style
+    assert store.set_style(info.id, {"colour": "#000000"}).style == {"colour": "#000000"}
+    for bad in ({"colour": "red"}, {"colour": "#12345g"}, {"script": "x"}, {"popup_fields": [1]}, {"fill": "yes"}):
+        with pytest.raises(StoreError):
+            store.set_style(info.id, bad)
+    assert store.get(info.id).style == {"colour": "#000000"}
+
+
 def test_replace_keeps_previous_versions_and_restore_version(store):
     first = generated_parks(4)
     second = generated_parks(2, prefix="v2")

@@ -1,23 +1,81 @@
-"""Loading the portfolio once per server process, with a readable error instead of a traceback."""
+"""The data every page shows: the bundled portfolio plus visible uploaded layers, loaded once per change."""
 
 from __future__ import annotations
+
+import os
 
 import streamlit as st
 
 import config
 from i18n import t
 from loaders import LayerError, Portfolio, load_portfolio
+from loaders.bundled import with_stored_layers
+from store import LayerInfo, StoreError, open_store
+
+MAP_KINDS = ("parks", "sources", "members")
+OWN_KINDS = ("boundaries", "other")  # drawn as they are, with their uploader's style
 
 
 @st.cache_resource(show_spinner=False)
-def _cached_portfolio(directory: str) -> Portfolio:
+def _bundled(directory: str) -> Portfolio:
     return load_portfolio(directory)
 
 
-def portfolio(lang: str) -> Portfolio:
-    """The bundled portfolio; stops the page with a clear message if the data is broken."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _combined(directory: str, store_key: str, revision: tuple) -> Portfolio:
+    # `revision` (ids, versions, visibility) is the cache key: an upload or a hide loads afresh.
+    store = open_store()
+    stored = [(layer_id, kind, store.read(layer_id)) for layer_id, kind, _, visible in revision if visible]
+    return with_stored_layers(_bundled(directory), [s for s in stored if s[1] in MAP_KINDS])
+
+
+def stored_layers(lang: str) -> list[LayerInfo]:
+    """The layers in the store (not in the bin); a warning and nothing when the store cannot be read."""
     try:
-        return _cached_portfolio(str(config.GEODATA_DIR))
+        return open_store().list()
+    except (StoreError, OSError) as exc:
+        st.warning(t("store_unavailable", lang, error=str(exc)))
+        return []
+
+
+def portfolio(lang: str, layers: list[LayerInfo] | None = None) -> Portfolio:
+    """Bundled plus uploaded data; stops the page with a clear message if the bundled data is broken.
+
+    `layers` is the store's listing when the page already has it.
+    """
+    try:
+        bundled = _bundled(str(config.GEODATA_DIR))
     except LayerError as exc:
         st.error(t("data_error", lang, error=str(exc)))
         st.stop()
+    layers = stored_layers(lang) if layers is None else layers
+    revision = tuple((i.id, i.kind, i.version, i.visible) for i in layers if i.kind in MAP_KINDS)
+    if not revision:
+        return bundled
+    try:
+        return _combined(str(config.GEODATA_DIR), _store_key(), revision)
+    except (StoreError, OSError, KeyError) as exc:
+        st.warning(t("store_unavailable", lang, error=str(exc)))
+        return bundled
+
+
+def _store_key() -> str:
+    return os.environ.get("DATABASE_URL") or os.environ.get("INDUSTRIKART_STORE") or str(config.STORE_PATH)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _own_layers(store_key: str, revision: tuple) -> list:
+    store = open_store()
+    return [(title, store.read(layer_id, version), style) for layer_id, version, title, style in revision]
+
+
+def own_layers(lang: str, layers: list[LayerInfo]) -> list:
+    """(title, frame, style) of each visible uploaded layer that keeps its own fields."""
+    revision = tuple((i.id, i.version, i.title, i.style) for i in layers if i.kind in OWN_KINDS and i.visible)
+    if not revision:
+        return []
+    try:
+        return _own_layers(_store_key(), revision)
+    except (StoreError, OSError) as exc:
+        st.warning(t("store_unavailable", lang, error=str(exc)))
+        return []

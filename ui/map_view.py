@@ -16,6 +16,12 @@ class Selection:
     ids: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class MapState:
+    selection: Selection | None
+    view: tuple[float, float, int] | None  # lat, lon, zoom the user is looking at
+
+
 def show_map(
     m: folium.Map,
     groups: list[folium.FeatureGroup],
@@ -24,12 +30,12 @@ def show_map(
     zoom: int | None = None,
     height: int = config.MAP_HEIGHT,
     clickable: bool = True,
-) -> Selection | None:
-    """Draw `m` with `groups` and return the feature last clicked, if any.
+) -> MapState:
+    """Draw `m` with `groups`; return the feature last clicked and the view (for the link).
 
-    Only `last_active_drawing` is returned, so panning and zooming do not rerun the script;
-    the groups go through `feature_group_to_add`, so a filter change does not remount the map.
-    With `clickable=False` nothing is returned: no interaction with the map reruns the script.
+    Only the clicked feature, centre and zoom come back (not bounds or hover), and the groups go
+    through `feature_group_to_add`, so a filter change swaps layers without remounting the map.
+    With `clickable=False` nothing comes back: no interaction with the map reruns the script.
     """
     state = st_folium(
         m,
@@ -37,11 +43,26 @@ def show_map(
         feature_group_to_add=groups,
         center=center,
         zoom=zoom,
-        returned_objects=["last_active_drawing"] if clickable else [],
+        returned_objects=RETURNED if clickable else [],
         use_container_width=True,
         height=height,
     )
-    return selection_from(state)
+    return MapState(selection_from(state), view_from(state))
+
+
+RETURNED = ["last_active_drawing", "center", "zoom"]
+
+
+def view_from(state: dict | None) -> tuple[float, float, int] | None:
+    """(lat, lon, zoom) from st_folium's returned state, rounded for the link."""
+    state = state or {}
+    center, zoom = state.get("center"), state.get("zoom")
+    if not isinstance(center, dict) or not isinstance(zoom, (int, float)):
+        return None
+    try:
+        return round(float(center["lat"]), 5), round(float(center["lng"]), 5), int(zoom)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def selection_from(state: dict | None) -> Selection | None:

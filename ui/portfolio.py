@@ -22,8 +22,9 @@ from loaders.flows import (
 )
 from maps.portfolio import LAYERS
 from store import StoreError, open_store
-from store.base import LayerStore
+from store.base import LayerInfo, LayerStore
 from store.flows import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
+from ui.access import editor_access
 from ui.portfolio_tables import actor_names, actor_options, plain, site_names
 from ui.state import keep_widget_state
 
@@ -125,23 +126,33 @@ def _bundled_flows(path: str) -> pd.DataFrame:
     return load_flows(path)
 
 
-def portfolio_flows(portfolio: Portfolio, lang: str) -> PortfolioFlows:
-    """Bundled plus stored flows. An unreachable store leaves the bundled flows, with a message."""
+def flow_store(lang: str) -> tuple[LayerStore | None, list[LayerInfo]]:
+    """The layer store and its listing, read once per run; None and one message when it cannot be reached."""
+    try:
+        store = open_store()
+        return store, store.list()
+    except (StoreError, OSError) as exc:
+        st.warning(plain(t("pf_store_unreachable", lang, error=str(exc))))
+        return None, []
+
+
+def portfolio_flows(
+    portfolio: Portfolio, store: LayerStore | None, layers: list[LayerInfo], lang: str
+) -> PortfolioFlows:
+    """Bundled plus stored flows; without a store, the bundled ones."""
     try:
         bundled = _bundled_flows(str(config.GEODATA_DIR / "flows.csv"))
-        bundled_lines = flow_lines(bundled, portfolio)
+        flows = all_flows(store, portfolio, bundled, layers)
+        lines = flow_lines(flows.flows, portfolio)
     except LayerError as exc:
         st.error(plain(t("data_error", lang, error=str(exc))))
         st.stop()
-    try:
-        store = open_store()
-        flows = all_flows(store, portfolio, bundled)
-    except (StoreError, OSError) as exc:
+    except StoreError as exc:  # the store went away between listing and reading
         st.warning(plain(t("pf_store_unreachable", lang, error=str(exc))))
-        return PortfolioFlows(AllFlows(bundled.assign(layer=None), (), ()), bundled_lines.assign(layer=None), None)
+        return portfolio_flows(portfolio, None, [], lang)
     for title, error in flows.problems:
         st.warning(plain(t("pf_store_problem", lang, title=title, error=error)))
-    return PortfolioFlows(flows, flow_lines(flows.flows, portfolio), store)
+    return PortfolioFlows(flows, lines, store)
 
 
 def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
@@ -171,6 +182,8 @@ def flow_editor(portfolio: Portfolio, flows: PortfolioFlows, lang: str) -> None:
         st.caption(t("pf_editor_intro", lang))
         if flows.store is None:
             st.info(t("pf_store_unreachable", lang, error="–"))
+            return
+        if not editor_access(lang):  # with an editor password configured, viewers only read
             return
         taken = set(flows.flows.flows["id"])
         _flow_form(portfolio, flows.store, taken, lang)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from i18n import fmt_number, t
 from loaders import Portfolio
+from ui.presentation import plain
 
 _FIELDS = {
     "parks": [
@@ -121,7 +122,7 @@ def record_panel(portfolio: Portfolio, layer: str | None, ids: list[str], lang: 
         _source_links(selected["source_url"].tolist())
         return
     row = selected.iloc[0].to_dict()
-    st.markdown(f"**{_plain(row['name'] if layer == 'parks' else row['facility'])}**")
+    st.markdown(f"**{plain(row['name'] if layer == 'parks' else row['facility'])}**")
     st.dataframe(record_rows(row, layer, lang), hide_index=True, width="stretch")
     urls = [row["source_url"]]
     if layer == "sources":
@@ -142,12 +143,6 @@ def _source_links(values: list[str]) -> None:
         parsed = urlparse(url)
         if parsed.scheme in ("http", "https") and parsed.netloc:
             st.link_button(f"{parsed.netloc} ↗", url)
-
-
-def _plain(text: str) -> str:
-    """Escape Markdown so a name is shown exactly as written, never as formatting or a link."""
-    specials = "\\`*_{}[]()#+-.!|<>~"
-    return "".join("\\" + c if c in specials else c for c in text)
 
 
 def _missing(value: object) -> bool:

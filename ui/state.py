@@ -17,6 +17,14 @@ def keep_widget_state(*keys: str) -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def current_language() -> str:
+    """The language before any widget is drawn: the session's, else the link's, else bokmål."""
+    if LANG_KEY in st.session_state:
+        return st.session_state[LANG_KEY]
+    lang = st.query_params.get(LANG_KEY)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def language_selector() -> str:
     keep_widget_state(LANG_KEY)
     if LANG_KEY not in st.session_state:

@@ -1,0 +1,311 @@
+"""The filtered data as files: GeoJSON, GeoPackage, CSV and XLSX, each with the sources and licences.
+
+- geojson: a zip of one RFC 7946 FeatureCollection per layer (parks.geojson, sources.geojson,
+  members.geojson) plus SOURCES.txt. One collection cannot hold three layers with different columns and
+  still reopen as three tables, so the layers are separate files.
+- gpkg: one spatial table per layer plus the non-spatial table `sources_licence`.
+- csv: a zip of parks.csv, sources.csv, members.csv (UTF-8 with BOM so Excel reads æøå; geometry as WKT)
+  plus sources_licence.csv and SOURCES.txt.
+- xlsx: one sheet per layer plus a "Kilder og lisens" / "Sources and licence" sheet.
+
+Columns keep their schema names (geodata/README.md) in both languages; lists (parks' themes) are written
+as "a; b" text. Spreadsheet formats never evaluate a value: in CSV a text cell starting with = + - @ (or a
+tab or carriage return) gets a leading ', in XLSX every text cell is stored as text, not as a formula.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import re
+import tempfile
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+import config
+from analysis.filters import View
+from exports.errors import ExportDataError, ExportOptionError
+from exports.options import LAYERS
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, t
+
+FORMATS = ("geojson", "gpkg", "csv", "xlsx")
+EXTENSIONS = {"geojson": "geojson.zip", "gpkg": "gpkg", "csv": "csv.zip", "xlsx": "xlsx"}
+MIME_TYPES = {
+    "geojson": "application/zip",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+LICENCE_TABLE = "sources_licence"
+LICENCE_COLUMNS = ["kind", "layer", "id", "name", "source_url", "source_year", "text"]
+NAME_COLUMNS = {"parks": "name", "sources": "facility", "members": "company"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_CELL_LIMIT = 32_767  # characters
+
+
+def export_data(view: View, fmt: str = "geojson", lang: str = DEFAULT_LANGUAGE, day: date | None = None) -> bytes:
+    """The view's three layers as one file (see the module docstring for what each format holds)."""
+    _validate(view, fmt, lang)
+    layers = {name: _plain_frame(getattr(view, name)) for name in LAYERS}
+    licence = licence_table(view, lang)
+    day = day or date.today()
+    if fmt == "geojson":
+        return _geojson_zip(layers, licence, lang, day)
+    if fmt == "gpkg":
+        return _gpkg(layers, licence)
+    if fmt == "csv":
+        return _csv_zip(layers, licence, lang, day)
+    return _xlsx(layers, licence, lang)
+
+
+def export_filename(fmt: str, day: date | None = None) -> str:
+    """industrikart-trondelag-2026-11-25.gpkg, ...-2026-11-25.geojson.zip and so on."""
+    if fmt not in FORMATS:
+        raise ExportOptionError(f"Unknown data format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    return f"industrikart-trondelag-{(day or date.today()).isoformat()}.{EXTENSIONS[fmt]}"
+
+
+def _validate(view: View, fmt: str, lang: str) -> None:
+    if fmt not in FORMATS:
+        raise ExportOptionError(f"Unknown data format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    if lang not in LANGUAGES:
+        raise ExportOptionError(f"Unknown language {lang!r}: use one of {', '.join(LANGUAGES)}.")
+    for name in LAYERS:
+        frame = getattr(view, name, None)
+        if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
+            raise ExportDataError(f"The {name} layer must be a GeoDataFrame with a CRS.")
+        for column in ("id", NAME_COLUMNS[name], "source_url", "source_year"):
+            if column not in frame.columns:
+                raise ExportDataError(f"The {name} layer has no {column!r} column.")
+
+
+def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """WGS84, geometry last, list values as 'a; b' text (no file format here has a list type)."""
+    out = frame.to_crs(config.CRS).reset_index(drop=True)
+    for name in out.columns:
+        maybe_lists = name != out.geometry.name and out[name].dtype == object
+        if maybe_lists and out[name].map(lambda v: isinstance(v, list | tuple)).any():
+            out[name] = out[name].map(_join_list).astype("string")
+    columns = [c for c in out.columns if c != out.geometry.name] + [out.geometry.name]
+    return out[columns]
+
+
+def _join_list(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+# --- sources and licences -------------------------------------------------------------------
+
+
+def licence_table(view: View, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """One row per record (its source URL and year), per figure, per licence paragraph and per basemap."""
+    rows = [{"kind": "note", "text": t("export_licence_intro", lang)}]
+    for name in LAYERS:
+        for record in getattr(view, name).to_dict("records"):
+            rows.append(
+                {
+                    "kind": "record",
+                    "layer": name,
+                    "id": record["id"],
+                    "name": record[NAME_COLUMNS[name]],
+                    "source_url": record["source_url"],
+                    "source_year": record["source_year"],
+                }
+            )
+            if name == "sources" and not _missing(record.get("figure_t")):
+                rows.append(
+                    {
+                        "kind": "figure",
+                        "layer": name,
+                        "id": record["id"],
+                        "name": record["facility"],
+                        "source_url": record.get("figure_source"),
+                        "source_year": record.get("figure_year"),
+                        "text": record.get("figure_quote"),
+                    }
+                )
+    rows.extend({"kind": "licence", "text": paragraph} for paragraph in _licence_paragraphs(lang))
+    for key, basemap in config.BASEMAPS.items():
+        if basemap.url:
+            rows.append(
+                {
+                    "kind": "basemap",
+                    "id": key,
+                    "name": t(f"basemap_{key}", lang),
+                    "source_url": _first_link(basemap.attribution),
+                    "text": _plain(basemap.attribution),
+                }
+            )
+    table = pd.DataFrame(rows, columns=LICENCE_COLUMNS)
+    table["source_year"] = pd.array([None if _missing(v) else int(v) for v in table["source_year"]], dtype="Int64")
+    for column in LICENCE_COLUMNS:
+        if column != "source_year":
+            table[column] = table[column].map(lambda v: None if _missing(v) else str(v)).astype("string")
+    return table
+
+
+def _licence_paragraphs(lang: str) -> list[str]:
+    """The 'Sources and licences' section of the data folder's README, one string per paragraph."""
+    path = Path(config.GEODATA_README)
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    match = re.search(r"^## Sources and licences\s*$(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    if not match:
+        return [t("export_licence_missing", lang)]
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", match.group(1))]
+    return [p for p in paragraphs if p]
+
+
+def _plain(attribution: str) -> str:
+    """Leaflet's HTML attribution as text: '&copy; <a ...>Kartverket</a>' -> '© Kartverket'."""
+    return html.unescape(re.sub(r"<[^>]+>", "", attribution)).strip()
+
+
+def _first_link(attribution: str) -> str | None:
+    match = re.search(r'href="(https?://[^"]+)"', attribution)
+    return html.unescape(match.group(1)) if match else None
+
+
+def _sources_txt(licence: pd.DataFrame, lang: str, day: date) -> str:
+    def rows(kind: str) -> pd.DataFrame:
+        return licence[licence["kind"] == kind]
+
+    def cell(value: object) -> str:
+        return "" if _missing(value) else str(value)
+
+    lines = [
+        f"{t('app_title', lang)} – {t('export_sheet_licence', lang)}",
+        t("export_exported", lang, date=fmt_date(day, lang)),
+    ]
+    lines += [cell(r.text) for r in rows("note").itertuples()]
+    lines += ["", f"== {t('export_heading_licences', lang)} =="]
+    lines += [cell(r.text) + "\n" for r in rows("licence").itertuples()]
+    lines += [f"== {t('export_heading_basemaps', lang)} =="]
+    lines += [f"{cell(r.name)}: {cell(r.text)} ({cell(r.source_url)})" for r in rows("basemap").itertuples()]
+    lines += ["", f"== {t('export_heading_records', lang)} =="]
+    year_unknown = t("year_unknown", lang)
+    for r in licence[licence["kind"].isin(["record", "figure"])].itertuples():
+        year = cell(r.source_year) or year_unknown
+        what = f"{r.layer}/{r.id}" + (f" ({t('figures', lang).lower()}: {cell(r.text)})" if r.kind == "figure" else "")
+        lines.append(f"{what} – {cell(r.name)}: {cell(r.source_url)} ({year})")
+    return "\n".join(lines) + "\n"
+
+
+# --- formats --------------------------------------------------------------------------------
+
+
+def _geojson_zip(layers: dict[str, gpd.GeoDataFrame], licence: pd.DataFrame, lang: str, day: date) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with tempfile.TemporaryDirectory(prefix="industrikart-export-") as folder:
+            for name, frame in layers.items():
+                path = Path(folder) / f"{name}.geojson"
+                # RFC7946=YES: WGS84, right-hand rings, 7 decimals (about 1 cm), no crs member.
+                pyogrio.write_dataframe(
+                    frame, path, driver="GeoJSON", layer=name, layer_options={"RFC7946": "YES", "WRITE_NAME": "YES"}
+                )
+                archive.write(path, f"{name}.geojson")
+        archive.writestr("SOURCES.txt", _sources_txt(licence, lang, day))
+    return buffer.getvalue()
+
+
+def _gpkg(layers: dict[str, gpd.GeoDataFrame], licence: pd.DataFrame) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="industrikart-export-") as folder:
+        path = Path(folder) / "export.gpkg"
+        for name, frame in layers.items():
+            pyogrio.write_dataframe(
+                frame, path, layer=name, driver="GPKG", geometry_type="Unknown" if frame.empty else None
+            )
+        pyogrio.write_dataframe(licence, path, layer=LICENCE_TABLE, driver="GPKG")  # no geometry: an attribute table
+        return path.read_bytes()
+
+
+def _csv_zip(layers: dict[str, gpd.GeoDataFrame], licence: pd.DataFrame, lang: str, day: date) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in layers.items():
+            archive.writestr(f"{name}.csv", _csv_text(_with_wkt(frame)))
+        archive.writestr(f"{LICENCE_TABLE}.csv", _csv_text(licence))
+        archive.writestr("SOURCES.txt", _sources_txt(licence, lang, day))
+    return buffer.getvalue()
+
+
+def _with_wkt(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The frame with its geometry as WKT text in a column still called 'geometry' (GDAL's CSV reader finds it)."""
+    out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    out["geometry"] = pd.array(shapely.to_wkt(frame.geometry.values, rounding_precision=7, trim=True), dtype="string")
+    return out
+
+
+def _csv_text(frame: pd.DataFrame) -> bytes:
+    out = frame.copy()
+    for name in out.columns:
+        if _is_text(out[name]):
+            out[name] = out[name].map(_neutralise_csv)
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _neutralise_csv(value: object) -> object:
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx(layers: dict[str, gpd.GeoDataFrame], licence: pd.DataFrame, lang: str) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, frame in layers.items():
+        table = _with_wkt(frame)
+        too_long = table["geometry"].str.len() > EXCEL_CELL_LIMIT
+        table.loc[too_long.fillna(False), "geometry"] = t("export_geometry_too_long", lang)
+        _sheet(workbook, t(f"export_sheet_{name}", lang), table)
+    _sheet(workbook, t("export_sheet_licence", lang), licence)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(workbook: Workbook, title: str, frame: pd.DataFrame) -> None:
+    sheet = workbook.create_sheet(title[:31])  # Excel's limit for sheet names
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in frame.itertuples(index=False, name=None):
+        sheet.append([_xlsx_value(v) for v in values])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store "=..." as a formula; this keeps it text
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8), 60) + 2
+
+
+def _xlsx_value(value: object) -> object:
+    if _missing(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _is_text(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series) or series.dtype == object
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)

@@ -1,0 +1,95 @@
+"""The map as one standalone HTML file that opens offline: Leaflet's JS and CSS are inlined, not linked.
+
+Built with the same `maps.build`/`maps.layers` code as the screen map, so it has the same layers,
+escaped popups and legend. Only the basemap tiles use the network; offline they simply do not load.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable
+
+import folium
+
+import config
+from analysis.filters import View
+from exports.options import LAYERS, check_map_options
+from i18n import DEFAULT_LANGUAGE, t
+from maps.assets import OfflineAssetError, use_local_assets
+from maps.build import base_map, overview_layers
+from maps.layers import cluster_colours as default_cluster_colours
+from maps.popups import esc
+
+LEAFLET_DIR = config.STATIC_DIR / "vendor" / "leaflet"
+# A script or stylesheet that would be fetched: any src= on <script>, any href= on <link>.
+_ASSET_LINK = re.compile(r"<script\b[^>]*\bsrc\s*=|<link\b[^>]*\bhref\s*=", re.IGNORECASE)
+
+
+def standalone_html(
+    view: View,
+    *,
+    visible_layers: Iterable[str] = LAYERS,
+    basemap: str = config.DEFAULT_BASEMAP,
+    cluster_colours: dict[str, str] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    bounds: tuple[float, float, float, float] | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: float | None = None,
+    title: str | None = None,
+) -> str:
+    """A complete HTML document of the map. The view is `bounds` (west, south, east, north in lon/lat),
+    or `center` (lat, lon) with `zoom`, or else fitted to the visible features."""
+    visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
+    colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
+    m = base_map(colours, lang, static_url="")
+    # folium's GeoJsonTooltip refuses a layer with no feature, so empty layers are left out.
+    drawn = {name for name in visible if len(getattr(view, name))}
+    for group in overview_layers(view, drawn, basemap, colours, lang):
+        group.add_to(m)
+    use_local_assets(m, static_url="")  # again, now with the layers: refuses any element bringing its own assets
+    m.default_js, m.default_css = [], []  # inlined below instead
+    header = m.get_root().header
+    header.add_child(folium.Element(f"<style>{_leaflet_css()}</style>"), name="leaflet_css_inline")
+    header.add_child(folium.Element(f"<script>{_leaflet_js()}</script>"), name="leaflet_js_inline")
+    m.get_root().title = esc(title if title is not None else t("app_title", lang))
+    _set_view(m, view, visible, bounds, center, zoom)
+
+    document = m.get_root().render()
+    if _ASSET_LINK.search(document):
+        raise OfflineAssetError("the standalone map still links a script or stylesheet; it would not open offline")
+    return document
+
+
+def _set_view(m: folium.Map, view: View, visible: set[str], bounds, center, zoom) -> None:
+    if bounds is not None:
+        west, south, east, north = (float(v) for v in bounds)
+        m.fit_bounds([[south, west], [north, east]])
+    elif center is not None:
+        m.location = [float(center[0]), float(center[1])]
+        m.options["zoom"] = int(zoom) if float(zoom).is_integer() else float(zoom)
+    else:
+        frames = [getattr(view, name) for name in sorted(visible) if len(getattr(view, name))]
+        if frames:
+            boxes = [frame.to_crs(config.CRS).total_bounds for frame in frames]
+            west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+            east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+            m.fit_bounds([[south, west], [north, east]], padding=(20, 20))
+
+
+def _leaflet_js() -> str:
+    # "</script" inside the code would end the inline script early; Leaflet has none, but be safe.
+    return (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+def _leaflet_css() -> str:
+    """leaflet.css with its images (layer-control and marker icons) as data: URIs."""
+    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
+
+    def inline(match: re.Match) -> str:
+        path = LEAFLET_DIR / "images" / match.group(1)
+        if not path.is_file():
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode('ascii')})"
+
+    return re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)

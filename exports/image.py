@@ -1,0 +1,689 @@
+"""The current map view as a PNG or a one-page PDF, drawn on the server with matplotlib.
+
+Drawn in Web Mercator (EPSG:3857) like the screen map, with the same colours and circle sizes as
+`maps.layers`, plus title, subtitle, date, legend, scale bar, north arrow, key figures and credits.
+The basemap is optional: tiles come through an injectable fetcher, and when none come a vector
+background (municipal boundaries and coastline if a boundaries frame is given, else a graticule) is
+drawn instead, so an export never fails for lack of network.
+
+Every text reaches matplotlib as plain text (parse_math=False, usetex off): a name like "$x$" is
+printed as written, never parsed as mathtext or TeX. No pyplot, so figures are not global state; the
+few rcParams set here are, so renders take a lock (Streamlit runs sessions in threads).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import re
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
+from matplotlib.path import Path
+from matplotlib.textpath import TextToPath
+from shapely import make_valid, union_all
+from shapely.geometry import MultiPolygon
+from shapely.geometry import Polygon as ShapelyPolygon
+
+import config
+from analysis.filters import View
+from analysis.kpi import KeyFigures, key_figures
+from exports.cartography import (
+    extent_from_center,
+    fit_extent,
+    graticule_step,
+    lonlat_box_to_mercator,
+    scale_bar,
+)
+from exports.errors import ExportDataError, ExportOptionError
+from exports.options import LAYERS, check_map_options
+from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
+from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, fmt_year_range, t
+from maps.layers import MIXED_CLUSTER_COLOUR, source_radius
+from maps.layers import cluster_colours as default_cluster_colours
+from maps.popups import _is_na
+
+FORMATS = ("png", "pdf")
+PDF_SIZE = "a4-landscape-300dpi"
+MERCATOR = "EPSG:3857"
+Progress = Callable[[float, str], None]
+
+# Layout in inches from the page edges: every size is about 12 x 8 inches, so one layout fits all.
+MARGIN = 0.2
+HEADER = 0.95
+CREDITS = 0.34
+STRIP = 0.6
+LEGEND_WIDTH = 2.7
+GAP = 0.14
+PT_PER_SCREEN_PX = 72 / config.EXPORT_SCREEN_DPI  # radii in maps.layers are screen pixels
+INK = "#111111"
+MUTED = "#3c3c3c"
+PANEL = "#f1f3f4"
+
+_TEXT_TO_PATH = TextToPath()
+_RENDER_LOCK = threading.Lock()  # rc_context changes process-wide rcParams
+_RC = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib: æøå, ₂, ∝ and “” on every machine
+    "text.usetex": False,
+    "text.parse_math": False,
+    "pdf.fonttype": 42,  # TrueType in the PDF: text stays selectable and searchable
+    "lines.scale_dashes": False,  # dash lengths in points, as Leaflet's are in pixels
+}
+
+
+def render_map(
+    view: View,
+    *,
+    bounds: tuple[float, float, float, float] | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: float | None = None,
+    size: str | None = None,
+    fmt: str = "png",
+    title: str | None = None,
+    subtitle: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    visible_layers: Iterable[str] = LAYERS,
+    cluster_colours: dict[str, str] | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    basemap: str = config.DEFAULT_BASEMAP,
+    tile_fetcher: TileFetcher | None = None,
+    progress: Progress | None = None,
+    day: date | None = None,
+) -> bytes:
+    """PNG or PDF bytes of the map view.
+
+    The view box is `bounds` (west, south, east, north in lon/lat, e.g. st_folium's bounds), or `center`
+    (lat, lon, as folium takes it) with a Leaflet `zoom`, or else the visible features. It is widened,
+    never cropped, to the map frame's shape. `size` is "1920x1080" (default for PNG) or
+    "a4-landscape-300dpi" (3508 x 2480 px; the PDF is always one A4 landscape page of 842 x 595 pt).
+    `tile_fetcher(z, x, y)` returns tile bytes or None; without one the basemap's URL is fetched.
+    `progress(fraction, message)` is called as the export goes on.
+    """
+    size, visible = _validate(view, bounds, center, zoom, size, fmt, lang, visible_layers, boundaries, basemap)
+    report = progress or (lambda fraction, message: None)
+    width_px, height_px, dpi = config.EXPORT_IMAGE_SIZES[size]
+    if fmt == "pdf":
+        fig_w, fig_h = config.EXPORT_PDF_PAGE_PT[0] / 72, config.EXPORT_PDF_PAGE_PT[1] / 72
+    else:
+        fig_w, fig_h = width_px / dpi, height_px / dpi
+    colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
+    frames = {name: getattr(view, name).to_crs(MERCATOR) for name in visible}
+    shapes = boundaries.to_crs(MERCATOR) if boundaries is not None else None
+    title = t("app_title", lang) if title is None else title
+    subtitle = t("app_subtitle", lang) if subtitle is None else subtitle
+
+    map_box = _map_box(fig_w, fig_h)
+    extent = _extent(frames, bounds, center, zoom, map_box[2] / map_box[3], map_box[2], map_box[3])
+
+    # Tiles first, outside the lock: waiting for the network must not hold up other exports.
+    report(0.05, t("export_progress_background", lang))
+    fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
+    mosaic = None
+    if fetcher is not None and config.BASEMAPS[basemap].url is not None:  # "none" chosen: nothing to fetch
+        max_zoom = min(config.BASEMAPS[basemap].max_zoom, config.MAP_MAX_ZOOM)
+        mosaic = fetch_mosaic(extent, map_box[2] * dpi, fetcher, max_zoom=max_zoom)
+
+    with _RENDER_LOCK, matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(fig_w, fig_h), dpi=dpi, facecolor="white")
+        ax = fig.add_axes(_fraction(map_box, fig_w, fig_h))
+        background = _draw_background(ax, extent, shapes, mosaic, lang)
+
+        report(0.45, t("export_progress_layers", lang))
+        _draw_layers(ax, frames, colours)
+        _frame_axes(ax, extent)
+        _draw_scale_bar(fig, ax, map_box, extent, fig_w, fig_h, lang)
+        _draw_north_arrow(fig, map_box, fig_w, fig_h, lang)
+        _draw_header(fig, title, subtitle, day or date.today(), fig_w, fig_h, lang)
+        legend_box = (fig_w - MARGIN - LEGEND_WIDTH, map_box[1], LEGEND_WIDTH, map_box[3])
+        _draw_legend(fig, legend_box, frames, visible, colours, fig_w, fig_h, lang)
+        _draw_key_figures(fig, key_figures(view), fig_w, fig_h, lang)
+        _draw_credits(fig, _credits(background, basemap, shapes is not None, lang), fig_w, fig_h)
+
+        report(0.85, t("export_progress_saving", lang))
+        buffer = io.BytesIO()
+        metadata = {"Title": title, "Creator" if fmt == "pdf" else "Software": "Industrikart Trøndelag"}
+        fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+    report(1.0, t("export_progress_done", lang))
+    return buffer.getvalue()
+
+
+def map_frame_px(size: str = "1920x1080") -> tuple[int, int, int, int]:
+    """The map frame's left, top, right and bottom pixel in a PNG of `size` (for cropping and tests)."""
+    width_px, height_px, dpi = config.EXPORT_IMAGE_SIZES[size]
+    x, y, w, h = _map_box(width_px / dpi, height_px / dpi)
+    return round(x * dpi), round(height_px - (y + h) * dpi), round((x + w) * dpi), round(height_px - y * dpi)
+
+
+def _map_box(fig_w: float, fig_h: float) -> tuple[float, float, float, float]:
+    """Left, bottom, width, height in inches: below the header, above key figures and credits, left of the legend."""
+    bottom = MARGIN + CREDITS + STRIP + GAP
+    return MARGIN, bottom, fig_w - 2 * MARGIN - LEGEND_WIDTH - GAP, fig_h - HEADER - bottom
+
+
+def _validate(view, bounds, center, zoom, size, fmt, lang, visible_layers, boundaries, basemap) -> tuple[str, set]:
+    if fmt not in FORMATS:
+        raise ExportOptionError(f"Unknown image format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    size = size or (PDF_SIZE if fmt == "pdf" else "1920x1080")
+    if size not in config.EXPORT_IMAGE_SIZES:
+        raise ExportOptionError(f"Unknown image size {size!r}: use one of {', '.join(config.EXPORT_IMAGE_SIZES)}.")
+    if fmt == "pdf" and size != PDF_SIZE:
+        raise ExportOptionError(f"A PDF is always one A4 landscape page: use size {PDF_SIZE!r}.")
+    visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
+    if boundaries is not None and (not isinstance(boundaries, gpd.GeoDataFrame) or boundaries.crs is None):
+        raise ExportDataError("The boundaries must be a GeoDataFrame with a CRS.")
+    return size, visible
+
+
+def _fraction(box: tuple[float, float, float, float], fig_w: float, fig_h: float) -> list[float]:
+    """A left, bottom, width, height box in inches as figure fractions."""
+    x, y, w, h = box
+    return [x / fig_w, y / fig_h, w / fig_w, h / fig_h]
+
+
+def _text(target, x: float, y: float, text: str, **kwargs):
+    """All text goes through here: plain text, never mathtext or TeX."""
+    return target.text(x, y, text, parse_math=False, usetex=False, **kwargs)
+
+
+# --- the view box ---------------------------------------------------------------------------
+
+
+def _extent(frames, bounds, center, zoom, aspect, width_in, height_in) -> tuple[float, float, float, float]:
+    if bounds is not None:
+        return fit_extent(lonlat_box_to_mercator(bounds), aspect)
+    if center is not None:
+        return extent_from_center(center, zoom, width_in, height_in, config.EXPORT_SCREEN_DPI)
+    shown = [frame for frame in frames.values() if len(frame) and not frame.geometry.is_empty.all()]
+    if not shown:
+        return extent_from_center(config.MAP_CENTER, config.MAP_ZOOM, width_in, height_in, config.EXPORT_SCREEN_DPI)
+    boxes = np.array([frame.total_bounds for frame in shown])
+    box = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
+    return fit_extent(box, aspect, pad=0.08)
+
+
+def _frame_axes(ax, extent) -> None:
+    west, south, east, north = extent
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect("auto")  # the extent already has the frame's shape: metres are square
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#7a7a7a")
+        spine.set_linewidth(0.8)
+
+
+# --- background -----------------------------------------------------------------------------
+
+
+def _draw_background(ax, extent, shapes, mosaic: Mosaic | None, lang) -> str:
+    """Tiles over a vector background; returns "tiles", "partial tiles", "boundaries" or "graticule"."""
+    ax.set_facecolor(config.EXPORT_SEA_COLOUR if shapes is not None else config.EXPORT_LAND_COLOUR)
+    if shapes is not None:
+        _draw_boundaries(ax, shapes, extent)
+    if mosaic is not None:
+        ax.imshow(
+            mosaic.image, extent=mosaic.extent, origin="upper", zorder=2, interpolation="antialiased", aspect="auto"
+        )
+        return "tiles" if mosaic.received == mosaic.wanted else "partial tiles"
+    if shapes is not None:
+        return "boundaries"
+    _draw_graticule(ax, extent, lang)
+    return "graticule"
+
+
+def _draw_boundaries(ax, shapes: gpd.GeoDataFrame, extent) -> None:
+    west, south, east, north = extent
+    shapes = shapes.cx[west:east, south:north]
+    polygons = [g for g in shapes.geometry if isinstance(g, ShapelyPolygon | MultiPolygon) and not g.is_empty]
+    if not polygons:
+        return
+    patches = [PathPatch(_polygon_path(g)) for g in polygons]
+    ax.add_collection(
+        PatchCollection(
+            patches,
+            facecolor=config.EXPORT_LAND_COLOUR,
+            edgecolor=config.EXPORT_BOUNDARY_COLOUR,
+            linewidth=0.5,
+            zorder=1,
+        )
+    )
+    # The outline of all of them: the coast (the boundaries are clipped to it) and the outer border.
+    # Simplified boundaries are not always valid polygons; make_valid keeps union_all from failing.
+    outline = union_all(make_valid(np.asarray(polygons, dtype=object)))
+    ax.add_patch(
+        PathPatch(_polygon_path(outline), facecolor="none", edgecolor=config.EXPORT_COAST_COLOUR, lw=0.8, zorder=1.1)
+    )
+
+
+def _polygon_path(geometry) -> Path:
+    parts = geometry.geoms if hasattr(geometry, "geoms") else [geometry]
+    rings = []
+    for part in parts:
+        if isinstance(part, ShapelyPolygon) and not part.is_empty:
+            rings.append(Path(np.asarray(part.exterior.coords)[:, :2], closed=True))
+            rings.extend(Path(np.asarray(r.coords)[:, :2], closed=True) for r in part.interiors)
+    return Path.make_compound_path(*rings) if rings else Path(np.zeros((0, 2)))
+
+
+def _draw_graticule(ax, extent, lang) -> None:
+    west, south, east, north = extent
+    lon0, lat0 = to_lonlat(west, south)
+    lon1, lat1 = to_lonlat(east, north)
+    style = {"color": config.EXPORT_GRATICULE_COLOUR, "linewidth": 0.6, "zorder": 2.5}
+    label = {"fontsize": 7, "color": MUTED, "zorder": 2.6, "clip_on": True}
+    margin_x, margin_y = 0.03 * (east - west), 0.03 * (north - south)  # no line (or label) on the frame itself
+    step = graticule_step(lon1 - lon0)
+    for lon in np.arange(math.ceil(lon0 / step) * step, lon1, step):
+        x, _ = to_mercator(lon, 0)
+        if not west + margin_x < x < east - margin_x:
+            continue
+        ax.add_line(Line2D([x, x], [south, north], **style))
+        key = "export_degrees_east" if lon >= 0 else "export_degrees_west"
+        _text(ax, x, south, " " + t(key, lang, deg=fmt_number(abs(lon), lang, _decimals(step))), va="bottom", **label)
+    step = graticule_step(lat1 - lat0)
+    for lat in np.arange(math.ceil(lat0 / step) * step, lat1, step):
+        _, y = to_mercator(0, lat)
+        if not south + margin_y < y < north - margin_y:
+            continue
+        ax.add_line(Line2D([west, east], [y, y], **style))
+        key = "export_degrees_north" if lat >= 0 else "export_degrees_south"
+        _text(ax, west, y, " " + t(key, lang, deg=fmt_number(abs(lat), lang, _decimals(step))), va="bottom", **label)
+
+
+def _decimals(step: float) -> int:
+    return 0 if step >= 1 else (1 if step * 10 == round(step * 10) else 2)
+
+
+# --- layers ---------------------------------------------------------------------------------
+
+
+def _draw_layers(ax, frames: dict[str, gpd.GeoDataFrame], colours: dict[str, str]) -> None:
+    """Same order as the screen map: parks, then members, then sources on top."""
+    if "parks" in frames:
+        _draw_parks(ax, frames["parks"])
+    if "members" in frames:
+        _draw_members(ax, frames["members"], colours)
+    if "sources" in frames:
+        _draw_sources(ax, frames["sources"])
+
+
+def _marker_area(radius_px: float) -> float:
+    """scatter's size (points squared) for a circle of `radius_px` screen pixels."""
+    return (2 * radius_px * PT_PER_SCREEN_PX) ** 2
+
+
+DASHED = (0, (3 * PT_PER_SCREEN_PX, 3 * PT_PER_SCREEN_PX))  # Leaflet's dashArray "3 3"
+
+
+def _dash(row: dict):
+    """Features placed at a municipal centre get a dashed outline, as on screen."""
+    return DASHED if row.get("location_precision") == "municipality" else "-"
+
+
+def _draw_parks(ax, parks: gpd.GeoDataFrame) -> None:
+    points = []
+    for row in parks.to_dict("records"):
+        geometry = row["geometry"]
+        if geometry is None or geometry.is_empty:
+            continue
+        status = row["status"] if isinstance(row["status"], str) else None
+        colour = config.PARK_STATUS_COLOURS.get(status, config.PARK_STATUS_COLOURS[None])
+        if geometry.geom_type == "Point":
+            points.append((geometry.x, geometry.y, colour, _dash(row)))
+        else:
+            ax.add_patch(
+                PathPatch(
+                    _polygon_path(geometry),
+                    facecolor=to_rgba(colour, 0.55),
+                    edgecolor=colour,
+                    linewidth=2 * PT_PER_SCREEN_PX,
+                    linestyle=_dash(row),
+                    zorder=3,
+                )
+            )
+    if points:
+        xs, ys, cs, dashes = zip(*points, strict=True)
+        ax.scatter(
+            xs,
+            ys,
+            s=_marker_area(config.PARK_RADIUS),
+            c=[to_rgba(c, 0.55) for c in cs],
+            edgecolors=list(cs),
+            linewidths=2 * PT_PER_SCREEN_PX,
+            linestyles=list(dashes),
+            zorder=3.1,
+        )
+
+
+def _draw_members(ax, members: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
+    """One marker per point, sized and coloured by the memberships there (as maps.layers.members_group)."""
+    by_point: dict[tuple[float, float], list[dict]] = {}
+    for row in members.to_dict("records"):
+        if row["geometry"] is not None and not row["geometry"].is_empty:
+            by_point.setdefault((row["geometry"].x, row["geometry"].y), []).append(row)
+    if not by_point:
+        return
+    xs, ys, sizes, fills, dashes = [], [], [], [], []
+    for (x, y), rows in by_point.items():
+        clusters = {r["cluster"] for r in rows}
+        colour = colours.get(next(iter(clusters)), MIXED_CLUSTER_COLOUR) if len(clusters) == 1 else MIXED_CLUSTER_COLOUR
+        xs.append(x)
+        ys.append(y)
+        sizes.append(_marker_area(config.MEMBER_RADIUS + 1.5 * math.sqrt(len(rows) - 1)))
+        fills.append(to_rgba(colour, 0.9))
+        dashes.append(_dash(rows[0]))
+    ax.scatter(
+        xs, ys, s=sizes, c=fills, edgecolors="white", linewidths=1.5 * PT_PER_SCREEN_PX, linestyles=dashes, zorder=4
+    )
+
+
+def _draw_sources(ax, sources: gpd.GeoDataFrame) -> None:
+    """Circles with area proportional to tonnes; hollow with a thicker outline where there is no figure."""
+    rows = [r for r in sources.to_dict("records") if r["geometry"] is not None and not r["geometry"].is_empty]
+    if not rows:
+        return
+    styled = []
+    for row in rows:
+        has_figure = not _is_na(row.get("figure_t"))
+        radius = source_radius(row["figure_t"] if has_figure else None)
+        styled.append((radius, row["geometry"].x, row["geometry"].y, has_figure, _dash(row)))
+    styled.sort(key=lambda s: -s[0])  # largest first, so small circles stay visible on top
+    radii, xs, ys, filled, dashes = zip(*styled, strict=True)
+    ax.scatter(
+        xs,
+        ys,
+        s=[_marker_area(r) for r in radii],
+        c=[to_rgba(config.SOURCE_COLOUR, 0.45 if f else 0.0) for f in filled],
+        edgecolors=config.SOURCE_COLOUR,
+        linewidths=[(1.5 if f else 2.5) * PT_PER_SCREEN_PX for f in filled],
+        linestyles=list(dashes),
+        zorder=5,
+    )
+
+
+# --- map furniture --------------------------------------------------------------------------
+
+
+def _inset(fig, box, fig_w, fig_h, zorder=10):
+    """An axes over `box` (inches) whose data units are inches from its lower-left corner."""
+    ax = fig.add_axes(_fraction(box, fig_w, fig_h), zorder=zorder)
+    ax.set_xlim(0, box[2])
+    ax.set_ylim(0, box[3])
+    ax.set_axis_off()
+    return ax
+
+
+def _panel(ax, w: float, h: float, alpha: float = 0.88) -> None:
+    ax.add_patch(
+        FancyBboxPatch(
+            (0, 0),
+            w,
+            h,
+            boxstyle="round,pad=0,rounding_size=0.05",
+            facecolor=to_rgba("white", alpha),
+            edgecolor="#9a9a9a",
+            linewidth=0.6,
+        )
+    )
+
+
+def _draw_scale_bar(fig, ax, map_box, extent, fig_w, fig_h, lang) -> None:
+    bar = scale_bar(extent)
+    bar_in = bar.map_units / (extent[2] - extent[0]) * map_box[2]
+    length = f"{fmt_number(bar.metres / 1000, lang)} km" if bar.metres >= 1000 else f"{fmt_number(bar.metres)} m"
+    label = t("export_scale_at", lang, length=length, lat=fmt_number(bar.latitude, lang, 1))
+    w, h = max(bar_in, 1.2) + 0.3, 0.46
+    box = (map_box[0] + 0.12, map_box[1] + 0.12, w, h)
+    inset = _inset(fig, box, fig_w, fig_h)
+    _panel(inset, w, h)
+    x0, y0, height = 0.15, 0.1, 0.07
+    for i in range(4):  # four alternating quarters, as on paper maps
+        inset.add_patch(
+            Rectangle(
+                (x0 + i * bar_in / 4, y0),
+                bar_in / 4,
+                height,
+                facecolor=INK if i % 2 == 0 else "white",
+                edgecolor=INK,
+                linewidth=0.7,
+            )
+        )
+    _text(inset, x0, y0 + height + 0.06, label, fontsize=9, color=INK, va="bottom", ha="left")
+
+
+def _draw_north_arrow(fig, map_box, fig_w, fig_h, lang) -> None:
+    """North is straight up everywhere in Web Mercator."""
+    w, h = 0.46, 0.72
+    box = (map_box[0] + map_box[2] - w - 0.12, map_box[1] + map_box[3] - h - 0.12, w, h)
+    inset = _inset(fig, box, fig_w, fig_h)
+    _panel(inset, w, h)
+    cx, bottom, top = w / 2, 0.1, 0.45
+    inset.add_patch(
+        Polygon([(cx, top), (cx - 0.11, bottom), (cx, bottom + 0.08)], facecolor=INK, edgecolor=INK, lw=0.8)
+    )
+    inset.add_patch(
+        Polygon([(cx, top), (cx + 0.11, bottom), (cx, bottom + 0.08)], facecolor="white", edgecolor=INK, lw=0.8)
+    )
+    _text(
+        inset, cx, top + 0.03, t("export_north", lang), fontsize=13, weight="bold", color=INK, ha="center", va="bottom"
+    )
+
+
+def _draw_header(fig, title: str, subtitle: str, day: date, fig_w, fig_h, lang) -> None:
+    width = fig_w - 2 * MARGIN - 2.4  # leave room for the date
+    title_size = _fit_size(title, width, 22, 13)
+    _text(
+        fig,
+        MARGIN / fig_w,
+        1 - (MARGIN + 0.02) / fig_h,
+        _clip(title, width, title_size, bold=True),
+        fontsize=title_size,
+        weight="bold",
+        color=INK,
+        va="top",
+    )
+    _text(
+        fig,
+        MARGIN / fig_w,
+        1 - (MARGIN + 0.45) / fig_h,
+        _clip(subtitle, width, 12.5),
+        fontsize=12.5,
+        color=MUTED,
+        va="top",
+    )
+    _text(
+        fig,
+        1 - MARGIN / fig_w,
+        1 - (MARGIN + 0.06) / fig_h,
+        t("export_date", lang, date=fmt_date(day, lang)),
+        fontsize=11,
+        color=MUTED,
+        va="top",
+        ha="right",
+    )
+
+
+def _draw_legend(fig, box, frames, visible, colours, fig_w, fig_h, lang) -> None:
+    entries = _legend_entries(frames, visible, colours, lang)
+    w, h = box[2], box[3]
+    inset = _inset(fig, box, fig_w, fig_h)
+    _panel(inset, w, h, alpha=1.0)
+    heights = {"heading": 0.3, "group": 0.25, "item": 0.2}
+    # Groups are set from x = 0.15 in at 9.5 pt, items from x = 0.55 in at 9 pt.
+    wrapped = [
+        (kind, style, _wrap(text, w - 0.3, 9.5) if kind == "group" else _wrap(text, w - 0.65, 9))
+        for kind, style, text in entries
+    ]
+    needed = sum(heights[k] + 0.15 * (len(lines) - 1) for k, _, lines in wrapped) + 0.2
+    scale = min(1.0, (h - 0.1) / needed)  # many clusters: shrink to fit rather than overflow
+    y = h - 0.15 * scale
+    for kind, style, lines in wrapped:
+        step = (heights[kind] + 0.15 * (len(lines) - 1)) * scale
+        if kind == "heading":
+            _text(inset, 0.15, y, lines[0], fontsize=12 * scale, weight="bold", color=INK, va="top")
+        elif kind == "group":
+            _text(
+                inset,
+                0.15,
+                y - 0.06 * scale,
+                "\n".join(lines),
+                fontsize=9.5 * scale,
+                style="italic",
+                color=INK,
+                va="top",
+            )
+        else:
+            _legend_marker(inset, 0.3, y - 0.09 * scale, style, scale)
+            _text(inset, 0.55, y, "\n".join(lines), fontsize=9 * scale, color=INK, va="top", linespacing=1.15)
+        y -= step
+
+
+def _legend_entries(frames, visible, colours, lang) -> list[tuple[str, dict, str]]:
+    """(kind, marker style, text) rows; clusters only as far as the view has them."""
+    entries: list[tuple[str, dict, str]] = [("heading", {}, t("legend", lang))]
+    if "parks" in visible:
+        entries.append(("group", {}, t("layer_parks", lang)))
+        for status, colour in config.PARK_STATUS_COLOURS.items():
+            style = {"radius": config.PARK_RADIUS, "fill": to_rgba(colour, 0.55), "edge": colour, "lw": 2}
+            entries.append(("item", style, t(f"status_{status}", lang)))
+    if "sources" in visible:
+        entries.append(("group", {}, t("layer_sources", lang)))
+        example = 100_000.0
+        style = {"radius": source_radius(example), "fill": to_rgba(config.SOURCE_COLOUR, 0.45)}
+        text = f"{t('legend_circle', lang)}, {t('export_legend_example', lang, amount=fmt_tonnes(example, lang))}"
+        entries.append(("item", {**style, "edge": config.SOURCE_COLOUR, "lw": 1.5}, text))
+        style = {
+            "radius": config.SOURCE_NO_FIGURE_RADIUS,
+            "fill": (0, 0, 0, 0),
+            "edge": config.SOURCE_COLOUR,
+            "lw": 2.5,
+        }
+        entries.append(("item", style, t("legend_hollow", lang)))
+    if "members" in visible:
+        entries.append(("group", {}, t("layer_members", lang)))
+        members = frames["members"]
+        present = sorted(set(members["cluster"].dropna()))
+        for name in present:
+            style = {"radius": config.MEMBER_RADIUS, "fill": colours.get(name, MIXED_CLUSTER_COLOUR), "edge": "white"}
+            entries.append(("item", {**style, "lw": 1.5}, str(name)))
+        points = members.geometry.apply(lambda p: (p.x, p.y) if p is not None and not p.is_empty else None)
+        if members.groupby(points)["cluster"].nunique().gt(1).any():
+            style = {"radius": config.MEMBER_RADIUS, "fill": MIXED_CLUSTER_COLOUR, "edge": "white", "lw": 1.5}
+            entries.append(("item", style, "2+ " + t("cluster", lang).lower()))
+    if visible:
+        style = {"radius": config.SOURCE_NO_FIGURE_RADIUS, "fill": (0, 0, 0, 0), "edge": "#555555", "lw": 2, "dash": 1}
+        entries.append(("item", style, t("legend_dashed", lang)))
+    return entries
+
+
+def _legend_marker(ax, x: float, y: float, style: dict, scale: float) -> None:
+    radius = min(style["radius"], 13)  # the example circle is shown at most about as big as the text block
+    ax.scatter(
+        [x],
+        [y],
+        s=_marker_area(radius * scale),
+        c=[style["fill"]],
+        edgecolors=[style["edge"]],
+        linewidths=style["lw"] * PT_PER_SCREEN_PX * scale,
+        linestyles=DASHED if style.get("dash") else "-",
+        clip_on=False,
+    )
+
+
+def _draw_key_figures(fig, kpi: KeyFigures, fig_w, fig_h, lang) -> None:
+    total_label = t("kpi_total", lang)
+    if kpi.total_t is not None:
+        total_label += " · " + fmt_year_range(list(kpi.years), kpi.unknown_years, lang)
+    cells = [
+        (fmt_number(kpi.parks, lang), t("kpi_parks", lang)),
+        (fmt_number(kpi.sources, lang), t("kpi_sources", lang)),
+        (fmt_number(kpi.members, lang), t("kpi_members", lang)),
+        (fmt_tonnes(kpi.total_t, lang), total_label),
+    ]
+    gap = 0.12
+    width = (fig_w - 2 * MARGIN - gap * (len(cells) - 1)) / len(cells)
+    for i, (value, label) in enumerate(cells):
+        box = (MARGIN + i * (width + gap), MARGIN + CREDITS, width, STRIP)
+        inset = _inset(fig, box, fig_w, fig_h, zorder=5)
+        inset.add_patch(
+            FancyBboxPatch(
+                (0, 0), width, STRIP, boxstyle="round,pad=0,rounding_size=0.05", facecolor=PANEL, edgecolor="none"
+            )
+        )
+        _text(inset, 0.14, STRIP - 0.08, value, fontsize=16, weight="bold", color=INK, va="top")
+        _text(inset, 0.14, 0.07, _clip(label, width - 0.2, 8.5), fontsize=8.5, color=MUTED, va="bottom")
+
+
+def _credits(background: str, basemap: str, has_boundaries: bool, lang: str) -> list[str]:
+    parts = []
+    if background in ("tiles", "partial tiles"):
+        parts.append(t("export_basemap_credit", lang, credit=_plain(config.BASEMAPS[basemap].attribution)))
+    elif config.BASEMAPS[basemap].url is not None:  # a basemap was wanted and could not be had
+        parts.append(
+            t("export_no_tiles_boundaries" if background == "boundaries" else "export_no_tiles_graticule", lang)
+        )
+    if has_boundaries:
+        parts.append(t("export_boundaries_credit", lang, credit=config.EXPORT_BOUNDARIES_CREDIT))
+    parts.append(t("export_data_credit", lang))
+    return parts
+
+
+def _draw_credits(fig, parts: list[str], fig_w, fig_h) -> None:
+    lines = _wrap(" · ".join(parts), fig_w - 2 * MARGIN, 8)[:2]
+    _text(fig, MARGIN / fig_w, MARGIN / fig_h, "\n".join(lines), fontsize=8, color=MUTED, va="bottom", linespacing=1.3)
+
+
+def _plain(attribution: str) -> str:
+    """Leaflet's HTML attribution as text: '&copy; <a ...>Kartverket</a>' -> '© Kartverket'."""
+    return html.unescape(re.sub(r"<[^>]+>", "", attribution)).strip()
+
+
+def _width_in(text: str, size: float, bold: bool = False) -> float:
+    """How wide `text` is set in DejaVu Sans at `size` points, in inches (no renderer needed)."""
+    font = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+    width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, font, ismath=False)
+    return width / 72
+
+
+def _fit_size(text: str, width_in: float, largest: float, smallest: float, bold: bool = True) -> float:
+    """The largest font size (points, down to `smallest`) at which `text` fits `width_in`."""
+    width = _width_in(text, largest, bold)
+    return largest if width <= width_in else max(smallest, largest * width_in / width)
+
+
+def _clip(text: str, width_in: float, size: float, bold: bool = False) -> str:
+    """`text` on one line, cut with an ellipsis where it would run past `width_in`."""
+    text = " ".join(str(text).split())
+    if _width_in(text, size, bold) <= width_in:
+        return text
+    low, high = 0, len(text)  # the longest prefix that fits with its ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _width_in(text[:middle].rstrip() + "…", size, bold) <= width_in:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
+
+
+def _wrap(text: str, width_in: float, size: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width_in` (a longer word gets a line of its own)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and _width_in(f"{lines[-1]} {word}", size) <= width_in:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]

@@ -1,0 +1,47 @@
+"""Stored layers: what is there, and (for editors) showing, renaming, versions and the bin."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from store import StoreError, open_store
+from ui.access import editor_access
+from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
+from ui.presentation import plain
+from ui.state import language_selector
+
+st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+
+lang = language_selector()
+editor = editor_access(lang)
+st.title(t("layers_page_title", lang))
+st.caption(t("layers_page_intro", lang))
+
+try:
+    store = open_store()
+    store.purge()  # deleted layers are restorable for 30 days, then gone
+    layers = store.list(include_deleted=True)
+except (StoreError, OSError) as exc:
+    st.error(t("store_error", lang, error=str(exc)))
+    st.stop()
+
+live = [i for i in layers if not i.deleted]
+binned = [i for i in layers if i.deleted]
+if not live and not binned:
+    st.info(t("no_layers", lang))
+if live:
+    st.dataframe(layer_table(live, lang), hide_index=True, width="stretch")
+for info in live:
+    with st.expander(f"{plain(info.title)} · {t('kind_' + info.kind, lang)} · v{info.version}"):
+        if info.description:
+            st.text(info.description)
+        downloads(store, info, lang)
+        if editor:
+            editor_actions(store, info, lang)
+if binned:
+    st.subheader(t("bin", lang))
+    for info in binned:
+        with st.expander(f"{plain(info.title)} · {t('kind_' + info.kind, lang)}"):
+            downloads(store, info, lang)
+            bin_actions(store, info, lang, editor)

@@ -1,0 +1,232 @@
+"""Field mapping: suggestions from Norwegian column names, and mapped layers checked exactly like bundled ones."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from loaders.errors import SchemaError
+from loaders.field_mapping import (
+    BOUNDARY_COLUMNS,
+    LayerStyle,
+    apply_mapping,
+    check_style,
+    pad_codes,
+    suggest_mapping,
+)
+from loaders.schema import LAYERS
+from loaders.upload import read_upload
+
+
+def generated_parks_upload() -> gpd.GeoDataFrame:
+    """What read_upload gives for a planner's own park list: Norwegian columns, codes as integers, text lists."""
+    frame = pd.DataFrame(
+        {
+            "Navn": ["Generert park Øra", "Generert park Fannrem"],
+            "Kommune": ["Orkland", "Orkland"],
+            "Kommunenr": [5059, 5059],
+            "Status": ["Etablert", "planlagt"],
+            "Tema": ["biogass; varme", '["havbruk"]'],
+            "Areal": ["1 250,5", None],
+            "Kilde": ["https://example.org/generated/1", "https://example.org/generated/2"],
+            "År": ["2024", 2023.0],
+            "Merknad": ["fritekst", None],
+        }
+    )
+    return gpd.GeoDataFrame(frame, geometry=[Point(9.85, 63.31), box(9.7, 63.2, 9.72, 63.21)], crs=4326)
+
+
+def test_suggestions_for_norwegian_park_columns():
+    mapping = suggest_mapping(generated_parks_upload().columns, "parks")
+    assert mapping == {
+        "name": "Navn",
+        "municipality": "Kommune",
+        "kommunenummer": "Kommunenr",
+        "status": "Status",
+        "themes": "Tema",
+        "area": "Areal",
+        "source_url": "Kilde",
+        "source_year": "År",
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns", "expected"),
+    [
+        (
+            "sources",
+            ["Anleggsnavn", "Bedrift", "Organisasjonsnummer", "Kommunenavn", "KOMNR", "Bransje", "URL", "Year"],
+            {
+                "facility": "Anleggsnavn",
+                "operator": "Bedrift",
+                "orgnr": "Organisasjonsnummer",
+                "municipality": "Kommunenavn",
+                "kommunenummer": "KOMNR",
+                "sector": "Bransje",
+                "source_url": "URL",
+                "source_year": "Year",
+            },
+        ),
+        (
+            "members",
+            ["firma", "klynge", "rolle", "kommune", "kommune_nr", "kilde"],
+            {
+                "company": "firma",
+                "cluster": "klynge",
+                "role": "rolle",
+                "municipality": "kommune",
+                "kommunenummer": "kommune_nr",
+                "source_url": "kilde",
+            },
+        ),
+        (
+            "boundaries",
+            ["id", "kommunenummer", "name", "kommunenavn"],
+            {"name": "name", "kommunenummer": "kommunenummer"},
+        ),
+        ("boundaries", ["fylkesnummer", "fylkesnavn"], {"name": "fylkesnavn", "fylkesnummer": "fylkesnummer"}),
+        ("other", ["navn", "kommune"], {}),
+    ],
+)
+def test_suggestions_per_kind(kind, columns, expected):
+    assert suggest_mapping(columns, kind) == expected
+
+
+def test_facility_prefers_anlegg_over_navn():
+    # "navn" is a synonym of facility too, further down its list.
+    assert suggest_mapping(["navn", "anlegg"], "sources") == {"facility": "anlegg"}
+    assert suggest_mapping(["navn"], "sources") == {"facility": "navn"}
+
+
+def test_apply_mapping_gives_a_valid_parks_layer():
+    upload = generated_parks_upload()
+    mapping = suggest_mapping(upload.columns, "parks")
+    parks = apply_mapping(upload, "parks", mapping, {"location_precision": "site"}, id_prefix="park-upload")
+    assert list(parks.columns) == LAYERS["parks"].columns
+    assert list(parks["id"]) == ["park-upload-1", "park-upload-2"]
+    assert list(parks["kommunenummer"]) == ["5059", "5059"]
+    assert list(parks["status"]) == ["etablert", "planlagt"]
+    assert parks.loc[0, "themes"] == ["biogass", "varme"] and parks.loc[1, "themes"] == ["havbruk"]
+    assert parks.loc[0, "area"] == 1250.5 and pd.isna(parks.loc[1, "area"])
+    assert list(parks["source_year"]) == [2024, 2023]
+    assert parks.crs.to_epsg() == 4326
+    assert parks.geometry.iloc[1].geom_type == "Polygon"
+
+
+def test_a_required_field_left_empty_names_feature_and_field():
+    upload = generated_parks_upload()
+    upload.loc[1, "Kilde"] = None
+    mapping = suggest_mapping(upload.columns, "parks")
+    with pytest.raises(SchemaError) as info:
+        apply_mapping(upload, "parks", mapping, {"location_precision": "site"})
+    assert (info.value.feature, info.value.field) == (1, "source_url")
+    assert str(info.value) == "feature 1: field 'source_url' must be present and non-empty"
+
+
+def test_an_unmapped_required_field_without_default_is_refused():
+    upload = generated_parks_upload()
+    with pytest.raises(SchemaError, match="feature 0: field 'location_precision' must be present and non-empty"):
+        apply_mapping(upload, "parks", suggest_mapping(upload.columns, "parks"))
+
+
+def test_a_wrong_value_gets_the_bundled_check_message():
+    upload = generated_parks_upload()
+    upload.loc[0, "Status"] = "ferdig"
+    with pytest.raises(SchemaError, match="feature 0: field 'status' must be one of 'etablert'"):
+        apply_mapping(upload, "parks", suggest_mapping(upload.columns, "parks"), {"location_precision": "site"})
+
+
+def test_sources_need_points():
+    upload = generated_parks_upload().rename(columns={"Navn": "Anlegg"})
+    mapping = suggest_mapping(upload.columns, "sources")
+    with pytest.raises(SchemaError, match="feature 1: field 'geometry' must be one of Point"):
+        apply_mapping(upload, "sources", mapping, {"location_precision": "site"})
+
+
+def test_mapping_to_a_missing_column_is_refused():
+    with pytest.raises(SchemaError, match="field 'name' must be mapped to a column of the uploaded layer, got 'Nme'"):
+        apply_mapping(generated_parks_upload(), "parks", {"name": "Nme"})
+    with pytest.raises(SchemaError, match="field 'colour' must be a field of the park layer"):
+        apply_mapping(generated_parks_upload(), "parks", {}, {"colour": "red"})
+
+
+def test_members_from_an_upload(shared_geodata):
+    data = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"firma": "Generert AS", "klynge": "Generert klynge", "rolle": "Member"},
+                    "geometry": {"type": "Point", "coordinates": [10.39, 63.43]},
+                }
+            ],
+        }
+    ).encode()
+    upload = read_upload(data, "generated_members.geojson").frame
+    mapping = suggest_mapping(upload.columns, "members")
+    defaults = {
+        "municipality": "Trondheim",
+        "kommunenummer": "5001",
+        "source_url": "https://example.org/generated",
+        "location_precision": "municipality",
+    }
+    members = apply_mapping(upload, "members", mapping, defaults)
+    assert list(members.columns) == LAYERS["members"].columns
+    assert members.loc[0, "role"] == "member"
+
+
+def test_boundaries_from_the_real_municipality_file(shared_geodata):
+    upload = read_upload((shared_geodata / "trondelag_kommuner.geojson").read_bytes(), "kommuner.geojson").frame
+    boundaries = apply_mapping(upload, "boundaries", suggest_mapping(upload.columns, "boundaries"))
+    assert list(boundaries.columns) == [*BOUNDARY_COLUMNS, "geometry"]
+    assert len(boundaries) == 38 and boundaries["kommunenummer"].str.fullmatch(r"\d{4}").all()
+    assert boundaries["fylkesnummer"].isna().all()
+
+
+def test_boundaries_need_a_code_and_polygons():
+    upload = gpd.GeoDataFrame({"navn": ["a"], "knr": [301]}, geometry=[box(10, 63, 11, 64)], crs=4326)
+    with pytest.raises(SchemaError, match="field 'kommunenummer' must be mapped to a column"):
+        apply_mapping(upload, "boundaries", {"name": "navn"})
+    assert apply_mapping(upload, "boundaries", {"kommunenummer": "knr"}).loc[0, "kommunenummer"] == "0301"
+    lines = upload.set_geometry([LineString([(10, 63), (11, 64)])])
+    with pytest.raises(SchemaError, match="feature 0: field 'geometry' must be one of Polygon, MultiPolygon"):
+        apply_mapping(lines, "boundaries", {"kommunenummer": "knr"})
+    upload.loc[0, "knr"] = 123456
+    with pytest.raises(SchemaError, match="feature 0: field 'kommunenummer' must be 4 digits such as \"5001\""):
+        apply_mapping(upload, "boundaries", {"kommunenummer": "knr"})
+
+
+def test_other_keeps_its_fields():
+    upload = generated_parks_upload()
+    other = apply_mapping(upload, "other", {})
+    assert list(other.columns) == list(upload.columns) and other is not upload
+
+
+def test_style_for_other_layers():
+    columns = ["navn", "type"]
+    assert check_style(LayerStyle("#aa00ff", True, "navn", ("navn", "type")), columns).label_field == "navn"
+    with pytest.raises(SchemaError, match="colour"):
+        check_style(LayerStyle("red"), columns)
+    with pytest.raises(SchemaError, match="field 'popup_fields' must be a column, got 'x'"):
+        check_style(LayerStyle(popup_fields=("x",)), columns)
+
+
+def test_pad_codes():
+    frame = pd.DataFrame(
+        {"kommunenummer": pd.array([301, 5001, None], dtype="Int64"), "fylkesnr": ["3", "50", None], "nr": [1, 2, 3]}
+    )
+    frame, notes = pad_codes(frame)
+    assert list(frame["kommunenummer"].fillna("-")) == ["0301", "5001", "-"]
+    assert list(frame["fylkesnr"].fillna("-")) == ["03", "50", "-"]
+    assert list(frame["nr"]) == [1, 2, 3]
+    assert len(notes) == 2 and 'padded to 4 digits (301 → "0301")' in notes[0]
+
+
+def test_unknown_kind():
+    with pytest.raises(ValueError, match="unknown layer kind 'rivers'"):
+        suggest_mapping(["navn"], "rivers")

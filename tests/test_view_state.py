@@ -1,0 +1,137 @@
+"""Links that restore a view: parameters parsed and written without Streamlit, then on the real pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis.filters import Filters, apply_filters
+from tests.test_pages import app, map_args, metrics
+from ui.map_view import Selection
+from ui.sidebar import map_params
+from ui.view_state import dump, parse
+
+
+@pytest.fixture
+def params(portfolio):
+    return map_params(portfolio)
+
+
+def test_round_trip_of_every_parameter(params):
+    state = {
+        "lang": "en",
+        "f_municipalities": ["5059", "5001"],
+        "f_statuses": ["planlagt", None],
+        "f_themes": ["biogass"],
+        "f_clusters": ["Thamsklyngen"],
+        "f_sectors": ["Treforedling"],
+        "f_only_with_figure": True,
+        "search": "Grønøra & «x»",
+        "show_parks": True,
+        "show_sources": False,
+        "show_members": True,
+        "basemap": "osm",
+        "view": (63.31917, 9.84833, 12),
+        "selected": Selection("parks", ("park-gronora",)),
+        "present": True,
+        "present_title": "Møte 3. desember",
+        "present_subtitle": "",
+    }
+    query = dump(state, params)
+    assert query["status"] == ["planlagt", "ukjent"] and query["layers"] == ["parks", "members"]
+    assert "subtitle" not in query  # defaults stay out of the link
+    values, problems = parse(query, params)
+    assert problems == []
+    restored: dict = {}
+    for param in params:
+        if param.name in values:
+            param.write(restored, values[param.name])
+    assert dump(restored, params) == query
+    assert restored["selected"] == Selection("parks", ("park-gronora",))
+    assert restored["show_sources"] is False
+
+
+def test_defaults_give_an_empty_link(params):
+    assert dump({}, params) == {}
+    assert dump({"lang": "nb", "basemap": "kartverket_grey", "f_only_with_figure": False}, params) == {}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"kn": ["9999"]},
+        {"status": ["ferdig"]},
+        {"lang": ["de"]},
+        {"view": ["abc"]},
+        {"view": ["10,10,7"]},  # outside Norway
+        {"view": ["63.4,10.4,40"]},
+        {"sel": ["parks:no-such-park"]},
+        {"sel": ["rivers:x"]},
+        {"fig": ["yes"]},
+        {"mode": ["fullscreen"]},
+        {"q": ["x" * 500]},
+        {"utm_source": ["mail"]},
+    ],
+)
+def test_malformed_or_unknown_parameters_are_named_not_applied(params, query):
+    values, problems = parse(query, params)
+    assert values == {} and problems == list(query)
+
+
+def test_a_link_restores_filters_view_and_selection(portfolio):
+    at = app("dashboard.py")
+    at.query_params["kn"] = ["5059"]
+    at.query_params["view"] = "63.3,9.8,11"
+    at.query_params["sel"] = "sources:src-elkem-thamshavn"
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    orkland = apply_filters(portfolio, Filters(kommunenummer=("5059",)))
+    assert metrics(at)["Parks and sites"] == str(len(orkland.parks))
+    args = map_args(at)
+    assert (args["center"], args["zoom"]) == ([63.3, 9.8], 11)
+    assert any("Elkem Thamshavn" in m.value for m in at.markdown)
+    assert at.sidebar.multiselect(key="f_municipalities").value == ["5059"]
+
+
+def test_malformed_link_gives_a_notice_and_the_default_view():
+    at = app("dashboard.py")
+    at.query_params["kn"] = ["0000"]
+    at.query_params["view"] = "nonsense"
+    at.query_params["bogus"] = "1"
+    at.run()
+    assert not at.exception
+    assert any("kn" in t.value and "view" in t.value and "bogus" in t.value for t in at.toast)
+    assert at.sidebar.multiselect(key="f_municipalities").value == []
+    assert map_args(at)["center"] is None
+
+
+def test_the_link_follows_the_widgets_and_is_offered_for_copying():
+    at = app("dashboard.py").run()
+    at.sidebar.multiselect(key="f_clusters").set_value(["CIVAC"]).run()
+    at.sidebar.selectbox(key="basemap").set_value("none").run()
+    assert (at.query_params["cluster"], at.query_params["base"]) == ("CIVAC", "none")
+    assert any("cluster=CIVAC" in c.value and "base=none" in c.value for c in at.code)
+
+
+def test_presentation_mode_from_the_link(portfolio):
+    at = app("dashboard.py")
+    at.query_params["mode"] = "present"
+    at.query_params["title"] = "**Møte** <script>alert(1)</script>"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value.startswith("\\*\\*Møte\\*\\* \\<script\\>")  # shown as typed, not formatted
+    assert len(at.metric) == 4
+    assert map_args(at)["height"] == 675
+    assert not at.get("link_button") and not at.code  # no record panel or share box on the slide
+    css = [m.value for m in at.markdown if "<style>" in m.value]
+    assert css and "stSidebar" in css[0]
+
+
+def test_english_link_and_text_parameters_never_reach_the_map_as_html():
+    at = app("dashboard.py")
+    at.query_params["q"] = "<img src=x onerror=alert(1)>"
+    at.run()
+    assert not at.exception
+    assert "<img src=x" not in json.dumps(map_args(at))

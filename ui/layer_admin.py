@@ -1,0 +1,81 @@
+"""Managing stored layers: list, show/hide, rename, describe, versions, bin and downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from i18n import fmt_number, t
+from store import LayerInfo, LayerStore, StoreError
+
+
+def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
+    """One row per layer, as plain text (titles are user text and are never rendered as HTML)."""
+    return pd.DataFrame(
+        {
+            t("layer_title", lang): [i.title for i in layers],
+            t("layer_kind", lang): [t(f"kind_{i.kind}", lang) for i in layers],
+            t("layer_features", lang): [fmt_number(i.feature_count, lang) for i in layers],
+            t("layer_version", lang): [i.version for i in layers],
+            t("layer_visible", lang): [i.visible for i in layers],
+            t("layer_uploaded", lang): [f"{i.created_at:%Y-%m-%d %H:%M} UTC" for i in layers],
+            t("layer_uploader", lang): [i.uploader for i in layers],
+            t("layer_file", lang): [i.original_filename for i in layers],
+            t("layer_crs", lang): [i.original_crs for i in layers],
+        }
+    )
+
+
+def downloads(store: LayerStore, info: LayerInfo, lang: str) -> None:
+    stem = f"industrikart_lag_{info.id}_v{info.version}"
+    for fmt, mime in (("geojson", "application/geo+json"), ("gpkg", "application/geopackage+sqlite3")):
+        st.download_button(
+            t(f"download_{fmt}", lang),
+            data=lambda fmt=fmt: store.export(info.id, fmt),  # built only when clicked
+            file_name=f"{stem}.{fmt}",
+            mime=mime,
+            key=f"dl_{fmt}_{info.id}_{info.version}",
+        )
+
+
+def editor_actions(store: LayerStore, info: LayerInfo, lang: str) -> None:
+    """Visibility, title, description, versions and delete for one live layer."""
+    key = f"layer_{info.id}"
+    visible = st.toggle(t("layer_visible", lang), value=info.visible, key=f"{key}_visible")
+    if visible != info.visible:
+        _do(lambda: store.set_visible(info.id, visible), lang)
+
+    title = st.text_input(t("layer_title", lang), value=info.title, key=f"{key}_title")
+    description = st.text_area(t("layer_description", lang), value=info.description, key=f"{key}_desc")
+    if st.button(t("save_changes", lang), key=f"{key}_save"):
+        _do(lambda: (store.rename(info.id, title), store.set_description(info.id, description)), lang)
+
+    versions = store.versions(info.id)
+    if len(versions) > 1:
+        st.caption(t("layer_versions", lang))
+        for version in reversed(versions):
+            label = f"v{version.version} · {version.created_at:%Y-%m-%d %H:%M} · {version.original_filename}"
+            if version.version == info.version:
+                st.text(f"{label} ({t('current', lang)})")
+            elif st.button(t("restore_version", lang, version=version.version), key=f"{key}_v{version.version}"):
+                _do(lambda v=version.version: store.restore_version(info.id, v), lang)
+
+    confirm = st.checkbox(t("delete_confirm", lang), key=f"{key}_confirm")
+    if st.button(t("delete", lang), key=f"{key}_delete", disabled=not confirm, type="primary"):
+        _do(lambda: store.delete(info.id), lang)
+
+
+def bin_actions(store: LayerStore, info: LayerInfo, lang: str, editor: bool) -> None:
+    st.text(t("in_bin_since", lang, when=f"{info.deleted_at:%Y-%m-%d %H:%M} UTC"))
+    if editor and st.button(t("restore_layer", lang), key=f"layer_{info.id}_restore"):
+        _do(lambda: store.restore(info.id), lang)
+
+
+def _do(action, lang: str) -> None:
+    """Run a store change; show what went wrong instead of a traceback, then redraw with the new state."""
+    try:
+        action()
+    except StoreError as exc:
+        st.error(t("store_error", lang, error=str(exc)))
+        return
+    st.rerun()

@@ -1,0 +1,32 @@
+"""Presentation mode: no sidebar or Streamlit chrome, large type, the map in a 16:9 frame."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import config
+
+# Our own constant CSS (no user text in it). 1200 px wide content and a 675 px map make the frame 16:9.
+_CSS = f"""
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {{display: none !important;}}
+[data-testid="stMainBlockContainer"], .block-container {{
+    max-width: {config.PRESENT_WIDTH}px; padding-top: 1.2rem !important; padding-bottom: 0.5rem !important;
+}}
+h1 {{font-size: 2.6rem !important; color: #111 !important;}}
+[data-testid="stMetricValue"] {{font-size: 2.2rem !important; color: #111 !important;}}
+[data-testid="stMetricLabel"] p {{font-size: 1.05rem !important; color: #222 !important;}}
+[data-testid="stCaptionContainer"] {{color: #222 !important; font-size: 1rem !important;}}
+</style>
+"""
+
+
+def apply_presentation_style() -> None:
+    st.markdown(_CSS, unsafe_allow_html=True)
+
+
+def plain(text: str) -> str:
+    """Escape Markdown so user text is shown exactly as typed, never as formatting, links or HTML."""
+    specials = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + c if c in specials else c for c in text)
