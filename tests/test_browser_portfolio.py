@@ -87,6 +87,19 @@ def wait_for_maps(page: OfflinePage, wanted: dict[tuple[str, ...], Counter], tim
     raise AssertionError(f"maps drawn {seen}, expected {wanted}")
 
 
+def set_slider(page: OfflinePage, slider, value: int, timeout_s: float = 30) -> None:
+    """Step the slider with the arrow keys until it reads `value` (a rerun may swallow a key press)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        current = int(slider.input_value())
+        if current == value:
+            return
+        slider.focus()
+        page.page.keyboard.press("ArrowRight" if current < value else "ArrowLeft")
+        page.pause(0.3)
+    raise AssertionError(f"the slider stayed at {slider.input_value()}, not {value}")
+
+
 def main_frame(page: OfflinePage, sites: tuple[str, ...]):
     for frame in page.page.frames:
         if "streamlit_folium" in frame.url:
@@ -119,11 +132,7 @@ def test_comparison_of_gronora_and_malm_at_15_km_draws_offline(page, portfolio):
 
     # The main map is marked, so we can tell later that it was updated in place, not remounted.
     main_frame(page, tuple(sorted(SITES))).evaluate("() => { window.__sameMap = true; }")
-    slider = sidebar.get_by_role("slider", name="Radius (km)")
-    slider.focus()
-    for _ in range(5):
-        page.page.keyboard.press("ArrowRight")
-        page.pause(0.2)
+    set_slider(page, sidebar.get_by_role("slider", name="Radius (km)"), 15)
     page.wait_for_text("(15\u00a0km)")
 
     wanted = all_maps(portfolio, 15_000)
