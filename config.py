@@ -160,6 +160,33 @@ EXPORT_BOUNDARIES_CREDIT = "© Kartverket (CC BY 4.0)"
 # The data folder's README: its "Sources and licences" section goes into every data export.
 GEODATA_README = GEODATA_DIR / "README.md"
 
+# Emissions page (pages/1_Utslipp.py, analysis/emissions.py, maps/emissions.py, loaders/boundaries.py).
+# Kartverket's municipalities (Geonorge "Basisdata – Kommuner", ETRS89 lon/lat, GeoJSON in a zip; CC BY 4.0),
+# downloaded once by `python -m loaders boundaries --download` and cached in BOUNDARIES_CACHE_DIR.
+BOUNDARIES_URL = (
+    "https://nedlasting.geonorge.no/geonorge/Basisdata/Kommuner/GeoJSON/Basisdata_0000_Norge_4258_Kommuner_GeoJSON.zip"
+)
+BOUNDARIES_CACHE_DIR = ROOT / "data" / "boundaries"  # git-ignored, beside the layer store
+BOUNDARIES_TIMEOUT_S = 120
+BOUNDARIES_MAX_BYTES = 1024 * 1024 * 1024  # refuse anything larger than 1 GB
+# Simplify drawn municipality outlines to ~50 m: the full-resolution file is far too heavy for the browser.
+BOUNDARIES_SIMPLIFY_DEG = 0.0005
+EMISSIONS_TOP_N = 10
+# The county's climate target: 50–55 % below 2009 by 2030 (trondelagfylke.no; ../shared reference_facts.md D).
+TARGET_BASELINE_YEAR = 2009
+TARGET_YEAR = 2030
+TARGET_CUT_LOW = 0.50
+TARGET_CUT_HIGH = 0.55
+# Choropleth classes (ColorBrewer YlOrRd, sequential); k by the number of municipalities with data.
+CHOROPLETH_COLOURS = {
+    1: ["#fd8d3c"],
+    2: ["#feb24c", "#e31a1c"],
+    3: ["#ffeda0", "#feb24c", "#f03b20"],
+    4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
+    5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+}
+CHOROPLETH_NO_DATA = "#d9d9d9"
+CHOROPLETH_MAX_CLASSES = 5
 # Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, store/flows.py).
 PORTFOLIO_DEFAULT_SITES = ("park-gronora", "park-malm")  # the planner's first comparison
 BUFFER_COLOUR = "#2166ac"

@@ -72,7 +72,7 @@ selected = st.session_state.get("selected")
 if controls.query:
     matches = search(data, controls.query)
     if not matches:
-        st.info(t("search_none", lang, q=controls.query))
+        st.info(t("search_none", lang, q=plain(controls.query)))
     else:
         match = matches[0]
         if len(matches) > 1 and not present:

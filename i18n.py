@@ -125,6 +125,61 @@ _TEXT: dict[str, tuple[str, str]] = {
         "(i sidepanelet).",
         "You can view and download. Uploading, replacing, restoring and deleting need the editor password (sidebar).",
     ),
+    "upload_page_title": ("Last opp kartlag", "Upload a layer"),
+    "upload_page_intro": (
+        "GeoJSON, GeoPackage, zippet Shapefile, KML eller CSV/XLSX med koordinater. Filen leses og kontrolleres "
+        "før noe lagres; ingenting som allerede er lagret, endres før du trykker «Lagre».",
+        "GeoJSON, GeoPackage, zipped Shapefile, KML or CSV/XLSX with coordinates. The file is read and checked "
+        "before anything is stored; nothing already stored changes until you press “Save”.",
+    ),
+    "upload_file": ("Velg fil", "Choose a file"),
+    "upload_error": ("Filen kunne ikke brukes: {error}", "The file cannot be used: {error}"),
+    "upload_layer_unreadable": ("Laget «{layer}» kan ikke leses: {error}", "Layer “{layer}” cannot be read: {error}"),
+    "upload_choose_layer": ("Filen har flere lag – velg ett", "The file holds several layers – choose one"),
+    "upload_crs_question": (
+        "Filen sier ikke hvilket koordinatsystem den bruker. Velg det som passer (det mest sannsynlige står først).",
+        "The file does not say which coordinate system it uses. Choose the one that fits (most plausible first).",
+    ),
+    "upload_crs": ("Koordinatsystem", "Coordinate system"),
+    "upload_step_kind": ("1. Type og felt", "1. Kind and fields"),
+    "upload_step_preview": ("2. Forhåndsvisning og kontroll", "2. Preview and checks"),
+    "upload_step_save": ("3. Lagre", "3. Save"),
+    "upload_kind": ("Hva slags lag er dette?", "What kind of layer is this?"),
+    "upload_mapping_help": (
+        "Velg hvilken kolonne som gir hvert felt (forslag er fylt inn), og en standardverdi der filen mangler "
+        "feltet. * = påkrevd.",
+        "Choose which column gives each field (suggestions are filled in), and a default where the file lacks "
+        "the field. * = required.",
+    ),
+    "upload_default": ("Standardverdi", "Default value"),
+    "style_colour": ("Farge", "Colour"),
+    "style_fill": ("Fyll flater", "Fill areas"),
+    "style_label": ("Etikettfelt (verktøytips)", "Label field (tooltip)"),
+    "style_popup": ("Felt i sprettoppvindu", "Popup fields"),
+    "report_features": ("Objekter", "Features"),
+    "report_repaired": ("Reparerte geometrier", "Repaired geometries"),
+    "report_dropped": ("Tomme geometrier fjernet", "Empty geometries dropped"),
+    "report_duplicates": ("Duplikater (beholdt)", "Duplicates (kept)"),
+    "report_types": ("Geometrityper", "Geometry types"),
+    "report_crs_found": ("Koordinatsystem i filen", "CRS in the file"),
+    "report_no_crs": ("ikke oppgitt", "not declared"),
+    "report_read_as": ("Lest som", "Read as"),
+    "report_bbox": ("Utstrekning (lon/lat)", "Extent (lon/lat)"),
+    "upload_target": ("Lagre som", "Save as"),
+    "upload_new_layer": ("nytt lag", "a new layer"),
+    "upload_new_version": ("ny versjon av «{title}»", "a new version of “{title}”"),
+    "upload_uploader": ("Lastet opp av", "Uploaded by"),
+    "upload_licence": ("Kilde og lisens", "Source and licence"),
+    "upload_save": ("Lagre", "Save"),
+    "upload_saved": (
+        "Lagret «{title}», versjon {version}, {n} objekter. Det vises nå på kartene (se «Kartlag»).",
+        "Saved “{title}”, version {version}, {n} features. It now shows on the maps (see “Layers”).",
+    ),
+    "stage_checking": ("Kontrollerer filen …", "Checking the file …"),
+    "stage_reading": ("Leser …", "Reading …"),
+    "stage_validating": ("Validerer geometrier …", "Validating geometries …"),
+    "stage_saving": ("Lagrer …", "Saving …"),
+    "stage_done": ("Ferdig", "Done"),
     "layers_page_title": ("Kartlag", "Layers"),
     "layers_page_intro": (
         "Opplastede kartlag. Lag av kjent type (parker, utslippskilder, klyngemedlemmer) vises sammen med de "
@@ -230,6 +285,199 @@ _TEXT: dict[str, tuple[str, str]] = {
     "export_licence_missing": (
         "Datamappen har ingen README.md med kilder og lisenser.",
         "The data folder has no README.md with sources and licences.",
+    ),
+    # --- Emissions page (pages/1_Utslipp.py, maps/emissions.py, ui/emissions_*.py) ---
+    "download_xlsx": ("Last ned XLSX", "Download XLSX"),
+    "kind_figures": ("importerte utslippstall", "imported emission figures"),
+    "kind_municipal_statistics": ("kommunestatistikk (utslipp)", "municipal statistics (emissions)"),
+    "em_page_title": ("Utslipp år for år", "Emissions year by year"),
+    "em_intro": (
+        "Punktutslipp per år, kommunenes utslipp og fylkets vei mot 2030. Bare oppgitte tall brukes (aldri søkte "
+        "eller planlagte), og omfanget står alltid ved tallene: fossilt CO₂, CO₂ totalt og CO₂-ekvivalenter "
+        "legges aldri sammen.",
+        "Point emissions by year, the municipalities' emissions and the county's path to 2030. Only stated figures "
+        "are used (never applied-for or planned ones), and the scope is always given: fossil CO₂, total CO₂ and "
+        "CO₂ equivalents are never added together.",
+    ),
+    "em_store_error": (
+        "Importerte data kunne ikke leses ({error}). Siden viser bare de medfølgende dataene.",
+        "Imported data could not be read ({error}). The page shows the bundled data only.",
+    ),
+    "em_imported": ("Importerte data: {titles}", "Imported data: {titles}"),
+    "em_scope": ("Omfang", "Scope"),
+    "em_scope_help": (
+        "Tallene vises for ett omfang om gangen; tall med ulikt omfang legges aldri sammen.",
+        "Figures are shown for one scope at a time; figures of different scopes are never added together.",
+    ),
+    "em_year": ("År", "Year"),
+    "em_only_year": ("Ett år med tall: {year}", "One year with figures: {year}"),
+    "em_no_dated": (
+        "Ingen daterte tall i omfanget «{scope}». De medfølgende tallene oppgir for det meste ikke år. "
+        "Importer data fra norskeutslipp.no eller EEA (E-PRTR) for å få tall år for år.",
+        "No dated figures in the scope “{scope}”. The bundled figures mostly give no year. "
+        "Import norskeutslipp.no or EEA (E-PRTR) data to get figures year by year.",
+    ),
+    "em_undated_title": ("Tall uten år ({n})", "Figures without a year ({n})"),
+    "em_undated_caption": (
+        "Kilden oppgir ikke hvilket år disse tallene gjelder, så de plasseres ikke på noe år.",
+        "The source does not say which year these figures refer to, so they are put on no year.",
+    ),
+    "em_duplicates": (
+        "{n} tall er satt til side fordi et senere importert tall gjelder samme anlegg, år og omfang.",
+        "{n} figures were set aside because a later import gives the same facility, year and scope.",
+    ),
+    "em_map_title": ("Punktutslipp {year} – {scope}", "Point emissions {year} – {scope}"),
+    "em_map_caption": (
+        "Sirkelareal ∝ tonn i {year}; hul sirkel: ingen tall det året. Klikk på et anlegg for tidsserien.",
+        "Circle area ∝ tonnes in {year}; hollow circle: no figure that year. Click a facility for its series.",
+    ),
+    "em_unplaced": (
+        "{n} anlegg med tall for {year} har ingen posisjon ennå og står bare i tabellene: {names}.",
+        "{n} facilities with a figure for {year} have no position yet and appear in the tables only: {names}.",
+    ),
+    "em_no_figure_year": ("ingen tall for {year} ({scope})", "no figure for {year} ({scope})"),
+    "em_figure": ("Utslipp", "Emissions"),
+    "em_legend_year_scope": ("{year}, {scope}", "{year}, {scope}"),
+    "em_legend_circle": ("Sirkelareal ∝ tonn", "Circle area ∝ tonnes"),
+    "em_legend_hollow": ("Hul sirkel: ingen tall for {year}", "Hollow circle: no figure for {year}"),
+    "em_series_title": ("Tidsserie: {facility}", "Time series: {facility}"),
+    "em_series_hint": (
+        "Klikk på et anlegg i kartet for å se tidsserien her.",
+        "Click a facility on the map to see its time series here.",
+    ),
+    "em_series_none": (
+        "{facility} har ingen daterte tall i omfanget «{scope}».",
+        "{facility} has no dated figures in the scope “{scope}”.",
+    ),
+    "em_top_title": ("De {n} største {year}", "The {n} largest in {year}"),
+    "em_shares_title": ("Andel av fylkets utslipp {year}", "Share of the county's emissions {year}"),
+    "em_total_municipal": (
+        "Fylkets total {year}: {total} ({scope}) fra kommunestatistikken ({covered} av {expected} kommuner).",
+        "County total {year}: {total} ({scope}) from the municipal statistics ({covered} of {expected} "
+        "municipalities).",
+    ),
+    "em_total_facilities": (
+        "Fylkets total {year} er her summen av anleggene: {total} ({scope}).",
+        "The county total for {year} is here the sum of the facilities: {total} ({scope}).",
+    ),
+    "em_reason_no_municipal": (
+        "Kommunestatistikken har ikke {year} i dette omfanget.",
+        "The municipal statistics do not have {year} in this scope.",
+    ),
+    "em_reason_municipal_incomplete": (
+        "Kommunestatistikken for {year} dekker bare {covered} av {expected} kommuner.",
+        "The municipal statistics for {year} cover only {covered} of {expected} municipalities.",
+    ),
+    "em_total_basis": ("Total fra", "Total from"),
+    "em_basis_municipal": ("kommunestatistikken", "the municipal statistics"),
+    "em_basis_facilities": ("summen av anleggene", "the sum of the facilities"),
+    "em_col_share": ("Andel (%)", "Share (%)"),
+    "em_col_total": ("Fylkets total, tonn", "County total, tonnes"),
+    "em_col_placed": ("I kartet", "On the map"),
+    "em_col_kommunenummer": ("Kommunenummer", "Municipality number"),
+    "em_col_rows": ("Rader/anlegg", "Rows/facilities"),
+    "em_col_covered": ("Kommuner med tall", "Municipalities with figures"),
+    "em_col_complete": ("Alle kommuner", "All municipalities"),
+    "em_col_at_year": ("Tonn {year}", "Tonnes {year}"),
+    "em_col_change": ("Endring (%)", "Change (%)"),
+    "em_col_gap": ("Gjenstår til {cut} % kutt, tonn", "Left to a {cut} % cut, tonnes"),
+    "em_yes": ("ja", "yes"),
+    "em_no": ("nei", "no"),
+    "em_municipal_title": ("Utslipp per kommune {year} – {scope}", "Emissions by municipality {year} – {scope}"),
+    "em_municipal_source": ("Kommunetall fra", "Municipal figures from"),
+    "em_source_statistics": ("kommunestatistikken (Miljødirektoratet)", "the municipal statistics (Miljødirektoratet)"),
+    "em_source_facilities": ("summen av anleggene i kommunen", "the sum of the facilities in the municipality"),
+    "em_all_sectors": ("Alle sektorer", "All sectors"),
+    "em_municipal_layer": ("Utslipp per kommune", "Emissions by municipality"),
+    "em_choropleth_title": ("Tonn {scope}, {year}", "Tonnes {scope}, {year}"),
+    "em_no_municipal_year": (
+        "Kommunestatistikken har ingen tall for {year} i omfanget «{scope}». Importer Miljødirektoratets "
+        "kommunefordelte utslipp, eller vis summen av anleggene.",
+        "The municipal statistics have no figures for {year} in the scope “{scope}”. Import Miljødirektoratet's "
+        "emissions by municipality, or show the sum of the facilities.",
+    ),
+    "em_no_facilities_year": (
+        "Ingen anlegg har tall for {year} i omfanget «{scope}».",
+        "No facility has a figure for {year} in the scope “{scope}”.",
+    ),
+    "em_boundaries_missing": (
+        "Kommunegrensene mangler, så kommunekartet kan ikke tegnes (tabellen under viser tallene). Slik får du "
+        "dem: last opp Kartverkets «Administrative enheter – kommuner» (GeoJSON, GeoPackage eller GML, også som "
+        "zip) på opplastingssiden som et lag av typen «boundaries», eller kjør én gang med nettilgang "
+        "`python -m loaders boundaries --download`, som henter grensene fra Geonorge og lagrer dem på disk.",
+        "The municipality boundaries are missing, so the municipality map cannot be drawn (the table below has "
+        "the figures). To get them: upload Kartverket's “Administrative enheter – kommuner” (GeoJSON, "
+        "GeoPackage or GML, also zipped) on the upload page as a layer of kind “boundaries”, or run once while "
+        "online `python -m loaders boundaries --download`, which fetches them from Geonorge and keeps them on disk.",
+    ),
+    "em_boundaries_error": ("Kommunegrensene kunne ikke leses: {error}", "The boundaries could not be read: {error}"),
+    "em_boundaries_source": (
+        "Kommunegrenser: {label}. Inneholder data fra © Kartverket (CC BY 4.0).",
+        "Municipality boundaries: {label}. Contains data from © Kartverket (CC BY 4.0).",
+    ),
+    "em_numbers_mapped": (
+        "Eldre kommunenummer er ført over til dagens: {mapped}.",
+        "Older municipality numbers were moved to today's: {mapped}.",
+    ),
+    "em_numbers_partial": (
+        "Dagens kommune for {codes} fikk også deler av en delt kommune; summer før 2020 er derfor ufullstendige.",
+        "Today's municipality for {codes} also took in part of a split one; sums before 2020 are incomplete.",
+    ),
+    "em_numbers_county_only": (
+        "{codes} (Snillfjord, delt i 2020) teller for fylket, men ikke for noen kommune.",
+        "{codes} (Snillfjord, split in 2020) counts for the county but for no municipality.",
+    ),
+    "em_numbers_unknown": (
+        "Kommunenummer som ikke er Trøndelags (eller er ukjente), ikke tatt med: {codes}.",
+        "Municipality numbers that are not Trøndelag's (or unknown), left out: {codes}.",
+    ),
+    "em_path_title": ("Trøndelags vei mot {year}", "Trøndelag's path to {year}"),
+    "em_path_no_data": (
+        "Ingen kommunestatistikk i omfanget «{scope}». Fylkets utslipp år for år kommer fra Miljødirektoratets "
+        "kommunefordelte utslipp (CO₂-ekvivalenter): importer dem for å se veien mot 2030.",
+        "No municipal statistics in the scope “{scope}”. The county's emissions year by year come from "
+        "Miljødirektoratet's emissions by municipality (CO₂ equivalents): import them to see the path to 2030.",
+    ),
+    "em_no_baseline_no_baseline_year": (
+        "Dataene har ikke {year}, så nivået i {year} og målbåndet for 2030 tegnes ikke. Fylket oppgir bare "
+        "endringer fra {year} (f.eks. «økt med 10,5 %» 2009–2022, trondelagitall.no), ikke selve tallet, og "
+        "appen regner det ikke ut baklengs. Importer kommunestatistikk som har {year}.",
+        "The data has no {year}, so the {year} level and the 2030 target band are not drawn. The county publishes "
+        "only changes since {year} (e.g. “up 10.5 %” 2009–2022, trondelagitall.no), not the figure itself, and "
+        "the app does not back-calculate it. Import municipal statistics that include {year}.",
+    ),
+    "em_no_baseline_baseline_incomplete": (
+        "Dataene for {year} dekker ikke alle kommunene, så nivået i {year} og målbåndet tegnes ikke.",
+        "The data for {year} does not cover every municipality, so the {year} level and the target band are not drawn.",
+    ),
+    "em_no_baseline_no_data": ("Ingen data.", "No data."),
+    "em_no_gap": (
+        "Det siste hele året er {year} selv, så det er ikke noe gap å regne ut.",
+        "The latest complete year is {year} itself, so there is no gap to compute.",
+    ),
+    "em_incomplete_years": (
+        "År som ikke dekker alle {expected} kommuner (hule punkter, ikke brukt til nivå eller gap): {years}.",
+        "Years that do not cover all {expected} municipalities (hollow points, not used for level or gap): {years}.",
+    ),
+    "em_complete": ("alle kommuner", "all municipalities"),
+    "em_incomplete": ("ikke alle kommuner", "not all municipalities"),
+    "em_target_band": (
+        "Målet: {low}–{high} % under nivået i {base} innen {year} (grønt felt i figuren).",
+        "The target: {low}–{high} % below the {base} level by {year} (green band in the chart).",
+    ),
+    "em_baseline": ("Nivå {year}", "Level {year}"),
+    "em_latest": ("Siste hele år ({year})", "Latest complete year ({year})"),
+    "em_change": ("{pct} % siden {year}", "{pct} % since {year}"),
+    "em_gap": ("Gjenstår til {cut} % kutt", "Left to a {cut} % cut"),
+    "em_gap_pct": ("{pct} % av nivået i {year}", "{pct} % of the {year} level"),
+    "em_gap_done": ("nådd", "reached"),
+    "em_chart_baseline": ("Nivå {year}", "Level {year}"),
+    "em_axis_tonnes": ("Tonn, {scope}", "Tonnes, {scope}"),
+    "em_sector_title": ("Per sektor", "By sector"),
+    "em_sector_caption": (
+        "Gapet per sektor viser hva samme prosentkutt ville bety for sektoren; målet er satt for fylket som helhet.",
+        "The gap by sector shows what the same percentage cut would mean for the sector; the target is set for "
+        "the county as a whole.",
     ),
     # --- Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, ui/portfolio*.py) ---
     "pf_page_title": ("Portefølje", "Portfolio"),

@@ -7,7 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from loaders.errors import LayerError
+from loaders.errors import LayerError, NeedsCRSChoice, NeedsLayerChoice
+from loaders.ingest import KINDS as INGEST_KINDS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,17 +19,98 @@ def main(argv: Sequence[str] | None = None) -> int:
         "or PostgreSQL/PostGIS when DATABASE_URL is set.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser(
+        "ingest",
+        help="read, validate and store a file, exactly as the upload page does",
+        description="Read FILE (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV/XLSX with coordinates), "
+        "print the validation report and store it as a new layer (or a new version with --replace).",
+    )
+    ingest.add_argument("file")
+    ingest.add_argument("--layer", help="which layer of a file that holds several")
+    ingest.add_argument("--kind", default="other", choices=INGEST_KINDS, help="layer kind (default: other)")
+    ingest.add_argument("--title", help="layer title (default: the layer's name in the file)")
+    ingest.add_argument("--crs", help="the file's CRS when it declares none, e.g. EPSG:25833")
+    ingest.add_argument("--swap-axes", action="store_true", help="read x as latitude and y as longitude")
+    ingest.add_argument(
+        "--default",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="value for a schema field the file lacks, e.g. source_url=https://... (repeatable)",
+    )
+    ingest.add_argument("--uploader", default="", help="who loads it (kept with the layer)")
+    ingest.add_argument("--description", default="")
+    ingest.add_argument("--source-licence", default="", help="source and licence text kept with the layer")
+    ingest.add_argument("--replace", type=int, metavar="LAYER_ID", help="store as a new version of this layer")
+    ingest.add_argument("--dry-run", action="store_true", help="read and validate only; store nothing")
+
     listing = commands.add_parser("layers", help="list the stored layers with their metadata")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.add_argument("--all", action="store_true", help="include layers in the bin")
     args = parser.parse_args(argv)
     try:
+        if args.command == "ingest":
+            return _ingest(args)
         if args.command == "layers":
             return _layers(args)
     except (LayerError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 1
+
+
+def _ingest(args) -> int:
+    from pathlib import Path
+
+    from loaders.ingest import prepare, report_lines, save
+    from store import StoreError, open_store
+
+    path = Path(args.file)
+    defaults = {}
+    for item in args.default:
+        field, sep, value = item.partition("=")
+        if not sep:
+            print(f"error: --default needs FIELD=VALUE, got {item!r}", file=sys.stderr)
+            return 2
+        defaults[field.strip()] = value
+    try:
+        prepared = prepare(
+            path.read_bytes(),
+            path.name,
+            layer=args.layer,
+            crs=args.crs,
+            swap_axes=args.swap_axes,
+            kind=args.kind,
+            defaults=defaults,
+        )
+    except NeedsLayerChoice as exc:
+        print(f"error: {exc}; pass --layer NAME", file=sys.stderr)
+        return 2
+    except NeedsCRSChoice as exc:
+        print(f"error: {exc}; pass --crs with one of:", file=sys.stderr)
+        for candidate in exc.candidates:
+            swap = " --swap-axes" if candidate.swap_axes else ""
+            print(f"  --crs {candidate.crs}{swap}   {candidate.name}: {candidate.reason}", file=sys.stderr)
+        return 2
+    print("\n".join(report_lines(prepared)))
+    if args.dry_run:
+        print("dry run: nothing stored")
+        return 0
+    try:
+        info = save(
+            prepared,
+            open_store(),
+            title=args.title or prepared.uploaded.name,
+            uploader=args.uploader,
+            description=args.description,
+            source_licence=args.source_licence,
+            replace_id=args.replace,
+        )
+    except (StoreError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"stored: layer {info.id} version {info.version}, {info.feature_count} features, {info.title!r}")
+    return 0
 
 
 def _layers(args) -> int:

@@ -1,7 +1,7 @@
 """The layer store: uploaded layers with metadata, versions and a bin, in a GeoPackage or PostGIS.
 
 `open_store()` picks the backend from the environment:
-  DATABASE_URL        set -> PostgreSQL/PostGIS (tables in config.STORE_PG_SCHEMA)
+  DATABASE_URL        set -> PostgreSQL/PostGIS (tables in INDUSTRIKART_PG_SCHEMA, default config.STORE_PG_SCHEMA)
   INDUSTRIKART_STORE  set -> the GeoPackage file at that path
   neither             -> the GeoPackage at config.STORE_PATH (data/layers.gpkg, git-ignored)
 """
@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from config import STORE_PATH
+from config import STORE_PATH, STORE_PG_SCHEMA
 from store.base import (
     KINDS,
     LayerDeleted,
@@ -30,7 +30,7 @@ def open_store(env: Mapping[str, str] | None = None) -> LayerStore:
     if url:
         from store.postgis import PostGISStore  # psycopg only when PostGIS is asked for
 
-        return PostGISStore(url)
+        return PostGISStore(url, schema=(env.get("INDUSTRIKART_PG_SCHEMA") or "").strip() or STORE_PG_SCHEMA)
     from store.geopackage import GeoPackageStore
 
     return GeoPackageStore(Path((env.get("INDUSTRIKART_STORE") or "").strip() or STORE_PATH))

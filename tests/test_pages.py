@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -27,6 +28,11 @@ def run(script: str) -> AppTest:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def js_unescaped(text: str) -> str:
+    """folium writes < and & inside its JSON as \\u003c and \\u0026; read them back before looking for HTML."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def map_args(at: AppTest) -> dict:

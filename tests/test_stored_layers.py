@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
@@ -11,7 +9,7 @@ from shapely.geometry import Point, Polygon
 from analysis.filters import Filters, apply_filters
 from loaders.bundled import with_stored_layers
 from store import open_store
-from tests.test_pages import app, map_args, metrics
+from tests.test_pages import app, js_unescaped, map_args, metrics
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -70,9 +68,9 @@ def test_an_other_layer_is_drawn_with_its_style_and_escaped(store):
     assert not at.exception
     args = map_args(at)
     assert "#123456" in args["feature_group"]
-    everything = args["feature_group"] + args["script"] + args["header"]
-    assert "<img src=x" not in everything and "<b>fet</b>" not in everything
-    assert "&lt;img src=x" in json.dumps(args)
+    everything = js_unescaped(args["feature_group"] + args["script"] + args["header"])
+    assert "<img src=x" not in everything and "<b>fet</b>" not in everything  # \u003c read back as <
+    assert "&lt;img src=x" in everything and "&lt;b&gt;fet&lt;/b&gt;" in everything
 
 
 def test_an_unreadable_store_warns_and_shows_the_bundled_data(tmp_path, monkeypatch, portfolio):

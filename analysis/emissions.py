@@ -1,0 +1,386 @@
+"""Emissions by year: facility figures for a year, series, shares, municipal totals and the county's path.
+
+Plain pandas, no Streamlit. Every function works on one scope (fossil / total / co2e / co2) and never
+adds figures of different scopes together. Only *stated* figures are used: planned or applied-for
+numbers are never drawn, summed or charted.
+
+Duplicates: when a facility has more than one stated figure for the same year and scope, the *last*
+row wins. The page puts the bundled figures first and then each import in the order it was saved,
+so a newer import replaces an older figure for the same facility, year and scope.
+`duplicate_figures` lists what was set aside, so the page can say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.kommunenummer import in_county, map_numbers
+
+STATED = "stated"
+_KEY = ["facility_id", "year", "scope"]
+YEAR_COLUMNS = [
+    "id",
+    "facility",
+    "municipality",
+    "kommunenummer",
+    "sector",
+    "amount_t",
+    "year",
+    "scope",
+    "quote",
+    "source_url",
+    "note",
+    "placed",
+    "geometry",
+]
+
+
+def stated(figures: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Stated figures of one scope, duplicates resolved (last row wins)."""
+    rows = figures[(figures["basis"] == STATED) & (figures["scope"] == scope)]
+    return rows.drop_duplicates(subset=_KEY, keep="last")
+
+
+def duplicate_figures(figures: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The stated figures set aside because a later row has the same facility, year and scope."""
+    rows = figures[(figures["basis"] == STATED) & (figures["scope"] == scope)]
+    return rows[rows.duplicated(subset=_KEY, keep="last")]
+
+
+def years_available(figures: pd.DataFrame, scope: str) -> list[int]:
+    """Years with at least one stated figure in `scope`, oldest first."""
+    years = stated(figures, scope)["year"].dropna()
+    return sorted(int(y) for y in years.unique())
+
+
+def undated_figures(figures: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Stated figures in `scope` whose source gives no year: shown as they are, never put on a year."""
+    rows = figures[(figures["basis"] == STATED) & (figures["scope"] == scope)]
+    return rows[rows["year"].isna()]
+
+
+def scopes_with_data(figures: pd.DataFrame, municipal: pd.DataFrame | None = None) -> list[str]:
+    """Scopes with any stated figure (dated or not) or municipal statistics, in FIGURE_SCOPES order."""
+    from loaders.schema import FIGURE_SCOPES
+
+    present = set(figures.loc[figures["basis"] == STATED, "scope"])
+    if municipal is not None and not municipal.empty:
+        present |= set(municipal["scope"])
+    return [s for s in FIGURE_SCOPES if s in present]
+
+
+def facility_figures_for_year(figures: pd.DataFrame, sources: pd.DataFrame, year: int, scope: str) -> pd.DataFrame:
+    """Every known facility with its stated figure for `year` in `scope` (NaN where it has none).
+
+    Facilities that have a figure but are not among `sources` (an import's unplaced facilities) are
+    included with `placed` False and no geometry: they count in sums and tables but cannot be drawn.
+    Their name and municipality come from the figures' optional `facility_name`, `facility_municipality`
+    and `facility_kommunenummer` columns (loaders/imported.py), else the id stands for the name.
+    Sorted by tonnes, largest first; facilities without a figure last.
+    """
+    rows = stated(figures, scope)
+    wanted = ["facility_id", "amount_t", "year", "quote", "source_url", "note"]
+    rows = rows[rows["year"] == year]
+    names = rows["facility_name"] if "facility_name" in rows else rows["facility_id"]
+    names = names.where(names.notna(), rows["facility_id"])
+    extra = {c: rows.get(f"facility_{c}") for c in ("municipality", "kommunenummer")}
+    rows = rows[wanted]
+    known = pd.DataFrame(
+        {
+            "id": sources["id"].astype(object),
+            "facility": sources["facility"].astype(object),
+            "municipality": sources["municipality"].astype(object),
+            "kommunenummer": sources["kommunenummer"].astype(object),
+            "sector": sources["sector"].astype(object) if "sector" in sources else None,
+            "geometry": sources.geometry.values if hasattr(sources, "geometry") else None,
+            "placed": True,
+        }
+    )
+    table = known.merge(rows.rename(columns={"facility_id": "id"}), on="id", how="left")
+    unplaced = rows[~rows["facility_id"].isin(known["id"])]
+    if not unplaced.empty:
+        extra = unplaced.rename(columns={"facility_id": "id"}).assign(
+            facility=names[unplaced.index].values,
+            municipality=extra["municipality"][unplaced.index].values if extra["municipality"] is not None else None,
+            kommunenummer=extra["kommunenummer"][unplaced.index].values if extra["kommunenummer"] is not None else None,
+            sector=None,
+            geometry=None,
+            placed=False,
+        )
+        table = pd.concat([table, extra], ignore_index=True)
+    table["scope"] = scope
+    table["year"] = year
+    table["amount_t"] = table["amount_t"].astype(float)
+    table = table.sort_values(["amount_t", "facility"], ascending=[False, True], na_position="last", kind="stable")
+    return table[YEAR_COLUMNS].reset_index(drop=True)
+
+
+def top_n(year_table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The `n` facilities with the largest figure (ties by name), from `facility_figures_for_year`."""
+    with_figure = year_table[year_table["amount_t"].notna()]
+    ordered = with_figure.sort_values(["amount_t", "facility"], ascending=[False, True], kind="stable")
+    return ordered.head(n).reset_index(drop=True)
+
+
+def facility_series(figures: pd.DataFrame, facility_id: str, scope: str) -> pd.DataFrame:
+    """One facility's stated, dated figures in `scope`, by year."""
+    rows = stated(figures, scope)
+    rows = rows[(rows["facility_id"] == facility_id) & rows["year"].notna()]
+    series = rows[["year", "amount_t", "scope", "quote", "source_url", "note"]].copy()
+    series["year"] = series["year"].astype(int)
+    return series.sort_values("year").reset_index(drop=True)
+
+
+# --- municipal statistics ------------------------------------------------------------------------
+
+
+def prepare_municipal(municipal: pd.DataFrame) -> tuple[pd.DataFrame, object]:
+    """The municipal table on today's numbers: `kommunenummer` mapped (None where there is none),
+    `original_kommunenummer` as in the file, `in_county` for rows that count for Trøndelag's total.
+
+    Returns the table and the `NumberReport` of what was mapped.
+    """
+    table = municipal.copy()
+    table["original_kommunenummer"] = table["kommunenummer"]
+    table["kommunenummer"], report = map_numbers(table["kommunenummer"])
+    table["in_county"] = [in_county(v) for v in table["original_kommunenummer"]]
+    return table, report
+
+
+def municipal_totals(municipal: pd.DataFrame, year: int, scope: str, sector: str | None = None) -> pd.DataFrame:
+    """Per municipality (today's numbers), the sum over its rows for `year` and `scope` (one sector if given).
+
+    `municipal` is a table from `prepare_municipal`. Columns: kommunenummer, amount_t, rows.
+    """
+    rows = municipal[(municipal["year"] == year) & (municipal["scope"] == scope) & municipal["kommunenummer"].notna()]
+    if sector is not None:
+        rows = rows[rows["sector"] == sector]
+    totals = rows.groupby("kommunenummer", as_index=False).agg(amount_t=("amount_t", "sum"), rows=("amount_t", "size"))
+    totals["year"], totals["scope"] = year, scope
+    return totals.sort_values("amount_t", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def facility_municipal_totals(year_table: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality, the sum of its facilities' figures in a `facility_figures_for_year` table."""
+    rows = year_table[year_table["amount_t"].notna() & year_table["kommunenummer"].notna()]
+    totals = rows.groupby("kommunenummer", as_index=False).agg(amount_t=("amount_t", "sum"), rows=("amount_t", "size"))
+    if not year_table.empty:
+        totals["year"], totals["scope"] = year_table["year"].iloc[0], year_table["scope"].iloc[0]
+    return totals.sort_values("amount_t", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def sectors(municipal: pd.DataFrame, scope: str) -> list[str]:
+    rows = municipal[(municipal["scope"] == scope) & municipal["sector"].notna()]
+    return sorted(rows["sector"].unique())
+
+
+# --- shares of the county total ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountyTotal:
+    year: int
+    scope: str
+    amount_t: float | None
+    basis: str  # "municipal" (the municipal statistics) or "facilities" (the sum of facilities)
+    covered: int = 0  # municipalities with statistics that year (basis "municipal" or the reason below)
+    expected: int = 0
+    reason: str | None = None  # why not "municipal": "no_municipal" or "municipal_incomplete"
+
+
+def county_total(
+    municipal: pd.DataFrame | None,
+    year_table: pd.DataFrame,
+    year: int,
+    scope: str,
+    municipalities: list[str],
+) -> CountyTotal:
+    """Trøndelag's total for `year` in `scope`: the municipal statistics when they cover every municipality,
+    else the sum of the facilities' figures (labelled, with the reason)."""
+    expected = len(municipalities)
+    if municipal is not None and not municipal.empty:
+        rows = municipal[(municipal["year"] == year) & (municipal["scope"] == scope) & municipal["in_county"]]
+        covered = rows.loc[rows["kommunenummer"].isin(municipalities), "kommunenummer"].nunique()
+        if not rows.empty and covered >= expected:
+            return CountyTotal(year, scope, float(rows["amount_t"].sum()), "municipal", covered, expected)
+        reason = "municipal_incomplete" if not rows.empty else "no_municipal"
+    else:
+        covered, reason = 0, "no_municipal"
+    amounts = year_table["amount_t"].dropna()
+    total = float(amounts.sum()) if not amounts.empty else None
+    return CountyTotal(year, scope, total, "facilities", covered, expected, reason)
+
+
+def shares_of_total(year_table: pd.DataFrame, total: CountyTotal) -> pd.DataFrame:
+    """Facilities with a figure and their share (0–1) of `total` for that year."""
+    rows = year_table[year_table["amount_t"].notna()].copy()
+    rows["share"] = rows["amount_t"] / total.amount_t if total.amount_t else float("nan")
+    rows["total_basis"] = total.basis
+    return rows.reset_index(drop=True)
+
+
+# --- the county's path to 2030 ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The way from the latest complete year to the target band."""
+
+    target_low_t: float  # the 2030 level for the larger cut (e.g. 55 % below the baseline)
+    target_high_t: float  # the 2030 level for the smaller cut (e.g. 50 % below)
+    gap_to_high_t: float  # latest - target_high_t: tonnes still to cut to reach the smaller cut
+    gap_to_low_t: float
+    gap_to_high_pct: float  # the same as a percentage of the latest year's total
+    gap_to_low_pct: float
+    change_since_baseline_pct: float  # latest vs baseline, negative = lower than the baseline
+
+
+@dataclass(frozen=True)
+class CountyPath:
+    scope: str
+    totals: pd.DataFrame  # year, amount_t, covered, complete
+    baseline_year: int
+    baseline_t: float | None
+    baseline_reason: str | None  # None, "no_data", "no_baseline_year", "baseline_incomplete"
+    target_year: int
+    target_cut_low: float  # 0.50
+    target_cut_high: float  # 0.55
+    latest_year: int | None  # the latest year that covers every municipality
+    latest_t: float | None
+    gap: Gap | None
+    sector_totals: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, sector, amount_t
+    sector_gaps: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per sector
+
+
+def gap(baseline_t: float, latest_t: float, cut_low: float, cut_high: float) -> Gap:
+    """The remaining cut from `latest_t` to the band `cut_low`–`cut_high` below `baseline_t`."""
+    at_smaller_cut = baseline_t * (1 - cut_low)
+    at_larger_cut = baseline_t * (1 - cut_high)
+    to_high, to_low = latest_t - at_smaller_cut, latest_t - at_larger_cut
+    return Gap(
+        target_low_t=at_larger_cut,
+        target_high_t=at_smaller_cut,
+        gap_to_high_t=to_high,
+        gap_to_low_t=to_low,
+        gap_to_high_pct=100 * to_high / latest_t if latest_t else float("nan"),
+        gap_to_low_pct=100 * to_low / latest_t if latest_t else float("nan"),
+        change_since_baseline_pct=100 * (latest_t - baseline_t) / baseline_t if baseline_t else float("nan"),
+    )
+
+
+def county_path(
+    municipal: pd.DataFrame,
+    scope: str,
+    municipalities: list[str] | None = None,
+    target_cut_low: float = 0.50,
+    target_cut_high: float = 0.55,
+    baseline_year: int = 2009,
+    target_year: int = 2030,
+) -> CountyPath:
+    """Trøndelag's yearly totals from the municipal statistics (a `prepare_municipal` table), the baseline
+    year's total if the data has it for every municipality, the target band and the gap from the latest
+    complete year. A year is complete when every number in `municipalities` has statistics (every year
+    is taken as complete when `municipalities` is None). The baseline is never estimated: without a
+    complete baseline year, `baseline_t` is None and `baseline_reason` says why.
+    """
+    rows = municipal[(municipal["scope"] == scope) & municipal["in_county"]] if not municipal.empty else municipal
+    expected = set(municipalities) if municipalities is not None else None
+    if rows.empty:
+        empty = pd.DataFrame(columns=["year", "amount_t", "covered", "complete"])
+        return CountyPath(
+            scope, empty, baseline_year, None, "no_data", target_year, target_cut_low, target_cut_high, None, None, None
+        )
+    totals = rows.groupby("year").agg(amount_t=("amount_t", "sum")).reset_index()
+    covered = (
+        rows[rows["kommunenummer"].notna()]
+        .groupby("year")["kommunenummer"]
+        .agg(lambda c: len(set(c) & expected) if expected is not None else c.nunique())
+    )
+    totals["covered"] = totals["year"].map(covered).fillna(0).astype(int)
+    totals["complete"] = totals["covered"] >= len(expected) if expected is not None else True
+    totals["year"] = totals["year"].astype(int)
+    totals = totals.sort_values("year").reset_index(drop=True)
+
+    complete = totals[totals["complete"]]
+    baseline_t, reason = None, None
+    if baseline_year not in set(totals["year"]):
+        reason = "no_baseline_year"
+    elif baseline_year not in set(complete["year"]):
+        reason = "baseline_incomplete"
+    else:
+        baseline_t = float(complete.loc[complete["year"] == baseline_year, "amount_t"].iloc[0])
+    latest_year = int(complete["year"].max()) if not complete.empty else None
+    latest_t = float(complete.loc[complete["year"] == latest_year, "amount_t"].iloc[0]) if latest_year else None
+    path_gap = (
+        gap(baseline_t, latest_t, target_cut_low, target_cut_high)
+        if baseline_t is not None and latest_t is not None and latest_year != baseline_year
+        else None
+    )
+    sector_totals, sector_gaps = _sectors(
+        rows, complete, baseline_year, baseline_t, latest_year, target_cut_low, target_cut_high
+    )
+    return CountyPath(
+        scope,
+        totals,
+        baseline_year,
+        baseline_t,
+        reason,
+        target_year,
+        target_cut_low,
+        target_cut_high,
+        latest_year,
+        latest_t,
+        path_gap,
+        sector_totals,
+        sector_gaps,
+    )
+
+
+def _sectors(rows, complete, baseline_year, baseline_t, latest_year, cut_low, cut_high):
+    """Totals by sector and year (complete years only), and each sector's gap if it made the county's cut.
+
+    The 50–55 % target is set for the county's total; a sector's gap at the same percentage is an
+    illustration of scale, not a sector target.
+    """
+    with_sector = rows[rows["sector"].notna() & rows["year"].isin(complete["year"])]
+    if with_sector.empty:
+        return pd.DataFrame(columns=["year", "sector", "amount_t"]), pd.DataFrame(columns=SECTOR_GAP_COLUMNS)
+    by_sector = with_sector.groupby(["year", "sector"], as_index=False).agg(amount_t=("amount_t", "sum"))
+    by_sector["year"] = by_sector["year"].astype(int)
+    gaps = []
+    if baseline_t is not None and latest_year is not None and latest_year != baseline_year:
+        for sector, group in by_sector.groupby("sector"):
+            values = dict(zip(group["year"], group["amount_t"], strict=True))
+            base, latest = values.get(baseline_year), values.get(latest_year)
+            if base is None or latest is None or base == 0:
+                continue  # a sector the baseline year does not have gets no percentage
+            g = gap(base, latest, cut_low, cut_high)
+            gaps.append(
+                {
+                    "sector": sector,
+                    "baseline_t": base,
+                    "latest_t": latest,
+                    "change_pct": g.change_since_baseline_pct,
+                    "target_high_t": g.target_high_t,
+                    "target_low_t": g.target_low_t,
+                    "gap_to_high_t": g.gap_to_high_t,
+                    "gap_to_low_t": g.gap_to_low_t,
+                }
+            )
+    return by_sector.sort_values(["year", "sector"]).reset_index(drop=True), pd.DataFrame(
+        gaps, columns=SECTOR_GAP_COLUMNS
+    )
+
+
+SECTOR_GAP_COLUMNS = [
+    "sector",
+    "baseline_t",
+    "latest_t",
+    "change_pct",
+    "target_high_t",
+    "target_low_t",
+    "gap_to_high_t",
+    "gap_to_low_t",
+]

@@ -1,0 +1,68 @@
+"""Upload a layer: read and check it, preview it, map its fields, and keep it in the layer store."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from store import StoreError, open_store
+from ui.access import editor_access
+from ui.map_view import show_map
+from ui.state import language_selector, static_url
+from ui.upload_form import (
+    choose_crs,
+    choose_layer,
+    inspect,
+    kind_and_mapping,
+    prepared_layer,
+    preview_map,
+    property_table,
+    report,
+    save_form,
+    style_form,
+)
+
+st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+
+lang = language_selector()
+editor = editor_access(lang)
+st.title(t("upload_page_title", lang))
+st.caption(t("upload_page_intro", lang))
+if not editor:
+    st.stop()
+
+file = st.file_uploader(t("upload_file", lang), type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "xlsx"])
+if file is None:
+    st.stop()
+data = file.getvalue()
+inspection = inspect(data, file.name, lang)
+if inspection is None:
+    st.stop()
+
+layer = choose_layer(inspection, lang)
+if layer is None:
+    st.stop()
+crs, swap = choose_crs(inspection, layer, lang)
+columns = list(inspection.layer(layer).fields)
+
+st.subheader(t("upload_step_kind", lang))
+kind, mapping, defaults = kind_and_mapping(columns, lang)
+style = style_form(columns, lang) if kind == "other" else None
+
+prepared = prepared_layer(data, file.name, layer, crs, swap, kind, mapping, defaults, lang)
+if prepared is None:
+    st.stop()
+
+st.subheader(t("upload_step_preview", lang))
+report(prepared, lang)
+show_map(preview_map(prepared, style, static_url()), [], key="upload_preview")
+st.dataframe(property_table(prepared), hide_index=True, width="stretch")
+
+st.subheader(t("upload_step_save", lang))
+try:
+    store = open_store()
+    existing = store.list()
+except (StoreError, OSError) as exc:
+    st.error(t("store_error", lang, error=str(exc)))
+    st.stop()
+save_form(prepared, store, style, existing, lang)

@@ -1,0 +1,285 @@
+"""The emissions page under AppTest: bundled data only, fixture-imported data, boundaries or none, downloads.
+
+The imported data are the importer fixtures (made-up numbers), saved to a layer store in tmp_path the
+way an import is saved, and read back through `loaders.imported.read_imported`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import config
+import ui.emissions_data as emissions_data
+from loaders.imported import Imported
+from maps.layers import source_radius
+from store import StoreError
+from tests.emissions_fixtures import fixture_imported, make_fixture_store
+
+PAGE = "pages/1_Utslipp.py"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory, portfolio) -> Imported:
+    return fixture_imported(tmp_path_factory.mktemp("store") / "layers.gpkg", portfolio.sources)
+
+
+@pytest.fixture
+def no_boundaries(monkeypatch, tmp_path):
+    monkeypatch.delenv("INDUSTRIKART_BOUNDARIES", raising=False)
+    monkeypatch.setattr(config, "BOUNDARIES_CACHE_DIR", tmp_path / "no-cache")
+    monkeypatch.setattr(config, "STORE_PATH", tmp_path / "no-store.gpkg")
+    monkeypatch.delenv("INDUSTRIKART_STORE", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def with_imports(monkeypatch, imported, no_boundaries):
+    monkeypatch.setattr(emissions_data, "load_imported", lambda: imported)
+
+
+def run(at: AppTest | None = None) -> AppTest:
+    at = (at if at is not None else AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def maps(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+
+
+def circles(args: dict) -> dict[str, dict]:
+    """id -> style of every facility circle in a map's feature groups (the GeoJSON data in the JS)."""
+    styles = {}
+    for match in re.finditer(r'"ids": \["([^"]+)"\].*?"style": (\{[^}]*\})', args["feature_group"], re.S):
+        styles[match.group(1)] = json.loads(match.group(2))
+    return styles
+
+
+def chart_data(at: AppTest, mark: str):
+    """The data of the first Vega-Lite chart with this mark, as pandas."""
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if json.dumps(spec).find(f'"type": "{mark}"') >= 0:
+            return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+    raise AssertionError(f"no {mark} chart")
+
+
+def download_keys(at: AppTest) -> list[str]:
+    return [b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")]
+
+
+def test_bundled_only_says_there_are_no_dated_figures(no_boundaries):
+    at = run()
+    assert any("Ingen daterte tall" in i.value for i in at.info)
+    assert not at.select_slider and not at.get("component_instance")
+    assert any("Tall uten år" in e.label for e in at.expander)
+    undated = at.dataframe[0].value
+    assert "år ikke oppgitt" in undated["År"].tolist()  # shown honestly, with the source's words
+    assert any("Ingen kommunestatistikk" in i.value for i in at.info)
+    assert any(k.startswith("csv_undated") for k in download_keys(at))
+
+
+def test_every_scope_renders_with_bundled_data(no_boundaries):
+    at = run()
+    for scope in at.radio(key="em_scope").options:
+        at.radio(key="em_scope").set_value(scope)
+        run(at)
+
+
+def test_year_slider_changes_the_map_and_the_bar_chart(with_imports):
+    at = run()
+    assert at.radio(key="em_scope").value == "co2e"
+    slider = at.select_slider(key="em_year")
+    assert slider.options == ["2021", "2022"] and slider.value == 2022
+    first = maps(at)[0]
+    drawn = circles(first)
+    assert drawn["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(123456.7))
+    assert drawn["src-heimdal-varmesentral"]["fillOpacity"] > 0
+    assert "src-fiktiv-testfabrikk-gronora" not in drawn  # no position: tables only
+    bars = chart_data(at, "bar")
+    assert bars["facility"].tolist()[:2] == ["Elkem Thamshavn", "Heimdal varmesentral"]
+
+    slider.set_value(2021)
+    run(at)
+    second = maps(at)[0]
+    assert second["key"] == first["key"], "the base map changed, so the map would remount"
+    drawn = circles(second)
+    assert drawn["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(120000.5))
+    assert drawn["src-heimdal-varmesentral"]["fillOpacity"] == 0.0  # no co2e figure for 2021: hollow
+    assert chart_data(at, "bar")["facility"].tolist() == ["Elkem Thamshavn"]
+    assert any(k == "csv_facilities_co2e_2021" for k in download_keys(at))
+
+
+def test_scopes_are_never_mixed(with_imports):
+    at = run()
+    at.radio(key="em_scope").set_value("total")
+    run(at)
+    drawn = circles(maps(at)[0])
+    # EEA 2021 "total" only: Elkem's 215 000 t, never added to its co2e or fossil figures
+    assert drawn["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(215000.0))
+    shares = next(df.value for df in at.dataframe if "Andel (%)" in df.value.columns)
+    assert set(shares["Omfang"]) == {"CO₂ totalt (fossilt og biogent)"}
+    assert any("summen av anleggene" in c.value for c in at.caption)
+
+
+def test_clicked_facility_shows_its_series(with_imports):
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at.session_state["em_selected"] = "src-elkem-thamshavn"
+    at = run(at)
+    assert any("Tidsserie: Elkem Thamshavn" in m.value for m in at.markdown)
+    series = chart_data(at, "line")
+    assert series[["year", "amount_t"]].values.tolist() == [[2021, 120000.5], [2022, 123456.7]]
+    assert any(k.startswith("csv_series_co2e") for k in download_keys(at))
+
+
+def test_shares_use_the_facility_sum_when_the_statistics_are_incomplete(with_imports):
+    at = run()
+    assert any("dekker bare 2 av 38 kommuner" in c.value for c in at.caption)
+    shares = next(df.value for df in at.dataframe if "Andel (%)" in df.value.columns)
+    assert shares.iloc[0]["Anlegg"] == "Elkem Thamshavn"
+    assert shares.iloc[0]["Andel (%)"] == "64,1"  # 123 456,7 of 192 469,35 (the five facilities' sum)
+
+
+def test_without_boundaries_the_page_says_how_to_get_them(with_imports):
+    at = run()
+    notice = next(i.value for i in at.info if "Kommunegrensene mangler" in i.value)
+    assert "python -m loaders boundaries --download" in notice
+    assert len(at.get("component_instance")) == 1  # the facility map only
+    table = next(df.value for df in at.dataframe if "Kommunenummer" in df.value.columns)
+    assert table["Kommunenummer"].tolist() == ["5059", "5001"]  # the statistics still shown
+
+
+def test_choropleth_with_boundaries_and_source_toggle(with_imports, monkeypatch, shared_geodata):
+    monkeypatch.setenv("INDUSTRIKART_BOUNDARIES", str(shared_geodata / "trondelag_kommuner.geojson"))
+    at = run()
+    assert not any("Kommunegrensene mangler" in i.value for i in at.info)
+    choropleth = maps(at)[1]
+    assert choropleth["key"] != maps(at)[0]["key"]
+    assert choropleth["feature_group"].count('"layer": "municipalities"') == 38
+    assert (
+        "234\\u00a0568\\u00a0t" in choropleth["feature_group"] or "234\u00a0568\u00a0t" in choropleth["feature_group"]
+    )
+    at.radio(key="em_municipal_source").set_value("facilities")
+    run(at)
+    table = next(df.value for df in at.dataframe if "Kommunenummer" in df.value.columns)
+    assert table["Kommunenummer"].tolist() == ["5059", "5001", "5037", "5038"]
+    assert maps(at)[1]["key"] == choropleth["key"]
+    at.radio(key="em_municipal_source").set_value("statistics")
+    run(at)
+    at.selectbox(key="em_sector").set_value("Veitrafikk")
+    run(at)
+    table = next(df.value for df in at.dataframe if "Kommunenummer" in df.value.columns)
+    assert table[["Kommunenummer", "Tonn"]].values.tolist() == [["5001", "98\u00a0765"]]
+
+
+def test_county_path_without_2009_says_so(with_imports):
+    at = run()
+    warning = next(w.value for w in at.warning if "2009" in w.value)
+    assert "regner det ikke ut baklengs" in warning
+    assert not at.metric  # no baseline, no gap figures
+    assert any("2021, 2022" in c.value for c in at.caption)  # both years miss municipalities
+
+
+def test_county_path_with_a_generated_2009_shows_the_gap(monkeypatch, imported, no_boundaries):
+    from analysis.kommunenummer import CURRENT
+
+    rows = [
+        {
+            "kommunenummer": k,
+            "municipality": None,
+            "year": y,
+            "sector": "Testsektor",
+            "source": None,
+            "amount_t": a,
+            "scope": "co2e",
+            "quote": "",
+            "source_url": "generated testdata",
+        }
+        for y, a in ((2009, 1000.0), (2022, 900.0))
+        for k in CURRENT
+    ]
+    import pandas as pd
+
+    municipal = pd.DataFrame(rows)
+    municipal["year"] = municipal["year"].astype("Int64")
+    data = Imported(figures=imported.figures, sources=imported.sources, municipal=municipal, titles=("generated",))
+    monkeypatch.setattr(emissions_data, "load_imported", lambda: data)
+    at = run()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Nivå 2009"] == "38\u00a0000\u00a0t"
+    assert shown["Siste hele år (2022)"] == "34\u00a0200\u00a0t"
+    assert shown["Gjenstår til 50 % kutt"] == "15\u00a0200\u00a0t"  # 34 200 − 19 000
+    assert shown["Gjenstår til 55 % kutt"] == "17\u00a0100\u00a0t"  # 34 200 − 17 100
+    assert any(k == "csv_county_co2e" for k in download_keys(at))
+
+
+def test_downloads_for_every_table(with_imports, monkeypatch, shared_geodata):
+    monkeypatch.setenv("INDUSTRIKART_BOUNDARIES", str(shared_geodata / "trondelag_kommuner.geojson"))
+    at = run()
+    keys = download_keys(at)
+    for stem in (
+        "facilities_co2e_2022",
+        "top_co2e_2022",
+        "shares_co2e_2022",
+        "municipalities_statistics_co2e_2022",
+        "county_co2e",
+    ):
+        assert f"csv_{stem}" in keys and f"xlsx_{stem}" in keys, stem
+
+
+def test_store_error_is_reported_and_the_bundled_data_still_shown(monkeypatch, no_boundaries):
+    def broken():
+        raise StoreError("the store file is locked (test)")
+
+    monkeypatch.setattr(emissions_data, "load_imported", broken)
+    at = run()
+    assert any("the store file is locked (test)" in w.value for w in at.warning)
+    assert any("Ingen daterte tall" in i.value for i in at.info)
+
+
+def test_imports_are_read_from_the_store_named_by_the_environment(monkeypatch, tmp_path, portfolio, no_boundaries):
+    make_fixture_store(tmp_path / "layers.gpkg", portfolio.sources)
+    monkeypatch.setenv("INDUSTRIKART_STORE", str(tmp_path / "layers.gpkg"))
+    at = run()
+    assert any("Testfixture norskeutslipp" in c.value for c in at.caption)
+    assert at.select_slider(key="em_year").options == ["2021", "2022"]
+
+
+def test_english(with_imports):
+    at = run()
+    at.radio(key="lang").set_value("en")
+    run(at)
+    assert any("Point emissions 2022" in s.value for s in at.subheader)
+    assert any("The municipality boundaries are missing" in i.value for i in at.info)
+
+
+def test_a_kept_year_the_new_scope_lacks_falls_back_to_its_latest(with_imports, monkeypatch, imported):
+    import pandas as pd
+
+    extra = imported.figures.iloc[:1].copy()
+    extra[["year", "scope", "amount_t"]] = [2019, "fossil", 1.0]  # made-up: gives "fossil" a slider 2019–2021
+    data = Imported(
+        figures=pd.concat([imported.figures, extra], ignore_index=True),
+        sources=imported.sources,
+        municipal=imported.municipal,
+    )
+    monkeypatch.setattr(emissions_data, "load_imported", lambda: data)
+    at = run()
+    assert at.select_slider(key="em_year").value == 2022
+    at.radio(key="em_scope").set_value("fossil")
+    run(at)
+    assert at.select_slider(key="em_year").options == ["2019", "2021"]
+    assert at.select_slider(key="em_year").value == 2021
+
+
+def test_the_layer_page_lists_imported_tables(monkeypatch, tmp_path, portfolio, no_boundaries):
+    make_fixture_store(tmp_path / "layers.gpkg", portfolio.sources)
+    monkeypatch.setenv("INDUSTRIKART_STORE", str(tmp_path / "layers.gpkg"))
+    at = run(AppTest.from_file(str(config.ROOT / "pages/4_Kartlag.py"), default_timeout=90))
+    kinds = set(at.dataframe[0].value.iloc[:, :].astype(str).values.ravel())
+    assert "importerte utslippstall" in kinds and "kommunestatistikk (utslipp)" in kinds

@@ -1,0 +1,201 @@
+"""The upload page under AppTest: real files in, checked layers kept; bad files refused and nothing changed."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+import zipfile
+
+import geopandas as gpd
+import pytest
+
+from store import open_store
+from tests.store_fixtures import PG_URL
+from tests.test_pages import app, js_unescaped, map_args, metrics
+from ui.access import PASSWORD_ENV
+
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+
+
+def generated_geonorge_fylke(shared_geodata) -> bytes:
+    """Geonorge's layout: one object wrapping a UTM33 county FeatureCollection (legacy crs member) and its border."""
+    county = gpd.read_file(shared_geodata / "trondelag_fylke.geojson").to_crs(25833)
+    fylke = json.loads(county.to_json())
+    fylke["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}
+    grense = json.loads(county.boundary.to_frame("geometry").to_json())
+    return json.dumps({"Fylke": fylke, "Grense": grense}).encode("utf-8")
+
+
+def upload(data: bytes, filename: str, **choices):
+    at = app("pages/3_Last_opp.py").run()
+    at.get("file_uploader")[0].set_value((filename, data, "application/octet-stream")).run()
+    for key, value in choices.items():
+        widget = next(w for kind in ("selectbox", "radio") for w in getattr(at, kind) if w.key == key)
+        widget.set_value(value).run()
+    return at
+
+
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.skipif(not PG_URL, reason="no PostGIS"))])
+def backend(request, monkeypatch):
+    """The page's store: the test's private GeoPackage, or a throwaway schema in the test PostGIS."""
+    if request.param == "postgis":
+        schema = f"test_upload_{uuid.uuid4().hex[:10]}"
+        monkeypatch.setenv("DATABASE_URL", PG_URL)
+        monkeypatch.setenv("INDUSTRIKART_PG_SCHEMA", schema)
+        yield request.param
+        import psycopg
+
+        with psycopg.connect(PG_URL, autocommit=True) as con:
+            con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    else:
+        yield request.param
+
+
+def test_geonorge_utm33_county_file_lands_in_place_and_survives_a_restart(backend, shared_geodata):
+    at = upload(
+        generated_geonorge_fylke(shared_geodata),
+        "Basisdata_50_Trondelag_25833.json",
+        upload_layer="Fylke",
+        upload_kind="boundaries",
+    )
+    assert not at.exception
+    assert [s.options for s in at.selectbox if s.key == "upload_layer"][0] == ["Fylke (1)", "Grense (1)"]
+    assert "EPSG:25833" in at.dataframe[0].value.to_string()
+    at.text_input(key="upload_title").input("Trøndelag fylke").run()
+    at.button(key="upload_save").click().run()
+    assert not at.exception
+    assert any("Lagret" in s.value for s in at.success)
+
+    # A restart: a new store object and fresh page runs see the same layer, in the right place.
+    store = open_store()
+    (info,) = store.list()
+    assert (info.title, info.kind, info.original_crs) == ("Trøndelag fylke", "boundaries", "EPSG:25833")
+    original = gpd.read_file(shared_geodata / "trondelag_fylke.geojson")
+    assert store.read(info.id).total_bounds == pytest.approx(original.total_bounds, abs=1e-6)
+    dashboard = app("dashboard.py").run()
+    assert not dashboard.exception
+    assert json.dumps("Trøndelag fylke")[1:-1] in map_args(dashboard)["feature_group"]  # folium writes \u00f8
+    layers_page = app("pages/4_Kartlag.py").run()
+    assert "Trøndelag fylke" in layers_page.dataframe[0].value.to_string()
+
+
+def test_parks_from_a_norwegian_csv_join_the_map(shared_geodata, portfolio):
+    csv = (
+        "navn;kommune;kommunenummer;status;lat;lon\r\n"
+        "Generert testpark Ørland;Ørland;5057;planlagt;63,70;9,60\r\n"
+        "Generert testpark 2;Orkland;5059;etablert;63,30;9,85\r\n"
+    ).encode("utf-8-sig")
+    at = upload(csv, "generated_parker.csv", upload_kind="parks")
+    at.text_input(key="upload_default_parks_source_url").input("https://example.org/generert").run()
+    at.selectbox(key="upload_default_parks_location_precision").set_value("locality").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="upload_save").click().run()
+    assert any("Lagret" in s.value for s in at.success)
+    dashboard = app("dashboard.py").run()
+    assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks) + 2)
+
+
+def test_a_required_field_left_empty_names_feature_and_field():
+    csv = b"navn;lat;lon\nGenerert;63,4;10,4\n"
+    at = upload(csv, "generated_mangler_kilde.csv", upload_kind="parks")
+    assert any("source_url" in e.value or "municipality" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "upload_save"]
+
+
+def test_a_file_without_crs_asks_and_the_answer_places_it(shared_geodata):
+    kommuner = gpd.read_file(shared_geodata / "trondelag_kommuner.geojson").to_crs(25833)
+    points = kommuner.representative_point()
+    csv = "navn;x;y\n" + "".join(f"{n};{p.x:.1f};{p.y:.1f}\n" for n, p in zip(kommuner["name"], points, strict=True))
+    at = upload(csv.encode(), "generated_utm_uten_crs.csv")
+    assert any("koordinatsystem" in w.value for w in at.warning)
+    radio = next(r for r in at.radio if r.key == "upload_crs_choice")
+    assert "25833" in radio.options[0]
+    assert not at.exception
+    bbox = [d.value for d in at.dataframe if "Utstrekning (lon/lat)" in d.value.to_string()][0]
+    west, south, east, north = (float(v) for v in bbox.iloc[3, 1].split(","))
+    assert 8 < west < east < 15 and 62 < south < north < 66
+
+
+def zip_with(name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "empty": (b"", "generated_empty.geojson", "empty"),
+    "invalid json": (b'{"type": "FeatureCollection", "features": [', "generated_broken.geojson", "JSON"),
+    "json not geojson": (b'{"hello": "world"}', "generated_not_geojson.json", "GeoJSON"),
+    "not utf-8": (
+        '{"type": "FeatureCollection", "features": [], "name": "Ørland"}'.encode("latin-1"),
+        "generated_latin1.geojson",
+        "UTF-8",
+    ),
+    "path traversal": (zip_with("../evil.geojson", b"{}"), "generated_evil.zip", ".."),
+    "coordinates out of range": (
+        b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+        b'"geometry":{"type":"Point","coordinates":[9e12,9e12]}}]}',
+        "generated_far.geojson",
+        "",
+    ),
+    "unknown crs": (
+        b'{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:999999"}},"features":'
+        b'[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}',
+        "generated_unknown_crs.geojson",
+        "999999",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_files_get_a_message_and_change_nothing(case, portfolio):
+    store = open_store()
+    kept = store.save(portfolio.parks.head(2), "Generated existing layer", "parks")
+    data, filename, words = BAD_FILES[case]
+    at = upload(data, filename)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.error, "no message shown"
+    assert all(word in at.error[0].value for word in [words])
+    assert not [b for b in at.button if b.key == "upload_save"]
+    assert [(i.id, i.version) for i in open_store().list()] == [(kept.id, kept.version)]
+    assert len(open_store().read(kept.id)) == 2
+
+
+def test_a_too_large_file_is_refused(monkeypatch):
+    import config
+
+    monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1000)
+    at = upload(b" " * 2000 + b"{}", "generated_big.geojson")
+    assert any("1000 bytes" in e.value or "large" in e.value for e in at.error)
+    assert open_store().list() == []
+
+
+def test_hostile_properties_stay_text_in_preview_and_map():
+    data = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"navn": HOSTILE, "merknad": "<b>fet</b>"},
+                    "geometry": {"type": "Point", "coordinates": [10.4, 63.4]},
+                }
+            ],
+        }
+    ).encode()
+    at = upload(data, "generated_hostile.geojson")
+    assert not at.exception
+    assert HOSTILE in at.dataframe[1].value.to_string()  # the property table shows the text as it is
+    script = js_unescaped(map_args(at)["script"])  # folium writes < and & as \u003c, \u0026
+    assert "<img src=x" not in script and "&lt;img src=x" in script
+
+
+def test_viewers_cannot_upload(monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, "generated-secret")
+    at = app("pages/3_Last_opp.py").run()
+    assert not at.get("file_uploader")
+    assert os.environ[PASSWORD_ENV] not in str([e.proto for e in at.main])

@@ -1,0 +1,151 @@
+"""Altair charts for the emissions page (Vega ships with Streamlit, so they draw offline). No Streamlit here.
+
+Axis titles carry the scope, so a chart never shows tonnes without saying which tonnes.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.emissions import CountyPath
+from i18n import t
+
+BAR_COLOUR = "#b2182b"
+LINE_COLOUR = "#333333"
+BAND_COLOUR = "#1a9850"
+BASELINE_COLOUR = "#2166ac"
+
+
+def _tonnes_axis(scope: str, lang: str) -> str:
+    return t("em_axis_tonnes", lang, scope=t(f"scope_{scope}", lang))
+
+
+# Vega's d3-format locale: 12 346 and 1,5 in Norwegian (no-break space between thousands).
+_NB_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
+
+
+def localised(chart, lang: str):
+    """The chart with the language's number format (configure at the top level only)."""
+    return chart.configure(locale={"number": _NB_NUMBERS}) if lang != "en" else chart
+
+
+def top_chart(top: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
+    """Horizontal bars, largest on top."""
+    data = pd.DataFrame({"facility": top["facility"], "amount_t": top["amount_t"]})
+    return (
+        alt.Chart(data)
+        .mark_bar(color=BAR_COLOUR)
+        .encode(
+            x=alt.X("amount_t:Q", title=_tonnes_axis(scope, lang), axis=alt.Axis(format=",.0f")),
+            y=alt.Y("facility:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+            tooltip=[
+                alt.Tooltip("facility:N", title=t("field_facility", lang)),
+                alt.Tooltip("amount_t:Q", title=t("field_amount_t", lang), format=",.1f"),
+            ],
+        )
+        .properties(height=max(120, 28 * len(data)))
+    )
+
+
+def series_chart(series: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
+    data = pd.DataFrame({"year": series["year"].astype(int), "amount_t": series["amount_t"]})
+    return (
+        alt.Chart(data)
+        .mark_line(point=True, color=BAR_COLOUR)
+        .encode(
+            x=alt.X("year:O", title=t("field_year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("amount_t:Q", title=_tonnes_axis(scope, lang), axis=alt.Axis(format=",.0f")),
+            tooltip=[
+                alt.Tooltip("year:O", title=t("field_year", lang)),
+                alt.Tooltip("amount_t:Q", title=t("field_amount_t", lang), format=",.1f"),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def path_chart(path: CountyPath, lang: str) -> alt.LayerChart:
+    """Yearly totals (hollow points for years that miss municipalities), the baseline and the 2030 band."""
+    totals = path.totals.assign(
+        year=path.totals["year"].astype(int),
+        status=[t("em_complete" if c else "em_incomplete", lang) for c in path.totals["complete"]],
+    )
+    years = totals["year"].tolist() + ([path.target_year] if path.baseline_t is not None else [])
+    x = alt.X(
+        "year:Q",
+        title=t("field_year", lang),
+        scale=alt.Scale(domain=[min(years), max(years)]),
+        axis=alt.Axis(format="d"),
+    )
+    y_title = _tonnes_axis(path.scope, lang)
+    line = (
+        alt.Chart(totals)
+        .mark_line(color=LINE_COLOUR)
+        .encode(x=x, y=alt.Y("amount_t:Q", title=y_title, axis=alt.Axis(format=",.0f")))
+    )
+    points = (
+        alt.Chart(totals)
+        .mark_point(color=LINE_COLOUR, size=50)
+        .encode(
+            x=x,
+            y=alt.Y("amount_t:Q", title=y_title, axis=alt.Axis(format=",.0f")),
+            shape=alt.Shape("status:N", title=None),
+            fill=alt.condition(alt.datum.status == t("em_complete", lang), alt.value(LINE_COLOUR), alt.value("white")),
+            tooltip=[
+                alt.Tooltip("year:Q", title=t("field_year", lang), format="d"),
+                alt.Tooltip("amount_t:Q", title=t("field_amount_t", lang), format=",.0f"),
+                alt.Tooltip("covered:Q", title=t("em_col_covered", lang)),
+            ],
+        )
+    )
+    # An empty layer would take another layer's data in Vega-Lite: draw the line only when it has two points.
+    layers = [line, points] if int(path.totals["complete"].sum()) >= 2 else [points]
+    if path.baseline_t is not None:
+        low_t = path.baseline_t * (1 - path.target_cut_high)
+        high_t = path.baseline_t * (1 - path.target_cut_low)
+        band = pd.DataFrame(
+            {"year": [path.target_year - 0.4], "year2": [path.target_year + 0.4], "low": [low_t], "high": [high_t]}
+        )
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color=BAND_COLOUR, opacity=0.45)
+            .encode(
+                x="year:Q",
+                x2="year2:Q",
+                y="low:Q",
+                y2="high:Q",
+                tooltip=[alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
+            )
+        )
+        baseline = pd.DataFrame(
+            {"amount_t": [path.baseline_t], "label": [t("em_chart_baseline", lang, year=path.baseline_year)]}
+        )
+        layers.append(
+            alt.Chart(baseline)
+            .mark_rule(color=BASELINE_COLOUR, strokeDash=[6, 4])
+            .encode(
+                y="amount_t:Q",
+                tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount_t:Q", title=y_title, format=",.0f")],
+            )
+        )
+    return alt.layer(*layers).properties(height=320)
+
+
+def sector_chart(path: CountyPath, lang: str) -> alt.Chart:
+    data = path.sector_totals.assign(year=path.sector_totals["year"].astype(int))
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=t("field_year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("amount_t:Q", title=_tonnes_axis(path.scope, lang), axis=alt.Axis(format=",.0f")),
+            color=alt.Color("sector:N", title=t("sector", lang)),
+            tooltip=[
+                alt.Tooltip("sector:N", title=t("sector", lang)),
+                alt.Tooltip("year:O", title=t("field_year", lang)),
+                alt.Tooltip("amount_t:Q", title=t("field_amount_t", lang), format=",.0f"),
+            ],
+        )
+        .properties(height=280)
+    )

@@ -1,0 +1,115 @@
+"""Where the emissions page gets its data: the bundled portfolio plus imported data in the layer store.
+
+Imported data comes from `load_imported()`: by default the visible "figures", "sources" and
+"municipal_statistics" layers of the layer store (loaders/imported.py), read only when a store exists
+(DATABASE_URL, INDUSTRIKART_STORE, or data/layers.gpkg). Tests replace `load_imported` to inject
+fixture imports. Boundaries come from `loaders.boundaries.find_boundaries`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+import config
+from analysis.emissions import prepare_municipal
+from analysis.kommunenummer import NumberReport
+from i18n import t
+from loaders import LayerError
+from loaders.boundaries import FoundBoundaries, boundaries_signature, find_boundaries, restrict, to_current_numbers
+from loaders.imported import Imported, combine_figures, combine_sources, read_imported
+from store import LayerStore, StoreError, open_store
+from ui.data import portfolio
+
+
+@dataclass(frozen=True)
+class EmissionsData:
+    sources: gpd.GeoDataFrame  # bundled + imported sources that have a position
+    figures: pd.DataFrame  # bundled figures first, then imported ones in the order they were saved
+    municipal: pd.DataFrame  # municipal statistics on today's numbers (analysis.emissions.prepare_municipal)
+    numbers: NumberReport  # what mapping the municipal table's numbers did
+    municipalities: pd.DataFrame  # kommunenummer, name: the county's 38 (2024)
+    imported: tuple[str, ...]  # titles of the store layers read
+    error: str | None  # the store could not be read: the page says so and shows the bundled data
+
+
+def existing_store(env=None) -> LayerStore | None:
+    """The layer store when there is one; never creates an empty GeoPackage just by looking."""
+    env = os.environ if env is None else env
+    if (env.get("DATABASE_URL") or "").strip():
+        return open_store(env)
+    path = Path((env.get("INDUSTRIKART_STORE") or "").strip() or config.STORE_PATH)
+    return open_store(env) if path.exists() else None
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(database_url: str, path: str) -> LayerStore | None:
+    return existing_store({"DATABASE_URL": database_url, "INDUSTRIKART_STORE": path})
+
+
+def _current_store() -> LayerStore | None:
+    """Checked on every run (a store made by an import later is found), opened once."""
+    url = (os.environ.get("DATABASE_URL") or "").strip()
+    path = Path((os.environ.get("INDUSTRIKART_STORE") or "").strip() or config.STORE_PATH)
+    if not url and not path.exists():
+        return None
+    return _open_store(url, str(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _imported(_store: LayerStore, signature: tuple) -> Imported:
+    return read_imported(_store)
+
+
+def load_imported() -> Imported:
+    """Imported data from the layer store (replaced in tests)."""
+    store = _current_store()
+    if store is None:
+        return Imported()
+    signature = (repr(store), tuple((i.id, i.version, i.visible, i.kind) for i in store.list()))
+    return _imported(store, signature)
+
+
+def emissions_data(lang: str) -> EmissionsData:
+    # Bundled only: imported sources are read below with their own ids, which the imported figures use
+    # (ui.data's combined portfolio prefixes stored ids with "L<layer id>:").
+    bundled = portfolio(lang, layers=[])
+    error = None
+    try:
+        imported = load_imported()
+    except (StoreError, LayerError, OSError) as exc:
+        imported, error = Imported(), str(exc)
+    municipal, numbers = prepare_municipal(imported.municipal)
+    return EmissionsData(
+        sources=combine_sources(bundled.sources, imported.sources),
+        figures=combine_figures(bundled.figures, imported.figures),
+        municipal=municipal,
+        numbers=numbers,
+        municipalities=bundled.municipalities,
+        imported=imported.titles,
+        error=error,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _boundaries(signature: tuple, _store: LayerStore | None, numbers: tuple[str, ...]):
+    found = find_boundaries(store=_store)
+    if found is None:
+        return None, None
+    frame, report = to_current_numbers(found.frame)
+    return FoundBoundaries(restrict(frame, list(numbers)), found.origin, found.label), report
+
+
+def boundaries(numbers: list[str], lang: str) -> tuple[FoundBoundaries | None, NumberReport | None]:
+    """The county's municipality boundaries on today's numbers, or None (with an error shown if unreadable)."""
+    try:
+        store = _current_store()
+        return _boundaries(boundaries_signature(store=store), store, tuple(numbers))
+    except (LayerError, StoreError, OSError) as exc:
+        st.error(t("em_boundaries_error", lang, error=str(exc)))
+        return None, None

@@ -1,0 +1,148 @@
+"""The tables behind the emissions page's charts and maps, with translated headings (no Streamlit here).
+
+Each `*_table` is the export (numbers as numbers, scope and year in their own columns); `shown` turns
+one into text with Norwegian number format for `st.dataframe`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.emissions import CountyPath, CountyTotal
+from i18n import fmt_number, t
+
+
+def _scope(scope: str, lang: str) -> str:
+    return t(f"scope_{scope}", lang)
+
+
+def year_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every facility for the year: the table behind the facility map."""
+    return pd.DataFrame(
+        {
+            t("field_facility", lang): table["facility"],
+            t("municipality", lang): table["municipality"],
+            t("sector", lang): table["sector"],
+            t("field_year", lang): table["year"],
+            t("field_amount_t", lang): table["amount_t"],
+            t("field_scope", lang): [_scope(s, lang) for s in table["scope"]],
+            t("em_col_placed", lang): [t("em_yes" if p else "em_no", lang) for p in table["placed"]],
+            t("field_quote", lang): table["quote"],
+            t("field_source_url", lang): table["source_url"],
+            t("field_note", lang): table["note"],
+        }
+    )
+
+
+def series_table(series: pd.DataFrame, facility: str, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("field_facility", lang): facility,
+            t("field_year", lang): series["year"],
+            t("field_amount_t", lang): series["amount_t"],
+            t("field_scope", lang): [_scope(s, lang) for s in series["scope"]],
+            t("field_quote", lang): series["quote"],
+            t("field_source_url", lang): series["source_url"],
+        }
+    )
+
+
+def shares_table(shares: pd.DataFrame, total: CountyTotal, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("field_facility", lang): shares["facility"],
+            t("municipality", lang): shares["municipality"],
+            t("field_year", lang): shares["year"],
+            t("field_amount_t", lang): shares["amount_t"],
+            t("field_scope", lang): [_scope(s, lang) for s in shares["scope"]],
+            t("em_col_share", lang): 100 * shares["share"],
+            t("em_col_total", lang): total.amount_t,
+            t("em_total_basis", lang): t(f"em_basis_{total.basis}", lang),
+        }
+    )
+
+
+def municipal_table(totals: pd.DataFrame, names: dict[str, str], source: str, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("em_col_kommunenummer", lang): totals["kommunenummer"],
+            t("municipality", lang): [names.get(n, "") for n in totals["kommunenummer"]],
+            t("field_year", lang): totals.get("year"),
+            t("field_amount_t", lang): totals["amount_t"],
+            t("field_scope", lang): [_scope(s, lang) for s in totals.get("scope", pd.Series(dtype=object))],
+            t("em_col_rows", lang): totals["rows"],
+            t("em_total_basis", lang): t(f"em_source_{source}", lang),
+        }
+    )
+
+
+def path_table(path: CountyPath, lang: str) -> pd.DataFrame:
+    totals = path.totals
+    return pd.DataFrame(
+        {
+            t("field_year", lang): totals["year"],
+            t("field_amount_t", lang): totals["amount_t"],
+            t("field_scope", lang): _scope(path.scope, lang),
+            t("em_col_covered", lang): totals["covered"],
+            t("em_col_complete", lang): [t("em_yes" if c else "em_no", lang) for c in totals["complete"]],
+        }
+    )
+
+
+def sector_table(path: CountyPath, lang: str) -> pd.DataFrame:
+    gaps = path.sector_gaps
+    base, latest = path.baseline_year, path.latest_year
+    low, high = round(100 * path.target_cut_low), round(100 * path.target_cut_high)
+    return pd.DataFrame(
+        {
+            t("sector", lang): gaps["sector"],
+            t("em_col_at_year", lang, year=base): gaps["baseline_t"],
+            t("em_col_at_year", lang, year=latest): gaps["latest_t"],
+            t("em_col_change", lang): gaps["change_pct"],
+            t("em_col_gap", lang, cut=low): gaps["gap_to_high_t"],
+            t("em_col_gap", lang, cut=high): gaps["gap_to_low_t"],
+            t("field_scope", lang): _scope(path.scope, lang),
+        }
+    )
+
+
+def undated_table(figures: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("field_facility", lang): [names.get(i, i) for i in figures["facility_id"]],
+            t("field_year", lang): t("year_unknown", lang),
+            t("field_amount_t", lang): figures["amount_t"],
+            t("field_scope", lang): [_scope(s, lang) for s in figures["scope"]],
+            t("field_quote", lang): figures["quote"],
+            t("field_note", lang): figures["note"],
+            t("field_source_url", lang): figures["source_url"],
+        }
+    )
+
+
+def shown(table: pd.DataFrame, lang: str, decimals: dict[str, int] | None = None) -> pd.DataFrame:
+    """The table as text: numbers in the language's format (12 346; 1,5), empty cells for missing values."""
+    decimals = decimals or {}
+    out = pd.DataFrame(index=table.index)
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_float_dtype(values):
+            out[column] = ["" if pd.isna(v) else fmt_number(v, lang, decimals.get(column, _places(v))) for v in values]
+        else:
+            out[column] = ["" if _missing(v) else str(v) for v in values]
+    return out
+
+
+def _places(value: float) -> int:
+    """Whole numbers from 100 up; small values keep a decimal or two, so 0,45 t is not shown as 0."""
+    size = abs(value)
+    return 0 if size >= 100 or size == 0 or float(value).is_integer() else 1 if size >= 1 else 2
+
+
+def _missing(value: object) -> bool:
+    if isinstance(value, (list, str)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,234 @@
+"""The upload page's steps: read with progress, choose layer and CRS, preview, map fields, save."""
+
+from __future__ import annotations
+
+import hashlib
+
+import folium
+import pandas as pd
+import streamlit as st
+
+import config
+from i18n import fmt_number, t
+from loaders.errors import LayerError
+from loaders.field_mapping import LayerStyle, required_fields, schema_fields, suggest_mapping
+from loaders.ingest import KINDS, Prepared, prepare, save
+from loaders.schema import LOCATION_PRECISIONS
+from loaders.upload import UploadInspection, inspect_upload
+from maps.assets import use_local_assets
+from maps.layers import stored_layer_group
+from store import LayerInfo, StoreError
+from ui.presentation import plain
+
+_NONE = "—"
+PREVIEW_ROWS = 200
+
+
+def progress_callback(bar):
+    """A loaders progress callback that moves a Streamlit progress bar and names the stage."""
+
+    def report(fraction: float, stage: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"stage_{stage}", _lang()))
+
+    return report
+
+
+def inspect(data: bytes, filename: str, lang: str) -> UploadInspection | None:
+    """The file's layers (cached per file in the session, since a file is parsed once per step)."""
+    digest = hashlib.sha256(data).hexdigest()
+    cache = st.session_state.setdefault("_upload_inspections", {})
+    if digest not in cache:
+        bar = st.progress(0.0, text=t("stage_checking", lang))
+        try:
+            cache.clear()
+            cache[digest] = inspect_upload(data, filename, progress=progress_callback(bar))
+        except LayerError as exc:
+            bar.empty()
+            st.error(t("upload_error", lang, error=str(exc)))
+            return None
+        bar.empty()
+    return cache[digest]
+
+
+def choose_layer(inspection: UploadInspection, lang: str) -> str | None:
+    readable = [layer.name for layer in inspection.layers if layer.problem is None]
+    for layer in inspection.layers:
+        if layer.problem:
+            st.warning(t("upload_layer_unreadable", lang, layer=layer.name, error=layer.problem))
+    if len(readable) <= 1:
+        return readable[0] if readable else None
+    return st.selectbox(
+        t("upload_choose_layer", lang),
+        readable,
+        format_func=lambda name: f"{name} ({fmt_number(inspection.layer(name).feature_count, lang)})",
+        key="upload_layer",
+    )
+
+
+def choose_crs(inspection: UploadInspection, layer: str, lang: str) -> tuple[str | None, bool]:
+    """The CRS to read the layer in, asking the user when the file does not settle it."""
+    summary = inspection.layer(layer)
+    if not summary.needs_crs_choice:
+        return None, False
+    st.warning(t("upload_crs_question", lang))
+    candidates = list(summary.candidates)
+    chosen = st.radio(
+        t("upload_crs", lang),
+        range(len(candidates)),
+        format_func=lambda i: f"{candidates[i].label}: {candidates[i].reason}",
+        key="upload_crs_choice",
+    )
+    return candidates[chosen].crs, candidates[chosen].swap_axes
+
+
+def kind_and_mapping(columns: list[str], lang: str) -> tuple[str, dict, dict]:
+    """Layer kind, {schema field: column} and default values, as the user sets them (suggestions first)."""
+    kind = st.selectbox(
+        t("upload_kind", lang),
+        KINDS,
+        index=KINDS.index("other"),  # keeps every field: the safe start until the user says what it is
+        format_func=lambda k: t(f"kind_{k}", lang),
+        key="upload_kind",
+    )
+    if kind == "other":
+        return kind, {}, {}
+    suggested = suggest_mapping(columns, kind)
+    st.caption(t("upload_mapping_help", lang))
+    required = set(required_fields(kind))
+    mapping, defaults = {}, {}
+    options = [_NONE, *columns]
+    for field in schema_fields(kind):
+        label = field + (" *" if field in required else "")
+        left, right = st.columns([1, 1])
+        column = left.selectbox(
+            label,
+            options,
+            index=options.index(suggested[field]) if suggested.get(field) in options else 0,
+            key=f"upload_map_{kind}_{field}",
+        )
+        if column != _NONE:
+            mapping[field] = column
+        if field == "location_precision":
+            value = right.selectbox(
+                t("upload_default", lang), ["", *LOCATION_PRECISIONS], key=f"upload_default_{kind}_{field}"
+            )
+        else:
+            value = right.text_input(t("upload_default", lang), key=f"upload_default_{kind}_{field}")
+        if value:
+            defaults[field] = value
+    return kind, mapping, defaults
+
+
+def style_form(columns: list[str], lang: str) -> LayerStyle:
+    colour = st.color_picker(t("style_colour", lang), "#3388ff", key="upload_style_colour")
+    fill = st.checkbox(t("style_fill", lang), value=True, key="upload_style_fill")
+    label = st.selectbox(t("style_label", lang), [_NONE, *columns], key="upload_style_label")
+    popup = st.multiselect(t("style_popup", lang), columns, default=columns[:5], key="upload_style_popup")
+    return LayerStyle(
+        colour=colour, fill=fill, label_field=None if label == _NONE else label, popup_fields=tuple(popup)
+    )
+
+
+def prepared_layer(data, filename, layer, crs, swap, kind, mapping, defaults, lang) -> Prepared | None:
+    bar = st.progress(0.0, text=t("stage_reading", lang))
+    try:
+        result = prepare(
+            data,
+            filename,
+            layer=layer,
+            crs=crs,
+            swap_axes=swap,
+            kind=kind,
+            mapping=mapping,
+            defaults=defaults,
+            progress=progress_callback(bar),
+        )
+    except LayerError as exc:
+        st.error(t("upload_error", lang, error=str(exc)))
+        result = None
+    bar.empty()
+    return result
+
+
+def report(prepared: Prepared, lang: str) -> None:
+    """Feature count, geometry types, bounding box, CRS found, repairs: the validation report."""
+    r = prepared.uploaded.report
+    cols = st.columns(4)
+    cols[0].metric(t("report_features", lang), fmt_number(r.features_kept, lang))
+    cols[1].metric(t("report_repaired", lang), fmt_number(r.invalid_repaired, lang))
+    cols[2].metric(t("report_dropped", lang), fmt_number(r.empty_dropped, lang))
+    cols[3].metric(t("report_duplicates", lang), fmt_number(r.duplicates, lang))
+    west, south, east, north = r.bbox
+    rows = [
+        (t("report_types", lang), ", ".join(f"{k}: {v}" for k, v in sorted(r.geometry_types.items()))),
+        (t("report_crs_found", lang), r.crs_found or t("report_no_crs", lang)),
+        (t("report_read_as", lang), f"{prepared.uploaded.original_crs} ({prepared.uploaded.crs_source})"),
+        (t("report_bbox", lang), f"{west:.5f}, {south:.5f}, {east:.5f}, {north:.5f}"),
+    ]
+    st.dataframe(pd.DataFrame(rows, columns=[t("field_field", lang), t("field_value", lang)]), hide_index=True)
+    for warning in r.warnings:
+        st.warning(warning)
+
+
+def preview_map(prepared: Prepared, style: LayerStyle | None, static_url: str) -> folium.Map:
+    """The new layer on its own map, fitted to its extent, drawn from escaped values only."""
+    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, max_zoom=config.MAP_MAX_ZOOM)
+    west, south, east, north = prepared.uploaded.report.bbox
+    m.fit_bounds([[south, west], [north, east]])
+    frame = prepared.layer
+    chosen = style or LayerStyle()
+    style_dict = {
+        "colour": chosen.colour,
+        "fill": chosen.fill,
+        "label_field": chosen.label_field or ("name" if "name" in frame.columns else None),
+        "popup_fields": list(chosen.popup_fields) or [c for c in frame.columns if c != "geometry"][:6],
+    }
+    stored_layer_group(
+        prepared.uploaded.name, frame, {k: v for k, v in style_dict.items() if v is not None}, _lang()
+    ).add_to(m)
+    return use_local_assets(m, static_url)
+
+
+def property_table(prepared: Prepared) -> pd.DataFrame:
+    """The first rows as text (lists and objects shown as they are, never as HTML)."""
+    frame = pd.DataFrame(prepared.layer.drop(columns="geometry")).head(PREVIEW_ROWS)
+    return frame.astype(str).where(frame.notna(), "")
+
+
+def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: list[LayerInfo], lang: str) -> None:
+    same_kind = [i for i in existing if i.kind == prepared.kind]
+    target = st.selectbox(
+        t("upload_target", lang),
+        [None, *same_kind],
+        format_func=lambda i: (
+            t("upload_new_layer", lang) if i is None else t("upload_new_version", lang, title=i.title)
+        ),
+        key="upload_target",
+    )
+    title = st.text_input(t("layer_title", lang), value=prepared.uploaded.name, key="upload_title")
+    uploader = st.text_input(t("upload_uploader", lang), key="upload_uploader")
+    description = st.text_area(t("layer_description", lang), key="upload_description")
+    licence = st.text_area(t("upload_licence", lang), key="upload_licence")
+    if st.button(t("upload_save", lang), type="primary", key="upload_save"):
+        bar = st.progress(0.5, text=t("stage_saving", lang))
+        try:
+            info = save(
+                prepared,
+                store,
+                title=title,
+                uploader=uploader,
+                description=description,
+                source_licence=licence,
+                style=style,
+                replace_id=None if target is None else target.id,
+            )
+        except (StoreError, LayerError, ValueError) as exc:
+            bar.empty()
+            st.error(t("store_error", lang, error=str(exc)))
+            return
+        bar.progress(1.0, text=t("stage_done", lang))
+        st.success(t("upload_saved", lang, title=plain(info.title), version=info.version, n=info.feature_count))
+
+
+def _lang() -> str:
+    return st.session_state.get("lang", "nb")
