@@ -187,3 +187,22 @@ CHOROPLETH_COLOURS = {
 }
 CHOROPLETH_NO_DATA = "#d9d9d9"
 CHOROPLETH_MAX_CLASSES = 5
+# Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, store/flows.py).
+PORTFOLIO_DEFAULT_SITES = ("park-gronora", "park-malm")  # the planner's first comparison
+BUFFER_COLOUR = "#2166ac"
+FLOW_WEIGHT = 3.0
+# Arrowheads are triangles on the ground: this share of the line's length, kept within the bounds
+# (metres), with a base this many times as wide as the head is long.
+FLOW_ARROW_SHARE = 0.15
+FLOW_ARROW_MIN_M = 60.0
+FLOW_ARROW_MAX_M = 2_500.0
+FLOW_ARROW_WIDTH = 0.7
+# Flows whose two ends share one point are rings round it (pixels), one ring per flow.
+FLOW_RING_RADIUS = 10.0
+FLOW_RING_STEP = 4.0
+# st_folium gets a centre and zoom rather than fit_bounds (which would rebuild the base map);
+# these are the map sizes (pixels) the zoom is fitted to.
+PORTFOLIO_MAP_WIDTH = 1050
+SMALL_MAP_HEIGHT = 320
+SMALL_MAP_WIDTH = 360
+STORE_FLOWS_KIND = "flows"  # the layer store kind of stored flow tables (store/base.py KINDS)

@@ -523,6 +523,191 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The gap by sector shows what the same percentage cut would mean for the sector; the target is set for "
         "the county as a whole.",
     ),
+    # --- Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, ui/portfolio*.py) ---
+    "pf_page_title": ("Portefølje", "Portfolio"),
+    "pf_page_intro": (
+        "Hva ligger rundt hvert område: utslippskilder, klyngemedlemmer, nærmeste store utslippskilde og "
+        "registrerte ressursstrømmer. Avstander er målt i meter (EPSG:25833) fra punktet området er plassert på.",
+        "What lies around each site: emission sources, cluster members, the nearest large emitter and recorded "
+        "resource flows. Distances are in metres (EPSG:25833) from the point the site is placed at.",
+    ),
+    "pf_sites": ("Områder å sammenligne", "Sites to compare"),
+    "pf_sites_help": ("Opptil {n} områder side om side.", "Up to {n} sites side by side."),
+    "pf_sites_placeholder": ("Velg områder", "Choose sites"),
+    "pf_radius_km": ("Radius (km)", "Radius (km)"),
+    "pf_radius": ("Radius", "Radius"),
+    "pf_flow_filters": ("Ressursstrømmer", "Resource flows"),
+    "pf_resource": ("Ressurs", "Resource"),
+    "pf_flow_status": ("Status for strømmen", "Flow status"),
+    "pf_layer_buffers": ("Nabolag (radius)", "Neighbourhoods (radius)"),
+    "pf_layer_flows": ("Registrerte strømmer", "Recorded flows"),
+    "pf_no_sites": (
+        "Velg minst ett område i sidepanelet for å se nabolag, kart og muligheter.",
+        "Choose at least one site in the sidebar to see neighbourhoods, maps and possibilities.",
+    ),
+    "pf_notice_municipality": (
+        "«{name}» er plassert ved kommunesenteret i {municipality}, ikke ved selve området: "
+        "avstander og hva som ligger innenfor er omtrentlige.",
+        "“{name}” is placed at the municipal centre of {municipality}, not at the site itself: "
+        "distances and what lies inside are approximate.",
+    ),
+    "pf_notice_colocated": (
+        "«{name}» deler punkt med {others}: de vises på samme sted, og nabolagene deres er like.",
+        "“{name}” shares its point with {others}: they are drawn at one place and their neighbourhoods are the same.",
+    ),
+    "pf_map_title": ("Nabolagene på kartet", "The neighbourhoods on the map"),
+    "pf_map_caption": (
+        "Sirklene er nabolagene ({km}). Piler viser registrerte strømmer med minst én ende innenfor, "
+        "fra giver til mottaker; en ring betyr at giver og mottaker er plassert i samme punkt.",
+        "The circles are the neighbourhoods ({km}). Arrows show recorded flows with at least one end inside, "
+        "from giver to receiver; a ring means giver and receiver are placed at the same point.",
+    ),
+    "pf_attribution": (
+        "Bakgrunnskart © Kartverket / © OpenStreetMap contributors. "
+        "Alle oppføringer med kilde og år: «Data og kilder».",
+        "Basemaps © Kartverket / © OpenStreetMap contributors. Every record with its source and year: “Data and "
+        "sources”.",
+    ),
+    "pf_compare_title": ("Side om side", "Side by side"),
+    "pf_measure": ("Mål", "Measure"),
+    "pf_row_municipality": ("Kommune", "Municipality"),
+    "pf_row_status": ("Status", "Status"),
+    "pf_row_themes": ("Tema", "Themes"),
+    "pf_row_precision": ("Plassert ved", "Placed at"),
+    "pf_row_colocated": ("Deler punkt med", "Shares its point with"),
+    "pf_row_radius": ("Radius", "Radius"),
+    "pf_row_sources_inside": ("Utslippskilder innenfor", "Emission sources inside"),
+    "pf_row_sources_with_figure": ("… med oppgitt tall", "… with a stated figure"),
+    "pf_row_emissions": ("Sum siste tall innenfor", "Sum of latest figures inside"),
+    "pf_row_emission_years": ("Årstall for tallene", "Years of the figures"),
+    "pf_row_scopes": ("Omfang", "Scope"),
+    "pf_row_members_inside": ("Klyngemedlemskap innenfor", "Cluster memberships inside"),
+    "pf_row_member_companies": ("Bedrifter innenfor", "Companies inside"),
+    "pf_row_imprecise": ("Innenfor, men plassert ved kommunesenteret", "Inside, but placed at a municipal centre"),
+    "pf_row_nearest": ("Nærmeste store utslippskilde", "Nearest large emitter"),
+    "pf_row_nearest_any": (
+        "Nærmeste utslippskilde (ingen har tall over terskelen)",
+        "Nearest emitter (none has a figure above the threshold)",
+    ),
+    "pf_row_nearest_m": ("Avstand til den", "Its distance"),
+    "pf_row_sources": ("Kilder innenfor (avstand)", "Sources inside (distance)"),
+    "pf_row_members": ("Bedrifter innenfor (avstand)", "Companies inside (distance)"),
+    "pf_none": ("ingen", "none"),
+    "pf_small_maps": ("Hvert nabolag for seg", "Each neighbourhood on its own"),
+    "pf_ranking_title": ("Rangering av alle områder", "Ranking of all sites"),
+    "pf_ranking_caption": (
+        "Flest registrerte utslipp innenfor radius først; områder uten tall nederst. "
+        "Klikk på en kolonne for å sortere.",
+        "Most recorded emissions within the radius first; sites without a figure last. Click a column to sort.",
+    ),
+    "pf_col_rank": ("Rang", "Rank"),
+    "pf_col_site": ("Område", "Site"),
+    "pf_col_emissions_t": ("Sum siste tall (t)", "Sum of latest figures (t)"),
+    "pf_col_years": ("Årstall", "Years"),
+    "pf_col_nearest_km": ("Avstand (km)", "Distance (km)"),
+    "pf_col_distance_km": ("Avstand (km)", "Distance (km)"),
+    "pf_flows_title": ("Strømmer og muligheter per område", "Flows and possibilities per site"),
+    "pf_recorded_title": ("Registrerte strømmer", "Recorded flows"),
+    "pf_recorded_caption": (
+        "Strømmer som en kilde oppgir (eksisterende, planlagt eller mulig ifølge kilden), med minst én ende "
+        "innenfor {km}.",
+        "Flows a source states (existing, planned or possible according to the source), with at least one end "
+        "within {km}.",
+    ),
+    "pf_recorded_none": ("Ingen registrerte strømmer innenfor radius.", "No recorded flows within the radius."),
+    "pf_candidates_title": ("Mulige koblinger (mulighet)", "Possible links (possibility)"),
+    "pf_candidates_caption": (
+        "Mulighet, ikke fakta: her møter én aktørs oppgitte eller antatte utgang en annens inngang innenfor "
+        "{km}. Par som allerede har en registrert strøm er utelatt.",
+        "A possibility, not a fact: one actor's declared or assumed output meets another's input within {km}. "
+        "Pairs that already have a recorded flow are left out.",
+    ),
+    "pf_candidates_none": ("Ingen mulige koblinger innenfor radius.", "No possible links within the radius."),
+    "pf_col_reason": ("Begrunnelse", "Reason"),
+    "pf_col_label": ("Merking", "Label"),
+    "pf_label_possibility": ("mulighet", "possibility"),
+    "pf_col_layer": ("Lag", "Layer"),
+    "pf_summary_title": ("Porteføljen i tall", "The portfolio in numbers"),
+    "pf_summary_caption": (
+        "Alle {sites} områder, nabolag på {km}. Utslipp: summen av hver kildes siste oppgitte tall for kilder "
+        "innenfor minst ett nabolag, hver kilde telt én gang; planlagte tall er ikke med.",
+        "All {sites} sites, neighbourhoods of {km}. Emissions: the sum of each source's latest stated figure "
+        "for sources inside at least one neighbourhood, each counted once; planned figures are excluded.",
+    ),
+    "pf_kpi_sites": ("Områder", "Sites"),
+    "pf_kpi_emissions": ("Utslipp i nabolagene", "Emissions in the neighbourhoods"),
+    "pf_kpi_sources": ("Kilder i nabolagene", "Sources in the neighbourhoods"),
+    "pf_kpi_members": ("Klyngebedrifter", "Cluster companies"),
+    "pf_kpi_members_help": (
+        "{memberships} medlemskap i alt; {inside} av dem innenfor et nabolag.",
+        "{memberships} memberships in all; {inside} of them inside a neighbourhood.",
+    ),
+    "pf_kpi_flows": ("Registrerte strømmer", "Recorded flows"),
+    "pf_col_sites": ("Områder", "Sites"),
+    "pf_col_flows": ("Strømmer", "Flows"),
+    "pf_sources_line": (
+        "Kilder: {hosts}. Alle oppføringer med kilde og år: siden «Data og kilder».",
+        "Sources: {hosts}. Every record with its source and year: the “Data and sources” page.",
+    ),
+    "pf_legend_buffer": ("Nabolag (radius)", "Neighbourhood (radius)"),
+    "pf_legend_flows": ("Registrerte strømmer, giver → mottaker", "Recorded flows, giver → receiver"),
+    "pf_legend_ring": ("Ring: giver og mottaker i samme punkt", "Ring: giver and receiver at one point"),
+    "pf_legend_points": ("Punkter innenfor", "Points inside"),
+    "pf_recorded_flow": ("Registrert strøm", "Recorded flow"),
+    "pf_same_point": ("samme punkt", "same point"),
+    "pf_from": ("Fra", "From"),
+    "pf_to": ("Til", "To"),
+    "pf_layer": ("Lag", "Layer"),
+    "pf_bundled": ("medfølgende data", "bundled data"),
+    "pf_editor_title": ("Registrer strømmer (redaktør)", "Record flows (editors)"),
+    "pf_editor_intro": (
+        "Nye strømmer lagres i kartlagslageret og tegnes sammen med de medfølgende. Oppgi kilde (http/https) "
+        "og sitat; la år stå tomt når kilden ikke oppgir det. Aktører som ikke finnes i kartlagene kan lastes opp "
+        "som CSV/GeoJSON med navn og koordinater.",
+        "New flows are saved in the layer store and drawn with the bundled ones. Give a source (http/https) and a "
+        "quote; leave the year empty when the source states none. Actors the layers do not hold can be uploaded "
+        "as CSV/GeoJSON with a name and coordinates.",
+    ),
+    "pf_form_from": ("Fra (giver)", "From (giver)"),
+    "pf_form_to": ("Til (mottaker)", "To (receiver)"),
+    "pf_form_pick": ("Velg aktør", "Choose an actor"),
+    "pf_form_url": ("Kilde-URL", "Source URL"),
+    "pf_form_year": ("Kildeår (tomt hvis ikke oppgitt)", "Source year (empty if not stated)"),
+    "pf_form_quote": ("Sitat eller sammendrag av kilden", "Quote or summary of the source"),
+    "pf_form_note": ("Merknad (valgfritt)", "Note (optional)"),
+    "pf_form_submit": ("Lagre strømmen", "Save the flow"),
+    "pf_form_need_actors": ("Velg både giver og mottaker.", "Choose both giver and receiver."),
+    "pf_invalid": ("Strømmen ble ikke lagret: {error}", "The flow was not saved: {error}"),
+    "pf_saved": ("Lagret: {title}", "Saved: {title}"),
+    "pf_upload": ("Last opp strømmer (CSV eller GeoJSON)", "Upload flows (CSV or GeoJSON)"),
+    "pf_upload_ready": ("Strømmer klare til å lagres: {n}.", "Flows ready to be saved: {n}."),
+    "pf_upload_save": ("Lagre de opplastede strømmene", "Save the uploaded flows"),
+    "pf_upload_invalid": ("Filen kan ikke brukes: {error}", "The file cannot be used: {error}"),
+    "pf_upload_too_big": ("Filen er større enn {mb} MB.", "The file is larger than {mb} MB."),
+    "pf_store_unreachable": (
+        "Kartlagslageret kan ikke nås ({error}). Siden viser bare de medfølgende strømmene, og nye kan ikke lagres nå.",
+        "The layer store cannot be reached ({error}). The page shows the bundled flows only, and new ones cannot "
+        "be saved now.",
+    ),
+    "pf_store_problem": ("Lag «{title}» ble utelatt: {error}", "Layer “{title}” was left out: {error}"),
+    "kind_flows": ("ressursstrømmer", "resource flows"),  # the store kind, on the Kartlag page
+    "pf_kind_parks": ("område", "site"),
+    "pf_kind_sources": ("utslippskilde", "emission source"),
+    "pf_kind_members": ("klyngemedlem", "cluster member"),
+    "resource_overskuddsvarme": ("overskuddsvarme", "surplus heat"),
+    "resource_CO2": ("CO₂", "CO₂"),
+    "resource_slam": ("slam", "sludge"),
+    "resource_biogass": ("biogass", "biogas"),
+    "resource_biogjødsel": ("biogjødsel", "biofertiliser"),
+    "resource_husdyrgjødsel": ("husdyrgjødsel", "livestock manure"),
+    "resource_nitrogenrikt vann": ("nitrogenrikt vann", "nitrogen-rich water"),
+    "resource_trefiber": ("trefiber", "wood fibre"),
+    "resource_restråstoff": ("restråstoff", "by-products"),
+    "resource_restavfall": ("restavfall", "residual waste"),
+    "resource_hydrogen": ("hydrogen", "hydrogen"),
+    "flow_status_eksisterende": ("eksisterende", "existing"),
+    "flow_status_planlagt": ("planlagt", "planned"),
+    "flow_status_mulig": ("mulig (ifølge kilden)", "possible (according to the source)"),
 }
 
 

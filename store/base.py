@@ -19,9 +19,10 @@ from config import STORE_PURGE_DAYS
 from loaders.schema import LAYERS
 from store.columns import Encoded, encode
 
-# The layer kinds the maps know, municipal or county "boundaries", and "other": a layer that keeps its own fields.
+# The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the
+# loaders/flows.py columns, store/flows.py) and "other": a layer that keeps its own fields.
 # "figures" and "municipal_statistics" hold imported tables without geometry (loaders/imported.py).
-KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "other")
+KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "flows", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
 # What a layer's style may say: colour and fill as #rrggbb, the field used as label, the fields shown in popups.

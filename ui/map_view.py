@@ -29,11 +29,13 @@ def show_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     height: int = config.MAP_HEIGHT,
+    clickable: bool = True,
 ) -> MapState:
     """Draw `m` with `groups`; return the feature last clicked and the view (for the link).
 
     Only the clicked feature, centre and zoom come back (not bounds or hover), and the groups go
     through `feature_group_to_add`, so a filter change swaps layers without remounting the map.
+    With `clickable=False` nothing comes back: no interaction with the map reruns the script.
     """
     state = st_folium(
         m,
@@ -41,7 +43,7 @@ def show_map(
         feature_group_to_add=groups,
         center=center,
         zoom=zoom,
-        returned_objects=RETURNED,
+        returned_objects=RETURNED if clickable else [],
         use_container_width=True,
         height=height,
     )

@@ -1,0 +1,133 @@
+"""Portfolio: neighbourhoods side by side, recorded flows as arrows, possibilities apart, the portfolio in numbers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import config
+from analysis.candidates import candidates
+from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary, ranking
+from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
+from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
+from maps.layers import cluster_colours
+from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
+from ui.data import portfolio
+from ui.map_view import show_map
+from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
+from ui.portfolio_tables import (
+    candidates_table,
+    comparison_table,
+    km_text,
+    plain,
+    ranking_table,
+    recorded_flows_table,
+    site_notices,
+    source_hosts,
+    sources_line,
+    summary_tables,
+)
+from ui.state import language_selector, static_url
+
+st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+
+lang = language_selector()
+st.title(t("pf_page_title", lang))
+st.caption(t("pf_page_intro", lang))
+
+store, layers = flow_store(lang)
+data = portfolio(lang, layers)  # bundled plus stored parks, sources and members
+controls = portfolio_controls(data, lang)
+flows = portfolio_flows(data, store, layers, lang)
+radius = controls.radius_m
+km = km_text(radius, lang)
+hoods = [neighbourhood(site_id, data, radius) for site_id in controls.site_ids]
+shown = filter_flows(flows.lines, controls.resources, controls.statuses)
+colours = cluster_colours(list(data.members["cluster"].unique()))
+layers = {"visible": controls.visible, "basemap": controls.basemap, "cluster_colours": colours, "lang": lang}
+
+if not hoods:
+    st.info(t("pf_no_sites", lang))
+else:
+    for kind, text in site_notices(hoods, data, lang):
+        getattr(st, kind)(plain(text))
+
+    st.subheader(t("pf_map_title", lang))
+    content = map_content(hoods, data, shown)
+    center, zoom = fit_view(content.bounds, config.PORTFOLIO_MAP_WIDTH, config.MAP_HEIGHT)
+    show_map(
+        portfolio_base_map(lang, static_url()),
+        portfolio_layers(content, **layers),
+        key="pf_map",
+        center=center,
+        zoom=zoom,
+        clickable=False,
+    )
+    st.caption(t("pf_map_caption", lang, km=km) + " " + t("pf_attribution", lang))
+
+    st.subheader(t("pf_compare_title", lang))
+    show_table(comparison_table(compare(controls.site_ids, data, radius), hoods, data, lang), lang, all_rows=True)
+    st.caption(t("pf_small_maps", lang))
+    for i, (column, hood) in enumerate(zip(st.columns(len(hoods)), hoods, strict=True)):
+        with column:
+            st.markdown(f"**{plain(hood.site['name'])}**")
+            small = map_content([hood], data, shown)
+            center, zoom = fit_view(small.bounds, config.PORTFOLIO_MAP_WIDTH // len(hoods), config.SMALL_MAP_HEIGHT)
+            show_map(
+                portfolio_base_map(lang, static_url(), legend=False),
+                portfolio_layers(small, **layers),
+                key=f"pf_small_{i}",  # one slot per column: a new site moves the map, it does not remount it
+                center=center,
+                zoom=zoom,
+                height=config.SMALL_MAP_HEIGHT,
+                clickable=False,
+            )
+
+    st.subheader(t("pf_flows_title", lang))
+    for tab, hood in zip(st.tabs([h.site["name"] for h in hoods]), hoods, strict=True):
+        with tab, st.container(border=True):
+            st.markdown(f"#### {t('pf_recorded_title', lang)}")
+            st.caption(t("pf_recorded_caption", lang, km=km))
+            recorded = flows_touching(shown, hood)
+            if recorded.empty:
+                st.info(t("pf_recorded_none", lang))
+            else:
+                show_table(recorded_flows_table(recorded, lang), lang)
+        # Possibilities in their own box, never mixed into the recorded flows above.
+        with tab, st.container(border=True):
+            st.markdown(f"#### {t('pf_candidates_title', lang)}")
+            st.caption(t("pf_candidates_caption", lang, km=km))
+            possible = candidates(hood.site_id, data, flows.flows.flows, radius)
+            if possible.empty:
+                st.info(t("pf_candidates_none", lang))
+            else:
+                show_table(candidates_table(possible, lang), lang)
+
+st.subheader(t("pf_ranking_title", lang))
+st.caption(t("pf_ranking_caption", lang))
+show_table(ranking_table(ranking(data, radius), data, lang), lang, all_rows=True)
+
+summary = portfolio_summary(data, flows.flows.flows, radius)
+emissions = summary.emissions_in_neighbourhoods
+with st.container(border=True):
+    st.subheader(f"{t('pf_summary_title', lang)} · {km}")
+    columns = st.columns(5)
+    columns[0].metric(t("pf_kpi_sites", lang), fmt_number(summary.sites, lang))
+    columns[1].metric(t("pf_kpi_emissions", lang), fmt_tonnes(emissions.total_t, lang))
+    if emissions.total_t is not None:
+        columns[1].caption(fmt_year_range(list(emissions.years), emissions.unknown_years, lang))
+    columns[2].metric(t("pf_kpi_sources", lang), fmt_number(summary.sources_in_neighbourhoods, lang))
+    columns[3].metric(
+        t("pf_kpi_members", lang),
+        fmt_number(summary.member_companies, lang),
+        help=t("pf_kpi_members_help", lang, memberships=summary.members, inside=summary.members_in_neighbourhoods),
+    )
+    columns[4].metric(t("pf_kpi_flows", lang), fmt_number(int(summary.flows_by_resource["flows"].sum()), lang))
+    for column, table in zip(st.columns(3), summary_tables(summary, lang).values(), strict=True):
+        with column:
+            show_table(table, lang, all_rows=True)
+    st.caption(t("pf_summary_caption", lang, sites=summary.sites, km=km))
+    inside = sources_inside_any(data, radius)
+    hosts = source_hosts(data.parks["source_url"], inside["figure_source"], flows.flows.flows["source_url"])
+    st.caption(plain(sources_line(hosts, lang)))
+
+flow_editor(data, flows, lang)

@@ -1,0 +1,152 @@
+"""The portfolio page's comparison view in Debian's chromium, with every non-local request refused."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analysis.neighbourhoods import distance_m, neighbourhood
+from analysis.portfolio_view import flows_touching
+from loaders.flows import flow_lines, load_flows
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, running_app
+
+pytestmark = pytest.mark.browser
+
+SITES = {"park-gronora": "Grønøra industriområde (Orkanger)", "park-malm": "Malm Industripark"}
+FEATURES_JS = """() => { const out = [];
+    window.map.eachLayer(l => { if (l.feature && l.feature.properties)
+        out.push({layer: l.feature.properties.layer, ids: l.feature.properties.ids}); });
+    return out; }"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the README's test command does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    with running_app(env={"INDUSTRIKART_STORE": str(tmp_path / "layers.gpkg"), "DATABASE_URL": ""}) as url:
+        offline = OfflinePage(browser, url)
+        yield offline
+        offline.close()
+
+
+def expected(portfolio, site_ids: list[str], radius_m: float) -> Counter:
+    """Features one map should draw for these neighbourhoods, from the analysis modules."""
+    hoods = [neighbourhood(s, portfolio, radius_m) for s in site_ids]
+    parks = {p for s in site_ids for p in portfolio.parks["id"] if distance_m(portfolio, s, p) <= radius_m}
+    sources = {i for h in hoods for i in h.sources["id"]}
+    members = {(g.x, g.y) for h in hoods for g in h.members.geometry}  # one marker per point
+    lines = flow_lines(load_flows(), portfolio)
+    touching = lines[lines["id"].isin({i for h in hoods for i in flows_touching(lines, h)["id"]})]
+    parts = 2 * int((~touching["colocated"]).sum()) + int(touching["colocated"].sum())  # line+head, or a ring
+    return Counter(buffers=len(hoods), parks=len(parks), sources=len(sources), members=len(members), flows=parts)
+
+
+def all_maps(portfolio, radius_m: float) -> dict[tuple[str, ...], Counter]:
+    """The main map with both neighbourhoods and one small map per site."""
+    wanted = {tuple(sorted(SITES)): expected(portfolio, list(SITES), radius_m)}
+    wanted.update({(site,): expected(portfolio, [site], radius_m) for site in SITES})
+    return wanted
+
+
+def drawn_maps(page: OfflinePage) -> dict[tuple[str, ...], Counter]:
+    """Every drawn map, by the sites whose buffers it shows: feature counts per layer."""
+    maps = {}
+    for frame in page.page.frames:
+        if "streamlit_folium" not in frame.url:
+            continue
+        with contextlib.suppress(Exception):
+            if frame.evaluate("() => !!(window.map && window.L)"):
+                features = frame.evaluate(FEATURES_JS)
+                sites = tuple(sorted(f["ids"][0] for f in features if f["layer"] == "buffers"))
+                maps[sites] = Counter(f["layer"] for f in features)
+    return maps
+
+
+def wait_for_maps(page: OfflinePage, wanted: dict[tuple[str, ...], Counter], timeout_s: float = 45) -> None:
+    deadline = time.monotonic() + timeout_s
+    seen: dict = {}
+    while time.monotonic() < deadline:
+        seen = drawn_maps(page)
+        if seen == wanted:
+            return
+        page.pause(0.3)
+    raise AssertionError(f"maps drawn {seen}, expected {wanted}")
+
+
+def set_slider(page: OfflinePage, slider, value: int, timeout_s: float = 30) -> None:
+    """Step the slider with the arrow keys until it reads `value` (a rerun may swallow a key press)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        current = int(slider.input_value())
+        if current == value:
+            return
+        slider.focus()
+        page.page.keyboard.press("ArrowRight" if current < value else "ArrowLeft")
+        page.pause(0.3)
+    raise AssertionError(f"the slider stayed at {slider.input_value()}, not {value}")
+
+
+def main_frame(page: OfflinePage, sites: tuple[str, ...]):
+    for frame in page.page.frames:
+        if "streamlit_folium" in frame.url:
+            with contextlib.suppress(Exception):
+                ids = frame.evaluate(FEATURES_JS)
+                if tuple(sorted(f["ids"][0] for f in ids if f["layer"] == "buffers")) == sites:
+                    return frame
+    raise AssertionError("no map shows every chosen neighbourhood")
+
+
+def test_comparison_of_gronora_and_malm_at_15_km_draws_offline(page, portfolio):
+    sidebar = page.page.locator('[data-testid="stSidebar"]')
+    page.page.get_by_role("link", name="Portefolje").click()
+    page.wait_for_text("Side om side", 60)
+
+    # Start from an empty choice, then pick the two sites the way a planner does.
+    for name in SITES.values():
+        sidebar.get_by_role("button", name=f"Remove {name}").click()
+        page.pause(0.5)
+    page.wait_for_text("Velg minst ett område")
+    box = sidebar.get_by_role("combobox", name="Områder å sammenligne")
+    for name in SITES.values():
+        box.click()
+        box.fill(name.split(" ")[0])
+        page.page.get_by_role("option", name=name).first.click()
+        page.page.keyboard.press("Escape")
+        page.pause(0.5)
+    page.wait_for_text("(10\u00a0km)")  # the default radius
+    wait_for_maps(page, all_maps(portfolio, 10_000))
+
+    # The main map is marked, so we can tell later that it was updated in place, not remounted.
+    main_frame(page, tuple(sorted(SITES))).evaluate("() => { window.__sameMap = true; }")
+    set_slider(page, sidebar.get_by_role("slider", name="Radius (km)"), 15)
+    page.wait_for_text("(15\u00a0km)")
+
+    wanted = all_maps(portfolio, 15_000)
+    assert wanted != all_maps(portfolio, 10_000)  # the radius changes what is drawn
+    wait_for_maps(page, wanted)
+
+    main = main_frame(page, tuple(sorted(SITES)))
+    assert main.evaluate("() => window.__sameMap === true"), "the main map was remounted"
+    for site in SITES:
+        frame = main_frame(page, (site,))
+        assert frame.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane canvas').length") >= 1
+        assert frame.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") == 0
+        zoom = frame.evaluate("() => window.map.getZoom()")
+        assert zoom % 0.25 == 0 and zoom > 8  # fitted to a 15 km neighbourhood, not the default view
+    assert main.evaluate("() => !!document.querySelector('.ik-legend')")
+    assert page.blocked, "the default basemap asks for tiles, which this test refuses"
+    assert page.unexpected_errors() == []

@@ -1,0 +1,278 @@
+"""The portfolio page's Streamlit side: sidebar controls, flows from the layer store, the flow editor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+import config
+from i18n import fmt_number, t
+from loaders import LayerError, Portfolio
+from loaders.flows import (
+    FLOW_RESOURCES,
+    FLOW_STATUSES,
+    flow_lines,
+    flows_from_records,
+    load_flows,
+    parse_flows_csv,
+    parse_flows_geojson,
+)
+from maps.portfolio import LAYERS
+from store import StoreError, open_store
+from store.base import LayerInfo, LayerStore
+from store.flows import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
+from ui.access import editor_access
+from ui.portfolio_tables import actor_names, actor_options, plain, site_names
+from ui.state import keep_widget_state
+
+_LAYER_LABELS = {
+    "buffers": "pf_layer_buffers",
+    "flows": "pf_layer_flows",
+    "parks": "layer_parks",
+    "sources": "layer_sources",
+    "members": "layer_members",
+}
+_KEYS = ("pf_sites", "pf_radius_km", "pf_resources", "pf_statuses", "basemap", *(f"pf_show_{k}" for k in LAYERS))
+_FLASH = "pf_flash"
+
+
+@dataclass(frozen=True)
+class PortfolioControls:
+    site_ids: tuple[str, ...]
+    radius_m: float
+    resources: tuple[str, ...]
+    statuses: tuple[str, ...]
+    visible: frozenset[str]
+    basemap: str
+
+
+@dataclass(frozen=True, eq=False)
+class PortfolioFlows:
+    flows: AllFlows  # the table analysis takes (bundled + stored)
+    lines: gpd.GeoDataFrame  # the same flows as lines to draw (loaders.flows.flow_lines)
+    store: LayerStore | None  # None when the store cannot be reached
+
+
+def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
+    keep_widget_state(*_KEYS)
+    names = site_names(portfolio)
+    state = st.session_state
+    # Seed once (not via `default=`), so a kept value is never overridden; drop ids the data lost.
+    if "pf_sites" not in state:
+        state["pf_sites"] = [s for s in config.PORTFOLIO_DEFAULT_SITES if s in names]
+    state["pf_sites"] = [s for s in state["pf_sites"] if s in names][: config.COMPARE_MAX_SITES]
+    low, high = config.NEIGHBOURHOOD_RADIUS_MIN_M // 1000, config.NEIGHBOURHOOD_RADIUS_MAX_M // 1000
+    if "pf_radius_km" not in state:
+        state["pf_radius_km"] = config.NEIGHBOURHOOD_RADIUS_DEFAULT_M // 1000
+
+    sidebar = st.sidebar
+    sidebar.subheader(t("pf_page_title", lang))
+    sites = sidebar.multiselect(
+        t("pf_sites", lang),
+        sorted(names, key=lambda i: names[i].casefold()),
+        format_func=names.__getitem__,
+        max_selections=config.COMPARE_MAX_SITES,
+        placeholder=t("pf_sites_placeholder", lang),
+        help=t("pf_sites_help", lang, n=config.COMPARE_MAX_SITES),
+        key="pf_sites",
+    )
+    radius_km = sidebar.slider(t("pf_radius_km", lang), int(low), int(high), step=1, key="pf_radius_km")
+
+    sidebar.subheader(t("pf_flow_filters", lang))
+    every = t("all", lang)
+    resources = sidebar.multiselect(
+        t("pf_resource", lang),
+        list(FLOW_RESOURCES),
+        format_func=lambda r: t(f"resource_{r}", lang),
+        placeholder=every,
+        key="pf_resources",
+    )
+    statuses = sidebar.multiselect(
+        t("pf_flow_status", lang),
+        list(FLOW_STATUSES),
+        format_func=lambda s: t(f"flow_status_{s}", lang),
+        placeholder=every,
+        key="pf_statuses",
+    )
+
+    sidebar.subheader(t("layers", lang))
+    for layer in LAYERS:
+        state.setdefault(f"pf_show_{layer}", True)
+    visible = frozenset(
+        layer for layer in LAYERS if sidebar.checkbox(t(_LAYER_LABELS[layer], lang), key=f"pf_show_{layer}")
+    )
+    state.setdefault("basemap", config.DEFAULT_BASEMAP)
+    basemap = sidebar.selectbox(
+        t("basemap", lang),
+        list(config.BASEMAPS),
+        format_func=lambda key: t(f"basemap_{key}", lang),
+        key="basemap",
+    )
+    return PortfolioControls(
+        site_ids=tuple(sites),
+        radius_m=float(radius_km) * 1000,
+        resources=tuple(resources),
+        statuses=tuple(statuses),
+        visible=visible,
+        basemap=basemap,
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def _bundled_flows(path: str) -> pd.DataFrame:
+    return load_flows(path)
+
+
+def flow_store(lang: str) -> tuple[LayerStore | None, list[LayerInfo]]:
+    """The layer store and its listing, read once per run; None and one message when it cannot be reached."""
+    try:
+        store = open_store()
+        return store, store.list()
+    except (StoreError, OSError) as exc:
+        st.warning(plain(t("pf_store_unreachable", lang, error=str(exc))))
+        return None, []
+
+
+def portfolio_flows(
+    portfolio: Portfolio, store: LayerStore | None, layers: list[LayerInfo], lang: str
+) -> PortfolioFlows:
+    """Bundled plus stored flows; without a store, the bundled ones."""
+    try:
+        bundled = _bundled_flows(str(config.GEODATA_DIR / "flows.csv"))
+        flows = all_flows(store, portfolio, bundled, layers)
+        lines = flow_lines(flows.flows, portfolio)
+    except LayerError as exc:
+        st.error(plain(t("data_error", lang, error=str(exc))))
+        st.stop()
+    except StoreError as exc:  # the store went away between listing and reading
+        st.warning(plain(t("pf_store_unreachable", lang, error=str(exc))))
+        return portfolio_flows(portfolio, None, [], lang)
+    for title, error in flows.problems:
+        st.warning(plain(t("pf_store_problem", lang, title=title, error=error)))
+    return PortfolioFlows(flows, lines, store)
+
+
+def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
+    """A sortable table: numbers stay numbers (so a column sorts by value) but read in the page's
+    language (12 466; 1,5), and a missing number reads "ingen tall" / "no figure"."""
+    styled = frame.style
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            decimals = 0 if (values.dropna() % 1 == 0).all() else 1
+            styled = styled.format(lambda v, d=decimals: fmt_number(v, lang, d), subset=[column])
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        height="content" if all_rows else "auto",
+        placeholder=t("no_figure", lang),  # Streamlit draws missing cells itself ("None" unless told)
+    )
+
+
+def flow_editor(portfolio: Portfolio, flows: PortfolioFlows, lang: str) -> None:
+    """The editors' form for one flow and the CSV/GeoJSON upload; both save through the layer store."""
+    flash = st.session_state.pop(_FLASH, None)
+    with st.expander(t("pf_editor_title", lang), expanded=flash is not None):
+        if flash:
+            st.success(plain(flash))
+        st.caption(t("pf_editor_intro", lang))
+        if flows.store is None:
+            st.info(t("pf_store_unreachable", lang, error="–"))
+            return
+        if not editor_access(lang):  # with an editor password configured, viewers only read
+            return
+        taken = set(flows.flows.flows["id"])
+        _flow_form(portfolio, flows.store, taken, lang)
+        st.divider()
+        _flow_upload(portfolio, flows.store, taken, lang)
+
+
+def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: str) -> None:
+    actors = actor_options(portfolio, lang)
+    with st.form("pf_flow_form"):
+        left, right = st.columns(2)
+        pick = {"format_func": actors.__getitem__, "index": None, "placeholder": t("pf_form_pick", lang)}
+        from_id = left.selectbox(t("pf_form_from", lang), list(actors), key="pf_form_from", **pick)
+        to_id = right.selectbox(t("pf_form_to", lang), list(actors), key="pf_form_to", **pick)
+        resource = left.selectbox(
+            t("pf_resource", lang), FLOW_RESOURCES, format_func=lambda r: t(f"resource_{r}", lang), key="pf_form_res"
+        )
+        status = right.selectbox(
+            t("pf_flow_status", lang),
+            FLOW_STATUSES,
+            format_func=lambda s: t(f"flow_status_{s}", lang),
+            key="pf_form_status",
+        )
+        url = left.text_input(t("pf_form_url", lang), placeholder="https://", key="pf_form_url")
+        year = right.text_input(t("pf_form_year", lang), key="pf_form_year")
+        quote = st.text_area(t("pf_form_quote", lang), key="pf_form_quote")
+        note = st.text_area(t("pf_form_note", lang), key="pf_form_note")
+        submitted = st.form_submit_button(t("pf_form_submit", lang), key="pf_form_submit")
+    if not submitted:
+        return
+    if from_id is None or to_id is None:
+        st.error(t("pf_form_need_actors", lang))
+        return
+    record = {
+        "id": new_flow_id(from_id, to_id, resource, taken),
+        "from_id": from_id,
+        "to_id": to_id,
+        "resource": resource,
+        "status": status,
+        "source_url": url,
+        "source_year": year,
+        "quote": quote,
+        "note": note,
+    }
+    names = actor_names(portfolio)
+    title = f"{TITLE_PREFIX}: {names[from_id]} → {names[to_id]} ({resource})"
+    _save(store, [record], portfolio, title, taken, "", lang)
+
+
+def _flow_upload(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: str) -> None:
+    # A new key after each save empties the uploader, so the same file is not offered again.
+    key = f"pf_upload_{st.session_state.get('pf_upload_n', 0)}"
+    upload = st.file_uploader(t("pf_upload", lang), type=["csv", "geojson", "json"], key=key)
+    if upload is None:
+        return
+    if upload.size > config.MAX_UPLOAD_BYTES:
+        st.error(t("pf_upload_too_big", lang, mb=config.MAX_UPLOAD_BYTES // 2**20))
+        return
+    data = upload.getvalue()
+    try:
+        parsed = parse_flows_csv(data) if upload.name.lower().endswith(".csv") else parse_flows_geojson(data)
+        flow_lines(parsed, portfolio)  # every referenced id exists
+    except LayerError as exc:
+        st.error(plain(t("pf_upload_invalid", lang, error=str(exc))))
+        return
+    st.caption(t("pf_upload_ready", lang, n=len(parsed)))
+    if st.button(t("pf_upload_save", lang), key="pf_upload_save"):
+        title = f"{TITLE_PREFIX}: {upload.name}"
+        _save(store, parsed, portfolio, title, taken, upload.name, lang)
+
+
+def _save(
+    store: LayerStore,
+    flows: pd.DataFrame | list[dict],
+    portfolio: Portfolio,
+    title: str,
+    taken: set[str],
+    filename: str,
+    lang: str,
+) -> None:
+    try:
+        table = flows_from_records(flows) if isinstance(flows, list) else flows
+        info = save_flows(store, table, portfolio, title, taken, original_filename=filename)
+    except LayerError as exc:
+        st.error(plain(t("pf_invalid", lang, error=str(exc))))
+        return
+    except (StoreError, OSError) as exc:
+        st.error(plain(t("pf_store_unreachable", lang, error=str(exc))))
+        return
+    st.session_state[_FLASH] = t("pf_saved", lang, title=info.title)
+    st.session_state["pf_upload_n"] = st.session_state.get("pf_upload_n", 0) + 1
+    st.rerun()

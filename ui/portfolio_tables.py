@@ -1,0 +1,286 @@
+"""Plain tables and texts for the portfolio page, with translated headings (no Streamlit here).
+
+Tables that are meant for sorting (ranking, distances) keep numbers as numbers; the side-by-side
+comparison is for reading, so its cells are formatted text in the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from analysis.neighbourhoods import IMPRECISE, Neighbourhood, PortfolioSummary
+from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
+from loaders.bundled import Portfolio
+
+
+def site_names(portfolio: Portfolio) -> dict[str, str]:
+    return dict(zip(portfolio.parks["id"], portfolio.parks["name"], strict=True))
+
+
+def km_text(metres: float, lang: str) -> str:
+    """'1,5 km' / '1.5 km'; whole kilometres without decimals."""
+    km = metres / 1000
+    return f"{fmt_number(km, lang, 0 if float(km).is_integer() else 1)}\u00a0km"
+
+
+def status_text(status: object, lang: str) -> str:
+    return t(f"status_{status if isinstance(status, str) else None}", lang)
+
+
+# --- side by side --------------------------------------------------------------------------------
+
+
+def comparison_table(
+    compared: pd.DataFrame, hoods: Sequence[Neighbourhood], portfolio: Portfolio, lang: str
+) -> pd.DataFrame:
+    """`analysis.neighbourhoods.compare` as text: one row per measure, one column per site (by name)."""
+    names = site_names(portfolio)
+    by_id = {h.site_id: h for h in hoods}
+    columns = {}
+    for site_id in compared.columns:
+        c, hood = compared[site_id], by_id[site_id]
+        others = [names.get(i, i) for i in hood.colocated_sites]
+        nearest, nearest_key, nearest_m = t("pf_none", lang), "pf_row_nearest", "–"
+        if isinstance(c["nearest_emitter_id"], str):
+            nearest = f"{c['nearest_emitter']} ({fmt_tonnes(c['nearest_emitter_t'], lang)})"
+            nearest_m = km_text(c["nearest_emitter_m"], lang)
+            if not bool(c["nearest_emitter_large"]):
+                nearest_key = "pf_row_nearest_any"
+        has_sum = c["emissions_t"] is not None and not pd.isna(c["emissions_t"])
+        years = list(hood.emissions.years)
+        column = {
+            "pf_row_municipality": c["municipality"],
+            "pf_row_status": status_text(c["status"], lang),
+            "pf_row_themes": c["themes"].replace("; ", ", "),
+            "pf_row_precision": t(f"precision_{c['location_precision']}", lang),
+            "pf_row_colocated": ", ".join(others) or "–",
+            "pf_row_radius": km_text(c["radius_m"], lang),
+            "pf_row_sources_inside": fmt_number(c["sources_inside"], lang),
+            "pf_row_sources_with_figure": fmt_number(c["sources_with_figure"], lang),
+            "pf_row_emissions": fmt_tonnes(c["emissions_t"] if has_sum else None, lang),
+            "pf_row_emission_years": fmt_year_range(years, int(c["unknown_year_figures"]), lang) if has_sum else "–",
+            "pf_row_scopes": ", ".join(t(f"scope_{s}", lang) for s in hood.emissions.scopes) or "–",
+            "pf_row_members_inside": fmt_number(c["members_inside"], lang),
+            "pf_row_member_companies": fmt_number(c["member_companies"], lang),
+            "pf_row_imprecise": fmt_number(c["imprecise_inside"], lang),
+            nearest_key: nearest,
+            "pf_row_nearest_m": nearest_m,
+            "pf_row_sources": _listed(hood.sources, "facility", lang),
+            "pf_row_members": _listed(hood.members.drop_duplicates("company"), "company", lang),
+        }
+        columns[_unique(names.get(site_id, site_id), columns)] = column
+    # One label column: the nearest-emitter row may be named differently per site (large or any size).
+    labels = list(dict.fromkeys(key for column in columns.values() for key in column))
+    frame = pd.DataFrame({t("pf_measure", lang): [t(key, lang) for key in labels]})
+    for name, column in columns.items():
+        frame[name] = [column.get(key, "–") for key in labels]
+    return frame
+
+
+def _listed(frame: pd.DataFrame, column: str, lang: str) -> str:
+    if frame.empty:
+        return t("pf_none", lang)
+    pairs = zip(frame[column], frame["distance_m"], strict=True)
+    return "; ".join(f"{name} ({km_text(distance, lang)})" for name, distance in pairs)
+
+
+def _unique(name: str, taken: dict) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+
+def ranking_table(ranking: pd.DataFrame, portfolio: Portfolio, lang: str) -> pd.DataFrame:
+    """`analysis.neighbourhoods.ranking` for st.dataframe: counts, tonnes and km stay numbers (sortable)."""
+    names = site_names(portfolio)
+    emissions = ranking["emissions_t"].astype("Float64")
+    return pd.DataFrame(
+        {
+            t("pf_col_rank", lang): range(1, len(ranking) + 1),
+            t("pf_col_site", lang): ranking["name"],
+            t("municipality", lang): ranking["municipality"],
+            t("status", lang): [status_text(s, lang) for s in ranking["status"]],
+            t("pf_row_themes", lang): ranking["themes"].str.replace("; ", ", "),
+            t("pf_row_sources_inside", lang): ranking["sources_inside"].astype(int),
+            t("pf_col_emissions_t", lang): emissions.round(0),
+            t("pf_col_years", lang): [
+                fmt_year_range([int(y) for y in years.split(", ") if y], int(unknown), lang)
+                if not pd.isna(total)
+                else t("no_figure", lang)
+                for total, years, unknown in zip(
+                    emissions, ranking["emission_years"], ranking["unknown_year_figures"], strict=True
+                )
+            ],
+            t("pf_row_members_inside", lang): ranking["members_inside"].astype(int),
+            t("pf_row_member_companies", lang): ranking["member_companies"].astype(int),
+            t("pf_row_nearest", lang): ranking["nearest_emitter"].fillna("–"),
+            t("pf_col_nearest_km", lang): (ranking["nearest_emitter_m"].astype("Float64") / 1000).round(1),
+            t("pf_row_precision", lang): [t(f"precision_{p}", lang) for p in ranking["location_precision"]],
+            t("pf_row_colocated", lang): [
+                ", ".join(names.get(i, i) for i in ids.split("; ") if i) or "–" for ids in ranking["colocated_with"]
+            ],
+        }
+    )
+
+
+# --- flows and possibilities --------------------------------------------------------------------
+
+
+def actor_text(name: object, precision: object, lang: str) -> str:
+    """The actor's name, with a warning when it is placed at a municipal centre."""
+    if precision == IMPRECISE:
+        return f"{name} · {t('precision_' + IMPRECISE, lang)}"
+    return str(name)
+
+
+def recorded_flows_table(lines: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Recorded flows (resolved, e.g. from `flow_lines`) as text; hostile names stay plain text."""
+    return pd.DataFrame(
+        {
+            t("pf_from", lang): [
+                actor_text(n, p, lang) for n, p in zip(lines["from_name"], lines["from_precision"], strict=True)
+            ],
+            t("pf_to", lang): [
+                actor_text(n, p, lang) for n, p in zip(lines["to_name"], lines["to_precision"], strict=True)
+            ],
+            t("pf_resource", lang): [t(f"resource_{r}", lang) for r in lines["resource"]],
+            t("status", lang): [t(f"flow_status_{s}", lang) for s in lines["status"]],
+            t("source_year", lang): [
+                t("year_unknown", lang) if pd.isna(y) else str(int(y)) for y in lines["source_year"]
+            ],
+            t("field_quote", lang): lines["quote"].fillna("").astype(str).tolist(),
+            t("field_note", lang): lines["note"].fillna("").astype(str).tolist(),
+            t("field_source_url", lang): lines["source_url"].astype(str).tolist(),
+            t("pf_col_layer", lang): [
+                layer if isinstance(layer, str) else t("pf_bundled", lang)
+                for layer in (lines["layer"] if "layer" in lines else [None] * len(lines))
+            ],
+        }
+    )
+
+
+def candidates_table(candidates: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """analysis.candidates rows: every row says "mulighet"/"possibility"; the reason in the chosen language."""
+    reason = "reason_en" if lang == "en" else "reason_no"
+    return pd.DataFrame(
+        {
+            t("pf_from", lang): [
+                actor_text(n, p, lang)
+                for n, p in zip(candidates["from_name"], candidates["from_precision"], strict=True)
+            ],
+            t("pf_to", lang): [
+                actor_text(n, p, lang) for n, p in zip(candidates["to_name"], candidates["to_precision"], strict=True)
+            ],
+            t("pf_resource", lang): [t(f"resource_{r}", lang) for r in candidates["resource"]],
+            t("pf_col_distance_km", lang): (candidates["distance_m"].astype(float) / 1000).round(1),
+            t("pf_col_reason", lang): candidates[reason].astype(str).tolist(),
+            t("pf_col_label", lang): [t("pf_label_possibility", lang)] * len(candidates),
+        }
+    )
+
+
+# --- notices, summary and sources ---------------------------------------------------------------
+
+
+def site_notices(hoods: Sequence[Neighbourhood], portfolio: Portfolio, lang: str) -> list[tuple[str, str]]:
+    """("warning"|"info", text) for sites placed at a municipal centre or on another site's point."""
+    names = site_names(portfolio)
+    notices = []
+    for hood in hoods:
+        name = hood.site["name"]
+        if hood.location_precision == IMPRECISE:
+            notices.append(
+                ("warning", t("pf_notice_municipality", lang, name=name, municipality=hood.site["municipality"]))
+            )
+        if hood.colocated_sites:
+            others = ", ".join(
+                f"«{names.get(i, i)}»" if lang != "en" else f"“{names.get(i, i)}”" for i in hood.colocated_sites
+            )
+            notices.append(("info", t("pf_notice_colocated", lang, name=name, others=others)))
+    return notices
+
+
+def summary_tables(summary: PortfolioSummary, lang: str) -> dict[str, pd.DataFrame]:
+    """Sites by status, sites by theme, recorded flows by resource and status."""
+    sites = t("pf_col_sites", lang)
+    flows = summary.flows_by_resource
+    return {
+        "status": pd.DataFrame(
+            {
+                t("status", lang): [status_text(s, lang) for s in summary.sites_by_status["status"]],
+                sites: summary.sites_by_status["sites"].astype(int).tolist(),
+            }
+        ),
+        "theme": pd.DataFrame(
+            {
+                t("theme", lang): summary.sites_by_theme["theme"].tolist(),
+                sites: summary.sites_by_theme["sites"].astype(int).tolist(),
+            }
+        ),
+        "flows": pd.DataFrame(
+            {
+                t("pf_resource", lang): [t(f"resource_{r}", lang) for r in flows["resource"]],
+                t("status", lang): [t(f"flow_status_{s}", lang) for s in flows["status"]],
+                t("pf_col_flows", lang): flows["flows"].astype(int).tolist(),
+            }
+        ),
+    }
+
+
+def source_hosts(*url_columns: Sequence[object]) -> list[str]:
+    """The distinct http(s) hosts in columns of ';'-separated source URLs, sorted."""
+    hosts = set()
+    for column in url_columns:
+        for value in column:
+            for url in str(value if isinstance(value, str) else "").split(";"):
+                parsed = urlparse(url.strip())
+                if parsed.scheme in ("http", "https") and parsed.netloc:
+                    hosts.add(_readable_host(parsed.netloc.removeprefix("www.")))
+    return sorted(hosts)
+
+
+def _readable_host(host: str) -> str:
+    """xn--hitranrduvil-ycb.no reads as hitrandrøvil.no (IDNA), as the reader would type it."""
+    try:
+        return host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return host
+
+
+def sources_line(hosts: Sequence[str], lang: str) -> str:
+    return t("pf_sources_line", lang, hosts=", ".join(hosts) or "–")
+
+
+def actor_options(portfolio: Portfolio, lang: str) -> dict[str, str]:
+    """Every park, emission source and cluster membership the form can pick: id -> label, by label."""
+    labels = {}
+    for row in portfolio.parks.itertuples(index=False):
+        labels[row.id] = f"{row.name} ({t('pf_kind_parks', lang)})"
+    for row in portfolio.sources.itertuples(index=False):
+        labels[row.id] = f"{row.facility} ({t('pf_kind_sources', lang)})"
+    for row in portfolio.members.itertuples(index=False):
+        labels[row.id] = f"{row.company} ({t('pf_kind_members', lang)}, {row.cluster})"
+    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
+
+
+def actor_names(portfolio: Portfolio) -> dict[str, str]:
+    """id -> name of every park, emission source and cluster membership."""
+    return {
+        **dict(zip(portfolio.parks["id"], portfolio.parks["name"], strict=True)),
+        **dict(zip(portfolio.sources["id"], portfolio.sources["facility"], strict=True)),
+        **dict(zip(portfolio.members["id"], portfolio.members["company"], strict=True)),
+    }
+
+
+def plain(text: str) -> str:
+    """Escape Markdown so a name is shown exactly as written, never as formatting or a link."""
+    specials = "\\`*_{}[]()#+-.!|<>~:$"
+    return "".join("\\" + c if c in specials else c for c in str(text))
