@@ -11,9 +11,10 @@ from analysis.portfolio_view import filter_flows, flows_touching, map_content, s
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps.layers import cluster_colours
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
+from ui import view_state
 from ui.data import portfolio
 from ui.map_view import show_map
-from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
+from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, portfolio_params, show_table
 from ui.portfolio_tables import (
     candidates_table,
     comparison_table,
@@ -26,16 +27,20 @@ from ui.portfolio_tables import (
     sources_line,
     summary_tables,
 )
-from ui.state import language_selector, static_url
+from ui.sidebar import share_box
+from ui.state import current_language, language_selector, static_url
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
+store, layers = flow_store(current_language())
+data = portfolio(current_language(), layers)  # bundled plus stored parks, sources and members
+params = portfolio_params(data)
+ignored = view_state.restore(params)
 lang = language_selector()
+if ignored:
+    st.toast(t("url_ignored", lang, names=", ".join(ignored)))
 st.title(t("pf_page_title", lang))
 st.caption(t("pf_page_intro", lang))
-
-store, layers = flow_store(lang)
-data = portfolio(lang, layers)  # bundled plus stored parks, sources and members
 controls = portfolio_controls(data, lang)
 flows = portfolio_flows(data, store, layers, lang)
 radius = controls.radius_m
@@ -131,3 +136,5 @@ with st.container(border=True):
     st.caption(plain(sources_line(hosts, lang)))
 
 flow_editor(data, flows, lang)
+
+share_box(view_state.share_link(view_state.publish(params)), lang)

@@ -8,7 +8,7 @@ from i18n import t
 from store import StoreError, open_store
 from ui.access import editor_access
 from ui.map_view import show_map
-from ui.state import language_selector, static_url
+from ui.state import language_from_link, static_url
 from ui.upload_form import (
     choose_crs,
     choose_layer,
@@ -24,7 +24,7 @@ from ui.upload_form import (
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
-lang = language_selector()
+lang = language_from_link()
 editor = editor_access(lang)
 st.title(t("upload_page_title", lang))
 st.caption(t("upload_page_intro", lang))

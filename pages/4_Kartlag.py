@@ -9,11 +9,11 @@ from store import StoreError, open_store
 from ui.access import editor_access
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
 from ui.presentation import plain
-from ui.state import language_selector
+from ui.state import language_from_link
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
-lang = language_selector()
+lang = language_from_link()
 editor = editor_access(lang)
 st.title(t("layers_page_title", lang))
 st.caption(t("layers_page_intro", lang))

@@ -12,11 +12,11 @@ from ui.access import editor_access
 from ui.data import portfolio
 from ui.import_form import format_choice, placement_form, run, save_form, summary, unplaced
 from ui.map_view import clicked_point
-from ui.state import language_selector, static_url
+from ui.state import language_from_link, static_url
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
-lang = language_selector()
+lang = language_from_link()
 editor = editor_access(lang)
 st.title(t("import_page_title", lang))
 st.caption(t("import_page_intro", lang))

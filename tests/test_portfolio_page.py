@@ -429,3 +429,26 @@ def test_a_stored_flow_layer_is_listed_on_the_layer_page(portfolio, store_path):
     )
     at = run(AppTest.from_file(str(config.ROOT / "pages/4_Kartlag.py"), default_timeout=60))
     assert "ressursstrømmer" in " ".join(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
+
+
+def test_a_link_restores_sites_radius_and_filters(portfolio):
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
+    at.query_params["sites"] = ["park-gronora", "park-malm"]
+    at.query_params["r"] = "15"
+    at.query_params["res"] = "overskuddsvarme"
+    at = run(at)
+    assert at.sidebar.multiselect(key="pf_sites").value == ["park-gronora", "park-malm"]
+    assert at.sidebar.slider(key="pf_radius_km").value == 15
+    assert at.sidebar.multiselect(key="pf_resources").value == ["overskuddsvarme"]
+    at.sidebar.slider(key="pf_radius_km").set_value(20).run()
+    assert at.query_params["r"] == "20" and at.query_params["sites"] == ["park-gronora", "park-malm"]
+    assert any("sites=park-gronora" in c.value and "r=20" in c.value for c in at.code)
+
+
+def test_a_link_with_too_many_or_unknown_sites_is_a_notice():
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
+    at.query_params["sites"] = ["park-gronora", "park-malm", "park-fiborgtangen", "park-krakoya", "park-tiller"]
+    at.query_params["r"] = "500"
+    at = run(at)
+    assert any("sites" in toast.value and "r" in toast.value for toast in at.toast)
+    assert at.sidebar.slider(key="pf_radius_km").value == config.NEIGHBOURHOOD_RADIUS_DEFAULT_M // 1000

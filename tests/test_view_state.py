@@ -135,3 +135,14 @@ def test_english_link_and_text_parameters_never_reach_the_map_as_html():
     at.run()
     assert not at.exception
     assert "<img src=x" not in json.dumps(map_args(at))
+
+
+@pytest.mark.parametrize("page", ["pages/3_Last_opp.py", "pages/4_Kartlag.py", "pages/6_Importer_utslipp.py"])
+def test_editor_pages_keep_the_language_in_the_link(page):
+    at = app(page)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.radio(key="lang").value == "en"
+    at.sidebar.radio(key="lang").set_value("nb").run()
+    assert "lang" not in at.query_params  # the default stays out of the link
