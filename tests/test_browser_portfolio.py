@@ -112,7 +112,7 @@ def main_frame(page: OfflinePage, sites: tuple[str, ...]):
 
 def test_comparison_of_gronora_and_malm_at_15_km_draws_offline(page, portfolio):
     sidebar = page.page.locator('[data-testid="stSidebar"]')
-    page.page.get_by_role("link", name="Portefolje").click()
+    page.page.get_by_role("link", name="Portefølje").click()
     page.wait_for_text("Side om side", 60)
 
     # Start from an empty choice, then pick the two sites the way a planner does.

@@ -166,3 +166,11 @@ def test_filters_that_empty_a_layer_still_draw_the_map():
     assert not at.exception
     assert metrics(at)["Parker og områder"] == "0"
     assert map_args(at)["feature_group"]  # the basemap group is still there
+
+
+def test_the_page_menu_speaks_the_users_language():
+    at = run("dashboard.py")
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert labels[:3] == ["Kart", "Utslipp", "Portefølje"] and len(labels) == 7
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert [link.proto.label for link in at.get("page_link")][:3] == ["Map", "Emissions", "Portfolio"]
