@@ -27,6 +27,23 @@ POPUP_CSS = """
 """
 
 
+def new_map(**options) -> folium.Map:
+    """A map with this app's defaults: Trøndelag in view, no tiles (they come as a layer), canvas drawing,
+    a scale bar and the popup styles. Callers add their elements, then `use_local_assets`."""
+    settings = {
+        "location": config.MAP_CENTER,
+        "zoom_start": config.MAP_ZOOM,
+        "tiles": None,
+        "prefer_canvas": True,
+        "control_scale": True,
+        "max_zoom": config.MAP_MAX_ZOOM,
+        **options,
+    }
+    m = folium.Map(**settings)
+    m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
+    return m
+
+
 def base_map(
     cluster_colours: dict[str, str],
     lang: str,
@@ -37,15 +54,7 @@ def base_map(
 
     `stored` lists (title, style) of uploaded layers drawn too, for the legend.
     """
-    m = folium.Map(
-        location=config.MAP_CENTER,
-        zoom_start=config.MAP_ZOOM,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        max_zoom=config.MAP_MAX_ZOOM,
-    )
-    m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
+    m = new_map()
     extra = [(title, style.get("colour") or STORED_DEFAULT_COLOUR) for title, style in stored]
     Legend(legend_html(cluster_colours, lang, extra)).add_to(m)
     NorthArrow().add_to(m)
@@ -75,14 +84,7 @@ def overview_layers(
 
 def placement_map(sources: gpd.GeoDataFrame, lang: str, static_url: str = "/app/static") -> folium.Map:
     """A map to click a facility's position on: the known sources for orientation, the default basemap."""
-    m = folium.Map(
-        location=config.MAP_CENTER,
-        zoom_start=config.MAP_ZOOM,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        max_zoom=config.MAP_MAX_ZOOM,
-    )
+    m = new_map()
     basemap_group(config.DEFAULT_BASEMAP, lang).add_to(m)
     sources_group(sources, lang).add_to(m)
     return use_local_assets(m, static_url)

@@ -22,7 +22,7 @@ from jinja2 import Template
 import config
 from i18n import fmt_number, fmt_tonnes, t
 from maps.assets import use_local_assets
-from maps.build import POPUP_CSS
+from maps.build import new_map
 from maps.layers import _feature, _group, source_radius
 from maps.popups import _rows, esc, source_links
 
@@ -66,15 +66,7 @@ class GroupLegend(MacroElement):
 
 def emissions_base_map(static_url: str = "/app/static") -> folium.Map:
     """The part of an emissions map that never changes (so moving the year does not remount it)."""
-    m = folium.Map(
-        location=config.MAP_CENTER,
-        zoom_start=config.MAP_ZOOM,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        max_zoom=config.MAP_MAX_ZOOM,
-    )
-    m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
+    m = new_map()
     return use_local_assets(m, static_url)
 
 

@@ -20,7 +20,7 @@ from analysis.portfolio_view import MapContent
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps import popups
 from maps.assets import use_local_assets
-from maps.build import POPUP_CSS
+from maps.build import new_map
 from maps.layers import _group, basemap_group, members_group, parks_group, sources_group
 from maps.legend import Legend
 from maps.popups import esc
@@ -34,17 +34,7 @@ ZOOM_SNAP = 0.25  # fractional zoom, so a neighbourhood fills its map instead of
 
 def portfolio_base_map(lang: str, static_url: str = "/app/static", legend: bool = True) -> folium.Map:
     """The map that stays put while sites, radius and filters change (they arrive as feature groups)."""
-    m = folium.Map(
-        location=config.MAP_CENTER,
-        zoom_start=config.MAP_ZOOM,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        max_zoom=config.MAP_MAX_ZOOM,
-        zoom_snap=ZOOM_SNAP,
-        zoom_delta=0.5,
-    )
-    m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
+    m = new_map(zoom_snap=ZOOM_SNAP, zoom_delta=0.5)
     if legend:
         Legend(portfolio_legend_html(lang)).add_to(m)
     return use_local_assets(m, static_url)

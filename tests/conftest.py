@@ -41,3 +41,18 @@ def _private_store(tmp_path_factory, monkeypatch):
     """Every test gets an empty store of its own, never the developer's data/layers.gpkg or DATABASE_URL."""
     monkeypatch.setenv("INDUSTRIKART_STORE", str(tmp_path_factory.mktemp("store") / "generated_layers.gpkg"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through Playwright, shared by every browser test (Playwright's own download fails here)."""
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the README's test command does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

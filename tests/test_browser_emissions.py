@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-from pathlib import Path
 
 import pytest
 
 from maps.layers import source_radius
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, running_app
+from tests.browser import OfflinePage, running_app
 from tests.emissions_fixtures import make_fixture_store
 
 pytestmark = pytest.mark.browser
@@ -22,18 +21,6 @@ CIRCLES_JS = """() => { const out = {};
     window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
         if (p && p.layer === "sources") out[p.ids[0]] = {radius: l.options.radius, fill: l.options.fillOpacity}; });
     return out; }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the README's test command does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from analysis.neighbourhoods import distance_m, neighbourhood
 from analysis.portfolio_view import flows_touching
 from loaders.flows import flow_lines, load_flows
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, running_app
+from tests.browser import OfflinePage, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,18 +20,6 @@ FEATURES_JS = """() => { const out = [];
     window.map.eachLayer(l => { if (l.feature && l.feature.properties)
         out.push({layer: l.feature.properties.layer, ids: l.feature.properties.ids}); });
     return out; }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the README's test command does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

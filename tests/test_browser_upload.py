@@ -8,7 +8,6 @@ from shapely.geometry import Point
 
 from store import open_store
 from tests.browser import OfflinePage, running_app
-from tests.test_browser import browser  # noqa: F401 (the shared chromium fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +29,7 @@ def hostile_app(tmp_path_factory):
         yield url
 
 
-def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app):  # noqa: F811
+def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app):
     page = OfflinePage(browser, hostile_app)
     try:
         page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f))
