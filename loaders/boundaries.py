@@ -33,7 +33,7 @@ from shapely.geometry import shape
 import config
 from analysis.kommunenummer import clean_number
 from loaders.errors import CRSError, FileFormatError, LayerError
-from loaders.layers import _load_json
+from loaders.layers import load_json
 
 BOUNDARIES_KIND = "boundaries"
 CACHE_NAME = "kommuner.geojson"
@@ -88,7 +88,7 @@ def _from_zip(data: bytes, name: str) -> tuple[str, bytes]:
 
 
 def _read_geojson(data: bytes) -> gpd.GeoDataFrame:
-    document = _load_json(data)
+    document = load_json(data)
     collections = _collections(document)
     if not collections:
         raise FileFormatError("the JSON holds no GeoJSON FeatureCollection")

@@ -16,7 +16,6 @@ a source states the possibility. Computed possibilities live in analysis/candida
 from __future__ import annotations
 
 import io
-import json
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,6 +27,7 @@ from shapely.geometry import LineString, Point, shape
 from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
 from loaders.bundled import Portfolio
 from loaders.errors import FileFormatError, SchemaError
+from loaders.layers import load_json
 from loaders.schema import LOCATION_PRECISIONS
 
 FLOWS_PATH = GEODATA_DIR / "flows.csv"
@@ -93,14 +93,8 @@ def parse_flows_csv(data: bytes | str) -> pd.DataFrame:
 
 def parse_flows_geojson(data: bytes | str) -> pd.DataFrame:
     """Parse a FeatureCollection of LineString features whose properties follow `FLOW_COLUMNS`."""
-    text = _text(data)
-    try:
-        collection = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+    collection = load_json(data)
+    if collection.get("type") != "FeatureCollection":
         raise FileFormatError("the JSON is not GeoJSON: expected a FeatureCollection with a 'features' list")
     features = collection.get("features")
     if not isinstance(features, list):

@@ -45,7 +45,7 @@ def read_layer(path: str | Path, kind: str) -> gpd.GeoDataFrame:
 def parse_geojson(data: bytes | str, kind: str) -> gpd.GeoDataFrame:
     """Parse GeoJSON text or bytes as a layer of `kind`."""
     schema = _schema(kind)
-    collection = _load_json(data)
+    collection = load_json(data)
     if collection.get("type") == "Feature":
         collection = {"type": "FeatureCollection", "features": [collection]}
     if collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
@@ -93,7 +93,8 @@ def _schema(kind: str) -> LayerSchema:
         raise ValueError(f"unknown layer kind {kind!r}; expected one of {sorted(LAYERS)}") from None
 
 
-def _load_json(data: bytes | str) -> dict:
+def load_json(data: bytes | str) -> dict:
+    """A JSON object from UTF-8 text (BOM allowed), or a FileFormatError saying why not."""
     if isinstance(data, bytes):
         if not data.strip():
             raise FileFormatError("the file is empty")
