@@ -13,7 +13,8 @@ from ui import view_state
 from ui.data import own_layers, portfolio, stored_layers
 from ui.export_panel import export_panel
 from ui.map_view import show_map
-from ui.overview import heading, key_figure_row, map_target, remember
+from ui.overview import key_figure_row, map_target, remember
+from ui.presentation import heading
 from ui.record import record_panel
 from ui.sidebar import map_controls, map_params, presentation_controls, share_box
 from ui.state import current_language, language_selector, static_url

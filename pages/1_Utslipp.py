@@ -11,7 +11,8 @@ from ui import view_state
 from ui.downloads import download_buttons
 from ui.emissions_data import emissions_data, emissions_params
 from ui.emissions_sections import county_path_section, facility_section, municipal_section, shares_section
-from ui.sidebar import share_box
+from ui.presentation import heading
+from ui.sidebar import presentation_controls, share_box
 from ui.state import current_language, keep_widget_state, language_selector
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
@@ -27,8 +28,8 @@ names = dict(zip(data.municipalities["kommunenummer"], data.municipalities["name
 numbers = list(names)
 facility_names = dict(zip(data.sources["id"], data.sources["facility"], strict=True))
 
-st.title(t("em_page_title", lang))
-st.caption(t("em_intro", lang))
+present = presentation_controls(lang)
+heading(lang, present, t("em_page_title", lang), t("em_intro", lang))
 if data.error:
     st.warning(t("em_store_error", lang, error=data.error))
 if data.imported:
@@ -77,4 +78,6 @@ if years:
 
 county_path_section(data, scope, numbers, lang)
 
-share_box(view_state.share_link(view_state.publish(params)), lang)
+query = view_state.publish(params)
+if not present:
+    share_box(view_state.share_link(query), lang)

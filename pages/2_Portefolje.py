@@ -27,7 +27,8 @@ from ui.portfolio_tables import (
     sources_line,
     summary_tables,
 )
-from ui.sidebar import share_box
+from ui.presentation import heading
+from ui.sidebar import presentation_controls, share_box
 from ui.state import current_language, language_selector, static_url
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
@@ -39,9 +40,9 @@ ignored = view_state.restore(params)
 lang = language_selector()
 if ignored:
     st.toast(t("url_ignored", lang, names=", ".join(ignored)))
-st.title(t("pf_page_title", lang))
-st.caption(t("pf_page_intro", lang))
 controls = portfolio_controls(data, lang)
+present = presentation_controls(lang)
+heading(lang, present, t("pf_page_title", lang), t("pf_page_intro", lang))
 flows = portfolio_flows(data, store, layers, lang)
 radius = controls.radius_m
 km = km_text(radius, lang)
@@ -135,6 +136,9 @@ with st.container(border=True):
     hosts = source_hosts(data.parks["source_url"], inside["figure_source"], flows.flows.flows["source_url"])
     st.caption(plain(sources_line(hosts, lang)))
 
-flow_editor(data, flows, lang)
+if not present:
+    flow_editor(data, flows, lang)
 
-share_box(view_state.share_link(view_state.publish(params)), lang)
+query = view_state.publish(params)
+if not present:
+    share_box(view_state.share_link(query), lang)

@@ -146,3 +146,21 @@ def test_editor_pages_keep_the_language_in_the_link(page):
     assert at.sidebar.radio(key="lang").value == "en"
     at.sidebar.radio(key="lang").set_value("nb").run()
     assert "lang" not in at.query_params  # the default stays out of the link
+
+
+@pytest.mark.parametrize(
+    ("page", "title"), [("pages/1_Utslipp.py", "Utslipp"), ("pages/2_Portefolje.py", "Portefølje")]
+)
+def test_the_emissions_and_portfolio_pages_present_too(page, title):
+    at = app(page)
+    at.query_params["mode"] = "present"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value.startswith(title)
+    assert any("<style>" in m.value and "stSidebar" in m.value for m in at.markdown)
+    assert not at.code  # no share box on a slide
+    at = app(page)
+    at.query_params["mode"] = "present"
+    at.query_params["title"] = "Møte i nettverket"
+    at.run()
+    assert at.title[0].value == "Møte i nettverket"

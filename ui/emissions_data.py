@@ -119,6 +119,7 @@ def emissions_params(data: EmissionsData) -> list:
     """The emissions page's link: language, scope, year, municipal source, sector and chosen facility."""
     from analysis.emissions import scopes_with_data
     from loaders.schema import FIGURE_SCOPES
+    from ui.sidebar import presentation_params
     from ui.state import LANG_KEY
     from ui.view_state import choice, key_param, number
 
@@ -130,6 +131,7 @@ def emissions_params(data: EmissionsData) -> list:
         key_param("src", "em_municipal_source", choice(("statistics", "facilities")), default="statistics"),
         key_param("sector", "em_sector", _text_param, default=""),
         key_param("sel", "em_selected", choice(list(data.sources["id"]))),
+        *presentation_params(),
     ]
 
 

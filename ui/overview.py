@@ -1,8 +1,6 @@
-"""The overview map page's parts: its heading, the key-figure row, where the map goes, what was clicked."""
+"""The overview map page's parts: the key-figure row, where the map goes, what was clicked."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import streamlit as st
 
@@ -13,23 +11,7 @@ from analysis.search import search
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from loaders import Portfolio
 from ui.map_view import MapState, Selection
-from ui.presentation import apply_presentation_style, plain
-
-
-def heading(lang: str, present: bool) -> None:
-    """The app's title, or on a slide the presenter's own title and subtitle with the date."""
-    if not present:
-        st.title(t("app_title", lang))
-        st.caption(t("app_subtitle", lang))
-        return
-    apply_presentation_style()
-    with st.popover(t("present_edit", lang)):
-        st.text_input(t("present_title", lang), key="present_title")
-        st.text_input(t("present_subtitle", lang), key="present_subtitle")
-        st.toggle(t("present_mode", lang), key="present")
-    st.title(plain(st.session_state.get("present_title") or t("present_default_title", lang)))
-    subtitle = st.session_state.get("present_subtitle") or t("app_subtitle", lang)
-    st.caption(f"{plain(subtitle)} · {date.today().isoformat()}")
+from ui.presentation import plain
 
 
 def key_figure_row(view: View, lang: str) -> None:

@@ -280,6 +280,7 @@ def _save(
 
 def portfolio_params(portfolio: Portfolio) -> list:
     """The portfolio page's link: language, sites, radius, flow filters, layers and basemap."""
+    from ui.sidebar import presentation_params
     from ui.state import LANG_KEY
     from ui.view_state import Param, choice, choices, key_param, number
 
@@ -307,4 +308,5 @@ def portfolio_params(portfolio: Portfolio) -> list:
         key_param("fst", "pf_statuses", choices(FLOW_STATUSES), list),
         Param("layers", read_layers, write_layers, choices([*LAYERS, "none"]), list),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
+        *presentation_params(),
     ]

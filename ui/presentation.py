@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 import config
+from i18n import t
 
 # Our own constant CSS (no user text in it). 1200 px wide content and a 675 px map make the frame 16:9.
 _CSS = f"""
@@ -30,3 +33,24 @@ def plain(text: str) -> str:
     """Escape Markdown so user text is shown exactly as typed, never as formatting, links or HTML."""
     specials = "\\`*_{}[]()#+-.!|<>~$"
     return "".join("\\" + c if c in specials else c for c in text)
+
+
+def heading(lang: str, present: bool, title: str | None = None, subtitle: str | None = None) -> None:
+    """The page's title and caption, or on a slide the presenter's own title and subtitle with the date.
+
+    `title`/`subtitle` are the page's own (default: the app's); a presenter's text replaces them.
+    """
+    title = title or t("app_title", lang)
+    subtitle = subtitle or t("app_subtitle", lang)
+    if not present:
+        st.title(title)
+        st.caption(subtitle)
+        return
+    apply_presentation_style()
+    with st.popover(t("present_edit", lang)):
+        st.text_input(t("present_title", lang), key="present_title")
+        st.text_input(t("present_subtitle", lang), key="present_subtitle")
+        st.toggle(t("present_mode", lang), key="present")
+    st.title(plain(st.session_state.get("present_title") or title))
+    shown = st.session_state.get("present_subtitle") or subtitle
+    st.caption(f"{plain(shown)} · {date.today().isoformat()}")

@@ -127,6 +127,13 @@ def map_params(portfolio: Portfolio) -> list[Param]:
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
         key_param("view", "view", _parse_view, _dump_view),
         Param("sel", _read_selection, _write_selection, _selection_parser(portfolio), _dump_selection),
+        *presentation_params(),
+    ]
+
+
+def presentation_params() -> list[Param]:
+    """?mode=present with the slide's title and subtitle: the same on every page that can present."""
+    return [
         key_param("mode", "present", _parse_mode, lambda _: ["present"], default=False),
         key_param("title", "present_title", _text(200), default=""),
         key_param("subtitle", "present_subtitle", _text(300), default=""),
