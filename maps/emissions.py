@@ -24,12 +24,8 @@ from i18n import fmt_number, fmt_tonnes, t
 from maps.assets import use_local_assets
 from maps.build import new_map
 from maps.layers import _feature, _group, source_radius
+from maps.legend import legend_box
 from maps.popups import _rows, esc, source_links
-
-LEGEND_STYLE = (
-    "background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.45 sans-serif;"
-    "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px"
-)
 
 
 class GroupLegend(MacroElement):
@@ -122,12 +118,11 @@ def facility_legend_html(year: int, scope: str, lang: str) -> str:
             f'background:{fill};border:2px solid {colour};margin-right:6px"></span>{esc(label)}</div>'
         )
 
-    return (
-        f'<div style="{LEGEND_STYLE}"><div style="font-weight:600">{esc(t("legend", lang))}</div>'
+    return legend_box(
+        f'<div style="font-weight:600">{esc(t("legend", lang))}</div>'
         f"<div>{esc(t('em_legend_year_scope', lang, year=year, scope=t(f'scope_{scope}', lang)))}</div>"
         + dot(t("em_legend_circle", lang))
         + dot(t("em_legend_hollow", lang, year=year), hollow=True)
-        + "</div>"
     )
 
 
@@ -216,7 +211,7 @@ def choropleth_legend_html(title: str, labels: list[str], colours: list[str], la
 
     parts = [swatch(c, label) for c, label in zip(colours, labels, strict=True)]
     parts.append(swatch(config.CHOROPLETH_NO_DATA, t("no_figure", lang)))
-    return f'<div style="{LEGEND_STYLE}"><div style="font-weight:600">{esc(title)}</div>' + "".join(parts) + "</div>"
+    return legend_box(f'<div style="font-weight:600">{esc(title)}</div>' + "".join(parts))
 
 
 def _missing(value: object) -> bool:

@@ -64,11 +64,18 @@ def legend_html(cluster_colours: dict[str, str], lang: str, stored: list[tuple[s
     if stored:
         parts.append(f"<div><i>{esc(t('legend_uploaded', lang))}</i></div>")
         parts += [dot(colour, title) for title, colour in stored]
-    style = (
-        "background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.45 sans-serif;"
-        "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px"
-    )
-    return f'<div style="{style}">' + "".join(parts) + "</div>"
+    return legend_box("".join(parts))
+
+
+LEGEND_STYLE = (
+    "background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.45 sans-serif;"
+    "box-shadow:0 1px 4px rgba(0,0,0,0.3)"
+)
+
+
+def legend_box(inner_html: str, max_width: int = 260) -> str:
+    """The white box every map legend sits in; `inner_html` must already be built from escaped text."""
+    return f'<div style="{LEGEND_STYLE};max-width:{max_width}px">{inner_html}</div>'
 
 
 class NorthArrow(MacroElement):

@@ -22,7 +22,7 @@ from maps import popups
 from maps.assets import use_local_assets
 from maps.build import new_map
 from maps.layers import _group, basemap_group, members_group, parks_group, sources_group
-from maps.legend import Legend
+from maps.legend import Legend, legend_box
 from maps.popups import esc
 
 LAYERS = ("buffers", "flows", "parks", "sources", "members")
@@ -272,11 +272,7 @@ def portfolio_legend_html(lang: str) -> str:
         swatch(dot(config.CLUSTER_COLOURS[0]), t("layer_members", lang)),
         swatch(dot("#555555", hollow=True, dashed=True), t("legend_dashed", lang)),
     ]
-    style = (
-        "background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.4 sans-serif;"
-        "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:340px"
-    )
-    return f'<div style="{style}">' + "".join(parts) + "</div>"
+    return legend_box("".join(parts), max_width=340)
 
 
 def _actor(row: dict, end: str, lang: str) -> str:
