@@ -44,7 +44,7 @@ def choose(page, label: str, option: str):
     box.fill(option)
     page.page.get_by_role("option", name=option).first.click()
     page.page.keyboard.press("Escape")
-    sidebar.get_by_text(option).first.wait_for(timeout=10_000)  # the chosen tag shows
+    sidebar.get_by_text(option).first.wait_for(timeout=30_000)  # the chosen tag shows
 
 
 def test_map_draws_all_layers_offline_on_canvas(page, portfolio):
@@ -111,7 +111,7 @@ def test_clicking_a_feature_shows_its_record(page, portfolio):
     box = page.page.locator("iframe").first.bounding_box()
     page.page.mouse.click(box["x"] + x, box["y"] + y)
     popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup.wait_for(timeout=30_000)
     assert park["name"] in popup.inner_text()
     page.wait_for_text(park["name"])
     for host in {url.split("/")[2] for url in park["source_url"].split(" ; ")}:

@@ -42,7 +42,7 @@ def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app):
         box = page.page.locator("iframe").first.bounding_box()
         page.page.mouse.click(box["x"] + x, box["y"] + y)
         popup = frame.locator(".leaflet-popup-content")
-        popup.wait_for(timeout=10_000)
+        popup.wait_for(timeout=30_000)
         assert HOSTILE in popup.inner_text()  # the value, shown as the text it is
         assert popup.locator("img, script, b[onmouseover]").count() == 0
         legend = frame.locator(".ik-legend").inner_text()
