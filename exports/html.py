@@ -20,6 +20,7 @@ from maps.assets import OfflineAssetError, use_local_assets
 from maps.build import base_map, overview_layers
 from maps.layers import cluster_colours as default_cluster_colours
 from maps.popups import esc
+from maps.single_pass import RenderedText
 
 LEAFLET_DIR = config.STATIC_DIR / "vendor" / "leaflet"
 # A script or stylesheet that would be fetched: any src= on <script>, any href= on <link>.
@@ -50,8 +51,8 @@ def standalone_html(
     use_local_assets(m, static_url="")  # again, now with the layers: refuses any element bringing its own assets
     m.default_js, m.default_css = [], []  # inlined below instead
     header = m.get_root().header
-    header.add_child(folium.Element(f"<style>{_leaflet_css()}</style>"), name="leaflet_css_inline")
-    header.add_child(folium.Element(f"<script>{_leaflet_js()}</script>"), name="leaflet_js_inline")
+    header.add_child(RenderedText(f"<style>{_leaflet_css()}</style>"), name="leaflet_css_inline")
+    header.add_child(RenderedText(f"<script>{_leaflet_js()}</script>"), name="leaflet_js_inline")
     m.get_root().title = esc(title if title is not None else t("app_title", lang))
     _set_view(m, view, visible, bounds, center, zoom)
 

@@ -17,6 +17,7 @@ from maps.layers import (
     stored_layer_group,
 )
 from maps.legend import Legend, NorthArrow, legend_html
+from maps.single_pass import RenderedText
 
 POPUP_CSS = """
 <style>
@@ -40,7 +41,7 @@ def new_map(**options) -> folium.Map:
         **options,
     }
     m = folium.Map(**settings)
-    m.get_root().header.add_child(folium.Element(POPUP_CSS), name="ik_popup_css")
+    m.get_root().header.add_child(RenderedText(POPUP_CSS), name="ik_popup_css")
     return m
 
 

@@ -8,6 +8,7 @@ import folium
 from streamlit_folium import st_folium
 
 import config
+from maps.single_pass import require_installed
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ def show_map(
     through `feature_group_to_add`, so a filter change swaps layers without remounting the map.
     With `clickable=False` nothing comes back: no interaction with the map reruns the script.
     """
+    require_installed()
     state = st_folium(
         m,
         key=key,
@@ -77,6 +79,7 @@ def selection_from(state: dict | None) -> Selection | None:
 
 def clicked_point(m: folium.Map, key: str, height: int = 420) -> tuple[float, float] | None:
     """Draw `m` and return (lon, lat) of the user's last click on it (the only thing that comes back)."""
+    require_installed()
     state = st_folium(m, key=key, returned_objects=["last_clicked"], use_container_width=True, height=height)
     last = (state or {}).get("last_clicked")
     if not isinstance(last, dict):
