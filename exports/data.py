@@ -9,8 +9,8 @@
 - xlsx: one sheet per layer plus a "Kilder og lisens" / "Sources and licence" sheet.
 
 Columns keep their schema names (geodata/README.md) in both languages; lists (parks' themes) are written
-as "a; b" text. Spreadsheet formats never evaluate a value: in CSV a text cell starting with = + - @ (or a
-tab or carriage return) gets a leading ', in XLSX every text cell is stored as text, not as a formula.
+as "a; b" text. CSV and XLSX are written by exports.tables, so a spreadsheet never evaluates a value: a text
+cell starting with = + - @ (or a tab or carriage return) gets a leading ' and XLSX never stores a formula.
 """
 
 from __future__ import annotations
@@ -28,13 +28,12 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 import config
 from analysis.filters import View
 from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS
+from exports.tables import csv_bytes, xlsx_bytes
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, t
 
 FORMATS = ("geojson", "gpkg", "csv", "xlsx")
@@ -48,7 +47,6 @@ MIME_TYPES = {
 LICENCE_TABLE = "sources_licence"
 LICENCE_COLUMNS = ["kind", "layer", "id", "name", "source_url", "source_year", "text"]
 NAME_COLUMNS = {"parks": "name", "sources": "facility", "members": "company"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_LIMIT = 32_767  # characters
 
 
@@ -234,8 +232,8 @@ def _csv_zip(layers: dict[str, gpd.GeoDataFrame], licence: pd.DataFrame, lang: s
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, frame in layers.items():
-            archive.writestr(f"{name}.csv", _csv_text(_with_wkt(frame)))
-        archive.writestr(f"{LICENCE_TABLE}.csv", _csv_text(licence))
+            archive.writestr(f"{name}.csv", csv_bytes(_with_wkt(frame)))
+        archive.writestr(f"{LICENCE_TABLE}.csv", csv_bytes(licence))
         archive.writestr("SOURCES.txt", _sources_txt(licence, lang, day))
     return buffer.getvalue()
 
@@ -247,62 +245,15 @@ def _with_wkt(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return out
 
 
-def _csv_text(frame: pd.DataFrame) -> bytes:
-    out = frame.copy()
-    for name in out.columns:
-        if _is_text(out[name]):
-            out[name] = out[name].map(_neutralise_csv)
-    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-
-
-def _neutralise_csv(value: object) -> object:
-    """A text cell a spreadsheet would read as a formula gets a leading apostrophe (OWASP's advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _xlsx(layers: dict[str, gpd.GeoDataFrame], licence: pd.DataFrame, lang: str) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    sheets = {}
     for name, frame in layers.items():
         table = _with_wkt(frame)
         too_long = table["geometry"].str.len() > EXCEL_CELL_LIMIT
         table.loc[too_long.fillna(False), "geometry"] = t("export_geometry_too_long", lang)
-        _sheet(workbook, t(f"export_sheet_{name}", lang), table)
-    _sheet(workbook, t("export_sheet_licence", lang), licence)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet(workbook: Workbook, title: str, frame: pd.DataFrame) -> None:
-    sheet = workbook.create_sheet(title[:31])  # Excel's limit for sheet names
-    sheet.append(list(frame.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in frame.itertuples(index=False, name=None):
-        sheet.append([_xlsx_value(v) for v in values])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would store "=..." as a formula; this keeps it text
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8), 60) + 2
-
-
-def _xlsx_value(value: object) -> object:
-    if _missing(value):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
-
-
-def _is_text(series: pd.Series) -> bool:
-    return pd.api.types.is_string_dtype(series) or series.dtype == object
+        sheets[t(f"export_sheet_{name}", lang)] = table
+    sheets[t("export_sheet_licence", lang)] = licence
+    return xlsx_bytes(sheets)
 
 
 def _missing(value: object) -> bool:

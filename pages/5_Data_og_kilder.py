@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.filters import apply_filters
+from exports.tables import csv_bytes
 from i18n import t
 from ui import view_state
 from ui.data import portfolio
@@ -37,7 +38,7 @@ for tab, (kind, table) in zip(
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(
             t("download_csv", lang),
-            table.to_csv(index=False).encode("utf-8-sig"),
+            csv_bytes(table),
             file_name=f"industrikart_{kind}.csv",
             mime="text/csv",
             key=f"download_{kind}",

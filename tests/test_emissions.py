@@ -18,6 +18,7 @@ from shapely.geometry import Point
 import config
 from analysis import emissions as em
 from analysis.kommunenummer import CHANGES, CURRENT, clean_number, current_number, in_county, map_numbers
+from exports.tables import csv_bytes, xlsx_bytes
 from loaders.importing import MUNICIPAL_COLUMNS
 from loaders.schema import FIGURE_COLUMNS
 from maps.emissions import (
@@ -29,7 +30,6 @@ from maps.emissions import (
     facility_circles_group,
 )
 from maps.layers import source_radius
-from ui.downloads import csv_bytes, xlsx_bytes
 
 HOSTILE = '<img src=x onerror="alert(1)"></script>'
 
@@ -369,7 +369,7 @@ def test_choropleth_colours_classes_greys_missing_and_escapes(kommuner):
 def test_csv_and_xlsx_hold_the_table():
     table = pd.DataFrame({"Anlegg": ["Testanlegg ø", None], "Tonn": [123456.7, float("nan")], "År": [2022, 2021]})
     assert csv_bytes(table).decode("utf-8-sig").splitlines()[1] == "Testanlegg ø,123456.7,2022"
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"data": table}))).active
     assert [c.value for c in sheet[1]] == ["Anlegg", "Tonn", "År"]
     assert [c.value for c in sheet[2]] == ["Testanlegg ø", 123456.7, 2022]
     assert sheet["A3"].value is None and sheet["B3"].value is None

@@ -1,25 +1,12 @@
-"""CSV and XLSX downloads of the table behind a chart or map."""
+"""CSV and XLSX downloads of the table behind a chart or map (written by exports.tables, formulas neutralised)."""
 
 from __future__ import annotations
-
-import io
 
 import pandas as pd
 import streamlit as st
 
+from exports.tables import csv_bytes, xlsx_bytes
 from i18n import t
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8 with a BOM, so Excel opens æøå right."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
-def xlsx_bytes(table: pd.DataFrame, sheet: str = "data") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _plain(table).to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
 
 
 def download_buttons(table: pd.DataFrame, name: str, lang: str) -> None:
@@ -34,17 +21,8 @@ def download_buttons(table: pd.DataFrame, name: str, lang: str) -> None:
     )
     right.download_button(
         t("download_xlsx", lang),
-        xlsx_bytes(table),
+        xlsx_bytes({"data": table}),
         file_name=f"industrikart_{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
     )
-
-
-def _plain(table: pd.DataFrame) -> pd.DataFrame:
-    """Nullable and string dtypes as plain values openpyxl writes (missing as empty cells)."""
-    out = table.copy()
-    for column in out.columns:
-        if not pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out
