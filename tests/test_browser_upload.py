@@ -1,6 +1,9 @@
-"""An uploaded layer whose values carry HTML and script: in a real browser they show as text and run nothing."""
+"""Uploaded layers whose values carry HTML, script and Jinja template syntax: in a real browser, on the Kart
+and Portefølje pages, they show as the text they are and nothing runs (in the page or on the server)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -12,24 +15,48 @@ from tests.browser import OfflinePage, running_app
 pytestmark = pytest.mark.browser
 
 HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+TEMPLATE = "Klynge {{ 7*191919 }} {# ik #}"  # rendered by Jinja it would read "Klynge 1343433 "
 
 
 @pytest.fixture(scope="module")
-def hostile_app(tmp_path_factory):
+def sentinel(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("generated_sentinel")
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory, sentinel):
     path = tmp_path_factory.mktemp("store") / "generated_hostile_store.gpkg"
     store = open_store({"INDUSTRIKART_STORE": str(path)})
+    run_code = f"{{{{ lipsum.__globals__.os.makedirs('{sentinel}/server') }}}}"
     frame = gpd.GeoDataFrame(
-        {"navn": [HOSTILE], "merknad": ["<b onmouseover=window.__xss=3>fet</b>"]},
+        {"navn": [HOSTILE + " " + TEMPLATE], "merknad": ["<b onmouseover=window.__xss=3>fet</b> " + run_code]},
         geometry=[Point(10.4, 63.43)],
         crs=4326,
     )
     style = {"colour": "#123456", "fill": True, "label_field": "navn", "popup_fields": ["navn", "merknad"]}
-    store.save(frame, HOSTILE, "other", original_filename="generated_hostile.geojson", style=style)
+    store.save(frame, HOSTILE + " " + TEMPLATE, "other", original_filename="generated_hostile.geojson", style=style)
+    members = gpd.GeoDataFrame(
+        {
+            "id": ["generated-member-1", "generated-member-2"],
+            "company": [TEMPLATE, run_code],
+            "cluster": [TEMPLATE, run_code],
+            "role": ["member", "member"],
+            "relation_as_stated": [TEMPLATE, run_code],
+            "municipality": ["Orkland", "Orkland"],
+            "kommunenummer": ["5059", "5059"],
+            "source_url": ["https://example.org/", "https://example.org/"],
+            "source_year": [2026, 2026],
+            "location_precision": ["site", "site"],
+        },
+        geometry=[Point(9.85, 63.30), Point(9.86, 63.31)],
+        crs=4326,
+    )
+    store.save(members, TEMPLATE, "members", original_filename="generated_hostile_members.geojson")
     with running_app(env={"INDUSTRIKART_STORE": str(path)}) as url:
         yield url
 
 
-def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app):
+def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app, sentinel):
     page = OfflinePage(browser, hostile_app)
     try:
         page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f))
@@ -47,8 +74,31 @@ def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app):
         assert popup.locator("img, script, b[onmouseover]").count() == 0
         legend = frame.locator(".ik-legend").inner_text()
         assert HOSTILE in legend and frame.locator(".ik-legend img, .ik-legend script").count() == 0
+        assert TEMPLATE in legend and "1343433" not in legend  # cluster names and titles are text, not templates
         page.pause(1.0)  # give a planted onerror time to fire
         assert frame.evaluate("() => window.__xss") is None
         assert page.page.evaluate("() => window.__xss") is None
+        assert not any(sentinel.iterdir())
+    finally:
+        page.close()
+
+
+def test_template_text_on_the_portfolio_page_shows_as_written(browser, hostile_app, sentinel):
+    page = OfflinePage(browser, hostile_app)
+    try:
+        page.page.get_by_role("link", name="Portefølje").click()
+        page.wait_for_text("Side om side", 60)
+        drawn = page.wait_for_features(lambda f: any(x["layer"] == "members" for x in f))
+        assert drawn
+        frame = page.map_frame()
+        tooltips = frame.evaluate(
+            "() => { const out = []; window.map.eachLayer(l => { if (l.feature && l.feature.properties"
+            " && l.feature.properties.layer === 'members') out.push(l.feature.properties.tooltip); }); return out; }"
+        )
+        assert any(TEMPLATE in (text or "") for text in tooltips), tooltips
+        body = page.page.locator("body").inner_text()
+        assert "1343433" not in body and "TemplateSyntaxError" not in body and "Traceback" not in body
+        assert frame.evaluate("() => window.__xss") is None
+        assert not any(sentinel.iterdir())
     finally:
         page.close()
