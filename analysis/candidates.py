@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.neighbourhoods import check_radius, site_row
 from config import CRS, METRIC_CRS
-from loaders.bundled import Portfolio
+from core.portfolio import Portfolio
 from loaders.flows import resolve_flows
 
 LABEL = "mulighet"

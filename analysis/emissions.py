@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.kommunenummer import in_county, map_numbers
+from core.kommunenummer import in_county, map_numbers
 
 STATED = "stated"
 _KEY = ["facility_id", "year", "scope"]

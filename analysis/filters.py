@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from analysis.figures import with_latest_figure
-from loaders.bundled import Portfolio
+from core.portfolio import Portfolio
 
 
 @dataclass(frozen=True)

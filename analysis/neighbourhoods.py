@@ -30,7 +30,7 @@ from config import (
     NEIGHBOURHOOD_RADIUS_MAX_M,
     NEIGHBOURHOOD_RADIUS_MIN_M,
 )
-from loaders.bundled import Portfolio
+from core.portfolio import Portfolio
 
 IMPRECISE = "municipality"  # a position placed on the municipal centre, not on the actor
 

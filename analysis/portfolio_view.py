@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.figures import with_latest_figure
 from analysis.neighbourhoods import Neighbourhood, check_radius
 from config import CRS, METRIC_CRS
-from loaders.bundled import Portfolio
+from core.portfolio import Portfolio
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
-from loaders.bundled import Portfolio
+from core.names import normalise
+from core.portfolio import Portfolio
 
 # Which columns are searched in each layer, and which one names the match.
 _SEARCHED = {
@@ -22,12 +22,6 @@ class Match:
     label: str
     lat: float
     lon: float
-
-
-def normalise(text: str) -> str:
-    """Lower case, æ→ae, ø→o, å→a, and accents dropped, so 'Gronora' finds 'Grønøra'."""
-    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def search(portfolio: Portfolio, query: str, limit: int = 20) -> list[Match]:

@@ -31,7 +31,7 @@ from pyproj.exceptions import CRSError as ProjCRSError
 from shapely.geometry import shape
 
 import config
-from analysis.kommunenummer import clean_number
+from core.kommunenummer import clean_number
 from loaders.errors import CRSError, FileFormatError, LayerError
 from loaders.layers import load_json
 
@@ -340,7 +340,7 @@ def _mtime(path: Path) -> float | None:
 def to_current_numbers(frame: gpd.GeoDataFrame):
     """Boundaries from an older division on today's numbers: merged municipalities dissolved into one,
     split ones (Snillfjord) and unknown numbers dropped. Returns the frame and the NumberReport."""
-    from analysis.kommunenummer import CURRENT, map_numbers
+    from core.kommunenummer import CURRENT, map_numbers
 
     current, report = map_numbers(frame["kommunenummer"])
     if not report.mapped:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from config import GEODATA_DIR
+from core.kommunenummer import MUNICIPALITIES
+from core.portfolio import Portfolio
 from loaders.errors import SchemaError
 from loaders.layers import read_figures, read_layer
-
-
-@dataclass(frozen=True)
-class Portfolio:
-    """All layers the maps draw: three layer kinds, the figure table and the municipality list."""
-
-    parks: gpd.GeoDataFrame
-    sources: gpd.GeoDataFrame
-    members: gpd.GeoDataFrame
-    figures: pd.DataFrame
-    municipalities: pd.DataFrame  # kommunenummer, name (2024 division)
 
 
 def load_portfolio(directory: str | Path = GEODATA_DIR) -> Portfolio:
@@ -36,7 +26,7 @@ def load_portfolio(directory: str | Path = GEODATA_DIR) -> Portfolio:
         sources=sources,
         members=read_layer(directory / "cluster_members.geojson", "members"),
         figures=figures,
-        municipalities=pd.read_csv(directory / "kommuner.csv", dtype=str)[["kommunenummer", "name"]],
+        municipalities=MUNICIPALITIES[["kommunenummer", "name"]].copy(),
     )
 
 

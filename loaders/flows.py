@@ -25,7 +25,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point, shape
 
 from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
-from loaders.bundled import Portfolio
+from core.portfolio import Portfolio
 from loaders.errors import FileFormatError, SchemaError
 from loaders.layers import load_json
 from loaders.schema import LOCATION_PRECISIONS

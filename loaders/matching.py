@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.search import normalise
 from config import KOMMUNER_CSV
+from core.names import normalise
 
 MATCH_RULES = ("anlegg_id", "orgnr", "name")
 _LEGAL_FORMS = frozenset({"as", "asa"})  # "Heimdal varmesentral AS" is "Heimdal varmesentral"

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from config import CRS, STORE_FLOWS_KIND
-from loaders.bundled import Portfolio
+from core.portfolio import Portfolio
 from loaders.errors import LayerError, SchemaError
 from loaders.flows import FLOW_COLUMNS, flow_lines, flows_from_records, resolve_flows
 from store.base import LayerInfo, LayerStore, StoreError

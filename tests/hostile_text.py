@@ -10,7 +10,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from loaders.bundled import Portfolio
+from core.portfolio import Portfolio
 from loaders.schema import LAYERS
 
 EVALUATED = "1343433"  # what "{{ 7*191919 }}" renders to: it must never appear

@@ -8,7 +8,8 @@ import pytest
 from analysis.figures import latest_figures
 from analysis.filters import Filters, apply_filters, filter_options
 from analysis.kpi import key_figures
-from analysis.search import normalise, search
+from analysis.search import search
+from core.names import normalise
 from loaders.schema import FIGURE_COLUMNS
 
 

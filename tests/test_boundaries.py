@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from analysis.kommunenummer import CURRENT
+from core.kommunenummer import CURRENT
 from loaders.boundaries import (
     CACHE_NAME,
     BoundariesError,

@@ -17,7 +17,7 @@ from shapely.geometry import Point
 
 import config
 from analysis import emissions as em
-from analysis.kommunenummer import CHANGES, CURRENT, clean_number, current_number, in_county, map_numbers
+from core.kommunenummer import CHANGES, CURRENT, clean_number, current_number, in_county, map_numbers
 from exports.tables import csv_bytes, xlsx_bytes
 from loaders.importing import MUNICIPAL_COLUMNS
 from loaders.schema import FIGURE_COLUMNS

@@ -186,7 +186,7 @@ def test_county_path_without_2009_says_so(with_imports):
 
 
 def test_county_path_with_a_generated_2009_shows_the_gap(monkeypatch, imported, no_boundaries):
-    from analysis.kommunenummer import CURRENT
+    from core.kommunenummer import CURRENT
 
     rows = [
         {

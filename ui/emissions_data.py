@@ -18,7 +18,7 @@ import streamlit as st
 
 import config
 from analysis.emissions import prepare_municipal
-from analysis.kommunenummer import NumberReport
+from core.kommunenummer import NumberReport
 from i18n import t
 from loaders import LayerError
 from loaders.boundaries import FoundBoundaries, boundaries_signature, find_boundaries, restrict, to_current_numbers

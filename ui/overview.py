@@ -8,8 +8,8 @@ import config
 from analysis.filters import View
 from analysis.kpi import key_figures
 from analysis.search import search
+from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
-from loaders import Portfolio
 from ui.map_view import MapState, Selection
 from ui.presentation import plain
 

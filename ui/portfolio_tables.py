@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from analysis.neighbourhoods import IMPRECISE, Neighbourhood, PortfolioSummary
+from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
-from loaders.bundled import Portfolio
 
 
 def site_names(portfolio: Portfolio) -> dict[str, str]:

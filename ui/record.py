@@ -7,8 +7,8 @@ from urllib.parse import urlparse
 import pandas as pd
 import streamlit as st
 
+from core.portfolio import Portfolio
 from i18n import fmt_number, t
-from loaders import Portfolio
 from ui.presentation import plain
 
 _FIELDS = {

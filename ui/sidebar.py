@@ -8,8 +8,8 @@ import streamlit as st
 
 import config
 from analysis.filters import Filters, filter_options
+from core.portfolio import Portfolio
 from i18n import t
-from loaders import Portfolio
 from loaders.schema import PARK_STATUSES
 from ui.map_view import Selection
 from ui.state import LANG_KEY, keep_widget_state
