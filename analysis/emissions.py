@@ -63,7 +63,7 @@ def undated_figures(figures: pd.DataFrame, scope: str) -> pd.DataFrame:
 
 def scopes_with_data(figures: pd.DataFrame, municipal: pd.DataFrame | None = None) -> list[str]:
     """Scopes with any stated figure (dated or not) or municipal statistics, in FIGURE_SCOPES order."""
-    from loaders.schema import FIGURE_SCOPES
+    from core.schema import FIGURE_SCOPES
 
     present = set(figures.loc[figures["basis"] == STATED, "scope"])
     if municipal is not None and not municipal.empty:

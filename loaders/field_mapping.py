@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from config import CRS
+from core.schema import LAYERS
 from loaders.errors import SchemaError
 from loaders.layers import validate_records
 from loaders.numbers import parse_number, parse_year
-from loaders.schema import LAYERS
 
 KINDS = ("parks", "sources", "members", "boundaries", "other")
 KIND_LABELS = {

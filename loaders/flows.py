@@ -26,9 +26,9 @@ from shapely.geometry import LineString, Point, shape
 
 from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
 from core.portfolio import Portfolio
+from core.schema import LOCATION_PRECISIONS
 from loaders.errors import FileFormatError, SchemaError
 from loaders.layers import load_json
-from loaders.schema import LOCATION_PRECISIONS
 
 FLOWS_PATH = GEODATA_DIR / "flows.csv"
 

@@ -19,8 +19,8 @@ import geopandas as gpd
 import pandas as pd
 
 from config import CRS
+from core.schema import FIGURE_COLUMNS, SOURCES
 from loaders.importing import MUNICIPAL_COLUMNS, ImportResult, MunicipalImportResult
-from loaders.schema import FIGURE_COLUMNS, SOURCES
 
 FIGURES_KIND = "figures"
 SOURCES_KIND = "sources"

@@ -17,9 +17,9 @@ import pandas as pd
 from shapely.geometry import Point
 
 from config import CRS
+from core.schema import FIGURE_COLUMNS
 from i18n import fmt_number
 from loaders.matching import MATCH_RULES, match_facilities, new_facility_id
-from loaders.schema import FIGURE_COLUMNS
 
 FORMATS = ("norskeutslipp", "eea-f1_4", "kommunestatistikk")
 

@@ -17,8 +17,8 @@ import shapely
 from shapely.geometry import shape
 
 from config import CRS
+from core.schema import FIGURE_BASES, FIGURE_COLUMNS, FIGURE_REQUIRED, FIGURE_SCOPES, LAYERS, LayerSchema
 from loaders.errors import CRSError, FileFormatError, SchemaError
-from loaders.schema import FIGURE_BASES, FIGURE_COLUMNS, FIGURE_REQUIRED, FIGURE_SCOPES, LAYERS, LayerSchema
 
 _CRS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "CRS84"}
 _KOMMUNENUMMER = re.compile(r"^\d{4}$")

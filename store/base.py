@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import geopandas as gpd
 
 from config import STORE_PURGE_DAYS
-from loaders.schema import LAYERS
+from core.schema import LAYERS
 from store.columns import Encoded, encode
 
 # The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from core.portfolio import Portfolio
-from loaders.schema import LAYERS
+from core.schema import LAYERS
 
 EVALUATED = "1343433"  # what "{{ 7*191919 }}" renders to: it must never appear
 RAN_FLAG = "IK_TEMPLATE_RAN"  # an environment variable a quote-free payload would set in this process

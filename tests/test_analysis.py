@@ -10,7 +10,7 @@ from analysis.filters import Filters, apply_filters, filter_options
 from analysis.kpi import key_figures
 from analysis.search import search
 from core.names import normalise
-from loaders.schema import FIGURE_COLUMNS
+from core.schema import FIGURE_COLUMNS
 
 
 def generated_figures(rows: list[tuple]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
-from loaders.schema import FIGURE_COLUMNS, LAYERS
+from core.schema import FIGURE_COLUMNS, LAYERS
 
 LAYER_NAMES = ("parks", "sources", "members")
 

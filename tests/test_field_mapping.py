@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
+from core.schema import LAYERS
 from loaders.errors import SchemaError
 from loaders.field_mapping import (
     BOUNDARY_COLUMNS,
@@ -18,7 +19,6 @@ from loaders.field_mapping import (
     pad_codes,
     suggest_mapping,
 )
-from loaders.schema import LAYERS
 from loaders.upload import read_upload
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from core.schema import FIGURE_COLUMNS, FIGURE_SCOPES
 from loaders.eea import read_eea_f1_4
 from loaders.errors import FileFormatError, LayerError, SchemaError
 from loaders.importing import FACILITY_COLUMNS, MUNICIPAL_COLUMNS, run_import, summary_lines
@@ -24,7 +25,6 @@ from loaders.layers import read_figures
 from loaders.matching import Municipalities, match_facilities, name_key, split_kommune
 from loaders.norskeutslipp import read_norskeutslipp
 from loaders.numbers import CellError, parse_number, parse_year, tonnes_factor
-from loaders.schema import FIGURE_COLUMNS, FIGURE_SCOPES
 from loaders.tables import MissingColumnError
 
 ROOT = Path(__file__).resolve().parents[1]

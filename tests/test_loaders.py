@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from core.schema import FIGURE_COLUMNS, LAYERS
 from loaders import CRSError, FileFormatError, SchemaError, parse_geojson, read_figures, read_layer
-from loaders.schema import FIGURE_COLUMNS, LAYERS
 
 
 def generated_park(**overrides) -> dict:

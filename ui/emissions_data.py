@@ -118,7 +118,7 @@ def boundaries(numbers: list[str], lang: str) -> tuple[FoundBoundaries | None, N
 def emissions_params(data: EmissionsData) -> list:
     """The emissions page's link: language, scope, year, municipal source, sector and chosen facility."""
     from analysis.emissions import scopes_with_data
-    from loaders.schema import FIGURE_SCOPES
+    from core.schema import FIGURE_SCOPES
     from ui.sidebar import presentation_params
     from ui.state import LANG_KEY
     from ui.view_state import choice, key_param, number

@@ -9,8 +9,8 @@ import streamlit as st
 import config
 from analysis.filters import Filters, filter_options
 from core.portfolio import Portfolio
+from core.schema import PARK_STATUSES
 from i18n import t
-from loaders.schema import PARK_STATUSES
 from ui.map_view import Selection
 from ui.state import LANG_KEY, keep_widget_state
 from ui.view_state import Param, choice, choices, flag, key_param

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 import config
+from core.schema import LOCATION_PRECISIONS
 from i18n import fmt_number, t
 from loaders.errors import LayerError
 from loaders.field_mapping import LayerStyle, required_fields, schema_fields, suggest_mapping
 from loaders.ingest import KINDS, Prepared, prepare, save
-from loaders.schema import LOCATION_PRECISIONS
 from loaders.upload import UploadInspection, inspect_upload
 from maps.assets import use_local_assets
 from maps.layers import stored_layer_group
