@@ -20,7 +20,7 @@ from core.schema import LAYERS
 from store.columns import Encoded, encode
 
 # The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the
-# loaders/flows.py columns, store/flows.py) and "other": a layer that keeps its own fields.
+# loaders/flows.py columns, loaders/flow_store.py) and "other": a layer that keeps its own fields.
 # "figures" and "municipal_statistics" hold imported tables without geometry (loaders/imported.py).
 KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "flows", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)

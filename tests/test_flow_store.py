@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from loaders.errors import SchemaError
+from loaders.flow_store import all_flows, flow_layer, flows_from_layer, new_flow_id, save_flows
 from loaders.flows import FLOW_COLUMNS, flows_from_records, load_flows
 from store import KINDS, open_store
-from store.flows import all_flows, flow_layer, flows_from_layer, new_flow_id, save_flows
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ import config
 from analysis.candidates import candidates
 from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary
 from i18n import fmt_number, fmt_tonnes
+from loaders.flow_store import save_flows
 from loaders.flows import flow_lines, flows_from_records, load_flows
 from maps.assets import external_links
 from store import open_store
-from store.flows import save_flows
 from ui.portfolio_tables import actor_text, km_text
 
 PAGE = "pages/2_Portefolje.py"

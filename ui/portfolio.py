@@ -11,6 +11,7 @@ import streamlit as st
 import config
 from i18n import fmt_number, t
 from loaders import LayerError, Portfolio
+from loaders.flow_store import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
 from loaders.flows import (
     FLOW_RESOURCES,
     FLOW_STATUSES,
@@ -23,7 +24,6 @@ from loaders.flows import (
 from maps.portfolio import LAYERS
 from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
-from store.flows import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
 from ui.access import editor_access
 from ui.portfolio_tables import actor_names, actor_options, plain, site_names
 from ui.state import keep_widget_state
