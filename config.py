@@ -73,6 +73,8 @@ CLUSTER_COLOURS = [
     "#666666",
 ]
 SOURCE_COLOUR = "#b2182b"
+MIXED_CLUSTER_COLOUR = "#333333"  # a place whose memberships belong to several clusters
+STORED_DEFAULT_COLOUR = "#555555"  # an uploaded layer whose uploader chose no colour
 
 # Circle area is proportional to tonnes: radius = sqrt(t / SOURCE_T_PER_PX2 / pi).
 SOURCE_T_PER_PX2 = 300.0
@@ -84,6 +86,16 @@ PARK_RADIUS = 8.0
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FEATURE_COUNT_WARNING = 50_000
+# Hard caps per uploaded layer (loaders.errors.TooManyFeatures / TooManyVertices), checked before the geometries
+# are read wherever the format tells the counts (GeoPackage/Shapefile/KML headers, the parsed GeoJSON, the table
+# rows). 1 000 000 points already took 14.7 s and 1.3 GB through `python -m loaders ingest`, and such layers are
+# far beyond what the maps draw; 20 000 000 vertices are about 320 MB of bare coordinates, several GB once read,
+# repaired, reprojected and stored. Above either cap the file is refused, not just warned about.
+MAX_UPLOAD_FEATURES = 1_000_000
+MAX_UPLOAD_VERTICES = 20_000_000
+# Fields (property columns) per layer: each becomes a table column, and SQLite/GeoPackage take at most 2000,
+# PostgreSQL 1600 (TooManyFields). Real layers have tens.
+MAX_UPLOAD_FIELDS = 1_000
 # Zip archives (zipped Shapefile, KMZ, XLSX, Geonorge's zipped downloads) are checked before anything is
 # unpacked: no absolute paths, no "..", no links, at most this many members and this many bytes unpacked
 # (counted while unpacking, not taken from the zip's own headers), and no member over 1 MB that unpacks to
@@ -187,7 +199,7 @@ CHOROPLETH_COLOURS = {
 }
 CHOROPLETH_NO_DATA = "#d9d9d9"
 CHOROPLETH_MAX_CLASSES = 5
-# Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, store/flows.py).
+# Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, loaders/flow_store.py).
 PORTFOLIO_DEFAULT_SITES = ("park-gronora", "park-malm")  # the planner's first comparison
 BUFFER_COLOUR = "#2166ac"
 FLOW_WEIGHT = 3.0
@@ -206,3 +218,13 @@ PORTFOLIO_MAP_WIDTH = 1050
 SMALL_MAP_HEIGHT = 320
 SMALL_MAP_WIDTH = 360
 STORE_FLOWS_KIND = "flows"  # the layer store kind of stored flow tables (store/base.py KINDS)
+# Editor password guesses (ui/access.py, ui/guess_limits.py): wrong guesses within the window count;
+# after the first few each one makes the next try wait (1, 2, 4 … s), then the session is locked out,
+# and past a higher count every session of the process is.
+EDITOR_GUESS_WINDOW_S = 15 * 60
+EDITOR_GUESS_FREE_FAILURES = 1  # a single typo costs no wait
+EDITOR_GUESS_DELAY_MAX_S = 30
+EDITOR_GUESS_SESSION_LIMIT = 5
+EDITOR_GUESS_SESSION_LOCKOUT_S = 15 * 60
+EDITOR_GUESS_GLOBAL_LIMIT = 50
+EDITOR_GUESS_GLOBAL_LOCKOUT_S = 15 * 60

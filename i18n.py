@@ -126,6 +126,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "download_csv": ("Last ned CSV", "Download CSV"),
     "editor_password": ("Redaktørpassord", "Editor password"),
     "editor_wrong_password": ("Feil passord.", "Wrong password."),
+    "editor_too_many": (
+        "For mange feil passord. Prøv igjen om {when}.",
+        "Too many wrong passwords. Try again in {when}.",
+    ),
+    "editor_wait": ("Vent {when} før du prøver igjen.", "Wait {when} before trying again."),
+    "editor_minutes_1": ("1 minutt", "1 minute"),
+    "editor_minutes_n": ("{n} minutter", "{n} minutes"),
+    "editor_seconds_1": ("1 sekund", "1 second"),
+    "editor_seconds_n": ("{n} sekunder", "{n} seconds"),
     "editor_sign_out": ("Logg ut som redaktør", "Sign out as editor"),
     "viewer_only": (
         "Du kan se og laste ned. Å laste opp, erstatte, gjenopprette og slette krever redaktørpassordet "
@@ -141,6 +150,21 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload_file": ("Velg fil", "Choose a file"),
     "upload_error": ("Filen kunne ikke brukes: {error}", "The file cannot be used: {error}"),
+    # Hard caps per upload (config.MAX_UPLOAD_FEATURES / MAX_UPLOAD_VERTICES): loaders.errors.LayerTooLarge.text().
+    "upload_too_many_features": (
+        "laget har {count} objekter; én opplasting kan ha høyst {limit}: del opp filen eller ta med færre objekter",
+        "the layer has {count} features; one upload may hold at most {limit}: split the file or leave features out",
+    ),
+    "upload_too_many_vertices": (
+        "laget har {count} koordinatpunkter; én opplasting kan ha høyst {limit}: forenkle geometriene eller del "
+        "opp filen",
+        "the layer has {count} vertices (coordinate points); one upload may hold at most {limit}: simplify the "
+        "geometries or split the file",
+    ),
+    "upload_too_many_fields": (
+        "laget har {count} felt (egenskaper); et lag kan ha høyst {limit}: ta med færre felt",
+        "the layer has {count} fields (properties); a layer may have at most {limit}: leave fields out",
+    ),
     "upload_layer_unreadable": ("Laget «{layer}» kan ikke leses: {error}", "Layer “{layer}” cannot be read: {error}"),
     "upload_choose_layer": ("Filen har flere lag – velg ett", "The file holds several layers – choose one"),
     "upload_crs_question": (

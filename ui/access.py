@@ -5,16 +5,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 
 import streamlit as st
 
 from i18n import t
+from ui.guess_limits import GuessLimiter, whole_units
 
 PASSWORD_ENV = "INDUSTRIKART_EDITOR_PASSWORD"
 PASSWORD_SECRET = "editor_password"
 _EDITOR = "_is_editor"
 _INPUT = "_editor_password_input"
-_FAILED = "_editor_password_failed"
+_FAILED = "_editor_password_failed"  # the last try's outcome: _WRONG, _REFUSED or absent
+_WRONG = "wrong"
+_REFUSED = "refused"
+_GUESS_KEY = "_editor_guess_key"  # a random name for this session in the limiter
+LIMITER = GuessLimiter()  # one per process, shared by every session (it locks for itself)
 
 
 def configured_password() -> str | None:
@@ -34,13 +40,47 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(digest(given), digest(expected))
 
 
+def _guess_key() -> str:
+    if _GUESS_KEY not in st.session_state:
+        st.session_state[_GUESS_KEY] = secrets.token_hex(16)
+    return st.session_state[_GUESS_KEY]
+
+
 def _check() -> None:
     given = st.session_state.get(_INPUT, "")
+    st.session_state[_INPUT] = ""  # the typed password does not stay in the session
+    key = _guess_key()
+    if LIMITER.refusal(key):  # too soon or locked out: the password is not even compared
+        st.session_state[_EDITOR] = False
+        st.session_state[_FAILED] = _REFUSED
+        return
     expected = configured_password()
     ok = bool(expected) and password_matches(given, expected)
     st.session_state[_EDITOR] = ok
-    st.session_state[_FAILED] = not ok
-    st.session_state[_INPUT] = ""  # the typed password does not stay in the session
+    if ok:
+        LIMITER.success(key)
+        st.session_state.pop(_FAILED, None)
+    else:
+        LIMITER.failure(key)
+        st.session_state[_FAILED] = _WRONG
+
+
+def _duration(seconds: float, lang: str) -> str:
+    count, unit = whole_units(seconds)
+    return t(f"editor_{unit}_1", lang) if count == 1 else t(f"editor_{unit}_n", lang, n=count)
+
+
+def _show_outcome(lang: str) -> None:
+    outcome = st.session_state.get(_FAILED)
+    if not outcome:
+        return
+    if outcome == _WRONG:
+        st.sidebar.error(t("editor_wrong_password", lang))
+    refusal = LIMITER.refusal(_guess_key())
+    if refusal and refusal.locked:
+        st.sidebar.error(t("editor_too_many", lang, when=_duration(refusal.seconds, lang)))
+    elif refusal and outcome == _REFUSED:
+        st.sidebar.warning(t("editor_wait", lang, when=_duration(refusal.seconds, lang)))
 
 
 def editor_access(lang: str) -> bool:
@@ -53,7 +93,6 @@ def editor_access(lang: str) -> bool:
             st.rerun()
         return True
     st.sidebar.text_input(t("editor_password", lang), type="password", key=_INPUT, on_change=_check)
-    if st.session_state.get(_FAILED):
-        st.sidebar.error(t("editor_wrong_password", lang))
+    _show_outcome(lang)
     st.info(t("viewer_only", lang))
     return False

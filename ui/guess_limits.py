@@ -1,0 +1,132 @@
+"""How many editor password guesses are allowed: a growing wait per session, then lockouts.
+
+Plain Python (no Streamlit), so the rule is testable with a fake clock. Streamlit serves sessions in
+threads, so every method takes one lock. Only wrong guesses are remembered, never what was typed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import config
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a try is refused now: `seconds` left, and whether it is a lockout (not just the growing wait)."""
+
+    seconds: float
+    locked: bool
+
+
+@dataclass
+class _Session:
+    failures: deque[float] = field(default_factory=deque)  # times of the wrong guesses within the window
+    wait_until: float = 0.0
+    locked_until: float = 0.0
+
+
+class GuessLimiter:
+    """Counts wrong guesses per session key and for the whole process, and says when a try is refused."""
+
+    def __init__(
+        self,
+        *,
+        window_s: float = config.EDITOR_GUESS_WINDOW_S,
+        free_failures: int = config.EDITOR_GUESS_FREE_FAILURES,
+        delay_max_s: float = config.EDITOR_GUESS_DELAY_MAX_S,
+        session_limit: int = config.EDITOR_GUESS_SESSION_LIMIT,
+        session_lockout_s: float = config.EDITOR_GUESS_SESSION_LOCKOUT_S,
+        global_limit: int = config.EDITOR_GUESS_GLOBAL_LIMIT,
+        global_lockout_s: float = config.EDITOR_GUESS_GLOBAL_LOCKOUT_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.window_s = window_s
+        self.free_failures = free_failures
+        self.delay_max_s = delay_max_s
+        self.session_limit = session_limit
+        self.session_lockout_s = session_lockout_s
+        self.global_limit = global_limit
+        self.global_lockout_s = global_lockout_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._sessions: dict[str, _Session] = {}
+        self._global: deque[float] = deque()
+        self._global_locked_until = 0.0
+
+    def delay_after(self, failures: int) -> float:
+        """The wait after the n-th wrong guess in the window: none for the first few, then 1, 2, 4 … s up to the cap."""
+        if failures <= self.free_failures:
+            return 0.0
+        return float(min(2 ** (failures - self.free_failures - 1), self.delay_max_s))
+
+    def refusal(self, key: str) -> Refusal | None:
+        """None when session `key` may try a password now; otherwise how long it must wait."""
+        with self._lock:
+            now = self._clock()
+            session = self._sessions.get(key)
+            locked = max(self._global_locked_until, session.locked_until if session else 0.0)
+            if locked > now:
+                return Refusal(locked - now, locked=True)
+            if session and session.wait_until > now:
+                return Refusal(session.wait_until - now, locked=False)
+            return None
+
+    def failure(self, key: str) -> None:
+        """Record a wrong guess by session `key` (only for tries that `refusal` let through)."""
+        with self._lock:
+            now = self._clock()
+            self._forget_before(now - self.window_s)
+            session = self._sessions.setdefault(key, _Session())
+            session.failures.append(now)
+            self._global.append(now)
+            if len(session.failures) >= self.session_limit:
+                session.locked_until = now + self.session_lockout_s
+            session.wait_until = now + self.delay_after(len(session.failures))
+            if len(self._global) >= self.global_limit and self._global_locked_until <= now:
+                self._global_locked_until = now + self.global_lockout_s
+                log.warning(
+                    "%d wrong editor passwords within %d s: sign-in refused for everyone for %d s",
+                    len(self._global),
+                    self.window_s,
+                    self.global_lockout_s,
+                )
+
+    def success(self, key: str) -> None:
+        """A right password: the session starts afresh (its guesses still count towards the process's limit)."""
+        with self._lock:
+            self._sessions.pop(key, None)
+
+    def reset(self) -> None:
+        """Forget everything (for tests)."""
+        with self._lock:
+            self._sessions.clear()
+            self._global.clear()
+            self._global_locked_until = 0.0
+
+    def _forget_before(self, cutoff: float) -> None:
+        """Drop guesses older than the window, and sessions with nothing left to remember (caller holds the lock)."""
+        while self._global and self._global[0] <= cutoff:
+            self._global.popleft()
+        now = cutoff + self.window_s
+        for key in list(self._sessions):
+            session = self._sessions[key]
+            while session.failures and session.failures[0] <= cutoff:
+                session.failures.popleft()
+            if not session.failures and session.locked_until <= now and session.wait_until <= now:
+                del self._sessions[key]
+
+
+def whole_units(seconds: float) -> tuple[int, str]:
+    """A wait as (count, "minutes" or "seconds"), rounded up so the user never comes back too early."""
+    if seconds > 60:
+        return math.ceil(seconds / 60), "minutes"
+    return max(1, math.ceil(seconds)), "seconds"
