@@ -8,7 +8,7 @@ import config
 from analysis.filters import apply_filters
 from i18n import t
 from maps.build import base_map, overview_layers
-from maps.layers import cluster_colours
+from maps.styles import cluster_colours
 from ui import view_state
 from ui.data import own_layers, portfolio, stored_layers
 from ui.export_panel import export_panel

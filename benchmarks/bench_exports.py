@@ -49,7 +49,7 @@ def _run(case: str, shared: str, repeat: int, queue) -> None:
     from analysis.filters import Filters, apply_filters
     from exports.image import render_map
     from loaders import load_portfolio
-    from maps.layers import cluster_colours
+    from maps.styles import cluster_colours
 
     portfolio = load_portfolio()
     view = apply_filters(portfolio, Filters())

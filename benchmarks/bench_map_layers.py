@@ -24,7 +24,8 @@ import geopandas as gpd  # noqa: E402
 from shapely.geometry import Point  # noqa: E402
 
 from maps.build import new_map  # noqa: E402
-from maps.layers import source_radius, sources_group  # noqa: E402
+from maps.layers import sources_group  # noqa: E402
+from maps.styles import source_radius  # noqa: E402
 from maps.popups import esc  # noqa: E402
 
 

@@ -18,9 +18,9 @@ from exports.options import LAYERS, check_map_options
 from i18n import DEFAULT_LANGUAGE, t
 from maps.assets import OfflineAssetError, use_local_assets
 from maps.build import base_map, overview_layers
-from maps.layers import cluster_colours as default_cluster_colours
 from maps.popups import esc
 from maps.single_pass import RenderedText
+from maps.styles import cluster_colours as default_cluster_colours
 
 LEAFLET_DIR = config.STATIC_DIR / "vendor" / "leaflet"
 # A script or stylesheet that would be fetched: any src= on <script>, any href= on <link>.

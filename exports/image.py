@@ -50,9 +50,15 @@ from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS, check_map_options
 from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, fmt_year_range, t
-from maps.layers import MIXED_CLUSTER_COLOUR, source_radius
-from maps.layers import cluster_colours as default_cluster_colours
-from maps.popups import _is_na
+from maps.styles import (
+    FeatureStyle,
+    member_style,
+    members_by_point,
+    park_style,
+    source_radius,
+    source_style,
+)
+from maps.styles import cluster_colours as default_cluster_colours
 
 FORMATS = ("png", "pdf")
 PDF_SIZE = "a4-landscape-300dpi"
@@ -327,9 +333,25 @@ def _marker_area(radius_px: float) -> float:
 DASHED = (0, (3 * PT_PER_SCREEN_PX, 3 * PT_PER_SCREEN_PX))  # Leaflet's dashArray "3 3"
 
 
-def _dash(row: dict):
-    """Features placed at a municipal centre get a dashed outline, as on screen."""
-    return DASHED if row.get("location_precision") == "municipality" else "-"
+def _linestyle(style: FeatureStyle):
+    return DASHED if style.dashed else "-"
+
+
+def _scatter(ax, points: list[tuple[float, float, FeatureStyle]], zorder: float) -> None:
+    """Circles as on screen: each point's radius, fill, outline and dash from its `FeatureStyle`."""
+    if not points:
+        return
+    xs, ys, styles = zip(*points, strict=True)
+    ax.scatter(
+        xs,
+        ys,
+        s=[_marker_area(st.radius) for st in styles],
+        c=[to_rgba(st.fill_colour, st.fill_opacity if st.fill else 0.0) for st in styles],
+        edgecolors=[st.colour for st in styles],
+        linewidths=[st.weight * PT_PER_SCREEN_PX for st in styles],
+        linestyles=[_linestyle(st) for st in styles],
+        zorder=zorder,
+    )
 
 
 def _draw_parks(ax, parks: gpd.GeoDataFrame) -> None:
@@ -338,79 +360,35 @@ def _draw_parks(ax, parks: gpd.GeoDataFrame) -> None:
         geometry = row["geometry"]
         if geometry is None or geometry.is_empty:
             continue
-        status = row["status"] if isinstance(row["status"], str) else None
-        colour = config.PARK_STATUS_COLOURS.get(status, config.PARK_STATUS_COLOURS[None])
+        style = park_style(row)
         if geometry.geom_type == "Point":
-            points.append((geometry.x, geometry.y, colour, _dash(row)))
+            points.append((geometry.x, geometry.y, style))
         else:
             ax.add_patch(
                 PathPatch(
                     _polygon_path(geometry),
-                    facecolor=to_rgba(colour, 0.55),
-                    edgecolor=colour,
-                    linewidth=2 * PT_PER_SCREEN_PX,
-                    linestyle=_dash(row),
+                    facecolor=to_rgba(style.fill_colour, style.fill_opacity),
+                    edgecolor=style.colour,
+                    linewidth=style.weight * PT_PER_SCREEN_PX,
+                    linestyle=_linestyle(style),
                     zorder=3,
                 )
             )
-    if points:
-        xs, ys, cs, dashes = zip(*points, strict=True)
-        ax.scatter(
-            xs,
-            ys,
-            s=_marker_area(config.PARK_RADIUS),
-            c=[to_rgba(c, 0.55) for c in cs],
-            edgecolors=list(cs),
-            linewidths=2 * PT_PER_SCREEN_PX,
-            linestyles=list(dashes),
-            zorder=3.1,
-        )
+    _scatter(ax, points, 3.1)
 
 
 def _draw_members(ax, members: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
-    """One marker per point, sized and coloured by the memberships there (as maps.layers.members_group)."""
-    by_point: dict[tuple[float, float], list[dict]] = {}
-    for row in members.to_dict("records"):
-        if row["geometry"] is not None and not row["geometry"].is_empty:
-            by_point.setdefault((row["geometry"].x, row["geometry"].y), []).append(row)
-    if not by_point:
-        return
-    xs, ys, sizes, fills, dashes = [], [], [], [], []
-    for (x, y), rows in by_point.items():
-        clusters = {r["cluster"] for r in rows}
-        colour = colours.get(next(iter(clusters)), MIXED_CLUSTER_COLOUR) if len(clusters) == 1 else MIXED_CLUSTER_COLOUR
-        xs.append(x)
-        ys.append(y)
-        sizes.append(_marker_area(config.MEMBER_RADIUS + 1.5 * math.sqrt(len(rows) - 1)))
-        fills.append(to_rgba(colour, 0.9))
-        dashes.append(_dash(rows[0]))
-    ax.scatter(
-        xs, ys, s=sizes, c=fills, edgecolors="white", linewidths=1.5 * PT_PER_SCREEN_PX, linestyles=dashes, zorder=4
-    )
+    """One marker per point, sized and coloured by the memberships there (maps.styles, as on screen)."""
+    points = [(r[0]["geometry"].x, r[0]["geometry"].y, member_style(r, colours)) for r in members_by_point(members)]
+    _scatter(ax, points, 4)
 
 
 def _draw_sources(ax, sources: gpd.GeoDataFrame) -> None:
     """Circles with area proportional to tonnes; hollow with a thicker outline where there is no figure."""
     rows = [r for r in sources.to_dict("records") if r["geometry"] is not None and not r["geometry"].is_empty]
-    if not rows:
-        return
-    styled = []
-    for row in rows:
-        has_figure = not _is_na(row.get("figure_t"))
-        radius = source_radius(row["figure_t"] if has_figure else None)
-        styled.append((radius, row["geometry"].x, row["geometry"].y, has_figure, _dash(row)))
-    styled.sort(key=lambda s: -s[0])  # largest first, so small circles stay visible on top
-    radii, xs, ys, filled, dashes = zip(*styled, strict=True)
-    ax.scatter(
-        xs,
-        ys,
-        s=[_marker_area(r) for r in radii],
-        c=[to_rgba(config.SOURCE_COLOUR, 0.45 if f else 0.0) for f in filled],
-        edgecolors=config.SOURCE_COLOUR,
-        linewidths=[(1.5 if f else 2.5) * PT_PER_SCREEN_PX for f in filled],
-        linestyles=list(dashes),
-        zorder=5,
-    )
+    points = [(r["geometry"].x, r["geometry"].y, source_style(r)) for r in rows]
+    points.sort(key=lambda p: -p[2].radius)  # largest first, so small circles stay visible on top
+    _scatter(ax, points, 5)
 
 
 # --- map furniture --------------------------------------------------------------------------
@@ -576,11 +554,15 @@ def _legend_entries(frames, visible, colours, lang) -> list[tuple[str, dict, str
         members = frames["members"]
         present = sorted(set(members["cluster"].dropna()))
         for name in present:
-            style = {"radius": config.MEMBER_RADIUS, "fill": colours.get(name, MIXED_CLUSTER_COLOUR), "edge": "white"}
+            style = {
+                "radius": config.MEMBER_RADIUS,
+                "fill": colours.get(name, config.MIXED_CLUSTER_COLOUR),
+                "edge": "white",
+            }
             entries.append(("item", {**style, "lw": 1.5}, str(name)))
         points = members.geometry.apply(lambda p: (p.x, p.y) if p is not None and not p.is_empty else None)
         if members.groupby(points)["cluster"].nunique().gt(1).any():
-            style = {"radius": config.MEMBER_RADIUS, "fill": MIXED_CLUSTER_COLOUR, "edge": "white", "lw": 1.5}
+            style = {"radius": config.MEMBER_RADIUS, "fill": config.MIXED_CLUSTER_COLOUR, "edge": "white", "lw": 1.5}
             entries.append(("item", style, "2+ " + t("cluster", lang).lower()))
     if visible:
         style = {"radius": config.SOURCE_NO_FIGURE_RADIUS, "fill": (0, 0, 0, 0), "edge": "#555555", "lw": 2, "dash": 1}

@@ -9,7 +9,6 @@ import config
 from analysis.filters import View
 from maps.assets import use_local_assets
 from maps.layers import (
-    STORED_DEFAULT_COLOUR,
     basemap_group,
     members_group,
     parks_group,
@@ -56,7 +55,7 @@ def base_map(
     `stored` lists (title, style) of uploaded layers drawn too, for the legend.
     """
     m = new_map()
-    extra = [(title, style.get("colour") or STORED_DEFAULT_COLOUR) for title, style in stored]
+    extra = [(title, style.get("colour") or config.STORED_DEFAULT_COLOUR) for title, style in stored]
     Legend(legend_html(cluster_colours, lang, extra)).add_to(m)
     NorthArrow().add_to(m)
     return use_local_assets(m, static_url)

@@ -8,7 +8,6 @@ new year or scope swaps layer and legend together without remounting the map.
 from __future__ import annotations
 
 import json
-import math
 import warnings
 
 import folium
@@ -20,12 +19,14 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 import config
+from core.values import is_missing
 from i18n import fmt_number, fmt_tonnes, t
 from maps.assets import use_local_assets
 from maps.build import new_map
-from maps.layers import _feature, _group, source_radius
+from maps.features import feature, geojson_group
 from maps.legend import legend_box
-from maps.popups import _rows, esc, source_links
+from maps.popups import esc, rows_table, source_links
+from maps.styles import figure_style
 
 
 class GroupLegend(MacroElement):
@@ -73,37 +74,30 @@ def facility_circles_group(year_table: pd.DataFrame, year: int, scope: str, lang
     """Circles for the facilities that have a position: area ∝ that year's tonnes, hollow without a figure."""
     features = []
     for row in year_table[year_table["placed"] & year_table["geometry"].notna()].to_dict("records"):
-        has_figure = not _missing(row["amount_t"])
-        style = {
-            "fill": True,
-            "color": config.SOURCE_COLOUR,
-            "fillColor": config.SOURCE_COLOUR,
-            "fillOpacity": 0.45 if has_figure else 0.0,
-            "weight": 1.5 if has_figure else 2.5,
-            "radius": source_radius(row["amount_t"] if has_figure else None),
-        }
+        has_figure = not is_missing(row["amount_t"])
+        style = figure_style(row["amount_t"]).leaflet()
         tooltip = esc(row["facility"]) + (f" · {esc(fmt_tonnes(row['amount_t'], lang))}" if has_figure else "")
         popup = facility_popup(row, year, scope, lang)
-        features.append(_feature(row, "sources", [row["id"]], tooltip, popup, style))
+        features.append(feature(row["geometry"], "sources", [row["id"]], tooltip, popup, style))
     features.sort(key=lambda f: -f["properties"]["style"]["radius"])  # small circles on top stay clickable
-    group = _group(features, t("layer_sources", lang), "sources")
+    group = geojson_group(features, t("layer_sources", lang))
     GroupLegend(facility_legend_html(year, scope, lang)).add_to(group)
     return group
 
 
 def facility_popup(row: dict, year: int, scope: str, lang: str) -> str:
     scope_text = t(f"scope_{scope}", lang)
-    if _missing(row["amount_t"]):
+    if is_missing(row["amount_t"]):
         figure = esc(t("em_no_figure_year", lang, year=year, scope=scope_text))
     else:
         figure = f"{esc(fmt_tonnes(row['amount_t'], lang))} {esc(scope_text)}, {esc(year)}"
-    return f"<b>{esc(row['facility'])}</b>" + _rows(
+    return f"<b>{esc(row['facility'])}</b>" + rows_table(
         [
             (t("municipality", lang), esc(row.get("municipality"))),
             (t("sector", lang), esc(row.get("sector"))),
             (t("em_figure", lang), figure),
             (t("field_quote", lang), esc(row.get("quote"))),
-            (t("source", lang), source_links(row.get("source_url")) if not _missing(row.get("source_url")) else ""),
+            (t("source", lang), source_links(row.get("source_url")) if not is_missing(row.get("source_url")) else ""),
         ]
     )
 
@@ -147,7 +141,7 @@ def class_bins(values: pd.Series) -> list[float]:
 
 def class_of(value: float, bins: list[float]) -> int | None:
     """The class index of `value` (upper bounds inclusive), None for a missing value."""
-    if _missing(value) or not bins:
+    if is_missing(value) or not bins:
         return None
     for i, upper in enumerate(bins):
         if value <= upper:
@@ -191,12 +185,9 @@ def choropleth_group(
         name = row.get("name") or row["kommunenummer"]
         label = f"{esc(name)} ({esc(row['kommunenummer'])}) · {esc(figure)}"
         style = {"fillColor": colour, "fillOpacity": 0.75, "color": "#555555", "weight": 0.8}
-        feature = _feature({**row, "geometry": geometry}, "municipalities", [row["kommunenummer"]], label, "", style)
-        feature["properties"]["popup"] = f"<b>{esc(name)}</b> ({esc(row['kommunenummer'])})<br>{esc(title)}: " + esc(
-            figure
-        )
-        features.append(feature)
-    group = _group(features, t("em_municipal_layer", lang), "municipalities")
+        popup = f"<b>{esc(name)}</b> ({esc(row['kommunenummer'])})<br>{esc(title)}: " + esc(figure)
+        features.append(feature(geometry, "municipalities", [row["kommunenummer"]], label, popup, style))
+    group = geojson_group(features, t("em_municipal_layer", lang))
     labels = class_labels(joined["amount_t"], bins, lang)
     GroupLegend(choropleth_legend_html(title, labels, colours, lang)).add_to(group)
     return group
@@ -212,12 +203,3 @@ def choropleth_legend_html(title: str, labels: list[str], colours: list[str], la
     parts = [swatch(c, label) for c, label in zip(colours, labels, strict=True)]
     parts.append(swatch(config.CHOROPLETH_NO_DATA, t("no_figure", lang)))
     return legend_box(f'<div style="font-weight:600">{esc(title)}</div>' + "".join(parts))
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(isinstance(value, float) and math.isnan(value)) or value is pd.NA
-    except TypeError:
-        return False

@@ -9,7 +9,6 @@ from jinja2 import Template
 
 import config
 from i18n import t
-from maps.layers import MIXED_CLUSTER_COLOUR
 from maps.popups import esc
 
 
@@ -58,7 +57,7 @@ def legend_html(cluster_colours: dict[str, str], lang: str, stored: list[tuple[s
         dot(config.SOURCE_COLOUR, t("legend_hollow", lang), hollow=True),
         f"<div><i>{esc(t('layer_members', lang))}</i></div>",
         *[dot(c, name) for name, c in cluster_colours.items()],
-        dot(MIXED_CLUSTER_COLOUR, "2+ " + t("cluster", lang).lower()),
+        dot(config.MIXED_CLUSTER_COLOUR, "2+ " + t("cluster", lang).lower()),
         dot("#555555", t("legend_dashed", lang), hollow=True, dashed=True),
     ]
     if stored:

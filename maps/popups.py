@@ -9,12 +9,13 @@ from __future__ import annotations
 import html
 from urllib.parse import urlparse
 
+from core.values import is_missing
 from i18n import fmt_number, fmt_tonnes, t
 
 
 def esc(value: object) -> str:
     """Text for HTML: None and NaN become empty, everything else is escaped."""
-    if _is_na(value):
+    if is_missing(value):
         return ""
     return html.escape(str(value), quote=True)
 
@@ -32,7 +33,7 @@ def source_links(source_url: object) -> str:
     return ", ".join(links)
 
 
-def _rows(pairs: list[tuple[str, str]]) -> str:
+def rows_table(pairs: list[tuple[str, str]]) -> str:
     """Label/value rows; values are already-safe HTML."""
     body = "".join(f"<tr><th>{esc(label)}</th><td>{value}</td></tr>" for label, value in pairs if value)
     return f'<table class="ik-popup">{body}</table>'
@@ -40,7 +41,7 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 
 def _source_row(row: dict, lang: str) -> tuple[str, str]:
     year = row.get("source_year")
-    year_text = t("year_unknown", lang) if year is None or _is_na(year) else str(int(year))
+    year_text = t("year_unknown", lang) if year is None or is_missing(year) else str(int(year))
     return t("source", lang), f"{source_links(row.get('source_url'))} ({esc(year_text)})"
 
 
@@ -51,9 +52,9 @@ def _placed_row(row: dict, lang: str) -> tuple[str, str]:
 def park_popup(row: dict, lang: str) -> str:
     status = row.get("status") if isinstance(row.get("status"), str) else None
     area = ""
-    if not _is_na(row.get("area")):
+    if not is_missing(row.get("area")):
         area = esc(f"{fmt_number(row['area'], lang)} {row.get('area_unit') or ''}".strip())
-    return f"<b>{esc(row['name'])}</b>" + _rows(
+    return f"<b>{esc(row['name'])}</b>" + rows_table(
         [
             (t("municipality", lang), esc(row["municipality"])),
             (t("status", lang), esc(t(f"status_{status}", lang))),
@@ -68,16 +69,16 @@ def park_popup(row: dict, lang: str) -> str:
 
 
 def source_popup(row: dict, lang: str) -> str:
-    if _is_na(row.get("figure_t")):
+    if is_missing(row.get("figure_t")):
         figure = esc(t("no_figure", lang))
     else:
         year = row.get("figure_year")
-        year_text = t("year_unknown", lang) if _is_na(year) else str(int(year))
+        year_text = t("year_unknown", lang) if is_missing(year) else str(int(year))
         figure = (
             f"{esc(fmt_tonnes(row['figure_t'], lang))} {esc(t('scope_' + row['figure_scope'], lang))}, "
             f"{esc(year_text)} ({source_links(row.get('figure_source'))})"
         )
-    return f"<b>{esc(row['facility'])}</b>" + _rows(
+    return f"<b>{esc(row['facility'])}</b>" + rows_table(
         [
             (t("field_operator", lang), esc(row.get("operator"))),
             (t("municipality", lang), esc(row["municipality"])),
@@ -98,7 +99,7 @@ def members_popup(rows: list[dict], lang: str) -> str:
     first = rows[0]
     return (
         f"<b>{esc(first['municipality'])}</b> · {esc(t('memberships_here', lang, n=len(rows)))}"
-        f'<ul class="ik-members">{items}</ul>' + _rows([_placed_row(first, lang)])
+        f'<ul class="ik-members">{items}</ul>' + rows_table([_placed_row(first, lang)])
     )
 
 
@@ -106,12 +107,3 @@ def members_tooltip(rows: list[dict], lang: str) -> str:
     names = sorted({r["company"] for r in rows})
     shown = ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
     return esc(shown)
-
-
-def _is_na(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN and pd.NA
-    except TypeError:
-        return True

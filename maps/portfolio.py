@@ -12,16 +12,18 @@ from collections.abc import Iterable, Sequence
 
 import folium
 import geopandas as gpd
-from shapely.geometry import Point, Polygon, mapping
+from shapely.geometry import Point, Polygon
 
 import config
 from analysis.neighbourhoods import Neighbourhood
 from analysis.portfolio_view import MapContent
+from core.values import is_missing
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps import popups
 from maps.assets import use_local_assets
 from maps.build import new_map
-from maps.layers import _group, basemap_group, members_group, parks_group, sources_group
+from maps.features import feature, geojson_group
+from maps.layers import basemap_group, members_group, parks_group, sources_group
 from maps.legend import Legend, legend_box
 from maps.popups import esc
 
@@ -104,7 +106,7 @@ def buffers_group(hoods: Iterable[Neighbourhood], lang: str) -> folium.FeatureGr
         figures = fmt_tonnes(emissions.total_t, lang)
         if emissions.total_t is not None:
             figures += f" ({fmt_year_range(list(emissions.years), emissions.unknown_years, lang)})"
-        popup = f"<b>{esc(name)}</b>" + popups._rows(
+        popup = f"<b>{esc(name)}</b>" + popups.rows_table(
             [
                 (t("pf_radius", lang), esc(f"{km} km")),
                 (t("pf_row_sources_inside", lang), esc(len(hood.sources))),
@@ -112,25 +114,13 @@ def buffers_group(hoods: Iterable[Neighbourhood], lang: str) -> folium.FeatureGr
                 (t("pf_row_members_inside", lang), esc(len(hood.members))),
             ]
         )
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(hood.buffer),
-                "properties": {
-                    "layer": "buffers",
-                    "ids": [hood.site_id],
-                    "tooltip": esc(f"{name} · {km} km"),
-                    "popup": popup,
-                    "style": style,
-                },
-            }
-        )
-    return _group(features, t("pf_layer_buffers", lang), "buffers")
+        features.append(feature(hood.buffer, "buffers", [hood.site_id], esc(f"{name} · {km} km"), popup, style))
+    return geojson_group(features, t("pf_layer_buffers", lang))
 
 
 def flows_group(lines: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     """Every flow in one GeoJson layer: line plus arrowhead, or a ring where both ends share a point."""
-    return _group(flow_features(lines, lang), t("pf_layer_flows", lang), "flows")
+    return geojson_group(flow_features(lines, lang), t("pf_layer_flows", lang))
 
 
 def flow_features(lines: gpd.GeoDataFrame, lang: str) -> list[dict]:
@@ -209,10 +199,10 @@ def flow_tooltip(row: dict, lang: str) -> str:
 
 def flow_popup(row: dict, lang: str) -> str:
     year = row.get("source_year")
-    year_text = t("year_unknown", lang) if popups._is_na(year) else str(int(year))
+    year_text = t("year_unknown", lang) if is_missing(year) else str(int(year))
     sources = " ; ".join(u.strip() for u in str(row.get("source_url") or "").split(";") if u.strip())
     layer = row.get("layer")
-    return f"<b>{esc(t('pf_recorded_flow', lang))}</b>" + popups._rows(
+    return f"<b>{esc(t('pf_recorded_flow', lang))}</b>" + popups.rows_table(
         [
             (t("pf_from", lang), esc(_actor(row, "from", lang))),
             (t("pf_to", lang), esc(_actor(row, "to", lang))),
@@ -284,16 +274,6 @@ def _actor(row: dict, end: str, lang: str) -> str:
 
 
 def _flow_feature(row: dict, part: str, geometry, tooltip: str, popup: str, style: dict) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": mapping(geometry),
-        "properties": {
-            "layer": "flows",
-            "ids": [row["id"]],
-            "part": part,
-            "resource": row["resource"],
-            "tooltip": tooltip,
-            "popup": popup,
-            "style": style,
-        },
-    }
+    flow = feature(geometry, "flows", [row["id"]], tooltip, popup, style)
+    flow["properties"].update(part=part, resource=row["resource"])
+    return flow

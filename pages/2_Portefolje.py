@@ -9,7 +9,7 @@ from analysis.candidates import candidates
 from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
-from maps.layers import cluster_colours
+from maps.styles import cluster_colours
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from ui import view_state
 from ui.data import portfolio

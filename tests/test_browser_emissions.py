@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from maps.layers import source_radius
+from maps.styles import source_radius
 from tests.browser import OfflinePage, running_app
 from tests.emissions_fixtures import make_fixture_store
 

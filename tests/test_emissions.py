@@ -29,7 +29,7 @@ from maps.emissions import (
     class_of,
     facility_circles_group,
 )
-from maps.layers import source_radius
+from maps.styles import source_radius
 
 HOSTILE = '<img src=x onerror="alert(1)"></script>'
 

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 import config
 import ui.emissions_data as emissions_data
 from loaders.imported import Imported
-from maps.layers import source_radius
+from maps.styles import source_radius
 from store import StoreError
 from tests.emissions_fixtures import fixture_imported, make_fixture_store
 

@@ -33,7 +33,7 @@ from exports.errors import ExportDataError, ExportOptionError
 from exports.html import standalone_html
 from exports.image import map_frame_px, render_map
 from exports.tiles import to_lonlat, to_mercator, url_fetcher
-from maps.layers import cluster_colours
+from maps.styles import cluster_colours
 from tests.browser import OfflinePage, free_port
 
 HOSTILE = "$\\alpha$ <img src=x onerror=alert(1)>"

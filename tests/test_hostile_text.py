@@ -36,7 +36,8 @@ from loaders.ingest import prepare
 from maps import single_pass
 from maps.build import base_map, overview_layers, placement_map
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
-from maps.layers import cluster_colours, stored_layer_group
+from maps.layers import stored_layer_group
+from maps.styles import cluster_colours
 from maps.portfolio import portfolio_base_map, portfolio_layers
 from store import open_store
 from tests.hostile_text import EVALUATED, LITERAL_MARKERS, RAN_FLAG, assert_literal, corpus, hostile_portfolio

@@ -15,7 +15,8 @@ from analysis.filters import Filters, apply_filters
 from i18n import fmt_number, fmt_tonnes, fmt_year_range
 from maps.assets import OfflineAssetError, external_links, use_local_assets
 from maps.build import base_map, overview_layers
-from maps.layers import cluster_colours, members_group, source_radius
+from maps.layers import members_group
+from maps.styles import cluster_colours, source_radius
 from maps.popups import esc, park_popup, source_links
 from tests.test_pages import js_unescaped
 
