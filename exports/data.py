@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import io
-import math
 import re
 import tempfile
 import zipfile
@@ -31,6 +30,7 @@ import shapely
 
 import config
 from analysis.filters import View
+from core.values import is_missing
 from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS
 from exports.tables import csv_bytes, xlsx_bytes
@@ -121,7 +121,7 @@ def licence_table(view: View, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
                     "source_year": record["source_year"],
                 }
             )
-            if name == "sources" and not _missing(record.get("figure_t")):
+            if name == "sources" and not is_missing(record.get("figure_t")):
                 rows.append(
                     {
                         "kind": "figure",
@@ -146,10 +146,10 @@ def licence_table(view: View, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
                 }
             )
     table = pd.DataFrame(rows, columns=LICENCE_COLUMNS)
-    table["source_year"] = pd.array([None if _missing(v) else int(v) for v in table["source_year"]], dtype="Int64")
+    table["source_year"] = pd.array([None if is_missing(v) else int(v) for v in table["source_year"]], dtype="Int64")
     for column in LICENCE_COLUMNS:
         if column != "source_year":
-            table[column] = table[column].map(lambda v: None if _missing(v) else str(v)).astype("string")
+            table[column] = table[column].map(lambda v: None if is_missing(v) else str(v)).astype("string")
     return table
 
 
@@ -179,7 +179,7 @@ def _sources_txt(licence: pd.DataFrame, lang: str, day: date) -> str:
         return licence[licence["kind"] == kind]
 
     def cell(value: object) -> str:
-        return "" if _missing(value) else str(value)
+        return "" if is_missing(value) else str(value)
 
     lines = [
         f"{t('app_title', lang)} – {t('export_sheet_licence', lang)}",
@@ -254,9 +254,3 @@ def _xlsx(layers: dict[str, gpd.GeoDataFrame], licence: pd.DataFrame, lang: str)
         sheets[t(f"export_sheet_{name}", lang)] = table
     sheets[t("export_sheet_licence", lang)] = licence
     return xlsx_bytes(sheets)
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)

@@ -10,13 +10,14 @@ frozen heading row and column widths that fit.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from core.values import is_missing
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_LIMIT = 31  # characters, Excel's limit
@@ -72,7 +73,7 @@ def _cell_value(value: object) -> object:
     """What openpyxl should store: None for missing, Python numbers for numpy ones, neutralised text."""
     if isinstance(value, np.number | np.bool_):
         value = value.item()
-    if _missing(value):
+    if is_missing(value):
         return None
     return neutralise(value)
 
@@ -85,9 +86,3 @@ def _is_plain_data(column: pd.Series) -> bool:
         or pd.api.types.is_datetime64_any_dtype(column)
         or pd.api.types.is_timedelta64_dtype(column)
     )
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import pandas as pd
 
 from config import CRS
 from core.schema import LAYERS
+from core.values import to_plain
 from loaders.errors import SchemaError
 from loaders.layers import validate_records
 from loaders.numbers import parse_number, parse_year
@@ -176,7 +176,7 @@ def apply_mapping(
     for i, geometry in enumerate(geometries):
         properties = {}
         for field in schema.fields:
-            value = _plain(columns[field.name][i]) if field.name in columns else None
+            value = to_plain(columns[field.name][i]) if field.name in columns else None
             if _empty(value):
                 value = defaults.get(field.name)
             if field.name == "id" and _empty(value):
@@ -217,7 +217,7 @@ def pad_codes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                 first = values[values < 10 ** (width - 1)].dropna().iloc[0]
                 notes.append(_padded_note(column, padded, width, first, f"{int(first):0{width}d}"))
             continue
-        before = [_plain(v) for v in values.tolist()]
+        before = [to_plain(v) for v in values.tolist()]
         after = [_pad(v, width) for v in before]
         if after == before:
             continue
@@ -266,7 +266,7 @@ def _boundaries(columns: dict[str, list], defaults: dict, geometries: list) -> g
     for i, geometry in enumerate(geometries):
         row = {}
         for field in BOUNDARY_COLUMNS:
-            value = _plain(columns[field][i]) if field in columns else None
+            value = to_plain(columns[field][i]) if field in columns else None
             if _empty(value):
                 value = defaults.get(field)
             if field in _CODE_WIDTH:
@@ -322,19 +322,6 @@ def _as_list(value: object) -> object:
             if isinstance(parsed, list):
                 return [str(v) for v in parsed if not _empty(v)]
         return [part for part in _LIST_SPLIT.split(text) if part]
-    return value
-
-
-def _plain(value: object) -> object:
-    """pandas/numpy scalars and missing markers as plain Python (None for missing)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
     return value
 
 

@@ -27,6 +27,7 @@ from shapely.geometry import LineString, Point, shape
 from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
 from core.portfolio import Portfolio
 from core.schema import LOCATION_PRECISIONS
+from core.values import to_plain
 from loaders.errors import FileFormatError, SchemaError
 from loaders.layers import load_json
 
@@ -281,10 +282,7 @@ def _text(data: bytes | str) -> str:
 
 def _clean(value: object) -> object:
     """Empty strings and pandas/NaN missing values become None; text is stripped."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    value = to_plain(value)
     if isinstance(value, str):
         value = value.strip()
         return value or None

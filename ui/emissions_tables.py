@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.emissions import CountyPath, CountyTotal
+from core.values import is_missing
 from i18n import fmt_number, t
 
 
@@ -129,7 +130,7 @@ def shown(table: pd.DataFrame, lang: str, decimals: dict[str, int] | None = None
         if pd.api.types.is_float_dtype(values):
             out[column] = ["" if pd.isna(v) else fmt_number(v, lang, decimals.get(column, _places(v))) for v in values]
         else:
-            out[column] = ["" if _missing(v) else str(v) for v in values]
+            out[column] = ["" if is_missing(v) else str(v) for v in values]
     return out
 
 
@@ -137,12 +138,3 @@ def _places(value: float) -> int:
     """Whole numbers from 100 up; small values keep a decimal or two, so 0,45 t is not shown as 0."""
     size = abs(value)
     return 0 if size >= 100 or size == 0 or float(value).is_integer() else 1 if size >= 1 else 2
-
-
-def _missing(value: object) -> bool:
-    if isinstance(value, (list, str)):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.portfolio import Portfolio
+from core.values import is_missing
 from i18n import fmt_number, t
 from ui.presentation import plain
 
@@ -60,7 +61,7 @@ def record_rows(row: dict, layer: str, lang: str) -> pd.DataFrame:
     rows = []
     for name in _FIELDS[layer]:
         value = row.get(name)
-        if name == "kommunenummer" or (name == "orgnr" and _missing(value)):
+        if name == "kommunenummer" or (name == "orgnr" and is_missing(value)):
             continue
         if name == "municipality":
             value = f"{row['municipality']} ({row['kommunenummer']})"
@@ -69,13 +70,13 @@ def record_rows(row: dict, layer: str, lang: str) -> pd.DataFrame:
         elif name == "themes":
             value = ", ".join(value or [])
         elif name == "area":
-            value = "" if _missing(value) else f"{fmt_number(value, lang)} {row.get('area_unit') or ''}".strip()
+            value = "" if is_missing(value) else f"{fmt_number(value, lang)} {row.get('area_unit') or ''}".strip()
         elif name == "location_precision":
             value = t(f"precision_{value}", lang)
         elif name == "source_year":
-            value = t("year_unknown", lang) if _missing(value) else str(int(value))
+            value = t("year_unknown", lang) if is_missing(value) else str(int(value))
         label = "Org.nr." if name == "orgnr" else t(_LABELS[name], lang)
-        rows.append({t("field_field", lang): label, t("field_value", lang): "" if _missing(value) else str(value)})
+        rows.append({t("field_field", lang): label, t("field_value", lang): "" if is_missing(value) else str(value)})
     return pd.DataFrame(rows)
 
 
@@ -143,7 +144,3 @@ def _source_links(values: list[str]) -> None:
         parsed = urlparse(url)
         if parsed.scheme in ("http", "https") and parsed.netloc:
             st.link_button(f"{parsed.netloc} ↗", url)
-
-
-def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, str)) and pd.isna(value))
