@@ -25,8 +25,8 @@ from shapely.geometry import Point  # noqa: E402
 
 from maps.build import new_map  # noqa: E402
 from maps.layers import sources_group  # noqa: E402
-from maps.styles import source_radius  # noqa: E402
 from maps.popups import esc  # noqa: E402
+from maps.styles import source_radius  # noqa: E402
 
 
 def generated_sources(n: int, seed: int = 1) -> gpd.GeoDataFrame:

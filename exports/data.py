@@ -30,6 +30,7 @@ import shapely
 
 import config
 from analysis.filters import View
+from core.text import attribution_text
 from core.values import is_missing
 from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS
@@ -142,7 +143,7 @@ def licence_table(view: View, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
                     "id": key,
                     "name": t(f"basemap_{key}", lang),
                     "source_url": _first_link(basemap.attribution),
-                    "text": _plain(basemap.attribution),
+                    "text": attribution_text(basemap.attribution),
                 }
             )
     table = pd.DataFrame(rows, columns=LICENCE_COLUMNS)
@@ -162,11 +163,6 @@ def _licence_paragraphs(lang: str) -> list[str]:
         return [t("export_licence_missing", lang)]
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", match.group(1))]
     return [p for p in paragraphs if p]
-
-
-def _plain(attribution: str) -> str:
-    """Leaflet's HTML attribution as text: '&copy; <a ...>Kartverket</a>' -> '© Kartverket'."""
-    return html.unescape(re.sub(r"<[^>]+>", "", attribution)).strip()
 
 
 def _first_link(attribution: str) -> str | None:

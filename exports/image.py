@@ -13,10 +13,8 @@ few rcParams set here are, so renders take a lock (Streamlit runs sessions in th
 
 from __future__ import annotations
 
-import html
 import io
 import math
-import re
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -39,6 +37,7 @@ from shapely.geometry import Polygon as ShapelyPolygon
 import config
 from analysis.filters import View
 from analysis.kpi import KeyFigures, key_figures
+from core.text import attribution_text
 from exports.cartography import (
     extent_from_center,
     fit_extent,
@@ -611,7 +610,7 @@ def _draw_key_figures(fig, kpi: KeyFigures, fig_w, fig_h, lang) -> None:
 def _credits(background: str, basemap: str, has_boundaries: bool, lang: str) -> list[str]:
     parts = []
     if background in ("tiles", "partial tiles"):
-        parts.append(t("export_basemap_credit", lang, credit=_plain(config.BASEMAPS[basemap].attribution)))
+        parts.append(t("export_basemap_credit", lang, credit=attribution_text(config.BASEMAPS[basemap].attribution)))
     elif config.BASEMAPS[basemap].url is not None:  # a basemap was wanted and could not be had
         parts.append(
             t("export_no_tiles_boundaries" if background == "boundaries" else "export_no_tiles_graticule", lang)
@@ -625,11 +624,6 @@ def _credits(background: str, basemap: str, has_boundaries: bool, lang: str) -> 
 def _draw_credits(fig, parts: list[str], fig_w, fig_h) -> None:
     lines = _wrap(" · ".join(parts), fig_w - 2 * MARGIN, 8)[:2]
     _text(fig, MARGIN / fig_w, MARGIN / fig_h, "\n".join(lines), fontsize=8, color=MUTED, va="bottom", linespacing=1.3)
-
-
-def _plain(attribution: str) -> str:
-    """Leaflet's HTML attribution as text: '&copy; <a ...>Kartverket</a>' -> '© Kartverket'."""
-    return html.unescape(re.sub(r"<[^>]+>", "", attribution)).strip()
 
 
 def _width_in(text: str, size: float, bold: bool = False) -> float:

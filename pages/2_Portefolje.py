@@ -9,8 +9,8 @@ from analysis.candidates import candidates
 from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
-from maps.styles import cluster_colours
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
+from maps.styles import cluster_colours
 from ui import view_state
 from ui.data import portfolio
 from ui.map_view import show_map
@@ -19,7 +19,6 @@ from ui.portfolio_tables import (
     candidates_table,
     comparison_table,
     km_text,
-    plain,
     ranking_table,
     recorded_flows_table,
     site_notices,
@@ -30,6 +29,7 @@ from ui.portfolio_tables import (
 from ui.presentation import heading
 from ui.sidebar import presentation_controls, share_box
 from ui.state import current_language, language_selector, static_url
+from ui.text import escape_markdown
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
@@ -55,7 +55,7 @@ if not hoods:
     st.info(t("pf_no_sites", lang))
 else:
     for kind, text in site_notices(hoods, data, lang):
-        getattr(st, kind)(plain(text))
+        getattr(st, kind)(escape_markdown(text))
 
     st.subheader(t("pf_map_title", lang))
     content = map_content(hoods, data, shown)
@@ -75,7 +75,7 @@ else:
     st.caption(t("pf_small_maps", lang))
     for i, (column, hood) in enumerate(zip(st.columns(len(hoods)), hoods, strict=True)):
         with column:
-            st.markdown(f"**{plain(hood.site['name'])}**")
+            st.markdown(f"**{escape_markdown(hood.site['name'])}**")
             small = map_content([hood], data, shown)
             center, zoom = fit_view(small.bounds, config.PORTFOLIO_MAP_WIDTH // len(hoods), config.SMALL_MAP_HEIGHT)
             show_map(
@@ -134,7 +134,7 @@ with st.container(border=True):
     st.caption(t("pf_summary_caption", lang, sites=summary.sites, km=km))
     inside = sources_inside_any(data, radius)
     hosts = source_hosts(data.parks["source_url"], inside["figure_source"], flows.flows.flows["source_url"])
-    st.caption(plain(sources_line(hosts, lang)))
+    st.caption(escape_markdown(sources_line(hosts, lang)))
 
 if not present:
     flow_editor(data, flows, lang)

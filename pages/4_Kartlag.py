@@ -8,8 +8,8 @@ from i18n import t
 from store import StoreError, open_store
 from ui.access import editor_access
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
-from ui.presentation import plain
 from ui.state import language_from_link
+from ui.text import escape_markdown
 
 st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
 
@@ -33,7 +33,7 @@ if not live and not binned:
 if live:
     st.dataframe(layer_table(live, lang), hide_index=True, width="stretch")
 for info in live:
-    with st.expander(f"{plain(info.title)} · {t('kind_' + info.kind, lang)} · v{info.version}"):
+    with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)} · v{info.version}"):
         if info.description:
             st.text(info.description)
         downloads(store, info, lang)
@@ -42,6 +42,6 @@ for info in live:
 if binned:
     st.subheader(t("bin", lang))
     for info in binned:
-        with st.expander(f"{plain(info.title)} · {t('kind_' + info.kind, lang)}"):
+        with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)}"):
             downloads(store, info, lang)
             bin_actions(store, info, lang, editor)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.neighbourhoods import compare, neighbourhood, ranking
-from ui.portfolio_tables import actor_text, comparison_table, km_text, plain, ranking_table, source_hosts
+from ui.portfolio_tables import actor_text, comparison_table, km_text, ranking_table, source_hosts
+from ui.text import escape_markdown
 
 SITES = ["park-gronora", "park-malm"]
 
@@ -48,4 +49,4 @@ def test_actor_text_warns_of_municipal_centres_and_km_text_rounds():
 
 
 def test_plain_escapes_markdown():
-    assert plain("**x** [a](javascript:1) <b>") == "\\*\\*x\\*\\* \\[a\\]\\(javascript\\:1\\) \\<b\\>"
+    assert escape_markdown("**x** [a](javascript:1) <b>") == "\\*\\*x\\*\\* \\[a\\]\\(javascript\\:1\\) \\<b\\>"

@@ -16,7 +16,7 @@ from loaders.coordinates import UTM_ZONES, CoordinateError, parse_coordinates
 from loaders.errors import LayerError
 from loaders.imported import save_import
 from loaders.importing import FORMATS, ImportResult, run_import, summary_lines
-from ui.presentation import plain
+from ui.text import escape_markdown
 from ui.upload_form import progress_callback
 
 PLACEMENTS = "_import_placements"  # facility key -> (lon, lat), for the current file
@@ -117,7 +117,7 @@ def save_form(result, store, lang: str) -> None:
                 t(
                     "import_saved",
                     lang,
-                    title=plain(info.title),
+                    title=escape_markdown(info.title),
                     kind=t(f"kind_{info.kind}", lang),
                     n=info.feature_count,
                 )

@@ -11,7 +11,7 @@ from analysis.search import search
 from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from ui.map_view import MapState, Selection
-from ui.presentation import plain
+from ui.text import escape_markdown
 
 
 def key_figure_row(view: View, lang: str) -> None:
@@ -46,7 +46,7 @@ def map_target(data: Portfolio, query: str, lang: str, present: bool) -> tuple:
         return center, zoom, selected
     matches = search(data, query)
     if not matches:
-        st.info(t("search_none", lang, q=plain(query)))
+        st.info(t("search_none", lang, q=escape_markdown(query)))
         return center, zoom, selected
     match = matches[0]
     if len(matches) > 1 and not present:

@@ -25,8 +25,9 @@ from maps.portfolio import LAYERS
 from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
 from ui.access import editor_access
-from ui.portfolio_tables import actor_names, actor_options, plain, site_names
+from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.state import keep_widget_state
+from ui.text import escape_markdown
 
 _LAYER_LABELS = {
     "buffers": "pf_layer_buffers",
@@ -132,7 +133,7 @@ def flow_store(lang: str) -> tuple[LayerStore | None, list[LayerInfo]]:
         store = open_store()
         return store, store.list()
     except (StoreError, OSError) as exc:
-        st.warning(plain(t("pf_store_unreachable", lang, error=str(exc))))
+        st.warning(escape_markdown(t("pf_store_unreachable", lang, error=str(exc))))
         return None, []
 
 
@@ -145,13 +146,13 @@ def portfolio_flows(
         flows = all_flows(store, portfolio, bundled, layers)
         lines = flow_lines(flows.flows, portfolio)
     except LayerError as exc:
-        st.error(plain(t("data_error", lang, error=str(exc))))
+        st.error(escape_markdown(t("data_error", lang, error=str(exc))))
         st.stop()
     except StoreError as exc:  # the store went away between listing and reading
-        st.warning(plain(t("pf_store_unreachable", lang, error=str(exc))))
+        st.warning(escape_markdown(t("pf_store_unreachable", lang, error=str(exc))))
         return portfolio_flows(portfolio, None, [], lang)
     for title, error in flows.problems:
-        st.warning(plain(t("pf_store_problem", lang, title=title, error=error)))
+        st.warning(escape_markdown(t("pf_store_problem", lang, title=title, error=error)))
     return PortfolioFlows(flows, lines, store)
 
 
@@ -178,7 +179,7 @@ def flow_editor(portfolio: Portfolio, flows: PortfolioFlows, lang: str) -> None:
     flash = st.session_state.pop(_FLASH, None)
     with st.expander(t("pf_editor_title", lang), expanded=flash is not None):
         if flash:
-            st.success(plain(flash))
+            st.success(escape_markdown(flash))
         st.caption(t("pf_editor_intro", lang))
         if flows.store is None:
             st.info(t("pf_store_unreachable", lang, error="–"))
@@ -247,7 +248,7 @@ def _flow_upload(portfolio: Portfolio, store: LayerStore, taken: set[str], lang:
         parsed = parse_flows_csv(data) if upload.name.lower().endswith(".csv") else parse_flows_geojson(data)
         flow_lines(parsed, portfolio)  # every referenced id exists
     except LayerError as exc:
-        st.error(plain(t("pf_upload_invalid", lang, error=str(exc))))
+        st.error(escape_markdown(t("pf_upload_invalid", lang, error=str(exc))))
         return
     st.caption(t("pf_upload_ready", lang, n=len(parsed)))
     if st.button(t("pf_upload_save", lang), key="pf_upload_save"):
@@ -268,10 +269,10 @@ def _save(
         table = flows_from_records(flows) if isinstance(flows, list) else flows
         info = save_flows(store, table, portfolio, title, taken, original_filename=filename)
     except LayerError as exc:
-        st.error(plain(t("pf_invalid", lang, error=str(exc))))
+        st.error(escape_markdown(t("pf_invalid", lang, error=str(exc))))
         return
     except (StoreError, OSError) as exc:
-        st.error(plain(t("pf_store_unreachable", lang, error=str(exc))))
+        st.error(escape_markdown(t("pf_store_unreachable", lang, error=str(exc))))
         return
     st.session_state[_FLASH] = t("pf_saved", lang, title=info.title)
     st.session_state["pf_upload_n"] = st.session_state.get("pf_upload_n", 0) + 1

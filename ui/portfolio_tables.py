@@ -278,9 +278,3 @@ def actor_names(portfolio: Portfolio) -> dict[str, str]:
         **dict(zip(portfolio.sources["id"], portfolio.sources["facility"], strict=True)),
         **dict(zip(portfolio.members["id"], portfolio.members["company"], strict=True)),
     }
-
-
-def plain(text: str) -> str:
-    """Escape Markdown so a name is shown exactly as written, never as formatting or a link."""
-    specials = "\\`*_{}[]()#+-.!|<>~:$"
-    return "".join("\\" + c if c in specials else c for c in str(text))

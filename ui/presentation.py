@@ -8,6 +8,7 @@ import streamlit as st
 
 import config
 from i18n import t
+from ui.text import escape_markdown
 
 # Our own constant CSS (no user text in it). 1200 px wide content and a 675 px map make the frame 16:9.
 _CSS = f"""
@@ -29,12 +30,6 @@ def apply_presentation_style() -> None:
     st.markdown(_CSS, unsafe_allow_html=True)
 
 
-def plain(text: str) -> str:
-    """Escape Markdown so user text is shown exactly as typed, never as formatting, links or HTML."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + c if c in specials else c for c in text)
-
-
 def heading(lang: str, present: bool, title: str | None = None, subtitle: str | None = None) -> None:
     """The page's title and caption, or on a slide the presenter's own title and subtitle with the date.
 
@@ -51,6 +46,6 @@ def heading(lang: str, present: bool, title: str | None = None, subtitle: str | 
         st.text_input(t("present_title", lang), key="present_title")
         st.text_input(t("present_subtitle", lang), key="present_subtitle")
         st.toggle(t("present_mode", lang), key="present")
-    st.title(plain(st.session_state.get("present_title") or title))
+    st.title(escape_markdown(st.session_state.get("present_title") or title))
     shown = st.session_state.get("present_subtitle") or subtitle
-    st.caption(f"{plain(shown)} · {date.today().isoformat()}")
+    st.caption(f"{escape_markdown(shown)} · {date.today().isoformat()}")

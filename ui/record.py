@@ -10,7 +10,7 @@ import streamlit as st
 from core.portfolio import Portfolio
 from core.values import is_missing
 from i18n import fmt_number, t
-from ui.presentation import plain
+from ui.text import escape_markdown
 
 _FIELDS = {
     "parks": [
@@ -123,7 +123,7 @@ def record_panel(portfolio: Portfolio, layer: str | None, ids: list[str], lang: 
         _source_links(selected["source_url"].tolist())
         return
     row = selected.iloc[0].to_dict()
-    st.markdown(f"**{plain(row['name'] if layer == 'parks' else row['facility'])}**")
+    st.markdown(f"**{escape_markdown(row['name'] if layer == 'parks' else row['facility'])}**")
     st.dataframe(record_rows(row, layer, lang), hide_index=True, width="stretch")
     urls = [row["source_url"]]
     if layer == "sources":

@@ -18,7 +18,7 @@ from loaders.upload import UploadInspection, inspect_upload
 from maps.assets import use_local_assets
 from maps.layers import stored_layer_group
 from store import LayerInfo, StoreError
-from ui.presentation import plain
+from ui.text import escape_markdown
 
 _NONE = "—"
 PREVIEW_ROWS = 200
@@ -227,7 +227,9 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
             st.error(t("store_error", lang, error=str(exc)))
             return
         bar.progress(1.0, text=t("stage_done", lang))
-        st.success(t("upload_saved", lang, title=plain(info.title), version=info.version, n=info.feature_count))
+        st.success(
+            t("upload_saved", lang, title=escape_markdown(info.title), version=info.version, n=info.feature_count)
+        )
 
 
 def _lang() -> str:
