@@ -37,8 +37,8 @@ from maps import single_pass
 from maps.build import base_map, overview_layers, placement_map
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import stored_layer_group
-from maps.styles import cluster_colours
 from maps.portfolio import portfolio_base_map, portfolio_layers
+from maps.styles import cluster_colours
 from store import open_store
 from tests.hostile_text import EVALUATED, LITERAL_MARKERS, RAN_FLAG, assert_literal, corpus, hostile_portfolio
 from tests.test_exports import read_layers

@@ -16,8 +16,8 @@ from i18n import fmt_number, fmt_tonnes, fmt_year_range
 from maps.assets import OfflineAssetError, external_links, use_local_assets
 from maps.build import base_map, overview_layers
 from maps.layers import members_group
-from maps.styles import cluster_colours, source_radius
 from maps.popups import esc, park_popup, source_links
+from maps.styles import cluster_colours, source_radius
 from tests.test_pages import js_unescaped
 
 HOSTILE = '<img src=x onerror="alert(1)"></script><script>alert(2)</script>'
