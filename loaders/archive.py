@@ -9,9 +9,11 @@ then unpacks in chunks and counts what really comes out, since a zip's declared 
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -20,6 +22,8 @@ from loaders.errors import FileFormatError, UnsafeArchive, _megabytes
 _CHUNK = 1024 * 1024
 _RATIO_MIN_BYTES = 1024 * 1024  # members smaller than this are never called bombs: tiny files pack oddly
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# What zipfile and its decompressors raise for a damaged member (the zip's directory read fine).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, OSError, ValueError)
 
 
 @dataclass
@@ -44,20 +48,29 @@ class SafeZip:
         return [m.filename for m in self.members]
 
     def read(self, member: zipfile.ZipInfo) -> bytes:
-        """The member's bytes, unpacked in chunks; `UnsafeArchive` as soon as the total passes the limit."""
+        """The member's bytes, unpacked in chunks; `UnsafeArchive` as soon as the total passes the limit,
+        `FileFormatError` when the member is damaged (bad header or CRC, broken compressed data, unknown method)."""
         out = io.BytesIO()
-        with self.archive.open(member) as stream:
-            while True:
-                chunk = stream.read(_CHUNK)
-                if not chunk:
-                    break
-                self.unpacked += len(chunk)
-                if self.unpacked > self.limits.max_uncompressed:
-                    raise UnsafeArchive(
-                        f"{self.label} unpacks to more than {_megabytes(self.limits.max_uncompressed)}, "
-                        "the limit for an archive; it was not unpacked"
-                    )
-                out.write(chunk)
+        try:
+            with self.archive.open(member) as stream:
+                while True:
+                    chunk = stream.read(_CHUNK)
+                    if not chunk:
+                        break
+                    self.unpacked += len(chunk)
+                    if self.unpacked > self.limits.max_uncompressed:
+                        raise UnsafeArchive(
+                            f"{self.label} unpacks to more than {_megabytes(self.limits.max_uncompressed)}, "
+                            "the limit for an archive; it was not unpacked"
+                        )
+                    out.write(chunk)
+        except UnsafeArchive:
+            raise  # a ValueError too: not a damaged member
+        except _DAMAGED as exc:
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise FileFormatError(
+                f"{self.label} is damaged: '{member.filename}' could not be unpacked ({reason})"
+            ) from None
         return out.getvalue()
 
     def close(self) -> None:

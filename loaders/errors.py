@@ -6,6 +6,10 @@ from __future__ import annotations
 class LayerError(ValueError):
     """A file could not be read as a layer. `str()` is a complete, user-facing sentence."""
 
+    def text(self, lang: str = "nb") -> str:
+        """The message for a page in `lang` ("nb" or "en"); English `str()` where no translation exists."""
+        return str(self)
+
 
 class FileFormatError(LayerError):
     """The file is not readable as the format it claims (not JSON, not GeoJSON, empty ...)."""
@@ -40,6 +44,45 @@ class UploadTooLarge(LayerError):
         self.size = size
         self.limit = limit
         super().__init__(f"the file is {_megabytes(size)}; the limit for an upload is {_megabytes(limit)}")
+
+
+class LayerTooLarge(LayerError):
+    """A layer holds more than one upload may: config.MAX_UPLOAD_FEATURES, MAX_UPLOAD_VERTICES or MAX_UPLOAD_FIELDS.
+
+    Raised before anything is stored, and before the geometries are read where the format tells the count.
+    `str()` is English (the command line's language); `text(lang)` is bokmål or English for the pages.
+    """
+
+    _KEY = ""
+
+    def __init__(self, count: int, limit: int, layer: str | None = None):
+        self.count = int(count)
+        self.limit = int(limit)
+        self.layer = layer
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "nb") -> str:
+        from i18n import fmt_number, t
+
+        return t(self._KEY, lang, count=fmt_number(self.count, lang), limit=fmt_number(self.limit, lang))
+
+
+class TooManyFeatures(LayerTooLarge):
+    """More features (rows, placemarks) than config.MAX_UPLOAD_FEATURES."""
+
+    _KEY = "upload_too_many_features"
+
+
+class TooManyVertices(LayerTooLarge):
+    """More vertices (coordinate points, all geometries together) than config.MAX_UPLOAD_VERTICES."""
+
+    _KEY = "upload_too_many_vertices"
+
+
+class TooManyFields(LayerTooLarge):
+    """More fields (property columns) than config.MAX_UPLOAD_FIELDS: more than the store's tables can hold."""
+
+    _KEY = "upload_too_many_fields"
 
 
 class UnsafeArchive(FileFormatError):

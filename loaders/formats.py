@@ -97,6 +97,9 @@ class RawLayer:
     default_source: str | None = None  # how lon/lat is meant when nothing is declared (GeoJSON: RFC 7946)
     notes: list[str] = field(default_factory=list)
     format: str = ""
+    # What the file tells before `load()` builds the geometries, for the upload caps (None: not known):
+    feature_count: int | None = None
+    vertex_count: Callable[[], int | None] | None = None  # cheap count of coordinates, where the format allows
 
 
 @dataclass
@@ -186,6 +189,36 @@ def read_geojson(data: bytes, stem: str) -> list[RawLayer]:
         ) from None
     except RecursionError:
         raise FileFormatError("the file's JSON is nested too deeply to read") from None
+    document, repaired = _without_lone_surrogates(document, text)
+    layers = _geojson_layers(document, stem)
+    if repaired:
+        for layer in layers:
+            layer.notes.append(
+                "the file escapes text that is not Unicode (a lone \\uD800–\\uDFFF surrogate); it was replaced with �"
+            )
+    return layers
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(document: object, text: str) -> tuple[object, bool]:
+    """JSON may escape half of a UTF-16 pair ("\\ud800"), which no UTF-8 text, table or database can hold:
+    such characters become U+FFFD. Only files that escape surrogates at all pay for the look."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return document, False
+    try:
+        dumped = json.dumps(document, ensure_ascii=False)
+    except RecursionError:
+        raise FileFormatError("the file's JSON is nested too deeply to read") from None
+    if not _LONE_SURROGATE.search(dumped):
+        return document, False  # escaped pairs only (emoji written by ensure_ascii): json.loads joined them
+    with _no_gc():
+        return json.loads(_LONE_SURROGATE.sub("\ufffd", dumped)), True
+
+
+def _geojson_layers(document: object, stem: str) -> list[RawLayer]:
     if not isinstance(document, dict):
         kind = type(document).__name__.replace("list", "a list").replace("str", "a string")
         raise FileFormatError(f"the JSON is not GeoJSON: expected an object at the top, found {kind}")
@@ -227,7 +260,42 @@ def _collection_layer(name: str, collection: dict, outer_crs: object) -> RawLaye
         default_source=GEOJSON_DEFAULT,
         notes=notes,
         format="geojson",
+        feature_count=len(features),
+        vertex_count=lambda: geojson_vertex_count(features),
     )
+
+
+def geojson_vertex_count(features: list) -> int:
+    """Positions in parsed GeoJSON features, counted per coordinate list (no geometry is built; malformed
+    parts count as nothing: the reader names them later)."""
+    total = 0
+    stack: list = []
+    for feature in features:
+        geometry = feature.get("geometry") if type(feature) is dict else None
+        if type(geometry) is dict:
+            if geometry.get("type") == "Point":
+                total += 1
+            else:
+                stack.append(geometry)
+    while stack:  # a loop, not recursion: hostile files nest as deep as json.loads allows
+        item = stack.pop()
+        if type(item) is dict:
+            if item.get("type") == "GeometryCollection":
+                parts = item.get("geometries")
+                if type(parts) is list:
+                    stack.extend(parts)
+            elif type(item.get("coordinates")) is list:
+                stack.append(item["coordinates"])
+        elif type(item) is list and item:
+            first = item[0]
+            if type(first) in (int, float):
+                total += 1  # one position
+            elif type(first) is list:
+                if first and type(first[0]) in (int, float):
+                    total += len(item)  # a list of positions: a line or a ring
+                else:
+                    stack.extend(item)
+    return total
 
 
 def _geojson_frame(features: list) -> tuple[pd.DataFrame, np.ndarray]:
@@ -263,7 +331,7 @@ def _geojson_geometries(items: list) -> np.ndarray:
     if points:
         try:
             xy = np.array([items[i]["coordinates"] for i in points], dtype=float)
-        except (TypeError, ValueError, KeyError):
+        except (TypeError, ValueError, KeyError, OverflowError):  # OverflowError: an integer beyond any float
             xy = None
         if xy is not None and xy.ndim == 2 and xy.shape[1] in (2, 3):
             geometries[points] = shapely.points(xy[:, :2]) if xy.shape[1] == 2 else shapely.points(xy)
@@ -314,8 +382,10 @@ def typed_frame(rows: list[dict]) -> pd.DataFrame:
             frame[column] = _typed([row.get(column) for row in rows])
         elif pd.api.types.is_bool_dtype(dtype):
             frame[column] = frame[column].astype("boolean")
-        elif pd.api.types.is_integer_dtype(dtype):
+        elif pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_unsigned_integer_dtype(dtype):
             frame[column] = frame[column].astype("Int64")
+        elif pd.api.types.is_integer_dtype(dtype):  # uint64: some value is past Int64's range (2**63 and up)
+            frame[column] = _typed([row.get(column) for row in rows])
     return frame
 
 
@@ -329,7 +399,10 @@ def _typed(values: list) -> pd.Series:
     if kinds == {int} and all(-(2**63) <= v < 2**63 for v in values if v is not None):
         return pd.Series(values, dtype="Int64")
     if kinds <= {int, float}:
-        return pd.Series([np.nan if v is None else float(v) for v in values], dtype=float)
+        try:
+            return pd.Series([np.nan if v is None else float(v) for v in values], dtype=float)
+        except OverflowError:  # an integer past any float (1e309 and up): kept exact, as mixed values
+            return pd.Series(values, dtype=object)
     if kinds == {str}:
         return pd.Series(values, dtype="str")
     return pd.Series(values, dtype=object)
@@ -381,6 +454,9 @@ def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **o
 
     try:
         info = pyogrio.read_info(path, layer=name, **options)
+        count = info.get("features")
+        if count is None or count < 0:  # the driver does not know without reading: count, without geometries
+            count = pyogrio.read_info(path, layer=name, force_feature_count=True, **options).get("features")
     except Exception as exc:
         raise FileFormatError(f"the layer {name!r} could not be read: {_gdal_message(exc)}") from None
     crs = info.get("crs")
@@ -400,7 +476,38 @@ def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **o
             geometries = np.full(len(frame), None, dtype=object)
         return properties.reset_index(drop=True), geometries
 
-    return RawLayer(name, load, declared_crs=crs, format=fmt)
+    feature_count = int(count) if count is not None and count >= 0 else None
+    vertex_count = (lambda: shapefile_vertex_count(path)) if fmt == "shapefile" else None
+    return RawLayer(name, load, declared_crs=crs, format=fmt, feature_count=feature_count, vertex_count=vertex_count)
+
+
+def shapefile_vertex_count(shp: Path) -> int | None:
+    """The vertices of a Shapefile from its record headers (.shx offsets, NumPoints in the .shp), without reading
+    geometries; a count that cannot exceed what the .shp holds. None when the index is unreadable."""
+    shx = shp.with_suffix(".shx")
+    try:
+        index = np.frombuffer(shx.read_bytes(), dtype=">i4", offset=100)
+        body = np.frombuffer(shp.read_bytes(), dtype=np.uint8)
+    except (OSError, ValueError):
+        return None
+    index = index[: len(index) // 2 * 2].astype(np.int64).reshape(-1, 2)
+    start, length = index[:, 0] * 2 + 8, index[:, 1] * 2  # content offset and length, in bytes
+    if len(index) == 0 or (start < 108).any() or (length < 4).any() or (start + length > len(body)).any():
+        return None
+
+    def int32(offset: np.ndarray) -> np.ndarray:
+        return body[offset[:, None] + np.arange(4)].copy().view("<i4").ravel().astype(np.int64)
+
+    kind = int32(start)
+    points = np.isin(kind, (1, 11, 21))
+    multipoint = np.isin(kind, (8, 18, 28)) & (length >= 40)
+    parts = np.isin(kind, (3, 5, 13, 15, 23, 25, 31)) & (length >= 44)
+    total = int(points.sum())
+    for mask, at in ((multipoint, 36), (parts, 40)):
+        if mask.any():
+            claimed = np.clip(int32(start[mask] + at), 0, None)
+            total += int(np.minimum(claimed, length[mask] // 16).sum())  # 16 bytes per x, y
+    return total
 
 
 def _drop_kml_housekeeping(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -650,7 +757,16 @@ def _table_layer(name: str, table: pd.DataFrame, rows: list[int], file: str, fmt
         return properties, geometries
 
     notes = [f"points from the columns '{found.x}' (x) and '{found.y}' (y)"]
-    return RawLayer(name, load, declared_crs=found.declared_crs, notes=notes, format=fmt)
+    rows_read = len(table)  # one point (one vertex) per row
+    return RawLayer(
+        name,
+        load,
+        declared_crs=found.declared_crs,
+        notes=notes,
+        format=fmt,
+        feature_count=rows_read,
+        vertex_count=lambda: rows_read,
+    )
 
 
 def read_csv(data: bytes, stem: str) -> list[RawLayer]:
@@ -658,7 +774,13 @@ def read_csv(data: bytes, stem: str) -> list[RawLayer]:
         raise FileFormatError("the file is empty")
     notes = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(
+                f"the file starts like UTF-16 text but is not: byte {exc.start} is damaged ({exc.reason}). "
+                "Save it as UTF-8 and upload it again"
+            ) from None
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -746,7 +868,13 @@ def _isnan(value: object) -> bool:
 def _stem(filename: str) -> str:
     name = PurePosixPath(filename.replace("\\", "/")).name
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return stem or "layer"
+    return storable_text(stem) or "layer"
+
+
+def storable_text(text: str) -> str:
+    """Text every store and UTF-8 output takes: lone surrogates (a file name the OS could not decode) become
+    U+FFFD, NUL characters go."""
+    return _LONE_SURROGATE.sub("\ufffd", text).replace("\x00", "")
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:

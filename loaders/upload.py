@@ -7,8 +7,10 @@
     layer.report         # ValidationReport: read, repaired, dropped, duplicates, bbox, types, warnings
 
 Bad input raises a `LayerError` subclass (loaders/errors.py) whose `str()` is one plain sentence; nothing is
-stored here. Property values and layer names are kept verbatim as text: nothing here renders or escapes HTML,
-so every place that shows them must escape them.
+stored here. A layer over the hard caps (config.MAX_UPLOAD_FEATURES, MAX_UPLOAD_VERTICES) raises `TooManyFeatures`
+or `TooManyVertices`, before its geometries are read wherever the format tells the counts. Property values and
+layer names are kept verbatim as text: nothing here renders or escapes HTML, so every place that shows them must
+escape them.
 `progress(fraction, stage)` is called with stages "checking", "reading", "validating", "done".
 """
 
@@ -42,12 +44,16 @@ from loaders.errors import (
     CRSError,
     FileFormatError,
     LayerError,
+    LayerTooLarge,
     NeedsCRSChoice,
     NeedsLayerChoice,
+    TooManyFeatures,
+    TooManyFields,
+    TooManyVertices,
     UploadTooLarge,
 )
 from loaders.field_mapping import pad_codes
-from loaders.formats import FORMAT_NAMES, RawLayer, open_source
+from loaders.formats import FORMAT_NAMES, RawLayer, open_source, storable_text
 
 Progress = Callable[[float, str], None]
 
@@ -61,6 +67,9 @@ class UploadLimits:
     zip_max_members: int = config.ZIP_MAX_MEMBERS
     zip_max_uncompressed: int = config.ZIP_MAX_UNCOMPRESSED_BYTES
     zip_max_ratio: float = config.ZIP_MAX_RATIO
+    max_features: int = config.MAX_UPLOAD_FEATURES  # hard caps per layer: refused above, never stored
+    max_vertices: int = config.MAX_UPLOAD_VERTICES
+    max_fields: int = config.MAX_UPLOAD_FIELDS
 
     @classmethod
     def from_config(cls) -> UploadLimits:
@@ -70,6 +79,9 @@ class UploadLimits:
             config.ZIP_MAX_MEMBERS,
             config.ZIP_MAX_UNCOMPRESSED_BYTES,
             config.ZIP_MAX_RATIO,
+            config.MAX_UPLOAD_FEATURES,
+            config.MAX_UPLOAD_VERTICES,
+            config.MAX_UPLOAD_FIELDS,
         )
 
     @property
@@ -163,8 +175,8 @@ def inspect_upload(
         for index, raw in enumerate(source.layers):
             report(0.3 + 0.65 * index / len(source.layers), "reading")
             try:
-                summaries.append(_summarise(raw))
-            except (CRSError, FileFormatError) as exc:
+                summaries.append(_summarise(raw, limits))
+            except (CRSError, FileFormatError, LayerTooLarge) as exc:
                 if len(source.layers) == 1:
                     raise
                 errors.append(exc)
@@ -203,13 +215,16 @@ def read_upload(
     report(0.02, "reading")
     with open_source(data, filename, limits.zip) as source:
         raw = _pick(source.layers, layer)
+        _check_counts(raw, limits)
         report(0.2, "reading")
         properties, geometries = raw.load()
+        _check_loaded(raw, properties, geometries, limits)
         fmt = source.format
     report(0.4, "validating")
     frame, decision, validation = _validated(raw, properties, geometries, crs, swap_axes, limits, report)
     report(1.0, "done")
-    return UploadedLayer(frame, raw.name, filename, fmt, decision.crs, decision.source, swap_axes, validation)
+    name = storable_text(filename)
+    return UploadedLayer(frame, raw.name, name, fmt, decision.crs, decision.source, swap_axes, validation)
 
 
 # --- internals -------------------------------------------------------------------------------------
@@ -232,6 +247,26 @@ def _check_size(data: bytes, limits: UploadLimits) -> None:
         raise FileFormatError("the file is empty")
 
 
+def _check_counts(raw: RawLayer, limits: UploadLimits) -> None:
+    """The hard caps on what the file tells before its geometries are read (feature count, then vertices)."""
+    if raw.feature_count is not None and raw.feature_count > limits.max_features:
+        raise TooManyFeatures(raw.feature_count, limits.max_features, raw.name)
+    vertices = raw.vertex_count() if raw.vertex_count is not None else None
+    if vertices is not None and vertices > limits.max_vertices:
+        raise TooManyVertices(vertices, limits.max_vertices, raw.name)
+
+
+def _check_loaded(raw: RawLayer, properties: pd.DataFrame, geometries: np.ndarray, limits: UploadLimits) -> None:
+    """The same caps on the layer as read, for formats that tell no count beforehand; and the fields."""
+    if len(properties.columns) > limits.max_fields:
+        raise TooManyFields(len(properties.columns), limits.max_fields, raw.name)
+    if len(geometries) > limits.max_features:
+        raise TooManyFeatures(len(geometries), limits.max_features, raw.name)
+    vertices = int(shapely.get_num_coordinates(geometries).sum()) if len(geometries) else 0
+    if vertices > limits.max_vertices:
+        raise TooManyVertices(vertices, limits.max_vertices, raw.name)
+
+
 def _pick(layers: list[RawLayer], name: str | None) -> RawLayer:
     if name is None:
         if len(layers) > 1:
@@ -244,8 +279,10 @@ def _pick(layers: list[RawLayer], name: str | None) -> RawLayer:
     raise LayerError(f"the file has no layer named {name!r}; its layers are {names}")
 
 
-def _summarise(raw: RawLayer) -> LayerSummary:
+def _summarise(raw: RawLayer, limits: UploadLimits) -> LayerSummary:
+    _check_counts(raw, limits)
     properties, geometries = raw.load()
+    _check_loaded(raw, properties, geometries, limits)
     present = _present(geometries)
     types = _type_counts(geometries[present])
     bounds = _bounds(geometries[present])
@@ -352,6 +389,9 @@ def _validated(
     report(0.8, "validating")
     properties, code_notes = pad_codes(properties)
     warnings.extend(code_notes)
+    properties, nul_note = _without_nul(properties)
+    if nul_note:
+        warnings.append(nul_note)
     duplicates = _duplicates(properties, geometries)
     types = _type_counts(geometries)
     if len({_FAMILY[t] for t in types}) > 1:
@@ -371,6 +411,37 @@ def _validated(
         warnings=warnings,
     )
     return frame, decision, validation
+
+
+def _without_nul(properties: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """NUL characters removed from field names and text values: no store holds them (PostgreSQL text cannot)."""
+    names = [str(c) for c in properties.columns]
+    renamed = {}
+    for column in properties.columns:
+        if isinstance(column, str) and "\x00" in column:
+            name = column.replace("\x00", "")
+            while name in names:
+                name += "'"
+            names.append(name)
+            renamed[column] = name
+    values = 0
+    for column in properties.columns:
+        series = properties[column]
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+            continue
+        if series.dtype == object:  # mixed values: only the strings among them
+            found = series.map(lambda v: isinstance(v, str) and "\x00" in v).astype(bool)
+        else:
+            found = series.str.contains("\x00", regex=False, na=False).astype(bool)
+        if found.any():
+            cleaned = pd.Series([v.replace("\x00", "") for v in series[found]], index=series.index[found], dtype=object)
+            properties[column] = series.where(~found, cleaned)
+            values += int(found.sum())
+    if renamed:
+        properties = properties.rename(columns=renamed)
+    if not renamed and not values:
+        return properties, None
+    return properties, f"NUL characters were removed from {len(renamed)} field names and {values} values"
 
 
 _FAMILY = {
