@@ -7,9 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 
+from core.schema import UPLOAD_KINDS
 from loaders.errors import LayerError, NeedsCRSChoice, NeedsLayerChoice
 from loaders.importing import FORMATS as IMPORT_FORMATS
-from loaders.ingest import KINDS as INGEST_KINDS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ingest.add_argument("file")
     ingest.add_argument("--layer", help="which layer of a file that holds several")
-    ingest.add_argument("--kind", default="other", choices=INGEST_KINDS, help="layer kind (default: other)")
+    ingest.add_argument("--kind", default="other", choices=UPLOAD_KINDS, help="layer kind (default: other)")
     ingest.add_argument("--title", help="layer title (default: the layer's name in the file)")
     ingest.add_argument("--crs", help="the file's CRS when it declares none, e.g. EPSG:25833")
     ingest.add_argument("--swap-axes", action="store_true", help="read x as latitude and y as longitude")

@@ -22,13 +22,12 @@ import numpy as np
 import pandas as pd
 
 from config import CRS
-from core.schema import LAYERS
+from core.schema import LAYERS, UPLOAD_KINDS
 from core.values import to_plain
 from loaders.errors import SchemaError
 from loaders.layers import validate_records
 from loaders.numbers import parse_number, parse_year
 
-KINDS = ("parks", "sources", "members", "boundaries", "other")
 KIND_LABELS = {
     "parks": "park",
     "sources": "emission source",
@@ -336,5 +335,5 @@ def _plain_text(value: object) -> str:
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind not in UPLOAD_KINDS:
+        raise ValueError(f"unknown layer kind {kind!r}; expected one of {', '.join(UPLOAD_KINDS)}")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
+from core.schema import UPLOAD_KINDS
 from loaders.field_mapping import LayerStyle, apply_mapping, check_style, suggest_mapping
 from loaders.upload import UploadedLayer, read_upload
 
-KINDS = ("parks", "sources", "members", "boundaries", "other")
 Progress = Callable[[float, str], None]
 
 
@@ -45,8 +45,8 @@ def prepare(
 
     Raises the loaders' typed errors (`NeedsLayerChoice`, `NeedsCRSChoice`, `SchemaError`, ...).
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind not in UPLOAD_KINDS:
+        raise ValueError(f"unknown layer kind {kind!r}; expected one of {', '.join(UPLOAD_KINDS)}")
     uploaded = read_upload(data, filename, layer=layer, crs=crs, swap_axes=swap_axes, progress=progress)
     columns = [c for c in uploaded.frame.columns if c != uploaded.frame.geometry.name]
     chosen = dict(suggest_mapping(columns, kind) if mapping is None else mapping)

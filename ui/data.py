@@ -7,13 +7,11 @@ import os
 import streamlit as st
 
 import config
+from core.schema import MAP_KINDS, OWN_KINDS
 from i18n import t
 from loaders import LayerError, Portfolio, load_portfolio
 from loaders.bundled import with_stored_layers
 from store import LayerInfo, StoreError, open_store
-
-MAP_KINDS = ("parks", "sources", "members")
-OWN_KINDS = ("boundaries", "other")  # drawn as they are, with their uploader's style
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,15 +9,14 @@ import streamlit as st
 import config
 from analysis.filters import Filters, filter_options
 from core.portfolio import Portfolio
-from core.schema import PARK_STATUSES
+from core.schema import MAP_KINDS, PARK_STATUSES
 from i18n import t
 from ui.map_view import Selection
 from ui.state import LANG_KEY, keep_widget_state
 from ui.view_state import Param, choice, choices, flag, key_param
 
-LAYER_KINDS = ("parks", "sources", "members")
 _FILTER_KEYS = ("f_municipalities", "f_statuses", "f_themes", "f_clusters", "f_sectors", "f_only_with_figure")
-_MAP_KEYS = ("basemap", "search", *(f"show_{kind}" for kind in LAYER_KINDS))
+_MAP_KEYS = ("basemap", "search", *(f"show_{kind}" for kind in MAP_KINDS))
 _PRESENT_KEYS = ("present", "present_title", "present_subtitle")
 
 
@@ -36,9 +35,9 @@ def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
     query = sidebar.text_input(t("search", lang), key="search", placeholder=t("search_help", lang))
 
     sidebar.subheader(t("layers", lang))
-    for kind in LAYER_KINDS:
+    for kind in MAP_KINDS:
         st.session_state.setdefault(f"show_{kind}", True)  # a default here, not value=, as links set it too
-    visible = frozenset(kind for kind in LAYER_KINDS if sidebar.checkbox(t(f"layer_{kind}", lang), key=f"show_{kind}"))
+    visible = frozenset(kind for kind in MAP_KINDS if sidebar.checkbox(t(f"layer_{kind}", lang), key=f"show_{kind}"))
     st.session_state.setdefault("basemap", config.DEFAULT_BASEMAP)
     basemap = sidebar.selectbox(
         t("basemap", lang),
@@ -123,7 +122,7 @@ def map_params(portfolio: Portfolio) -> list[Param]:
     return [
         *filter_params(portfolio),
         key_param("q", "search", _text(100), default=""),
-        Param("layers", _read_layers, _write_layers, choices([*LAYER_KINDS, "none"]), list),
+        Param("layers", _read_layers, _write_layers, choices([*MAP_KINDS, "none"]), list),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
         key_param("view", "view", _parse_view, _dump_view),
         Param("sel", _read_selection, _write_selection, _selection_parser(portfolio), _dump_selection),
@@ -164,12 +163,12 @@ def _text(limit: int):
 
 
 def _read_layers(state: dict) -> list[str] | None:
-    visible = [kind for kind in LAYER_KINDS if state.get(f"show_{kind}", True)]
-    return None if len(visible) == len(LAYER_KINDS) else visible or ["none"]
+    visible = [kind for kind in MAP_KINDS if state.get(f"show_{kind}", True)]
+    return None if len(visible) == len(MAP_KINDS) else visible or ["none"]
 
 
 def _write_layers(state: dict, kinds: list[str]) -> None:
-    for kind in LAYER_KINDS:
+    for kind in MAP_KINDS:
         state[f"show_{kind}"] = kind in kinds
 
 
@@ -201,7 +200,7 @@ def _dump_selection(selection: Selection) -> list[str]:
 def _selection_parser(portfolio: Portfolio):
     def parse(values: list[str]) -> Selection:
         layer, _, ids = values[0].partition(":") if len(values) == 1 else ("", "", "")
-        if layer not in LAYER_KINDS:
+        if layer not in MAP_KINDS:
             raise ValueError(values)
         known = set(getattr(portfolio, layer)["id"])
         wanted = tuple(ids.split("|"))

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 import config
-from core.schema import LOCATION_PRECISIONS
+from core.schema import LOCATION_PRECISIONS, UPLOAD_KINDS
 from i18n import fmt_number, t
 from loaders.errors import LayerError
 from loaders.field_mapping import LayerStyle, required_fields, schema_fields, suggest_mapping
-from loaders.ingest import KINDS, Prepared, prepare, save
+from loaders.ingest import Prepared, prepare, save
 from loaders.upload import UploadInspection, inspect_upload
 from maps.assets import use_local_assets
 from maps.layers import stored_layer_group
@@ -85,8 +85,8 @@ def kind_and_mapping(columns: list[str], lang: str) -> tuple[str, dict, dict]:
     """Layer kind, {schema field: column} and default values, as the user sets them (suggestions first)."""
     kind = st.selectbox(
         t("upload_kind", lang),
-        KINDS,
-        index=KINDS.index("other"),  # keeps every field: the safe start until the user says what it is
+        UPLOAD_KINDS,
+        index=UPLOAD_KINDS.index("other"),  # keeps every field: the safe start until the user says what it is
         format_func=lambda k: t(f"kind_{k}", lang),
         key="upload_kind",
     )
