@@ -115,7 +115,7 @@ BUFFER_QUAD_SEGS = 32
 # reporting threshold for CO2 to air (100 000 t/yr). Planned or missing figures never qualify.
 LARGE_EMITTER_MIN_T = 100_000.0
 
-# Resource-flow arrows, one colour per resource (loaders/flows.py holds the vocabulary).
+# Resource-flow arrows, one colour per resource (loaders/bundled/flows.py holds the vocabulary).
 FLOW_RESOURCE_COLOURS = {
     "overskuddsvarme": "#d7301f",
     "CO2": "#525252",
@@ -131,7 +131,7 @@ FLOW_RESOURCE_COLOURS = {
 }
 FLOW_STATUS_DASH = {"eksisterende": None, "planlagt": "8 6", "mulig": "2 6"}
 
-# Importers (loaders/norskeutslipp.py, loaders/eea.py, loaders/kommunestatistikk.py).
+# Importers (loaders/official/norskeutslipp.py, loaders/official/eea.py, loaders/official/kommunestatistikk.py).
 # A crude lon/lat box around Trøndelag: it also takes in edges of Møre og Romsdal (Sunndal, Surnadal),
 # Innlandet, Nordland and Sweden, so the editor still reviews what an EEA import keeps.
 TRONDELAG_BBOX = (8.0, 62.2, 14.5, 65.2)  # min lon, min lat, max lon, max lat
@@ -172,7 +172,7 @@ EXPORT_BOUNDARIES_CREDIT = "© Kartverket (CC BY 4.0)"
 # The data folder's README: its "Sources and licences" section goes into every data export.
 GEODATA_README = GEODATA_DIR / "README.md"
 
-# Emissions page (pages/1_Utslipp.py, analysis/emissions.py, maps/emissions.py, loaders/boundaries.py).
+# Emissions page (pages/1_Utslipp.py, analysis/emissions.py, maps/emissions.py, loaders/bundled/boundaries.py).
 # Kartverket's municipalities (Geonorge "Basisdata – Kommuner", ETRS89 lon/lat, GeoJSON in a zip; CC BY 4.0),
 # downloaded once by `python -m loaders boundaries --download` and cached in BOUNDARIES_CACHE_DIR.
 BOUNDARIES_URL = (
@@ -199,7 +199,7 @@ CHOROPLETH_COLOURS = {
 }
 CHOROPLETH_NO_DATA = "#d9d9d9"
 CHOROPLETH_MAX_CLASSES = 5
-# Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, loaders/flow_store.py).
+# Portfolio page (pages/2_Portefolje.py, maps/portfolio.py, loaders/bundled/flow_store.py).
 PORTFOLIO_DEFAULT_SITES = ("park-gronora", "park-malm")  # the planner's first comparison
 BUFFER_COLOUR = "#2166ac"
 FLOW_WEIGHT = 3.0

@@ -1,7 +1,7 @@
 """Possible resource links ("mulighet") around a site: one actor's declared output meets another's input.
 
 These are possibilities computed from declarations, never facts, and are kept apart from the
-recorded flows (loaders/flows.py). A pair that already has a recorded flow is never listed.
+recorded flows (loaders/bundled/flows.py). A pair that already has a recorded flow is never listed.
 
 An actor's declared outputs and inputs come from
 - recorded flows: the giver declares the resource as output, the receiver as input (a fact);
@@ -22,7 +22,7 @@ import pandas as pd
 from analysis.neighbourhoods import check_radius, site_row
 from config import CRS, METRIC_CRS
 from core.portfolio import Portfolio
-from loaders.flows import resolve_flows
+from loaders.bundled.flows import resolve_flows
 
 LABEL = "mulighet"
 COLOCATED_M = 1.0  # closer than this counts as the same position

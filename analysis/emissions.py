@@ -77,7 +77,7 @@ def facility_figures_for_year(figures: pd.DataFrame, sources: pd.DataFrame, year
     Facilities that have a figure but are not among `sources` (an import's unplaced facilities) are
     included with `placed` False and no geometry: they count in sums and tables but cannot be drawn.
     Their name and municipality come from the figures' optional `facility_name`, `facility_municipality`
-    and `facility_kommunenummer` columns (loaders/imported.py), else the id stands for the name.
+    and `facility_kommunenummer` columns (loaders/official/imported.py), else the id stands for the name.
     Sorted by tonnes, largest first; facilities without a figure last.
     """
     rows = stated(figures, scope)

@@ -24,7 +24,7 @@ class MapContent:
     parks: gpd.GeoDataFrame  # every park inside at least one neighbourhood (the chosen sites too)
     sources: gpd.GeoDataFrame  # inside, with figure_* columns; each once
     members: gpd.GeoDataFrame  # inside; each membership once
-    flows: gpd.GeoDataFrame  # flow lines (loaders.flows.flow_lines) touching a neighbourhood
+    flows: gpd.GeoDataFrame  # flow lines (loaders.bundled.flows.flow_lines) touching a neighbourhood
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:

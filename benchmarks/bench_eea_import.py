@@ -27,7 +27,7 @@ def _run(method: str, path: str, chunk_rows: int, queue) -> None:
     sys.path.insert(0, str(ROOT))
     import pandas as pd
 
-    from loaders.eea import read_eea_f1_4
+    from loaders.official.eea import read_eea_f1_4
 
     before = _peak_mb()
     start = time.perf_counter()
@@ -65,7 +65,7 @@ def main() -> None:
         print(f"{'method':<42} {'rows':>9} {'kept':>6} {'seconds':>8} {'rows/s':>10} {'peak MB':>8}")
         context = multiprocessing.get_context("spawn")
         methods = [
-            ("chunked", "loaders.eea.read_eea_f1_4 (chunked)"),
+            ("chunked", "loaders.official.eea.read_eea_f1_4 (chunked)"),
             ("naive", "naive pd.read_csv(whole file) + filter"),
         ]
         for method, label in methods:

@@ -54,7 +54,7 @@ def _run(method: str, path: str, layer: str | None, repeat: int, queue) -> None:
     sys.path.insert(0, str(ROOT))
     import geopandas as gpd
 
-    from loaders.upload import read_upload
+    from loaders.upload.upload import read_upload
 
     data = Path(path).read_bytes()
     base = _reset_peak()

@@ -1,6 +1,6 @@
 """Reading and checking layer files; the bundled portfolio."""
 
-from loaders.bundled import Portfolio, load_portfolio
+from loaders.bundled.portfolio import Portfolio, load_portfolio
 from loaders.errors import (
     CoordinatesOutOfRange,
     CRSError,
@@ -17,7 +17,7 @@ from loaders.errors import (
     UnsafeArchive,
     UploadTooLarge,
 )
-from loaders.layers import parse_geojson, read_figures, read_layer, validate_records
+from loaders.files.layers import parse_geojson, read_figures, read_layer, validate_records
 
 __all__ = [
     "CRSError",

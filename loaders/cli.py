@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from core.schema import UPLOAD_KINDS
 from loaders.errors import LayerError, NeedsCRSChoice, NeedsLayerChoice
-from loaders.importing import FORMATS as IMPORT_FORMATS
+from loaders.official.importing import FORMATS as IMPORT_FORMATS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _ingest(args) -> int:
     from pathlib import Path
 
-    from loaders.ingest import prepare, report_lines, save
+    from loaders.upload.ingest import prepare, report_lines, save
     from store import StoreError, open_store
 
     path = Path(args.file)
@@ -135,9 +135,9 @@ def _import(args) -> int:
     """An official emission export: the same importer and summary as the import page, saved through the store."""
     from pathlib import Path
 
-    from loaders.bundled import load_portfolio
-    from loaders.imported import save_import
-    from loaders.importing import run_import, summary_lines
+    from loaders.bundled.portfolio import load_portfolio
+    from loaders.official.imported import save_import
+    from loaders.official.importing import run_import, summary_lines
     from store import StoreError, open_store
 
     path = Path(args.file)
@@ -160,7 +160,7 @@ def _import(args) -> int:
 
 def _boundaries(args) -> int:
     import config
-    from loaders.boundaries import BoundariesError, download_boundaries
+    from loaders.bundled.boundaries import BoundariesError, download_boundaries
 
     try:
         path = download_boundaries(

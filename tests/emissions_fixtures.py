@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders.imported import read_imported, save_import
-from loaders.importing import run_import
+from loaders.official.imported import read_imported, save_import
+from loaders.official.importing import run_import
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IMPORTS = (

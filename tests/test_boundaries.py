@@ -15,7 +15,7 @@ import geopandas as gpd
 import pytest
 
 from core.kommunenummer import CURRENT
-from loaders.boundaries import (
+from loaders.bundled.boundaries import (
     CACHE_NAME,
     BoundariesError,
     boundaries_signature,

@@ -8,8 +8,8 @@ from pyproj import Geod
 
 from analysis.candidates import CANDIDATE_COLUMNS, LABEL, actors, candidates
 from analysis.errors import RadiusError, UnknownSiteError
-from loaders.bundled import load_portfolio
-from loaders.flows import flows_from_records, load_flows, resolve_flows
+from loaders.bundled.flows import flows_from_records, load_flows, resolve_flows
+from loaders.bundled.portfolio import load_portfolio
 
 GEOD = Geod(ellps="GRS80")
 

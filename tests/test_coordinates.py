@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyproj import Transformer
 
-from loaders.coordinates import CoordinateError, parse_coordinates
+from loaders.files.coordinates import CoordinateError, parse_coordinates
 
 ELKEM = (9.87833, 63.32083)  # lon, lat of the Elkem Thamshavn quay in the bundled data
 

@@ -20,7 +20,7 @@ from analysis import emissions as em
 from core.kommunenummer import CHANGES, CURRENT, clean_number, current_number, in_county, map_numbers
 from core.schema import FIGURE_COLUMNS
 from exports.tables import csv_bytes, xlsx_bytes
-from loaders.importing import MUNICIPAL_COLUMNS
+from loaders.official.importing import MUNICIPAL_COLUMNS
 from maps.emissions import (
     GroupLegend,
     choropleth_group,

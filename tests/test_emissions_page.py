@@ -1,7 +1,7 @@
 """The emissions page under AppTest: bundled data only, fixture-imported data, boundaries or none, downloads.
 
 The imported data are the importer fixtures (made-up numbers), saved to a layer store in tmp_path the
-way an import is saved, and read back through `loaders.imported.read_imported`.
+way an import is saved, and read back through `loaders.official.imported.read_imported`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import config
 import ui.emissions_data as emissions_data
-from loaders.imported import Imported
+from loaders.official.imported import Imported
 from maps.styles import source_radius
 from store import StoreError
 from tests.emissions_fixtures import fixture_imported, make_fixture_store

@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point, box
 
 from core.schema import LAYERS
 from loaders.errors import SchemaError
-from loaders.field_mapping import (
+from loaders.upload.field_mapping import (
     BOUNDARY_COLUMNS,
     LayerStyle,
     apply_mapping,
@@ -19,7 +19,7 @@ from loaders.field_mapping import (
     pad_codes,
     suggest_mapping,
 )
-from loaders.upload import read_upload
+from loaders.upload.upload import read_upload
 
 
 def generated_parks_upload() -> gpd.GeoDataFrame:

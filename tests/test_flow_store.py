@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from loaders.bundled.flow_store import all_flows, flow_layer, flows_from_layer, new_flow_id, save_flows
+from loaders.bundled.flows import FLOW_COLUMNS, flows_from_records, load_flows
 from loaders.errors import SchemaError
-from loaders.flow_store import all_flows, flow_layer, flows_from_layer, new_flow_id, save_flows
-from loaders.flows import FLOW_COLUMNS, flows_from_records, load_flows
 from store import KINDS, open_store
 
 

@@ -10,9 +10,7 @@ import pytest
 from pyproj import Geod
 
 from config import FLOW_RESOURCE_COLOURS, ROOT
-from loaders.bundled import load_portfolio
-from loaders.errors import FileFormatError, LayerError, SchemaError
-from loaders.flows import (
+from loaders.bundled.flows import (
     FLOW_COLUMNS,
     FLOW_RESOURCES,
     FLOW_STATUSES,
@@ -23,6 +21,8 @@ from loaders.flows import (
     parse_flows_geojson,
     resolve_flows,
 )
+from loaders.bundled.portfolio import load_portfolio
+from loaders.errors import FileFormatError, LayerError, SchemaError
 
 FACTS = ROOT.parent / "shared" / "geodata" / "reference_facts.md"
 GEOD = Geod(ellps="GRS80")

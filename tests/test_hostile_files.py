@@ -31,11 +31,11 @@ from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 from shapely.geometry import LineString, Point, Polygon
 
+from core.schema import UPLOAD_KINDS as KINDS
 from loaders import cli
 from loaders.errors import LayerError
-from core.schema import UPLOAD_KINDS as KINDS
-from loaders.ingest import prepare, save
-from loaders.upload import inspect_upload
+from loaders.upload.ingest import prepare, save
+from loaders.upload.upload import inspect_upload
 from store import StoreError
 
 try:

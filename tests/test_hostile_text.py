@@ -31,8 +31,8 @@ from analysis.portfolio_view import map_content
 from exports.data import export_data
 from exports.html import standalone_html
 from exports.image import render_map
-from loaders.flows import flow_lines, flows_from_records
-from loaders.ingest import prepare
+from loaders.bundled.flows import flow_lines, flows_from_records
+from loaders.upload.ingest import prepare
 from maps import single_pass
 from maps.build import base_map, overview_layers, placement_map
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group

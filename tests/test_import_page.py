@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config import ROOT
-from loaders.imported import read_imported
+from loaders.official.imported import read_imported
 from store import open_store
 from tests.test_pages import app
 from ui.access import PASSWORD_ENV

@@ -17,15 +17,15 @@ import pytest
 from shapely.geometry import box
 
 from core.schema import FIGURE_COLUMNS, FIGURE_SCOPES
-from loaders.eea import read_eea_f1_4
 from loaders.errors import FileFormatError, LayerError, SchemaError
-from loaders.importing import FACILITY_COLUMNS, MUNICIPAL_COLUMNS, run_import, summary_lines
-from loaders.kommunestatistikk import read_kommunestatistikk
-from loaders.layers import read_figures
-from loaders.matching import Municipalities, match_facilities, name_key, split_kommune
-from loaders.norskeutslipp import read_norskeutslipp
-from loaders.numbers import CellError, parse_number, parse_year, tonnes_factor
-from loaders.tables import MissingColumnError
+from loaders.files.layers import read_figures
+from loaders.files.numbers import CellError, parse_number, parse_year, tonnes_factor
+from loaders.files.tables import MissingColumnError
+from loaders.official.eea import read_eea_f1_4
+from loaders.official.importing import FACILITY_COLUMNS, MUNICIPAL_COLUMNS, run_import, summary_lines
+from loaders.official.kommunestatistikk import read_kommunestatistikk
+from loaders.official.matching import Municipalities, match_facilities, name_key, split_kommune
+from loaders.official.norskeutslipp import read_norskeutslipp
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -407,7 +407,7 @@ def test_eea_generated_large_file_memory_stays_bounded(generated_f1_4):
     path, _ = generated_f1_4
     code = (
         "import resource\n"
-        "from loaders.eea import read_eea_f1_4\n"
+        "from loaders.official.eea import read_eea_f1_4\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         f"read_eea_f1_4({str(path)!r}, chunk_rows=10_000)\n"
         "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)\n"

@@ -16,8 +16,8 @@ from analysis.errors import CompareError, RadiusError, UnknownSiteError
 from analysis.figures import latest_figures
 from analysis.neighbourhoods import check_radius, compare, distance_m, neighbourhood, portfolio_summary, ranking
 from config import COMPARE_MAX_SITES, LARGE_EMITTER_MIN_T, METRIC_CRS
-from loaders.bundled import load_portfolio
-from loaders.flows import load_flows
+from loaders.bundled.flows import load_flows
+from loaders.bundled.portfolio import load_portfolio
 
 GEOD = Geod(ellps="GRS80")
 TOLERANCE = 0.005  # 0.5 %

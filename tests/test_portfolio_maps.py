@@ -14,7 +14,7 @@ from shapely.geometry import Point
 import config
 from analysis.neighbourhoods import neighbourhood, portfolio_summary
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
-from loaders.flows import flow_lines, flows_from_records, load_flows
+from loaders.bundled.flows import flow_lines, flows_from_records, load_flows
 from maps.assets import external_links
 from maps.portfolio import (
     ZOOM_SNAP,

@@ -16,8 +16,8 @@ import config
 from analysis.candidates import candidates
 from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary
 from i18n import fmt_number, fmt_tonnes
-from loaders.flow_store import save_flows
-from loaders.flows import flow_lines, flows_from_records, load_flows
+from loaders.bundled.flow_store import save_flows
+from loaders.bundled.flows import flow_lines, flows_from_records, load_flows
 from maps.assets import external_links
 from store import open_store
 from ui.portfolio_tables import actor_text, km_text

@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from analysis.filters import Filters, apply_filters
-from loaders.bundled import with_stored_layers
+from loaders.bundled.portfolio import with_stored_layers
 from store import open_store
 from tests.test_pages import app, js_unescaped, map_args, metrics
 

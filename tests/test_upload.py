@@ -31,7 +31,7 @@ from loaders.errors import (
     UnsafeArchive,
     UploadTooLarge,
 )
-from loaders.upload import UploadLimits, inspect_upload, read_upload
+from loaders.upload.upload import UploadLimits, inspect_upload, read_upload
 
 UTM33_URN = "urn:ogc:def:crs:EPSG::25833"
 HTML = "<img src=x onerror=alert(1)>"

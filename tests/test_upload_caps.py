@@ -18,8 +18,8 @@ import config
 from i18n import t
 from loaders import cli
 from loaders.errors import LayerError, LayerTooLarge, TooManyFeatures, TooManyFields, TooManyVertices
-from loaders.ingest import prepare, save
-from loaders.upload import inspect_upload
+from loaders.upload.ingest import prepare, save
+from loaders.upload.upload import inspect_upload
 from store import open_store
 
 CAP = 5
@@ -149,7 +149,7 @@ def no_geometry_reading(monkeypatch):
     """Reading any geometry fails the test: the caps must refuse from the counts alone."""
     import pyogrio
 
-    import loaders.formats as formats
+    import loaders.files.formats as formats
 
     def refuse(*args, **kwargs):
         raise AssertionError("geometries were read although the count was known")

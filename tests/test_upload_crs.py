@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from loaders.crs import geojson_crs_member, infer_candidates, parse_crs, resolve_crs, sample_coordinates
 from loaders.errors import CoordinatesOutOfRange, NeedsCRSChoice, UnknownCRS
+from loaders.files.crs import geojson_crs_member, infer_candidates, parse_crs, resolve_crs, sample_coordinates
 
 TRONDELAG_LONLAT = (8.14, 62.26, 14.33, 65.21)
 TRONDELAG_UTM33 = (160_000.0, 6_960_000.0, 480_000.0, 7_260_000.0)

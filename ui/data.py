@@ -10,7 +10,7 @@ import config
 from core.schema import MAP_KINDS, OWN_KINDS
 from i18n import t
 from loaders import LayerError, Portfolio, load_portfolio
-from loaders.bundled import with_stored_layers
+from loaders.bundled.portfolio import with_stored_layers
 from store import LayerInfo, StoreError, open_store
 
 

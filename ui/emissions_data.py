@@ -1,9 +1,9 @@
 """Where the emissions page gets its data: the bundled portfolio plus imported data in the layer store.
 
 Imported data comes from `load_imported()`: by default the visible "figures", "sources" and
-"municipal_statistics" layers of the layer store (loaders/imported.py), read only when a store exists
+"municipal_statistics" layers of the layer store (loaders/official/imported.py), read only when a store exists
 (DATABASE_URL, INDUSTRIKART_STORE, or data/layers.gpkg). Tests replace `load_imported` to inject
-fixture imports. Boundaries come from `loaders.boundaries.find_boundaries`.
+fixture imports. Boundaries come from `loaders.bundled.boundaries.find_boundaries`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,14 @@ from analysis.emissions import prepare_municipal
 from core.kommunenummer import NumberReport
 from i18n import t
 from loaders import LayerError
-from loaders.boundaries import FoundBoundaries, boundaries_signature, find_boundaries, restrict, to_current_numbers
-from loaders.imported import Imported, combine_figures, combine_sources, read_imported
+from loaders.bundled.boundaries import (
+    FoundBoundaries,
+    boundaries_signature,
+    find_boundaries,
+    restrict,
+    to_current_numbers,
+)
+from loaders.official.imported import Imported, combine_figures, combine_sources, read_imported
 from store import LayerStore, StoreError, open_store
 from ui.data import portfolio
 

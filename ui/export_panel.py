@@ -13,7 +13,7 @@ from exports.html import standalone_html
 from exports.image import render_map
 from i18n import t
 from loaders import LayerError
-from loaders.boundaries import find_boundaries
+from loaders.bundled.boundaries import find_boundaries
 from store import StoreError
 
 CHOICES = ("png-1920", "png-a4", "pdf", "html", "geojson", "gpkg", "csv", "xlsx")

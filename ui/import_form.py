@@ -12,10 +12,10 @@ import streamlit as st
 from shapely.geometry import Point
 
 from i18n import t
-from loaders.coordinates import UTM_ZONES, CoordinateError, parse_coordinates
 from loaders.errors import LayerError
-from loaders.imported import save_import
-from loaders.importing import FORMATS, ImportResult, run_import, summary_lines
+from loaders.files.coordinates import UTM_ZONES, CoordinateError, parse_coordinates
+from loaders.official.imported import save_import
+from loaders.official.importing import FORMATS, ImportResult, run_import, summary_lines
 from ui.text import escape_markdown
 from ui.upload_form import progress_callback
 

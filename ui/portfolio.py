@@ -11,8 +11,8 @@ import streamlit as st
 import config
 from i18n import fmt_number, t
 from loaders import LayerError, Portfolio
-from loaders.flow_store import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
-from loaders.flows import (
+from loaders.bundled.flow_store import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
+from loaders.bundled.flows import (
     FLOW_RESOURCES,
     FLOW_STATUSES,
     flow_lines,
@@ -53,7 +53,7 @@ class PortfolioControls:
 @dataclass(frozen=True, eq=False)
 class PortfolioFlows:
     flows: AllFlows  # the table analysis takes (bundled + stored)
-    lines: gpd.GeoDataFrame  # the same flows as lines to draw (loaders.flows.flow_lines)
+    lines: gpd.GeoDataFrame  # the same flows as lines to draw (loaders.bundled.flows.flow_lines)
     store: LayerStore | None  # None when the store cannot be reached
 
 

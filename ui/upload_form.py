@@ -12,9 +12,9 @@ import config
 from core.schema import LOCATION_PRECISIONS, UPLOAD_KINDS
 from i18n import fmt_number, t
 from loaders.errors import LayerError
-from loaders.field_mapping import LayerStyle, required_fields, schema_fields, suggest_mapping
-from loaders.ingest import Prepared, prepare, save
-from loaders.upload import UploadInspection, inspect_upload
+from loaders.upload.field_mapping import LayerStyle, required_fields, schema_fields, suggest_mapping
+from loaders.upload.ingest import Prepared, prepare, save
+from loaders.upload.upload import UploadInspection, inspect_upload
 from maps.assets import use_local_assets
 from maps.layers import stored_layer_group
 from store import LayerInfo, StoreError

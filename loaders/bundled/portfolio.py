@@ -11,7 +11,7 @@ from config import GEODATA_DIR
 from core.kommunenummer import MUNICIPALITIES
 from core.portfolio import Portfolio
 from loaders.errors import SchemaError
-from loaders.layers import read_figures, read_layer
+from loaders.files.layers import read_figures, read_layer
 
 
 def load_portfolio(directory: str | Path = GEODATA_DIR) -> Portfolio:

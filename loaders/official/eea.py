@@ -25,10 +25,10 @@ from shapely.geometry import Point, box
 
 from config import EEA_CHUNK_ROWS, TRONDELAG_BBOX
 from loaders.errors import FileFormatError
-from loaders.importing import ImportResult, ImportSummary, Progress, build_result
-from loaders.matching import Municipalities, clean_id, name_key
-from loaders.numbers import parse_number, parse_year, tonnes_factor
-from loaders.tables import sniff_csv
+from loaders.files.numbers import parse_number, parse_year, tonnes_factor
+from loaders.files.tables import sniff_csv
+from loaders.official.importing import ImportResult, ImportSummary, Progress, build_result
+from loaders.official.matching import Municipalities, clean_id, name_key
 
 COLUMNS = (
     "countryName",

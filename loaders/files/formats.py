@@ -1,11 +1,11 @@
 """Format readers for uploads: each turns bytes into layers of raw geometries plus the CRS the file declares.
 
-Nothing here reprojects or repairs: `loaders/upload.py` settles the CRS (loaders/crs.py) and validates.
+Nothing here reprojects or repairs: `loaders/upload/upload.py` settles the CRS (loaders/files/crs.py) and validates.
 - GeoJSON (.geojson, .json): own parsing, so the legacy `crs` member, a UTF-8 BOM, CRLF, nested properties
   and Geonorge's wrapper of several FeatureCollections in one object all work. Nested objects become dotted
   columns ("adresse.gate"); lists (of objects or of values) become JSON text; keys keep æøå as written.
 - GeoPackage (.gpkg), KML/KMZ (.kml, .kmz): pyogrio/GDAL, one layer per table or folder.
-- Zip (.zip): checked by loaders/archive.py, then every Shapefile (.shp with .shx and .dbf) and every
+- Zip (.zip): checked by loaders/files/archive.py, then every Shapefile (.shp with .shx and .dbf) and every
   GeoJSON, GeoPackage, KML, CSV or XLSX inside it is a layer.
 - CSV/XLSX: one point per row from coordinate columns (lat/lon, øst/nord, east/north, x/y), decimal
   commas allowed; a CRS is taken from the header ("Øst UTM33", "EPSG:25833") or an epsg/koordinatsystem
@@ -31,10 +31,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from loaders.archive import SafeZip, ZipLimits, open_zip
-from loaders.crs import geojson_crs_member
 from loaders.errors import FileFormatError, SchemaError
-from loaders.numbers import CellError
+from loaders.files.archive import SafeZip, ZipLimits, open_zip
+from loaders.files.crs import geojson_crs_member
+from loaders.files.numbers import CellError
 
 FORMATS = {
     ".geojson": "geojson",

@@ -29,7 +29,7 @@ from core.portfolio import Portfolio
 from core.schema import LOCATION_PRECISIONS
 from core.values import to_plain
 from loaders.errors import FileFormatError, SchemaError
-from loaders.layers import load_json
+from loaders.files.layers import load_json
 
 FLOWS_PATH = GEODATA_DIR / "flows.csv"
 

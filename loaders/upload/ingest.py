@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from core.schema import UPLOAD_KINDS
-from loaders.field_mapping import LayerStyle, apply_mapping, check_style, suggest_mapping
-from loaders.upload import UploadedLayer, read_upload
+from loaders.upload.field_mapping import LayerStyle, apply_mapping, check_style, suggest_mapping
+from loaders.upload.upload import UploadedLayer, read_upload
 
 Progress = Callable[[float, str], None]
 

@@ -1,6 +1,6 @@
 """What every import returns: figures, facilities, their matches and a summary to show before saving.
 
-The three formats live in loaders/norskeutslipp.py, loaders/eea.py and loaders/kommunestatistikk.py;
+The three formats live in loaders/official/: norskeutslipp.py, eea.py and kommunestatistikk.py;
 `run_import` picks one by the names the command line uses (`--format norskeutslipp|eea-f1_4|kommunestatistikk`).
 Nothing here saves: the caller shows `summary_lines(result)` and hands the frames to the layer store.
 """
@@ -19,7 +19,7 @@ from shapely.geometry import Point
 from config import CRS
 from core.schema import FIGURE_COLUMNS
 from i18n import fmt_number
-from loaders.matching import MATCH_RULES, match_facilities, new_facility_id
+from loaders.official.matching import MATCH_RULES, match_facilities, new_facility_id
 
 FORMATS = ("norskeutslipp", "eea-f1_4", "kommunestatistikk")
 
@@ -119,15 +119,15 @@ def run_import(path: str | Path, fmt: str, known: pd.DataFrame | None = None, **
     """Run the importer for `fmt` (one of FORMATS); `known` is the sources layer (ignored by kommunestatistikk)."""
     # Imported here: the format modules import this one.
     if fmt == "norskeutslipp":
-        from loaders.norskeutslipp import read_norskeutslipp
+        from loaders.official.norskeutslipp import read_norskeutslipp
 
         return read_norskeutslipp(path, known, **options)
     if fmt == "eea-f1_4":
-        from loaders.eea import read_eea_f1_4
+        from loaders.official.eea import read_eea_f1_4
 
         return read_eea_f1_4(path, known, **options)
     if fmt == "kommunestatistikk":
-        from loaders.kommunestatistikk import read_kommunestatistikk
+        from loaders.official.kommunestatistikk import read_kommunestatistikk
 
         return read_kommunestatistikk(path, **options)
     raise ValueError(f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}")

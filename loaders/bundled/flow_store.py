@@ -1,6 +1,6 @@
 """Resource-flow tables in the layer store: saved as a "flows" layer of lines, read back as flow tables.
 
-A stored flow layer holds the columns of loaders/flows.py (`FLOW_COLUMNS`) and one LineString per
+A stored flow layer holds the columns of loaders/bundled/flows.py (`FLOW_COLUMNS`) and one LineString per
 flow, giver to receiver, so other GIS tools can draw it. Reading uses the columns, not the line:
 reference ends take their position from the portfolio again, exactly as bundled flows do.
 """
@@ -16,8 +16,8 @@ import pandas as pd
 
 from config import CRS, STORE_FLOWS_KIND
 from core.portfolio import Portfolio
+from loaders.bundled.flows import FLOW_COLUMNS, flow_lines, flows_from_records, resolve_flows
 from loaders.errors import LayerError, SchemaError
-from loaders.flows import FLOW_COLUMNS, flow_lines, flows_from_records, resolve_flows
 from store.base import LayerInfo, LayerStore, StoreError
 
 TITLE_PREFIX = "Ressursstrømmer"

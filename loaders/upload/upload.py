@@ -27,18 +27,6 @@ import pyproj
 import shapely
 
 import config
-from loaders.archive import ZipLimits
-from loaders.crs import (
-    WGS84,
-    CRSCandidate,
-    CRSDecision,
-    crs_label,
-    inside_norway,
-    parse_crs,
-    resolve_crs,
-    sample_coordinates,
-    where,
-)
 from loaders.errors import (
     CoordinatesOutOfRange,
     CRSError,
@@ -52,8 +40,20 @@ from loaders.errors import (
     TooManyVertices,
     UploadTooLarge,
 )
-from loaders.field_mapping import pad_codes
-from loaders.formats import FORMAT_NAMES, RawLayer, open_source, storable_text
+from loaders.files.archive import ZipLimits
+from loaders.files.crs import (
+    WGS84,
+    CRSCandidate,
+    CRSDecision,
+    crs_label,
+    inside_norway,
+    parse_crs,
+    resolve_crs,
+    sample_coordinates,
+    where,
+)
+from loaders.files.formats import FORMAT_NAMES, RawLayer, open_source, storable_text
+from loaders.upload.field_mapping import pad_codes
 
 Progress = Callable[[float, str], None]
 

@@ -9,7 +9,7 @@ Rules (see `infer_candidates` and `resolve_crs`):
   each projected one with the axes swapped (northing first, as Norwegian "X = nord" tables do).
   A projected candidate counts only if the whole box lands in and around Norway (lon −10…35, lat 57…81.5);
   they are ranked by the share of the file's points that land on or near mainland Norway (a coarse outline
-  in loaders/norway_outline.py), then UTM 33 (the national default) before 32, 35 and Web Mercator.
+  in core/norway_outline.py), then UTM 33 (the national default) before 32, 35 and Web Mercator.
 - The choice is unambiguous only for plain lon/lat: inside Norway, or anywhere within ±180/±90 when no
   other reading fits (a GeoJSON file with no `crs` member is lon/lat by RFC 7946). Everything else is asked.
 - No candidate at all: the coordinates are outside every CRS's range, a `CoordinatesOutOfRange` error.
@@ -25,7 +25,7 @@ import pyproj
 import shapely
 from pyproj.exceptions import CRSError as ProjCRSError
 
-from loaders import norway_outline
+from core import norway_outline
 from loaders.errors import CoordinatesOutOfRange, NeedsCRSChoice, UnknownCRS
 
 WGS84 = "EPSG:4326"

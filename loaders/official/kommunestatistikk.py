@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from core.schema import FIGURE_SCOPES
-from loaders.importing import MUNICIPAL_COLUMNS, ImportSummary, MunicipalImportResult, Progress
-from loaders.matching import Municipalities, clean_id, split_kommune
-from loaders.numbers import parse_number, parse_year, tonnes_factor
-from loaders.tables import read_table
+from loaders.files.numbers import parse_number, parse_year, tonnes_factor
+from loaders.files.tables import read_table
+from loaders.official.importing import MUNICIPAL_COLUMNS, ImportSummary, MunicipalImportResult, Progress
+from loaders.official.matching import Municipalities, clean_id, split_kommune
 
 COLUMNS = ("Kommune", "År", "Sektor", "Utslippskilde", "Utslipp")
 WHAT = "Miljødirektoratet's municipal statistics"

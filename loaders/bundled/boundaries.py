@@ -33,7 +33,7 @@ from shapely.geometry import shape
 import config
 from core.kommunenummer import clean_number
 from loaders.errors import CRSError, FileFormatError, LayerError
-from loaders.layers import load_json
+from loaders.files.layers import load_json
 
 BOUNDARIES_KIND = "boundaries"
 CACHE_NAME = "kommuner.geojson"

@@ -4,7 +4,7 @@
   kommune → municipality, komnr → kommunenummer, anlegg → facility, bedrift → company, klynge → cluster,
   kilde/url → source_url, år → source_year, ...). The user confirms or changes it.
 - `apply_mapping(frame, kind, mapping, defaults)`: for parks, sources and members builds one record per
-  feature and runs `loaders.layers.validate_records`, the same check the bundled files pass, so a missing
+  feature and runs `loaders.files.layers.validate_records`, the same check the bundled files pass, so a missing
   required value raises a `SchemaError` naming the feature and the field. "boundaries" needs a kommunenummer
   or fylkesnummer column; "other" keeps its fields as they are (with a `LayerStyle` for the map).
 - `pad_codes(frame)`: kommunenummer/fylkesnummer columns that lost their leading zeros (301 → "0301").
@@ -25,8 +25,8 @@ from config import CRS
 from core.schema import LAYERS, UPLOAD_KINDS
 from core.values import to_plain
 from loaders.errors import SchemaError
-from loaders.layers import validate_records
-from loaders.numbers import parse_number, parse_year
+from loaders.files.layers import validate_records
+from loaders.files.numbers import parse_number, parse_year
 
 KIND_LABELS = {
     "parks": "park",

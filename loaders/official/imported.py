@@ -20,7 +20,7 @@ import pandas as pd
 
 from config import CRS
 from core.schema import FIGURE_COLUMNS, SOURCES
-from loaders.importing import MUNICIPAL_COLUMNS, ImportResult, MunicipalImportResult
+from loaders.official.importing import MUNICIPAL_COLUMNS, ImportResult, MunicipalImportResult
 
 FIGURES_KIND = "figures"
 SOURCES_KIND = "sources"

@@ -1,0 +1,1 @@
+"""Reading files: formats and their one dispatch table, archives, CRSs, coordinates, numbers, tables, GeoJSON."""
