@@ -9,29 +9,26 @@ from analysis.filters import apply_filters
 from i18n import t
 from maps.build import base_map, overview_layers
 from maps.styles import cluster_colours
-from ui import view_state
 from ui.data import own_layers, portfolio, stored_layers
 from ui.export_panel import export_panel
 from ui.map_view import show_map
 from ui.overview import key_figure_row, map_target, remember
+from ui.page import PageFrame
 from ui.presentation import heading
 from ui.record import record_panel
-from ui.sidebar import map_controls, map_params, presentation_controls, share_box
-from ui.state import current_language, language_selector, static_url
+from ui.sidebar import map_controls, presentation_controls
+from ui.state import static_url
+from ui.view_state import map_params
 
-st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+page = PageFrame()
 
-layers = stored_layers(current_language())
-data = portfolio(current_language(), layers)
-params = map_params(data)
-ignored = view_state.restore(params)
-lang = language_selector()
+layers = stored_layers(page.lang)
+data = portfolio(page.lang, layers)
+lang = page.link(map_params(data))
 uploaded = own_layers(lang, layers)
 controls = map_controls(data, lang)
 present = presentation_controls(lang)
 view = apply_filters(data, controls.filters)
-if ignored:
-    st.toast(t("url_ignored", lang, names=", ".join(ignored)))
 
 heading(lang, present)
 key_figure_row(view, lang)
@@ -54,7 +51,6 @@ if not present:
     with record_column:
         record_panel(data, selected.layer if selected else None, list(selected.ids) if selected else [], lang)
 
-query = view_state.publish(params)
 with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}"):
     export_panel(
         view,
@@ -65,5 +61,4 @@ with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t(
         title=st.session_state.get("present_title") or t("present_default_title", lang),
         subtitle=st.session_state.get("present_subtitle") or t("app_subtitle", lang),
     )
-if not present:
-    share_box(view_state.share_link(query), lang)
+page.finish()

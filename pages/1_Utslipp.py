@@ -7,23 +7,20 @@ import streamlit as st
 from analysis import emissions as em
 from i18n import t
 from ui import emissions_tables as tables
-from ui import view_state
 from ui.downloads import download_buttons
-from ui.emissions_data import emissions_data, emissions_params
+from ui.emissions_data import emissions_data
 from ui.emissions_sections import county_path_section, facility_section, municipal_section, shares_section
+from ui.page import PageFrame
 from ui.presentation import heading
-from ui.sidebar import presentation_controls, share_box
-from ui.state import current_language, keep_widget_state, language_selector
+from ui.sidebar import presentation_controls
+from ui.state import keep_widget_state
+from ui.view_state import emissions_params
 
-st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+page = PageFrame()
 
-data = emissions_data(current_language())
-params = emissions_params(data)
-ignored = view_state.restore(params)
-lang = language_selector()
+data = emissions_data(page.lang)
+lang = page.link(emissions_params(data))
 keep_widget_state("em_scope", "em_year", "em_municipal_source", "em_sector")
-if ignored:
-    st.toast(t("url_ignored", lang, names=", ".join(ignored)))
 names = dict(zip(data.municipalities["kommunenummer"], data.municipalities["name"], strict=True))
 numbers = list(names)
 facility_names = dict(zip(data.sources["id"], data.sources["facility"], strict=True))
@@ -78,6 +75,4 @@ if years:
 
 county_path_section(data, scope, numbers, lang)
 
-query = view_state.publish(params)
-if not present:
-    share_box(view_state.share_link(query), lang)
+page.finish()

@@ -11,10 +11,10 @@ from analysis.portfolio_view import filter_flows, flows_touching, map_content, s
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
-from ui import view_state
 from ui.data import portfolio
 from ui.map_view import show_map
-from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, portfolio_params, show_table
+from ui.page import PageFrame
+from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
 from ui.portfolio_tables import (
     candidates_table,
     comparison_table,
@@ -27,19 +27,16 @@ from ui.portfolio_tables import (
     summary_tables,
 )
 from ui.presentation import heading
-from ui.sidebar import presentation_controls, share_box
-from ui.state import current_language, language_selector, static_url
+from ui.sidebar import presentation_controls
+from ui.state import static_url
 from ui.text import escape_markdown
+from ui.view_state import portfolio_params
 
-st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+page = PageFrame()
 
-store, layers = flow_store(current_language())
-data = portfolio(current_language(), layers)  # bundled plus stored parks, sources and members
-params = portfolio_params(data)
-ignored = view_state.restore(params)
-lang = language_selector()
-if ignored:
-    st.toast(t("url_ignored", lang, names=", ".join(ignored)))
+store, layers = flow_store(page.lang)
+data = portfolio(page.lang, layers)  # bundled plus stored parks, sources and members
+lang = page.link(portfolio_params(data))
 controls = portfolio_controls(data, lang)
 present = presentation_controls(lang)
 heading(lang, present, t("pf_page_title", lang), t("pf_page_intro", lang))
@@ -139,6 +136,4 @@ with st.container(border=True):
 if not present:
     flow_editor(data, flows, lang)
 
-query = view_state.publish(params)
-if not present:
-    share_box(view_state.share_link(query), lang)
+page.finish()

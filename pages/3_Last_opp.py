@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
-from store import StoreError, open_store
+from store import StoreError
 from ui.access import editor_access
 from ui.map_view import show_map
-from ui.state import language_from_link, static_url
+from ui.page import PageFrame
+from ui.state import static_url
 from ui.upload_form import (
     choose_crs,
     choose_layer,
@@ -22,9 +23,10 @@ from ui.upload_form import (
     style_form,
 )
 
-st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+page = PageFrame()
 
-lang = language_from_link()
+lang = page.link()
+page.finish(share=False)  # only the language is in the link, and the page may stop early
 editor = editor_access(lang)
 st.title(t("upload_page_title", lang))
 st.caption(t("upload_page_intro", lang))
@@ -59,8 +61,8 @@ show_map(preview_map(prepared, style, static_url()), [], key="upload_preview")
 st.dataframe(property_table(prepared), hide_index=True, width="stretch")
 
 st.subheader(t("upload_step_save", lang))
+store = page.store()
 try:
-    store = open_store()
     existing = store.list()
 except (StoreError, OSError) as exc:
     st.error(t("store_error", lang, error=str(exc)))

@@ -5,21 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
-from store import StoreError, open_store
+from store import StoreError
 from ui.access import editor_access
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
-from ui.state import language_from_link
+from ui.page import PageFrame
 from ui.text import escape_markdown
 
-st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+page = PageFrame()
 
-lang = language_from_link()
+lang = page.link()
+page.finish(share=False)  # only the language is in the link, and the page may stop early
 editor = editor_access(lang)
 st.title(t("layers_page_title", lang))
 st.caption(t("layers_page_intro", lang))
 
+store = page.store()
 try:
-    store = open_store()
     store.purge()  # deleted layers are restorable for 30 days, then gone
     layers = store.list(include_deleted=True)
 except (StoreError, OSError) as exc:

@@ -7,21 +7,17 @@ import streamlit as st
 from analysis.filters import apply_filters
 from exports.tables import csv_bytes
 from i18n import t
-from ui import view_state
 from ui.data import portfolio
-from ui.sidebar import filter_params, portfolio_filters, share_box
-from ui.state import current_language, language_selector
+from ui.page import PageFrame
+from ui.sidebar import portfolio_filters
 from ui.tables import members_table, parks_table, sources_table
+from ui.view_state import filter_params
 
-st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+page = PageFrame()
 
-data = portfolio(current_language())
-params = filter_params(data)
-ignored = view_state.restore(params)
-lang = language_selector()
+data = portfolio(page.lang)
+lang = page.link(filter_params(data))
 view = apply_filters(data, portfolio_filters(data, lang))
-if ignored:
-    st.toast(t("url_ignored", lang, names=", ".join(ignored)))
 
 st.title(t("sources_page_title", lang))
 st.caption(t("sources_page_intro", lang))
@@ -44,4 +40,4 @@ for tab, (kind, table) in zip(
             key=f"download_{kind}",
         )
 
-share_box(view_state.share_link(view_state.publish(params)), lang)
+page.finish()

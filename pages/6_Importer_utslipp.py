@@ -7,16 +7,17 @@ import streamlit as st
 from analysis.figures import with_latest_figure
 from i18n import t
 from maps.build import placement_map
-from store import StoreError, open_store
 from ui.access import editor_access
 from ui.data import portfolio
 from ui.import_form import format_choice, placement_form, run, save_form, summary, unplaced
 from ui.map_view import clicked_point
-from ui.state import language_from_link, static_url
+from ui.page import PageFrame
+from ui.state import static_url
 
-st.set_page_config(page_title="Industrikart Trøndelag", page_icon="🏭", layout="wide")
+page = PageFrame()
 
-lang = language_from_link()
+lang = page.link()
+page.finish(share=False)  # only the language is in the link, and the page may stop early
 editor = editor_access(lang)
 st.title(t("import_page_title", lang))
 st.caption(t("import_page_intro", lang))
@@ -40,9 +41,5 @@ if not unplaced(result).empty:
     placement_form(result, lang, clicked)
 
 st.subheader(t("upload_step_save", lang))
-try:
-    store = open_store()
-except (StoreError, OSError) as exc:
-    st.error(t("store_error", lang, error=str(exc)))
-    st.stop()
+store = page.store()
 save_form(result, store, lang)

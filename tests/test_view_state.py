@@ -9,8 +9,7 @@ import pytest
 from analysis.filters import Filters, apply_filters
 from tests.test_pages import app, map_args, metrics
 from ui.map_view import Selection
-from ui.sidebar import map_params
-from ui.view_state import dump, parse
+from ui.view_state import dump, map_params, parse
 
 
 @pytest.fixture

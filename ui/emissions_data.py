@@ -119,29 +119,3 @@ def boundaries(numbers: list[str], lang: str) -> tuple[FoundBoundaries | None, N
     except (LayerError, StoreError, OSError) as exc:
         st.error(t("em_boundaries_error", lang, error=str(exc)))
         return None, None
-
-
-def emissions_params(data: EmissionsData) -> list:
-    """The emissions page's link: language, scope, year, municipal source, sector and chosen facility."""
-    from analysis.emissions import scopes_with_data
-    from core.schema import FIGURE_SCOPES
-    from ui.sidebar import presentation_params
-    from ui.state import LANG_KEY
-    from ui.view_state import choice, key_param, number
-
-    scopes = scopes_with_data(data.figures, data.municipal) or list(FIGURE_SCOPES)
-    return [
-        key_param("lang", LANG_KEY, choice(("nb", "en")), default="nb"),
-        key_param("scope", "em_scope", choice(scopes)),
-        key_param("year", "em_year", number(1990, 2100, int)),
-        key_param("src", "em_municipal_source", choice(("statistics", "facilities")), default="statistics"),
-        key_param("sector", "em_sector", _text_param, default=""),
-        key_param("sel", "em_selected", choice(list(data.sources["id"]))),
-        *presentation_params(),
-    ]
-
-
-def _text_param(values: list[str]) -> str:
-    if len(values) != 1 or len(values[0]) > 200:
-        raise ValueError(values)
-    return values[0]

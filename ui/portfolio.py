@@ -277,37 +277,3 @@ def _save(
     st.session_state[_FLASH] = t("pf_saved", lang, title=info.title)
     st.session_state["pf_upload_n"] = st.session_state.get("pf_upload_n", 0) + 1
     st.rerun()
-
-
-def portfolio_params(portfolio: Portfolio) -> list:
-    """The portfolio page's link: language, sites, radius, flow filters, layers and basemap."""
-    from ui.sidebar import presentation_params
-    from ui.state import LANG_KEY
-    from ui.view_state import Param, choice, choices, key_param, number
-
-    low, high = config.NEIGHBOURHOOD_RADIUS_MIN_M // 1000, config.NEIGHBOURHOOD_RADIUS_MAX_M // 1000
-
-    def sites(values: list[str]) -> list[str]:
-        chosen = choices(site_names(portfolio))(values)
-        if len(chosen) > config.COMPARE_MAX_SITES:
-            raise ValueError(values)
-        return chosen
-
-    def read_layers(state: dict) -> list[str] | None:
-        shown = [layer for layer in LAYERS if state.get(f"pf_show_{layer}", True)]
-        return None if len(shown) == len(LAYERS) else shown or ["none"]
-
-    def write_layers(state: dict, shown: list[str]) -> None:
-        for layer in LAYERS:
-            state[f"pf_show_{layer}"] = layer in shown
-
-    return [
-        key_param("lang", LANG_KEY, choice(("nb", "en")), default="nb"),
-        key_param("sites", "pf_sites", sites, list),
-        key_param("r", "pf_radius_km", number(low, high, int), default=config.NEIGHBOURHOOD_RADIUS_DEFAULT_M // 1000),
-        key_param("res", "pf_resources", choices(FLOW_RESOURCES), list),
-        key_param("fst", "pf_statuses", choices(FLOW_STATUSES), list),
-        Param("layers", read_layers, write_layers, choices([*LAYERS, "none"]), list),
-        key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
-        *presentation_params(),
-    ]

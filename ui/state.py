@@ -68,15 +68,3 @@ def static_url() -> str:
     """Where Streamlit serves static/ (it moves with server.baseUrlPath)."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{base}/app/static" if base else "/app/static"
-
-
-def language_from_link() -> str:
-    """For pages whose only link state is the language: restore it, draw the selector, keep the link up to date."""
-    from ui import view_state
-    from ui.view_state import choice, key_param
-
-    params = [key_param("lang", LANG_KEY, choice(LANGUAGES), default=DEFAULT_LANGUAGE)]
-    view_state.restore(params)
-    lang = language_selector()
-    view_state.publish(params)
-    return lang

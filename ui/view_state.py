@@ -12,6 +12,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+import config
+from analysis.emissions import scopes_with_data
+from analysis.filters import filter_options
+from core.portfolio import Portfolio
+from core.schema import FIGURE_SCOPES, MAP_KINDS, PARK_STATUSES
+from i18n import DEFAULT_LANGUAGE, LANGUAGES
+from loaders.bundled.flows import FLOW_RESOURCES, FLOW_STATUSES
+from maps.portfolio import LAYERS as PORTFOLIO_LAYERS
+from ui.emissions_data import EmissionsData
+from ui.map_view import Selection
+from ui.portfolio_tables import site_names
+from ui.state import LANG_KEY
+
 _RESTORED = "_view_state_restored"
 _PROBLEMS = "_view_state_problems"
 
@@ -142,3 +155,164 @@ def share_link(query_string: str) -> str:
     """The full link to this page with `query_string`."""
     base = (st.context.url or "").split("?")[0]
     return f"{base}?{query_string}" if query_string else base
+
+
+# --- every page's parameters, declared -----------------------------------------------------------------------
+
+
+def language_params() -> list[Param]:
+    """For pages whose only link state is the language."""
+    return [key_param("lang", LANG_KEY, choice(LANGUAGES), default=DEFAULT_LANGUAGE)]
+
+
+def filter_params(portfolio: Portfolio) -> list[Param]:
+    """The link parameters of the shared filters (and the language), checked against the data."""
+    options = filter_options(portfolio)
+    return [
+        *language_params(),
+        key_param("kn", "f_municipalities", choices(portfolio.municipalities["kommunenummer"]), list),
+        key_param("status", "f_statuses", choices([*PARK_STATUSES, None], _status_text), _dump_statuses),
+        key_param("theme", "f_themes", choices(options["themes"]), list),
+        key_param("cluster", "f_clusters", choices(options["clusters"]), list),
+        key_param("sector", "f_sectors", choices(options["sectors"]), list),
+        key_param("fig", "f_only_with_figure", flag, lambda v: ["1"], default=False),
+    ]
+
+
+def map_params(portfolio: Portfolio) -> list[Param]:
+    """Everything the overview map's link restores: filters, layers, basemap, search, view, selection, mode."""
+    return [
+        *filter_params(portfolio),
+        key_param("q", "search", _text(100), default=""),
+        Param("layers", _read_layers, _write_layers, choices([*MAP_KINDS, "none"]), list),
+        key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
+        key_param("view", "view", _parse_view, _dump_view),
+        Param("sel", _read_selection, _write_selection, _selection_parser(portfolio), _dump_selection),
+        *presentation_params(),
+    ]
+
+
+def presentation_params() -> list[Param]:
+    """?mode=present with the slide's title and subtitle: the same on every page that can present."""
+    return [
+        key_param("mode", "present", _parse_mode, lambda _: ["present"], default=False),
+        key_param("title", "present_title", _text(200), default=""),
+        key_param("subtitle", "present_subtitle", _text(300), default=""),
+    ]
+
+
+def _parse_mode(values: list[str]) -> bool:
+    if values != ["present"]:
+        raise ValueError(values)
+    return True
+
+
+def _status_text(status: str | None) -> str:
+    return status or "ukjent"
+
+
+def _dump_statuses(statuses: list) -> list[str]:
+    return [_status_text(s) for s in statuses]
+
+
+def _text(limit: int):
+    def parse(values: list[str]) -> str:
+        if len(values) != 1 or len(values[0]) > limit:
+            raise ValueError(values)
+        return values[0]
+
+    return parse
+
+
+def _read_layers(state: dict) -> list[str] | None:
+    visible = [kind for kind in MAP_KINDS if state.get(f"show_{kind}", True)]
+    return None if len(visible) == len(MAP_KINDS) else visible or ["none"]
+
+
+def _write_layers(state: dict, kinds: list[str]) -> None:
+    for kind in MAP_KINDS:
+        state[f"show_{kind}"] = kind in kinds
+
+
+def _parse_view(values: list[str]) -> tuple[float, float, int]:
+    lat, lon, zoom = values[0].split(",") if len(values) == 1 else ("x", "x", "x")
+    lat, lon, zoom = float(lat), float(lon), int(zoom)
+    if not (55 <= lat <= 75 and -5 <= lon <= 35 and 3 <= zoom <= config.MAP_MAX_ZOOM):
+        raise ValueError(values)
+    return lat, lon, zoom
+
+
+def _dump_view(view: tuple[float, float, int]) -> list[str]:
+    lat, lon, zoom = view
+    return [f"{lat:.5f},{lon:.5f},{int(zoom)}"]
+
+
+def _read_selection(state: dict) -> Selection | None:
+    return state.get("selected")
+
+
+def _write_selection(state: dict, selection: Selection) -> None:
+    state["selected"] = selection
+
+
+def _dump_selection(selection: Selection) -> list[str]:
+    return [f"{selection.layer}:{'|'.join(selection.ids)}"]
+
+
+def _selection_parser(portfolio: Portfolio):
+    def parse(values: list[str]) -> Selection:
+        layer, _, ids = values[0].partition(":") if len(values) == 1 else ("", "", "")
+        if layer not in MAP_KINDS:
+            raise ValueError(values)
+        known = set(getattr(portfolio, layer)["id"])
+        wanted = tuple(ids.split("|"))
+        if not ids or not set(wanted) <= known:
+            raise ValueError(values)
+        return Selection(layer, wanted)
+
+    return parse
+
+
+def emissions_params(data: EmissionsData) -> list[Param]:
+    """The emissions page's link: language, scope, year, municipal source, sector and chosen facility."""
+    scopes = scopes_with_data(data.figures, data.municipal) or list(FIGURE_SCOPES)
+    return [
+        *language_params(),
+        key_param("scope", "em_scope", choice(scopes)),
+        key_param("year", "em_year", number(1990, 2100, int)),
+        key_param("src", "em_municipal_source", choice(("statistics", "facilities")), default="statistics"),
+        key_param("sector", "em_sector", _text(200), default=""),
+        key_param("sel", "em_selected", choice(list(data.sources["id"]))),
+        *presentation_params(),
+    ]
+
+
+def portfolio_params(portfolio: Portfolio) -> list[Param]:
+    """The portfolio page's link: language, sites, radius, flow filters, layers and basemap."""
+
+    low, high = config.NEIGHBOURHOOD_RADIUS_MIN_M // 1000, config.NEIGHBOURHOOD_RADIUS_MAX_M // 1000
+
+    def sites(values: list[str]) -> list[str]:
+        chosen = choices(site_names(portfolio))(values)
+        if len(chosen) > config.COMPARE_MAX_SITES:
+            raise ValueError(values)
+        return chosen
+
+    def read_layers(state: dict) -> list[str] | None:
+        shown = [layer for layer in PORTFOLIO_LAYERS if state.get(f"pf_show_{layer}", True)]
+        return None if len(shown) == len(PORTFOLIO_LAYERS) else shown or ["none"]
+
+    def write_layers(state: dict, shown: list[str]) -> None:
+        for layer in PORTFOLIO_LAYERS:
+            state[f"pf_show_{layer}"] = layer in shown
+
+    return [
+        *language_params(),
+        key_param("sites", "pf_sites", sites, list),
+        key_param("r", "pf_radius_km", number(low, high, int), default=config.NEIGHBOURHOOD_RADIUS_DEFAULT_M // 1000),
+        key_param("res", "pf_resources", choices(FLOW_RESOURCES), list),
+        key_param("fst", "pf_statuses", choices(FLOW_STATUSES), list),
+        Param("layers", read_layers, write_layers, choices([*PORTFOLIO_LAYERS, "none"]), list),
+        key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
+        *presentation_params(),
+    ]

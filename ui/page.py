@@ -1,0 +1,51 @@
+"""What every page repeats around its own layout: page config, language, the link state, the share box.
+
+page = PageFrame()                      # first: Streamlit's page config
+data = portfolio(page.lang)             # the language before any widget is drawn
+lang = page.link(map_params(data))      # restore the link, draw the language switch
+...                                     # the page's own layout
+page.finish()                           # the link follows the screen; the share box
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from store import LayerStore, StoreError, open_store
+from ui import view_state
+from ui.sidebar import share_box
+from ui.state import current_language, language_selector
+from ui.view_state import Param, language_params
+
+
+class PageFrame:
+    def __init__(self):
+        st.set_page_config(page_title=t("app_title"), page_icon="🏭", layout="wide")
+        self.lang = current_language()
+        self.params: list[Param] = language_params()
+
+    def link(self, params: list[Param] | None = None) -> str:
+        """Restore the page's link parameters (only the language when `params` is None) and draw the language
+        switch; a notice names any parameter that was ignored. Returns the user's language."""
+        self.params = language_params() if params is None else params
+        ignored = view_state.restore(self.params)
+        self.lang = language_selector()
+        if ignored:
+            st.toast(t("url_ignored", self.lang, names=", ".join(ignored)))
+        return self.lang
+
+    def store(self) -> LayerStore:
+        """The layer store, or a clear message and the page stops."""
+        try:
+            return open_store()
+        except (StoreError, OSError) as exc:
+            st.error(t("store_error", self.lang, error=str(exc)))
+            st.stop()
+
+    def finish(self, share: bool = True) -> str:
+        """Write what is on screen into the link; offer it in the sidebar unless presenting. Returns the query."""
+        query = view_state.publish(self.params)
+        if share and not st.session_state.get("present"):
+            share_box(view_state.share_link(query), self.lang)
+        return query
