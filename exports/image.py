@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 
 import geopandas as gpd
@@ -37,6 +37,7 @@ from shapely.geometry import Polygon as ShapelyPolygon
 import config
 from analysis.filters import View
 from analysis.kpi import KeyFigures, key_figures
+from core.progress import Progress
 from core.text import attribution_text
 from exports.cartography import (
     extent_from_center,
@@ -62,7 +63,6 @@ from maps.styles import cluster_colours as default_cluster_colours
 FORMATS = ("png", "pdf")
 PDF_SIZE = "a4-landscape-300dpi"
 MERCATOR = "EPSG:3857"
-Progress = Callable[[float, str], None]
 
 # Layout in inches from the page edges: every size is about 12 x 8 inches, so one layout fits all.
 MARGIN = 0.2

@@ -11,17 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.progress import Progress
 from loaders.errors import FileFormatError, SchemaError
 
 HEADER_SEARCH_ROWS = 50  # title blocks are a few rows; a header further down is not this format
 _DELIMITERS = (";", ",", "\t")
 _ENCODINGS = ("utf-8-sig", "cp1252")  # cp1252: what Excel in Norway writes for "CSV (semikolon)"
-
-Progress = Callable[[float, str], None]
 
 
 class MissingColumnError(SchemaError):

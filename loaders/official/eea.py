@@ -24,10 +24,11 @@ import shapely
 from shapely.geometry import Point, box
 
 from config import EEA_CHUNK_ROWS, TRONDELAG_BBOX
+from core.progress import Progress
 from loaders.errors import FileFormatError
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import sniff_csv
-from loaders.official.importing import ImportResult, ImportSummary, Progress, build_result
+from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id, name_key
 
 COLUMNS = (

@@ -8,7 +8,6 @@ Nothing here saves: the caller shows `summary_lines(result)` and hands the frame
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +50,6 @@ MUNICIPAL_COLUMNS = (
     "quote",
     "source_url",
 )
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass

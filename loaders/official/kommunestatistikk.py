@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.progress import Progress
 from core.schema import FIGURE_SCOPES
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import read_table
-from loaders.official.importing import MUNICIPAL_COLUMNS, ImportSummary, MunicipalImportResult, Progress
+from loaders.official.importing import MUNICIPAL_COLUMNS, ImportSummary, MunicipalImportResult
 from loaders.official.matching import Municipalities, clean_id, split_kommune
 
 COLUMNS = ("Kommune", "År", "Sektor", "Utslippskilde", "Utslipp")

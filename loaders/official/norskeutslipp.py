@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.progress import Progress
 from core.schema import FIGURE_SCOPES
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import read_table
-from loaders.official.importing import ImportResult, ImportSummary, Progress, build_result
+from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id, clean_orgnr, name_key
 
 COLUMNS = (

@@ -7,16 +7,15 @@ save(prepared, store, title="Trøndelag")      # atomic; a new layer, or a new v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
 
+from core.progress import Progress
 from core.schema import UPLOAD_KINDS
 from loaders.upload.field_mapping import LayerStyle, apply_mapping, check_style, suggest_mapping
 from loaders.upload.upload import UploadedLayer, read_upload
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)

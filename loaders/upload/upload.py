@@ -17,7 +17,6 @@ escape them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -27,6 +26,7 @@ import pyproj
 import shapely
 
 import config
+from core.progress import Progress
 from loaders.errors import (
     CoordinatesOutOfRange,
     CRSError,
@@ -54,8 +54,6 @@ from loaders.files.crs import (
 )
 from loaders.files.formats import FORMAT_NAMES, RawLayer, open_source, storable_text
 from loaders.upload.field_mapping import pad_codes
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
