@@ -23,4 +23,5 @@ if command -v apt-get >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/nu
 fi
 
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache  # the import layers in pyproject.toml
 .venv/bin/python -m pytest "$@"
