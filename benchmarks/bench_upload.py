@@ -111,6 +111,18 @@ def write_wrapped(county: Path, path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
 
 
+def write_many_parts(path: Path, parts: int = 5000) -> None:
+    """One MultiPolygon of `parts` small squares (the case tests/test_upload.py once timed inline)."""
+    squares = [
+        [[[x, y], [x + 0.005, y], [x + 0.005, y + 0.005], [x, y + 0.005], [x, y]]]
+        for i in range(parts)
+        for x, y in [(10 + (i % 100) * 0.01, 63 + (i // 100) * 0.01)]
+    ]
+    geometry = {"type": "MultiPolygon", "coordinates": squares}
+    feature = {"type": "Feature", "properties": {"navn": "mange"}, "geometry": geometry}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), "utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", type=int, default=50_000, help="features in the generated GeoJSON")
@@ -126,7 +138,9 @@ def main() -> None:
         write_generated(generated, args.features)
         wrapped = Path(folder) / "generated_fylker_25833_wrapped.json"
         write_wrapped(county, wrapped)
-        files = [(county, None), (wrapped, "Fylke"), (generated, None)]
+        many_parts = Path(folder) / "generated_multipolygon_5000_parts.geojson"
+        write_many_parts(many_parts)
+        files = [(county, None), (wrapped, "Fylke"), (generated, None), (many_parts, None)]
         print(f"python {sys.version.split()[0]}; best of {args.repeat}; peak MB: resident memory above the process")
         print(f"{'file':<42} {'MB':>6} {'method':<34} {'rows':>7} {'seconds':>8} {'peak MB':>8}  notes")
         context = multiprocessing.get_context("spawn")

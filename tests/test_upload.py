@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import stat
-import time
 import zipfile
 from pathlib import Path
 
@@ -439,16 +438,15 @@ def test_duplicates_are_noted_not_dropped():
     assert len(uploaded.frame) == 4
 
 
-def test_multipolygon_with_thousands_of_parts_is_fast():
+def test_multipolygon_with_thousands_of_parts_reads_back_whole():
+    """Its speed is measured in benchmarks/bench_upload.py, not here."""
     parts = [
         box(10 + (i % 100) * 0.01, 63 + (i // 100) * 0.01, 10.005 + (i % 100) * 0.01, 63.005 + (i // 100) * 0.01)
         for i in range(5000)
     ]
     geometry = json.loads(shapely.to_geojson(MultiPolygon(parts)))
     data = collection_bytes(feature(geometry, navn="mange"))
-    start = time.perf_counter()
     uploaded = read_upload(data, "generated_5000_parts.geojson")
-    assert time.perf_counter() - start < 5
     assert len(uploaded.frame.geometry.iloc[0].geoms) == 5000
 
 
