@@ -56,3 +56,21 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# Modules whose tests take long (a real browser, generated-file hunts, killed writers): marked `slow`, so the
+# inner loop `bash tests/run.sh -m "not slow"` stays short; CI runs everything.
+_SLOW_MODULES = {"test_hostile_files"}
+_SLOW_TESTS = {
+    "test_a_killed_writer_leaves_earlier_layers_intact",
+    "test_writers_killed_at_random_moments_leave_a_sound_store",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        if item.get_closest_marker("browser") or item.module.__name__.rsplit(".", 1)[-1] in _SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        elif name in _SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
