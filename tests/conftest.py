@@ -69,8 +69,7 @@ _SLOW_TESTS = {
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
         name = getattr(item, "originalname", item.name)
-        if item.get_closest_marker("browser") or item.module.__name__.rsplit(".", 1)[-1] in _SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
-        elif name in _SLOW_TESTS:
+        if item.get_closest_marker("browser") or module in _SLOW_MODULES or name in _SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
