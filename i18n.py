@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from loaders.messages import ENGLISH
+from loaders.messages import render as render_message
 
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
@@ -68,6 +72,20 @@ _TEXT: dict[str, tuple[str, str]] = {
     "legend_circle": ("Sirkelareal ∝ tonn (siste tall)", "Circle area ∝ tonnes (latest figure)"),
     "legend_hollow": ("Hul sirkel: ingen tall", "Hollow circle: no figure"),
     "legend_uploaded": ("Opplastede kartlag", "Uploaded layers"),
+    # Big uploaded layers drawn from vector tiles (issue 11, ui/uploaded_layers.py, ui/record.py)
+    "tiles_building": (
+        "Lager kartfliser for et stort kartlag ({count} objekter). Det skjer én gang per versjon …",
+        "Building map tiles for a big layer ({count} features). This happens once per version …",
+    ),
+    "tiles_failed": (
+        "Kartfliser kunne ikke lages ({error}); kartlaget tegnes uten dem og kan bli tregt.",
+        "Map tiles could not be built ({error}); the layer is drawn without them and may be slow.",
+    ),
+    "record_feature": ("Objekt {number} i {title}", "Feature {number} in {title}"),
+    "record_gone": (
+        "Objektet finnes ikke lenger i kartlaget (det kan være erstattet).",
+        "The feature is no longer in the layer (it may have been replaced).",
+    ),
     "legend_dashed": ("Stiplet kant: plassert ved kommunesenteret", "Dashed outline: placed at the municipal centre"),
     "status_etablert": ("etablert", "established"),
     "status_under utvikling": ("under utvikling", "under development"),
@@ -150,21 +168,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload_file": ("Velg fil", "Choose a file"),
     "upload_error": ("Filen kunne ikke brukes: {error}", "The file cannot be used: {error}"),
-    # Hard caps per upload (config.MAX_UPLOAD_FEATURES / MAX_UPLOAD_VERTICES): loaders.errors.LayerTooLarge.text().
-    "upload_too_many_features": (
-        "laget har {count} objekter; én opplasting kan ha høyst {limit}: del opp filen eller ta med færre objekter",
-        "the layer has {count} features; one upload may hold at most {limit}: split the file or leave features out",
-    ),
-    "upload_too_many_vertices": (
-        "laget har {count} koordinatpunkter; én opplasting kan ha høyst {limit}: forenkle geometriene eller del "
-        "opp filen",
-        "the layer has {count} vertices (coordinate points); one upload may hold at most {limit}: simplify the "
-        "geometries or split the file",
-    ),
-    "upload_too_many_fields": (
-        "laget har {count} felt (egenskaper); et lag kan ha høyst {limit}: ta med færre felt",
-        "the layer has {count} fields (properties); a layer may have at most {limit}: leave fields out",
-    ),
     "upload_layer_unreadable": ("Laget «{layer}» kan ikke leses: {error}", "Layer “{layer}” cannot be read: {error}"),
     "upload_choose_layer": ("Filen har flere lag – velg ett", "The file holds several layers – choose one"),
     "upload_crs_question": (
@@ -287,6 +290,31 @@ _TEXT: dict[str, tuple[str, str]] = {
     "export_gpkg": ("Data som GeoPackage", "Data as GeoPackage"),
     "export_csv": ("Data som CSV (zip)", "Data as CSV (zip)"),
     "export_xlsx": ("Data som Excel (XLSX)", "Data as Excel (XLSX)"),
+    # Slide export (issue 13 §5) and the portfolio's export.
+    "export_pptx": ("Lysbilde (PowerPoint)", "Slide (PowerPoint)"),
+    "slide_figures": ("Nøkkeltall", "Key figures"),
+    "slide_value": ("Verdi", "Value"),
+    "legend_hide": ("Skjul tegnforklaringen", "Hide the legend"),
+    "legend_show": ("Vis tegnforklaringen", "Show the legend"),
+    "present_tools": ("Verktøy for presentasjonen", "Presentation tools"),
+    # Upload: field labels in planner words and the suggested kind (issue 13 §3).
+    "field_id": ("Id", "Id"),
+    "field_municipality": ("Kommune", "Municipality"),
+    "field_kommunenummer": ("Kommunenummer", "Municipality number"),
+    "field_fylkesnummer": ("Fylkesnummer", "County number"),
+    "field_status": ("Status", "Status"),
+    "field_source_year": ("Kildeår", "Source year"),
+    "field_orgnr": ("Organisasjonsnummer", "Organisation number"),
+    "field_sector": ("Sektor", "Sector"),
+    "field_cluster": ("Klynge", "Cluster"),
+    "field_area_unit": ("Arealenhet", "Area unit"),
+    "field_inspire_id": ("INSPIRE-id", "INSPIRE id"),
+    "upload_kind_suggested": (
+        "Foreslått ut fra feltene: {kind}. Endre hvis det er feil.",
+        "Suggested from the fields: {kind}. Change it if it is wrong.",
+    ),
+    "pf_export_title": ("Eksport", "Export"),
+    "pf_export_pptx": ("Lysbilder (PowerPoint), ett per område", "Slides (PowerPoint), one per site"),
     "export_make": ("Lag filen", "Make the file"),
     "export_rendering": ("Lager filen …", "Making the file …"),
     "export_download": ("Last ned {name}", "Download {name}"),
@@ -739,7 +767,406 @@ _TEXT: dict[str, tuple[str, str]] = {
     "flow_status_eksisterende": ("eksisterende", "existing"),
     "flow_status_planlagt": ("planlagt", "planned"),
     "flow_status_mulig": ("mulig (ifølge kilden)", "possible (according to the source)"),
+    # --- issue 12: the EEA register bundled, every pollutant, one-scope key figure, offline basemap ---
+    "scope_ch4": ("metan (CH₄)", "methane (CH₄)"),
+    "scope_n2o": ("lystgass (N₂O)", "nitrous oxide (N₂O)"),
+    "scope_hfc": ("HFK-er (hydrofluorkarboner)", "HFCs (hydrofluorocarbons)"),
+    "scope_pfc": ("PFK-er (perfluorkarboner)", "PFCs (perfluorocarbons)"),
+    "scope_sf6": ("svovelheksafluorid (SF₆)", "sulphur hexafluoride (SF₆)"),
+    "scope_nox": ("nitrogenoksider (NOₓ)", "nitrogen oxides (NOₓ)"),
+    "scope_sox": ("svoveloksider (SOₓ)", "sulphur oxides (SOₓ)"),
+    "scope_pm10": ("svevestøv (PM10)", "particulate matter (PM10)"),
+    "scope_nh3": ("ammoniakk (NH₃)", "ammonia (NH₃)"),
+    "scope_nmvoc": (
+        "flyktige organiske forbindelser uten metan (nmVOC)",
+        "non-methane volatile organic compounds (NMVOC)",
+    ),
+    "scope_co": ("karbonmonoksid (CO)", "carbon monoxide (CO)"),
+    "scope_toc": ("totalt organisk karbon (TOC)", "total organic carbon (TOC)"),
+    "scope_hcfc": ("HKFK-er (hydroklorfluorkarboner)", "HCFCs (hydrochlorofluorocarbons)"),
+    "scope_as": ("arsen og forbindelser (som As)", "arsenic and compounds (as As)"),
+    "scope_cd": ("kadmium og forbindelser (som Cd)", "cadmium and compounds (as Cd)"),
+    "scope_hg": ("kvikksølv og forbindelser (som Hg)", "mercury and compounds (as Hg)"),
+    "scope_ni": ("nikkel og forbindelser (som Ni)", "nickel and compounds (as Ni)"),
+    "scope_pb": ("bly og forbindelser (som Pb)", "lead and compounds (as Pb)"),
+    "scope_zn": ("sink og forbindelser (som Zn)", "zinc and compounds (as Zn)"),
+    "scope_cu": ("kobber og forbindelser (som Cu)", "copper and compounds (as Cu)"),
+    "scope_cr": ("krom og forbindelser (som Cr)", "chromium and compounds (as Cr)"),
+    "scope_dioxins": ("dioksiner og furaner (PCDD + PCDF, som TEQ)", "dioxins and furans (PCDD + PCDF, as TEQ)"),
+    "scope_pah": ("polysykliske aromatiske hydrokarboner (PAH)", "polycyclic aromatic hydrocarbons (PAHs)"),
+    "scope_bghip": ("benzo(g,h,i)perylen", "benzo(g,h,i)perylene"),
+    "scope_fluoranthene": ("fluoranten", "fluoranthene"),
+    "scope_naphthalene": ("naftalen", "naphthalene"),
+    "scope_phenols": ("fenoler (som total C)", "phenols (as total C)"),
+    "scope_chlorides": ("klorider (som total Cl)", "chlorides (as total Cl)"),
+    "scope_fluorides": ("fluorider (som total F)", "fluorides (as total F)"),
+    "scope_chlorine": ("klor og uorganiske forbindelser (som HCl)", "chlorine and inorganic compounds (as HCl)"),
+    "scope_fluorine": ("fluor og uorganiske forbindelser (som HF)", "fluorine and inorganic compounds (as HF)"),
+    "em_pollutant": ("Komponent", "Pollutant"),
+    "em_pollutant_help": (
+        "Klimagassene først. Hver komponent vises for seg; fossilt og totalt CO₂ legges aldri sammen.",
+        "Greenhouse gases first. Each pollutant is shown on its own; fossil and total CO₂ are never added.",
+    ),
+    "em_group_ghg": ("Klimagass", "Greenhouse gas"),
+    "em_group_air": ("Annet utslipp til luft", "Other release to air"),
+    "eea_credit": (
+        "Kilde: European Environment Agency, E-PRTR (CC BY 4.0), utgitt {date}",
+        "Source: European Environment Agency, E-PRTR (CC BY 4.0), published {date}",
+    ),
+    "eea_credit_short": (
+        "European Environment Agency, E-PRTR (CC BY 4.0)",
+        "European Environment Agency, E-PRTR (CC BY 4.0)",
+    ),
+    "em_not_reported": (
+        "Ingen rad i E-PRTR for {year}: utslippet var ikke rapportert over terskelen (ikke null).",
+        "No E-PRTR row for {year}: the release was not reported above the threshold (not zero).",
+    ),
+    "em_not_reported_short": ("ikke rapportert over terskelen", "not reported above the threshold"),
+    "em_not_reported_list": (
+        "Ikke rapportert over terskelen i {year} ({scope}): {names}. Det betyr ikke null.",
+        "Not reported above the threshold in {year} ({scope}): {names}. That does not mean zero.",
+    ),
+    "em_point_path_title": (
+        "Store punktutslipp i E-PRTR mot {baseline} – {scope}",
+        "Large point sources in E-PRTR against {baseline} – {scope}",
+    ),
+    "em_point_path_caption": (
+        "Summen av registerets store punktutslipp i Trøndelag per år, {first}–{last}, mot deres eget nivå i "
+        "{baseline} ({baseline_t}) og båndet 50–55 % under det. Dette er ikke fylkets samlede utslipp (det krever "
+        "kommunestatistikken, under). Anlegg uten rad et år var ikke rapportert over terskelen det året.",
+        "The sum of the register's large point sources in Trøndelag per year, {first}–{last}, against their own "
+        "{baseline} level ({baseline_t}) and the band 50–55 % below it. This is not the county's total (that needs "
+        "the municipal statistics, below). A facility without a row in a year was not reported above the threshold.",
+    ),
+    "em_point_path_none": (
+        "Registeret har ikke {scope} for {baseline}: ingen sti mot {baseline} for denne komponenten.",
+        "The register has no {scope} for {baseline}: no path against {baseline} for this pollutant.",
+    ),
+    "em_point_path_series": ("Store punktutslipp i E-PRTR", "Large point sources in E-PRTR"),
+    "em_col_facilities": ("Anlegg med tall", "Facilities with a figure"),
+    "em_col_vs_baseline": ("Mot {year} (%)", "Against {year} (%)"),
+    "field_licence": ("Lisens og kreditering", "Licence and credit"),
+    "kpi_scope_year": ("{scope} {year}", "{scope} {year}"),
+    "kpi_total_none": ("Sum utslipp (ett omfang, ett år)", "Emissions sum (one scope, one year)"),
+    "kpi_facilities": ("{n} anlegg", "{n} facilities"),
+    "kpi_one_scope_help": (
+        "Summen av de viste kildenes oppgitte tall for ett omfang og ett år (det siste året med tall). Tall uten år, "
+        "planlagte tall og andre omfang er ikke med.",
+        "The sum of the shown sources' stated figures for one scope and one year (the latest with figures). "
+        "Undated figures, planned figures and other scopes are left out.",
+    ),
+    "basemap_kommunegrenser": ("Kommunegrenser (uten nett)", "Municipal boundaries (offline)"),
+    "offline_boundaries_credit": (
+        "Kommunegrenser © Kartverket, CC BY 4.0",
+        "Municipal boundaries © Kartverket, CC BY 4.0",
+    ),
+    "portfolio_nearest_year": ("{name} ({tonnes}, {scope} {year})", "{name} ({tonnes}, {scope} {year})"),
+    # --- end of issue 12 ---
 }
+
+
+# --- Messages from the loaders (errors and notes): bokmål here, English in loaders/messages.py -------------------
+# Keys are the messages' codes (loaders.messages.ENGLISH); `error_text` renders them. Technical reasons from
+# libraries ({reason} in the English texts: GDAL, JSON, zip) are left out in bokmål: they are English.
+_MESSAGES_NB: dict[str, str] = {
+    "unit_bytes": "{n} byte",
+    "part_feature": "objekt {feature}",
+    "none_feature": "filen",
+    "part_got": ", fant {got}",
+    "part_file": "«{file}», ",
+    "part_row": "rad {row}, ",
+    "part_header_row": " i overskriftsraden (rad {header_row})",
+    "part_layer": " (laget «{layer}»)",
+    "part_member": "«{member}» i arkivet",
+    "none_member": "filen",
+    "what_the_layer": "laget",
+    "what_figure_table": "tabellen med utslippstall",
+    "what_flow_table": "tabellen med strømmer",
+    "what_stored_flows": "et lagret strømlag",
+    "part_name": "«{name}»",
+    "none_name": "filen",
+    "file_empty": "filen er tom",
+    "named_file_empty": "«{name}»: filen er tom",
+    "no_such_file": "«{name}»: filen finnes ikke",
+    "not_utf8": "filen er ikke UTF-8-tekst (byte {byte})",
+    "not_utf8_at": "{member_part} er ikke UTF-8-tekst: byte {byte} (linje {line}) er {char}. Lagre den som UTF-8 og "
+    "last den opp igjen",
+    "not_json": "filen er ikke gyldig JSON (linje {line}, kolonne {column_number})",
+    "json_too_deep": "JSON-en i filen er nøstet for dypt til å kunne leses",
+    "not_geojson": "JSON-en er ikke GeoJSON: ventet en FeatureCollection med en liste «features»",
+    "not_geojson_object": "JSON-en er ikke GeoJSON: ventet et objekt øverst",
+    "no_geojson_collection": "JSON-en har ingen GeoJSON FeatureCollection",
+    "neither_utf8_nor_cp1252": "«{name}»: filen er verken UTF-8- eller Windows-1252-tekst",
+    "read_as_cp1252": "filen er ikke UTF-8; den ble lest som Windows-1252 (slik Excel i Norge lagrer)",
+    "lone_surrogates": "noen tekstverdier hadde ødelagte tegn (enslige UTF-16-surrogater); de ble erstattet med �",
+    "not_supported": "«{name}» er ikke et format appen leser; den leser {supported}",
+    "shapefile_alone": "en Shapefile er flere filer: zip .shp sammen med .shx, .dbf og .prj og last opp zip-filen",
+    "xls_old": "gamle Excel-filer (.xls) leses ikke; lagre arket som .xlsx eller .csv",
+    "named_xls_old": "«{name}»: gamle Excel-filer (.xls) leses ikke; lagre den som .xlsx eller .csv",
+    "wrong_suffix": "«{name}»: ventet en fil av typen {suffixes}",
+    "no_layers": "«{name}» har ingen lag med objekter",
+    "no_features": "«{name}» har ingen objekter",
+    "layer_no_features": "laget «{layer}» har ingen objekter",
+    "layer_all_empty": "alle objektene i laget «{layer}» har tom geometri",
+    "no_such_layer": "filen har ikke noe lag som heter «{layer}»; lagene er {layers}",
+    "needs_layer_choice": "filen har {count} lag ({layers}); velg ett",
+    "not_csv_binary": "«{name}»: dette er en binærfil, ikke en CSV-tekstfil",
+    "not_csv_excel": "«{name}»: dette er en Excel-arbeidsbok, ikke en CSV-tekstfil",
+    "not_csv_zip": "«{name}»: dette er en zip-fil eller Excel-arbeidsbok, ikke en CSV-tekstfil",
+    "not_xlsx": "«{name}»: dette er ikke en Excel-arbeidsbok (.xlsx)",
+    "unreadable_as": "filen kunne ikke leses som {format}",
+    "no_header": "«{name}»: fant ingen overskriftsrad med kolonnene til {what} ({columns}) i de første {rows} radene",
+    "what_norskeutslipp": "en eksport fra norskeutslipp.no",
+    "what_eea": "en EEA E-PRTR F1_4-fil",
+    "what_kommunestatistikk": "Miljødirektoratets kommunestatistikk",
+    "missing_column": "«{file}»: kolonnen «{field}» mangler{header_row_part}; {what} har kolonnene {columns}",
+    "table_no_geometry": "tabellen «{table}» har ingen geometri og ble utelatt",
+    "no_prj": "Shapefilen har ingen .prj-fil: koordinatsystemet er ikke oppgitt",
+    "crs_link_only": "filens «crs» lenker bare til en definisjon; koordinatene avgjør koordinatsystemet",
+    "not_zip": "{name_part} er ikke en lesbar zip-fil",
+    "zip_no_member": "zip-filen har ingen fil av typen {suffixes}",
+    "label_zip": "zip-filen",
+    "label_kmz": "KMZ-filen",
+    "label_xlsx": "XLSX-filen",
+    "label_member": "«{member}» i zip-filen",
+    "archive_unpacks_over": "{label} pakkes ut til mer enn {limit_bytes}, grensen for et arkiv; den ble ikke pakket ut",
+    "archive_damaged": "{label} er skadet: «{member}» kunne ikke pakkes ut",
+    "archive_unreadable": "{label} er ikke et lesbart zip-arkiv",
+    "archive_too_many": "{label} har {count} filer; høyst {limit} godtas i ett arkiv",
+    "archive_encrypted": "{label} er passordbeskyttet («{member}»); last den opp ukryptert",
+    "zip_bomb": "{label} ser ut som en zip-bombe: «{member}» pakkes ut fra {packed_bytes} til {size_bytes} (mer enn "
+    "{ratio} ganger); den ble ikke pakket ut",
+    "archive_total_over": "{label} pakkes ut til {size_bytes}, mer enn de {limit_bytes} som godtas for et arkiv; den "
+    "ble ikke pakket ut",
+    "archive_absolute": "{label} har en fil med absolutt sti («{member}»); den ble ikke pakket ut",
+    "archive_climbs": "{label} har en fil med en sti som går ut av arkivet («{member}»); den ble ikke pakket ut",
+    "archive_nul": "{label} har en fil med et NUL-tegn i navnet; den ble ikke pakket ut",
+    "archive_link": "{label} har en symbolsk lenke («{member}»); den ble ikke pakket ut",
+    "zip_nothing_readable": "zip-filen har ingen fil appen leser (en Shapefiles .shp med .shx og .dbf, eller "
+    ".geojson, .gpkg, .kml, .csv, .xlsx); den har {listing}",
+    "nothing": "ingenting",
+    "not_geojson_top": "JSON-en er ikke GeoJSON: ventet et objekt øverst, fant {found}",
+    "json_list": "en liste",
+    "json_string": "en tekst",
+    "json_value": "en enkeltverdi",
+    "not_geojson_found": "JSON-en er ikke GeoJSON: ventet en FeatureCollection (eller et objekt med "
+    "FeatureCollection-er), fant {found}",
+    "json_type_is": "«type» er {type}",
+    "json_no_type": "ingen «type» (nøkler: {keys})",
+    "collection_no_features": "JSON-en er ikke GeoJSON: FeatureCollection «{name}» har ingen liste «features»",
+    "not_gpkg": "{member_part} er ikke en GeoPackage (den er ikke en SQLite-database)",
+    "gpkg_no_geometry": "{member_part} har bare tabeller uten geometri",
+    "layer_unreadable": "laget «{layer}» kunne ikke leses",
+    "zip_same_names": "zip-filen har to lag som heter «{layer}»; gi ett av dem nytt navn og zip på nytt",
+    "shapefile_incomplete": "«{member}» i zip-filen mangler {missing}; en Shapefile trenger .shp, .shx og .dbf sammen",
+    "column_several_crs": "kolonnen «{column}» oppgir mer enn ett koordinatsystem ({values}); et lag kan ha bare ett",
+    "expected_coordinate": "en koordinat (et tall som 63,4305)",
+    "points_from_columns": "punkter fra kolonnene «{x}» (x) og «{y}» (y)",
+    "bad_utf16": "filen begynner som UTF-16-tekst, men er ikke det: byte {byte} er skadet. Lagre den som UTF-8 og last "
+    "den opp igjen",
+    "not_a_table": "filen kunne ikke leses som en tabell",
+    "no_coordinate_columns": "fant ingen koordinatkolonner: ventet lat/lon, øst/nord (UTM), east/north eller x/y; "
+    "kolonnene er {columns}",
+    "not_a_workbook": "filen kunne ikke leses som en Excel-arbeidsbok",
+    "no_coordinate_sheet": "fant ikke noe ark med koordinatkolonner: ventet lat/lon, øst/nord (UTM), east/north eller "
+    "x/y i en overskriftsrad",
+    "upload_too_large": "filen er {size_bytes}; grensen for en opplasting er {limit_bytes}",
+    "too_many_features": "laget har {count} objekter; én opplasting kan ha høyst {limit}: del opp filen eller ta med "
+    "færre objekter",
+    "too_many_vertices": "laget har {count} koordinatpunkter; én opplasting kan ha høyst {limit}: forenkle "
+    "geometriene eller del opp filen",
+    "too_many_fields": "laget har {count} felt (egenskaper); et lag kan ha høyst {limit}: ta med færre felt",
+    "field_expected": "{feature_part}: feltet «{field}» skal være {expected}{got_part}",
+    "cell_expected": "{file_part}{row_part}kolonne «{field}»: ventet {expected}{got_part}",
+    "expected_feature_type": "«Feature»",
+    "expected_object": "et objekt",
+    "expected_geometry": "en geometri",
+    "expected_geojson_geometry": "en GeoJSON-geometri",
+    "expected_non_empty_geometry": "en geometri som ikke er tom",
+    "expected_valid_geometry": "en gyldig geometri",
+    "expected_lonlat_degrees": "lengde-/breddegrad i grader (EPSG:4326)",
+    "expected_one_of": "en av {choices}",
+    "expected_column_of": "en kolonne i {what}",
+    "expected_non_empty": "utfylt",
+    "expected_present": "med og utfylt",
+    "expected_text": "tekst",
+    "expected_number": "et tall",
+    "expected_whole_number": "et heltall",
+    "expected_finite_number": "et endelig tall",
+    "expected_text_list": "en liste med tekstverdier",
+    "expected_tonnes": "et antall tonn, 0 eller mer",
+    "expected_unique": "unik i {what}",
+    "expected_digits": "{width} sifre, som «{example}»",
+    "expected_colour": "en farge som «#3388ff»",
+    "expected_a_column": "en kolonne",
+    "expected_mapped_column": "koblet til en kolonne i det opplastede laget",
+    "expected_kind_field": "et felt i laget av typen {kind}: {fields}",
+    "expected_boundary_code": "koblet til en kolonne (eller fylkesnummer) for et grenselag",
+    "expected_bundled_source": "id-en til en medfølgende utslippskilde",
+    "expected_new_flow_id": "en id ingen registrert strøm har ennå",
+    "expected_flow_line": "en LineString fra aktøren som gir til aktøren som mottar",
+    "expected_geojson_line": "en GeoJSON LineString",
+    "expected_actor_ref": "id-en til en park, utslippskilde eller et klyngemedlem",
+    "expected_urls": "én eller flere http(s)-adresser skilt med «;»",
+    "expected_other_actor": "en annen aktør enn {other}",
+    "expected_empty_with_ref": "tom når {end}_id viser til et objekt i et lag",
+    "expected_actor": "en id, eller {end}_name med {end}_lon/{end}_lat for en aktør i fritekst",
+    "expected_free_degrees": "en koordinat i grader (EPSG:4326) for en aktør i fritekst",
+    "expected_degrees_number": "et antall grader (EPSG:4326)",
+    "expected_degrees_between": "grader mellom -{limit} og {limit} (EPSG:4326)",
+    "expected_source_year": "et årstall som 2021, eller tomt når kilden ikke oppgir noe",
+    "expected_cell_number": "et tall som «313 182,2» (eller «-» for ingen)",
+    "expected_cell_year": "et årstall som «2022»",
+    "expected_year_range": "et årstall mellom 1900 og 2100",
+    "expected_mass_unit": "en masseenhet: {units}",
+    "kind_parks": "park",
+    "kind_sources": "utslippskilde",
+    "kind_members": "klyngemedlem",
+    "kind_boundaries": "grenser",
+    "kind_other": "annet",
+    "kind_figures": "utslippstall",
+    "crs_not_named": "ingen koordinatsystem ble oppgitt",
+    "crs_unknown": "koordinatsystemet {name} er ukjent; oppgi det med en EPSG-kode som EPSG:25833",
+    "crs_member_not_object": "filens «crs» er ikke et objekt: {member}",
+    "crs_member_no_name": "filens «crs» oppgir ikke noe koordinatsystem: {member}",
+    "crs_declared_unknown": "filen oppgir koordinatsystemet «{name}», som er ukjent",
+    "crs_candidate": "{crs} ({name}{swapped_part})",
+    "part_swapped": ", aksene byttet om",
+    "crs_wgs84": "WGS 84, lengde-/breddegrad",
+    "lands_inside": "i Norge",
+    "lands_outside": "utenfor Norge",
+    "axes_lonlat": "lengdegrad først, breddegrad etter",
+    "axes_latlon": "breddegrad først, lengdegrad etter",
+    "axes_easting_first": "øst først, nord etter",
+    "axes_northing_first": "nord først, øst etter",
+    "reason_degrees": "grader ({axes}): dataene havner {lands}, ved {box}",
+    "reason_metres": "meter ({axes}; x {x}, y {y}): i {name} havner dataene ved {box}, {percent} % av dem på eller "
+    "nær fastlands-Norge",
+    "reason_lat_first": "breddegrad først: dataene havner i Norge, ved {box}",
+    "reason_as_written": "slik filen skriver dem: dataene havner ved {box}",
+    "where_box": "lengdegrad {lon_min} til {lon_max}, breddegrad {lat_min} til {lat_max}",
+    "where_point": "lengdegrad {lon}, breddegrad {lat}",
+    "metres_range": "{low} til {high}",
+    "fit_not_numbers": "noen koordinater er ikke tall",
+    "fit_not_degrees": "x går fra {xmin} til {xmax} og y fra {ymin} til {ymax}, men grader holder seg innenfor ±180 "
+    "(lengdegrad) og ±90 (breddegrad)",
+    "fit_out_of_range": "de ligger utenfor området der det kan regnes om til lengde-/breddegrad",
+    "fit_far": "de ville havnet ved {box}, langt utenfor der {name} brukes",
+    "crs_not_lonlat": "filen oppgir koordinatsystemet «{name}»; denne leseren tar lengde-/breddegrad (EPSG:4326)",
+    "crs_undeclared_not_lonlat": "koordinatene er ikke lengde-/breddegrad, og filen sier ikke hvilket system de er i",
+    "coords_not_numbers": "noen koordinater er ikke tall (NaN eller uendelige)",
+    "coords_not_fit": "koordinatene passer ikke med {crs}: {problem}",
+    "coords_outside_lonlat": "lest som {crs} havner koordinatene utenfor lengde-/breddegrad",
+    "coords_fit_none": "koordinatene (x {xmin} til {xmax}, y {ymin} til {ymax}) passer ikke med noe koordinatsystem: "
+    "ikke grader lengde-/breddegrad, og ikke meter i UTM-sone 32, 33 eller 35 eller Web Mercator i nærheten av Norge",
+    "crs_declared_misfit": "filen oppgir {crs}, men koordinatene passer ikke med det ({problem}), og heller ikke med "
+    "noe annet koordinatsystem",
+    "crs_swapped_choice": "filen oppgir {crs}, men lest slik havner dataene ved {where}, utenfor Norge; med bredde- "
+    "og lengdegrad byttet om havner de i Norge. Velg hvordan filen skal leses",
+    "crs_misfit_choice": "filen oppgir {crs}, men koordinatene passer ikke med det ({problem}). Velg koordinatsystem; "
+    "det mest sannsynlige er {top}",
+    "crs_choice_several": "filen sier ikke hvilket koordinatsystem den bruker, og koordinatene passer med flere. "
+    "Velg ett; det mest sannsynlige er {top}",
+    "crs_choice_one": "filen sier ikke hvilket koordinatsystem den bruker, og koordinatene passer med ett som må "
+    "bekreftes. Velg ett; det mest sannsynlige er {top}",
+    "outside_norway": "laget ligger utenfor Norge, ved {where}",
+    "z_dropped": "høyder (z-koordinater) ble fjernet: kartene er flate",
+    "collapsed_dropped": "{count} ugyldige geometrier ble til ingenting da de ble reparert: fjernet",
+    "mixed_geometry": "blandede geometrityper: {types}",
+    "geometry_count": "{count} {type}",
+    "many_features": "laget har {count} objekter, mer enn {limit}: kartene kan bli trege å tegne",
+    "codes_padded": "«{column}»: {count} kode(r) hadde mistet innledende nuller og ble fylt ut til {width} sifre "
+    "({old} → «{new}»)",
+    "nul_removed": "NUL-tegn ble fjernet fra {fields} feltnavn og {values} verdier",
+    "coords_two_numbers": "ventet to tall (bredde, lengde eller øst, nord), fant {text}",
+    "coords_unknown_zone": "ukjent UTM-sone «{zone}»; ventet en av {zones}",
+    "coords_neither": "{text} er verken bredde-/lengdegrad i grader eller UTM øst/nord i meter",
+    "coords_outside": "{text} havner ved bredde {lat}, lengde {lon}, utenfor Norge; sjekk rekkefølgen",
+    "coords_not_number": "{text} er ikke et tall",
+    "no_boundary_polygons": "fant ingen kommunepolygoner med «kommunenummer» i filen",
+    "no_boundary_layer": "fant ikke noe lag med kommunepolygoner og «kommunenummer» i filen",
+    "boundary_geometry": "kommune {number}: geometrien er ikke gyldig GeoJSON",
+    "boundary_code": "«kommunenummer» skal være opptil 4 sifre, som «5059»{got_part}",
+    "boundaries_download": "kommunegrensene kunne ikke lastes ned fra {url}",
+    "boundaries_unusable": "nedlastingen fra {url} er ikke brukbare kommunegrenser: {error}",
+    "boundaries_too_large": "nedlastingen er større enn {limit_bytes}; avvist",
+    "import_title_norskeutslipp": "Eksport fra norskeutslipp.no: {file}",
+    "import_title_eea": "EEA E-PRTR F1_4: {file}",
+    "import_title_kommunestatistikk": "Miljødirektoratets kommunestatistikk: {file}",
+    "summary_rows_read": "Rader lest: {count}",
+    "summary_rows_kept": "Rader beholdt: {count}",
+    "summary_municipalities": "Kommuner: {count} ({resolved} med kommunenummer, {unresolved} uten kommunenummer)",
+    "summary_facilities": "Anlegg: {count} ({matched} koblet til kjente anlegg{rules_part}; {unmatched} ikke koblet "
+    "(må plasseres))",
+    "part_rules": ": {rules}",
+    "summary_rule": "{rule} {count}",
+    "rule_anlegg_id": "AnleggId",
+    "rule_orgnr": "org.nr.",
+    "rule_name": "navn",
+    "summary_unmatched": "Ikke koblet: {names}{more_part}",
+    "part_more": " og {more} til",
+    "summary_skipped": "Rader hoppet over: {count}",
+    "summary_notes": "Merknader:",
+    "count": "{count}",
+    "skip_duplicate": "dublett av en tidligere rad",
+    "skip_no_name": "mangler anleggsnavn",
+    "skip_no_year_sum": "mangler år (sum- eller fotnoterad)",
+    "skip_outside_trondelag": "utenfor Trøndelag",
+    "skip_outside_country": "utenfor {country}",
+    "skip_no_air": "mangler utslipp til luft",
+    "skip_negative": "negativt tall",
+    "skip_no_position": "mangler koordinater (kan ikke avgjøre om i Trøndelag)",
+    "skip_not_air": "ikke utslipp til luft",
+    "skip_confidential_pollutant": "komponent holdt tilbake som konfidensiell",
+    "skip_other_pollutant": "annen komponent enn CO2",
+    "skip_unknown_pollutant": "en komponent appen ikke har i listen",
+    "skip_withheld": "utslipp holdt tilbake som konfidensielt",
+    "skip_no_emissions_value": "mangler utslippstall",
+    "skip_no_reporting_year": "mangler rapporteringsår",
+    "skip_no_municipality": "mangler kommune",
+    "skip_not_listed": "ikke en kommune i Trøndelag",
+    "skip_no_year": "mangler år",
+    "skip_no_value": "mangler tall",
+    "note_water_rows": "rader som også har utslipp til vann: {count} (ikke importert: bare luft)",
+    "note_eea_cp1252": "fila er ikke UTF-8; lest som Windows-1252",
+    "note_confidential_rows": "beholdte rader med konfidensialitetsgrunn: {count} (grunnen står i tallets merknad)",
+    "note_co2_small_kg": "CO2-tallene ser små ut for kg (E-PRTR tar bare med CO2 over 100 000 t = 1e8 kg); sjekk om "
+    "fila er i tonn og importer med unit='t'",
+    "note_co2_large": "CO2-tallene ser store ut for {unit}; sjekk om fila er i kg",
+    "flow_id_repeated": "strøm-id {id} er allerede registrert",
+    "flows_suffix": "«{name}»: ventet en .csv-, .geojson- eller .json-fil med strømmer",
+    "not_csv_table": "filen er ikke en lesbar CSV-tabell",
+}
+_TEXT.update({f"msg_{code}": (nb, ENGLISH[code]) for code, nb in _MESSAGES_NB.items()})
+# Streamlit's own widget texts (ui/widget_texts.py) and how a layer's CRS was settled (ui/upload_form.py).
+_TEXT.update(
+    {
+        "uploader_button": ("Last opp", "Upload"),
+        "uploader_limit": ("Høyst {mb} MB per fil • {types}", "{mb} MB per file • {types}"),
+        "crs_source_declared": ("oppgitt i filen", "declared in the file"),
+        "crs_source_chosen": ("valgt", "chosen"),
+        "crs_source_inferred": ("utledet fra koordinatene", "inferred from the coordinates"),
+        "crs_source_GeoJSON default (RFC 7946)": ("GeoJSONs standard (RFC 7946)", "GeoJSON default (RFC 7946)"),
+    }
+)
+
+
+def error_text(message: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A loader error or note (anything with `code` and `params`) as a sentence in `lang`; other errors as str().
+
+    Duck-typed: i18n knows no loader classes. Codes are keys of loaders/messages.py's ENGLISH table; their
+    bokmål is `_MESSAGES_NB`, kept in i18n as `msg_<code>`. Numbers take the language's format.
+    """
+    code, params = getattr(message, "code", None), getattr(message, "params", None)
+    if not isinstance(code, str) or not isinstance(params, dict) or f"msg_{code}" not in _TEXT:
+        return str(message)
+    index = 1 if lang == "en" else 0
+
+    def template(key: str) -> str | None:
+        pair = _TEXT.get(f"msg_{key}")
+        return None if pair is None else pair[index]
+
+    return render_message(code, params, template, lambda value, decimals: fmt_number(value, lang, decimals))
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
@@ -761,9 +1188,11 @@ def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals
 
 
 def fmt_tonnes(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Whole tonnes; below 10 t three significant digits (a register's 0,000022 t of a PAH is not 0 t)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("no_figure", lang)
-    return f"{fmt_number(value, lang)}\u00a0t"
+    decimals = 0 if value == 0 or abs(value) >= 10 else min(12, 2 - math.floor(math.log10(abs(value))))
+    return f"{fmt_number(value, lang, decimals)}\u00a0t"
 
 
 def fmt_year_range(years: list[int], unknown: int, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -775,6 +1204,16 @@ def fmt_year_range(years: list[int], unknown: int, lang: str = DEFAULT_LANGUAGE)
     if unknown:
         parts.append(f"{unknown}× {t('year_unknown', lang)}" if years else t("year_unknown", lang))
     return "; ".join(parts)
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def fmt_time(moment: datetime) -> str:
+    """2026-12-01 12:05 in Norwegian time (Europe/Oslo, summer time included); a naive time is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(OSLO):%Y-%m-%d %H:%M}"
 
 
 def fmt_date(day: date, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -50,7 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="an official emission export instead of a map layer: norskeutslipp.no (.xlsx/.csv), "
         "EEA E-PRTR F1_4 (.csv) or Miljødirektoratet's municipal statistics (.csv)",
     )
-    ingest.add_argument("--lang", choices=("nb", "en"), default="en", help="language of the import summary")
 
     boundaries = commands.add_parser(
         "boundaries", help="download Kartverket's municipal boundaries from Geonorge and cache them on disk"
@@ -142,7 +141,7 @@ def _import(args) -> int:
 
     path = Path(args.file)
     result = run_import(path, args.format, known=load_portfolio().sources)
-    print("\n".join(summary_lines(result, lang=args.lang)))
+    print("\n".join(summary_lines(result)))  # English: str() of each message, like every other line here
     if args.dry_run:
         print("dry run: nothing stored")
         return 0

@@ -1,14 +1,25 @@
-"""Typed errors for files that do not fit. Each says which feature, which field and what was expected."""
+"""Typed errors for files that do not fit. Each says which feature, which field and what was expected.
+
+Every error carries a stable `code` and plain `params` (counts, field names, file names, numbers): the pages
+render them with `i18n.error_text(error, lang)`; `str()` is the English sentence (loaders/messages.py) for logs
+and the command line.
+"""
 
 from __future__ import annotations
 
+from loaders.messages import english
+
 
 class LayerError(ValueError):
-    """A file could not be read as a layer. `str()` is a complete, user-facing sentence."""
+    """A file could not be read as a layer: `code` names the message in loaders/messages.py, `params` fill it."""
 
-    def text(self, lang: str = "nb") -> str:
-        """The message for a page in `lang` ("nb" or "en"); English `str()` where no translation exists."""
-        return str(self)
+    def __init__(self, code: str, **params: object):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return english(self.code, self.params)
 
 
 class FileFormatError(LayerError):
@@ -20,21 +31,26 @@ class CRSError(LayerError):
 
 
 class SchemaError(LayerError):
-    """One feature (or row) breaks the layer schema."""
+    """One feature (or row) breaks the layer schema: `expected` names an `expected_*` text of loaders/messages.py.
 
-    def __init__(self, feature: int | None, field: str, expected: str, got: object = None):
+    Extra keyword params fill that text (`choices`, `what`, `width` ...).
+    """
+
+    def __init__(
+        self,
+        feature: int | None,
+        field: str,
+        expected: str,
+        got: object = None,
+        *,
+        code: str = "field_expected",
+        **params,
+    ):
         self.feature = feature
         self.field = field
         self.expected = expected
         self.got = got
-        where = f"feature {feature}" if feature is not None else "the file"
-        got_text = "" if got is None else f", got {_short(got)}"
-        super().__init__(f"{where}: field '{field}' must be {expected}{got_text}")
-
-
-def _short(value: object, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        super().__init__(code, feature=feature, field=field, expected=expected, got=got, **params)
 
 
 class UploadTooLarge(LayerError):
@@ -43,46 +59,40 @@ class UploadTooLarge(LayerError):
     def __init__(self, size: int, limit: int):
         self.size = size
         self.limit = limit
-        super().__init__(f"the file is {_megabytes(size)}; the limit for an upload is {_megabytes(limit)}")
+        super().__init__("upload_too_large", size_bytes=int(size), limit_bytes=int(limit))
 
 
 class LayerTooLarge(LayerError):
     """A layer holds more than one upload may: config.MAX_UPLOAD_FEATURES, MAX_UPLOAD_VERTICES or MAX_UPLOAD_FIELDS.
 
     Raised before anything is stored, and before the geometries are read where the format tells the count.
-    `str()` is English (the command line's language); `text(lang)` is bokmål or English for the pages.
     """
 
-    _KEY = ""
+    _CODE = ""
 
     def __init__(self, count: int, limit: int, layer: str | None = None):
         self.count = int(count)
         self.limit = int(limit)
         self.layer = layer
-        super().__init__(self.text("en"))
-
-    def text(self, lang: str = "nb") -> str:
-        from i18n import fmt_number, t
-
-        return t(self._KEY, lang, count=fmt_number(self.count, lang), limit=fmt_number(self.limit, lang))
+        super().__init__(self._CODE, count=self.count, limit=self.limit)
 
 
 class TooManyFeatures(LayerTooLarge):
     """More features (rows, placemarks) than config.MAX_UPLOAD_FEATURES."""
 
-    _KEY = "upload_too_many_features"
+    _CODE = "too_many_features"
 
 
 class TooManyVertices(LayerTooLarge):
     """More vertices (coordinate points, all geometries together) than config.MAX_UPLOAD_VERTICES."""
 
-    _KEY = "upload_too_many_vertices"
+    _CODE = "too_many_vertices"
 
 
 class TooManyFields(LayerTooLarge):
     """More fields (property columns) than config.MAX_UPLOAD_FIELDS: more than the store's tables can hold."""
 
-    _KEY = "upload_too_many_fields"
+    _CODE = "too_many_fields"
 
 
 class UnsafeArchive(FileFormatError):
@@ -100,10 +110,10 @@ class CoordinatesOutOfRange(CRSError):
 class NeedsCRSChoice(CRSError):
     """The file has no usable CRS; the coordinates fit several. `candidates` are ranked, most plausible first."""
 
-    def __init__(self, message: str, candidates: tuple = (), layer: str | None = None):
+    def __init__(self, code: str, candidates: tuple = (), layer: str | None = None, **params: object):
         self.candidates = tuple(candidates)
         self.layer = layer
-        super().__init__(message)
+        super().__init__(code, **params)
 
 
 class NeedsLayerChoice(LayerError):
@@ -111,15 +121,4 @@ class NeedsLayerChoice(LayerError):
 
     def __init__(self, layers: list[str] | tuple[str, ...]):
         self.layers = tuple(layers)
-        names = ", ".join(repr(n) for n in self.layers)
-        super().__init__(f"the file holds {len(self.layers)} layers ({names}); choose one")
-
-
-def _megabytes(size: int) -> str:
-    """200 MB, 1.5 MB, 12 KB, 900 bytes: sizes in the units a person reads (1 MB = 1024 KB)."""
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    mb = size / (1024 * 1024)
-    return f"{mb:.1f} MB" if mb < 10 else f"{mb:.0f} MB"
+        super().__init__("needs_layer_choice", count=len(self.layers), layers=tuple(f"'{n}'" for n in self.layers))

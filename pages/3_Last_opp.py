@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import t
+from i18n import error_text, t
 from store import StoreError
 from ui.access import editor_access
 from ui.map_view import show_map
@@ -22,6 +22,7 @@ from ui.upload_form import (
     save_form,
     style_form,
 )
+from ui.widget_texts import file_uploader
 
 page = PageFrame()
 
@@ -33,7 +34,7 @@ st.caption(t("upload_page_intro", lang))
 if not editor:
     st.stop()
 
-file = st.file_uploader(t("upload_file", lang), type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "xlsx"])
+file = file_uploader(t("upload_file", lang), ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "xlsx"], lang)
 if file is None:
     st.stop()
 data = file.getvalue()
@@ -48,7 +49,7 @@ crs, swap = choose_crs(inspection, layer, lang)
 columns = list(inspection.layer(layer).fields)
 
 st.subheader(t("upload_step_kind", lang))
-kind, mapping, defaults = kind_and_mapping(columns, lang)
+kind, mapping, defaults = kind_and_mapping(columns, lang, inspection.layer(layer).geometry_types)
 style = style_form(columns, lang) if kind == "other" else None
 
 prepared = prepared_layer(data, file.name, layer, crs, swap, kind, mapping, defaults, lang)
@@ -65,6 +66,6 @@ store = page.store()
 try:
     existing = store.list()
 except (StoreError, OSError) as exc:
-    st.error(t("store_error", lang, error=str(exc)))
+    st.error(t("store_error", lang, error=error_text(exc, lang)))
     st.stop()
 save_form(prepared, store, style, existing, lang)

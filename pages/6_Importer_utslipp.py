@@ -13,6 +13,7 @@ from ui.import_form import format_choice, placement_form, run, save_form, summar
 from ui.map_view import clicked_point
 from ui.page import PageFrame
 from ui.state import static_url
+from ui.widget_texts import file_uploader
 
 page = PageFrame()
 
@@ -25,7 +26,7 @@ if not editor:
     st.stop()
 
 fmt = format_choice(lang)
-file = st.file_uploader(t("upload_file", lang), type=["xlsx", "csv"], key="import_file")
+file = file_uploader(t("upload_file", lang), ["xlsx", "csv"], lang, key="import_file")
 if file is None:
     st.stop()
 data = portfolio(lang)

@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from core.schema import LAYERS
+from i18n import error_text
 from loaders.errors import SchemaError
 from loaders.upload.field_mapping import (
     BOUNDARY_COLUMNS,
@@ -224,9 +225,36 @@ def test_pad_codes():
     assert list(frame["kommunenummer"].fillna("-")) == ["0301", "5001", "-"]
     assert list(frame["fylkesnr"].fillna("-")) == ["03", "50", "-"]
     assert list(frame["nr"]) == [1, 2, 3]
-    assert len(notes) == 2 and 'padded to 4 digits (301 → "0301")' in notes[0]
+    assert len(notes) == 2 and 'padded to 4 digits (301 → "0301")' in error_text(notes[0], "en")
+    assert "fylt ut til 4 sifre (301 → «0301»)" in error_text(notes[0], "nb")
 
 
 def test_unknown_kind():
     with pytest.raises(ValueError, match="unknown layer kind 'rivers'"):
         suggest_mapping(["navn"], "rivers")
+
+
+# --- Kartverket's boundary files are suggested as boundaries (issue 13 §3) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "columns, types, expected",
+    [
+        (["objtype", "lokalId", "kommunenummer", "kommunenavn", "navn"], {"MultiPolygon": 38}, "boundaries"),
+        (["objtype", "lokalId", "fylkesnummer", "fylkesnavn"], {"Polygon": 1}, "boundaries"),
+        (["id", "kommunenummer", "name", "kommunenavn"], {"MultiPolygon": 38}, "boundaries"),
+        (["navn", "kommunenummer", "status", "tema"], {"Polygon": 3}, "other"),  # parks drawn as areas
+        (["navn", "kommunenummer"], {"Point": 3}, "other"),
+        (["objtype", "fylkesnummer"], {"LineString": 2}, "other"),  # Kartverket's border lines
+        (["navn", "areal"], {"Polygon": 2}, "other"),
+    ],
+)
+def test_kartverket_boundary_files_are_suggested_as_boundaries(columns, types, expected):
+    from loaders.upload.field_mapping import suggest_kind
+
+    assert suggest_kind(columns, types) == expected
+
+
+def test_kartverket_names_prefer_the_plain_name_column_over_the_nested_navn():
+    columns = ["objtype", "lokalId", "kommunenummer", "kommunenavn", "navn"]
+    assert suggest_mapping(columns, "boundaries") == {"kommunenummer": "kommunenummer", "name": "kommunenavn"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from config import ROOT
+from i18n import error_text
+from loaders.files.coordinates import CoordinateError, parse_coordinates
 from loaders.official.imported import read_imported
 from store import open_store
 from tests.test_pages import app
@@ -44,7 +46,10 @@ def test_unreadable_coordinates_are_refused_and_nothing_is_placed():
     at = import_page("norskeutslipp_testfixture.xlsx", "norskeutslipp")
     at.text_input(key="import_place_text").input("9.848, 63.319").run()  # lon, lat: outside Norway
     at.button(key="import_place_typed").click().run()
-    assert any("outside Norway" in e.value for e in at.error)
+    with pytest.raises(CoordinateError) as refused:
+        parse_coordinates("9.848, 63.319", "33")
+    assert [e.value for e in at.error] == [error_text(refused.value, "nb")]
+    assert "utenfor Norge" in at.error[0].value
     at.button(key="import_save").click().run()
     kinds = sorted(i.kind for i in open_store().list())
     assert kinds == ["figures"]  # figures kept; no facility placed

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from core.schema import FIGURE_COLUMNS, FIGURE_SCOPES
+from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL, FIGURE_SCOPES
+from i18n import error_text
 from loaders.errors import FileFormatError, LayerError, SchemaError
 from loaders.files.layers import read_figures
 from loaders.files.numbers import CellError, parse_number, parse_year, tonnes_factor
@@ -276,31 +277,34 @@ def test_norskeutslipp_header_spelling_and_comma_separator(tmp_path):
 def test_eea_figures(known):
     result = read_eea_f1_4(EEA_CSV, known)
     figures = result.figures
-    assert list(figures.columns) == list(FIGURE_COLUMNS)
+    assert list(figures.columns) == [*FIGURE_COLUMNS, *FIGURE_OPTIONAL]
     rows = list(zip(figures["facility_id"], figures["year"], figures["amount_t"], figures["scope"], strict=True))
     assert rows == [
         ("src-elkem-thamshavn", 2021, 215000.0, "total"),
         ("src-elkem-thamshavn", 2021, 210000.0005, "fossil"),  # "excluding biomass"
+        ("src-elkem-thamshavn", 2021, 450.0, "nox"),  # every pollutant, each its own scope
         ("src-heimdal-varmesentral", 2021, 240000.0, "total"),
         ("src-norske-skog-skogn", 2021, 178000.0005, "total"),  # "178000000,5": a decimal comma
         ("src-confidential-no-test-000004-facility", 2021, 150000.0, "total"),
     ]
     assert set(figures["basis"]) == {"stated"}
-    assert figures["quote"].iloc[3] == "178000000,5 kg"
+    assert figures["quote"].iloc[4] == "178000000,5 kg"
+    assert figures["pollutant"].iloc[2] == "Nitrogen oxides (NOX)"
+    assert figures["inspire_id"].iloc[0] == "NO.TEST/000001.FACILITY"
+    assert set(figures["licence"]) == {"European Environment Agency, E-PRTR (CC BY 4.0)"}
     assert set(figures["source_url"]) == {"EEA E-PRTR F1_4: eea_f1_4_testfixture.csv"}
     assert "omregnet fra kg til tonn" in figures["note"].iloc[0]
-    assert "konfidensialitet: Article 4(2)(d)" in figures["note"].iloc[3]  # kept, with its reason
+    assert "konfidensialitet: Article 4(2)(d)" in figures["note"].iloc[4]  # kept, with its reason
 
 
 def test_eea_summary_and_facilities(known):
     result = read_eea_f1_4(EEA_CSV, known)
     s = result.summary
-    assert (s.rows_read, s.rows_kept, s.matched, s.unmatched) == (13, 5, 3, 1)
+    assert (s.rows_read, s.rows_kept, s.matched, s.unmatched) == (13, 6, 3, 1)  # NOx is kept too
     assert s.skipped == {
         "outside Norway": 2,
         "outside Trøndelag": 1,  # Porsgrunn
         "no coordinates (cannot tell whether it is in Trøndelag)": 1,  # address confidential
-        "other pollutant than CO2": 1,  # NOx
         "pollutant withheld as confidential": 1,
         "emissions withheld as confidential": 1,
         "no emissions value": 1,
@@ -322,7 +326,7 @@ def test_eea_summary_and_facilities(known):
 
 def test_eea_whole_country_and_no_area():
     result = read_eea_f1_4(EEA_CSV, country=None, area=None)
-    assert result.summary.rows_kept == 9  # + Porsgrunn, the kalkverk without coordinates, Sweden, Germany
+    assert result.summary.rows_kept == 10  # + NOx, Porsgrunn, the kalkverk without coordinates, Sweden, Germany
     without_position = result.facilities.set_index("inspire_id").loc["NO.TEST/000005.FACILITY"]
     assert without_position.geometry is None
     assert without_position["note"].startswith("address confidential")
@@ -337,8 +341,8 @@ def test_eea_area_polygon():
 def test_eea_unit_in_tonnes_and_plausibility_note():
     result = read_eea_f1_4(EEA_CSV, unit="t")
     assert result.figures["amount_t"].iloc[0] == 215000000.0
-    assert any("look large for t" in note for note in result.summary.notes)
-    assert not any("look" in note for note in read_eea_f1_4(EEA_CSV).summary.notes)
+    assert any("look large for t" in error_text(note, "en") for note in result.summary.notes)
+    assert not any(note.code.startswith("note_co2") for note in read_eea_f1_4(EEA_CSV).summary.notes)
 
 
 def test_eea_header_case_and_semicolon(tmp_path):
@@ -348,7 +352,7 @@ def test_eea_header_case_and_semicolon(tmp_path):
     path = tmp_path / "semicolon.csv"
     frame.to_csv(path, sep=";", index=False)
     result = read_eea_f1_4(path)
-    assert result.summary.rows_kept == 5
+    assert result.summary.rows_kept == 6
     assert result.facilities["inspire_id"].iloc[0] == "NO.TEST/000001.FACILITY"
 
 
@@ -367,7 +371,7 @@ def test_eea_windows_1252_found_after_an_ascii_head(tmp_path):
     path.write_bytes("\r\n".join([lines[0], *filler, *lines[1:]]).encode("cp1252"))
     result = read_eea_f1_4(path)
     assert result.summary.rows_read == 13 + len(filler)
-    assert result.summary.rows_kept == 5
+    assert result.summary.rows_kept == 6
     assert result.summary.notes[0] == "the file is not UTF-8; read as Windows-1252"
     assert "Luleå" in set(read_eea_f1_4(path, country=None, area=None).facilities["city"])
 
@@ -609,7 +613,7 @@ def test_wrong_format_has_no_header(tmp_path):
 
 def test_summary_lines(known):
     result = read_norskeutslipp(NORSKEUTSLIPP_XLSX, known)
-    assert summary_lines(result, "en") == [
+    assert summary_lines(result, lambda m: error_text(m, "en")) == summary_lines(result) == [
         "norskeutslipp.no export: norskeutslipp_testfixture.xlsx",
         "Rows read: 9",
         "Rows kept: 6",
@@ -622,16 +626,17 @@ def test_summary_lines(known):
         "Notes:",
         "  - rows that also give a release to water: 1 (not imported: air only)",
     ]
-    norwegian = summary_lines(result)
+    norwegian = summary_lines(result, lambda m: error_text(m, "nb"))
+    assert norwegian[0] == "Eksport fra norskeutslipp.no: norskeutslipp_testfixture.xlsx"
     assert norwegian[1] == "Rader lest: 9"
     assert "  - utenfor Trøndelag: 1" in norwegian
     assert norwegian[-1] == "  - rader som også har utslipp til vann: 1 (ikke importert: bare luft)"
-    municipal = summary_lines(read_kommunestatistikk(KOMMUNE_CSV), "en")
+    municipal = summary_lines(read_kommunestatistikk(KOMMUNE_CSV))
     assert "Municipalities: 4 (4 with a kommunenummer, 0 without a kommunenummer)" in municipal
 
 
 def test_summary_lines_shortens_a_long_unmatched_list(generated_f1_4):
-    lines = summary_lines(read_eea_f1_4(generated_f1_4[0]), "en", list_limit=3)
+    lines = summary_lines(read_eea_f1_4(generated_f1_4[0]), list_limit=3)
     assert "Unmatched: Generert anlegg 0, Generert anlegg 1, Generert anlegg 2 and 47 more" in lines
     assert "Rows read: 200,000" in lines
 

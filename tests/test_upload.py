@@ -19,6 +19,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
+from i18n import error_text
 from loaders.errors import (
     CoordinatesOutOfRange,
     FileFormatError,
@@ -30,6 +31,7 @@ from loaders.errors import (
     UnsafeArchive,
     UploadTooLarge,
 )
+from loaders.messages import Message
 from loaders.upload.upload import UploadLimits, inspect_upload, read_upload
 
 UTM33_URN = "urn:ogc:def:crs:EPSG::25833"
@@ -204,8 +206,8 @@ def test_zipped_shapefile_without_prj_or_cpg_asks_for_the_crs(tmp_path, county):
     assert layer.needs_crs_choice and layer.crs is None
     codes = [c.crs for c in layer.candidates]
     assert codes[0] == "EPSG:25833" and {"EPSG:25832", "EPSG:25835"} <= set(codes)
-    assert "Trøndelag" not in layer.candidates[0].reason  # reasons give ranges, not guesses at names
-    assert "latitude 62." in layer.candidates[0].reason
+    assert "Trøndelag" not in error_text(layer.candidates[0].reason, "en")  # reasons give ranges, not guesses at names
+    assert "latitude 62." in error_text(layer.candidates[0].reason, "en")
     with pytest.raises(NeedsCRSChoice) as info:
         read_upload(data, "generated_noprj.zip")
     assert info.value.candidates[0].crs == "EPSG:25833"
@@ -347,7 +349,9 @@ def test_csv_in_windows_1252_is_read_with_a_note():
     data = "navn;lat;lon\nRøros;62,5747;11,3853\n".encode("cp1252")
     uploaded = read_upload(data, "generated_cp1252.csv")
     assert uploaded.frame.loc[0, "navn"] == "Røros"
-    assert any("Windows-1252" in w for w in uploaded.report.warnings)
+    assert error_text(Message("read_as_cp1252"), "en") in [error_text(w, "en") for w in uploaded.report.warnings]
+    nb = [error_text(w, "nb") for w in uploaded.report.warnings]
+    assert "filen er ikke UTF-8; den ble lest som Windows-1252 (slik Excel i Norge lagrer)" in nb
 
 
 # --- awkward GeoJSON -------------------------------------------------------------------------------
@@ -357,7 +361,8 @@ def test_integer_kommunenummer_gets_leading_zero():
     data = collection_bytes(feature(point(), navn="Oslo", kommunenummer=301), feature(point(), kommunenummer=5001))
     uploaded = read_upload(data, "generated_int_codes.geojson")
     assert list(uploaded.frame["kommunenummer"]) == ["0301", "5001"]
-    assert any('301 → "0301"' in w for w in uploaded.report.warnings)
+    assert any('301 → "0301"' in error_text(w, "en") for w in uploaded.report.warnings)
+    assert any("301 → «0301»" in error_text(w, "nb") for w in uploaded.report.warnings)
 
 
 def test_bom_and_crlf():
@@ -403,7 +408,9 @@ def test_mixed_geometry_types_are_reported():
     )
     uploaded = read_upload(data, "generated_mixed.geojson")
     assert uploaded.report.geometry_types == {"Point": 1, "LineString": 1, "Polygon": 1, "GeometryCollection": 1}
-    assert any(w.startswith("mixed geometry types") for w in uploaded.report.warnings)
+    mixed = [w for w in uploaded.report.warnings if w.code == "mixed_geometry"]
+    assert error_text(mixed[0], "en") == "mixed geometry types: 1 Point, 1 LineString, 1 Polygon, 1 GeometryCollection"
+    assert error_text(mixed[0], "nb").startswith("blandede geometrityper: 1 Point, 1 LineString")
 
 
 def test_bow_tie_is_repaired_and_counted():
@@ -454,7 +461,7 @@ def test_feature_count_warning():
     data = collection_bytes(*[feature(point(10 + i / 100, 63)) for i in range(12)])
     limits = UploadLimits(feature_warning=10)
     uploaded = read_upload(data, "generated_many.geojson", limits=limits)
-    assert uploaded.report.warnings[0].startswith("the layer has 12 features, more than 10")
+    assert error_text(uploaded.report.warnings[0], "en").startswith("the layer has 12 features, more than 10")
 
 
 def test_progress_reports_stages():
@@ -485,7 +492,8 @@ def test_html_in_properties_and_layer_names_stays_verbatim_text():
 def test_out_of_norway_lonlat_is_read_with_a_warning():
     uploaded = read_upload(collection_bytes(feature(point(-47.9, -15.8))), "generated_brasilia.geojson")
     assert uploaded.original_crs == "EPSG:4326"
-    assert any("outside Norway" in w for w in uploaded.report.warnings)
+    assert any(w.code == "outside_norway" for w in uploaded.report.warnings)
+    assert any("outside Norway" in error_text(w, "en") for w in uploaded.report.warnings)
 
 
 def test_geojson_in_metres_without_crs_member_asks():
@@ -663,7 +671,7 @@ def test_one_bad_layer_does_not_hide_the_others(county_utm33):
     data = json.dumps(document).encode()
     inspection = inspect_upload(data, "generated_partly_bad.json")
     assert inspection.layer("Fylke").problem is None
-    assert "'EPSG:999999' is not known" in inspection.layer("Ukjent").problem
+    assert "'EPSG:999999' is not known" in error_text(inspection.layer("Ukjent").problem, "en")
     assert len(read_upload(data, "generated_partly_bad.json", layer="Fylke").frame) == 1
     with pytest.raises(UnknownCRS):
         read_upload(data, "generated_partly_bad.json", layer="Ukjent")
@@ -686,7 +694,7 @@ def test_declared_lonlat_with_swapped_numbers_asks():
     uploaded = read_upload(data, "generated_declared_swapped.geojson", crs="EPSG:4326", swap_axes=True)
     assert uploaded.frame.geometry.iloc[0].equals(Point(10.39, 63.43))
     as_written = read_upload(data, "generated_declared_swapped.geojson", crs="EPSG:4326")
-    assert any("outside Norway" in w for w in as_written.report.warnings)
+    assert any("outside Norway" in error_text(w, "en") for w in as_written.report.warnings)
 
 
 def test_kml_in_a_declared_latin1_encoding():

@@ -15,7 +15,7 @@ import pytest
 from shapely.geometry import LineString, Point
 
 import config
-from i18n import t
+from i18n import error_text, t
 from loaders import cli
 from loaders.errors import LayerError, LayerTooLarge, TooManyFeatures, TooManyFields, TooManyVertices
 from loaders.upload.ingest import prepare, save
@@ -193,13 +193,14 @@ def test_the_cli_refuses_with_exit_2_and_stores_nothing(small_caps, store_with_a
 def test_the_message_is_in_bokmal_and_english():
     error = TooManyFeatures(1_000_001, 1_000_000)
     assert isinstance(error, LayerTooLarge) and isinstance(error, LayerError)
-    assert str(error) == error.text("en")
-    assert error.text("en").startswith("the layer has 1,000,001 features; one upload may hold at most 1,000,000")
-    assert error.text("nb").startswith("laget har 1\u00a0000\u00a0001 objekter; én opplasting kan ha høyst")
-    assert t("upload_error", "nb", error=error.text("nb")).startswith("Filen kunne ikke brukes: laget har")
+    assert error.code == "too_many_features" and error.params == {"count": 1_000_001, "limit": 1_000_000}
+    assert str(error) == error_text(error, "en")
+    assert error_text(error, "en").startswith("the layer has 1,000,001 features; one upload may hold at most 1,000,000")
+    assert error_text(error, "nb").startswith("laget har 1\u00a0000\u00a0001 objekter; én opplasting kan ha høyst")
+    assert t("upload_error", "nb", error=error_text(error, "nb")).startswith("Filen kunne ikke brukes: laget har")
     vertices = TooManyVertices(20_000_001, 20_000_000)
-    assert "koordinatpunkter" in vertices.text("nb") and "vertices" in str(vertices)
-    assert LayerError("plain").text("nb") == "plain"  # untranslated errors keep their one sentence
+    assert "koordinatpunkter" in error_text(vertices, "nb") and "vertices" in str(vertices)
+    assert error_text(LayerError("plain"), "nb") == "plain"  # an unknown code stays as it is
 
 
 def test_more_fields_than_a_table_takes_are_refused_and_as_many_as_the_cap_stored(monkeypatch, store_with_a_layer):
@@ -229,7 +230,8 @@ def test_in_a_file_of_several_layers_only_the_layer_over_the_cap_is_refused(smal
     small = json.loads(geojson_bytes(generated_points_frame(2)))
     data = json.dumps({"Stor": big, "Liten": small}).encode()
     inspection = inspect_upload(data, "generated_two_layers.geojson")
-    assert "6 features" in inspection.layer("Stor").problem and inspection.layer("Liten").problem is None
+    assert "6 features" in error_text(inspection.layer("Stor").problem, "en")
+    assert inspection.layer("Liten").problem is None
     with pytest.raises(TooManyFeatures):
         prepare(data, "generated_two_layers.geojson", layer="Stor")
     assert len(prepare(data, "generated_two_layers.geojson", layer="Liten").layer) == 2

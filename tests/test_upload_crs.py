@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
+from i18n import error_text, fmt_number
 from loaders.errors import CoordinatesOutOfRange, NeedsCRSChoice, UnknownCRS
 from loaders.files.crs import geojson_crs_member, infer_candidates, parse_crs, resolve_crs, sample_coordinates
 
@@ -56,7 +57,8 @@ def test_swapped_lonlat_is_suspected_first():
     swapped = (62.26, 8.14, 65.21, 14.33)
     candidates = infer_candidates(swapped)
     assert (candidates[0].crs, candidates[0].swap_axes) == ("EPSG:4326", True)
-    assert "inside Norway" in candidates[0].reason
+    assert "inside Norway" in error_text(candidates[0].reason, "en")
+    assert "i Norge" in error_text(candidates[0].reason, "nb")
     assert (candidates[1].crs, candidates[1].swap_axes) == ("EPSG:4326", False)
     with pytest.raises(NeedsCRSChoice):
         resolve_crs(swapped)
@@ -66,7 +68,8 @@ def test_utm_metres_give_three_zones_and_ask():
     candidates = infer_candidates(TRONDELAG_UTM33)
     assert [c.crs for c in candidates] == ["EPSG:25833", "EPSG:25832", "EPSG:25835"]
     assert all(not c.swap_axes for c in candidates)
-    assert "x 160 000 to 480 000" in candidates[0].reason
+    assert "x 160,000 to 480,000" in error_text(candidates[0].reason, "en")
+    assert f"x {fmt_number(160_000, 'nb')} til {fmt_number(480_000, 'nb')}" in error_text(candidates[0].reason, "nb")
     with pytest.raises(NeedsCRSChoice) as info:
         resolve_crs(TRONDELAG_UTM33)
     assert "the most plausible is EPSG:25833" in str(info.value)
@@ -131,4 +134,4 @@ def test_real_municipalities_rank_their_own_zone_first(kommuner, epsg):
     bounds = tuple(float(v) for v in shapely.total_bounds(geometries))
     candidates = infer_candidates(bounds, sample_coordinates(geometries))
     assert candidates[0].crs == f"EPSG:{epsg}"
-    assert "100% of it on or near mainland Norway" in candidates[0].reason
+    assert "100% of it on or near mainland Norway" in error_text(candidates[0].reason, "en")

@@ -11,6 +11,8 @@ import zipfile
 import geopandas as gpd
 import pytest
 
+from i18n import error_text, t
+from loaders.errors import FileFormatError, UploadTooLarge
 from store import open_store
 from tests.store_fixtures import PG_URL
 from tests.test_pages import app, js_unescaped, map_args, metrics
@@ -127,7 +129,7 @@ def zip_with(name: str, content: bytes) -> bytes:
 
 
 BAD_FILES = {
-    "empty": (b"", "generated_empty.geojson", "empty"),
+    "empty": (b"", "generated_empty.geojson", error_text(FileFormatError("file_empty"), "nb")),
     "invalid json": (b'{"type": "FeatureCollection", "features": [', "generated_broken.geojson", "JSON"),
     "json not geojson": (b'{"hello": "world"}', "generated_not_geojson.json", "GeoJSON"),
     "not utf-8": (
@@ -170,7 +172,8 @@ def test_a_too_large_file_is_refused(monkeypatch):
 
     monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1000)
     at = upload(b" " * 2000 + b"{}", "generated_big.geojson")
-    assert any("1000 bytes" in e.value or "large" in e.value for e in at.error)
+    expected = t("upload_error", "nb", error=error_text(UploadTooLarge(2002, 1000), "nb"))
+    assert [e.value for e in at.error] == [expected]
     assert open_store().list() == []
 
 
@@ -199,3 +202,16 @@ def test_viewers_cannot_upload(monkeypatch):
     at = app("pages/3_Last_opp.py").run()
     assert not at.get("file_uploader")
     assert os.environ[PASSWORD_ENV] not in str([e.proto for e in at.main])
+
+
+def test_a_kartverket_municipality_file_is_suggested_as_boundaries_in_planner_words(shared_geodata):
+    at = upload((shared_geodata / "trondelag_kommuner.geojson").read_bytes(), "Basisdata_kommuner.geojson")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="upload_kind").value == "boundaries"
+    labels = {s.key: s.label for s in at.selectbox if s.key and s.key.startswith("upload_map_boundaries_")}
+    assert labels["upload_map_boundaries_name"] == "Navn"
+    assert labels["upload_map_boundaries_kommunenummer"] == "Kommunenummer"
+    assert labels["upload_map_boundaries_fylkesnummer"] == "Fylkesnummer"
+    assert at.selectbox(key="upload_map_boundaries_kommunenummer").value == "kommunenummer"
+    assert at.selectbox(key="upload_map_boundaries_name").value == "name"
+    assert any("Foreslått" in c.value for c in at.caption)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
 
-from i18n import t
+from i18n import error_text, t
 from loaders.errors import LayerError
 from loaders.files.coordinates import UTM_ZONES, CoordinateError, parse_coordinates
 from loaders.official.imported import save_import
@@ -35,7 +35,7 @@ def run(data: bytes, filename: str, fmt: str, known: pd.DataFrame, lang: str):
                 result = run_import(path, fmt, known=known, progress=progress_callback(bar))
             except (LayerError, ValueError) as exc:
                 bar.empty()
-                st.error(t("upload_error", lang, error=str(exc)))
+                st.error(t("upload_error", lang, error=error_text(exc, lang)))
                 return None
         bar.empty()
         cache.clear()
@@ -51,7 +51,7 @@ def format_choice(lang: str) -> str:
 
 
 def summary(result, lang: str) -> None:
-    st.code("\n".join(summary_lines(result, lang=lang)), language=None)
+    st.code("\n".join(summary_lines(result, lambda message: error_text(message, lang))), language=None)
 
 
 def unplaced(result) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def placement_form(result: ImportResult, lang: str, clicked: tuple[float, float]
         try:
             placements[key] = parse_coordinates(typed, zone)
         except CoordinateError as exc:
-            st.error(str(exc))
+            st.error(error_text(exc, lang))
     if clicked is not None and right.button(
         t("import_place_clicked", lang, lat=f"{clicked[1]:.5f}", lon=f"{clicked[0]:.5f}"), key="import_place_click"
     ):
@@ -103,14 +103,15 @@ def placed(result: ImportResult) -> ImportResult:
 
 
 def save_form(result, store, lang: str) -> None:
-    title = st.text_input(t("layer_title", lang), value=result.source, key="import_title")
+    default = error_text(result.title, lang) if result.title is not None else result.source
+    title = st.text_input(t("layer_title", lang), value=default, key="import_title")
     uploader = st.text_input(t("upload_uploader", lang), key="import_uploader")
     if st.button(t("upload_save", lang), type="primary", key="import_save"):
         to_save = placed(result) if isinstance(result, ImportResult) else result
         try:
             saved = save_import(store, to_save, title, uploader=uploader)
         except (LayerError, ValueError, OSError) as exc:
-            st.error(t("store_error", lang, error=str(exc)))
+            st.error(t("store_error", lang, error=error_text(exc, lang)))
             return
         for info in saved:
             st.success(

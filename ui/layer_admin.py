@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from i18n import fmt_number, t
+from i18n import fmt_number, fmt_time, t
 from store import LayerInfo, LayerStore, StoreError
 
 
@@ -18,7 +18,7 @@ def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
             t("layer_features", lang): [fmt_number(i.feature_count, lang) for i in layers],
             t("layer_version", lang): [i.version for i in layers],
             t("layer_visible", lang): [i.visible for i in layers],
-            t("layer_uploaded", lang): [f"{i.created_at:%Y-%m-%d %H:%M} UTC" for i in layers],
+            t("layer_uploaded", lang): [fmt_time(i.created_at) for i in layers],
             t("layer_uploader", lang): [i.uploader for i in layers],
             t("layer_file", lang): [i.original_filename for i in layers],
             t("layer_crs", lang): [i.original_crs for i in layers],
@@ -54,7 +54,7 @@ def editor_actions(store: LayerStore, info: LayerInfo, lang: str) -> None:
     if len(versions) > 1:
         st.caption(t("layer_versions", lang))
         for version in reversed(versions):
-            label = f"v{version.version} · {version.created_at:%Y-%m-%d %H:%M} · {version.original_filename}"
+            label = f"v{version.version} · {fmt_time(version.created_at)} · {version.original_filename}"
             if version.version == info.version:
                 st.text(f"{label} ({t('current', lang)})")
             elif st.button(t("restore_version", lang, version=version.version), key=f"{key}_v{version.version}"):
@@ -66,7 +66,7 @@ def editor_actions(store: LayerStore, info: LayerInfo, lang: str) -> None:
 
 
 def bin_actions(store: LayerStore, info: LayerInfo, lang: str, editor: bool) -> None:
-    st.text(t("in_bin_since", lang, when=f"{info.deleted_at:%Y-%m-%d %H:%M} UTC"))
+    st.text(t("in_bin_since", lang, when=fmt_time(info.deleted_at)))
     if editor and st.button(t("restore_layer", lang), key=f"layer_{info.id}_restore"):
         _do(lambda: store.restore(info.id), lang)
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import config
-from i18n import fmt_number, t
+from i18n import error_text, fmt_number, t
 from loaders import LayerError, Portfolio
 from loaders.bundled.flow_store import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
 from loaders.bundled.flows import (
@@ -133,7 +133,7 @@ def flow_store(lang: str) -> tuple[LayerStore | None, list[LayerInfo]]:
         store = open_store()
         return store, store.list()
     except (StoreError, OSError) as exc:
-        st.warning(escape_markdown(t("pf_store_unreachable", lang, error=str(exc))))
+        st.warning(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
         return None, []
 
 
@@ -146,13 +146,13 @@ def portfolio_flows(
         flows = all_flows(store, portfolio, bundled, layers)
         lines = flow_lines(flows.flows, portfolio)
     except LayerError as exc:
-        st.error(escape_markdown(t("data_error", lang, error=str(exc))))
+        st.error(escape_markdown(t("data_error", lang, error=error_text(exc, lang))))
         st.stop()
     except StoreError as exc:  # the store went away between listing and reading
-        st.warning(escape_markdown(t("pf_store_unreachable", lang, error=str(exc))))
+        st.warning(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
         return portfolio_flows(portfolio, None, [], lang)
     for title, error in flows.problems:
-        st.warning(escape_markdown(t("pf_store_problem", lang, title=title, error=error)))
+        st.warning(escape_markdown(t("pf_store_problem", lang, title=title, error=error_text(error, lang))))
     return PortfolioFlows(flows, lines, store)
 
 
@@ -248,7 +248,7 @@ def _flow_upload(portfolio: Portfolio, store: LayerStore, taken: set[str], lang:
         parsed = parse_flows_csv(data) if upload.name.lower().endswith(".csv") else parse_flows_geojson(data)
         flow_lines(parsed, portfolio)  # every referenced id exists
     except LayerError as exc:
-        st.error(escape_markdown(t("pf_upload_invalid", lang, error=str(exc))))
+        st.error(escape_markdown(t("pf_upload_invalid", lang, error=error_text(exc, lang))))
         return
     st.caption(t("pf_upload_ready", lang, n=len(parsed)))
     if st.button(t("pf_upload_save", lang), key="pf_upload_save"):
@@ -269,10 +269,10 @@ def _save(
         table = flows_from_records(flows) if isinstance(flows, list) else flows
         info = save_flows(store, table, portfolio, title, taken, original_filename=filename)
     except LayerError as exc:
-        st.error(escape_markdown(t("pf_invalid", lang, error=str(exc))))
+        st.error(escape_markdown(t("pf_invalid", lang, error=error_text(exc, lang))))
         return
     except (StoreError, OSError) as exc:
-        st.error(escape_markdown(t("pf_store_unreachable", lang, error=str(exc))))
+        st.error(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
         return
     st.session_state[_FLASH] = t("pf_saved", lang, title=info.title)
     st.session_state["pf_upload_n"] = st.session_state.get("pf_upload_n", 0) + 1

@@ -10,12 +10,13 @@ import streamlit as st
 
 import config
 from core.schema import LOCATION_PRECISIONS, UPLOAD_KINDS
-from i18n import fmt_number, t
+from i18n import error_text, fmt_number, t
 from loaders.errors import LayerError
-from loaders.upload.field_mapping import LayerStyle, required_fields, schema_fields, suggest_mapping
+from loaders.upload.field_mapping import LayerStyle, required_fields, schema_fields, suggest_kind, suggest_mapping
 from loaders.upload.ingest import Prepared, prepare, save
 from loaders.upload.upload import UploadInspection, inspect_upload
 from maps.assets import use_local_assets
+from maps.build import MetricScale
 from maps.layers import stored_layer_group
 from store import LayerInfo, StoreError
 from ui.text import escape_markdown
@@ -44,7 +45,7 @@ def inspect(data: bytes, filename: str, lang: str) -> UploadInspection | None:
             cache[digest] = inspect_upload(data, filename, progress=progress_callback(bar))
         except LayerError as exc:
             bar.empty()
-            st.error(t("upload_error", lang, error=str(exc)))
+            st.error(t("upload_error", lang, error=error_text(exc, lang)))
             return None
         bar.empty()
     return cache[digest]
@@ -54,7 +55,7 @@ def choose_layer(inspection: UploadInspection, lang: str) -> str | None:
     readable = [layer.name for layer in inspection.layers if layer.problem is None]
     for layer in inspection.layers:
         if layer.problem:
-            st.warning(t("upload_layer_unreadable", lang, layer=layer.name, error=layer.problem))
+            st.warning(t("upload_layer_unreadable", lang, layer=layer.name, error=error_text(layer.problem, lang)))
     if len(readable) <= 1:
         return readable[0] if readable else None
     return st.selectbox(
@@ -75,21 +76,25 @@ def choose_crs(inspection: UploadInspection, layer: str, lang: str) -> tuple[str
     chosen = st.radio(
         t("upload_crs", lang),
         range(len(candidates)),
-        format_func=lambda i: f"{candidates[i].label}: {candidates[i].reason}",
+        format_func=lambda i: f"{error_text(candidates[i].label, lang)}: {error_text(candidates[i].reason, lang)}",
         key="upload_crs_choice",
     )
     return candidates[chosen].crs, candidates[chosen].swap_axes
 
 
-def kind_and_mapping(columns: list[str], lang: str) -> tuple[str, dict, dict]:
+def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> tuple[str, dict, dict]:
     """Layer kind, {schema field: column} and default values, as the user sets them (suggestions first)."""
+    # "other" keeps every field: the safe start, unless the fields say it is a boundary file (Kartverket's).
+    guess = suggest_kind(columns, geometry_types)
     kind = st.selectbox(
         t("upload_kind", lang),
         UPLOAD_KINDS,
-        index=UPLOAD_KINDS.index("other"),  # keeps every field: the safe start until the user says what it is
+        index=UPLOAD_KINDS.index(guess),
         format_func=lambda k: t(f"kind_{k}", lang),
         key="upload_kind",
     )
+    if guess != "other":
+        st.caption(t("upload_kind_suggested", lang, kind=t(f"kind_{guess}", lang)))
     if kind == "other":
         return kind, {}, {}
     suggested = suggest_mapping(columns, kind)
@@ -98,7 +103,7 @@ def kind_and_mapping(columns: list[str], lang: str) -> tuple[str, dict, dict]:
     mapping, defaults = {}, {}
     options = [_NONE, *columns]
     for field in schema_fields(kind):
-        label = field + (" *" if field in required else "")
+        label = field_label(field, lang) + (" *" if field in required else "")
         left, right = st.columns([1, 1])
         column = left.selectbox(
             label,
@@ -119,9 +124,17 @@ def kind_and_mapping(columns: list[str], lang: str) -> tuple[str, dict, dict]:
     return kind, mapping, defaults
 
 
+def field_label(field: str, lang: str) -> str:
+    """A schema field in words a planner reads («Kommunenummer», «Navn»), never the internal name."""
+    try:
+        return t(f"field_{field}", lang)
+    except KeyError:
+        return field
+
+
 def style_form(columns: list[str], lang: str) -> LayerStyle:
     colour = st.color_picker(t("style_colour", lang), "#3388ff", key="upload_style_colour")
-    fill = st.checkbox(t("style_fill", lang), value=True, key="upload_style_fill")
+    fill = st.checkbox(t("style_fill", lang), value=config.STORED_FILL_DEFAULT, key="upload_style_fill")
     label = st.selectbox(t("style_label", lang), [_NONE, *columns], key="upload_style_label")
     popup = st.multiselect(t("style_popup", lang), columns, default=columns[:5], key="upload_style_popup")
     return LayerStyle(
@@ -144,7 +157,7 @@ def prepared_layer(data, filename, layer, crs, swap, kind, mapping, defaults, la
             progress=progress_callback(bar),
         )
     except LayerError as exc:
-        st.error(t("upload_error", lang, error=str(exc)))
+        st.error(t("upload_error", lang, error=error_text(exc, lang)))
         result = None
     bar.empty()
     return result
@@ -162,24 +175,36 @@ def report(prepared: Prepared, lang: str) -> None:
     rows = [
         (t("report_types", lang), ", ".join(f"{k}: {v}" for k, v in sorted(r.geometry_types.items()))),
         (t("report_crs_found", lang), r.crs_found or t("report_no_crs", lang)),
-        (t("report_read_as", lang), f"{prepared.uploaded.original_crs} ({prepared.uploaded.crs_source})"),
+        (
+            t("report_read_as", lang),
+            f"{prepared.uploaded.original_crs} ({_crs_source(prepared.uploaded.crs_source, lang)})",
+        ),
         (t("report_bbox", lang), f"{west:.5f}, {south:.5f}, {east:.5f}, {north:.5f}"),
     ]
     st.dataframe(pd.DataFrame(rows, columns=[t("field_field", lang), t("field_value", lang)]), hide_index=True)
     for warning in r.warnings:
-        st.warning(warning)
+        st.warning(error_text(warning, lang))
+
+
+def _crs_source(source: str, lang: str) -> str:
+    """How the CRS was settled ("declared", "inferred" …) in `lang`; an unknown value as it is."""
+    try:
+        return t(f"crs_source_{source}", lang)
+    except KeyError:
+        return source
 
 
 def preview_map(prepared: Prepared, style: LayerStyle | None, static_url: str) -> folium.Map:
     """The new layer on its own map, fitted to its extent, drawn from escaped values only."""
-    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, max_zoom=config.MAP_MAX_ZOOM)
+    m = folium.Map(tiles=None, prefer_canvas=True, max_zoom=config.MAP_MAX_ZOOM)
+    m.add_child(MetricScale(), name="metric_scale")
     west, south, east, north = prepared.uploaded.report.bbox
     m.fit_bounds([[south, west], [north, east]])
     frame = prepared.layer
     chosen = style or LayerStyle()
     style_dict = {
         "colour": chosen.colour,
-        "fill": chosen.fill,
+        "fill": chosen.fill if style else config.STORED_FILL_DEFAULT,  # boundaries: outlines
         "label_field": chosen.label_field or ("name" if "name" in frame.columns else None),
         "popup_fields": list(chosen.popup_fields) or [c for c in frame.columns if c != "geometry"][:6],
     }
@@ -224,7 +249,7 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
             )
         except (StoreError, LayerError, ValueError) as exc:
             bar.empty()
-            st.error(t("store_error", lang, error=str(exc)))
+            st.error(t("store_error", lang, error=error_text(exc, lang)))
             return
         bar.progress(1.0, text=t("stage_done", lang))
         st.success(

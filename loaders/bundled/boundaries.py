@@ -7,11 +7,14 @@ GeoPackage or GML, each also inside a .zip. The municipality polygons are found 
 (4 characters), `name` and `geometry` in EPSG:4326, one row per municipality.
 
 `find_boundaries()` picks, in this order: the file named by INDUSTRIKART_BOUNDARIES, the newest
-visible "boundaries" layer in the layer store, the cached download, or nothing.
+visible "boundaries" layer in the layer store, the cached download, or the simplified copy bundled in
+geodata/kommunegrenser.geojson (scripts/build_geodata.py; © Kartverket, CC BY 4.0), so a fresh clone with
+no network still draws the choropleth.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -77,11 +80,11 @@ def _from_zip(data: bytes, name: str) -> tuple[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise FileFormatError(f"'{name or 'the file'}' is not a readable zip file") from None
+        raise FileFormatError("not_zip", name=name or None) from None
     with archive:
         members = [m for m in archive.namelist() if Path(m).suffix.lower() in _GEO_SUFFIXES]
         if not members:
-            raise FileFormatError(f"the zip file holds no {', '.join(_GEO_SUFFIXES)} file")
+            raise FileFormatError("zip_no_member", suffixes=tuple(_GEO_SUFFIXES))
         # Geonorge zips name the polygons "…Kommuner…"/"…Kommune…"; a boundary-lines file says "grense".
         members.sort(key=lambda m: ("grense" in m.lower(), "kommune" not in m.lower(), m))
         return members[0], archive.read(members[0])
@@ -91,7 +94,7 @@ def _read_geojson(data: bytes) -> gpd.GeoDataFrame:
     document = load_json(data)
     collections = _collections(document)
     if not collections:
-        raise FileFormatError("the JSON holds no GeoJSON FeatureCollection")
+        raise FileFormatError("no_geojson_collection")
     best = None
     for key, collection in collections:
         frame = _collection_frame(collection, document.get("crs"))
@@ -99,7 +102,7 @@ def _read_geojson(data: bytes) -> gpd.GeoDataFrame:
         if frame is not None and not frame.empty and (best is None or key.lower() in ("kommune", "kommuner")):
             best = frame
     if best is None:
-        raise FileFormatError("no municipality polygons with a 'kommunenummer' were found in the file")
+        raise FileFormatError("no_boundary_polygons")
     return best
 
 
@@ -132,7 +135,7 @@ def _collection_frame(collection: dict, outer_crs: object) -> gpd.GeoDataFrame |
         try:
             geometries.append(shape(geometry))
         except Exception as exc:  # shapely raises several types for malformed coordinates
-            raise FileFormatError(f"municipality {number}: the geometry is not valid GeoJSON ({exc})") from None
+            raise FileFormatError("boundary_geometry", number=str(number), reason=str(exc)) from None
     if not rows:
         return None
     crs = _crs(collection.get("crs") or outer_crs)
@@ -146,7 +149,7 @@ def _read_with_gdal(data: bytes, suffix: str) -> gpd.GeoDataFrame:
         try:
             layers = [name for name, kind in pyogrio.list_layers(path) if kind and "Polygon" in str(kind)]
         except Exception as exc:  # pyogrio's DataSourceError and friends
-            raise FileFormatError(f"the file could not be read as {suffix[1:].upper()}: {exc}") from None
+            raise FileFormatError("unreadable_as", format=suffix[1:].upper(), reason=str(exc)) from None
         layers.sort(key=lambda n: ("grense" in n.lower(), "kommune" not in n.lower(), n))
         for layer in layers:
             frame = gpd.read_file(path, layer=layer)
@@ -163,7 +166,7 @@ def _read_with_gdal(data: bytes, suffix: str) -> gpd.GeoDataFrame:
                 geometry=frame.geometry,
                 crs=frame.crs,
             )
-    raise FileFormatError("no layer with municipality polygons and a 'kommunenummer' was found in the file")
+    raise FileFormatError("no_boundary_layer")
 
 
 def _first(properties: dict, keys: tuple[str, ...]) -> object:
@@ -191,7 +194,7 @@ def _crs(member: object) -> str | ProjCRS:
     try:
         return ProjCRS.from_user_input(name)
     except ProjCRSError:
-        raise CRSError(f"the file declares the coordinate system {name!r}, which is not known") from None
+        raise CRSError("crs_declared_unknown", name=str(name)) from None
 
 
 def _normalise(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -202,7 +205,7 @@ def _normalise(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     numbers = [clean_number(v) for v in frame["kommunenummer"]]
     bad = [v for v, n in zip(frame["kommunenummer"], numbers, strict=True) if n is None]
     if bad:
-        raise FileFormatError(f"'kommunenummer' must be up to 4 digits such as \"5059\", got {bad[0]!r}")
+        raise FileFormatError("boundary_code", got=bad[0])
     frame = gpd.GeoDataFrame(
         {"kommunenummer": numbers, "name": frame["name"].astype(object) if "name" in frame else None},
         geometry=shapely.make_valid(frame.geometry.values),
@@ -210,7 +213,7 @@ def _normalise(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
     minx, miny, maxx, maxy = frame.total_bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise CRSError("the coordinates are not longitude/latitude and the file does not say which system they are")
+        raise CRSError("crs_undeclared_not_lonlat")
     # One row per municipality (Geonorge files may split one into several features).
     dissolved = frame.dissolve(by="kommunenummer", aggfunc="first", as_index=False)
     dissolved["name"] = dissolved["name"].where(dissolved["name"].notna(), None)
@@ -247,11 +250,11 @@ def download_boundaries(
             except BoundariesError:
                 raise
             except Exception as exc:  # URLError, timeouts, HTTP errors: all mean "no download"
-                raise BoundariesError(f"the boundaries could not be downloaded from {url}: {exc}") from None
+                raise BoundariesError("boundaries_download", url=url, reason=str(exc)) from None
         try:
             frame = load_boundaries(tmp.read_bytes(), Path(url).name)
         except LayerError as exc:
-            raise BoundariesError(f"the download from {url} is not usable boundaries: {exc}") from None
+            raise BoundariesError("boundaries_unusable", url=url, error=exc) from None
         written = tmp.with_suffix(".geojson")
         written.write_text(frame.to_json(drop_id=True, ensure_ascii=False), encoding="utf-8")
         _fsync(written)
@@ -270,7 +273,7 @@ def _copy_limited(response, out, limit: int) -> None:
     while chunk := response.read(1 << 20):
         copied += len(chunk)
         if copied > limit:
-            raise BoundariesError(f"the download is larger than {limit // (1 << 20)} MB; refused")
+            raise BoundariesError("boundaries_too_large", limit_bytes=limit)
         out.write(chunk)
     out.flush()
     os.fsync(out.fileno())
@@ -287,7 +290,7 @@ def _fsync(path: Path) -> None:
 @dataclass(frozen=True)
 class FoundBoundaries:
     frame: gpd.GeoDataFrame
-    origin: str  # "file", "store" or "cache"
+    origin: str  # "file", "store", "cache" or "bundled"
     label: str  # the file path or the store layer's title, for a caption
 
 
@@ -302,6 +305,7 @@ def boundaries_signature(env: Mapping[str, str] | None = None, store=None, cache
         _mtime(Path(path)) if path else None,
         (layer.id, layer.version) if layer else None,
         _mtime(cached),
+        _mtime(Path(config.BUNDLED_KOMMUNER)),
     )
 
 
@@ -309,7 +313,7 @@ def find_boundaries(
     env: Mapping[str, str] | None = None, store=None, cache_dir: Path | None = None
 ) -> FoundBoundaries | None:
     """The boundaries to use: INDUSTRIKART_BOUNDARIES, else a store layer of kind "boundaries", else the
-    cached download, else None. A file that is named but unreadable raises (LayerError)."""
+    cached download, else the bundled simplified copy, else None. A file that is named but unreadable raises."""
     env = os.environ if env is None else env
     path = (env.get(ENV_FILE) or "").strip()
     if path:
@@ -320,6 +324,9 @@ def find_boundaries(
     cached = Path(cache_dir or config.BOUNDARIES_CACHE_DIR) / CACHE_NAME
     if cached.exists():
         return FoundBoundaries(load_boundaries(cached), "cache", str(cached))
+    bundled = Path(config.BUNDLED_KOMMUNER)
+    if bundled.exists():
+        return FoundBoundaries(load_boundaries(bundled), "bundled", str(bundled))
     return None
 
 
@@ -371,3 +378,20 @@ __all__ = [
     "restrict",
     "to_current_numbers",
 ]
+
+
+# --- the bundled outlines (offline basemap, export background) -------------------------------------------
+
+
+@functools.lru_cache(maxsize=2)
+def bundled_outlines(
+    kommuner: str | Path = config.BUNDLED_KOMMUNER, fylke: str | Path = config.BUNDLED_FYLKE
+) -> tuple[dict, dict] | None:
+    """The bundled simplified municipalities and county (GeoJSON dicts, lon/lat), or None when not bundled.
+
+    Made by scripts/build_geodata.py from ../shared/geodata/trondelag_kommuner.geojson (© Kartverket, CC BY 4.0).
+    """
+    paths = Path(kommuner), Path(fylke)
+    if not all(p.exists() for p in paths):
+        return None
+    return tuple(load_json(p.read_bytes()) for p in paths)  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from config import CRS, STORE_FLOWS_KIND
 from core.portfolio import Portfolio
 from loaders.bundled.flows import FLOW_COLUMNS, flow_lines, flows_from_records, resolve_flows
 from loaders.errors import LayerError, SchemaError
+from loaders.messages import Message
 from store.base import LayerInfo, LayerStore, StoreError
 
 TITLE_PREFIX = "Ressursstrømmer"
@@ -29,7 +30,7 @@ class AllFlows:
 
     flows: pd.DataFrame  # FLOW_COLUMNS + "layer": the store layer's title, None for the bundled table
     layers: tuple[LayerInfo, ...]  # the stored flow layers that were read
-    problems: tuple[tuple[str, str], ...]  # (layer title, sentence) for each layer or flow left out
+    problems: tuple[tuple[str, object], ...]  # (layer title, error or message: i18n.error_text) for each left out
 
 
 def flow_layer(flows: pd.DataFrame, portfolio: Portfolio) -> gpd.GeoDataFrame:
@@ -43,7 +44,7 @@ def flows_from_layer(layer: gpd.GeoDataFrame) -> pd.DataFrame:
     """A stored flow layer back as a checked flow table (the same checks as a file upload)."""
     missing = [c for c in ("id", "from_id", "to_id", "resource", "status", "source_url", "quote") if c not in layer]
     if missing:
-        raise SchemaError(None, missing[0], "a column of a stored flow layer")
+        raise SchemaError(None, missing[0], "column_of", what="stored_flows")
     records = pd.DataFrame(layer.drop(columns=layer.geometry.name)).to_dict("records")
     return flows_from_records(records)
 
@@ -61,7 +62,7 @@ def save_flows(
     taken = set(taken_ids)
     for i, flow_id in enumerate(flows["id"]):
         if flow_id in taken:
-            raise SchemaError(i, "id", "an id no recorded flow has yet", flow_id)
+            raise SchemaError(i, "id", "new_flow_id", flow_id)
     layer = flow_layer(flows, portfolio)
     return store.save(layer, title, STORE_FLOWS_KIND, original_filename=original_filename, uploader=uploader)
 
@@ -91,10 +92,12 @@ def all_flows(
             flows = flows_from_layer(store.read(info.id))
             resolve_flows(flows, portfolio)
         except (LayerError, StoreError) as exc:
-            problems.append((info.title, str(exc)))
+            problems.append((info.title, exc))
             continue
         repeated = flows["id"].isin(taken)
-        problems.extend((info.title, f"flow id {flow_id!r} is already recorded") for flow_id in flows["id"][repeated])
+        problems.extend(
+            (info.title, Message("flow_id_repeated", id=repr(flow_id))) for flow_id in flows["id"][repeated]
+        )
         taken.update(flows["id"])
         frames.append(flows[~repeated].assign(layer=info.title))
         read.append(info)

@@ -75,7 +75,7 @@ def load_flows(path: str | Path = FLOWS_PATH) -> pd.DataFrame:
         return parse_flows_csv(path.read_bytes())
     if suffix in (".geojson", ".json"):
         return parse_flows_geojson(path.read_bytes())
-    raise FileFormatError(f"'{path.name}': expected a .csv, .geojson or .json file of flows")
+    raise FileFormatError("flows_suffix", name=path.name)
 
 
 def parse_flows_csv(data: bytes | str) -> pd.DataFrame:
@@ -84,11 +84,11 @@ def parse_flows_csv(data: bytes | str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise FileFormatError(f"the file is not a readable CSV table ({exc})") from None
+        raise FileFormatError("not_csv_table", reason=str(exc)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in FLOW_REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise SchemaError(None, missing[0], "a column of the flow table")
+        raise SchemaError(None, missing[0], "column_of", what="flow_table")
     return flows_from_records(frame.to_dict("records"))
 
 
@@ -96,22 +96,22 @@ def parse_flows_geojson(data: bytes | str) -> pd.DataFrame:
     """Parse a FeatureCollection of LineString features whose properties follow `FLOW_COLUMNS`."""
     collection = load_json(data)
     if collection.get("type") != "FeatureCollection":
-        raise FileFormatError("the JSON is not GeoJSON: expected a FeatureCollection with a 'features' list")
+        raise FileFormatError("not_geojson")
     features = collection.get("features")
     if not isinstance(features, list):
-        raise FileFormatError("the JSON is not GeoJSON: expected a FeatureCollection with a 'features' list")
+        raise FileFormatError("not_geojson")
     records = []
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise SchemaError(i, "type", "'Feature'")
+            raise SchemaError(i, "type", "feature_type")
         properties = dict(feature.get("properties") or {})
         geometry = feature.get("geometry")
         try:
             line = shape(geometry) if geometry else None
         except Exception as exc:  # shapely raises several types for malformed coordinates
-            raise SchemaError(i, "geometry", "a GeoJSON LineString", str(exc)) from None
+            raise SchemaError(i, "geometry", "geojson_line", str(exc)) from None
         if line is None or line.geom_type != "LineString" or line.is_empty:
-            raise SchemaError(i, "geometry", "a LineString from the giving to the receiving actor", geometry)
+            raise SchemaError(i, "geometry", "flow_line", geometry)
         # The line's ends position free-text actors; reference ends take the layer's position.
         for end, (lon, lat) in zip(_ENDS, (line.coords[0][:2], line.coords[-1][:2]), strict=True):
             if not _present(properties.get(f"{end}_id")):
@@ -130,7 +130,7 @@ def flows_from_records(records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
     for i, record in enumerate(records):
         row = _check_record(i, record)
         if row["id"] in seen:
-            raise SchemaError(i, "id", "unique within the flow table", row["id"])
+            raise SchemaError(i, "id", "unique", row["id"], what="flow_table")
         seen.add(row["id"])
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(FLOW_COLUMNS))
@@ -157,7 +157,7 @@ def resolve_flows(flows: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
                 kinds.append("actor")
                 continue
             if ref not in index:
-                raise SchemaError(i, f"{end}_id", "the id of a park, emission source or cluster member", ref)
+                raise SchemaError(i, f"{end}_id", "actor_ref", ref)
             kind, name, point, precision = index[ref]
             label = resolved.index[i]
             resolved.loc[label, f"{end}_name"] = name
@@ -190,23 +190,23 @@ def _check_record(i: int, record: Mapping[str, object]) -> dict:
     row = {name: _clean(record.get(name)) for name in FLOW_COLUMNS}
     for name in ("id", "resource", "status", "source_url", "quote"):
         if row[name] is None:
-            raise SchemaError(i, name, "present and non-empty", record.get(name))
+            raise SchemaError(i, name, "present", record.get(name))
         if not isinstance(row[name], str):
             raise SchemaError(i, name, "text", row[name])
     if row["resource"] not in FLOW_RESOURCES:
-        raise SchemaError(i, "resource", _one_of(FLOW_RESOURCES), row["resource"])
+        raise SchemaError(i, "resource", "one_of", row["resource"], choices=_one_of(FLOW_RESOURCES))
     if row["status"] not in FLOW_STATUSES:
-        raise SchemaError(i, "status", _one_of(FLOW_STATUSES), row["status"])
+        raise SchemaError(i, "status", "one_of", row["status"], choices=_one_of(FLOW_STATUSES))
     for url in row["source_url"].split(";"):
         if not url.strip().startswith(("http://", "https://")):
-            raise SchemaError(i, "source_url", "one or more http(s) addresses separated by ';'", row["source_url"])
+            raise SchemaError(i, "source_url", "urls", row["source_url"])
     row["source_year"] = _year(i, row["source_year"])
     for end in _ENDS:
         _check_end(i, end, row)
     if row["from_id"] is not None and row["from_id"] == row["to_id"]:
-        raise SchemaError(i, "to_id", "a different actor than from_id", row["to_id"])
+        raise SchemaError(i, "to_id", "other_actor", row["to_id"], other="from_id")
     if row["from_id"] is None and row["to_id"] is None and row["from_name"] == row["to_name"]:
-        raise SchemaError(i, "to_name", "a different actor than from_name", row["to_name"])
+        raise SchemaError(i, "to_name", "other_actor", row["to_name"], other="from_name")
     return row
 
 
@@ -219,29 +219,29 @@ def _check_end(i: int, end: str, row: dict) -> None:
         # A reference takes its position from the layer; a second one here could disagree.
         for field, value in ((f"{end}_lon", lon), (f"{end}_lat", lat), (f"{end}_precision", precision)):
             if value is not None:
-                raise SchemaError(i, field, f"empty when {end}_id refers to a layer feature", value)
+                raise SchemaError(i, field, "empty_with_ref", value, end=end)
         # A name given beside an id is only a reading aid; resolve_flows takes the layer's name.
         row[f"{end}_name"] = name if isinstance(name, str) else None
         return
     if name is None:
-        raise SchemaError(i, f"{end}_id", f"an id, or {end}_name with {end}_lon/{end}_lat for a free-text actor")
+        raise SchemaError(i, f"{end}_id", "actor", end=end)
     if not isinstance(name, str):
         raise SchemaError(i, f"{end}_name", "text", name)
     row[f"{end}_lon"] = _coordinate(i, f"{end}_lon", lon, 180)
     row[f"{end}_lat"] = _coordinate(i, f"{end}_lat", lat, 90)
     if precision not in LOCATION_PRECISIONS:
-        raise SchemaError(i, f"{end}_precision", _one_of(LOCATION_PRECISIONS), precision)
+        raise SchemaError(i, f"{end}_precision", "one_of", precision, choices=_one_of(LOCATION_PRECISIONS))
 
 
 def _coordinate(i: int, field: str, value: object, limit: float) -> float:
     if value is None:
-        raise SchemaError(i, field, "a coordinate in degrees (EPSG:4326) for a free-text actor")
+        raise SchemaError(i, field, "free_degrees")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise SchemaError(i, field, "a number of degrees (EPSG:4326)", value) from None
+        raise SchemaError(i, field, "degrees_number", value) from None
     if not math.isfinite(number) or not -limit <= number <= limit:
-        raise SchemaError(i, field, f"degrees between -{limit} and {limit} (EPSG:4326)", value)
+        raise SchemaError(i, field, "degrees_between", value, limit=limit)
     return number
 
 
@@ -252,7 +252,7 @@ def _year(i: int, value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     if not text.isdigit() or not 1800 <= int(text) <= 2100:
-        raise SchemaError(i, "source_year", "a year such as 2021, or empty when the source states none", value)
+        raise SchemaError(i, "source_year", "source_year", value)
     return int(text)
 
 
@@ -274,9 +274,9 @@ def _text(data: bytes | str) -> str:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise FileFormatError(f"the file is not UTF-8 text (byte {exc.start})") from None
+            raise FileFormatError("not_utf8", byte=exc.start) from None
     if not data.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError("file_empty")
     return data
 
 
@@ -293,5 +293,5 @@ def _present(value: object) -> bool:
     return _clean(value) is not None
 
 
-def _one_of(choices: tuple[str, ...]) -> str:
-    return "one of " + ", ".join(repr(c) for c in choices)
+def _one_of(choices: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(repr(c) for c in choices)

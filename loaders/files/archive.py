@@ -17,7 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from loaders.errors import FileFormatError, UnsafeArchive, _megabytes
+from loaders.errors import FileFormatError, UnsafeArchive
+from loaders.messages import Message
 
 _CHUNK = 1024 * 1024
 _RATIO_MIN_BYTES = 1024 * 1024  # members smaller than this are never called bombs: tiny files pack oddly
@@ -60,51 +61,52 @@ class SafeZip:
                     self.unpacked += len(chunk)
                     if self.unpacked > self.limits.max_uncompressed:
                         raise UnsafeArchive(
-                            f"{self.label} unpacks to more than {_megabytes(self.limits.max_uncompressed)}, "
-                            "the limit for an archive; it was not unpacked"
+                            "archive_unpacks_over", label=self.label, limit_bytes=self.limits.max_uncompressed
                         )
                     out.write(chunk)
         except UnsafeArchive:
             raise  # a ValueError too: not a damaged member
         except _DAMAGED as exc:
             reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-            raise FileFormatError(
-                f"{self.label} is damaged: '{member.filename}' could not be unpacked ({reason})"
-            ) from None
+            raise FileFormatError("archive_damaged", label=self.label, member=member.filename, reason=reason) from None
         return out.getvalue()
 
     def close(self) -> None:
         self.archive.close()
 
 
-def open_zip(data: bytes, limits: ZipLimits, label: str = "the zip file") -> SafeZip:
-    """Check an archive's table of contents and return it open; raises `UnsafeArchive` or `FileFormatError`."""
+def open_zip(data: bytes, limits: ZipLimits, label: Message | None = None) -> SafeZip:
+    """Check an archive's table of contents and return it open; raises `UnsafeArchive` or `FileFormatError`.
+
+    `label` names the archive in messages: `Message("label_zip")` (the default), "label_kmz", "label_member" ...
+    """
+    label = label or Message("label_zip")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise FileFormatError(f"{label} is not a readable zip archive ({exc})") from None
+        raise FileFormatError("archive_unreadable", label=label, reason=str(exc)) from None
     try:
         infos = archive.infolist()
         if len(infos) > limits.max_members:
-            raise UnsafeArchive(
-                f"{label} holds {len(infos)} files; at most {limits.max_members} are accepted in one archive"
-            )
+            raise UnsafeArchive("archive_too_many", label=label, count=len(infos), limit=limits.max_members)
         total = 0
         for info in infos:
             _check_name(info, label)
             if info.flag_bits & 0x1:
-                raise UnsafeArchive(f"{label} is password-protected ('{info.filename}'); upload it unencrypted")
+                raise UnsafeArchive("archive_encrypted", label=label, member=info.filename)
             total += info.file_size
             if info.file_size > _RATIO_MIN_BYTES and info.file_size > limits.max_ratio * max(info.compress_size, 1):
                 raise UnsafeArchive(
-                    f"{label} looks like a zip bomb: '{info.filename}' unpacks from "
-                    f"{_megabytes(info.compress_size)} to {_megabytes(info.file_size)} "
-                    f"(more than {limits.max_ratio:.0f} times); it was not unpacked"
+                    "zip_bomb",
+                    label=label,
+                    member=info.filename,
+                    packed_bytes=info.compress_size,
+                    size_bytes=info.file_size,
+                    ratio=round(limits.max_ratio),
                 )
         if total > limits.max_uncompressed:
             raise UnsafeArchive(
-                f"{label} unpacks to {_megabytes(total)}, more than the {_megabytes(limits.max_uncompressed)} "
-                "accepted for an archive; it was not unpacked"
+                "archive_total_over", label=label, size_bytes=total, limit_bytes=limits.max_uncompressed
             )
         members = [i for i in infos if not i.is_dir() and not _is_noise(i.filename)]
         return SafeZip(archive, members, limits, label)
@@ -113,20 +115,18 @@ def open_zip(data: bytes, limits: ZipLimits, label: str = "the zip file") -> Saf
         raise
 
 
-def _check_name(info: zipfile.ZipInfo, label: str) -> None:
+def _check_name(info: zipfile.ZipInfo, label: Message) -> None:
     name = info.filename
     posix = name.replace("\\", "/")
     if posix.startswith("/") or _DRIVE.match(posix):
-        raise UnsafeArchive(f"{label} holds a file with an absolute path ('{name}'); it was not unpacked")
+        raise UnsafeArchive("archive_absolute", label=label, member=name)
     if ".." in PurePosixPath(posix).parts:
-        raise UnsafeArchive(
-            f"{label} holds a file whose path climbs out of the archive ('{name}'); it was not unpacked"
-        )
+        raise UnsafeArchive("archive_climbs", label=label, member=name)
     if "\x00" in name:
-        raise UnsafeArchive(f"{label} holds a file with a NUL byte in its name; it was not unpacked")
+        raise UnsafeArchive("archive_nul", label=label)
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise UnsafeArchive(f"{label} holds a symbolic link ('{name}'); it was not unpacked")
+        raise UnsafeArchive("archive_link", label=label, member=name)
 
 
 def _is_noise(name: str) -> bool:

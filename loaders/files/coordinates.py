@@ -25,20 +25,20 @@ def parse_coordinates(text: str, utm_zone: str = "33") -> tuple[float, float]:
     """
     numbers = _numbers(text)
     if len(numbers) != 2:
-        raise CoordinateError(f"expected two numbers (lat, lon or east, north), got {text!r}")
+        raise CoordinateError("coords_two_numbers", text=repr(text))
     a, b = numbers
     if abs(a) <= 90 and abs(b) <= 180:
         lat, lon = a, b
     elif a > 1000 and b > 1000:
         if utm_zone not in UTM_ZONES:
-            raise CoordinateError(f"unknown UTM zone {utm_zone!r}; expected one of {', '.join(UTM_ZONES)}")
+            raise CoordinateError("coords_unknown_zone", zone=str(utm_zone), zones=tuple(UTM_ZONES))
         east, north = (a, b) if a < b else (b, a)  # northings in Norway are the larger number
         lon, lat = Transformer.from_crs(UTM_ZONES[utm_zone], "EPSG:4326", always_xy=True).transform(east, north)
     else:
-        raise CoordinateError(f"{text!r} is neither latitude/longitude in degrees nor UTM east/north in metres")
+        raise CoordinateError("coords_neither", text=repr(text))
     west, south, east_, north_ = NORWAY
     if not (west <= lon <= east_ and south <= lat <= north_):
-        raise CoordinateError(f"{text!r} lands at lat {lat:.4f}, lon {lon:.4f}, outside Norway; check the order")
+        raise CoordinateError("coords_outside", text=repr(text), lat=float(lat), lon=float(lon))
     return lon, lat
 
 
@@ -56,6 +56,6 @@ def _numbers(text: str) -> list[float]:
             continue  # a label standing alone: "N 63.3 E 9.8"
         part = re.sub(r"^[NnEeØøXxYy]\s*[:=]?\s*", "", part)  # "N 7022000", "Ø: 563000"
         if not re.fullmatch(_NUMBER, part):
-            raise CoordinateError(f"{part!r} is not a number")
+            raise CoordinateError("coords_not_number", text=repr(part))
         values.append(float(part.replace(",", ".")))
     return values

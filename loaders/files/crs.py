@@ -27,6 +27,7 @@ from pyproj.exceptions import CRSError as ProjCRSError
 
 from core import norway_outline
 from loaders.errors import CoordinatesOutOfRange, NeedsCRSChoice, UnknownCRS
+from loaders.messages import Message
 
 WGS84 = "EPSG:4326"
 # Mainland Norway, Svalbard and Jan Mayen in one coarse lon/lat box (it takes in some sea and neighbours).
@@ -48,16 +49,16 @@ class CRSCandidate:
     """One reading of a file's coordinates: which CRS, with the axes swapped or not, and why it is plausible."""
 
     crs: str  # "EPSG:25833"
-    name: str  # "ETRS89 / UTM zone 33N"
-    reason: str  # a sentence a planner can judge: units, ranges and where the data would land
+    name: str | Message  # "ETRS89 / UTM zone 33N" (the registry's name), or a message for plain lon/lat
+    reason: Message  # a sentence a planner can judge: units, ranges and where the data would land
     swap_axes: bool = False
     lonlat_bounds: Bounds | None = None  # where the data lands (min lon, min lat, max lon, max lat)
     score: int = 0
 
     @property
-    def label(self) -> str:
-        swapped = ", axes swapped" if self.swap_axes else ""
-        return f"{self.crs} ({self.name}{swapped})"
+    def label(self) -> Message:
+        """ "EPSG:4326 (WGS 84, longitude/latitude, axes swapped)", rendered by i18n.error_text or str()."""
+        return Message("crs_candidate", crs=self.crs, name=self.name, swapped=True if self.swap_axes else None)
 
 
 @dataclass(frozen=True)
@@ -74,15 +75,13 @@ def parse_crs(value: object) -> pyproj.CRS:
         return value
     text = str(value).strip() if value is not None else ""
     if not text:
-        raise UnknownCRS("no coordinate system was named")
+        raise UnknownCRS("crs_not_named")
     if text.isdigit():
         text = f"EPSG:{text}"
     try:
         return pyproj.CRS.from_user_input(text)
     except ProjCRSError:
-        raise UnknownCRS(
-            f"the coordinate system {_quote(text)} is not known; name it by an EPSG code such as EPSG:25833"
-        ) from None
+        raise UnknownCRS("crs_unknown", name=_quote(text)) from None
 
 
 def crs_code(crs: pyproj.CRS) -> str:
@@ -102,7 +101,7 @@ def geojson_crs_member(member: object) -> str | None:
     if member is None:
         return None
     if not isinstance(member, dict):
-        raise UnknownCRS(f"the file's 'crs' member is not an object: {_quote(member)}")
+        raise UnknownCRS("crs_member_not_object", member=_quote(member))
     properties = member.get("properties") if isinstance(member.get("properties"), dict) else {}
     kind = str(member.get("type", "")).lower()
     if kind == "name" and properties.get("name"):
@@ -111,7 +110,7 @@ def geojson_crs_member(member: object) -> str | None:
         return f"EPSG:{properties['code']}"
     if kind == "link":
         return None  # a URL to a .prj: nothing to read offline; the coordinates decide
-    raise UnknownCRS(f"the file's 'crs' member names no coordinate system: {_quote(member)}")
+    raise UnknownCRS("crs_member_no_name", member=_quote(member))
 
 
 def infer_candidates(bounds: Bounds, sample: np.ndarray | None = None) -> list[CRSCandidate]:
@@ -133,14 +132,14 @@ def infer_candidates(bounds: Bounds, sample: np.ndarray | None = None) -> list[C
             inside = _inside(box, NORWAY_BBOX)
             if swap and not inside:
                 continue
-            where = "inside Norway" if inside else "outside Norway"
-            axes = "latitude first, longitude second" if swap else "longitude first, latitude second"
+            where = Message("lands_inside" if inside else "lands_outside")
+            axes = Message("axes_latlon" if swap else "axes_lonlat")
             score = (90 if swap else 100) if inside else 30
             candidates.append(
                 CRSCandidate(
                     WGS84,
-                    "WGS 84, longitude/latitude",
-                    f"degrees ({axes}): the data lands {where}, at {_where(box)}",
+                    Message("crs_wgs84"),
+                    Message("reason_degrees", axes=axes, lands=where, box=_where(box)),
                     swap,
                     box,
                     score,
@@ -152,14 +151,21 @@ def infer_candidates(bounds: Bounds, sample: np.ndarray | None = None) -> list[C
                 continue
             share = _share_in_norway(points, code)
             score = _BASE_SCORE[code] - (25 if swap else 0) + round(30 * share)
-            axes = "northing first, easting second" if swap else "easting first, northing second"
+            axes = Message("axes_northing_first" if swap else "axes_easting_first")
             name = pyproj.CRS.from_user_input(code).name
             candidates.append(
                 CRSCandidate(
                     code,
                     name,
-                    f"metres ({axes}; x {_metres(box[0], box[2])}, y {_metres(box[1], box[3])}): "
-                    f"in {name} the data lands at {_where(landed)}, {share:.0%} of it on or near mainland Norway",
+                    Message(
+                        "reason_metres",
+                        axes=axes,
+                        x=_metres(box[0], box[2]),
+                        y=_metres(box[1], box[3]),
+                        name=name,
+                        box=_where(landed),
+                        percent=round(100 * share),
+                    ),
                     swap,
                     landed,
                     score,
@@ -222,12 +228,12 @@ def resolve_crs(
     `UnknownCRS` for a name no registry knows.
     """
     if not all(math.isfinite(v) for v in bounds):
-        raise CoordinatesOutOfRange("some coordinates are not numbers (NaN or infinite)")
+        raise CoordinatesOutOfRange("coords_not_numbers")
     if chosen is not None:
         crs = parse_crs(chosen)
         problem = fit_problem(bounds, crs)
         if problem:
-            raise CoordinatesOutOfRange(f"the coordinates do not fit {crs_label(crs)}: {problem}")
+            raise CoordinatesOutOfRange("coords_not_fit", crs=crs_label(crs), problem=problem)
         return CRSDecision(crs_code(crs), "chosen")
     candidates = infer_candidates(bounds, sample)
     if declared is not None:
@@ -236,55 +242,38 @@ def resolve_crs(
         if not problem:
             if crs.is_geographic and not _inside(bounds, NORWAY_BBOX) and _inside(_swapped(bounds), NORWAY_BBOX):
                 raise NeedsCRSChoice(
-                    f"the file declares {crs_label(crs)}, but read that way the data lands at {_where(bounds)}, "
-                    "outside Norway; with latitude and longitude swapped it lands in Norway. Choose how to read it",
+                    "crs_swapped_choice",
                     _swap_or_as_written(crs, bounds),
                     layer,
+                    crs=crs_label(crs),
+                    where=_where(bounds),
                 )
             return CRSDecision(crs_code(crs), "declared")
         if not candidates:
-            raise CoordinatesOutOfRange(
-                f"the file declares {crs_label(crs)}, but its coordinates do not fit it ({problem}), "
-                "nor any other coordinate system"
-            )
+            raise CoordinatesOutOfRange("crs_declared_misfit", crs=crs_label(crs), problem=problem)
         raise NeedsCRSChoice(
-            f"the file declares {crs_label(crs)}, but its coordinates do not fit it ({problem}). "
-            f"Choose the coordinate system; the most plausible is {candidates[0].label}",
-            candidates,
-            layer,
+            "crs_misfit_choice", candidates, layer, crs=crs_label(crs), problem=problem, top=candidates[0].label
         )
     if not candidates:
-        raise CoordinatesOutOfRange(
-            f"the coordinates (x {_number(bounds[0])} to {_number(bounds[2])}, y {_number(bounds[1])} to "
-            f"{_number(bounds[3])}) fit no coordinate system: not degrees of longitude/latitude, and not metres "
-            "of UTM zones 32, 33 or 35 or Web Mercator anywhere near Norway"
-        )
+        raise CoordinatesOutOfRange("coords_fit_none", **_ranges(bounds))
     top = candidates[0]
     if top.crs == WGS84 and not top.swap_axes and (top.score >= 100 or len(candidates) == 1):
         return CRSDecision(WGS84, default_lonlat or "inferred")
-    raise NeedsCRSChoice(
-        "the file does not say which coordinate system it uses, and its coordinates fit "
-        + ("several" if len(candidates) > 1 else "one that must be confirmed")
-        + f". Choose one; the most plausible is {top.label}",
-        candidates,
-        layer,
-    )
+    code = "crs_choice_several" if len(candidates) > 1 else "crs_choice_one"
+    raise NeedsCRSChoice(code, candidates, layer, top=top.label)
 
 
-def fit_problem(bounds: Bounds, crs: pyproj.CRS) -> str | None:
+def fit_problem(bounds: Bounds, crs: pyproj.CRS) -> Message | None:
     """Why coordinates in `bounds` cannot be in `crs`, or None when they can."""
     if not all(math.isfinite(v) for v in bounds):
-        return "some coordinates are not numbers"
+        return Message("fit_not_numbers")
     if crs.is_geographic:
         if _in_degrees(bounds):
             return None
-        return (
-            f"x runs {_number(bounds[0])} to {_number(bounds[2])} and y {_number(bounds[1])} to "
-            f"{_number(bounds[3])}, but degrees stay within ±180 (longitude) and ±90 (latitude)"
-        )
+        return Message("fit_not_degrees", **_ranges(bounds))
     landed = _projected_box(bounds, crs)
     if landed is None:
-        return "they are outside the range where it turns into longitude/latitude"
+        return Message("fit_out_of_range")
     area = crs.area_of_use
     if area is not None:
         west, south, east, north = area.bounds
@@ -292,7 +281,7 @@ def fit_problem(bounds: Bounds, crs: pyproj.CRS) -> str | None:
             return None
         margin_lon, margin_lat = _AREA_MARGIN_DEG
         if not _inside(landed, (west - margin_lon, south - margin_lat, east + margin_lon, north + margin_lat)):
-            return f"they would land at {_where(landed)}, far outside where {crs.name} is used ({area.name})"
+            return Message("fit_far", box=_where(landed), name=crs.name, area=area.name)
     return None
 
 
@@ -300,7 +289,7 @@ def inside_norway(lonlat: Bounds) -> bool:
     return _inside(lonlat, NORWAY_BBOX)
 
 
-def where(lonlat: Bounds) -> str:
+def where(lonlat: Bounds) -> Message:
     """ "longitude 8.14 to 14.33, latitude 62.26 to 65.21": a box in words."""
     return _where(lonlat)
 
@@ -314,10 +303,8 @@ def lonlat_box(bounds: Bounds, crs: pyproj.CRS | str) -> Bounds | None:
 def _swap_or_as_written(crs: pyproj.CRS, bounds: Bounds) -> list[CRSCandidate]:
     code, swapped = crs_code(crs), _swapped(bounds)
     return [
-        CRSCandidate(
-            code, crs.name, f"latitude first: the data lands in Norway, at {_where(swapped)}", True, swapped, 90
-        ),
-        CRSCandidate(code, crs.name, f"as the file writes it: the data lands at {_where(bounds)}", False, bounds, 0),
+        CRSCandidate(code, crs.name, Message("reason_lat_first", box=_where(swapped)), True, swapped, 90),
+        CRSCandidate(code, crs.name, Message("reason_as_written", box=_where(bounds)), False, bounds, 0),
     ]
 
 
@@ -367,16 +354,23 @@ def _inside(inner: Bounds, outer: Bounds) -> bool:
     return outer[0] <= inner[0] and inner[2] <= outer[2] and outer[1] <= inner[1] and inner[3] <= outer[3]
 
 
-def _where(lonlat: Bounds) -> str:
-    return (
-        f"longitude {lonlat[0]:.2f} to {lonlat[2]:.2f}, latitude {lonlat[1]:.2f} to {lonlat[3]:.2f}"
-        if lonlat[0] != lonlat[2] or lonlat[1] != lonlat[3]
-        else f"longitude {lonlat[0]:.4f}, latitude {lonlat[1]:.4f}"
-    )
+def _where(lonlat: Bounds) -> Message:
+    if lonlat[0] != lonlat[2] or lonlat[1] != lonlat[3]:
+        return Message("where_box", lon_min=lonlat[0], lon_max=lonlat[2], lat_min=lonlat[1], lat_max=lonlat[3])
+    return Message("where_point", lon=lonlat[0], lat=lonlat[1])
 
 
-def _metres(low: float, high: float) -> str:
-    return f"{low:,.0f} to {high:,.0f}".replace(",", " ")
+def _metres(low: float, high: float) -> Message:
+    return Message("metres_range", low=round(low), high=round(high))
+
+
+def _ranges(bounds: Bounds) -> dict[str, str]:
+    return {
+        "xmin": _number(bounds[0]),
+        "xmax": _number(bounds[2]),
+        "ymin": _number(bounds[1]),
+        "ymax": _number(bounds[3]),
+    }
 
 
 def _number(value: float) -> str:

@@ -35,6 +35,7 @@ from loaders.errors import FileFormatError, SchemaError
 from loaders.files.archive import SafeZip, ZipLimits, open_zip
 from loaders.files.crs import geojson_crs_member
 from loaders.files.numbers import CellError
+from loaders.messages import Message
 
 FORMATS = {
     ".geojson": "geojson",
@@ -58,7 +59,7 @@ FORMAT_NAMES = {
     "csv": "CSV",
     "xlsx": "Excel (XLSX)",
 }
-SUPPORTED_TEXT = ".geojson, .json, .gpkg, .zip (Shapefile), .kml, .kmz, .csv and .xlsx"
+SUPPORTED_TEXT = ".geojson, .json, .gpkg, .zip (Shapefile), .kml, .kmz, .csv, .xlsx"
 GEOJSON_DEFAULT = "GeoJSON default (RFC 7946)"
 _GEOMETRY_TYPES = {
     "Point",
@@ -95,7 +96,7 @@ class RawLayer:
     load: Callable[[], tuple[pd.DataFrame, np.ndarray]]  # properties, shapely geometries (None allowed)
     declared_crs: str | None = None
     default_source: str | None = None  # how lon/lat is meant when nothing is declared (GeoJSON: RFC 7946)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     format: str = ""
     # What the file tells before `load()` builds the geometries, for the upload caps (None: not known):
     feature_count: int | None = None
@@ -106,7 +107,7 @@ class RawLayer:
 class Source:
     format: str  # a key of FORMAT_NAMES
     layers: list[RawLayer]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def detect_format(filename: str, data: bytes) -> str:
@@ -115,11 +116,9 @@ def detect_format(filename: str, data: bytes) -> str:
     if suffix in FORMATS:
         return FORMATS[suffix]
     if suffix == ".shp":
-        raise FileFormatError(
-            "a Shapefile is several files: zip the .shp together with its .shx, .dbf and .prj and upload the zip"
-        )
+        raise FileFormatError("shapefile_alone")
     if suffix == ".xls":
-        raise FileFormatError("old Excel .xls files are not read; save the sheet as .xlsx or .csv")
+        raise FileFormatError("xls_old")
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return "geojson"
@@ -129,7 +128,7 @@ def detect_format(filename: str, data: bytes) -> str:
         return "gpkg"
     if head.startswith((b"<?xml", b"<kml")):
         return "kml"
-    raise FileFormatError(f"'{filename}' is not a format this app reads; it reads {SUPPORTED_TEXT}")
+    raise FileFormatError("not_supported", name=filename, supported=SUPPORTED_TEXT)
 
 
 @contextlib.contextmanager
@@ -145,57 +144,51 @@ def open_source(data: bytes, filename: str, zip_limits: ZipLimits) -> Iterator[S
             source = Source("gpkg", read_gpkg(data, workdir))
         elif fmt in ("kml", "kmz"):
             if fmt == "kmz":
-                open_zip(data, zip_limits, "the KMZ file").close()
+                open_zip(data, zip_limits, Message("label_kmz")).close()
             source = Source(fmt, read_kml(data, workdir, fmt))
         elif fmt == "csv":
             source = Source("csv", read_csv(data, stem))
         elif fmt == "xlsx":
-            open_zip(data, zip_limits, "the XLSX file").close()
+            open_zip(data, zip_limits, Message("label_xlsx")).close()
             source = Source("xlsx", read_xlsx(data))
         else:
             source = read_zip(data, workdir, zip_limits)
         if not source.layers:
-            raise FileFormatError(f"'{filename}' holds no layers with features")
+            raise FileFormatError("no_layers", name=filename)
         yield source
 
 
 # --- GeoJSON ---------------------------------------------------------------------------------------
 
 
-def decode_text(data: bytes, what: str = "the file") -> str:
-    """UTF-8 text (a BOM is dropped); `FileFormatError` naming the first bad byte otherwise."""
+def decode_text(data: bytes, member: str | None = None) -> str:
+    """UTF-8 text (a BOM is dropped); `FileFormatError` naming the first bad byte (and the archive `member`)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise FileFormatError(
-            f"{what} is not UTF-8 text: byte {exc.start} (line {line}) is {data[exc.start : exc.start + 1]!r}. "
-            "Save it as UTF-8 and upload it again"
-        ) from None
+        char = repr(data[exc.start : exc.start + 1])
+        raise FileFormatError("not_utf8_at", member=member, byte=exc.start, line=line, char=char) from None
 
 
 def read_geojson(data: bytes, stem: str) -> list[RawLayer]:
     if not data.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError("file_empty")
     text = decode_text(data)
     if not text.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError("file_empty")
     try:
         with _no_gc():
             document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        raise FileFormatError("not_json", line=exc.lineno, column_number=exc.colno, reason=exc.msg) from None
     except RecursionError:
-        raise FileFormatError("the file's JSON is nested too deeply to read") from None
+        raise FileFormatError("json_too_deep") from None
     document, repaired = _without_lone_surrogates(document, text)
     layers = _geojson_layers(document, stem)
     if repaired:
         for layer in layers:
-            layer.notes.append(
-                "the file escapes text that is not Unicode (a lone \\uD800–\\uDFFF surrogate); it was replaced with �"
-            )
+            layer.notes.append(Message("lone_surrogates"))
     return layers
 
 
@@ -211,7 +204,7 @@ def _without_lone_surrogates(document: object, text: str) -> tuple[object, bool]
     try:
         dumped = json.dumps(document, ensure_ascii=False)
     except RecursionError:
-        raise FileFormatError("the file's JSON is nested too deeply to read") from None
+        raise FileFormatError("json_too_deep") from None
     if not _LONE_SURROGATE.search(dumped):
         return document, False  # escaped pairs only (emoji written by ensure_ascii): json.loads joined them
     with _no_gc():
@@ -220,8 +213,8 @@ def _without_lone_surrogates(document: object, text: str) -> tuple[object, bool]
 
 def _geojson_layers(document: object, stem: str) -> list[RawLayer]:
     if not isinstance(document, dict):
-        kind = type(document).__name__.replace("list", "a list").replace("str", "a string")
-        raise FileFormatError(f"the JSON is not GeoJSON: expected an object at the top, found {kind}")
+        kind = {"list": "list", "str": "string"}.get(type(document).__name__, "value")
+        raise FileFormatError("not_geojson_top", found=Message(f"json_{kind}"))
     kind = document.get("type")
     if kind == "FeatureCollection":
         return [_collection_layer(stem, document, None)]
@@ -238,21 +231,19 @@ def _geojson_layers(document: object, stem: str) -> list[RawLayer]:
     ]
     if layers:
         return layers
-    keys = ", ".join(repr(k) for k in list(document)[:8]) or "none"
-    found = f"'type' is {kind!r}" if kind is not None else f"no 'type' member (keys: {keys})"
-    raise FileFormatError(
-        f"the JSON is not GeoJSON: expected a FeatureCollection (or an object of FeatureCollections), found {found}"
-    )
+    keys = tuple(repr(k) for k in list(document)[:8])
+    found = Message("json_type_is", type=repr(kind)) if kind is not None else Message("json_no_type", keys=keys)
+    raise FileFormatError("not_geojson_found", found=found)
 
 
 def _collection_layer(name: str, collection: dict, outer_crs: object) -> RawLayer:
     features = collection.get("features")
     if not isinstance(features, list):
-        raise FileFormatError(f"the JSON is not GeoJSON: the FeatureCollection {name!r} has no 'features' list")
+        raise FileFormatError("collection_no_features", name=name)
     declared = geojson_crs_member(collection.get("crs", outer_crs))
     notes = []
     if "crs" in collection and declared is None:
-        notes.append("the file's 'crs' member only links to a definition; the coordinates decide the CRS")
+        notes.append(Message("crs_link_only"))
     return RawLayer(
         name,
         lambda: _geojson_frame(features),
@@ -308,12 +299,12 @@ def _geojson_frame_inner(features: list) -> tuple[pd.DataFrame, np.ndarray]:
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             got = feature.get("type") if isinstance(feature, dict) else feature
-            raise SchemaError(i, "type", "'Feature'", got)
+            raise SchemaError(i, "type", "feature_type", got)
         properties = feature.get("properties")
         if properties is None:
             properties = {}
         if not isinstance(properties, dict):
-            raise SchemaError(i, "properties", "an object", properties)
+            raise SchemaError(i, "properties", "object", properties)
         row = flatten_properties(properties)
         if "id" in feature and "id" not in row and feature["id"] is not None:
             row["id"] = feature["id"]
@@ -348,7 +339,7 @@ def _geojson_geometries(items: list) -> np.ndarray:
             try:
                 geometries[i] = shape(items[i])
             except Exception as exc:  # shapely raises several types for malformed coordinates
-                raise SchemaError(i, "geometry", "a GeoJSON geometry", str(exc) or items[i]) from None
+                raise SchemaError(i, "geometry", "geojson_geometry", str(exc) or items[i]) from None
     return geometries
 
 
@@ -411,18 +402,18 @@ def _typed(values: list) -> pd.Series:
 # --- GeoPackage and KML (pyogrio/GDAL) -------------------------------------------------------------
 
 
-def read_gpkg(data: bytes, workdir: Path, label: str = "the file") -> list[RawLayer]:
+def read_gpkg(data: bytes, workdir: Path, member: str | None = None) -> list[RawLayer]:
     if not data.startswith(b"SQLite format 3\x00"):
-        raise FileFormatError(f"{label} is not a GeoPackage (it is not an SQLite database)")
+        raise FileFormatError("not_gpkg", member=member)
     path = _write(workdir, "upload.gpkg", data)
     layers, notes = [], []
     for name, geometry_type in _list_layers(path, "GeoPackage"):
         if geometry_type is None:
-            notes.append(f"the table {name!r} has no geometry and was left out")
+            notes.append(Message("table_no_geometry", table=name))
             continue
         layers.append(_ogr_layer(path, name, "gpkg"))
     if not layers and notes:
-        raise FileFormatError(f"{label} holds only tables without geometry")
+        raise FileFormatError("gpkg_no_geometry", member=member)
     for layer in layers:
         layer.notes.extend(notes)
     return layers
@@ -431,7 +422,7 @@ def read_gpkg(data: bytes, workdir: Path, label: str = "the file") -> list[RawLa
 def read_kml(data: bytes, workdir: Path, fmt: str = "kml") -> list[RawLayer]:
     if fmt == "kml":
         if not data.strip():
-            raise FileFormatError("the file is empty")
+            raise FileFormatError("file_empty")
         declared = _XML_ENCODING.match(data[:300].lstrip(b"\xef\xbb\xbf \t\r\n"))
         if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
             decode_text(data)  # a clear message for non-UTF-8 text, before GDAL's
@@ -446,7 +437,7 @@ def _list_layers(path: Path, what: str) -> list[tuple[str, str | None]]:
     try:
         return [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio.errors.DataSourceError and GDAL errors
-        raise FileFormatError(f"the file could not be read as {what}: {_gdal_message(exc)}") from None
+        raise FileFormatError("unreadable_as", format=what, reason=_gdal_message(exc)) from None
 
 
 def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **options) -> RawLayer:
@@ -458,7 +449,7 @@ def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **o
         if count is None or count < 0:  # the driver does not know without reading: count, without geometries
             count = pyogrio.read_info(path, layer=name, force_feature_count=True, **options).get("features")
     except Exception as exc:
-        raise FileFormatError(f"the layer {name!r} could not be read: {_gdal_message(exc)}") from None
+        raise FileFormatError("layer_unreadable", layer=name, reason=_gdal_message(exc)) from None
     crs = info.get("crs")
     if fmt in ("kml", "kmz"):
         crs = declared
@@ -467,7 +458,7 @@ def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **o
         try:
             frame = pyogrio.read_dataframe(path, layer=name, **options)
         except Exception as exc:
-            raise FileFormatError(f"the layer {name!r} could not be read: {_gdal_message(exc)}") from None
+            raise FileFormatError("layer_unreadable", layer=name, reason=_gdal_message(exc)) from None
         if fmt in ("kml", "kmz"):
             frame = _drop_kml_housekeeping(frame)
         geometries = np.asarray(frame.geometry.array, dtype=object) if isinstance(frame, gpd.GeoDataFrame) else None
@@ -544,13 +535,10 @@ def _zip_layers(archive: SafeZip, workdir: Path, limits: ZipLimits) -> Source:
     shapefiles = [m for m in archive.members if m.filename.lower().endswith(".shp")]
     others = [m for m in archive.members if PurePosixPath(m.filename.lower()).suffix in _ZIP_READERS]
     if not shapefiles and not others:
-        listing = ", ".join(repr(n) for n in archive.names[:12]) or "nothing"
-        raise FileFormatError(
-            "the zip holds no file this app reads (a Shapefile's .shp with its .shx and .dbf, or .geojson, .gpkg, "
-            f".kml, .csv, .xlsx); it holds {listing}"
-        )
+        listing = tuple(repr(n) for n in archive.names[:12]) or Message("nothing")
+        raise FileFormatError("zip_nothing_readable", listing=listing)
     layers: list[RawLayer] = []
-    notes: list[str] = []
+    notes: list[Message] = []
     several = len(shapefiles) + len(others) > 1
     for index, member in enumerate(shapefiles):
         layers.append(_shapefile_layer(archive, member, by_lower, workdir / f"shp{index}"))
@@ -560,11 +548,11 @@ def _zip_layers(archive: SafeZip, workdir: Path, limits: ZipLimits) -> Source:
         folder.mkdir()
         content = archive.read(member)
         stem = _stem(member.filename)
-        label = f"'{member.filename}' in the zip"
+        label = Message("label_member", member=member.filename)
         if suffix in (".geojson", ".json"):
             found = read_geojson(content, stem)
         elif suffix == ".gpkg":
-            found = read_gpkg(content, folder, label)
+            found = read_gpkg(content, folder, member.filename)
         elif suffix in (".kml", ".kmz"):
             if suffix == ".kmz":
                 open_zip(content, limits, label).close()
@@ -583,7 +571,7 @@ def _zip_layers(archive: SafeZip, workdir: Path, limits: ZipLimits) -> Source:
     names = [layer.name for layer in layers]
     for layer in layers:
         if names.count(layer.name) > 1:
-            raise FileFormatError(f"the zip holds two layers named {layer.name!r}; rename one and zip again")
+            raise FileFormatError("zip_same_names", layer=layer.name)
     fmt = "shapefile" if shapefiles and not others else "zip"
     return Source(fmt, layers, notes)
 
@@ -597,10 +585,7 @@ def _shapefile_layer(archive: SafeZip, shp, by_lower: dict, folder: Path) -> Raw
             parts[ext] = member
     missing = [ext for ext in (".shx", ".dbf") if ext not in parts]
     if missing:
-        raise FileFormatError(
-            f"'{shp.filename}' in the zip lacks its {' and '.join(missing)}; "
-            "a Shapefile needs its .shp, .shx and .dbf files together"
-        )
+        raise FileFormatError("shapefile_incomplete", member=shp.filename, missing=tuple(missing))
     folder.mkdir()
     for ext, member in parts.items():
         _write(folder, "layer" + ext, archive.read(member))  # flat, fixed names: nothing from the zip's paths
@@ -611,7 +596,7 @@ def _shapefile_layer(archive: SafeZip, shp, by_lower: dict, folder: Path) -> Raw
         if encoding:
             options["encoding"] = encoding
     if ".prj" not in parts:
-        notes.append("the Shapefile has no .prj file: its coordinate system is not declared")
+        notes.append(Message("no_prj"))
     layer = _ogr_layer(folder / "layer.shp", "layer", "shapefile", **options)
     layer.name = _stem(shp.filename)
     layer.notes.extend(notes)
@@ -692,10 +677,7 @@ def _declared_in_header(coordinate_columns: list[str], columns: list[str], crs_v
                 value = values.pop()
                 return _crs_in_text(value) or (f"EPSG:{value}" if value.isdigit() else value)
             if len(values) > 1:
-                raise FileFormatError(
-                    f"the column '{column}' names more than one coordinate system ({', '.join(sorted(values)[:4])}); "
-                    "a layer needs one"
-                )
+                raise FileFormatError("column_several_crs", column=column, values=tuple(sorted(values)[:4]))
     return None
 
 
@@ -733,7 +715,7 @@ def parse_coordinates(values: pd.Series, column: str, rows: list[int], file: str
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            raise CellError(rows[i], column, "a coordinate (a number such as 63,4305)", str(raw), file)
+            raise CellError(rows[i], column, "coordinate", str(raw), file)
         out[i] = number
     return out
 
@@ -756,7 +738,7 @@ def _table_layer(name: str, table: pd.DataFrame, rows: list[int], file: str, fmt
             properties = typed_frame(properties.to_dict("records"))
         return properties, geometries
 
-    notes = [f"points from the columns '{found.x}' (x) and '{found.y}' (y)"]
+    notes = [Message("points_from_columns", x=found.x, y=found.y)]
     rows_read = len(table)  # one point (one vertex) per row
     return RawLayer(
         name,
@@ -771,25 +753,22 @@ def _table_layer(name: str, table: pd.DataFrame, rows: list[int], file: str, fmt
 
 def read_csv(data: bytes, stem: str) -> list[RawLayer]:
     if not data.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError("file_empty")
     notes = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise FileFormatError(
-                f"the file starts like UTF-16 text but is not: byte {exc.start} is damaged ({exc.reason}). "
-                "Save it as UTF-8 and upload it again"
-            ) from None
+            raise FileFormatError("bad_utf16", byte=exc.start, reason=exc.reason) from None
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")  # Excel's "CSV (semikolon)" in Norway
-            notes.append("the file is not UTF-8; it was read as Windows-1252 (what Excel in Norway writes)")
+            notes.append(Message("read_as_cp1252"))
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
-        raise FileFormatError("the file is empty")
+        raise FileFormatError("file_empty")
     header = lines[0]
     delimiter = max((";", "\t", ","), key=lambda d: (header.count(d), d == ";"))
     try:
@@ -802,15 +781,12 @@ def read_csv(data: bytes, stem: str) -> list[RawLayer]:
             skipinitialspace=True,
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise FileFormatError(f"the file could not be read as a table: {' '.join(str(exc).split())[:200]}") from None
+        raise FileFormatError("not_a_table", reason=" ".join(str(exc).split())[:200]) from None
     table.columns = [str(c).replace("\ufeff", "").strip() for c in table.columns]
     table = table.replace({"": None})
     layer = _table_layer(stem, table, list(range(2, len(table) + 2)), f"{stem}.csv", "csv")
     if layer is None:
-        raise FileFormatError(
-            "found no coordinate columns: expected lat/lon, øst/nord (UTM), east/north or x/y; "
-            "the columns are " + ", ".join(repr(c) for c in table.columns[:20])
-        )
+        raise FileFormatError("no_coordinate_columns", columns=tuple(repr(c) for c in table.columns[:20]))
     layer.notes[:0] = notes
     return [layer]
 
@@ -819,7 +795,7 @@ def read_xlsx(data: bytes) -> list[RawLayer]:
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise FileFormatError(f"the file could not be read as an Excel workbook: {_gdal_message(exc)}") from None
+        raise FileFormatError("not_a_workbook", reason=_gdal_message(exc)) from None
     layers = []
     for sheet, cells in sheets.items():
         cells = cells.dropna(how="all").dropna(axis=1, how="all")
@@ -839,10 +815,7 @@ def read_xlsx(data: bytes) -> list[RawLayer]:
                 layers.append(layer)
             break
     if not layers:
-        raise FileFormatError(
-            "found no sheet with coordinate columns: expected lat/lon, øst/nord (UTM), east/north or x/y "
-            "in a header row"
-        )
+        raise FileFormatError("no_coordinate_sheet")
     return layers
 
 

@@ -17,7 +17,15 @@ import shapely
 from shapely.geometry import shape
 
 from config import CRS
-from core.schema import FIGURE_BASES, FIGURE_COLUMNS, FIGURE_REQUIRED, FIGURE_SCOPES, LAYERS, LayerSchema
+from core.schema import (
+    FIGURE_BASES,
+    FIGURE_COLUMNS,
+    FIGURE_OPTIONAL,
+    FIGURE_REQUIRED,
+    FIGURE_SCOPES,
+    LAYERS,
+    LayerSchema,
+)
 from loaders.errors import CRSError, FileFormatError, SchemaError
 
 _CRS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "CRS84"}
@@ -39,7 +47,7 @@ def read_layer(path: str | Path, kind: str) -> gpd.GeoDataFrame:
             for row in frame.to_dict("records")
         ]
         return _validate(records, _schema(kind))
-    raise FileFormatError(f"'{path.name}': expected a .geojson, .json or .gpkg file")
+    raise FileFormatError("wrong_suffix", name=path.name, suffixes=".geojson, .json, .gpkg")
 
 
 def parse_geojson(data: bytes | str, kind: str) -> gpd.GeoDataFrame:
@@ -49,38 +57,40 @@ def parse_geojson(data: bytes | str, kind: str) -> gpd.GeoDataFrame:
     if collection.get("type") == "Feature":
         collection = {"type": "FeatureCollection", "features": [collection]}
     if collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
-        raise FileFormatError("the JSON is not GeoJSON: expected a FeatureCollection with a 'features' list")
+        raise FileFormatError("not_geojson")
     _check_crs(collection.get("crs"))
     records = []
     for i, feature in enumerate(collection["features"]):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise SchemaError(i, "type", "'Feature'", feature.get("type") if isinstance(feature, dict) else feature)
+            raise SchemaError(i, "type", "feature_type", feature.get("type") if isinstance(feature, dict) else feature)
         properties = feature.get("properties") or {}
         if not isinstance(properties, dict):
-            raise SchemaError(i, "properties", "an object", properties)
+            raise SchemaError(i, "properties", "object", properties)
         records.append((properties, _geometry(i, feature.get("geometry"))))
     return _validate(records, schema)
 
 
 def read_figures(path: str | Path) -> pd.DataFrame:
-    """Read the emission-figure table (CSV, UTF-8): one row per figure, see `FIGURE_COLUMNS`."""
+    """Read the emission-figure table (CSV, UTF-8): one row per figure, see `FIGURE_COLUMNS` (and any of
+    `FIGURE_OPTIONAL` the table has)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     missing = [c for c in FIGURE_COLUMNS if c not in frame.columns]
     if missing:
-        raise SchemaError(None, missing[0], "a column of the figure table")
+        raise SchemaError(None, missing[0], "column_of", what="figure_table")
     rows = []
     for i, row in enumerate(frame.to_dict("records")):
         for name in FIGURE_REQUIRED:
             if not row[name].strip():
-                raise SchemaError(i, name, "non-empty")
+                raise SchemaError(i, name, "non_empty")
         year = _int_or_none(i, "year", row["year"] or None)
         amount = _float_or_none(i, "amount_t", row["amount_t"])
         if amount is None or amount < 0:
-            raise SchemaError(i, "amount_t", "a number of tonnes, 0 or more", row["amount_t"])
+            raise SchemaError(i, "amount_t", "tonnes", row["amount_t"])
         _check_choice(i, "scope", row["scope"], FIGURE_SCOPES)
         _check_choice(i, "basis", row["basis"], FIGURE_BASES)
         rows.append({**row, "year": year, "amount_t": amount})
-    figures = pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))
+    optional = [c for c in FIGURE_OPTIONAL if c in frame.columns]  # kept where the table has them
+    figures = pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, *optional])
     figures["year"] = figures["year"].astype("Int64")
     figures["amount_t"] = figures["amount_t"].astype(float)
     return figures
@@ -97,21 +107,19 @@ def load_json(data: bytes | str) -> dict:
     """A JSON object from UTF-8 text (BOM allowed), or a FileFormatError saying why not."""
     if isinstance(data, bytes):
         if not data.strip():
-            raise FileFormatError("the file is empty")
+            raise FileFormatError("file_empty")
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise FileFormatError(f"the file is not UTF-8 text (byte {exc.start})") from None
+            raise FileFormatError("not_utf8", byte=exc.start) from None
     if not data.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError("file_empty")
     try:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        raise FileFormatError("not_json", line=exc.lineno, column_number=exc.colno, reason=exc.msg) from None
     if not isinstance(value, dict):
-        raise FileFormatError("the JSON is not GeoJSON: expected an object at the top")
+        raise FileFormatError("not_geojson_object")
     return value
 
 
@@ -120,18 +128,16 @@ def _check_crs(crs: object) -> None:
         return
     name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
     if name not in _CRS84_NAMES:
-        raise CRSError(
-            f"the file declares the coordinate system {name!r}; this reader takes longitude/latitude (EPSG:4326)"
-        )
+        raise CRSError("crs_not_lonlat", name=str(name))
 
 
 def _geometry(i: int, geojson: object) -> shapely.Geometry:
     if geojson is None:
-        raise SchemaError(i, "geometry", "a geometry", None)
+        raise SchemaError(i, "geometry", "geometry", None)
     try:
         return shape(geojson)
     except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise SchemaError(i, "geometry", "a GeoJSON geometry", str(exc)) from None
+        raise SchemaError(i, "geometry", "geojson_geometry", str(exc)) from None
 
 
 def validate_records(records: list[tuple[dict, shapely.Geometry]], kind: str) -> gpd.GeoDataFrame:
@@ -148,10 +154,10 @@ def _validate(records: list[tuple[dict, shapely.Geometry]], schema: LayerSchema)
     for i, (properties, geometry) in enumerate(records):
         row = {field.name: _value(i, field, properties.get(field.name)) for field in schema.fields}
         if row["id"] in seen_ids:
-            raise SchemaError(i, "id", "unique within the layer", row["id"])
+            raise SchemaError(i, "id", "unique", row["id"], what="the_layer")
         seen_ids.add(row["id"])
         if not _KOMMUNENUMMER.match(row["kommunenummer"]):
-            raise SchemaError(i, "kommunenummer", '4 digits such as "5059"', row["kommunenummer"])
+            raise SchemaError(i, "kommunenummer", "digits", row["kommunenummer"], width=4, example="5059")
         rows.append(row)
         geometries.append(_checked_geometry(i, geometry, schema))
     frame = pd.DataFrame(rows, columns=[f.name for f in schema.fields])
@@ -165,14 +171,14 @@ def _validate(records: list[tuple[dict, shapely.Geometry]], schema: LayerSchema)
 
 def _checked_geometry(i: int, geometry: shapely.Geometry, schema: LayerSchema) -> shapely.Geometry:
     if geometry is None or geometry.is_empty:
-        raise SchemaError(i, "geometry", "a non-empty geometry", None)
+        raise SchemaError(i, "geometry", "non_empty_geometry", None)
     if geometry.geom_type not in schema.geometry_types:
-        raise SchemaError(i, "geometry", f"one of {', '.join(schema.geometry_types)}", geometry.geom_type)
+        raise SchemaError(i, "geometry", "one_of", geometry.geom_type, choices=schema.geometry_types)
     minx, miny, maxx, maxy = geometry.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise SchemaError(i, "geometry", "longitude/latitude in degrees (EPSG:4326)", (minx, miny, maxx, maxy))
+        raise SchemaError(i, "geometry", "lonlat_degrees", (minx, miny, maxx, maxy))
     if not geometry.is_valid:
-        raise SchemaError(i, "geometry", "a valid geometry", shapely.is_valid_reason(geometry))
+        raise SchemaError(i, "geometry", "valid_geometry", shapely.is_valid_reason(geometry))
     return geometry
 
 
@@ -182,7 +188,7 @@ def _value(i: int, field, raw: object) -> object:
         raw = None
     if raw is None or raw == "":
         if field.required:
-            raise SchemaError(i, field.name, "present and non-empty", raw)
+            raise SchemaError(i, field.name, "present", raw)
         return [] if field.kind == "list" else None
     if field.kind == "str":
         if field.name == "kommunenummer" and isinstance(raw, int) and not isinstance(raw, bool):
@@ -197,45 +203,45 @@ def _value(i: int, field, raw: object) -> object:
     if field.kind == "float":
         value = _float_or_none(i, field.name, raw)
         if value is None:
-            raise SchemaError(i, field.name, "a number", raw)
+            raise SchemaError(i, field.name, "number", raw)
         return value
     if field.kind == "list":
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise SchemaError(i, field.name, "a list of text values", raw)
+            raise SchemaError(i, field.name, "text_list", raw)
         return raw
     raise AssertionError(field.kind)
 
 
 def _check_choice(i: int, name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise SchemaError(i, name, "one of " + ", ".join(repr(c) for c in choices), value)
+        raise SchemaError(i, name, "one_of", value, choices=tuple(repr(c) for c in choices))
 
 
 def _int_or_none(i: int, name: str, raw: object) -> int | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise SchemaError(i, name, "a whole number", raw)
+        raise SchemaError(i, name, "whole_number", raw)
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     if isinstance(raw, str) and raw.strip().isdigit():
         return int(raw)
-    raise SchemaError(i, name, "a whole number", raw)
+    raise SchemaError(i, name, "whole_number", raw)
 
 
 def _float_or_none(i: int, name: str, raw: object) -> float | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
-        raise SchemaError(i, name, "a number", raw)
+        raise SchemaError(i, name, "number", raw)
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise SchemaError(i, name, "a number", raw) from None
+        raise SchemaError(i, name, "number", raw) from None
     if not math.isfinite(value):
-        raise SchemaError(i, name, "a finite number", raw)
+        raise SchemaError(i, name, "finite_number", raw)
     return value
 
 

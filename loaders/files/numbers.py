@@ -23,13 +23,11 @@ TONNES_PER_UNIT = {"tonn": 1.0, "tonnes": 1.0, "t": 1.0, "kg": 0.001, "kilo": 0.
 class CellError(SchemaError):
     """One cell of an imported table does not hold what its column needs. Names file, row and column."""
 
-    def __init__(self, row: int | None, column: str, expected: str, got: object = None, file: str | None = None):
-        super().__init__(row, column, expected, got)
+    def __init__(
+        self, row: int | None, column: str, expected: str, got: object = None, file: str | None = None, **params: object
+    ):
+        super().__init__(row, column, expected, got, code="cell_expected", file=file or None, row=row, **params)
         self.file = file
-        where = f"'{file}', " if file else ""
-        where += f"row {row}, " if row is not None else ""
-        got_text = "" if got is None else f", got {got!r}"
-        self.args = (f"{where}column '{column}': expected {expected}{got_text}",)
 
 
 def parse_number(raw: object, row: int | None = None, column: str = "", file: str | None = None) -> float | None:
@@ -42,7 +40,7 @@ def parse_number(raw: object, row: int | None = None, column: str = "", file: st
     if raw is None or isinstance(raw, bool):
         if raw is None:
             return None
-        raise CellError(row, column, _EXPECTED_NUMBER, raw, file)
+        raise CellError(row, column, "cell_number", raw, file)
     if isinstance(raw, int | float):
         value = float(raw)
         return None if math.isnan(value) else _finite(value, raw, row, column, file)
@@ -59,16 +57,13 @@ def parse_number(raw: object, row: int | None = None, column: str = "", file: st
     else:
         number = compact
     if not _PLAIN.match(number):
-        raise CellError(row, column, _EXPECTED_NUMBER, text, file)
+        raise CellError(row, column, "cell_number", text, file)
     return _finite(float(number), text, row, column, file)
-
-
-_EXPECTED_NUMBER = 'a number such as "313 182,2" (or "-" for none)'
 
 
 def _finite(value: float, raw: object, row: int | None, column: str, file: str | None) -> float:
     if not math.isfinite(value):
-        raise CellError(row, column, "a finite number", raw, file)
+        raise CellError(row, column, "finite_number", raw, file)
     return value
 
 
@@ -88,10 +83,10 @@ def parse_year(raw: object, row: int | None = None, column: str = "", file: str 
             return None
         match = _YEAR.match(text)
         if not match:
-            raise CellError(row, column, 'a year such as "2022"', raw, file)
+            raise CellError(row, column, "cell_year", raw, file)
         year = int(match.group(1))
     if not 1900 <= year <= 2100:
-        raise CellError(row, column, "a year between 1900 and 2100", raw, file)
+        raise CellError(row, column, "year_range", raw, file)
     return year
 
 
@@ -101,4 +96,4 @@ def tonnes_factor(unit: object, row: int | None = None, column: str = "", file: 
     try:
         return TONNES_PER_UNIT[key]
     except KeyError:
-        raise CellError(row, column, "a unit of mass: " + ", ".join(TONNES_PER_UNIT), unit, file) from None
+        raise CellError(row, column, "mass_unit", unit, file, units=tuple(TONNES_PER_UNIT)) from None

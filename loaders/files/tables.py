@@ -27,12 +27,17 @@ class MissingColumnError(SchemaError):
     """The header row lacks a column the format needs. `str()` names the column and the file."""
 
     def __init__(self, column: str, file: str, what: str, expected: tuple[str, ...], header_row: int | None = None):
-        super().__init__(None, column, f"a column of {what}")
-        self.file = file
-        in_row = f" in the header (row {header_row})" if header_row else ""
-        self.args = (
-            f"'{file}': the column '{column}' is missing{in_row}; {what} has the columns " + ", ".join(expected),
+        super().__init__(
+            None,
+            column,
+            "column_of",
+            code="missing_column",
+            file=file,
+            what=what,
+            columns=tuple(expected),
+            header_row=header_row or None,
         )
+        self.file = file
 
 
 @dataclass(frozen=True)
@@ -58,14 +63,14 @@ def read_table(
     """Find the header in a .csv, .txt or .xlsx file and return its rows. Errors surface before any row."""
     path = Path(path)
     if not path.is_file():
-        raise FileFormatError(f"'{path.name}': no such file")
+        raise FileFormatError("no_such_file", name=path.name)
     if path.stat().st_size == 0:
-        raise FileFormatError(f"'{path.name}': the file is empty")
+        raise FileFormatError("named_file_empty", name=path.name)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, required, optional, what, progress)
     if suffix == ".xls":
-        raise FileFormatError(f"'{path.name}': old Excel .xls files are not read; save it as .xlsx or .csv")
+        raise FileFormatError("named_xls_old", name=path.name)
     return _read_csv(path, required, optional, what, progress)
 
 
@@ -100,10 +105,7 @@ def _column_map(
 
 
 def _no_header(file: str, what: str, required: tuple[str, ...]) -> FileFormatError:
-    return FileFormatError(
-        f"'{file}': found no header row with the columns of {what} ({', '.join(required)}) "
-        f"in the first {HEADER_SEARCH_ROWS} rows"
-    )
+    return FileFormatError("no_header", name=file, what=what, columns=tuple(required), rows=HEADER_SEARCH_ROWS)
 
 
 @dataclass(frozen=True)
@@ -122,12 +124,12 @@ def sniff_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...], 
     with open(path, "rb") as handle:
         raw = handle.read(65536)
     if not raw.strip():
-        raise FileFormatError(f"'{path.name}': the file is empty")
+        raise FileFormatError("named_file_empty", name=path.name)
     if b"\x00" in raw:
-        kind = "an Excel workbook" if raw[:2] == b"PK" or raw[:4] == b"\xd0\xcf\x11\xe0" else "a binary file"
-        raise FileFormatError(f"'{path.name}': this is {kind}, not a CSV text file")
+        excel = raw[:2] == b"PK" or raw[:4] == b"\xd0\xcf\x11\xe0"
+        raise FileFormatError("not_csv_excel" if excel else "not_csv_binary", name=path.name)
     if raw[:2] == b"PK":
-        raise FileFormatError(f"'{path.name}': this is a zip file or Excel workbook, not a CSV text file")
+        raise FileFormatError("not_csv_zip", name=path.name)
     encoding, head = _decode(raw, path.name)
     best = None  # (score, delimiter, index)
     for delimiter in _DELIMITERS:
@@ -185,7 +187,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             if encoding.startswith("utf-8") and exc.start >= len(raw) - 3:
                 return encoding, raw[: exc.start].decode(encoding)
-    raise FileFormatError(f"'{name}': the file is neither UTF-8 nor Windows-1252 text")
+    raise FileFormatError("neither_utf8_nor_cp1252", name=name)
 
 
 def _cell(record: list[str], position: int) -> str | None:
@@ -200,7 +202,7 @@ def _read_xlsx(path: Path, required, optional, what, progress) -> Table:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         reason = exc.__class__.__name__
-        raise FileFormatError(f"'{path.name}': this is not an Excel workbook (.xlsx) ({reason})") from None
+        raise FileFormatError("not_xlsx", name=path.name, reason=reason) from None
     for sheet in workbook.worksheets:
         head = []
         for record in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):

@@ -8,6 +8,7 @@ Nothing here saves: the caller shows `summary_lines(result)` and hands the frame
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,8 @@ import pandas as pd
 from shapely.geometry import Point
 
 from config import CRS
-from core.schema import FIGURE_COLUMNS
-from i18n import fmt_number
+from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL
+from loaders.messages import Message
 from loaders.official.matching import MATCH_RULES, match_facilities, new_facility_id
 
 FORMATS = ("norskeutslipp", "eea-f1_4", "kommunestatistikk")
@@ -60,19 +61,18 @@ class ImportSummary:
     rows_kept: int = 0
     matched: int = 0
     unmatched: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    skipped: dict[Message, int] = field(default_factory=dict)  # reason (a "skip_…" message) -> rows
     matched_by: dict[str, int] = field(default_factory=dict)  # rule -> facilities
-    notes: list[str] = field(default_factory=list)  # in English
-    notes_nb: list[str] = field(default_factory=list)  # the same notes in Norwegian
+    notes: list[Message] = field(default_factory=list)  # render with i18n.error_text (str(): English)
     unmatched_names: list[str] = field(default_factory=list)
 
-    def skip(self, reason: str, count: int = 1) -> None:
+    def skip(self, reason: Message, count: int = 1) -> None:
         if count:
             self.skipped[reason] = self.skipped.get(reason, 0) + count
 
-    def note(self, en: str, nb: str) -> None:
-        self.notes.append(en)
-        self.notes_nb.append(nb)
+    def note(self, code: str, **params: object) -> None:
+        """A note to show with the summary: a code of loaders/messages.py and its params."""
+        self.notes.append(Message(code, **params))
 
     @property
     def rows_skipped(self) -> int:
@@ -88,6 +88,7 @@ class ImportResult:
     figures: pd.DataFrame  # FIGURE_COLUMNS; facility_id is a known id or the proposed id of an unmatched facility
     facilities: gpd.GeoDataFrame  # FACILITY_COLUMNS + geometry (EPSG:4326; None where the file has no position)
     summary: ImportSummary
+    title: Message | None = None  # "norskeutslipp.no export: FILE", the suggested layer title (i18n renders it)
 
     @property
     def matches(self) -> gpd.GeoDataFrame:
@@ -110,6 +111,7 @@ class MunicipalImportResult:
     source: str
     table: pd.DataFrame  # MUNICIPAL_COLUMNS
     summary: ImportSummary
+    title: Message | None = None
 
 
 def run_import(path: str | Path, fmt: str, known: pd.DataFrame | None = None, **options):
@@ -137,6 +139,8 @@ def build_result(
     facilities: dict[str, dict],
     known: pd.DataFrame | None,
     summary: ImportSummary,
+    *,
+    title: Message | None = None,
 ) -> ImportResult:
     """Match the facilities, give figures their facility ids, drop duplicate figures and fill the counts.
 
@@ -166,9 +170,11 @@ def build_result(
         frame.drop(columns=["lon", "lat"]), geometry=gpd.GeoSeries(geometry, index=frame.index, crs=CRS), crs=CRS
     )
     ids = dict(zip(frame["key"], frame["facility_id"], strict=True))
+    # The optional columns (pollutant, inspire_id, publication_date, licence) where the format gives them.
+    columns = [*FIGURE_COLUMNS, *(c for c in FIGURE_OPTIONAL if any(c in row for row in figure_rows))]
     figures = pd.DataFrame(
-        [{**{c: row.get(c) for c in FIGURE_COLUMNS}, "facility_id": ids[row["key"]]} for row in figure_rows],
-        columns=list(FIGURE_COLUMNS),
+        [{**{c: row.get(c) for c in columns}, "facility_id": ids[row["key"]]} for row in figure_rows],
+        columns=columns,
     )
     figures["year"] = figures["year"].astype("Int64")
     figures["amount_t"] = figures["amount_t"].astype(float)
@@ -177,7 +183,7 @@ def build_result(
     summary.unmatched = len(frame) - summary.matched
     summary.matched_by = {k: int(v) for k, v in frame["matched_by"].value_counts().items()}
     summary.unmatched_names = [str(n) for n in frame.loc[frame["matched_by"].isna(), "name"]]
-    return ImportResult(fmt, source, figures, facilities_gdf.reset_index(drop=True), summary)
+    return ImportResult(fmt, source, figures, facilities_gdf.reset_index(drop=True), summary, title)
 
 
 def _drop_duplicates(rows: list[dict], summary: ImportSummary) -> list[dict]:
@@ -185,88 +191,57 @@ def _drop_duplicates(rows: list[dict], summary: ImportSummary) -> list[dict]:
     for row in rows:
         identity = (row["key"], row["year"], row["scope"])
         if identity in seen:
-            summary.skip("duplicate of an earlier row (same facility, year and component)")
+            summary.skip(Message("skip_duplicate"))
             continue
         seen.add(identity)
         kept.append(row)
     return kept
 
 
-# Skip reasons the importers use, in Norwegian (the English text is the key in ImportSummary.skipped).
-_REASONS_NB = {
-    "duplicate of an earlier row (same facility, year and component)": "dublett av en tidligere rad",
-    "no facility name": "mangler anleggsnavn",
-    "no year (a sum or footnote row)": "mangler år (sum- eller fotnoterad)",
-    "outside Trøndelag": "utenfor Trøndelag",
-    "outside Norway": "utenfor Norge",
-    "no release to air given": "mangler utslipp til luft",
-    "negative amount": "negativt tall",
-    "no coordinates (cannot tell whether it is in Trøndelag)": "mangler koordinater (kan ikke avgjøre om i Trøndelag)",
-    "not a release to air": "ikke utslipp til luft",
-    "pollutant withheld as confidential": "komponent holdt tilbake som konfidensiell",
-    "other pollutant than CO2": "annen komponent enn CO2",
-    "emissions withheld as confidential": "utslipp holdt tilbake som konfidensielt",
-    "no emissions value": "mangler utslippstall",
-    "no reporting year": "mangler rapporteringsår",
-    "no municipality": "mangler kommune",
-    "not a Trøndelag municipality": "ikke en kommune i Trøndelag",
-    "no year": "mangler år",
-    "no value": "mangler tall",
-}
+def summary_lines(
+    result: ImportResult | MunicipalImportResult, text: Callable[[Message], str] = str, list_limit: int = 10
+) -> list[str]:
+    """The summary as lines of text, for the import page and the command line alike.
 
-_TEXT = {
-    "rows_read": ("Rader lest", "Rows read"),
-    "rows_kept": ("Rader beholdt", "Rows kept"),
-    "facilities": ("Anlegg", "Facilities"),
-    "matched": ("koblet til kjente anlegg", "matched to known facilities"),
-    "unmatched": ("ikke koblet (må plasseres)", "unmatched (to be placed)"),
-    "municipalities": ("Kommuner", "Municipalities"),
-    "resolved": ("med kommunenummer", "with a kommunenummer"),
-    "unresolved": ("uten kommunenummer", "without a kommunenummer"),
-    "skipped": ("Rader hoppet over", "Rows skipped"),
-    "notes": ("Merknader", "Notes"),
-    "unmatched_list": ("Ikke koblet", "Unmatched"),
-    "more": ("og {n} til", "and {n} more"),
-    "anlegg_id": ("AnleggId", "AnleggId"),
-    "orgnr": ("org.nr.", "Org.nr."),
-    "name": ("navn", "name"),
-}
-
-
-def summary_lines(result: ImportResult | MunicipalImportResult, lang: str = "nb", list_limit: int = 10) -> list[str]:
-    """The summary as lines of text, for the import page and the command line alike."""
-
-    def t(key: str) -> str:
-        nb, en = _TEXT[key]
-        return en if lang == "en" else nb
-
-    def n(value: int) -> str:
-        return fmt_number(value, lang)
-
+    Each line is a message rendered by `text`: English by default (`str`, the command line); the page passes
+    `lambda m: i18n.error_text(m, lang)`.
+    """
     s = result.summary
-    lines = [result.source, f"{t('rows_read')}: {n(s.rows_read)}", f"{t('rows_kept')}: {n(s.rows_kept)}"]
+    lines = [text(result.title) if result.title is not None else result.source]
+    lines += [
+        text(Message("summary_rows_read", count=s.rows_read)),
+        text(Message("summary_rows_kept", count=s.rows_kept)),
+    ]
     if isinstance(result, MunicipalImportResult):
         lines.append(
-            f"{t('municipalities')}: {n(s.matched + s.unmatched)} ({n(s.matched)} {t('resolved')}, "
-            f"{n(s.unmatched)} {t('unresolved')})"
+            text(
+                Message(
+                    "summary_municipalities", count=s.matched + s.unmatched, resolved=s.matched, unresolved=s.unmatched
+                )
+            )
         )
     else:
-        rules = ", ".join(f"{t(rule)} {n(s.matched_by[rule])}" for rule in MATCH_RULES if s.matched_by.get(rule))
-        lines.append(
-            f"{t('facilities')}: {n(s.matched + s.unmatched)} ({n(s.matched)} {t('matched')}"
-            + (f": {rules}" if rules else "")
-            + f"; {n(s.unmatched)} {t('unmatched')})"
+        rules = tuple(
+            Message("summary_rule", rule=Message(f"rule_{rule}"), count=s.matched_by[rule])
+            for rule in MATCH_RULES
+            if s.matched_by.get(rule)
         )
+        facilities = Message(
+            "summary_facilities",
+            count=s.matched + s.unmatched,
+            matched=s.matched,
+            rules=rules or None,
+            unmatched=s.unmatched,
+        )
+        lines.append(text(facilities))
         if s.unmatched_names:
-            shown = s.unmatched_names[:list_limit]
+            shown = tuple(s.unmatched_names[:list_limit])
             rest = len(s.unmatched_names) - len(shown)
-            more = (" " + t("more").format(n=n(rest))) if rest else ""
-            lines.append(f"{t('unmatched_list')}: {', '.join(shown)}{more}")
-    lines.append(f"{t('skipped')}: {n(s.rows_skipped)}")
-    for reason, count in sorted(s.skipped.items(), key=lambda item: (-item[1], item[0])):
-        lines.append(f"  - {reason if lang == 'en' else _REASONS_NB.get(reason, reason)}: {n(count)}")
-    notes = s.notes if lang == "en" or len(s.notes_nb) != len(s.notes) else s.notes_nb
-    if notes:
-        lines.append(f"{t('notes')}:")
-        lines.extend(f"  - {note}" for note in notes)
+            lines.append(text(Message("summary_unmatched", names=shown, more=rest or None)))
+    lines.append(text(Message("summary_skipped", count=s.rows_skipped)))
+    for reason, count in sorted(s.skipped.items(), key=lambda item: (-item[1], str(item[0]))):
+        lines.append(f"  - {text(reason)}: {text(Message('count', count=count))}")
+    if s.notes:
+        lines.append(text(Message("summary_notes")))
+        lines.extend(f"  - {text(note)}" for note in s.notes)
     return lines

@@ -13,20 +13,21 @@ from pathlib import Path
 import pandas as pd
 
 from core.progress import Progress
-from core.schema import FIGURE_SCOPES
+from core.schema import CO2_SCOPES
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import read_table
+from loaders.messages import Message
 from loaders.official.importing import MUNICIPAL_COLUMNS, ImportSummary, MunicipalImportResult
 from loaders.official.matching import Municipalities, clean_id, split_kommune
 
 COLUMNS = ("Kommune", "År", "Sektor", "Utslippskilde", "Utslipp")
-WHAT = "Miljødirektoratet's municipal statistics"
+WHAT = "kommunestatistikk"  # names a text in loaders/messages.py
 
-# Skip reasons (the keys of ImportSummary.skipped).
-NO_KOMMUNE = "no municipality"
-NOT_LISTED = "not a Trøndelag municipality"
-NO_YEAR = "no year"
-NO_VALUE = "no value"
+# Skip reasons (the keys of ImportSummary.skipped; texts in loaders/messages.py).
+NO_KOMMUNE = Message("skip_no_municipality")
+NOT_LISTED = Message("skip_not_listed")
+NO_YEAR = Message("skip_no_year")
+NO_VALUE = Message("skip_no_value")
 
 
 def read_kommunestatistikk(
@@ -40,8 +41,8 @@ def read_kommunestatistikk(
     progress: Progress | None = None,
 ) -> MunicipalImportResult:
     """Read the municipal statistics; with `trondelag_only`, rows of municipalities not in the list are skipped."""
-    if scope not in FIGURE_SCOPES:
-        raise ValueError(f"scope must be one of {FIGURE_SCOPES}, got {scope!r}")
+    if scope not in CO2_SCOPES:  # a CO₂ or CO₂e table: the other pollutants come from the EEA register
+        raise ValueError(f"scope must be one of {CO2_SCOPES}, got {scope!r}")
     path = Path(path)
     source = source or f"Miljødirektoratet kommunestatistikk: {path.name}"
     municipalities = municipalities or Municipalities.bundled()
@@ -91,4 +92,5 @@ def read_kommunestatistikk(
     summary.matched, summary.unmatched = len(resolved), len(unresolved)
     if progress:
         progress(1.0, "done")
-    return MunicipalImportResult("kommunestatistikk", source, frame, summary)
+    title = Message("import_title_kommunestatistikk", file=path.name)
+    return MunicipalImportResult("kommunestatistikk", source, frame, summary, title)

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from core.progress import Progress
-from core.schema import FIGURE_SCOPES
+from core.schema import CO2_SCOPES
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import read_table
+from loaders.messages import Message
 from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id, clean_orgnr, name_key
 
@@ -36,16 +37,16 @@ COLUMNS = (
 )
 REQUIRED = ("Anleggsnavn", "Kommune", "År", "Årlig utslipp til luft", "Enhet", "AnleggId", "Org.nr.")
 OPTIONAL = tuple(c for c in COLUMNS if c not in REQUIRED)
-WHAT = "a norskeutslipp.no export"
+WHAT = "norskeutslipp"  # names a text in loaders/messages.py
 AIR = "Årlig utslipp til luft"
 WATER = "Årlig utslipp til vann"
 
-# Skip reasons (the keys of ImportSummary.skipped).
-NO_NAME = "no facility name"
-OUTSIDE = "outside Trøndelag"
-NO_YEAR = "no year (a sum or footnote row)"
-NO_AIR = "no release to air given"
-NEGATIVE = "negative amount"
+# Skip reasons (the keys of ImportSummary.skipped; texts in loaders/messages.py).
+NO_NAME = Message("skip_no_name")
+OUTSIDE = Message("skip_outside_trondelag")
+NO_YEAR = Message("skip_no_year_sum")
+NO_AIR = Message("skip_no_air")
+NEGATIVE = Message("skip_negative")
 
 
 def read_norskeutslipp(
@@ -63,8 +64,8 @@ def read_norskeutslipp(
     `counties`: keep rows whose Fylke contains one of these (so "Sør-Trøndelag" counts as Trøndelag);
     a row with no Fylke is kept when its Kommune is in `municipalities`. None keeps every row.
     """
-    if scope not in FIGURE_SCOPES:
-        raise ValueError(f"scope must be one of {FIGURE_SCOPES}, got {scope!r}")
+    if scope not in CO2_SCOPES:  # a CO₂ or CO₂e table: the other pollutants come from the EEA register
+        raise ValueError(f"scope must be one of {CO2_SCOPES}, got {scope!r}")
     path = Path(path)
     source = source or f"norskeutslipp.no export: {path.name}"
     municipalities = municipalities or Municipalities.bundled()
@@ -139,11 +140,9 @@ def read_norskeutslipp(
             }
         )
     if water_rows:
-        summary.note(
-            f"rows that also give a release to water: {water_rows} (not imported: air only)",
-            f"rader som også har utslipp til vann: {water_rows} (ikke importert: bare luft)",
-        )
-    result = build_result("norskeutslipp", source, figures, facilities, known, summary)
+        summary.note("note_water_rows", count=water_rows)
+    title = Message("import_title_norskeutslipp", file=path.name)
+    result = build_result("norskeutslipp", source, figures, facilities, known, summary, title=title)
     if progress:
         progress(1.0, "done")
     return result

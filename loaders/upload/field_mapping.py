@@ -27,14 +27,8 @@ from core.values import to_plain
 from loaders.errors import SchemaError
 from loaders.files.layers import validate_records
 from loaders.files.numbers import parse_number, parse_year
+from loaders.messages import Message
 
-KIND_LABELS = {
-    "parks": "park",
-    "sources": "emission source",
-    "members": "cluster member",
-    "boundaries": "boundaries",
-    "other": "other",
-}
 BOUNDARY_COLUMNS = ("name", "kommunenummer", "fylkesnummer")
 BOUNDARY_GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
@@ -74,7 +68,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "role": ("role", "rolle"),
     "relation_as_stated": ("relation_as_stated", "relasjon", "tilknytning"),
 }
-_BOUNDARY_NAMES = ("name", "navn", "kommunenavn", "fylkesnavn", "kommune", "fylke")
+_BOUNDARY_NAMES = ("name", "kommunenavn", "fylkesnavn", "navn", "kommune", "fylke")  # Kartverket: navn may be nested
+_LAYER_ONLY = ("status", "themes", "focus", "companies", "facility", "operator", "company", "cluster", "sector")
 _CODE_WIDTH = {"kommunenummer": 4, "fylkesnummer": 2}
 _CODE_PATTERN = {"kommunenummer": re.compile(r"^\d{4}$"), "fylkesnummer": re.compile(r"^\d{2}$")}
 _LIST_SPLIT = re.compile(r"\s*[;,|]\s*")
@@ -108,6 +103,25 @@ def required_fields(kind: str) -> tuple[str, ...]:
     if kind in LAYERS:
         return tuple(f.name for f in LAYERS[kind].fields if f.required)
     return ()
+
+
+def suggest_kind(columns: Iterable[str], geometry_types: Mapping[str, int] | None = None) -> str:
+    """The layer kind a file's columns point to: "boundaries" for Kartverket-style boundary files, else "other".
+
+    Kartverket's Basisdata fylker/kommuner (objtype Fylke/Kommune) carry a kommunenummer or fylkesnummer
+    column on polygons: such a layer is suggested as boundaries. Anything else starts as "other", which keeps
+    every field until the user says what the layer is.
+    """
+    keys = {key(c) for c in columns}
+    codes = {key(s) for code in _CODE_WIDTH for s in SYNONYMS[code]}
+    # Words only a park, source or member layer has: a park polygon with a kommunenummer is not a boundary.
+    names = {key(n) for n in _BOUNDARY_NAMES}
+    layer_words = {key(s) for field in _LAYER_ONLY for s in SYNONYMS[field] if key(s) not in names}
+    types = {t for t, n in (geometry_types or {}).items() if n}
+    polygons = not types or types <= set(BOUNDARY_GEOMETRY_TYPES)
+    if polygons and keys & codes and ("objtype" in keys or not keys & layer_words):
+        return "boundaries"
+    return "other"
 
 
 def suggest_mapping(columns: Iterable[str], kind: str) -> dict[str, str]:
@@ -160,12 +174,12 @@ def apply_mapping(
     mapping = {f: c for f, c in mapping.items() if c not in (None, "")}
     for field, column in mapping.items():
         if field not in fields:
-            raise SchemaError(None, field, f"a field of the {KIND_LABELS[kind]} layer: " + ", ".join(fields))
+            raise SchemaError(None, field, "kind_field", kind=kind, fields=tuple(fields))
         if column not in frame.columns or column == frame.geometry.name:
-            raise SchemaError(None, field, "mapped to a column of the uploaded layer", column)
+            raise SchemaError(None, field, "mapped_column", column)
     for field in defaults:
         if field not in fields:
-            raise SchemaError(None, field, f"a field of the {KIND_LABELS[kind]} layer: " + ", ".join(fields))
+            raise SchemaError(None, field, "kind_field", kind=kind, fields=tuple(fields))
     columns = {field: frame[column].tolist() for field, column in mapping.items()}
     geometries = list(frame.geometry.array)
     if kind == "boundaries":
@@ -189,10 +203,10 @@ def check_style(style: LayerStyle, columns: Iterable[str]) -> LayerStyle:
     """`style` if its colour is #rrggbb and its fields are columns of the layer; else a `SchemaError`."""
     columns = [str(c) for c in columns]
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", style.colour or ""):
-        raise SchemaError(None, "colour", 'a colour such as "#3388ff"', style.colour)
+        raise SchemaError(None, "colour", "colour", style.colour)
     for name in (style.label_field, *style.popup_fields):
         if name is not None and name not in columns:
-            raise SchemaError(None, "label_field" if name == style.label_field else "popup_fields", "a column", name)
+            raise SchemaError(None, "label_field" if name == style.label_field else "popup_fields", "a_column", name)
     return style
 
 
@@ -230,11 +244,8 @@ def pad_codes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame, notes
 
 
-def _padded_note(column: str, count: int, width: int, old: object, new: str) -> str:
-    return (
-        f"'{column}': {count} code(s) had lost their leading zeros and were padded to {width} digits "
-        f'({_plain_text(old)} → "{new}")'
-    )
+def _padded_note(column: str, count: int, width: int, old: object, new: str) -> Message:
+    return Message("codes_padded", column=str(column), count=count, width=width, old=_plain_text(old), new=new)
 
 
 def _code_column(column: object) -> str | None:
@@ -260,7 +271,7 @@ def _pad(value: object, width: int) -> object:
 def _boundaries(columns: dict[str, list], defaults: dict, geometries: list) -> gpd.GeoDataFrame:
     codes = [c for c in ("kommunenummer", "fylkesnummer") if c in columns]
     if not codes:
-        raise SchemaError(None, "kommunenummer", "mapped to a column (or fylkesnummer) for a boundaries layer")
+        raise SchemaError(None, "kommunenummer", "boundary_code")
     rows = []
     for i, geometry in enumerate(geometries):
         row = {}
@@ -272,14 +283,14 @@ def _boundaries(columns: dict[str, list], defaults: dict, geometries: list) -> g
                 value = _pad(value, _CODE_WIDTH[field])
                 if field in codes and (not isinstance(value, str) or not _CODE_PATTERN[field].match(value)):
                     example = "5001" if field == "kommunenummer" else "50"
-                    raise SchemaError(i, field, f'{_CODE_WIDTH[field]} digits such as "{example}"', value)
+                    raise SchemaError(i, field, "digits", value, width=_CODE_WIDTH[field], example=example)
             elif value is not None and not isinstance(value, str):
                 value = _plain_text(value)
             row[field] = value
         if geometry is None or geometry.is_empty:
-            raise SchemaError(i, "geometry", "a non-empty geometry", None)
+            raise SchemaError(i, "geometry", "non_empty_geometry", None)
         if geometry.geom_type not in BOUNDARY_GEOMETRY_TYPES:
-            raise SchemaError(i, "geometry", "one of " + ", ".join(BOUNDARY_GEOMETRY_TYPES), geometry.geom_type)
+            raise SchemaError(i, "geometry", "one_of", geometry.geom_type, choices=BOUNDARY_GEOMETRY_TYPES)
         rows.append(row)
     data = pd.DataFrame(rows, columns=list(BOUNDARY_COLUMNS), dtype=object)
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometries, crs=CRS), crs=CRS)

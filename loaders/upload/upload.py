@@ -53,6 +53,7 @@ from loaders.files.crs import (
     where,
 )
 from loaders.files.formats import FORMAT_NAMES, RawLayer, open_source, storable_text
+from loaders.messages import Message
 from loaders.upload.field_mapping import pad_codes
 
 
@@ -102,8 +103,8 @@ class LayerSummary:
     swapped_axes_suspected: bool  # the most plausible reading swaps latitude and longitude
     bounds: tuple[float, float, float, float] | None  # in the file's own coordinates
     lonlat_bounds: tuple[float, float, float, float] | None  # where it lands, when the CRS is known
-    problem: str | None = None  # why this layer cannot be read (the error's message), if so
-    notes: tuple[str, ...] = ()
+    problem: LayerError | None = None  # why this layer cannot be read (render with i18n.error_text), if so
+    notes: tuple[Message, ...] = ()
 
     @property
     def needs_crs_choice(self) -> bool:
@@ -144,7 +145,7 @@ class ValidationReport:
     geometry_types: dict[str, int]
     bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
     crs_found: str | None  # what the file declared, as written
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)  # render with i18n.error_text
 
 
 @dataclass
@@ -182,7 +183,7 @@ def inspect_upload(
         if errors and len(errors) == len(summaries):
             raise errors[0]
         if all(s.feature_count == 0 for s in summaries):
-            raise FileFormatError(f"'{filename}' holds no features")
+            raise FileFormatError("no_features", name=filename)
         notes = tuple(source.notes)
         fmt = source.format
     report(1.0, "done")
@@ -242,7 +243,7 @@ def _check_size(data: bytes, limits: UploadLimits) -> None:
     if len(data) > limits.max_bytes:
         raise UploadTooLarge(len(data), limits.max_bytes)
     if not bytes(data[:4096]).strip() and not bytes(data).strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError("file_empty")
 
 
 def _check_counts(raw: RawLayer, limits: UploadLimits) -> None:
@@ -273,8 +274,7 @@ def _pick(layers: list[RawLayer], name: str | None) -> RawLayer:
     for layer in layers:
         if layer.name == name:
             return layer
-    names = ", ".join(repr(layer.name) for layer in layers)
-    raise LayerError(f"the file has no layer named {name!r}; its layers are {names}")
+    raise LayerError("no_such_layer", layer=name, layers=tuple(repr(layer.name) for layer in layers))
 
 
 def _summarise(raw: RawLayer, limits: UploadLimits) -> LayerSummary:
@@ -298,12 +298,12 @@ def _summarise(raw: RawLayer, limits: UploadLimits) -> LayerSummary:
             )
         except NeedsCRSChoice as exc:
             candidates = exc.candidates
-            notes.append(str(exc))
+            notes.append(Message(exc.code, **exc.params))
         else:
             crs, source = decision.crs, decision.source
             lonlat = _lonlat_bounds(geometries[present], crs)
             if not inside_norway(lonlat):
-                notes.append(f"the layer lies outside Norway, at {where(lonlat)}")
+                notes.append(Message("outside_norway", where=where(lonlat)))
     return LayerSummary(
         name=raw.name,
         feature_count=len(geometries),
@@ -321,7 +321,7 @@ def _summarise(raw: RawLayer, limits: UploadLimits) -> LayerSummary:
 
 
 def _failed(raw: RawLayer, exc: Exception) -> LayerSummary:
-    return LayerSummary(raw.name, 0, {}, (), raw.declared_crs, None, None, (), False, None, None, str(exc))
+    return LayerSummary(raw.name, 0, {}, (), raw.declared_crs, None, None, (), False, None, None, exc)
 
 
 def _validated(
@@ -335,21 +335,20 @@ def _validated(
 ) -> tuple[gpd.GeoDataFrame, CRSDecision, ValidationReport]:
     read = len(geometries)
     if read == 0:
-        raise FileFormatError(f"the layer {raw.name!r} holds no features")
+        raise FileFormatError("layer_no_features", layer=raw.name)
     warnings = list(raw.notes)
     if read > limits.feature_warning:
-        count, limit = (f"{n:,}".replace(",", " ") for n in (read, limits.feature_warning))
-        warnings.insert(0, f"the layer has {count} features, more than {limit}: maps may be slow to draw")
+        warnings.insert(0, Message("many_features", count=read, limit=limits.feature_warning))
     # Empty and missing geometries go first: they have no coordinates to judge a CRS by.
     present = _present(geometries)
     empty = int((~present).sum())
     properties = properties.loc[present].reset_index(drop=True)
     geometries = geometries[present]
     if len(geometries) == 0:
-        raise FileFormatError(f"every feature of the layer {raw.name!r} has an empty geometry")
+        raise FileFormatError("layer_all_empty", layer=raw.name)
     if shapely.has_z(geometries).any():
         geometries = shapely.force_2d(geometries)
-        warnings.append("heights (z coordinates) were dropped: the maps are flat")
+        warnings.append(Message("z_dropped"))
     if swap_axes:
         geometries = shapely.transform(geometries, lambda xy: xy[:, ::-1])
     report(0.45, "validating")
@@ -368,11 +367,9 @@ def _validated(
     report(0.6, "validating")
     lonlat = _bounds(geometries)
     if lonlat is None or not (-180 <= lonlat[0] <= lonlat[2] <= 180 and -90 <= lonlat[1] <= lonlat[3] <= 90):
-        raise CoordinatesOutOfRange(
-            f"read as {crs_label(decision.crs)} the coordinates fall outside longitude/latitude"
-        )
+        raise CoordinatesOutOfRange("coords_outside_lonlat", crs=crs_label(decision.crs))
     if not inside_norway(lonlat):
-        warnings.append(f"the layer lies outside Norway, at {where(lonlat)}")
+        warnings.append(Message("outside_norway", where=where(lonlat)))
     invalid = ~shapely.is_valid(geometries)
     repaired = int(invalid.sum())
     if repaired:
@@ -380,7 +377,7 @@ def _validated(
         geometries[invalid] = shapely.make_valid(geometries[invalid], method="structure", keep_collapsed=False)
         collapsed = shapely.is_empty(geometries)
         if collapsed.any():
-            warnings.append(f"{int(collapsed.sum())} invalid geometries collapsed to nothing when repaired: dropped")
+            warnings.append(Message("collapsed_dropped", count=int(collapsed.sum())))
             empty += int(collapsed.sum())
             properties = properties.loc[~collapsed].reset_index(drop=True)
             geometries = geometries[~collapsed]
@@ -393,7 +390,8 @@ def _validated(
     duplicates = _duplicates(properties, geometries)
     types = _type_counts(geometries)
     if len({_FAMILY[t] for t in types}) > 1:
-        warnings.append("mixed geometry types: " + ", ".join(f"{n} {t}" for t, n in types.items()))
+        counts = tuple(Message("geometry_count", count=n, type=t) for t, n in types.items())
+        warnings.append(Message("mixed_geometry", types=counts))
     if "geometry" in properties.columns:
         properties = properties.rename(columns={"geometry": "geometry (property)"})
     frame = gpd.GeoDataFrame(properties, geometry=gpd.GeoSeries(geometries, crs=config.CRS), crs=config.CRS)
@@ -411,7 +409,7 @@ def _validated(
     return frame, decision, validation
 
 
-def _without_nul(properties: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+def _without_nul(properties: pd.DataFrame) -> tuple[pd.DataFrame, Message | None]:
     """NUL characters removed from field names and text values: no store holds them (PostgreSQL text cannot)."""
     names = [str(c) for c in properties.columns]
     renamed = {}
@@ -439,7 +437,7 @@ def _without_nul(properties: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
         properties = properties.rename(columns=renamed)
     if not renamed and not values:
         return properties, None
-    return properties, f"NUL characters were removed from {len(renamed)} field names and {values} values"
+    return properties, Message("nul_removed", fields=len(renamed), values=values)
 
 
 _FAMILY = {
