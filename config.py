@@ -16,6 +16,20 @@ STATIC_DIR = ROOT / "static"
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/leaflet.css"
 
+# Vector tiles for big uploaded layers (issue 11, maps/tiles.py): a layer of its own kind with more than
+# TILE_MIN_FEATURES features is drawn from a PMTiles file that tippecanoe builds on first display, kept per
+# layer version under TILE_DIR (inside STATIC_DIR, so Streamlit serves it with HTTP Range; git-ignored) and
+# drawn by the vendored protomaps-leaflet. Smaller layers travel as GeoJSON. INDUSTRIKART_TILES moves the
+# cache (it must stay under STATIC_DIR to be served).
+PROTOMAPS_JS = "vendor/protomaps-leaflet/protomaps-leaflet.js"
+TILE_MIN_FEATURES = 5_000
+TILE_MIN_VERTICES = 50_000  # or this many vertices (Geonorge's county file: 15 features, 181 000 vertices)
+TILE_DIR = Path(os.environ.get("INDUSTRIKART_TILES") or STATIC_DIR / "tiles")
+TILE_MIN_MAX_ZOOM = 10  # tiles reach at least z10 (about 10 m precision); tippecanoe goes deeper where needed
+TILE_BUILD_TIMEOUT_S = 900
+TILE_CLICK_RADIUS_PX = 8  # how near a click must be to a point or line to select it
+TILE_OUTLINE_ZOOM = 11  # filled areas of a tiled layer get their outline from this zoom on
+
 CRS = "EPSG:4326"
 METRIC_CRS = "EPSG:25833"  # UTM 33N: metres for buffers, distances and areas
 
@@ -24,6 +38,15 @@ MAP_ZOOM = 7
 MAP_MAX_ZOOM = 18
 SEARCH_ZOOM = 13
 MAP_HEIGHT = 620
+# Where the overview map goes (ui/map_focus.py, issue 13): a municipality chosen in the filter is fitted into
+# a map about this wide (the page's map column) with this padding, never closer than the max zoom; a reported
+# view within a few pixels of the last command counts as not moved by the user. The selected feature's ring.
+MAP_FIT_WIDTH_PX = 900
+MAP_FIT_PADDING = 0.05
+MAP_FOCUS_MAX_ZOOM = 13
+MAP_FOCUS_TOLERANCE_PX = 2  # Leaflet's reported centre can be half a pixel off the one it was given
+HIGHLIGHT_COLOUR = "#00e5ff"
+HIGHLIGHT_RADIUS_PX = 14
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,7 @@ BASEMAPS: dict[str, Basemap] = {
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
         max_zoom=19,
     ),
+    "kommunegrenser": Basemap("kommunegrenser", None, "Kommunegrenser &copy; Kartverket, CC BY 4.0"),
     "none": Basemap("none", None, ""),
 }
 DEFAULT_BASEMAP = "kartverket_grey"
@@ -75,6 +99,12 @@ CLUSTER_COLOURS = [
 SOURCE_COLOUR = "#b2182b"
 MIXED_CLUSTER_COLOUR = "#333333"  # a place whose memberships belong to several clusters
 STORED_DEFAULT_COLOUR = "#555555"  # an uploaded layer whose uploader chose no colour
+# Uploaded layers of their own kind (issue 13 §3): a layer without a chosen colour gets the first of these
+# that no other uploaded layer on the map uses (two boundary layers never share one grey); polygons are
+# drawn as outlines unless the uploader asked for a fill, which is then this transparent.
+STORED_LAYER_COLOURS = ("#404040", "#6a3d9a", "#b15928", "#01665e", "#c51b7d", "#8c6d31", "#3288bd", "#9e0142")
+STORED_FILL_DEFAULT = False
+STORED_FILL_OPACITY = 0.25
 
 # Circle area is proportional to tonnes: radius = sqrt(t / SOURCE_T_PER_PX2 / pi).
 SOURCE_T_PER_PX2 = 300.0
@@ -147,6 +177,7 @@ STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
 
 # Presentation mode: content this wide and a map this tall give a 16:9 map frame.
 PRESENT_WIDTH = 1200
+PRESENT_SIDE_PADDING_PX = 24  # presentation mode: the slide fills the width but for this margin (issue 13 §4)
 PRESENT_MAP_HEIGHT = 675
 
 # Exports (exports/): server-rendered map images, the standalone HTML map and data downloads.
@@ -228,3 +259,20 @@ EDITOR_GUESS_SESSION_LIMIT = 5
 EDITOR_GUESS_SESSION_LOCKOUT_S = 15 * 60
 EDITOR_GUESS_GLOBAL_LIMIT = 50
 EDITOR_GUESS_GLOBAL_LOCKOUT_S = 15 * 60
+# Bundled register data and boundaries (issue 12; made by scripts/build_geodata.py from ../shared/geodata).
+# The EEA's E-PRTR table F1_4 for the Trøndelag facilities, and simplified Kartverket municipality outlines
+# that draw the choropleth, the offline basemap and the export's no-tiles background on a fresh clone.
+EEA_CREDIT = "European Environment Agency, E-PRTR (CC BY 4.0)"
+EEA_SOURCE_URL = "https://sdi.eea.europa.eu/catalogue/srv/api/records/9f373400-35b7-4978-9a34-a3cf839e053f"
+EPRTR_FIGURES_CSV = GEODATA_DIR / "eprtr_figures.csv"
+EPRTR_FACILITIES = GEODATA_DIR / "eprtr_facilities.geojson"
+BUNDLED_KOMMUNER = GEODATA_DIR / "kommunegrenser.geojson"
+BUNDLED_FYLKE = GEODATA_DIR / "fylkesgrense.geojson"
+KARTVERKET_CREDIT = "© Kartverket, CC BY 4.0"
+OFFLINE_BASEMAP = "kommunegrenser"  # the vector background drawn from the bundled outlines, no network
+OFFLINE_SEA_COLOUR = "#dce9f2"
+OFFLINE_LAND_COLOUR = "#f6f4ee"
+OFFLINE_MUNICIPALITY_COLOUR = "#a7a29a"
+OFFLINE_COUNTY_COLOUR = "#5f6b73"
+EPRTR_NEAR_M = 2_000  # a register facility within this distance of a Trøndelag municipality counts (SOURCE.md)
+POLLUTANT_MAX_AS_CO2_T = 300_000.0  # a non-CO₂ map: its largest circle is drawn as large as this many t CO₂

@@ -1100,6 +1100,7 @@ _MESSAGES_NB: dict[str, str] = {
     "(må plasseres))",
     "part_rules": ": {rules}",
     "summary_rule": "{rule} {count}",
+    "rule_inspire_id": "FacilityInspireId",
     "rule_anlegg_id": "AnleggId",
     "rule_orgnr": "org.nr.",
     "rule_name": "navn",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.kommunenummer import in_county, map_numbers
+from core.schema import FIGURE_SCOPES
 
 STATED = "stated"
 _KEY = ["facility_id", "year", "scope"]
@@ -32,6 +33,8 @@ YEAR_COLUMNS = [
     "quote",
     "source_url",
     "note",
+    "licence",  # the source's credit and licence line (the EEA register's figures), else empty
+    "not_reported",  # a register facility without a row for the year: not reported above the threshold, not zero
     "placed",
     "geometry",
 ]
@@ -63,8 +66,6 @@ def undated_figures(figures: pd.DataFrame, scope: str) -> pd.DataFrame:
 
 def scopes_with_data(figures: pd.DataFrame, municipal: pd.DataFrame | None = None) -> list[str]:
     """Scopes with any stated figure (dated or not) or municipal statistics, in FIGURE_SCOPES order."""
-    from core.schema import FIGURE_SCOPES
-
     present = set(figures.loc[figures["basis"] == STATED, "scope"])
     if municipal is not None and not municipal.empty:
         present |= set(municipal["scope"])
@@ -81,7 +82,9 @@ def facility_figures_for_year(figures: pd.DataFrame, sources: pd.DataFrame, year
     Sorted by tonnes, largest first; facilities without a figure last.
     """
     rows = stated(figures, scope)
-    wanted = ["facility_id", "amount_t", "year", "quote", "source_url", "note"]
+    if "licence" not in rows:
+        rows = rows.assign(licence=None)
+    wanted = ["facility_id", "amount_t", "year", "quote", "source_url", "note", "licence"]
     rows = rows[rows["year"] == year]
     names = rows["facility_name"] if "facility_name" in rows else rows["facility_id"]
     names = names.where(names.notna(), rows["facility_id"])
@@ -113,6 +116,8 @@ def facility_figures_for_year(figures: pd.DataFrame, sources: pd.DataFrame, year
     table["scope"] = scope
     table["year"] = year
     table["amount_t"] = table["amount_t"].astype(float)
+    register = set(sources["id"][sources["inspire_id"].notna()]) if "inspire_id" in sources else set()
+    table["not_reported"] = table["amount_t"].isna() & table["id"].isin(register)
     table = table.sort_values(["amount_t", "facility"], ascending=[False, True], na_position="last", kind="stable")
     return table[YEAR_COLUMNS].reset_index(drop=True)
 
@@ -128,9 +133,76 @@ def facility_series(figures: pd.DataFrame, facility_id: str, scope: str) -> pd.D
     """One facility's stated, dated figures in `scope`, by year."""
     rows = stated(figures, scope)
     rows = rows[(rows["facility_id"] == facility_id) & rows["year"].notna()]
-    series = rows[["year", "amount_t", "scope", "quote", "source_url", "note"]].copy()
+    if "licence" not in rows:
+        rows = rows.assign(licence=None)
+    series = rows[["year", "amount_t", "scope", "quote", "source_url", "note", "licence"]].copy()
     series["year"] = series["year"].astype(int)
     return series.sort_values("year").reset_index(drop=True)
+
+
+def register_credit(figures: pd.DataFrame, scope: str, year: int | None = None) -> tuple[str, str] | None:
+    """(licence line, publication dates) of the register figures in `scope` (and `year`), or None if there are none."""
+    if "licence" not in figures:
+        return None
+    rows = stated(figures, scope)
+    rows = rows[rows["licence"].notna() & (rows["licence"] != "")]
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    if rows.empty:
+        return None
+    dates = sorted({str(d) for d in rows.get("publication_date", pd.Series(dtype=object)).dropna() if str(d)})
+    return " ; ".join(sorted(set(rows["licence"]))), ", ".join(dates)
+
+
+def point_source_path(
+    figures: pd.DataFrame,
+    scope: str,
+    target_cut_low: float = 0.50,
+    target_cut_high: float = 0.55,
+    baseline_year: int = 2009,
+    target_year: int = 2030,
+) -> CountyPath:
+    """The register's large point sources (figures with a FacilityInspireId) summed per year in `scope`,
+    against their own `baseline_year` level. `covered` is the number of facilities with a row that year;
+    a facility without one was not reported above the threshold (not zero), so years are not all alike.
+    This is not the county's total."""
+    rows = stated(figures, scope)
+    if "inspire_id" in rows:
+        rows = rows[rows["inspire_id"].notna() & (rows["inspire_id"] != "") & rows["year"].notna()]
+    else:
+        rows = rows.iloc[0:0]
+    if rows.empty:
+        empty = pd.DataFrame(columns=["year", "amount_t", "covered", "complete"])
+        return CountyPath(
+            scope, empty, baseline_year, None, "no_data", target_year, target_cut_low, target_cut_high, None, None, None
+        )
+    totals = rows.groupby("year").agg(amount_t=("amount_t", "sum"), covered=("facility_id", "nunique")).reset_index()
+    totals["year"] = totals["year"].astype(int)
+    totals["complete"] = True
+    totals = totals.sort_values("year").reset_index(drop=True)
+    values = dict(zip(totals["year"], totals["amount_t"], strict=True))
+    baseline_t = float(values[baseline_year]) if baseline_year in values else None
+    latest_year = int(totals["year"].max())
+    latest_t = float(values[latest_year])
+    path_gap = (
+        gap(baseline_t, latest_t, target_cut_low, target_cut_high)
+        if baseline_t is not None and latest_year != baseline_year
+        else None
+    )
+    reason = None if baseline_t is not None else "no_baseline_year"
+    return CountyPath(
+        scope,
+        totals,
+        baseline_year,
+        baseline_t,
+        reason,
+        target_year,
+        target_cut_low,
+        target_cut_high,
+        latest_year,
+        latest_t,
+        path_gap,
+    )
 
 
 # --- municipal statistics ------------------------------------------------------------------------

@@ -12,11 +12,12 @@ LATEST_COLUMNS = ["facility_id", "amount_t", "year", "scope", "quote", "source_u
 
 
 def latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """One row per facility: its latest *stated* figure (planned figures are never 'latest').
+    """One row per facility: its latest *stated* CO₂ figure (planned figures are never 'latest'; other
+    pollutants such as NOx are not drawn on the overview map).
 
     Known years beat unknown ones; within a year the broadest scope wins.
     """
-    stated = figures[figures["basis"] == "stated"].copy()
+    stated = figures[(figures["basis"] == "stated") & figures["scope"].isin(list(SCOPE_PRIORITY))].copy()
     if stated.empty:
         return pd.DataFrame(columns=LATEST_COLUMNS).astype({"amount_t": float, "year": "Int64"})
     stated["_year_known"] = stated["year"].notna()

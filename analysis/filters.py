@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 
 from analysis.figures import with_latest_figure
 from core.portfolio import Portfolio
@@ -24,11 +25,12 @@ class Filters:
 
 @dataclass(frozen=True)
 class View:
-    """What the filters leave of each layer; sources carry their latest figure."""
+    """What the filters leave of each layer; sources carry their latest figure, `figures` are the shown sources'."""
 
     parks: gpd.GeoDataFrame
     sources: gpd.GeoDataFrame
     members: gpd.GeoDataFrame
+    figures: pd.DataFrame | None = None
 
 
 def apply_filters(portfolio: Portfolio, filters: Filters) -> View:
@@ -49,7 +51,10 @@ def apply_filters(portfolio: Portfolio, filters: Filters) -> View:
     members = _in_municipalities(portfolio.members, filters)
     if filters.clusters:
         members = members[members["cluster"].isin(filters.clusters)]
-    return View(parks=parks, sources=gpd.GeoDataFrame(sources, crs=portfolio.sources.crs), members=members)
+    figures = portfolio.figures[portfolio.figures["facility_id"].isin(set(sources["id"]))]
+    return View(
+        parks=parks, sources=gpd.GeoDataFrame(sources, crs=portfolio.sources.crs), members=members, figures=figures
+    )
 
 
 def filter_options(portfolio: Portfolio) -> dict[str, list]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from analysis.filters import View
+from core.schema import CO2_SCOPES
 
 
 @dataclass(frozen=True)
@@ -12,21 +15,37 @@ class KeyFigures:
     parks: int
     sources: int
     members: int
-    total_t: float | None  # None when no shown source has a figure
-    years: tuple[int, ...]  # the known years the summed figures refer to
-    unknown_years: int  # how many summed figures have no stated year
-    scopes: tuple[str, ...]  # the scopes that went into the sum
+    total_t: float | None  # None when no shown source has a dated figure in the chosen scope
+    years: tuple[int, ...]  # the one year summed (empty when nothing is summed)
+    unknown_years: int  # always 0: undated figures are never summed
+    scopes: tuple[str, ...]  # the one scope summed
+    scope: str | None = None
+    year: int | None = None
+    facilities: int = 0  # how many shown sources have a figure in `scope` and `year`
 
 
-def key_figures(view: View) -> KeyFigures:
-    with_figure = view.sources[view.sources["figure_t"].notna()]
-    years = tuple(sorted(int(y) for y in with_figure["figure_year"].dropna().unique()))
+def key_figures(view: View, scope: str | None = None) -> KeyFigures:
+    """The sum of one scope's figures for one year: `scope` (else the first CO₂ scope in CO2_SCOPES order
+    that a shown source has a dated, stated figure in) and that scope's latest year. Undated figures,
+    planned ones and other scopes never go into it."""
+    figures = view.figures if view.figures is not None else pd.DataFrame(columns=["facility_id", "basis", "scope"])
+    rows = figures[
+        figures["facility_id"].isin(set(view.sources["id"])) & (figures["basis"] == "stated") & figures["year"].notna()
+    ]
+    scopes = [scope] if scope else [s for s in CO2_SCOPES if (rows["scope"] == s).any()]
+    chosen = scopes[0] if scopes else None
+    rows = rows[rows["scope"] == chosen]
+    year = int(rows["year"].max()) if len(rows) else None
+    rows = rows[rows["year"] == year].drop_duplicates(["facility_id", "year", "scope"], keep="last")
     return KeyFigures(
         parks=len(view.parks),
         sources=len(view.sources),
         members=len(view.members),
-        total_t=float(with_figure["figure_t"].sum()) if len(with_figure) else None,
-        years=years,
-        unknown_years=int(with_figure["figure_year"].isna().sum()),
-        scopes=tuple(sorted(with_figure["figure_scope"].unique())),
+        total_t=float(rows["amount_t"].sum()) if len(rows) else None,
+        years=(year,) if year is not None else (),
+        unknown_years=0,
+        scopes=(chosen,) if year is not None else (),
+        scope=chosen if year is not None else None,
+        year=year,
+        facilities=len(rows),
     )

@@ -250,6 +250,8 @@ RANKING_COLUMNS = (
     "nearest_emitter",
     "nearest_emitter_m",
     "nearest_emitter_t",
+    "nearest_emitter_year",
+    "nearest_emitter_scope",
     "nearest_emitter_large",
 )
 
@@ -260,7 +262,9 @@ class _Metric:
     def __init__(self, portfolio: Portfolio):
         self.parks = portfolio.parks.reset_index(drop=True)
         self.parks_m = self.parks.geometry.to_crs(METRIC_CRS)
-        sources = with_latest_figure(portfolio.sources.reset_index(drop=True), portfolio.figures)
+        # Dated figures only: a sum or a "nearest large emitter" names the year its figure is for.
+        dated = portfolio.figures[portfolio.figures["year"].notna()]
+        sources = with_latest_figure(portfolio.sources.reset_index(drop=True), dated)
         self.sources = gpd.GeoDataFrame(sources, geometry="geometry", crs=CRS)
         self.sources_m = self.sources.geometry.to_crs(METRIC_CRS)
         self.members = portfolio.members.reset_index(drop=True)
@@ -342,6 +346,8 @@ def _ranking_row(hood: Neighbourhood) -> dict:
         "nearest_emitter": nearest.facility if nearest else None,
         "nearest_emitter_m": nearest.distance_m if nearest else None,
         "nearest_emitter_t": nearest.figure_t if nearest else None,
+        "nearest_emitter_year": nearest.figure_year if nearest else None,
+        "nearest_emitter_scope": nearest.figure_scope if nearest else None,
         "nearest_emitter_large": nearest.large if nearest else None,
     }
 

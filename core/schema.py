@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.pollutants import EPRTR_POLLUTANTS
+
 PARK_STATUSES = ("etablert", "under utvikling", "planlagt")
 LOCATION_PRECISIONS = ("site", "quay", "locality", "municipality")
 MEMBER_ROLES = ("member", "board", "partner", "project participant", "other")
-FIGURE_SCOPES = ("fossil", "total", "co2e", "co2")
+# The CO₂ scopes (never added together), then every other pollutant as its own scope (core/pollutants.py):
+# greenhouse gases first, the order the Utslipp page lists them in.
+CO2_SCOPES = ("fossil", "total", "co2e", "co2")
+FIGURE_SCOPES = CO2_SCOPES + tuple(p.code for p in EPRTR_POLLUTANTS if p.code not in CO2_SCOPES)
 FIGURE_BASES = ("stated", "planned")
 
 
@@ -64,6 +69,7 @@ SOURCES = LayerSchema(
         Field("facility", "str", required=True),
         Field("operator", "str"),
         Field("orgnr", "str"),
+        Field("inspire_id", "str"),  # the EEA register's FacilityInspireId, where the facility is in E-PRTR
         Field("municipality", "str", required=True),
         Field("kommunenummer", "str", required=True),
         Field("sector", "str"),
@@ -108,3 +114,10 @@ FIGURE_COLUMNS = (
     "source_url",
 )
 FIGURE_REQUIRED = ("facility_id", "amount_t", "scope", "basis", "source_url")
+# Optional columns, kept where the source has them (the EEA register: loaders/official/eea.py).
+FIGURE_OPTIONAL = (
+    "pollutant",  # the pollutant as the source names it ("Carbon dioxide (CO2) excluding biomass")
+    "inspire_id",  # the EEA FacilityInspireId the figure belongs to
+    "publication_date",  # the register release's PublicationDate, as it prints it
+    "licence",  # the credit and licence line of the source
+)

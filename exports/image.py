@@ -18,6 +18,7 @@ import math
 import threading
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path as FilePath
 
 import geopandas as gpd
 import matplotlib
@@ -49,7 +50,8 @@ from exports.cartography import (
 from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS, check_map_options
 from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
-from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, fmt_year_range, t
+from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, t
+from loaders.bundled.boundaries import load_boundaries
 from maps.styles import (
     FeatureStyle,
     member_style,
@@ -124,6 +126,8 @@ def render_map(
         fig_w, fig_h = width_px / dpi, height_px / dpi
     colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     frames = {name: getattr(view, name).to_crs(MERCATOR) for name in visible}
+    if boundaries is None:  # the outlines bundled in geodata/ (scripts/build_geodata.py), else a graticule
+        boundaries = bundled_boundaries()
     shapes = boundaries.to_crs(MERCATOR) if boundaries is not None else None
     title = t("app_title", lang) if title is None else title
     subtitle = t("app_subtitle", lang) if subtitle is None else subtitle
@@ -170,10 +174,24 @@ def map_frame_px(size: str = "1920x1080") -> tuple[int, int, int, int]:
     return round(x * dpi), round(height_px - (y + h) * dpi), round((x + w) * dpi), round(height_px - y * dpi)
 
 
+def legend_entries(
+    view: View, visible: Iterable[str], colours: dict[str, str], lang: str
+) -> list[tuple[str, dict, str]]:
+    """The legend's (kind, marker style, text) rows as the image draws them (for the slide export)."""
+    shown = set(visible)
+    return _legend_entries({name: getattr(view, name) for name in shown}, shown, colours, lang)
+
+
 def _map_box(fig_w: float, fig_h: float) -> tuple[float, float, float, float]:
     """Left, bottom, width, height in inches: below the header, above key figures and credits, left of the legend."""
     bottom = MARGIN + CREDITS + STRIP + GAP
     return MARGIN, bottom, fig_w - 2 * MARGIN - LEGEND_WIDTH - GAP, fig_h - HEADER - bottom
+
+
+def bundled_boundaries() -> gpd.GeoDataFrame | None:
+    """The simplified municipalities bundled in geodata/kommunegrenser.geojson, or None when not bundled."""
+    path = FilePath(config.BUNDLED_KOMMUNER)
+    return load_boundaries(path) if path.exists() else None
 
 
 def _validate(view, bounds, center, zoom, size, fmt, lang, visible_layers, boundaries, basemap) -> tuple[str, set]:
@@ -584,9 +602,13 @@ def _legend_marker(ax, x: float, y: float, style: dict, scale: float) -> None:
 
 
 def _draw_key_figures(fig, kpi: KeyFigures, fig_w, fig_h, lang) -> None:
-    total_label = t("kpi_total", lang)
-    if kpi.total_t is not None:
-        total_label += " · " + fmt_year_range(list(kpi.years), kpi.unknown_years, lang)
+    total_label = (
+        t("kpi_scope_year", lang, scope=t(f"scope_{kpi.scope}", lang), year=kpi.year)
+        + " · "
+        + t("kpi_facilities", lang, n=kpi.facilities)
+        if kpi.scope is not None
+        else t("kpi_total_none", lang)
+    )
     cells = [
         (fmt_number(kpi.parks, lang), t("kpi_parks", lang)),
         (fmt_number(kpi.sources, lang), t("kpi_sources", lang)),

@@ -278,6 +278,7 @@ ENGLISH: dict[str, str] = {
     "unmatched (to be placed))",
     "part_rules": ": {rules}",
     "summary_rule": "{rule} {count}",
+    "rule_inspire_id": "FacilityInspireId",
     "rule_anlegg_id": "AnleggId",
     "rule_orgnr": "Org.nr.",
     "rule_name": "name",

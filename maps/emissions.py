@@ -19,6 +19,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 import config
+from core.schema import CO2_SCOPES
 from core.values import is_missing
 from i18n import fmt_number, fmt_tonnes, t
 from maps.assets import use_local_assets
@@ -71,11 +72,17 @@ def emissions_base_map(static_url: str = "/app/static") -> folium.Map:
 
 
 def facility_circles_group(year_table: pd.DataFrame, year: int, scope: str, lang: str) -> folium.FeatureGroup:
-    """Circles for the facilities that have a position: area ∝ that year's tonnes, hollow without a figure."""
+    """Circles for the facilities that have a position: area ∝ that year's tonnes, hollow without a figure.
+
+    CO₂ circles share one scale on every map; another pollutant's are scaled so the year's largest is as
+    large as a CO₂ circle of POLLUTANT_MAX_AS_CO2_T (still area ∝ tonnes within the map).
+    """
     features = []
+    largest = year_table["amount_t"].max()
+    factor = 1.0 if scope in CO2_SCOPES or not largest else config.POLLUTANT_MAX_AS_CO2_T / float(largest)
     for row in year_table[year_table["placed"] & year_table["geometry"].notna()].to_dict("records"):
         has_figure = not is_missing(row["amount_t"])
-        style = figure_style(row["amount_t"]).leaflet()
+        style = figure_style(row["amount_t"] * factor if has_figure else None).leaflet()
         tooltip = esc(row["facility"]) + (f" · {esc(fmt_tonnes(row['amount_t'], lang))}" if has_figure else "")
         popup = facility_popup(row, year, scope, lang)
         features.append(feature(row["geometry"], "sources", [row["id"]], tooltip, popup, style))
@@ -87,7 +94,9 @@ def facility_circles_group(year_table: pd.DataFrame, year: int, scope: str, lang
 
 def facility_popup(row: dict, year: int, scope: str, lang: str) -> str:
     scope_text = t(f"scope_{scope}", lang)
-    if is_missing(row["amount_t"]):
+    if is_missing(row["amount_t"]) and row.get("not_reported"):
+        figure = esc(t("em_not_reported", lang, year=year))
+    elif is_missing(row["amount_t"]):
         figure = esc(t("em_no_figure_year", lang, year=year, scope=scope_text))
     else:
         figure = f"{esc(fmt_tonnes(row['amount_t'], lang))} {esc(scope_text)}, {esc(year)}"
@@ -97,7 +106,11 @@ def facility_popup(row: dict, year: int, scope: str, lang: str) -> str:
             (t("sector", lang), esc(row.get("sector"))),
             (t("em_figure", lang), figure),
             (t("field_quote", lang), esc(row.get("quote"))),
-            (t("source", lang), source_links(row.get("source_url")) if not is_missing(row.get("source_url")) else ""),
+            (
+                t("source", lang),
+                source_links(row.get("source_url"), lang) if not is_missing(row.get("source_url")) else "",
+            ),
+            *([(t("field_licence", lang), esc(row["licence"]))] if not is_missing(row.get("licence")) else []),
         ]
     )
 

@@ -9,7 +9,13 @@ from i18n import t
 from ui import emissions_tables as tables
 from ui.downloads import download_buttons
 from ui.emissions_data import emissions_data
-from ui.emissions_sections import county_path_section, facility_section, municipal_section, shares_section
+from ui.emissions_sections import (
+    county_path_section,
+    facility_section,
+    municipal_section,
+    point_path_section,
+    shares_section,
+)
 from ui.page import PageFrame
 from ui.presentation import heading
 from ui.sidebar import presentation_controls
@@ -33,14 +39,13 @@ if data.imported:
     st.caption(t("em_imported", lang, titles=", ".join(data.imported)))
 
 scopes = em.scopes_with_data(data.figures, data.municipal) or ["co2e"]
-scope = st.radio(
-    t("em_scope", lang),
+scope = st.selectbox(
+    t("em_pollutant", lang),
     scopes,
     index=scopes.index("co2e") if "co2e" in scopes else 0,
     format_func=lambda s: t(f"scope_{s}", lang),
-    horizontal=True,
     key="em_scope",
-    help=t("em_scope_help", lang),
+    help=t("em_pollutant_help", lang) + " " + t("em_scope_help", lang),
 )
 scope_text = t(f"scope_{scope}", lang)
 municipal_years = sorted(int(y) for y in data.municipal.loc[data.municipal["scope"] == scope, "year"].dropna().unique())
@@ -73,6 +78,7 @@ if years:
     shares_section(data, year_table, year, scope, numbers, lang)
     municipal_section(data, year_table, year, scope, numbers, names, lang)
 
+point_path_section(data, scope, lang)
 county_path_section(data, scope, numbers, lang)
 
 page.finish()

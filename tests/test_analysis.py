@@ -79,13 +79,14 @@ def test_only_with_figure(portfolio):
     assert view.sources["figure_t"].notna().all()
 
 
-def test_key_figures_sum_only_latest_stated_figures(portfolio):
+def test_key_figures_sum_one_scope_and_one_year(portfolio):
     view = apply_filters(portfolio, Filters())
     kpi = key_figures(view)
-    expected = latest_figures(portfolio.figures)["amount_t"].sum()
-    assert kpi.total_t == pytest.approx(expected)
-    assert kpi.unknown_years + len(kpi.years) >= 1
-    assert set(kpi.scopes) == set(latest_figures(portfolio.figures)["scope"])
+    figures = portfolio.figures
+    rows = figures[(figures["basis"] == "stated") & (figures["scope"] == kpi.scope) & (figures["year"] == kpi.year)]
+    assert kpi.total_t == pytest.approx(rows["amount_t"].sum())
+    assert kpi.years == (kpi.year,) and kpi.scopes == (kpi.scope,) and kpi.unknown_years == 0
+    assert kpi.facilities == rows["facility_id"].nunique()
 
 
 def test_key_figures_without_any_figure_say_none(portfolio):

@@ -74,3 +74,34 @@ def test_year_slider_redraws_the_circles_offline(browser, app_url):
         assert page.unexpected_errors() == []
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def fresh_clone_url(tmp_path_factory):
+    """The app with nothing but the bundled data: no store, no boundaries file, no ../shared, no network."""
+    empty = tmp_path_factory.mktemp("fresh-clone")
+    env = {"INDUSTRIKART_STORE": str(empty / "no-store.gpkg"), "INDUSTRIKART_BOUNDARIES": "", "SHARED_DIR": str(empty)}
+    with running_app("dashboard.py", env) as url:
+        yield url
+
+
+def test_bundled_register_series_in_chromium(browser, fresh_clone_url):
+    """Fossil CO₂ 2017 from the E-PRTR register by default, with its credit; one year back redraws the circles."""
+    page = OfflinePage(browser, fresh_clone_url)
+    try:
+        page.page.get_by_role("link", name="Utslipp", exact=True).click()
+        page.wait_for_text("Punktutslipp 2017")
+        page.wait_for_text("European Environment Agency, E-PRTR (CC BY 4.0)")
+        in_2017 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
+        assert in_2017["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(213_000))  # 213000000.0 kg
+        thumb = page.page.get_by_role("slider")
+        thumb.focus()
+        thumb.press("ArrowLeft")  # 2017 -> 2016
+        page.wait_for_text("Punktutslipp 2016")
+        in_2016 = circles(
+            page, predicate=lambda c: c.get("src-elkem-thamshavn", {}).get("radius") == source_radius(222_000)
+        )
+        assert set(in_2016) == set(in_2017)
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()

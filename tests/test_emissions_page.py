@@ -38,6 +38,12 @@ def no_boundaries(monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def no_bundled_boundaries(monkeypatch, tmp_path):
+    """As if geodata/ had no kommunegrenser.geojson (the notice on how to get boundaries)."""
+    monkeypatch.setattr(config, "BUNDLED_KOMMUNER", tmp_path / "no-bundled-kommuner.geojson")
+
+
+@pytest.fixture
 def with_imports(monkeypatch, imported, no_boundaries):
     monkeypatch.setattr(emissions_data, "load_imported", lambda: imported)
 
@@ -73,27 +79,68 @@ def download_keys(at: AppTest) -> list[str]:
     return [b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")]
 
 
-def test_bundled_only_says_there_are_no_dated_figures(no_boundaries):
+def test_bundled_register_gives_real_series_2007_to_2017(no_boundaries):
+    """A fresh clone: the EEA register's years, greenhouse gases first and default, undated figures apart."""
     at = run()
-    assert any("Ingen daterte tall" in i.value for i in at.info)
-    assert not at.select_slider and not at.get("component_instance")
+    scope = at.selectbox(key="em_scope")
+    assert scope.value == "fossil" and scope.options[:2] == ["fossilt CO₂", "CO₂ totalt (fossilt og biogent)"]
+    assert len(scope.options) >= 20  # every pollutant the register has for these facilities
+    slider = at.select_slider(key="em_year")
+    assert slider.options == [str(y) for y in range(2007, 2018)] and slider.value == 2017
     assert any("Tall uten år" in e.label for e in at.expander)
     undated = at.dataframe[0].value
     assert "år ikke oppgitt" in undated["År"].tolist()  # shown honestly, with the source's words
     assert any("Ingen kommunestatistikk" in i.value for i in at.info)
     assert any(k.startswith("csv_undated") for k in download_keys(at))
+    assert any("Store punktutslipp i E-PRTR mot 2009" in h.value for h in at.subheader)
+
+
+def test_2009_total_co2_shows_elkem_with_the_register_figure_and_credit(no_boundaries):
+    at = run()
+    at.selectbox(key="em_scope").set_value("total")
+    at = run(at)
+    at.select_slider(key="em_year").set_value(2009)
+    at = run(at)
+    shares = next(df.value for df in at.dataframe if "Andel (%)" in df.value.columns)
+    elkem = shares.set_index("Anlegg").loc["Elkem Thamshavn"]
+    assert elkem["Tonn"] == "155\u00a0000"  # E-PRTR 2009: 155000000.0 kg, shown in tonnes
+    assert set(shares["Omfang"]) == {"CO₂ totalt (fossilt og biogent)"}  # never summed with fossil
+    assert any("European Environment Agency, E-PRTR (CC BY 4.0)" in c.value for c in at.caption)
+    assert any("NorFraKalk" in c.value and "rapportert over terskelen" in c.value for c in at.caption)
+    drawn = circles(maps(at)[0])
+    assert drawn["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(155000.0))
+    tonnes = sum(float(v.replace("\u00a0", "")) for v in shares["Tonn"])
+    assert tonnes == pytest.approx(155_000 + 165_000 + 136_000)  # total only, 2009: Elkem, Skogn, Wacker
+
+
+def test_switching_to_nox_redraws_the_facility_map(no_boundaries):
+    at = run()
+    before = circles(maps(at)[0])
+    at.selectbox(key="em_scope").set_value("nox")
+    at = run(at)
+    after = circles(maps(at)[0])
+    assert after != before
+    assert any("nitrogenoksider" in h.value for h in at.subheader)
+    assert any(k.startswith("csv_facilities_nox_") for k in download_keys(at))
+
+
+def test_a_fresh_clone_draws_the_choropleth_from_the_bundled_boundaries(no_boundaries):
+    at = run()
+    assert not any("Kommunegrensene mangler" in i.value for i in at.info)
+    assert any("kommunegrenser.geojson" in c.value and "Kartverket" in c.value for c in at.caption)
+    assert len(maps(at)) >= 2  # the facility map and the choropleth
 
 
 def test_every_scope_renders_with_bundled_data(no_boundaries):
     at = run()
-    for scope in at.radio(key="em_scope").options:
-        at.radio(key="em_scope").set_value(scope)
+    for scope in at.selectbox(key="em_scope").options:
+        at.selectbox(key="em_scope").set_value(scope)
         run(at)
 
 
 def test_year_slider_changes_the_map_and_the_bar_chart(with_imports):
     at = run()
-    assert at.radio(key="em_scope").value == "co2e"
+    assert at.selectbox(key="em_scope").value == "co2e"
     slider = at.select_slider(key="em_year")
     assert slider.options == ["2021", "2022"] and slider.value == 2022
     first = maps(at)[0]
@@ -117,7 +164,7 @@ def test_year_slider_changes_the_map_and_the_bar_chart(with_imports):
 
 def test_scopes_are_never_mixed(with_imports):
     at = run()
-    at.radio(key="em_scope").set_value("total")
+    at.selectbox(key="em_scope").set_value("total")
     run(at)
     drawn = circles(maps(at)[0])
     # EEA 2021 "total" only: Elkem's 215 000 t, never added to its co2e or fossil figures
@@ -145,7 +192,7 @@ def test_shares_use_the_facility_sum_when_the_statistics_are_incomplete(with_imp
     assert shares.iloc[0]["Andel (%)"] == "64,1"  # 123 456,7 of 192 469,35 (the five facilities' sum)
 
 
-def test_without_boundaries_the_page_says_how_to_get_them(with_imports):
+def test_without_boundaries_the_page_says_how_to_get_them(with_imports, no_bundled_boundaries):
     at = run()
     notice = next(i.value for i in at.info if "Kommunegrensene mangler" in i.value)
     assert "python -m loaders boundaries --download" in notice
@@ -239,7 +286,7 @@ def test_store_error_is_reported_and_the_bundled_data_still_shown(monkeypatch, n
     monkeypatch.setattr(emissions_data, "load_imported", broken)
     at = run()
     assert any("the store file is locked (test)" in w.value for w in at.warning)
-    assert any("Ingen daterte tall" in i.value for i in at.info)
+    assert at.select_slider(key="em_year").options[0] == "2007"  # the bundled register still shown
 
 
 def test_imports_are_read_from_the_store_named_by_the_environment(monkeypatch, tmp_path, portfolio, no_boundaries):
@@ -250,7 +297,7 @@ def test_imports_are_read_from_the_store_named_by_the_environment(monkeypatch, t
     assert at.select_slider(key="em_year").options == ["2021", "2022"]
 
 
-def test_english(with_imports):
+def test_english(with_imports, no_bundled_boundaries):
     at = run()
     at.radio(key="lang").set_value("en")
     run(at)
@@ -271,9 +318,10 @@ def test_a_kept_year_the_new_scope_lacks_falls_back_to_its_latest(with_imports, 
     monkeypatch.setattr(emissions_data, "load_imported", lambda: data)
     at = run()
     assert at.select_slider(key="em_year").value == 2022
-    at.radio(key="em_scope").set_value("fossil")
+    at.selectbox(key="em_scope").set_value("fossil")
     run(at)
-    assert at.select_slider(key="em_year").options == ["2019", "2021"]
+    options = at.select_slider(key="em_year").options
+    assert options[:11] == [str(y) for y in range(2007, 2018)] and options[11:] == ["2019", "2021"]
     assert at.select_slider(key="em_year").value == 2021
 
 

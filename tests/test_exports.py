@@ -115,8 +115,9 @@ def test_png_1920x1080_has_the_exact_size_and_draws_every_layer_in_its_colour(of
     assert pixels.std() > 20, "the image is (nearly) blank"
     area = map_area(offline_png)
     assert share_near(area, config.SOURCE_COLOUR) > 0.0005
-    assert share_near(area, config.PARK_STATUS_COLOURS["etablert"]) > 0.0001
-    assert share_near(area, config.PARK_STATUS_COLOURS["planlagt"]) > 0.0001
+    # (the parks' translucent fill now sits on the bundled land/sea background, not a plain one)
+    assert share_near(area, config.PARK_STATUS_COLOURS["etablert"], 40) > 0.0001
+    assert share_near(area, config.PARK_STATUS_COLOURS["planlagt"], 40) > 0.0001
     woodworks = over(config.CLUSTER_COLOURS[5], 0.9, config.EXPORT_LAND_COLOUR)  # the sixth cluster by name
     assert share_near(area, woodworks, 4) > 0.00005
 
@@ -154,7 +155,15 @@ def test_offline_with_boundaries_draws_land_coast_and_sea(view, colours, kommune
     assert len(calls) == 1, "without network only one probe tile is tried, not one per tile"
 
 
-def test_offline_without_boundaries_draws_a_graticule_instead(view, colours):
+def test_offline_without_boundaries_uses_the_bundled_outlines(view, colours):
+    png = render_map(view, cluster_colours=colours, tile_fetcher=no_tiles)
+    area = map_area(png)
+    land, sea = share_near(area, config.EXPORT_LAND_COLOUR, 3), share_near(area, config.EXPORT_SEA_COLOUR, 3)
+    assert land > 0.25 and sea > 0.1, (land, sea)  # geodata/kommunegrenser.geojson, not a bare graticule
+
+
+def test_offline_without_any_boundaries_draws_a_graticule_instead(view, colours, monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "BUNDLED_KOMMUNER", tmp_path / "none.geojson")
     png = render_map(view, cluster_colours=colours, tile_fetcher=no_tiles)
     area = map_area(png)
     assert share_near(area, config.EXPORT_LAND_COLOUR, 3) > 0.6
@@ -220,7 +229,8 @@ def test_pdf_is_one_a4_landscape_page_with_its_text(view, colours, kommuner):
     assert "Dato: 25.11.2026" in text
     assert "Tegnforklaring" in text and "WoodWorks! Cluster" in text
     assert "kommunegrenser vist i stedet" in text and "© Kartverket (CC BY 4.0)" in text
-    assert "440\u00a0000\u00a0t" in text  # the key figures strip, in Norwegian format (no-break spaces)
+    assert "637\u00a0000\u00a0t" in text  # the key figures strip, in Norwegian format (no-break spaces)
+    assert "fossilt CO₂ 2017 · 4 anlegg" in text  # one scope, one year (E-PRTR)
 
 
 def test_pdf_in_english_credits_the_basemap_when_tiles_came(view, colours):
@@ -231,7 +241,7 @@ def test_pdf_in_english_credits_the_basemap_when_tiles_came(view, colours):
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Legend" in text and "Cluster members" in text and "Date: 25 November 2026" in text
     assert "Basemap: © OpenStreetMap contributors" in text
-    assert "440,000\u00a0t" in text
+    assert "637,000\u00a0t" in text
     assert "unavailable" not in text
 
 
@@ -365,7 +375,8 @@ def test_an_empty_view_still_gives_a_map_image_and_html(portfolio):
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
     assert share_near(map_area(png), config.SOURCE_COLOUR, 6) == 0
     document = standalone_html(empty)
-    assert "ik-legend" in document and '"features": [{' not in document
+    assert "ik-legend" in document  # the bundled outlines only, no features:
+    assert not re.search(r'"layer": "(parks|sources|members)"', document)
 
 
 def test_standalone_html_refuses_bad_options(view):
@@ -398,6 +409,7 @@ def test_standalone_html_opens_offline_in_chromium_and_draws_every_feature(brows
     path.write_text(document, encoding="utf-8")
     member_points = view.members.geometry.apply(lambda p: (p.x, p.y)).nunique()
     expected = Counter({"parks": len(view.parks), "sources": len(view.sources), "members": member_points})
+    expected["outlines"] = 39  # the bundled county and 38 municipality outlines under the tiles (drawn offline)
 
     with serve_file(path) as url:
         page = OfflinePage(browser, url)

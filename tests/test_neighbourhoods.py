@@ -160,7 +160,7 @@ def test_scenario_named_actors(portfolio):
     gronora = neighbourhood("park-gronora", portfolio, 15_000)
     malm = neighbourhood("park-malm", portfolio, 15_000)
 
-    assert list(gronora.sources["facility"]) == ["Elkem Thamshavn"]
+    assert list(gronora.sources["facility"]) == ["Washington Mills AS", "Elkem Thamshavn"]  # both in E-PRTR
     assert "Heimdal varmesentral" not in set(gronora.sources["facility"])  # about 26 km away
     assert {"Norsk Kylling", "Washington Mills", "Elkem Thamshavn"} <= set(gronora.members["company"])
 
@@ -175,7 +175,7 @@ def test_scenario_named_actors(portfolio):
 def test_scenario_compare_side_by_side(portfolio):
     table = compare(["park-gronora", "park-malm"], portfolio, 15_000)
     assert list(table.columns) == ["park-gronora", "park-malm"]
-    assert table.loc["sources_inside", "park-gronora"] == 1
+    assert table.loc["sources_inside", "park-gronora"] == 2
     assert table.loc["sources_inside", "park-malm"] == 0
     assert "Elkem Thamshavn" in table.loc["sources", "park-gronora"]
     assert table.loc["colocated_with", "park-malm"] == "park-salmar-tjuin"
@@ -223,22 +223,26 @@ def test_buffer_reaches_the_radius_on_the_ground(portfolio):
 # --- emissions and the nearest large emitter -----------------------------------------------
 
 
-def test_sum_uses_latest_stated_figures_only(portfolio):
-    latest = latest_figures(portfolio.figures).set_index("facility_id")["amount_t"]
-    hood = neighbourhood("park-gronora", portfolio, 15_000)
-    assert hood.emissions.total_t == pytest.approx(latest["src-elkem-thamshavn"])
-    assert hood.emissions.unknown_years == 1  # the NRK figure states no year
-    assert hood.emissions.years == ()
+def _dated_latest(portfolio):
+    """The latest *dated* stated figure per facility: what sums and the nearest emitter use (issue 12)."""
+    return latest_figures(portfolio.figures[portfolio.figures["year"].notna()]).set_index("facility_id")["amount_t"]
 
-    # NorFraKalk at Ørin has only planned (applied-for) figures: counted as a source, never summed.
+
+def test_sum_uses_latest_dated_stated_figures_only(portfolio):
+    latest = _dated_latest(portfolio)
+    hood = neighbourhood("park-gronora", portfolio, 15_000)
+    assert hood.emissions.total_t == pytest.approx(latest["src-elkem-thamshavn"]) == 277_000  # E-PRTR 2017 total
+    assert hood.emissions.unknown_years == 0  # the undated NRK figure is never summed
+    assert hood.emissions.years == (2017,)
+
+    # NorFraKalk at Ørin: the planned (applied-for) figures are never summed; the register's 2017 figure is.
     verdal = neighbourhood("park-verdal-industripark", portfolio, 5_000)
     assert "src-norfrakalk" in set(verdal.sources["id"])
-    assert verdal.emissions.total_t is None
-    assert verdal.emissions.without_figure == len(verdal.sources)
+    assert verdal.emissions.total_t == pytest.approx(167_000)
 
 
 def test_nearest_large_emitter_is_the_geodesically_nearest_qualifying_source(portfolio):
-    latest = latest_figures(portfolio.figures).set_index("facility_id")["amount_t"]
+    latest = _dated_latest(portfolio)
     large = portfolio.sources[portfolio.sources["id"].map(latest).ge(LARGE_EMITTER_MIN_T)]
     assert len(large) >= 2
     for site_id in ("park-malm", "park-tiller", "park-krakoya"):
@@ -294,7 +298,7 @@ def test_summary_counts_each_source_once(portfolio):
     for site_id in portfolio.parks["id"]:
         distances = _geod_from(portfolio, site_id, portfolio.sources)
         inside |= set(distances[distances <= radius].index)
-    latest = latest_figures(portfolio.figures).set_index("facility_id")["amount_t"]
+    latest = _dated_latest(portfolio)
     assert summary.sources_in_neighbourhoods == len(inside)
     assert summary.emissions_in_neighbourhoods.total_t == pytest.approx(latest[latest.index.isin(inside)].sum())
     # Seven Orkland sites overlap around Elkem Thamshavn; its figure is still counted once.

@@ -108,7 +108,7 @@ def test_search_without_match_says_so():
 
 def test_selected_source_without_figure_says_no_figure():
     at = app("dashboard.py")
-    at.session_state["selected"] = Selection("sources", ("src-hylla-kalkverk",))
+    at.session_state["selected"] = Selection("sources", ("src-ranheim-paper",))
     at.run()
     assert not at.exception
     assert any(i.value == "ingen tall" for i in at.info)

@@ -121,7 +121,7 @@ def test_gronora_and_malm_at_15_km_show_what_the_analysis_gives(portfolio, scena
             assert f"{facility} ({km_text(metres, 'nb')})" in column["Kilder innenfor (avstand)"]
     # No figure near Malm: it says so instead of 0.
     assert shown.loc["Sum siste tall innenfor", "Malm Industripark"] == "ingen tall"
-    assert shown.loc["Avstand til den", "Grønøra industriområde (Orkanger)"] == "1,5\u00a0km"
+    assert shown.loc["Avstand til den", "Grønøra industriområde (Orkanger)"] == "2,4\u00a0km"  # E-PRTR position
 
 
 def test_the_comparison_draws_one_small_map_per_site_fitted_to_its_buffer(portfolio, scenario):

@@ -17,9 +17,11 @@ def test_comparison_reads_in_either_language(portfolio):
     nb = comparison_table(compared, hoods, portfolio, "nb").set_index("Mål")
     en = comparison_table(compared, hoods, portfolio, "en").set_index("Measure")
     gronora = "Grønøra industriområde (Orkanger)"
-    assert nb.loc["Avstand til den", gronora] == "1,5\u00a0km"
-    assert en.loc["Its distance", gronora] == "1.5\u00a0km"
-    assert nb.loc["Sum siste tall innenfor", gronora] == "200\u00a0000\u00a0t"
+    # Elkem Thamshavn at the E-PRTR register's coordinates (not the quay point), its dated 2017 figure
+    assert nb.loc["Avstand til den", gronora] == "2,4\u00a0km"
+    assert en.loc["Its distance", gronora] == "2.4\u00a0km"
+    assert nb.loc["Sum siste tall innenfor", gronora] == "277\u00a0000\u00a0t"
+    assert "2017" in nb.loc["Nærmeste store utslippskilde", gronora]  # the year is shown
     assert en.loc["Sum of latest figures inside", "Malm Industripark"] == "no figure"
     assert en.loc["Status", "Malm Industripark"] == "under development"
     assert list(nb.columns) == [gronora, "Malm Industripark"]

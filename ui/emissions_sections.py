@@ -36,6 +36,11 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
             key="emissions_map",
         ).selection
         st.caption(t("em_map_caption", lang, year=year))
+        register_caption(data, scope, year, lang)
+        missing = year_table[year_table["not_reported"]]
+        if not missing.empty:
+            names = ", ".join(missing["facility"])
+            st.caption(t("em_not_reported_list", lang, year=year, scope=scope_text, names=names))
         unplaced = year_table[~year_table["placed"] & year_table["amount_t"].notna()]
         if not unplaced.empty:
             st.caption(t("em_unplaced", lang, n=len(unplaced), year=year, names=", ".join(unplaced["facility"])))
@@ -57,6 +62,59 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
                 table = tables.series_table(series, facility, lang)
                 st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
                 download_buttons(table, f"series_{scope}", lang)
+                register_caption(data, scope, None, lang)
+
+
+def register_caption(data: EmissionsData, scope: str, year: int | None, lang: str) -> None:
+    """The EEA credit under anything that shows the register's figures."""
+    credit = em.register_credit(data.figures, scope, year)
+    if credit is not None:
+        st.caption(t("eea_credit", lang, date=credit[1] or "–"))
+
+
+def point_path_section(data: EmissionsData, scope: str, lang: str) -> None:
+    """The register's large point sources per year against their own 2009 level: not the county's total."""
+    path = em.point_source_path(
+        data.figures,
+        scope,
+        config.TARGET_CUT_LOW,
+        config.TARGET_CUT_HIGH,
+        config.TARGET_BASELINE_YEAR,
+        config.TARGET_YEAR,
+    )
+    if path.totals.empty:
+        return
+    scope_text = t(f"scope_{scope}", lang)
+    baseline = path.baseline_year
+    st.subheader(t("em_point_path_title", lang, baseline=baseline, scope=scope_text))
+    if path.baseline_t is None:
+        st.info(t("em_point_path_none", lang, scope=scope_text, baseline=baseline))
+    else:
+        first, last = int(path.totals["year"].min()), int(path.totals["year"].max())
+        st.caption(
+            t(
+                "em_point_path_caption",
+                lang,
+                first=first,
+                last=last,
+                baseline=baseline,
+                baseline_t=fmt_tonnes(path.baseline_t, lang),
+            )
+        )
+        st.altair_chart(localised(path_chart(path, lang), lang), width="stretch")
+        if path.gap is not None:
+            columns = st.columns(2)
+            columns[0].metric(t("em_baseline", lang, year=baseline), fmt_tonnes(path.baseline_t, lang))
+            columns[1].metric(
+                t("em_point_path_series", lang) + f" {path.latest_year}",
+                fmt_tonnes(path.latest_t, lang),
+                t("em_change", lang, pct=fmt_number(path.gap.change_since_baseline_pct, lang, 1), year=baseline),
+                delta_color="inverse",
+            )
+    register_caption(data, scope, None, lang)
+    table = tables.point_path_table(path, lang)
+    st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
+    download_buttons(table, f"point_sources_{scope}", lang)
 
 
 def shares_section(data: EmissionsData, year_table, year: int, scope: str, numbers: list[str], lang: str) -> None:
@@ -97,12 +155,28 @@ def shares_section(data: EmissionsData, year_table, year: int, scope: str, numbe
             download_buttons(table, f"shares_{scope}_{year}", lang)
 
 
+_SOURCE_AUTO = "_em_municipal_source_auto"
+
+
+def _default_municipal_source(data: EmissionsData, year_table, year: int, scope: str) -> None:
+    """«Kommunetall fra» starts at the source that has figures for the year (after a norskeutslipp import the
+    municipal statistics are often empty): set while the user has not chosen, or a link has not said, one."""
+    has_statistics = not em.municipal_totals(data.municipal, year, scope, None).empty
+    has_facilities = not em.facility_municipal_totals(year_table).empty
+    auto = "facilities" if has_facilities and not has_statistics else "statistics"
+    current = st.session_state.get("em_municipal_source")
+    if current is None or current == st.session_state.get(_SOURCE_AUTO):
+        st.session_state["em_municipal_source"] = auto
+        st.session_state[_SOURCE_AUTO] = auto
+
+
 def municipal_section(
     data: EmissionsData, year_table, year: int, scope: str, numbers: list[str], names: dict, lang: str
 ) -> None:
     scope_text = t(f"scope_{scope}", lang)
     # --- municipalities ---
     st.subheader(t("em_municipal_title", lang, year=year, scope=scope_text))
+    _default_municipal_source(data, year_table, year, scope)
     source = st.radio(
         t("em_municipal_source", lang),
         ["statistics", "facilities"],

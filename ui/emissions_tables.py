@@ -30,7 +30,11 @@ def year_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("em_col_placed", lang): [t("em_yes" if p else "em_no", lang) for p in table["placed"]],
             t("field_quote", lang): table["quote"],
             t("field_source_url", lang): table["source_url"],
-            t("field_note", lang): table["note"],
+            t("field_licence", lang): table["licence"],
+            t("field_note", lang): [
+                t("em_not_reported_short", lang) if missing else note
+                for note, missing in zip(table["note"], table["not_reported"], strict=True)
+            ],
         }
     )
 
@@ -44,6 +48,7 @@ def series_table(series: pd.DataFrame, facility: str, lang: str) -> pd.DataFrame
             t("field_scope", lang): [_scope(s, lang) for s in series["scope"]],
             t("field_quote", lang): series["quote"],
             t("field_source_url", lang): series["source_url"],
+            t("field_licence", lang): series["licence"],
         }
     )
 
@@ -138,3 +143,21 @@ def _places(value: float) -> int:
     """Whole numbers from 100 up; small values keep a decimal or two, so 0,45 t is not shown as 0."""
     size = abs(value)
     return 0 if size >= 100 or size == 0 or float(value).is_integer() else 1 if size >= 1 else 2
+
+
+def point_path_table(path, lang: str) -> pd.DataFrame:
+    """The register's point-source sums per year, with the share of the baseline year's level and the credit."""
+    totals = path.totals
+    base = path.baseline_t
+    return pd.DataFrame(
+        {
+            t("field_year", lang): totals["year"],
+            t("field_amount_t", lang): totals["amount_t"],
+            t("field_scope", lang): _scope(path.scope, lang),
+            t("em_col_facilities", lang): totals["covered"],
+            t("em_col_vs_baseline", lang, year=path.baseline_year): [
+                round(100 * v / base, 1) if base else None for v in totals["amount_t"]
+            ],
+            t("field_licence", lang): t("eea_credit_short", lang),
+        }
+    )

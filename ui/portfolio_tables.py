@@ -46,6 +46,15 @@ def comparison_table(
         nearest, nearest_key, nearest_m = t("pf_none", lang), "pf_row_nearest", "–"
         if isinstance(c["nearest_emitter_id"], str):
             nearest = f"{c['nearest_emitter']} ({fmt_tonnes(c['nearest_emitter_t'], lang)})"
+            if c.get("nearest_emitter_year") is not None and not pd.isna(c.get("nearest_emitter_year")):
+                nearest = t(
+                    "portfolio_nearest_year",
+                    lang,
+                    name=c["nearest_emitter"],
+                    tonnes=fmt_tonnes(c["nearest_emitter_t"], lang),
+                    scope=t(f"scope_{c['nearest_emitter_scope']}", lang),
+                    year=int(c["nearest_emitter_year"]),
+                )
             nearest_m = km_text(c["nearest_emitter_m"], lang)
             if not bool(c["nearest_emitter_large"]):
                 nearest_key = "pf_row_nearest_any"

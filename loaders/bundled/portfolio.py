@@ -1,4 +1,10 @@
-"""The bundled Trøndelag starter portfolio in geodata/."""
+"""The bundled Trøndelag starter portfolio in geodata/.
+
+The hand-made sources and figures (emission_sources.geojson, emission_figures.csv) are joined to the EEA
+register's facilities and figures (eprtr_facilities.geojson, eprtr_figures.csv, made by
+scripts/build_geodata.py): a known source takes the register's coordinates (each facility records why) and
+its FacilityInspireId; a register facility we had no record of becomes a source of its own.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import pandas as pd
 from config import GEODATA_DIR
 from core.kommunenummer import MUNICIPALITIES
 from core.portfolio import Portfolio
+from core.values import is_missing
 from loaders.errors import SchemaError
 from loaders.files.layers import read_figures, read_layer
 
@@ -18,9 +25,15 @@ def load_portfolio(directory: str | Path = GEODATA_DIR) -> Portfolio:
     directory = Path(directory)
     sources = read_layer(directory / "emission_sources.geojson", "sources")
     figures = read_figures(directory / "emission_figures.csv")
+    register = directory / "eprtr_facilities.geojson"
+    if register.exists():
+        sources = with_register(sources, gpd.read_file(register))
+    if (directory / "eprtr_figures.csv").exists():
+        figures = pd.concat([figures, read_figures(directory / "eprtr_figures.csv")], ignore_index=True)
+        figures["year"] = figures["year"].astype("Int64")
     unknown = sorted(set(figures["facility_id"]) - set(sources["id"]))
     if unknown:
-        raise SchemaError(None, "facility_id", "the id of a bundled emission source", unknown[0])
+        raise SchemaError(None, "facility_id", "bundled_source", unknown[0])
     return Portfolio(
         parks=read_layer(directory / "parks.geojson", "parks"),
         sources=sources,
@@ -28,6 +41,47 @@ def load_portfolio(directory: str | Path = GEODATA_DIR) -> Portfolio:
         figures=figures,
         municipalities=MUNICIPALITIES[["kommunenummer", "name"]].copy(),
     )
+
+
+def with_register(sources: gpd.GeoDataFrame, register: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The sources joined to the register's facilities (eprtr_facilities.geojson), with an `inspire_id` column."""
+    sources = sources.copy()
+    new = []
+    for row in register.to_dict("records"):
+        mark = f"E-PRTR: «{row['register_name']}», FacilityInspireId {row['inspire_id']}"
+        if row["id"] in set(sources["id"]):
+            index = sources.index[sources["id"] == row["id"]][0]
+            note = sources.at[index, "note"]
+            added = f"{mark}. {row['position_note']}."
+            sources.at[index, "note"] = added if is_missing(note) else f"{note.rstrip()} {added}"
+            sources.at[index, "source_url"] = f"{sources.at[index, 'source_url']} ; {row['source_url']}"
+            sources.at[index, "location_precision"] = "site"
+            sources.at[index, "inspire_id"] = row["inspire_id"]
+            sources.loc[[index], "geometry"] = gpd.GeoSeries([row["geometry"]], index=[index], crs=sources.crs)
+        else:
+            new.append(
+                {
+                    "id": row["id"],
+                    "facility": row["register_name"],
+                    "operator": None,
+                    "orgnr": None,
+                    "municipality": row["municipality"],
+                    "kommunenummer": row["kommunenummer"],
+                    "sector": row["sector"],
+                    "note": f"{mark}; {row['join_note']}. {row['position_note']}.",
+                    "source_url": row["source_url"],
+                    "source_year": int(row["last_year"]),
+                    "location_precision": "site",
+                    "inspire_id": row["inspire_id"],
+                    "geometry": row["geometry"],
+                }
+            )
+    if not new:
+        return sources
+    added = gpd.GeoDataFrame(new, geometry="geometry", crs=sources.crs)[sources.columns]
+    joined = gpd.GeoDataFrame(pd.concat([sources, added], ignore_index=True), crs=sources.crs)
+    joined["source_year"] = joined["source_year"].astype(sources["source_year"].dtype)
+    return joined
 
 
 def with_stored_layers(portfolio: Portfolio, stored: list[tuple[int, str, gpd.GeoDataFrame]]) -> Portfolio:
@@ -47,7 +101,7 @@ def with_stored_layers(portfolio: Portfolio, stored: list[tuple[int, str, gpd.Ge
         bundled = getattr(portfolio, kind)
         if not extra[kind]:
             return bundled
-        frames = [bundled, *(f[bundled.columns] for f in extra[kind])]
+        frames = [bundled, *(f.reindex(columns=bundled.columns) for f in extra[kind])]
         return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=bundled.crs)
 
     return Portfolio(

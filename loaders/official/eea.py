@@ -9,13 +9,20 @@ Units and scope (assumptions, see the module's tests):
   the column name does not say. Amounts are converted to tonnes. If the CO2 values look too small
   for kg (E-PRTR lists CO2 only above 100 000 t = 1e8 kg), the summary says so.
 - "Carbon dioxide (CO2)" includes CO2 from biomass, so it is scope "total"; E-PRTR's separate
-  "Carbon dioxide (CO2) excluding biomass" is scope "fossil". Other pollutants are skipped.
+  "Carbon dioxide (CO2) excluding biomass" is scope "fossil". Every other pollutant the app lists
+  (core/pollutants.py: NOx, SOx, PM10, heavy metals, dioxins …) is kept as its own scope; a pollutant
+  it does not list is skipped and counted. Each figure keeps the pollutant's label, the facility's
+  FacilityInspireId, the release's PublicationDate and the EEA's credit and licence line.
+- Two layouts of the same table are read: the EEA's download (`emissions`, `FacilityInspireID`,
+  `releasesConfidentialityReason` …) and the published F1_4 CSV (`Releases`, `FacilityInspireId`,
+  `PublicationDate`, `confidentialityReason` …); see ALIASES.
 - Confidentiality-reason columns: the row is kept and the reason goes into the figure's note; a row
   whose emissions are withheld has no value and is skipped with that reason.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from pathlib import Path
 
@@ -23,11 +30,13 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, box
 
-from config import EEA_CHUNK_ROWS, TRONDELAG_BBOX
+from config import EEA_CHUNK_ROWS, EEA_CREDIT, TRONDELAG_BBOX
+from core.pollutants import pollutant_for
 from core.progress import Progress
 from loaders.errors import FileFormatError
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
-from loaders.files.tables import sniff_csv
+from loaders.files.tables import MissingColumnError, sniff_csv
+from loaders.messages import Message
 from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id, name_key
 
@@ -49,6 +58,7 @@ COLUMNS = (
     "emissions",
     "reportingYear",
     "releasesConfidentialityReason",
+    "PublicationDate",
 )
 REQUIRED = (
     "countryName",
@@ -61,23 +71,35 @@ REQUIRED = (
     "reportingYear",
 )
 OPTIONAL = tuple(c for c in COLUMNS if c not in REQUIRED)
-WHAT = "an EEA E-PRTR F1_4 file"
+# Other spellings of a column (compared ignoring case): the published F1_4 CSV's header.
+ALIASES = {
+    "emissions": ("Releases",),
+    "EPRTRSectorCode": ("EPRTR_SectorCode",),
+    "eprtrSectorName": ("EPRTR_SectorName",),
+    "EPRTRAnnexIMainActivityCode": ("EPRTRAnnexIMainActivity",),
+    "releasesConfidentialityReason": ("confidentialityReason",),
+}
+_ALIASED_REQUIRED = tuple(c for c in REQUIRED if c in ALIASES)
+_SNIFF_REQUIRED = tuple(c for c in REQUIRED if c not in ALIASES)
+_SNIFF_OPTIONAL = (*_ALIASED_REQUIRED, *OPTIONAL, *(a for names in ALIASES.values() for a in names))
+WHAT = "eea"  # names a text in loaders/messages.py (what_eea)
 POLLUTANT_SCOPES = {
     "Carbon dioxide (CO2)": "total",
     "Carbon dioxide (CO2) excluding biomass": "fossil",
 }
 CO2_THRESHOLD_KG = 1e8  # E-PRTR Annex II: CO2 to air is reported above 100 000 t a year
 
-# Skip reasons (the keys of ImportSummary.skipped).
-OUTSIDE = "outside Trøndelag"
-NO_POSITION = "no coordinates (cannot tell whether it is in Trøndelag)"
-NOT_AIR = "not a release to air"
-CONFIDENTIAL_POLLUTANT = "pollutant withheld as confidential"
-OTHER_POLLUTANT = "other pollutant than CO2"
-WITHHELD = "emissions withheld as confidential"
-NO_VALUE = "no emissions value"
-NO_YEAR = "no reporting year"
-NEGATIVE = "negative amount"
+# Skip reasons (the keys of ImportSummary.skipped; texts in loaders/messages.py).
+OUTSIDE = Message("skip_outside_trondelag")
+NO_POSITION = Message("skip_no_position")
+NOT_AIR = Message("skip_not_air")
+CONFIDENTIAL_POLLUTANT = Message("skip_confidential_pollutant")
+OTHER_POLLUTANT = Message("skip_other_pollutant")  # when the caller asks for the CO2 pollutants only
+UNKNOWN_POLLUTANT = Message("skip_unknown_pollutant")
+WITHHELD = Message("skip_withheld")
+NO_VALUE = Message("skip_no_emissions_value")
+NO_YEAR = Message("skip_no_reporting_year")
+NEGATIVE = Message("skip_negative")
 
 
 def read_eea_f1_4(
@@ -93,29 +115,29 @@ def read_eea_f1_4(
     source: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Read an F1_4 CSV, keep `country` and `area` (a lon/lat box or polygon; None keeps all), CO2 only.
+    """Read an F1_4 CSV, keep `country` and `area` (a lon/lat box or polygon; None keeps all).
 
-    `pollutants` maps pollutant labels to figure scopes (default POLLUTANT_SCOPES). `progress(fraction,
+    `pollutants` maps pollutant labels to figure scopes (e.g. POLLUTANT_SCOPES for CO2 only); by default
+    every pollutant in core/pollutants.py is kept, each as its own scope. `progress(fraction,
     stage)` is called after each chunk with the share of the file read, and with (1.0, "done") at the end.
     """
     path = Path(path)
     if not path.is_file():
-        raise FileFormatError(f"'{path.name}': no such file")
+        raise FileFormatError("no_such_file", name=path.name)
     if path.stat().st_size == 0:
-        raise FileFormatError(f"'{path.name}': the file is empty")
+        raise FileFormatError("named_file_empty", name=path.name)
     source = source or f"EEA E-PRTR F1_4: {path.name}"
-    pollutants = POLLUTANT_SCOPES if pollutants is None else pollutants
     factor = tonnes_factor(unit, None, "unit")
     municipalities = municipalities or Municipalities.bundled()
-    layout = sniff_csv(path, REQUIRED, OPTIONAL, WHAT)
-    actual = {name: layout.header[position] for name, position in layout.columns.items()}
+    layout = sniff_csv(path, _SNIFF_REQUIRED, _SNIFF_OPTIONAL, WHAT)
+    actual = _actual_columns(layout, path.name)
     summary = ImportSummary()
     try:
         kept = _read_country(path, layout, actual, country, chunk_rows, summary, progress, layout.encoding)
     except UnicodeDecodeError:
         # The head was UTF-8 but a later byte is not: start again as Windows-1252.
         summary = ImportSummary()
-        summary.note("the file is not UTF-8; read as Windows-1252", "fila er ikke UTF-8; lest som Windows-1252")
+        summary.note("note_eea_cp1252")
         kept = _read_country(path, layout, actual, country, chunk_rows, summary, progress, "cp1252")
     if progress:
         progress(0.97, "checking")
@@ -140,14 +162,30 @@ def read_eea_f1_4(
         _check_unit(co2_kg, unit, summary)
     confidential = sum(1 for f in figures if "konfidensialitet" in (f["note"] or ""))
     if confidential:
-        summary.note(
-            f"kept rows with a confidentiality reason: {confidential} (the reason is in the figure note)",
-            f"beholdte rader med konfidensialitetsgrunn: {confidential} (grunnen står i tallets merknad)",
-        )
-    result = build_result("eea-f1_4", source, figures, facilities, known, summary)
+        summary.note("note_confidential_rows", count=confidential)
+    title = Message("import_title_eea", file=path.name)
+    result = build_result("eea-f1_4", source, figures, facilities, known, summary, title=title)
     if progress:
         progress(1.0, "done")
     return result
+
+
+_MACHINE_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
+
+
+def _actual_columns(layout, file: str) -> dict[str, str]:
+    """Canonical column name -> the header cell that holds it (its own spelling or an alias)."""
+    found = {name: layout.header[position] for name, position in layout.columns.items()}
+    actual = {}
+    for name in COLUMNS:
+        for candidate in (name, *ALIASES.get(name, ())):
+            if candidate in found:
+                actual[name] = found[candidate]
+                break
+    for name in _ALIASED_REQUIRED:
+        if name not in actual:
+            raise MissingColumnError(name, file, WHAT, REQUIRED + OPTIONAL, layout.header_index + 1)
+    return actual
 
 
 def _read_country(path, layout, actual, country, chunk_rows, summary, progress, encoding) -> pd.DataFrame:
@@ -172,7 +210,7 @@ def _read_country(path, layout, actual, country, chunk_rows, summary, progress, 
             summary.rows_read += len(chunk)
             if wanted is not None:
                 mask = chunk[country_column].str.strip().str.casefold() == wanted
-                summary.skip(f"outside {country}", int((~mask).sum()))
+                summary.skip(Message("skip_outside_country", country=country), int((~mask).sum()))
                 chunk = chunk[mask]
             if len(chunk):
                 parts.append(chunk.rename(columns={v: k for k, v in actual.items()}))
@@ -202,9 +240,19 @@ def _figure(row, row_number, file, region, pollutants, factor, unit, source) -> 
     pollutant = text("pollutant") or ""
     if pollutant.casefold() == "confidential":
         return CONFIDENTIAL_POLLUTANT, None
-    if pollutant not in pollutants:
+    if pollutants is None:
+        known = pollutant_for(pollutant)
+        if known is None:
+            return UNKNOWN_POLLUTANT, None
+        scope = known.code
+    elif pollutant in pollutants:
+        scope = pollutants[pollutant]
+    else:
         return OTHER_POLLUTANT, None
-    amount = parse_number(text("emissions"), row_number, "emissions", file)
+    raw = text("emissions")
+    # The EEA writes machine numbers ("0.022" is 22 grams, not 22 kg with a thousands dot); anything else
+    # (a decimal comma from a re-saved sheet) goes through the forgiving parser.
+    amount = float(raw) if raw and _MACHINE_NUMBER.match(raw) else parse_number(raw, row_number, "emissions", file)
     withheld = text("releasesConfidentialityReason")
     if amount is None:
         return (WITHHELD if withheld else NO_VALUE), None
@@ -223,12 +271,16 @@ def _figure(row, row_number, file, region, pollutants, factor, unit, source) -> 
     return None, {
         "key": key,
         "year": year,
-        "amount_t": round(amount * factor, 6),
-        "scope": pollutants[pollutant],
+        "amount_t": float(f"{amount * factor:.12g}"),  # kg / 1000 without float noise, small amounts kept
+        "scope": scope,
         "basis": "stated",
-        "quote": f"{text('emissions')} {unit}",
+        "quote": f"{str(row.get('emissions')).strip()} {unit}",  # as the file prints it
         "note": "; ".join(note),
         "source_url": source,
+        "pollutant": pollutant,
+        "inspire_id": inspire,
+        "publication_date": text("PublicationDate"),
+        "licence": EEA_CREDIT,
         "_lon": lon,
         "_lat": lat,
     }
@@ -264,14 +316,6 @@ def _facility(row: dict, lon: float | None, lat: float | None, municipalities: M
 def _check_unit(co2_kg: list[float], unit: str, summary: ImportSummary) -> None:
     median = statistics.median(co2_kg)
     if unit == "kg" and median < CO2_THRESHOLD_KG:
-        summary.note(
-            "the CO2 values look small for kg (E-PRTR lists CO2 only above 100 000 t = 1e8 kg); "
-            "check whether the file is in tonnes and import with unit='t'",
-            "CO2-tallene ser små ut for kg (E-PRTR tar bare med CO2 over 100 000 t = 1e8 kg); "
-            "sjekk om fila er i tonn og importer med unit='t'",
-        )
+        summary.note("note_co2_small_kg")
     elif unit != "kg" and median >= CO2_THRESHOLD_KG * 1000:  # kg read as tonnes
-        summary.note(
-            f"the CO2 values look large for {unit}; check whether the file is in kg",
-            f"CO2-tallene ser store ut for {unit}; sjekk om fila er i kg",
-        )
+        summary.note("note_co2_large", unit=unit)

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from config import CRS
-from core.schema import FIGURE_COLUMNS, SOURCES
+from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL, SOURCES
 from loaders.official.importing import MUNICIPAL_COLUMNS, ImportResult, MunicipalImportResult
 
 FIGURES_KIND = "figures"
@@ -60,7 +60,8 @@ def figures_layer(result: ImportResult) -> gpd.GeoDataFrame:
     """The figures, plus each facility's name as the file gives it (for facilities not yet on the map)."""
     facilities = result.facilities.set_index("facility_id")
     ids = result.figures["facility_id"]
-    figures = result.figures[list(FIGURE_COLUMNS)].assign(
+    optional = [c for c in FIGURE_OPTIONAL if c in result.figures.columns]
+    figures = result.figures[[*FIGURE_COLUMNS, *optional]].assign(
         facility_name=ids.map(facilities["name"]),
         facility_municipality=ids.map(facilities["municipality"]),
         facility_kommunenummer=ids.map(facilities["kommunenummer"]),
@@ -114,7 +115,7 @@ def read_imported(store) -> Imported:
             continue
         frame = store.read(info.id)
         if info.kind == FIGURES_KIND:
-            figures.append(_columns(frame, [*FIGURE_COLUMNS, *FACILITY_EXTRA]))
+            figures.append(_columns(frame, [*FIGURE_COLUMNS, *FIGURE_OPTIONAL, *FACILITY_EXTRA]))
         elif info.kind == MUNICIPAL_KIND:
             municipal.append(_columns(frame, MUNICIPAL_COLUMNS))
         else:

@@ -1,4 +1,4 @@
-"""Match imported facilities to known ones (AnleggId, then Org.nr., then name) and municipalities to numbers."""
+"""Match imported facilities to known ones (FacilityInspireId, AnleggId, Org.nr., then name) and municipalities."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 from config import KOMMUNER_CSV
 from core.names import normalise
 
-MATCH_RULES = ("anlegg_id", "orgnr", "name")
+MATCH_RULES = ("inspire_id", "anlegg_id", "orgnr", "name")
 _LEGAL_FORMS = frozenset({"as", "asa"})  # "Heimdal varmesentral AS" is "Heimdal varmesentral"
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -50,10 +50,11 @@ def name_key(name: object) -> str | None:
 
 
 def match_facilities(rows: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataFrame:
-    """For each row (columns `name` and optionally `anlegg_id`, `orgnr`), the known facility it is.
+    """For each row (columns `name` and optionally `inspire_id`, `anlegg_id`, `orgnr`), the known facility it is.
 
-    `known` has columns `id`, `facility` and optionally `orgnr`, `anlegg_id` (values may be missing).
-    Rules in order: same AnleggId; same Org.nr. (digits only); same normalised name. A rule that
+    `known` has columns `id`, `facility` and optionally `inspire_id`, `orgnr`, `anlegg_id` (values may be
+    missing; the bundled sources carry the EEA register's FacilityInspireId). Rules in order: same
+    FacilityInspireId; same AnleggId; same Org.nr. (digits only); same normalised name. A rule that
     fits more than one known facility decides nothing, and a known facility whose AnleggId differs
     from the row's is never taken by a weaker rule (it is another plant of the same company). When a
     weaker rule (Org.nr., name) would give one known facility to several rows, none of them gets it.
@@ -70,13 +71,14 @@ def match_facilities(rows: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataF
     known_ids = [clean_id(v) for v in known["id"]]
     known_anlegg = _column(known, "anlegg_id", clean_id)
     by_rule = {
+        "inspire_id": _index(known_ids, _column(known, "inspire_id", clean_id)),
         "anlegg_id": _index(known_ids, known_anlegg),
         "orgnr": _index(known_ids, _column(known, "orgnr", clean_orgnr)),
         "name": _index(known_ids, _column(known, "facility", name_key)),
     }
     anlegg_of = dict(zip(known_ids, known_anlegg, strict=True))
-    clean = {"anlegg_id": clean_id, "orgnr": clean_orgnr, "name": name_key}
-    labels = {"anlegg_id": "AnleggId", "orgnr": "Org.nr.", "name": "the name"}
+    clean = {"inspire_id": clean_id, "anlegg_id": clean_id, "orgnr": clean_orgnr, "name": name_key}
+    labels = {"inspire_id": "FacilityInspireId", "anlegg_id": "AnleggId", "orgnr": "Org.nr.", "name": "the name"}
     for index, row in rows.iterrows():
         own_anlegg = clean_id(row.get("anlegg_id"))
         notes = []
@@ -85,7 +87,7 @@ def match_facilities(rows: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataF
             if value is None:
                 continue
             candidates = by_rule[rule].get(value, [])
-            if rule != "anlegg_id" and own_anlegg:
+            if rule not in ("inspire_id", "anlegg_id") and own_anlegg:
                 candidates = [c for c in candidates if anlegg_of[c] in (None, own_anlegg)]
             if len(candidates) == 1:
                 result.loc[index, ["facility_id", "matched_by"]] = [candidates[0], rule]
