@@ -4,6 +4,8 @@
   DATABASE_URL        set -> PostgreSQL/PostGIS (tables in INDUSTRIKART_PG_SCHEMA, default config.STORE_PG_SCHEMA)
   INDUSTRIKART_STORE  set -> the GeoPackage file at that path
   neither             -> the GeoPackage at config.STORE_PATH (data/layers.gpkg, git-ignored)
+
+Inside the package imports go one way: errors, records <- columns <- export <- base <- geopackage, postgis.
 """
 
 from __future__ import annotations
@@ -13,36 +15,31 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from config import STORE_PATH, STORE_PG_SCHEMA
-from store.base import (
-    KINDS,
-    LayerDeleted,
-    LayerInfo,
-    LayerNotFound,
-    LayerStore,
-    StoreBusy,
-    StoreError,
-)
+from store.base import KINDS, LayerStore
+from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
+from store.geopackage import GeoPackageStore
+from store.postgis import PostGISStore
+from store.records import LayerInfo
 
 
 def open_store(env: Mapping[str, str] | None = None) -> LayerStore:
     env = os.environ if env is None else env
     url = (env.get("DATABASE_URL") or "").strip()
     if url:
-        from store.postgis import PostGISStore  # psycopg only when PostGIS is asked for
-
         return PostGISStore(url, schema=(env.get("INDUSTRIKART_PG_SCHEMA") or "").strip() or STORE_PG_SCHEMA)
-    from store.geopackage import GeoPackageStore
-
     return GeoPackageStore(Path((env.get("INDUSTRIKART_STORE") or "").strip() or STORE_PATH))
 
 
 __all__ = [
     "KINDS",
+    "GeoPackageStore",
     "LayerDeleted",
     "LayerInfo",
     "LayerNotFound",
     "LayerStore",
+    "PostGISStore",
     "StoreBusy",
     "StoreError",
+    "StoreLayoutError",
     "open_store",
 ]

@@ -1,4 +1,6 @@
-"""The layer store interface: one abstract `LayerStore`, its record type and its errors.
+"""The layer store interface: one abstract `LayerStore` and the checks both backends share.
+
+The record type is in store/records.py, the errors in store/errors.py (all importable from `store`).
 
 Both backends (GeoPackage, PostGIS) inherit the public methods from here, so argument checks,
 defaults and export behave the same; each backend fills in the underscored primitives.
@@ -10,7 +12,7 @@ import builtins
 import json
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import geopandas as gpd
@@ -18,55 +20,18 @@ import geopandas as gpd
 from config import STORE_PURGE_DAYS
 from core.schema import LAYERS
 from store.columns import Encoded, encode
+from store.errors import LayerDeleted, LayerNotFound, StoreError
+from store.export import to_geojson, to_gpkg
+from store.records import LayerInfo
 
 # The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the
-# loaders/flows.py columns, loaders/flow_store.py) and "other": a layer that keeps its own fields.
-# "figures" and "municipal_statistics" hold imported tables without geometry (loaders/imported.py).
+# loaders/bundled/flows.py columns, loaders/bundled/flow_store.py) and "other": a layer that keeps its own fields.
+# "figures" and "municipal_statistics" hold imported tables without geometry (loaders/official/imported.py).
 KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "flows", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
 # What a layer's style may say: colour and fill as #rrggbb, the field used as label, the fields shown in popups.
 STYLE_KEYS = {"colour": str, "fill": bool, "label_field": str, "popup_fields": list}
-
-
-class StoreError(Exception):
-    """The store could not do what was asked. `str()` is a complete, user-facing sentence."""
-
-
-class LayerNotFound(StoreError):
-    """No layer (or no such version of it) has this id."""
-
-
-class LayerDeleted(StoreError):
-    """The layer is in the bin: restore it before changing it."""
-
-
-class StoreBusy(StoreError):
-    """Another writer held the store longer than the lock timeout."""
-
-
-@dataclass(frozen=True)
-class LayerInfo:
-    """One layer as the store knows it; the upload fields describe `version`."""
-
-    id: int
-    title: str
-    kind: str
-    original_filename: str
-    original_crs: str
-    uploader: str
-    created_at: datetime  # when this version was saved (UTC)
-    feature_count: int
-    description: str
-    source_licence: str
-    visible: bool
-    version: int
-    deleted_at: datetime | None
-    style: dict = field(default_factory=dict)  # how maps draw the layer (see STYLE_KEYS)
-
-    @property
-    def deleted(self) -> bool:
-        return self.deleted_at is not None
 
 
 @dataclass(frozen=True)
@@ -171,8 +136,6 @@ class LayerStore(ABC):
 
     def export(self, layer_id: int, fmt: str = "geojson", version: int | None = None) -> bytes:
         """The layer as a GeoJSON (RFC 7946) or GeoPackage file, with its title and licence inside."""
-        from store.export import to_geojson, to_gpkg  # pyogrio only when exporting
-
         if fmt not in EXPORT_FORMATS:
             raise StoreError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
         info = self.get(layer_id)

@@ -19,10 +19,21 @@ import pandas as pd
 import shapely
 
 from config import CRS
+from store.errors import StoreError
 
 # Names the backends use themselves (compared case-insensitively: SQLite ignores case).
 RESERVED = {"fid", "geom", "_ord"}
 MAX_NAME_BYTES = 63  # PostgreSQL truncates longer identifiers
+# The pandas dtype each storage type is written with: nullable where None must survive, text otherwise
+# (datetimes as ISO text keep their offset exactly; json is text).
+STORAGE_DTYPES = {
+    "str": object,
+    "int": "Int64",
+    "float": "float64",
+    "bool": "boolean",
+    "datetime": object,
+    "json": object,
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,17 @@ class Encoded:
     def __len__(self) -> int:
         return len(self.geoms)
 
+    def frame(self) -> gpd.GeoDataFrame:
+        """The stored columns as a GeoDataFrame with their storage dtypes (STORAGE_DTYPES), for a file writer."""
+        columns = {}
+        for c in self.columns:
+            values = self.values[c.column]
+            if c.type == "float":
+                values = [math.nan if v is None else v for v in values]
+            columns[c.column] = pd.Series(values, dtype=STORAGE_DTYPES[c.type])
+        geometry = gpd.GeoSeries(self.geoms, crs=CRS)
+        return gpd.GeoDataFrame(columns, geometry=geometry, crs=CRS)
+
     def layout_json(self) -> str:
         return json.dumps(
             {
@@ -58,8 +80,6 @@ class Encoded:
 
 
 def encode(gdf: gpd.GeoDataFrame) -> Encoded:
-    from store.base import StoreError
-
     names = list(gdf.columns)
     if not all(isinstance(n, str) for n in names):
         raise StoreError("every column name must be text")
@@ -85,12 +105,16 @@ def encode(gdf: gpd.GeoDataFrame) -> Encoded:
     return Encoded(tuple(columns), values, np.asarray(geoms.values, dtype=object), geometry_name, tuple(names))
 
 
+def layout_columns(layout: str) -> list[Column]:
+    """The stored columns a layout (Encoded.layout_json) describes, in order."""
+    return [Column(**c) for c in json.loads(layout)["columns"]]
+
+
 def decode(layout: str, values: dict[str, list], wkb: list[bytes | None]) -> gpd.GeoDataFrame:
     """Rebuild the frame from what a backend read: `values` by physical column, `wkb` per row."""
     spec = json.loads(layout)
     data = {}
-    for c in spec["columns"]:
-        column = Column(**c)
+    for column in layout_columns(layout):
         data[column.name] = _decode_series(column, values[column.column])
     geometry = gpd.GeoSeries(shapely.from_wkb(np.array(wkb, dtype=object)), crs=CRS)
     data[spec["geometry_name"]] = geometry
@@ -108,8 +132,6 @@ def _names_safe(names: list[str]) -> bool:
 
 
 def _encode_series(series: pd.Series) -> tuple[str, list]:
-    from store.base import StoreError
-
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         series = series.astype(object)
@@ -129,7 +151,7 @@ def _encode_series(series: pd.Series) -> tuple[str, list]:
         return "str", items
     try:
         texts = [
-            None if v is None else json.dumps(v, ensure_ascii=False, allow_nan=False, default=_json_default)
+            None if v is None else json.dumps(v, ensure_ascii=False, allow_nan=False, default=json_default)
             for v in items
         ]
     except ValueError as exc:  # NaN/inf inside a list, or a circular structure
@@ -168,7 +190,8 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _json_default(value: object) -> object:
+def json_default(value: object) -> object:
+    """`json.dumps(default=...)` for what JSON has no type for: numpy scalars and arrays, sets, dates."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray | tuple | set | frozenset):

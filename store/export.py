@@ -7,7 +7,6 @@ import math
 import re
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -15,10 +14,8 @@ import pandas as pd
 import pyogrio
 from shapely.geometry import mapping
 
-from store.columns import _json_default
-
-if TYPE_CHECKING:
-    from store.base import LayerInfo
+from store.columns import json_default
+from store.records import LayerInfo
 
 
 def metadata(info: LayerInfo) -> dict[str, str]:
@@ -48,7 +45,7 @@ def to_geojson(frame: gpd.GeoDataFrame, info: LayerInfo) -> bytes:
         )
     # "name" is GDAL's convention for a layer name; "metadata" is an RFC 7946 foreign member.
     collection = {"type": "FeatureCollection", "name": info.title, "metadata": metadata(info), "features": features}
-    return json.dumps(collection, ensure_ascii=False, default=_json_default).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, default=json_default).encode("utf-8")
 
 
 def to_gpkg(frame: gpd.GeoDataFrame, info: LayerInfo) -> bytes:
@@ -57,7 +54,7 @@ def to_gpkg(frame: gpd.GeoDataFrame, info: LayerInfo) -> bytes:
         if name != out.geometry.name and out[name].dtype == object and _has_nested(out[name]):
             # GeoPackage has no list type: lists and objects go as JSON text
             out[name] = [
-                None if _plain(v) is None else json.dumps(v, ensure_ascii=False, default=_json_default)
+                None if _plain(v) is None else json.dumps(v, ensure_ascii=False, default=json_default)
                 for v in out[name]
             ]
     with tempfile.TemporaryDirectory(prefix="industrikart-export-") as tmp:

@@ -1,72 +1,85 @@
-"""The default backend: every layer version as a table in one GeoPackage file.
+"""The default backend: every layer version as a table in one GeoPackage file, changed in place.
 
-Atomic writes: each write takes an exclusive lock file, works on a copy of the store in the same
-directory, fsyncs it and `os.replace`s it over the original. A writer that dies leaves the old file
-untouched plus a stray copy, which the next writer (or the next open) removes. The live file is
-never changed in place, so readers need no lock and always see one complete state.
-Each write copies the whole file: fine for a regional store of some hundred MB.
+Writing a version: GDAL (pyogrio) writes it as a one-layer GeoPackage in a private file beside the
+store, `layer_<id>_v<n>` with GDAL's column types, R-tree index and registry rows. One SQLite
+transaction then moves that table into the store (ATTACH, CREATE ... and INSERT ... SELECT of what
+GDAL made) together with its metadata row: from the commit on readers see the new version, before
+it they see the previous state, and a writer killed at any moment leaves no trace in the store, only
+the private file, which the next writer (or the next open) removes. Metadata changes (rename,
+hide/show, description, style, delete/restore, restore a version, purge) are one small transaction
+each. Nothing copies the store file.
+
+The file is in WAL mode, so readers never wait for a writer and each read sees one committed state.
+Writers take turns through a lock file. Why GDAL never opens the live file: the pyogrio wheel's GDAL
+carries its own copy of SQLite, and two SQLite copies in one process on one file break each other's
+POSIX locks (sqlite.org/howtocorrupt.html, 2.2.1); so in this process only Python's sqlite3 touches
+the store, and GDAL only private files. That is also why geometries are read from GDAL's blobs here
+(the GeoPackage header, then standard WKB) rather than through pyogrio.
+
+The layout version is in the table industrikart_schema. A file from before it (layout 1: the store
+that copied the whole file on every write) is migrated in place, in one transaction, when opened:
+its layers and tables stay as they are; it gains the schema table, the style column if it lacks
+one, and WAL mode. A GeoPackage without the store's tables (layout 0) gets them. A newer layout is
+refused with StoreLayoutError.
 """
 
 from __future__ import annotations
 
 import builtins
 import os
-import shutil
+import re
 import sqlite3
+import struct
 import uuid
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 from filelock import FileLock, Timeout
 
-from config import CRS, STORE_LOCK_TIMEOUT
-from store.base import (
-    LayerDeleted,
-    LayerInfo,
-    LayerNotFound,
-    LayerStore,
-    NewVersion,
-    StoreBusy,
-    StoreError,
-    data_table,
-    info_from_row,
-    layer_key,
-)
-from store.columns import Encoded, decode
+from config import STORE_LOCK_TIMEOUT
+from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key
+from store.columns import Encoded, decode, layout_columns
+from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
+from store.records import LayerInfo
 
 LAYERS_TABLE = "industrikart_layers"
 VERSIONS_TABLE = "industrikart_layer_versions"
+SCHEMA_TABLE = "industrikart_schema"  # an attribute table, made by GDAL: one row, the layout version
+SCHEMA_VERSION = 2
+GEOMETRY_COLUMN = "geom"
+INCOMING = "incoming"  # the schema name a private GDAL file is attached under
 
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS {LAYERS_TABLE} (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: a purged id is never given out again
-    title TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    description TEXT NOT NULL DEFAULT '',
-    style TEXT NOT NULL DEFAULT '{{}}',
-    visible INTEGER NOT NULL DEFAULT 1,
-    current_version INTEGER NOT NULL,
-    deleted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (
-    layer_id INTEGER NOT NULL REFERENCES {LAYERS_TABLE}(id) ON DELETE CASCADE,
-    version INTEGER NOT NULL,
-    table_name TEXT NOT NULL,
-    original_filename TEXT NOT NULL,
-    original_crs TEXT NOT NULL,
-    uploader TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    feature_count INTEGER NOT NULL,
-    source_licence TEXT NOT NULL,
-    layout TEXT NOT NULL,
-    PRIMARY KEY (layer_id, version)
-);
-"""
+_TABLES = (
+    f"""CREATE TABLE IF NOT EXISTS {LAYERS_TABLE} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: a purged id is never given out again
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        style TEXT NOT NULL DEFAULT '{{}}',
+        visible INTEGER NOT NULL DEFAULT 1,
+        current_version INTEGER NOT NULL,
+        deleted_at TEXT
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (
+        layer_id INTEGER NOT NULL REFERENCES {LAYERS_TABLE}(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        table_name TEXT NOT NULL,
+        original_filename TEXT NOT NULL,
+        original_crs TEXT NOT NULL,
+        uploader TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        feature_count INTEGER NOT NULL,
+        source_licence TEXT NOT NULL,
+        layout TEXT NOT NULL,
+        PRIMARY KEY (layer_id, version)
+    )""",
+)
 
 _INFO_SELECT = f"""
 SELECT l.id, l.title, l.kind, v.original_filename, v.original_crs, v.uploader, v.created_at,
@@ -75,23 +88,35 @@ FROM {LAYERS_TABLE} l JOIN {VERSIONS_TABLE} v ON v.layer_id = l.id
 """
 _CURRENT = "v.version = l.current_version"
 _UPDATABLE = {"title", "description", "style", "visible", "current_version", "deleted_at"}
-_GPKG_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_DATA_TABLE = re.compile(r"layer_\d+_v\d+")
+# A version's table, or the R-tree GDAL keeps for its geometry (with the R-tree's own tables).
+_OWNED = re.compile(r"(?:rtree_)?(?P<table>layer_\d+_v\d+)(?:_geom(?:_node|_parent|_rowid)?)?")
+_RTREE_SHADOWS = ("_node", "_parent", "_rowid")
+_ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}  # GeoPackage 1.4 §2.1.3: envelope contents indicator
 
 
 class GeoPackageStore(LayerStore):
     def __init__(self, path: str | os.PathLike, lock_timeout: float = STORE_LOCK_TIMEOUT):
-        # resolve(): os.replace on a symlink would replace the link, not the store
-        self.path = Path(path).expanduser().resolve()
+        self.path = Path(path).expanduser().resolve()  # resolve(): the lock and the WAL follow the real file
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(f"{self.path}.lock", timeout=lock_timeout)
         self._tmp_prefix = f".{self.path.name}.tmp-"
+        with self._reader() as con:  # fail now, not at the first page view, if the file is not usable
+            layout = None if con is None else _layout(con)
+        if layout is not None and layout > SCHEMA_VERSION:
+            raise _too_new(self.path, layout)
+        must_upgrade = layout is not None and layout < SCHEMA_VERSION
         try:
-            with self._lock.acquire(timeout=0):
+            # an upgrade waits for the lock; tidying up after a dead writer is left to the writer busy now
+            with self._locked(timeout=None if must_upgrade else 0):
                 self._remove_strays()
-        except Timeout:
-            pass  # a writer is busy; it removes strays itself
-        with self._reader():
-            pass  # fail now, not at the first page view, if the file is not a GeoPackage
+                if self.path.exists():
+                    with self._writer() as con:
+                        self._upgrade(con)
+                        _drop_orphans(con)
+        except StoreBusy:
+            if must_upgrade:
+                raise
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
@@ -112,7 +137,7 @@ class GeoPackageStore(LayerStore):
 
     def list(self, include_deleted: bool = False) -> builtins.list[LayerInfo]:
         with self._reader() as con:
-            if con is None or not _has_schema(con):
+            if con is None or not _has_tables(con):
                 return []
             where = _CURRENT if include_deleted else f"{_CURRENT} AND l.deleted_at IS NULL"
             rows = con.execute(f"{_INFO_SELECT} WHERE {where} ORDER BY l.id").fetchall()
@@ -120,81 +145,108 @@ class GeoPackageStore(LayerStore):
 
     def read(self, layer_id: int, version: int | None = None) -> gpd.GeoDataFrame:
         layer_id = layer_key(layer_id)
-        with self._reader() as con:
+        with self._reader() as con:  # one read transaction: the metadata and the table it names
             info = _get(con, layer_id)
             version = info.version if version is None else int(version)
-            row = con.execute(
+            rows = con.execute(
                 f"SELECT table_name, layout FROM {VERSIONS_TABLE} WHERE layer_id = ? AND version = ?",
                 (layer_id, version),
-            ).fetchone()
-            if row is None:
+            ).fetchall()
+            if not rows:
                 raise LayerNotFound(f"layer {layer_id} has no version {version}")
-            return _read_table(con, *row)
+            table, layout = rows[0]
+            return _read_table(con, table, layout)
 
     @contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection | None]:
+        """A read-only connection in one read transaction: all read through it is one committed state."""
         if not self.path.exists():
             yield None
             return
+        uri = self.path.as_uri() + "?mode=ro"
+        con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=self._lock.timeout)
         try:
-            con = sqlite3.connect(self.path.as_uri() + "?mode=ro", uri=True)
-            con.execute("SELECT count(*) FROM gpkg_contents").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"the layer store {self.path} is not a GeoPackage ({exc})") from None
-        with closing(con):
+            try:
+                con.execute("BEGIN")
+                con.execute("SELECT count(*) FROM gpkg_contents").fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"the layer store {self.path} is not a GeoPackage ({exc})") from None
             yield con
+        finally:
+            con.close()
 
     # --- writing -------------------------------------------------------------------------------
 
     def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo:
-        with self._writing() as tmp:
-            with _connect(tmp) as con, con:
-                cur = con.execute(
-                    f"INSERT INTO {LAYERS_TABLE} (title, kind, description, style, visible, current_version) "
-                    "VALUES (?, ?, ?, ?, 1, 1)",
-                    (title, kind, description, style),
+        with self._writing() as con:
+            layer_id = _next_id(con)
+
+            def insert_layer() -> None:
+                con.execute(
+                    f"INSERT INTO {LAYERS_TABLE} (id, title, kind, description, style, visible, current_version) "
+                    "VALUES (?, ?, ?, ?, ?, 1, 1)",
+                    (layer_id, title, kind, description, style),
                 )
-                layer_id = cur.lastrowid
-            return self._add_version(tmp, layer_id, 1, new, {})
+
+            return self._add_version(con, layer_id, 1, new, {}, insert_layer)
 
     def _replace(self, layer_id: int, new: NewVersion, description: str | None) -> LayerInfo:
         layer_id = layer_key(layer_id)
-        with self._writing() as tmp:
-            with _connect(tmp) as con:
-                if _get(con, layer_id).deleted:
-                    raise LayerDeleted(f"layer {layer_id} is deleted; restore it first")
-                (last,) = con.execute(
-                    f"SELECT max(version) FROM {VERSIONS_TABLE} WHERE layer_id = ?", (layer_id,)
-                ).fetchone()
+        with self._writing() as con:
+            if _get(con, layer_id).deleted:
+                raise LayerDeleted(f"layer {layer_id} is deleted; restore it first")
+            ((last,),) = con.execute(
+                f"SELECT max(version) FROM {VERSIONS_TABLE} WHERE layer_id = ?", (layer_id,)
+            ).fetchall()
             extra = {} if description is None else {"description": description}
-            return self._add_version(tmp, layer_id, last + 1, new, extra)
+            return self._add_version(con, layer_id, last + 1, new, extra)
 
-    def _add_version(self, tmp: Path, layer_id: int, version: int, new: NewVersion, extra: dict) -> LayerInfo:
+    def _add_version(
+        self,
+        con: sqlite3.Connection,
+        layer_id: int,
+        version: int,
+        new: NewVersion,
+        fields: dict,
+        insert_layer: Callable[[], None] | None = None,
+    ) -> LayerInfo:
+        """GDAL writes the version privately; one transaction moves it in and publishes it (lock held)."""
         table = data_table(layer_id, version)
-        _write_table(tmp, table, new.data)
-        with _connect(tmp) as con, con:
-            con.execute(
-                f"INSERT INTO {VERSIONS_TABLE} (layer_id, version, table_name, original_filename, original_crs, "
-                "uploader, created_at, feature_count, source_licence, layout) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    layer_id,
-                    version,
-                    table,
-                    new.original_filename,
-                    new.original_crs,
-                    new.uploader,
-                    new.created_at.isoformat(),
-                    len(new.data),
-                    new.source_licence,
-                    new.data.layout_json(),
-                ),
-            )
-            _set(con, layer_id, {"current_version": version, **extra})
-            return _get(con, layer_id)
+        with self._incoming() as incoming:
+            _write_table(incoming, table, new.data)
+            _attach(con, incoming)
+            try:
+                with _transaction(con):
+                    _adopt(con, table)
+                    if insert_layer is not None:
+                        insert_layer()
+                    con.execute(
+                        f"INSERT INTO {VERSIONS_TABLE} (layer_id, version, table_name, original_filename, "
+                        "original_crs, uploader, created_at, feature_count, source_licence, layout) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            layer_id,
+                            version,
+                            table,
+                            new.original_filename,
+                            new.original_crs,
+                            new.uploader,
+                            new.created_at.isoformat(),
+                            len(new.data),
+                            new.source_licence,
+                            new.data.layout_json(),
+                        ),
+                    )
+                    _set(con, layer_id, {"current_version": version, **fields})
+                    info = _get(con, layer_id)
+                    self._before_publish()  # all written, nothing visible: a writer killed here leaves no trace
+            finally:
+                con.execute(f"DETACH DATABASE {INCOMING}")
+        return info
 
     def _update(self, layer_id: int, **fields) -> LayerInfo:
         layer_id = layer_key(layer_id)
-        with self._writing() as tmp, _connect(tmp) as con, con:
+        with self._writing() as con, _transaction(con):
             _get(con, layer_id)
             _set(con, layer_id, fields)
             return _get(con, layer_id)
@@ -202,88 +254,198 @@ class GeoPackageStore(LayerStore):
     def _purge(self, cutoff: datetime) -> builtins.list[int]:
         with self._reader() as con:
             if not _doomed(con, cutoff):
-                return []  # the usual case: no need to rewrite the file
-        with self._writing() as tmp, _connect(tmp) as con:
-            with con:
-                doomed = _doomed(con, cutoff)
-                marks = ",".join("?" * len(doomed))
-                tables = [
-                    t
-                    for (t,) in con.execute(
-                        f"SELECT table_name FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", doomed
-                    )
-                ]
-                con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", doomed)
-                con.execute(f"DELETE FROM {LAYERS_TABLE} WHERE id IN ({marks})", doomed)
-                for table in tables:
-                    _drop_table(con, table)
-            con.execute("VACUUM")  # give the space back: the file is rewritten anyway
+                return []  # the usual case: no need to take the lock
+        with self._writing() as con, _transaction(con):
+            doomed = _doomed(con, cutoff)
+            marks = ",".join("?" * len(doomed))
+            tables = [
+                t
+                for (t,) in con.execute(
+                    f"SELECT table_name FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", doomed
+                ).fetchall()
+            ]
+            con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE layer_id IN ({marks})", doomed)
+            con.execute(f"DELETE FROM {LAYERS_TABLE} WHERE id IN ({marks})", doomed)
+            _drop_tables(con, tables)  # their pages are free for later versions; the file does not shrink
         return doomed
 
     @contextmanager
-    def _writing(self) -> Iterator[Path]:
-        """Yield a private copy of the store to change; publish it only if the block succeeds."""
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """Hold the writer lock and yield a connection to the store, made or upgraded first if need be."""
+        with self._locked():
+            self._remove_strays()
+            if not self.path.exists():
+                self._create()
+            with self._writer() as con:
+                self._upgrade(con)
+                yield con
+
+    @contextmanager
+    def _locked(self, timeout: float | None = None) -> Iterator[None]:
         try:
-            self._lock.acquire()
+            self._lock.acquire(timeout=timeout)
         except Timeout:
             raise StoreBusy(f"the layer store is busy (another save held it for {self._lock.timeout:.0f} s)") from None
         try:
-            self._remove_strays()
-            tmp = self.path.with_name(f"{self._tmp_prefix}{uuid.uuid4().hex}.gpkg")  # GDAL wants the suffix
-            try:
-                if self.path.exists():
-                    shutil.copyfile(self.path, tmp)
-                else:
-                    _create_geopackage(tmp)
-                yield tmp
-                _fsync(tmp)
-                self._before_publish()
-                os.replace(tmp, self.path)
-                _fsync(self.path.parent)
-            finally:
-                for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-                    leftover.unlink(missing_ok=True)
+            yield
         finally:
             self._lock.release()
 
+    @contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        con = _connect(self.path, self._lock.timeout)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def _incoming(self) -> Iterator[Path]:
+        """A private file name beside the store for GDAL to write (lock held); removed afterwards."""
+        path = self.path.with_name(f"{self._tmp_prefix}{uuid.uuid4().hex}.gpkg")  # GDAL wants the suffix
+        try:
+            yield path
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    def _create(self) -> None:
+        """A new store: GDAL makes the GeoPackage with the schema table, SQLite adds the rest, then it moves in."""
+        with self._incoming() as tmp:
+            _write_frame(tmp, SCHEMA_TABLE, pd.DataFrame({"version": [SCHEMA_VERSION]}))
+            con = _connect(tmp, self._lock.timeout)
+            try:
+                con.execute("PRAGMA journal_mode = WAL")
+                with _transaction(con):
+                    for statement in _TABLES:
+                        con.execute(statement)
+            finally:
+                con.close()
+            _fsync(tmp)
+            os.replace(tmp, self.path)
+            _fsync(self.path.parent)
+
+    def _upgrade(self, con: sqlite3.Connection) -> None:
+        """Bring the file to SCHEMA_VERSION (lock held), in one transaction; refuse a newer layout."""
+        layout = _layout(con)
+        if layout == SCHEMA_VERSION:
+            return
+        if layout > SCHEMA_VERSION:
+            raise _too_new(self.path, layout)
+        if con.execute("PRAGMA journal_mode = WAL").fetchall() != [("wal",)]:
+            raise StoreLayoutError(
+                f"the layer store {self.path} could not be switched to WAL mode while another process has it "
+                "open (an older version of the app?); stop it and open the store again"
+            )
+        with self._incoming() as incoming:
+            if not _table_exists(con, SCHEMA_TABLE):
+                _write_frame(incoming, SCHEMA_TABLE, pd.DataFrame({"version": [layout]}))
+                _attach(con, incoming)
+            try:
+                with _transaction(con):
+                    if not _table_exists(con, SCHEMA_TABLE):
+                        _adopt(con, SCHEMA_TABLE)
+                    for statement in _TABLES:  # layout 0: a GeoPackage without the store's tables
+                        con.execute(statement)
+                    # layout 1: a store from before layers had a style gets the column
+                    columns = {row[1] for row in con.execute(f"PRAGMA table_info({LAYERS_TABLE})").fetchall()}
+                    if "style" not in columns:
+                        con.execute(f"ALTER TABLE {LAYERS_TABLE} ADD COLUMN style TEXT NOT NULL DEFAULT '{{}}'")
+                    con.execute(f"UPDATE {SCHEMA_TABLE} SET version = ?", (SCHEMA_VERSION,))
+            finally:
+                if _attached(con):
+                    con.execute(f"DETACH DATABASE {INCOMING}")
+
     def _remove_strays(self) -> None:
-        """Remove copies left by writers that died (only call with the lock held)."""
+        """Remove private files left by writers that died (only call with the lock held)."""
         for entry in self.path.parent.iterdir():
             if entry.name.startswith(self._tmp_prefix):
                 entry.unlink(missing_ok=True)
 
 
-def _connect(path: Path) -> closing[sqlite3.Connection]:
-    con = sqlite3.connect(path)
+# --- connections and transactions --------------------------------------------------------------------
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None, timeout=timeout)  # transactions are explicit
     con.execute("PRAGMA foreign_keys = ON")
-    # A copy that is lost in a crash is thrown away anyway; _writing fsyncs it once at the end.
-    con.execute("PRAGMA synchronous = OFF")
-    con.executescript(_SCHEMA)
-    # Stores made before layers had a style get the column on first write.
-    if "style" not in {row[1] for row in con.execute(f"PRAGMA table_info({LAYERS_TABLE})")}:
-        con.execute(f"ALTER TABLE {LAYERS_TABLE} ADD COLUMN style TEXT NOT NULL DEFAULT '{{}}'")
-    return closing(con)
+    con.execute("PRAGMA synchronous = FULL")  # a committed version survives a power cut, not only a crash
+    return con
 
 
-def _has_schema(con: sqlite3.Connection) -> bool:
-    row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (LAYERS_TABLE,)).fetchone()
-    return row is not None
+@contextmanager
+def _transaction(con: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed if the block returns, rolled back if it (or the commit) raises."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+
+
+def _attach(con: sqlite3.Connection, path: Path) -> None:
+    con.execute(f"ATTACH DATABASE ? AS {INCOMING}", (str(path),))
+
+
+def _attached(con: sqlite3.Connection) -> bool:
+    return INCOMING in {row[1] for row in con.execute("PRAGMA database_list").fetchall()}
+
+
+# --- layout --------------------------------------------------------------------------------------------
+
+
+def _layout(con: sqlite3.Connection) -> int:
+    """The file's layout version: 0 a GeoPackage without the store's tables, 1 the copy-on-write store."""
+    if _table_exists(con, SCHEMA_TABLE):
+        ((version,),) = con.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchall()
+        return int(version or 0)
+    return 1 if _table_exists(con, LAYERS_TABLE) else 0
+
+
+def _too_new(path: Path, layout: int) -> StoreLayoutError:
+    return StoreLayoutError(
+        f"the layer store {path} has layout version {layout}, but this version of the app knows up to "
+        f"{SCHEMA_VERSION}: upgrade the app, or point INDUSTRIKART_STORE at another file"
+    )
+
+
+def _table_exists(con: sqlite3.Connection, name: str, schema: str = "main") -> bool:
+    query = f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?"
+    return bool(con.execute(query, (name,)).fetchall())
+
+
+def _has_tables(con: sqlite3.Connection) -> bool:
+    return _table_exists(con, LAYERS_TABLE)
+
+
+# --- metadata ------------------------------------------------------------------------------------------
 
 
 def _get(con: sqlite3.Connection | None, layer_id: int) -> LayerInfo:
-    row = None
-    if con is not None and _has_schema(con):
-        row = con.execute(f"{_INFO_SELECT} WHERE {_CURRENT} AND l.id = ?", (layer_id,)).fetchone()
-    if row is None:
+    rows = []
+    if con is not None and _has_tables(con):
+        rows = con.execute(f"{_INFO_SELECT} WHERE {_CURRENT} AND l.id = ?", (layer_id,)).fetchall()
+    if not rows:
         raise LayerNotFound(f"no layer with id {layer_id}")
-    return _info(row)
+    return _info(rows[0])
+
+
+def _next_id(con: sqlite3.Connection) -> int:
+    """The id the next layer gets: above every id given out so far, purged ones included."""
+    query = "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = ?"
+    ((seq,),) = con.execute(query, (LAYERS_TABLE,)).fetchall()
+    ((top,),) = con.execute(f"SELECT coalesce(max(id), 0) FROM {LAYERS_TABLE}").fetchall()
+    return max(int(seq), int(top)) + 1
 
 
 def _doomed(con: sqlite3.Connection | None, cutoff: datetime) -> list[int]:
-    if con is None or not _has_schema(con):
+    if con is None or not _has_tables(con):
         return []
     rows = con.execute(f"SELECT id, deleted_at FROM {LAYERS_TABLE} WHERE deleted_at IS NOT NULL ORDER BY id")
-    return [i for i, deleted in rows if datetime.fromisoformat(deleted) <= cutoff]
+    return [i for i, deleted in rows.fetchall() if datetime.fromisoformat(deleted) <= cutoff]
 
 
 def _set(con: sqlite3.Connection, layer_id: int, fields: dict) -> None:
@@ -297,75 +459,159 @@ def _info(row: tuple) -> LayerInfo:
     return info_from_row(row, lambda value: datetime.fromisoformat(value).astimezone(UTC))
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+# --- data tables: written by GDAL, moved in by SQLite ----------------------------------------------------
 
 
 def _write_table(path: Path, table: str, data: Encoded) -> None:
-    columns = {}
-    for c in data.columns:
-        values = data.values[c.column]
-        if c.type == "int":
-            columns[c.column] = pd.Series(values, dtype="Int64")
-        elif c.type == "float":
-            columns[c.column] = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
-        elif c.type == "bool":
-            columns[c.column] = pd.Series(values, dtype="boolean")
-        else:
-            columns[c.column] = pd.Series(values, dtype=object)
-    frame = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(data.geoms, crs=CRS), crs=CRS)
-    pyogrio.write_dataframe(
-        frame,
+    """One version as a one-layer GeoPackage at `path` (a private file: GDAL never opens the store)."""
+    frame = data.frame()
+    _write_frame(
         path,
-        layer=table,
-        driver="GPKG",
+        table,
+        frame,
         geometry_type="Unknown" if len(frame) == 0 else None,
         promote_to_multi=False,
-        layer_options={"GEOMETRY_NAME": "geom", "FID": "fid"},
+        layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "FID": "fid"},
     )
 
 
+def _write_frame(path: Path, table: str, frame: pd.DataFrame, **options) -> None:
+    try:
+        pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", **options)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise StoreError(f"the GeoPackage could not store the layer: {exc}") from None
+
+
+def _adopt(con: sqlite3.Connection, table: str) -> None:
+    """Copy `table` with everything GDAL made for it from the attached private file (in a transaction).
+
+    Order: registry tables the store lacks, the table and its rows, its R-tree and entries, its
+    registry rows (the spatial reference system first: the others refer to it), then its triggers
+    and indexes, last, so they do not fire on the copied rows (they call GDAL's SQL functions).
+    """
+    objects = con.execute(f"SELECT type, name, tbl_name, sql FROM {INCOMING}.sqlite_master").fetchall()
+    registries = _registries(con, INCOMING)
+    for name in registries:
+        if not _table_exists(con, name):
+            con.execute(_ddl(objects, "table", name))
+            for kind, _, owner, sql in objects:
+                if owner == name and kind in ("index", "trigger") and sql:
+                    con.execute(sql)
+    con.execute(_ddl(objects, "table", table))
+    con.execute(f"INSERT INTO main.{_quote(table)} SELECT * FROM {INCOMING}.{_quote(table)}")
+    rtrees = [
+        obj
+        for kind, obj, _, sql in objects
+        if kind == "table" and obj.startswith(f"rtree_{table}_") and (sql or "").upper().startswith("CREATE VIRTUAL")
+    ]
+    for rtree in rtrees:
+        con.execute(_ddl(objects, "table", rtree))
+        con.execute(f"INSERT INTO main.{_quote(rtree)} SELECT * FROM {INCOMING}.{_quote(rtree)}")
+    srs = f"SELECT srs_id FROM {INCOMING}.gpkg_contents WHERE table_name = ?"
+    _copy_rows(con, "gpkg_spatial_ref_sys", f"srs_id IN ({srs})", (table,), ignore_existing=True)
+    for name in sorted(registries, key=lambda n: (n != "gpkg_contents", n)):
+        _copy_rows(con, name, "table_name = ?", (table,))
+    for kind, _, owner, sql in objects:
+        if owner == table and kind in ("index", "trigger") and sql:
+            con.execute(sql)
+
+
+def _copy_rows(con: sqlite3.Connection, name: str, where: str, params: tuple, ignore_existing: bool = False) -> None:
+    """Copy rows of a registry table by column name (files made by other GDAL versions may differ)."""
+    ours = [row[1] for row in con.execute(f"PRAGMA main.table_info({_quote(name)})").fetchall()]
+    theirs = {row[1] for row in con.execute(f"PRAGMA {INCOMING}.table_info({_quote(name)})").fetchall()}
+    columns = ", ".join(_quote(c) for c in ours if c in theirs)
+    verb = "INSERT OR IGNORE" if ignore_existing else "INSERT"
+    con.execute(
+        f"{verb} INTO main.{_quote(name)} ({columns}) SELECT {columns} FROM {INCOMING}.{_quote(name)} WHERE {where}",
+        params,
+    )
+
+
+def _ddl(objects: list[tuple], kind: str, name: str) -> str:
+    for obj_kind, obj, _, sql in objects:
+        if obj_kind == kind and obj == name and sql:
+            return sql
+    raise StoreError(f"GDAL wrote no {kind} {name}")
+
+
 def _read_table(con: sqlite3.Connection, table: str, layout: str) -> gpd.GeoDataFrame:
-    info = {row[1]: row for row in con.execute(f"PRAGMA table_info({_quote(table)})")}
-    if not info:
-        raise StoreError(f"the layer store is damaged: table {table} is missing")
-    names = [n for n in info if n not in ("fid", "geom")]
-    select = ", ".join(_quote(n) for n in ["geom", *names])
-    rows = con.execute(f"SELECT {select} FROM {_quote(table)} ORDER BY fid").fetchall()
+    names = [c.column for c in layout_columns(layout)]
+    select = ", ".join(_quote(n) for n in [GEOMETRY_COLUMN, *names])
+    try:
+        rows = con.execute(f"SELECT {select} FROM {_quote(table)} ORDER BY fid").fetchall()
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"the layer store is damaged: table {table} cannot be read ({exc})") from None
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(names) + 1)]
     values = {name: list(col) for name, col in zip(names, columns[1:], strict=True)}
-    return decode(layout, values, [_wkb(b) for b in columns[0]])
+    return decode(layout, values, [_wkb(blob) for blob in columns[0]])
 
 
 def _wkb(blob: bytes | None) -> bytes | None:
-    """The WKB inside a GeoPackage geometry blob: skip the 'GP' header and its envelope."""
+    """The standard WKB inside a GeoPackage geometry blob: after the 'GP' header and its envelope."""
     if blob is None:
         return None
+    if len(blob) < 8 or blob[:2] != b"GP" or blob[3] & 0x20:  # 0x20: an extended (non-standard) geometry
+        raise StoreError("the layer store holds a geometry that is not a standard GeoPackage geometry")
     envelope = (blob[3] >> 1) & 0x07
-    return bytes(blob[8 + _GPKG_ENVELOPE_BYTES[envelope] :])
+    if envelope not in _ENVELOPE_DOUBLES:
+        raise StoreError("the layer store holds a geometry with an unknown envelope")
+    return bytes(blob[8 + struct.calcsize("d") * _ENVELOPE_DOUBLES[envelope] :])
 
 
-def _create_geopackage(path: Path) -> None:
-    """A new, empty GeoPackage: GDAL writes the core tables with a layer, which is then dropped."""
-    seed = gpd.GeoDataFrame({"seed": pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
-    pyogrio.write_dataframe(seed, path, layer="industrikart_seed", driver="GPKG", geometry_type="Unknown")
-    with closing(sqlite3.connect(path)) as con, con:
-        _drop_table(con, "industrikart_seed")
+def _drop_orphans(con: sqlite3.Connection) -> None:
+    """Drop store tables no metadata row names (none should exist: the publish moves tables in atomically)."""
+    if not _has_tables(con):
+        return
+    named = {t for (t,) in con.execute(f"SELECT table_name FROM {VERSIONS_TABLE}").fetchall()}
+    found = set()
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        match = _OWNED.fullmatch(name)
+        if match:
+            found.add(match["table"])
+    for registry in _registries(con):
+        found |= {t for (t,) in con.execute(f"SELECT table_name FROM {registry}").fetchall() if _is_data_table(t)}
+    orphans = sorted(found - named)
+    if orphans:
+        with _transaction(con):
+            _drop_tables(con, orphans)
 
 
-def _drop_table(con: sqlite3.Connection, table: str) -> None:
-    """Drop a feature table and its entries in the GeoPackage registry tables."""
-    geometry_columns = [
-        c for (c,) in con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,))
+def _drop_tables(con: sqlite3.Connection, tables: Iterable[str]) -> None:
+    """Drop feature tables as GDAL's DeleteLayer does: the table, its R-tree, its registry rows (in a transaction)."""
+    registries = _registries(con)
+    for table in tables:
+        assert _is_data_table(table), table  # names come from the store, never from users
+        rtrees = {f"rtree_{table}_{GEOMETRY_COLUMN}"}
+        if "gpkg_geometry_columns" in registries:
+            rows = con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,))
+            rtrees |= {f"rtree_{table}_{c}" for (c,) in rows.fetchall()}
+        for rtree in sorted(rtrees):
+            con.execute(f"DROP TABLE IF EXISTS {_quote(rtree)}")  # a virtual table: its own tables go with it
+            for shadow in _RTREE_SHADOWS:  # left alone only if the R-tree itself was lost
+                con.execute(f"DROP TABLE IF EXISTS {_quote(rtree + shadow)}")
+        con.execute(f"DROP TABLE IF EXISTS {_quote(table)}")  # its triggers go with it
+        for registry in sorted(registries, key=lambda n: (n == "gpkg_contents", n)):  # gpkg_contents last
+            con.execute(f"DELETE FROM {registry} WHERE table_name = ?", (table,))
+
+
+def _registries(con: sqlite3.Connection, schema: str = "main") -> list[str]:
+    """The GeoPackage registry tables that name tables (gpkg_contents, gpkg_geometry_columns, ...)."""
+    query = f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name LIKE 'gpkg%'"
+    names = [n for (n,) in con.execute(query).fetchall() if re.fullmatch(r"gpkg\w*", n)]
+    return [
+        n
+        for n in names
+        if "table_name" in {row[1] for row in con.execute(f"PRAGMA {schema}.table_info({n})").fetchall()}
     ]
-    for column in geometry_columns:
-        con.execute(f"DROP TABLE IF EXISTS {_quote(f'rtree_{table}_{column}')}")
-    con.execute(f"DROP TABLE IF EXISTS {_quote(table)}")
-    registry = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    for name in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_ogr_contents", "gpkg_metadata_reference"):
-        if name in registry:
-            con.execute(f"DELETE FROM {name} WHERE table_name = ?", (table,))
-    con.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (table,))
+
+
+def _is_data_table(name: object) -> bool:
+    return isinstance(name, str) and _DATA_TABLE.fullmatch(name) is not None
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _fsync(path: Path) -> None:

@@ -8,7 +8,6 @@ nothing behind (PostgreSQL DDL is transactional too). Identifiers are always quo
 from __future__ import annotations
 
 import builtins
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,18 +20,10 @@ import shapely
 from psycopg import sql
 
 from config import STORE_PG_SCHEMA
-from store.base import (
-    LayerDeleted,
-    LayerInfo,
-    LayerNotFound,
-    LayerStore,
-    NewVersion,
-    StoreError,
-    data_table,
-    info_from_row,
-    layer_key,
-)
-from store.columns import Encoded, decode
+from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key
+from store.columns import Encoded, decode, layout_columns
+from store.errors import LayerDeleted, LayerNotFound, StoreError
+from store.records import LayerInfo
 
 _PG_TYPES = {
     "str": "text",
@@ -100,13 +91,11 @@ class PostGISStore(LayerStore):
             if row is None:
                 raise LayerNotFound(f"layer {layer_id} has no version {version}")
             table, layout = row
-            spec = decode_spec(layout)
-            names = [c["column"] for c in spec]
+            spec = layout_columns(layout)
+            names = [c.column for c in spec]
             # jsonb as text: the shared decoder parses it, exactly as for the GeoPackage
             select = [sql.SQL("ST_AsBinary(geom)")] + [
-                sql.SQL("{}::text").format(sql.Identifier(c["column"]))
-                if c["type"] == "json"
-                else sql.Identifier(c["column"])
+                sql.SQL("{}::text").format(sql.Identifier(c.column)) if c.type == "json" else sql.Identifier(c.column)
                 for c in spec
             ]
             cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY _ord").format(sql.SQL(", ").join(select), self._t(table)))
@@ -301,10 +290,6 @@ class PostGISStore(LayerStore):
             sql.SQL("UPDATE {} SET {} WHERE id = %s").format(self._t("layers"), assignments),
             (*fields.values(), layer_id),
         )
-
-
-def decode_spec(layout: str) -> list[dict]:
-    return json.loads(layout)["columns"]
 
 
 def _geometry_type(data: Encoded) -> str:

@@ -3,6 +3,7 @@
 Run as a script it is the writer process of the concurrency tests:
     python tests/store_fixtures.py save SPEC PREFIX COUNT GO_FILE   (waits for GO_FILE, saves COUNT layers)
     python tests/store_fixtures.py hang SPEC MARKER                 (saves, stops just before publishing)
+    python tests/store_fixtures.py churn SPEC                       (prints "ready", then writes until killed)
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import psycopg
+import pyogrio
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +33,9 @@ if str(ROOT) not in sys.path:  # as a script, only tests/ is on the path
 
 from loaders import parse_geojson  # noqa: E402
 from store.base import LayerStore  # noqa: E402
+from store.columns import encode  # noqa: E402
+from store.geopackage import GeoPackageStore  # noqa: E402
+from store.postgis import PostGISStore  # noqa: E402
 
 DATA_TABLE = re.compile(r"layer_\d+_v\d+")
 PG_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
@@ -137,12 +145,10 @@ class Backend:
     def physical_tables(self) -> set[str]:
         """Data tables actually present (not what the metadata claims)."""
         if self.name == "gpkg":
-            with sqlite3.connect(self.location) as con:
+            with closing(sqlite3.connect(self.location)) as con:  # closed now, not at the next garbage collection
                 names = [n for (n,) in con.execute("SELECT table_name FROM gpkg_contents")]
                 names += [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         else:
-            import psycopg
-
             with psycopg.connect(PG_URL) as con:
                 query = "SELECT table_name FROM information_schema.tables WHERE table_schema = %s"
                 names = [n for (n,) in con.execute(query, (self.location,))]
@@ -150,20 +156,77 @@ class Backend:
 
     def cleanup(self) -> None:
         if self.name == "postgis":
-            import psycopg
-
             with psycopg.connect(PG_URL, autocommit=True) as con:
                 con.execute(f'DROP SCHEMA IF EXISTS "{self.location}" CASCADE')
+
+
+# The GeoPackage layout before the schema table (layout 1): what the copy-on-write backend wrote.
+LAYOUT_1_TABLES = """
+CREATE TABLE industrikart_layers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    {style}
+    visible INTEGER NOT NULL DEFAULT 1,
+    current_version INTEGER NOT NULL,
+    deleted_at TEXT
+);
+CREATE TABLE industrikart_layer_versions (
+    layer_id INTEGER NOT NULL REFERENCES industrikart_layers(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    table_name TEXT NOT NULL,
+    original_filename TEXT NOT NULL,
+    original_crs TEXT NOT NULL,
+    uploader TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    feature_count INTEGER NOT NULL,
+    source_licence TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    PRIMARY KEY (layer_id, version)
+);
+"""
+
+
+def layout_1_store(path: Path, layers: list[tuple[str, str, list[gpd.GeoDataFrame]]], style: bool = True) -> None:
+    """A store file as the copy-on-write backend left it: rollback journal, no schema table.
+
+    `layers` are (title, kind, versions), the last version current; `style=False` makes a file from
+    before layers had a style column. Data tables are written by GDAL exactly as that backend did.
+    """
+    created = datetime(2025, 6, 1, 12, tzinfo=UTC).isoformat()
+    rows = []
+    for layer_id, (_, _, frames) in enumerate(layers, 1):
+        for version, frame in enumerate(frames, 1):
+            data = encode(frame)
+            table = f"layer_{layer_id}_v{version}"
+            pyogrio.write_dataframe(
+                data.frame(),
+                path,
+                layer=table,
+                driver="GPKG",
+                geometry_type="Unknown" if len(data) == 0 else None,
+                promote_to_multi=False,
+                layer_options={"GEOMETRY_NAME": "geom", "FID": "fid"},
+            )
+            upload = (f"v{version}.geojson", "EPSG:4326", "generated", created, len(data), "CC0 generated")
+            rows.append((layer_id, version, table, *upload, data.layout_json()))
+    with closing(sqlite3.connect(path)) as con:
+        con.execute("PRAGMA journal_mode = DELETE")
+        con.executescript(LAYOUT_1_TABLES.format(style="style TEXT NOT NULL DEFAULT '{}'," if style else ""))
+        with con:
+            for layer_id, (title, kind, frames) in enumerate(layers, 1):
+                con.execute(
+                    "INSERT INTO industrikart_layers (id, title, kind, current_version) VALUES (?, ?, ?, ?)",
+                    (layer_id, title, kind, len(frames)),
+                )
+            con.executemany("INSERT INTO industrikart_layer_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def open_spec(spec: str, **kwargs) -> LayerStore:
     where = json.loads(spec)
     if where["backend"] == "gpkg":
-        from store.geopackage import GeoPackageStore
-
         return GeoPackageStore(where["location"], **kwargs)
-    from store.postgis import PostGISStore
-
     return PostGISStore(where["url"], schema=where["location"], **kwargs)
 
 
@@ -203,6 +266,18 @@ def _main(argv: list[str]) -> None:
 
         store._before_publish = hang
         store.save(generated_parks(500, prefix="killed"), "killed writer", "parks", uploader="killed")
+    elif command == "churn":
+        print("ready", flush=True)
+        for i in range(10**6):  # until killed: every kind of write, so a kill can land in any of them
+            info = store.save(generated_parks(300, prefix=f"churn{i}"), f"churn {i}", "parks", uploader="churn")
+            store.replace(info.id, generated_parks(100 + i % 50, prefix=f"churn{i}b"))
+            store.rename(info.id, f"churn {i} renamed")
+            store.set_visible(info.id, False)
+            store.restore_version(info.id, 1)
+            if i % 2:
+                store.delete(info.id)
+                store.purge(now=datetime.now(UTC) + timedelta(days=400))
+            print(i, flush=True)
     else:
         raise SystemExit(f"unknown command {command!r}")
 

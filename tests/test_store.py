@@ -5,13 +5,16 @@ PostGIS runs when TEST_DATABASE_URL (or DATABASE_URL) is set: `eval "$(bash test
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import random
 import signal
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import geopandas as gpd
@@ -23,26 +26,31 @@ from shapely.geometry import Point
 
 from config import STORE_PATH
 from loaders import load_portfolio
-from store import LayerDeleted, LayerNotFound, StoreBusy, StoreError, open_store
-from store.geopackage import GeoPackageStore
+from store import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError, open_store
+from store.base import data_table
+from store.geopackage import SCHEMA_VERSION, GeoPackageStore
 
 try:
     from store_fixtures import (
+        DATA_TABLE,
         HOSTILE_TEXTS,
         PG_URL,
         Backend,
         generated_other_layer,
         generated_parks,
+        layout_1_store,
         wait_for,
         writer,
     )
 except ImportError:  # collected with the repository root on sys.path instead of tests/
     from tests.store_fixtures import (
+        DATA_TABLE,
         HOSTILE_TEXTS,
         PG_URL,
         Backend,
         generated_other_layer,
         generated_parks,
+        layout_1_store,
         wait_for,
         writer,
     )
@@ -451,12 +459,12 @@ def test_a_killed_writer_leaves_earlier_layers_intact(backend, store, tmp_path):
     wait_for(marker, timeout=120, proc=proc)  # the writer has written everything but not published it
     if backend.name == "gpkg":
         strays = [p for p in os.listdir(store.path.parent) if ".tmp-" in p]
-        assert strays, "the writer should be working on a copy"
+        assert strays, "GDAL should have written the version into a private file"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    fresh = backend.open()  # opening removes the stray copy
+    fresh = backend.open()  # opening removes the private file
     assert fresh.list() == [replaced]
     assert_geodataframe_equal(fresh.read(earlier.id), generated_parks(2), check_dtype=True)
     assert_geodataframe_equal(fresh.read(earlier.id, version=1), generated_parks(3), check_dtype=True)
@@ -469,6 +477,32 @@ def test_a_killed_writer_leaves_earlier_layers_intact(backend, store, tmp_path):
         generated_parks(1), "Etterpå", "parks"
     )
     assert [i.title for i in fresh.list()] == ["Tidligere", after.title]
+
+
+def test_writers_killed_at_random_moments_leave_a_sound_store(backend, store):
+    earlier = save_parks(store, 3, "Tidligere")
+    moments = random.Random(20260401)  # a fixed seed: runs differ only by machine speed
+    for _ in range(3):
+        proc = writer("churn", backend.spec)
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        time.sleep(moments.uniform(0.05, 1.5))  # inside a save, replace, rename, delete or purge
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
+
+        fresh = backend.open()
+        listed = fresh.list(include_deleted=True)
+        assert listed[0] == earlier
+        named = set()
+        for info in listed:
+            for version in fresh.versions(info.id):
+                assert len(fresh.read(info.id, version=version.version)) == version.feature_count
+                named.add(data_table(info.id, version.version))
+        assert backend.physical_tables() == named  # nothing half-written, nothing left behind
+        if backend.name == "gpkg":
+            assert not [p for p in os.listdir(store.path.parent) if ".tmp-" in p]
+            assert_valid_geopackage(store.path, len(named))
+    assert_geodataframe_equal(fresh.read(earlier.id), generated_parks(3), check_dtype=True)
 
 
 # --- choosing the backend, and GeoPackage specifics ----------------------------------------------
@@ -531,9 +565,107 @@ def test_postgis_tables_are_registered_in_4326(tmp_path):
 
 
 def assert_valid_geopackage(path, data_tables: int) -> None:
-    with sqlite3.connect(path) as con:
+    with closing(sqlite3.connect(path)) as con:  # closed before GDAL opens the file (see store/geopackage.py)
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         assert con.execute("PRAGMA application_id").fetchone() == (0x47504B47,)  # "GPKG"
+        registered = {n for (n,) in con.execute("SELECT table_name FROM gpkg_contents")}
+        tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {n for n in registered if n.startswith("layer_")} == {n for n in tables if DATA_TABLE.fullmatch(n)}
     layers = [name for name, _ in pyogrio.list_layers(path) if name.startswith("layer_")]
     assert len(layers) == data_tables
+
+
+def test_every_change_is_made_in_place_in_wal_mode(tmp_path):
+    store = GeoPackageStore(tmp_path / "layers.gpkg")
+    info = store.save(generated_parks(3), "Først", "parks")
+    inode = store.path.stat().st_ino
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    store.rename(info.id, "Nytt navn")
+    store.set_visible(info.id, False)
+    store.set_description(info.id, "Beskrivelse")
+    store.set_style(info.id, {"colour": "#123456"})
+    store.replace(info.id, generated_parks(2))
+    store.restore_version(info.id, 1)
+    gone = store.save(generated_parks(1), "Slettes", "parks")
+    store.delete(gone.id, now=t0)
+    store.restore(gone.id)
+    store.delete(gone.id, now=t0)
+    assert store.purge(now=t0 + timedelta(days=31)) == [gone.id]
+    assert store.path.stat().st_ino == inode  # never replaced by a copy
+    with closing(sqlite3.connect(store.path)) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert con.execute("SELECT version FROM industrikart_schema").fetchall() == [(SCHEMA_VERSION,)]
+    assert not [p for p in os.listdir(tmp_path) if ".tmp-" in p]
+    got = store.get(info.id)
+    assert (got.title, got.visible, got.version, got.style) == ("Nytt navn", False, 1, {"colour": "#123456"})
+    assert_valid_geopackage(store.path, 2)
+
+
+@pytest.mark.parametrize("style", [True, False], ids=["with-style", "before-style"])
+def test_a_store_from_the_copy_on_write_backend_is_migrated_in_place(tmp_path, style):
+    path = tmp_path / "layers.gpkg"
+    parks, other = generated_parks(4), generated_other_layer()
+    layout_1_store(path, [("Gamle parker", "parks", [parks, generated_parks(2)]), ("Annet", "other", [other])], style)
+    with closing(sqlite3.connect(path)) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    store = GeoPackageStore(path)
+    assert [(i.id, i.title, i.version, i.style) for i in store.list()] == [
+        (1, "Gamle parker", 2, {}),
+        (2, "Annet", 1, {}),
+    ]
+    assert_geodataframe_equal(store.read(1, version=1), parks, check_dtype=True)
+    assert_geodataframe_equal(store.read(2), other, check_dtype=True)
+    with closing(sqlite3.connect(path)) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert con.execute("SELECT version FROM industrikart_schema").fetchall() == [(SCHEMA_VERSION,)]
+    assert_valid_geopackage(path, 3)
+    assert store.set_style(1, {"colour": "#00aa00"}).style == {"colour": "#00aa00"}
+    assert store.save(generated_parks(1), "Ny", "parks").id == 3
+    assert store.replace(2, other).version == 2
+    assert GeoPackageStore(path).get(1).style == {"colour": "#00aa00"}  # a second open changes nothing
+    assert_valid_geopackage(path, 5)
+
+
+def test_a_store_from_a_newer_app_is_refused(tmp_path):
+    store = GeoPackageStore(tmp_path / "layers.gpkg")
+    store.save(generated_parks(1), "Først", "parks")
+    with closing(sqlite3.connect(store.path)) as con, con:
+        con.execute("UPDATE industrikart_schema SET version = ?", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StoreLayoutError, match="upgrade the app"):
+        GeoPackageStore(store.path)
+
+
+def test_tables_no_metadata_names_are_dropped_on_open(tmp_path):
+    store = GeoPackageStore(tmp_path / "layers.gpkg")
+    info = store.save(generated_parks(3), "Beholdes", "parks")
+    # a table with a store name that no version names, as an outside edit or a crash could leave
+    pyogrio.write_dataframe(generated_parks(2), store.path, layer="layer_99_v1", driver="GPKG")
+    assert "layer_99_v1" in {name for name, _ in pyogrio.list_layers(store.path)}
+    fresh = GeoPackageStore(store.path)
+    with closing(sqlite3.connect(store.path)) as con:
+        names = {n for (n,) in con.execute("SELECT name FROM sqlite_master")}
+        registered = {n for (n,) in con.execute("SELECT table_name FROM gpkg_contents")}
+    assert not {n for n in names | registered if "layer_99" in n}
+    assert [i.id for i in fresh.list()] == [info.id]
+    assert_valid_geopackage(store.path, 1)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc to list open files")
+def test_no_operation_leaves_the_store_file_open(tmp_path):
+    # An open connection would keep SQLite locks (and stale WAL state) in this process between calls
+    store = GeoPackageStore(tmp_path / "layers.gpkg")
+    info = store.save(generated_parks(3), "Først", "parks")
+    store.replace(info.id, generated_parks(2))
+    store.rename(info.id, "Nytt")
+    store.read(info.id, version=1)
+    store.list()
+    store.export(info.id, "gpkg")
+    store.delete(info.id, now=datetime(2026, 1, 1, tzinfo=UTC))
+    store.purge(now=datetime(2026, 3, 1, tzinfo=UTC))
+    GeoPackageStore(store.path)
+    open_files = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            open_files.append(os.readlink(f"/proc/self/fd/{fd}"))
+    assert not [f for f in open_files if f.startswith(str(store.path))]
