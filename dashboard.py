@@ -8,16 +8,19 @@ import config
 from analysis.filters import apply_filters
 from i18n import t
 from maps.build import base_map, overview_layers
+from maps.highlight import highlight_group
 from maps.styles import cluster_colours
-from ui.data import own_layers, portfolio, stored_layers
+from maps.vector_tiles import STORED_LAYER
+from ui.data import portfolio, stored_layers
 from ui.export_panel import export_panel
 from ui.map_view import show_map
-from ui.overview import key_figure_row, map_target, remember
+from ui.overview import key_figure_row, map_target, remember, selected_geometries
 from ui.page import PageFrame
 from ui.presentation import heading
-from ui.record import record_panel
+from ui.record import record_panel, stored_record_panel
 from ui.sidebar import map_controls, presentation_controls
 from ui.state import static_url
+from ui.uploaded_layers import uploaded_layers
 from ui.view_state import map_params
 
 page = PageFrame()
@@ -25,21 +28,27 @@ page = PageFrame()
 layers = stored_layers(page.lang)
 data = portfolio(page.lang, layers)
 lang = page.link(map_params(data))
-uploaded = own_layers(lang, layers)
+uploaded = uploaded_layers(lang, layers, static_url())
 controls = map_controls(data, lang)
 present = presentation_controls(lang)
 view = apply_filters(data, controls.filters)
 
 heading(lang, present)
 key_figure_row(view, lang)
-center, zoom, selected = map_target(data, controls.query, lang, present)
+with st.container():  # search notices go in here, so the map keeps its place (a moved map is redrawn)
+    center, zoom, selected = map_target(
+        data, controls.query, lang, present, controls.filters.kommunenummer, map_key="overview_map"
+    )
 
 colours = cluster_colours(list(data.members["cluster"].unique()))
 map_column, record_column = st.columns([1, 0.0001] if present else [3, 1])
 with map_column:
     shown = show_map(
-        base_map(colours, lang, static_url(), [(title, style) for title, _, style in uploaded]),
-        overview_layers(view, controls.visible, controls.basemap, colours, lang, uploaded),
+        base_map(colours, lang, static_url(), uploaded.legend, vector_tiles=bool(uploaded.tiled)),
+        [
+            *overview_layers(view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled),
+            highlight_group(selected_geometries(view, selected, controls.visible)),
+        ],
         key="overview_map",
         center=center,
         zoom=zoom,
@@ -49,7 +58,10 @@ with map_column:
 selected = remember(shown, selected)
 if not present:
     with record_column:
-        record_panel(data, selected.layer if selected else None, list(selected.ids) if selected else [], lang)
+        if selected and selected.layer == STORED_LAYER:
+            stored_record_panel(uploaded.frames, list(selected.ids), lang)
+        else:
+            record_panel(data, selected.layer if selected else None, list(selected.ids) if selected else [], lang)
 
 with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}"):
     export_panel(

@@ -296,7 +296,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "slide_value": ("Verdi", "Value"),
     "legend_hide": ("Skjul tegnforklaringen", "Hide the legend"),
     "legend_show": ("Vis tegnforklaringen", "Show the legend"),
-    "present_tools": ("Verktøy for presentasjonen", "Presentation tools"),
     # Upload: field labels in planner words and the suggested kind (issue 13 §3).
     "field_id": ("Id", "Id"),
     "field_municipality": ("Kommune", "Municipality"),

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import folium
 
-from config import LEAFLET_CSS, LEAFLET_JS
+from config import LEAFLET_CSS, LEAFLET_JS, PROTOMAPS_JS, STATIC_DIR
+
+# The other scripts vendored under static/ (from the npm registry) that a map may ask for by name.
+VENDORED_JS = {"protomaps_leaflet": PROTOMAPS_JS}
 
 
 class OfflineAssetError(RuntimeError):
     """A map element wants a JS/CSS file that is not vendored under static/."""
 
 
-def use_local_assets(m: folium.Map, static_url: str = "/app/static") -> folium.Map:
-    """Point the map's JS/CSS at the vendored Leaflet under `static_url`.
+def use_local_assets(m: folium.Map, static_url: str = "/app/static", vendored_js: tuple[str, ...] = ()) -> folium.Map:
+    """Point the map's JS/CSS at the vendored Leaflet under `static_url`, plus the `vendored_js` named
+    in VENDORED_JS (loaded after Leaflet; each must exist under static/).
 
     folium's Map also asks for jQuery, Bootstrap and Awesome Markers from CDNs; the maps here
     use none of them, so they are dropped. Any other element that brings its own assets is an
     error: it would silently break the map offline.
     """
     base = static_url.rstrip("/")
-    m.default_js = [("leaflet", f"{base}/{LEAFLET_JS}")]
+    for name in vendored_js:
+        if name not in VENDORED_JS or not (STATIC_DIR / VENDORED_JS[name]).is_file():
+            raise OfflineAssetError(f"{name!r} is not a script vendored under static/")
+    m.default_js = [("leaflet", f"{base}/{LEAFLET_JS}"), *((n, f"{base}/{VENDORED_JS[n]}") for n in vendored_js)]
     m.default_css = [("leaflet_css", f"{base}/{LEAFLET_CSS}")]
     for element in _walk(m):
         if element is m:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 
 import config
 from analysis.filters import View
@@ -15,7 +17,7 @@ from maps.layers import (
     sources_group,
     stored_layer_group,
 )
-from maps.legend import Legend, NorthArrow, legend_html
+from maps.legend import Legend, NorthArrow, PopupPlacement, legend_html
 from maps.single_pass import RenderedText
 
 POPUP_CSS = """
@@ -23,24 +25,47 @@ POPUP_CSS = """
 .ik-popup th {text-align:left; padding-right:8px; vertical-align:top; font-weight:600; white-space:nowrap}
 .ik-popup td {vertical-align:top}
 .ik-members {margin:4px 0 4px 16px; padding:0}
+/* The map fills its frame: the frame is the map's height, or 16:9 of the width on a slide (ui/presentation.py). */
+#map_div {height: 100vh !important; width: 100% !important}
+html, body {overflow: hidden}
 </style>
 """
 
 
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only: folium's `control_scale=True` adds miles and feet.
+
+    No user text: the units are Leaflet's own ("m", "km").
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
 def new_map(**options) -> folium.Map:
     """A map with this app's defaults: Trøndelag in view, no tiles (they come as a layer), canvas drawing,
-    a scale bar and the popup styles. Callers add their elements, then `use_local_assets`."""
+    a metric scale bar and the popup styles. Callers add their elements, then `use_local_assets`."""
+    scale = options.pop("control_scale", True)
     settings = {
         "location": config.MAP_CENTER,
         "zoom_start": config.MAP_ZOOM,
         "tiles": None,
         "prefer_canvas": True,
-        "control_scale": True,
         "max_zoom": config.MAP_MAX_ZOOM,
         **options,
     }
     m = folium.Map(**settings)
+    if scale:
+        m.add_child(MetricScale(), name="metric_scale")
     m.get_root().header.add_child(RenderedText(POPUP_CSS), name="ik_popup_css")
+    m.add_child(PopupPlacement(), name="ik_popup_placement")  # a popup opens above its circle, not over it
     return m
 
 
@@ -49,16 +74,18 @@ def base_map(
     lang: str,
     static_url: str = "/app/static",
     stored: list[tuple[str, dict]] = (),
+    vector_tiles: bool = False,
 ) -> folium.Map:
     """The part of the map that stays the same while filters change (so the view never jumps).
 
-    `stored` lists (title, style) of uploaded layers drawn too, for the legend.
+    `stored` lists (title, style) of uploaded layers drawn too, for the legend; `vector_tiles` loads the
+    vendored tile renderer for the big ones (maps/vector_tiles.py).
     """
     m = new_map()
     extra = [(title, style.get("colour") or config.STORED_DEFAULT_COLOUR) for title, style in stored]
-    Legend(legend_html(cluster_colours, lang, extra)).add_to(m)
+    Legend(legend_html(cluster_colours, lang, extra), lang).add_to(m)
     NorthArrow().add_to(m)
-    return use_local_assets(m, static_url)
+    return use_local_assets(m, static_url, ("protomaps_leaflet",) if vector_tiles else ())
 
 
 def overview_layers(
@@ -68,10 +95,12 @@ def overview_layers(
     cluster_colours: dict[str, str],
     lang: str,
     stored: list[tuple[str, gpd.GeoDataFrame, dict]] = (),
+    tiled: list[folium.FeatureGroup] = (),
 ) -> list[folium.FeatureGroup]:
     """The groups handed to st_folium's `feature_group_to_add`: background first, uploaded
-    layers of their own kind next, the portfolio's points on top."""
-    groups = [basemap_group(basemap, lang)]
+    layers of their own kind next (`tiled`: big ones as tile groups, maps/vector_tiles.py),
+    the portfolio's points on top."""
+    groups = [basemap_group(basemap, lang), *tiled]
     groups += [stored_layer_group(title, frame, style, lang) for title, frame, style in stored]
     if "parks" in visible:
         groups.append(parks_group(view.parks, lang))

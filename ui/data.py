@@ -8,10 +8,11 @@ import streamlit as st
 
 import config
 from core.schema import MAP_KINDS, OWN_KINDS
-from i18n import t
+from i18n import error_text, t
 from loaders import LayerError, Portfolio, load_portfolio
 from loaders.bundled.portfolio import with_stored_layers
 from store import LayerInfo, StoreError, open_store
+from ui.shared_frames import shared_view
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,7 +33,7 @@ def stored_layers(lang: str) -> list[LayerInfo]:
     try:
         return open_store().list()
     except (StoreError, OSError) as exc:
-        st.warning(t("store_unavailable", lang, error=str(exc)))
+        st.warning(t("store_unavailable", lang, error=error_text(exc, lang)))
         return []
 
 
@@ -44,20 +45,20 @@ def portfolio(lang: str, layers: list[LayerInfo] | None = None) -> Portfolio:
     try:
         bundled = _bundled(str(config.GEODATA_DIR))
     except LayerError as exc:
-        st.error(t("data_error", lang, error=str(exc)))
+        st.error(t("data_error", lang, error=error_text(exc, lang)))
         st.stop()
     layers = stored_layers(lang) if layers is None else layers
     revision = tuple((i.id, i.kind, i.version, i.visible) for i in layers if i.kind in MAP_KINDS)
     if not revision:
-        return bundled
+        return shared_view(bundled)  # cached for every session: each gets its own view
     try:
-        return _combined(str(config.GEODATA_DIR), _store_key(), revision)
+        return shared_view(_combined(str(config.GEODATA_DIR), store_key(), revision))
     except (StoreError, OSError, KeyError) as exc:
-        st.warning(t("store_unavailable", lang, error=str(exc)))
-        return bundled
+        st.warning(t("store_unavailable", lang, error=error_text(exc, lang)))
+        return shared_view(bundled)
 
 
-def _store_key() -> str:
+def store_key() -> str:
     return os.environ.get("DATABASE_URL") or os.environ.get("INDUSTRIKART_STORE") or str(config.STORE_PATH)
 
 
@@ -73,7 +74,7 @@ def own_layers(lang: str, layers: list[LayerInfo]) -> list:
     if not revision:
         return []
     try:
-        return _own_layers(_store_key(), revision)
+        return shared_view(_own_layers(store_key(), revision))
     except (StoreError, OSError) as exc:
-        st.warning(t("store_unavailable", lang, error=str(exc)))
+        st.warning(t("store_unavailable", lang, error=error_text(exc, lang)))
         return []

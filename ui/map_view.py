@@ -9,12 +9,13 @@ from streamlit_folium import st_folium
 
 import config
 from maps.single_pass import require_installed
+from maps.vector_tiles import STORED_LAYER
 
 
 @dataclass(frozen=True)
 class Selection:
     layer: str
-    ids: tuple[str, ...]
+    ids: tuple[str, ...]  # for STORED_LAYER: (layer id, row position in the stored frame)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def selection_from(state: dict | None) -> Selection | None:
     drawing = (state or {}).get("last_active_drawing") or {}
     properties = drawing.get("properties") or {}
     layer, ids = properties.get("layer"), properties.get("ids")
+    layer_id = properties.get("layer_id")
+    if layer == STORED_LAYER and isinstance(layer_id, int) and isinstance(ids, list) and len(ids) == 1:
+        return Selection(STORED_LAYER, (str(layer_id), str(ids[0])))  # a big uploaded layer's feature
     if layer not in ("parks", "sources", "members") or not isinstance(ids, list):
         return None
     return Selection(layer, tuple(str(i) for i in ids))

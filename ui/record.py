@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pandas as pd
 import streamlit as st
 
 from core.portfolio import Portfolio
+from core.sources import source_label
 from core.values import is_missing
 from i18n import fmt_number, t
 from ui.text import escape_markdown
@@ -120,7 +119,7 @@ def record_panel(portfolio: Portfolio, layer: str | None, ids: list[str], lang: 
         return
     if layer == "members":
         st.dataframe(membership_rows(selected, lang), hide_index=True, width="stretch")
-        _source_links(selected["source_url"].tolist())
+        _source_links(selected["source_url"].tolist(), lang)
         return
     row = selected.iloc[0].to_dict()
     st.markdown(f"**{escape_markdown(row['name'] if layer == 'parks' else row['facility'])}**")
@@ -134,13 +133,40 @@ def record_panel(portfolio: Portfolio, layer: str | None, ids: list[str], lang: 
         else:
             st.dataframe(figures, hide_index=True, width="stretch")
             urls += portfolio.figures.loc[portfolio.figures["facility_id"] == row["id"], "source_url"].tolist()
-    _source_links(urls)
+    _source_links(urls, lang)
 
 
-def _source_links(values: list[str]) -> None:
-    """One button per distinct http(s) source (Streamlit refuses two identical buttons)."""
+def _source_links(values: list[str], lang: str) -> None:
+    """One button per distinct http(s) source, named as a source (core.sources), not a bare host."""
     urls = dict.fromkeys(u.strip() for v in values for u in str(v).split(" ; ") if u.strip())
     for url in urls:
-        parsed = urlparse(url)
-        if parsed.scheme in ("http", "https") and parsed.netloc:
-            st.link_button(f"{parsed.netloc} ↗", url)
+        label = source_label(url, lang)
+        if label is not None:
+            st.link_button(f"{label} ↗", url)
+
+
+def stored_record_rows(row: dict, lang: str) -> pd.DataFrame:
+    """Every property of one uploaded feature (not its geometry), as text."""
+    rows = [
+        {t("field_field", lang): str(name), t("field_value", lang): "" if is_missing(value) else str(value)}
+        for name, value in row.items()
+        if name != "geometry"
+    ]
+    return pd.DataFrame(rows, columns=[t("field_field", lang), t("field_value", lang)])
+
+
+def stored_record_panel(frames: dict, ids: list[str], lang: str) -> None:
+    """The record of a clicked feature of a big uploaded layer: `ids` is (layer id, row position), `frames`
+    maps layer id to (title, frame) as read from the store."""
+    st.subheader(t("record", lang))
+    try:
+        layer_id, position = int(ids[0]), int(ids[1])
+        title, frame = frames[layer_id]
+        if position < 0:
+            raise IndexError(position)
+        row = frame.iloc[position].to_dict()
+    except (IndexError, KeyError, TypeError, ValueError):
+        st.caption(t("record_gone", lang))
+        return
+    st.markdown(f"**{escape_markdown(t('record_feature', lang, number=position + 1, title=title))}**")
+    st.dataframe(stored_record_rows(row, lang), hide_index=True, width="stretch")

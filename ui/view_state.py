@@ -20,6 +20,7 @@ from core.schema import FIGURE_SCOPES, MAP_KINDS, PARK_STATUSES
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from loaders.bundled.flows import FLOW_RESOURCES, FLOW_STATUSES
 from maps.portfolio import LAYERS as PORTFOLIO_LAYERS
+from maps.vector_tiles import STORED_LAYER
 from ui.emissions_data import EmissionsData
 from ui.map_view import Selection
 from ui.portfolio_tables import site_names
@@ -262,10 +263,12 @@ def _dump_selection(selection: Selection) -> list[str]:
 def _selection_parser(portfolio: Portfolio):
     def parse(values: list[str]) -> Selection:
         layer, _, ids = values[0].partition(":") if len(values) == 1 else ("", "", "")
+        wanted = tuple(ids.split("|"))
+        if layer == STORED_LAYER and len(wanted) == 2 and all(part.isdigit() for part in wanted):
+            return Selection(layer, wanted)  # a big uploaded layer's feature: (layer id, row); checked when shown
         if layer not in MAP_KINDS:
             raise ValueError(values)
         known = set(getattr(portfolio, layer)["id"])
-        wanted = tuple(ids.split("|"))
         if not ids or not set(wanted) <= known:
             raise ValueError(values)
         return Selection(layer, wanted)

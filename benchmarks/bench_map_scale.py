@@ -1,0 +1,175 @@
+"""Big uploaded layers on the Kart page, beside the baseline, in headless chromium, offline (issue 11).
+
+    .venv/bin/python benchmarks/bench_map_scale.py [--sizes 10000 100000 1000000] [--polygons 100000] [--no-baseline]
+
+For each generated layer (generated_points_N, generated_polygons_N, saved as an "other" layer in a fresh
+GeoPackage store) the app is started on that store and opened: cold (the tiles are built), then a fresh
+page (first draw, a layer toggle in the sidebar, a zoom), and once more without a background. The baseline
+is a 10-line app doing folium.GeoJson(gdf) + st_folium(m, returned_objects=[]) (canvas circle markers,
+local Leaflet) on the same store. Drawn means, through Leaflet: our tile layer has loaded every tile in
+view; the baseline has every feature on the map. Websocket bytes are what the server sent (Playwright's
+framereceived).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from maps.tiles import store_folder  # noqa: E402
+from tests.big_layer_fixtures import (  # noqa: E402
+    TILE_STATE_JS,
+    CountingPage,
+    generated_points,
+    generated_polygons,
+    stored_layer,
+    tiles_drawn,
+)
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+
+BASELINE = textwrap.dedent(
+    f"""
+    import sys
+    sys.path.insert(0, {str(ROOT)!r})
+    import folium, streamlit as st
+    from streamlit_folium import st_folium
+    from store import open_store
+    st.sidebar.checkbox("Punktutslipp", value=True)
+    gdf = st.cache_resource(lambda: open_store().read(open_store().list()[0].id))()
+    m = folium.Map(location=[63.6, 11.0], zoom_start=7, tiles=None, prefer_canvas=True)
+    m.default_js = [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", "/app/static/vendor/leaflet/leaflet.css")]
+    folium.GeoJson(gdf, marker=folium.CircleMarker(radius=3)).add_to(m)
+    st_folium(m, returned_objects=[], height=600, use_container_width=True)
+    """
+)
+FEATURES_JS = "() => { let n = 0; window.map.eachLayer(l => { if (l.feature) n++; }); return n; }"
+SOURCES_JS = (
+    "() => { let n = 0; window.map.eachLayer(l => { if (l.feature && l.feature.properties"
+    " && l.feature.properties.layer === 'sources') n++; }); return n; }"
+)
+
+
+def wait(predicate, page: CountingPage, timeout_s: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        try:
+            if predicate():
+                return time.monotonic() - started
+        except Exception:  # noqa: BLE001 (the iframe comes and goes while Streamlit reruns)
+            pass
+        page.pause(0.05)
+    raise TimeoutError(f"not drawn within {timeout_s} s")
+
+
+def open_ours(browser, url: str, timeout_s: float) -> dict:
+    started = time.monotonic()
+    page = CountingPage(browser, url)
+    try:
+        frame_s = wait(lambda: page.map_frame(timeout_s=1) is not None, page, timeout_s)
+        drawn_s = wait(lambda: tiles_drawn(page.map_frame(timeout_s=1).evaluate(TILE_STATE_JS)), page, timeout_s)
+        result = {"draw_s": time.monotonic() - started, "after_map_s": drawn_s, "ws_mb": page.received / 1e6}
+        result["frame_s"] = frame_s
+        page.pause(1.5)
+        before = page.received
+        sidebar = page.page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Punktutslipp", exact=True).first.click()
+        result["toggle_s"] = wait(lambda: page.map_frame(timeout_s=1).evaluate(SOURCES_JS) == 0, page, 60)
+        page.pause(1.5)
+        result["toggle_kb"] = (page.received - before) / 1e3
+        frame = page.map_frame()
+        frame.evaluate("() => { window.map.setView([63.43, 10.4], 12, {animate: false}); }")
+        result["zoom_s"] = wait(lambda: tiles_drawn(frame.evaluate(TILE_STATE_JS)), page, 60)
+        return result
+    finally:
+        page.close()
+
+
+def open_baseline(browser, url: str, n: int, timeout_s: float) -> dict:
+    started = time.monotonic()
+    page = CountingPage(browser, url)
+    try:
+        wait(lambda: page.map_frame(timeout_s=1).evaluate(FEATURES_JS) >= n, page, timeout_s)
+        result = {"draw_s": time.monotonic() - started, "ws_mb": page.received / 1e6}
+        page.pause(1.5)
+        before = page.received
+        page.page.locator('[data-testid="stSidebar"]').get_by_text("Punktutslipp", exact=True).first.click()
+        page.pause(3)
+        result["toggle_kb"] = (page.received - before) / 1e3
+        return result
+    finally:
+        page.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--polygons", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--baseline-max", type=int, default=100_000, help="larger layers skip the baseline")
+    parser.add_argument("--timeout", type=float, default=240)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="industrikart-bench-scale-"))
+    baseline_dir = work / "baseline"
+    baseline_dir.mkdir()
+    (baseline_dir / "generated_baseline_app.py").write_text(BASELINE)
+    (baseline_dir / "static").symlink_to(ROOT / "static")
+    layers = [(f"generated_points_{n}", lambda n=n: generated_points(n)) for n in args.sizes]
+    layers += [(f"generated_polygons_{n}", lambda n=n: generated_polygons(n)) for n in args.polygons]
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for title, make in layers:
+            frame = make()
+            store = work / f"{title}.gpkg"
+            stored_layer(store, frame, title)
+            env = {"INDUSTRIKART_STORE": str(store)}
+            with running_app(env=env) as url:
+                cold = open_ours(browser, url, args.timeout * 2)
+                warm = open_ours(browser, url, args.timeout)
+                # without a background: what a toggle costs apart from the bundled outlines under every basemap
+                warm["bare_toggle_kb"] = open_ours(browser, url + "?base=none", args.timeout)["toggle_kb"]
+            base = None
+            if not args.no_baseline and len(frame) <= args.baseline_max:
+                with running_app(str(baseline_dir / "generated_baseline_app.py"), env=env) as url:
+                    try:
+                        base = open_baseline(browser, url, len(frame), args.timeout)
+                    except TimeoutError as exc:
+                        base = {"error": str(exc)}
+            shutil.rmtree(store_folder(str(store)), ignore_errors=True)  # the tiles the app built
+            rows.append((title, cold, warm, base))
+            print(f"{title}: cold {cold}\n  warm {warm}\n  baseline {base}", flush=True)
+        browser.close()
+    print()
+    print(
+        "| layer | tiles built, first display s | first draw s: ours / baseline | of which after the map's script s "
+        "| websocket MB: ours / baseline | toggle: ours s, KB / baseline KB | toggle KB, no background "
+        "| zoom to z12 s |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for title, cold, warm, base in rows:
+        if base is None:
+            b_draw = b_ws = b_toggle = "skipped"
+        elif "error" in base:
+            b_draw, b_ws, b_toggle = base["error"], "–", "–"
+        else:
+            b_draw, b_ws, b_toggle = f"{base['draw_s']:.1f}", f"{base['ws_mb']:.1f}", f"{base['toggle_kb']:.1f}"
+        print(
+            f"| {title} | {cold['draw_s']:.1f} | {warm['draw_s']:.1f} / {b_draw} | {warm['after_map_s']:.2f} "
+            f"| {warm['ws_mb']:.2f} / {b_ws} | {warm['toggle_s']:.2f} s, {warm['toggle_kb']:.0f} KB / {b_toggle} "
+            f"| {warm['bare_toggle_kb']:.0f} | {warm['zoom_s']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

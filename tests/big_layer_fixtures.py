@@ -1,0 +1,85 @@
+"""Generated big layers (names start with generated_) for the tile tests and benchmarks/bench_map_scale.py."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from store import LayerInfo, open_store
+from tests.browser import OfflinePage
+
+# Inside Trøndelag's bounding box, away from the bundled features' label clutter.
+WEST, EAST, SOUTH, NORTH = 9.0, 14.0, 62.5, 65.0
+HOSTILE = ' <b>&amp;</b> {{ 7*7 }} <img src=x onerror="alert(1)">'
+
+
+def generated_points(n: int, seed: int = 7) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    geometry = gpd.points_from_xy(rng.uniform(WEST, EAST, n), rng.uniform(SOUTH, NORTH, n))
+    return _with_fields(geometry, "point")
+
+
+def generated_polygons(n: int, seed: int = 11) -> gpd.GeoDataFrame:
+    """Small rectangles (about 200 × 200 m) scattered over the county, like plan areas."""
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(WEST, EAST, n), rng.uniform(SOUTH, NORTH, n)
+    return _with_fields(shapely.box(x, y, x + 0.004, y + 0.0018), "area")
+
+
+def _with_fields(geometry, what: str) -> gpd.GeoDataFrame:
+    n = len(geometry)
+    names = np.char.add(np.char.add(f"generated_{what}_", np.arange(n).astype(str)), HOSTILE)
+    return gpd.GeoDataFrame({"name": names, "value": np.arange(n), "kind": what}, geometry=geometry, crs=4326)
+
+
+def stored_layer(path: Path, frame: gpd.GeoDataFrame, title: str) -> LayerInfo:
+    """`frame` saved as an "other" layer in a GeoPackage store at `path`."""
+    store = open_store({"INDUSTRIKART_STORE": str(path)})
+    return store.save(frame, title, "other", style={"colour": "#1f78b4", "label_field": "name"})
+
+
+# Through Leaflet itself (a tile renderer leaves no per-feature DOM): for every protomaps-leaflet layer on the
+# map, whether tiles are still loading, how many tiles are shown and how many distinct features (fid) the
+# loaded tiles hold.
+TILE_STATE_JS = """() => { const out = {layers: 0, loading: false, tiles: 0, features: 0};
+    window.map.eachLayer(l => { if (!l.views) return;
+        out.layers++; out.loading = out.loading || !!l._loading; out.tiles += Object.keys(l._tiles).length;
+        const ids = new Set();
+        l.views.forEach(v => v.tileCache.cache.forEach(e => (e.data.get('features') || []).forEach(
+            f => ids.add(f.props.fid))));
+        out.features += ids.size; });
+    return out; }"""
+
+
+def tiles_drawn(state: dict) -> bool:
+    return state["layers"] > 0 and not state["loading"] and state["tiles"] > 0 and state["features"] > 0
+
+
+class CountingPage(OfflinePage):
+    """An offline page that also counts the bytes the server sends over Streamlit's websocket."""
+
+    def __init__(self, browser, url: str):
+        super().__init__(browser, "about:blank")
+        self.received = 0
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._count))
+        self.page.goto(url)
+
+    def _count(self, payload):
+        self.received += len(payload.encode() if isinstance(payload, str) else payload)
+
+    def wait_for_tiles(self, timeout_s: float = 120) -> dict:
+        deadline = time.monotonic() + timeout_s
+        state = {}
+        while time.monotonic() < deadline:
+            try:
+                state = self.map_frame(timeout_s=5).evaluate(TILE_STATE_JS)
+            except AssertionError:
+                state = {}
+            if state and tiles_drawn(state):
+                return state
+            self.pause(0.25)
+        raise AssertionError(f"the tile layer never drew; last state {state}, errors {self.errors}")

@@ -1,0 +1,61 @@
+"""The visible uploaded layers of their own kind on the overview map: small ones as GeoJSON, big ones as tiles."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import streamlit as st
+
+from core.schema import OWN_KINDS
+from i18n import t
+from maps.styles import layer_colours
+from maps.tiles import LayerVersion, TileBuildError, ensure_tiles, is_big, remove_stale, store_folder, tile_path
+from maps.vector_tiles import tile_layer_group
+from store import LayerInfo
+from ui.data import own_layers, store_key
+
+
+@dataclass(frozen=True)
+class UploadedLayers:
+    geojson: list[tuple[str, gpd.GeoDataFrame, dict]] = field(default_factory=list)  # (title, frame, style)
+    tiled: list[folium.FeatureGroup] = field(default_factory=list)  # one tiny group per big layer
+    legend: list[tuple[str, dict]] = field(default_factory=list)  # (title, style) of every layer drawn
+    frames: dict[int, tuple[str, gpd.GeoDataFrame]] = field(default_factory=dict)  # big layers, for the record
+
+
+def version_of(info: LayerInfo) -> LayerVersion:
+    return LayerVersion(info.id, info.version, info.created_at, info.feature_count)
+
+
+def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> UploadedLayers:
+    """Each visible uploaded layer of its own kind, split by size; builds missing tiles (once per version)
+    and removes the tiles of layers that are gone."""
+    infos = [i for i in layers if i.kind in OWN_KINDS and i.visible]
+    loaded = own_layers(lang, layers)  # (title, frame, style) in the order of `infos`
+    folder = store_folder(store_key())
+    result = UploadedLayers()
+    styles = layer_colours([style for _, _, style in loaded])  # a colour of its own for every layer
+    for info, (title, frame, _), style in zip(infos, loaded, styles, strict=False):
+        result.legend.append((title, style))
+        if not is_big(frame):
+            result.geojson.append((title, frame, style))
+            continue
+        version = version_of(info)
+        try:
+            if tile_path(folder, version).exists():
+                tiles = ensure_tiles(folder, version, lambda frame=frame: frame)
+            else:
+                with st.spinner(t("tiles_building", lang, count=len(frame))):
+                    tiles = ensure_tiles(folder, version, lambda frame=frame: frame)
+        except (TileBuildError, OSError) as exc:
+            st.warning(t("tiles_failed", lang, error=str(exc)))
+            result.geojson.append((title, frame, style))
+            continue
+        result.tiled.append(tile_layer_group(title, tiles, tiles.url(static_url), info.id, style))
+        result.frames[info.id] = (title, frame)
+    with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
+        remove_stale(folder, [version_of(i) for i in layers])
+    return result
