@@ -105,6 +105,7 @@ STORED_DEFAULT_COLOUR = "#555555"  # an uploaded layer whose uploader chose no c
 STORED_LAYER_COLOURS = ("#404040", "#6a3d9a", "#b15928", "#01665e", "#c51b7d", "#8c6d31", "#3288bd", "#9e0142")
 STORED_FILL_DEFAULT = False
 STORED_FILL_OPACITY = 0.25
+PRESENT_SIDE_PADDING_PX = 24  # issue 13 §4: the presentation slide fills the screen's width but for this margin
 
 # Circle area is proportional to tonnes: radius = sqrt(t / SOURCE_T_PER_PX2 / pi).
 SOURCE_T_PER_PX2 = 300.0
@@ -177,7 +178,6 @@ STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
 
 # Presentation mode: content this wide and a map this tall give a 16:9 map frame.
 PRESENT_WIDTH = 1200
-PRESENT_SIDE_PADDING_PX = 24  # presentation mode: the slide fills the width but for this margin (issue 13 §4)
 PRESENT_MAP_HEIGHT = 675
 
 # Exports (exports/): server-rendered map images, the standalone HTML map and data downloads.

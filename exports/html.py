@@ -38,9 +38,11 @@ def standalone_html(
     center: tuple[float, float] | None = None,
     zoom: float | None = None,
     title: str | None = None,
+    subtitle: str | None = None,
 ) -> str:
     """A complete HTML document of the map. The view is `bounds` (west, south, east, north in lon/lat),
-    or `center` (lat, lon) with `zoom`, or else fitted to the visible features."""
+    or `center` (lat, lon) with `zoom`, or else fitted to the visible features. Title and subtitle are
+    shown on the map (top left, beside the zoom buttons) as well as in `<title>`."""
     visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
     colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     m = base_map(colours, lang, static_url="")
@@ -53,13 +55,32 @@ def standalone_html(
     header = m.get_root().header
     header.add_child(RenderedText(f"<style>{_leaflet_css()}</style>"), name="leaflet_css_inline")
     header.add_child(RenderedText(f"<script>{_leaflet_js()}</script>"), name="leaflet_js_inline")
-    m.get_root().title = esc(title if title is not None else t("app_title", lang))
+    title = title if title is not None else t("app_title", lang)
+    subtitle = subtitle if subtitle is not None else t("app_subtitle", lang)
+    m.get_root().title = esc(title)
+    header.add_child(RenderedText(_TITLE_CSS), name="ik_title_css")
+    m.get_root().html.add_child(RenderedText(_title_box(title, subtitle)), name="ik_title")
     _set_view(m, view, visible, bounds, center, zoom)
 
     document = m.get_root().render()
     if _ASSET_LINK.search(document):
         raise OfflineAssetError("the standalone map still links a script or stylesheet; it would not open offline")
     return document
+
+
+# Our own constant CSS; the box holds only escaped text (maps.popups.esc), never template source.
+_TITLE_CSS = """<style>
+.ik-title {position: fixed; top: 10px; left: 54px; z-index: 1000; max-width: min(60vw, 720px);
+  background: rgba(255, 255, 255, 0.92); padding: 6px 12px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font-family: "Source Sans Pro", Arial, sans-serif; color: #111;}
+.ik-title h1 {margin: 0; font-size: 20px; line-height: 1.25; overflow-wrap: anywhere;}
+.ik-title p {margin: 2px 0 0; font-size: 14px; color: #333; overflow-wrap: anywhere;}
+</style>"""
+
+
+def _title_box(title: str, subtitle: str) -> str:
+    sub = f"<p>{esc(subtitle)}</p>" if subtitle else ""
+    return f'<div class="ik-title" id="ik-title"><h1>{esc(title)}</h1>{sub}</div>'
 
 
 def _set_view(m: folium.Map, view: View, visible: set[str], bounds, center, zoom) -> None:

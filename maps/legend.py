@@ -8,33 +8,91 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 import config
-from i18n import t
+from i18n import DEFAULT_LANGUAGE, t
 from maps.popups import esc
 
 
 class Legend(MacroElement):
+    """The legend box, collapsible by its button, never more than half the map's width and half its height
+    (so at most a quarter of the map), scrolling inside when it has more."""
+
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
+            var map = {{ this._parent.get_name() }};
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "ik-legend");
                 div.innerHTML = {{ this.html_json }};
+                var body = L.DomUtil.create("div", "ik-legend-body");
+                while (div.firstChild) body.appendChild(div.firstChild);
+                var toggle = L.DomUtil.create("button", "ik-legend-toggle", div);
+                toggle.type = "button";
+                toggle.setAttribute("aria-expanded", "true");
+                toggle.title = {{ this.hide_json }};
+                toggle.textContent = "\u2212";
+                toggle.style.cssText = "float:right;margin:2px 2px 0 6px;border:1px solid #999;background:#fff;" +
+                    "border-radius:3px;width:22px;height:22px;line-height:18px;cursor:pointer;padding:0";
+                div.appendChild(body);
+                function fit() {
+                    var size = map.getSize();
+                    body.style.maxHeight = Math.max(60, Math.floor(size.y / 2) - 34) + "px";
+                    body.style.maxWidth = Math.max(120, Math.floor(size.x / 2) - 40) + "px";
+                    body.style.overflow = "auto";
+                }
+                fit();
+                map.on("resize", fit);
+                L.DomEvent.on(toggle, "click", function() {
+                    var open = body.style.display !== "none";
+                    body.style.display = open ? "none" : "";
+                    toggle.textContent = open ? "+" : "\u2212";
+                    toggle.title = open ? {{ this.show_json }} : {{ this.hide_json }};
+                    toggle.setAttribute("aria-expanded", open ? "false" : "true");
+                });
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, lang: str = DEFAULT_LANGUAGE):
         super().__init__()
         self._name = "Legend"
-        self.html_json = json.dumps(html).replace("</", "<\\/")  # never close the <script>
+        self.html_json = _script_json(html)
+        self.hide_json = _script_json(t("legend_hide", lang))
+        self.show_json = _script_json(t("legend_show", lang))
+
+
+def _script_json(text: str) -> str:
+    return json.dumps(text).replace("</", "<\\/")  # never close the <script>
+
+
+class PopupPlacement(MacroElement):
+    """A popup opens above its circle, not over it: its tip is moved up by the circle's radius. No user text."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("popupopen", function(e) {
+            var source = e.popup._source;
+            if (source && typeof source.getRadius === "function") {
+                // opened at the click: move the tip to the circle's top edge, so the circle stays in view
+                e.popup.options.offset = L.point(0, 7 - source.getRadius() - 2);
+                e.popup.setLatLng(source.getLatLng());
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PopupPlacement"
 
 
 def legend_html(cluster_colours: dict[str, str], lang: str, stored: list[tuple[str, str]] = ()) -> str:

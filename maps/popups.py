@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 from urllib.parse import urlparse
 
+from core.sources import source_label
 from core.values import is_missing
-from i18n import fmt_number, fmt_tonnes, t
+from i18n import DEFAULT_LANGUAGE, fmt_number, fmt_tonnes, t
 
 
 def esc(value: object) -> str:
@@ -20,14 +21,16 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def source_links(source_url: object) -> str:
-    """' ; '-separated source URLs as links labelled by host; anything not http(s) stays plain text."""
+def source_links(source_url: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """' ; '-separated source URLs as links named as sources (core.sources: «Havnedata (kyogre), GitHub»,
+    else the host); anything not http(s) stays plain text."""
     parts = [p.strip() for p in str(source_url or "").split(" ; ") if p.strip()]
     links = []
     for url in parts:
         parsed = urlparse(url)
         if parsed.scheme in ("http", "https") and parsed.netloc:
-            links.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(parsed.netloc)}</a>')
+            label = esc(source_label(url, lang))
+            links.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{label}</a>')
         else:
             links.append(esc(url))
     return ", ".join(links)
@@ -42,7 +45,7 @@ def rows_table(pairs: list[tuple[str, str]]) -> str:
 def _source_row(row: dict, lang: str) -> tuple[str, str]:
     year = row.get("source_year")
     year_text = t("year_unknown", lang) if year is None or is_missing(year) else str(int(year))
-    return t("source", lang), f"{source_links(row.get('source_url'))} ({esc(year_text)})"
+    return t("source", lang), f"{source_links(row.get('source_url'), lang)} ({esc(year_text)})"
 
 
 def _placed_row(row: dict, lang: str) -> tuple[str, str]:
@@ -76,7 +79,7 @@ def source_popup(row: dict, lang: str) -> str:
         year_text = t("year_unknown", lang) if is_missing(year) else str(int(year))
         figure = (
             f"{esc(fmt_tonnes(row['figure_t'], lang))} {esc(t('scope_' + row['figure_scope'], lang))}, "
-            f"{esc(year_text)} ({source_links(row.get('figure_source'))})"
+            f"{esc(year_text)} ({source_links(row.get('figure_source'), lang)})"
         )
     return f"<b>{esc(row['facility'])}</b>" + rows_table(
         [

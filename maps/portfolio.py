@@ -38,7 +38,7 @@ def portfolio_base_map(lang: str, static_url: str = "/app/static", legend: bool 
     """The map that stays put while sites, radius and filters change (they arrive as feature groups)."""
     m = new_map(zoom_snap=ZOOM_SNAP, zoom_delta=0.5)
     if legend:
-        Legend(portfolio_legend_html(lang)).add_to(m)
+        Legend(portfolio_legend_html(lang), lang).add_to(m)
     return use_local_assets(m, static_url)
 
 
@@ -211,7 +211,7 @@ def flow_popup(row: dict, lang: str) -> str:
             (t("field_quote", lang), esc(row.get("quote"))),
             (t("field_note", lang), esc(row.get("note"))),
             (t("pf_layer", lang), esc(layer if isinstance(layer, str) else t("pf_bundled", lang))),
-            (t("source", lang), f"{popups.source_links(sources)} ({esc(year_text)})"),
+            (t("source", lang), f"{popups.source_links(sources, lang)} ({esc(year_text)})"),
         ]
     )
 

@@ -94,9 +94,30 @@ def member_style(rows: list[dict], colours: dict[str, str]) -> FeatureStyle:
 
 
 def stored_style(style: dict, geom_type: str) -> FeatureStyle:
-    """An uploaded layer of its own kind, in the colour its uploader chose; lines are never filled."""
+    """An uploaded layer of its own kind, in the colour its uploader chose (else its `layer_colours` one).
+
+    Polygons are outlines unless the style asks for a fill ("Fyll flater"); lines are never filled, points always.
+    """
+    style = style or {}
     colour = style.get("colour") or config.STORED_DEFAULT_COLOUR
     line = geom_type in ("LineString", "MultiLineString")
-    opacity = 0.25 if geom_type.endswith("Polygon") else 0.8
+    polygon = geom_type.endswith("Polygon")
+    opacity = config.STORED_FILL_OPACITY if polygon else 0.8
     base = FeatureStyle(colour, colour, opacity, 2, config.MEMBER_RADIUS)
-    return replace(base, fill=bool(style.get("fill", True)) and not line)
+    fill = bool(style.get("fill", config.STORED_FILL_DEFAULT)) if polygon else not line  # "Fyll flater"
+    return replace(base, fill=fill)
+
+
+def layer_colours(styles: list[dict | None]) -> list[dict]:
+    """Each uploaded layer's style with a colour: its own, else the first `STORED_LAYER_COLOURS` entry that
+    no other layer in the list has, so every layer is told apart in the legend (pure; order kept)."""
+    taken = {str(s["colour"]).lower() for s in styles if s and s.get("colour")}
+    free = [c for c in config.STORED_LAYER_COLOURS if c.lower() not in taken] or list(config.STORED_LAYER_COLOURS)
+    out, n = [], 0
+    for style in styles:
+        style = dict(style or {})
+        if not style.get("colour"):
+            style["colour"] = free[n % len(free)]
+            n += 1
+        out.append(style)
+    return out

@@ -12,6 +12,7 @@ from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
 from ui.data import portfolio
+from ui.export_panel import portfolio_export
 from ui.map_view import show_map
 from ui.page import PageFrame
 from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
@@ -132,6 +133,18 @@ with st.container(border=True):
     inside = sources_inside_any(data, radius)
     hosts = source_hosts(data.parks["source_url"], inside["figure_source"], flows.flows.flows["source_url"])
     st.caption(escape_markdown(sources_line(hosts, lang)))
+
+if hoods:
+    st.subheader(t("pf_export_title", lang))
+    portfolio_export(
+        hoods,
+        lang=lang,
+        subtitle=t("pf_page_title", lang),
+        sources=sources_line(hosts, lang),
+        visible=controls.visible,
+        basemap=controls.basemap,
+        cluster_colours=colours,
+    )
 
 if not present:
     flow_editor(data, flows, lang)

@@ -44,6 +44,10 @@ def test_each_choice_makes_its_file(choice, orkland, kommuner, tmp_path):
         assert size == ((1920, 1080) if choice == "png-1920" else (3508, 2480)) and mime == "image/png"
     elif choice == "pdf":
         assert data.startswith(b"%PDF") and mime == "application/pdf"
+    elif choice == "pptx":
+        from pptx import Presentation
+
+        assert len(Presentation(io.BytesIO(data)).slides) == 1 and name.endswith(".pptx")
     elif choice == "html":
         assert b"<script src=" not in data and b"L.map(" in data
     elif choice in ("geojson", "csv"):

@@ -10,6 +10,7 @@ import secrets
 import streamlit as st
 
 from i18n import t
+from store.shared_counters import shared_guess_counter
 from ui.guess_limits import GuessLimiter, whole_units
 
 PASSWORD_ENV = "INDUSTRIKART_EDITOR_PASSWORD"
@@ -20,7 +21,9 @@ _FAILED = "_editor_password_failed"  # the last try's outcome: _WRONG, _REFUSED 
 _WRONG = "wrong"
 _REFUSED = "refused"
 _GUESS_KEY = "_editor_guess_key"  # a random name for this session in the limiter
-LIMITER = GuessLimiter()  # one per process, shared by every session (it locks for itself)
+# one per process, shared by every session (it locks for itself); counts for everyone in PostGIS when
+# DATABASE_URL is set, so the limit holds across replicas
+LIMITER = GuessLimiter(shared=shared_guess_counter())
 
 
 def configured_password() -> str | None:

@@ -31,21 +31,33 @@ def localised(chart, lang: str):
 
 
 def top_chart(top: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
-    """Horizontal bars, largest on top."""
-    data = pd.DataFrame({"facility": top["facility"], "amount_t": top["amount_t"]})
+    """Horizontal bars, largest on top; every bar keeps its own label (namesakes get a number, none is hidden)."""
+    data = pd.DataFrame({"facility": _unique_labels(top["facility"]), "amount_t": top["amount_t"]})
     return (
         alt.Chart(data)
         .mark_bar(color=BAR_COLOUR)
         .encode(
             x=alt.X("amount_t:Q", title=_tonnes_axis(scope, lang), axis=alt.Axis(format=",.0f")),
-            y=alt.Y("facility:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+            y=alt.Y(
+                "facility:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False, labelPadding=4)
+            ),
             tooltip=[
                 alt.Tooltip("facility:N", title=t("field_facility", lang)),
                 alt.Tooltip("amount_t:Q", title=t("field_amount_t", lang), format=",.1f"),
             ],
         )
-        .properties(height=max(120, 28 * len(data)))
+        .properties(height=max(120, 34 * len(data)))
     )
+
+
+def _unique_labels(names: pd.Series) -> list[str]:
+    """Facility names as bar labels: two facilities of one name would share one bar and one label."""
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names.astype(str):
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
 
 
 def series_chart(series: pd.DataFrame, scope: str, lang: str) -> alt.Chart:

@@ -19,7 +19,7 @@ import streamlit as st
 import config
 from analysis.emissions import prepare_municipal
 from core.kommunenummer import NumberReport
-from i18n import t
+from i18n import error_text, t
 from loaders import LayerError
 from loaders.bundled.boundaries import (
     FoundBoundaries,
@@ -31,6 +31,7 @@ from loaders.bundled.boundaries import (
 from loaders.official.imported import Imported, combine_figures, combine_sources, read_imported
 from store import LayerStore, StoreError, open_store
 from ui.data import portfolio
+from ui.shared_frames import shared_view
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def load_imported() -> Imported:
     if store is None:
         return Imported()
     signature = (repr(store), tuple((i.id, i.version, i.visible, i.kind) for i in store.list()))
-    return _imported(store, signature)
+    return shared_view(_imported(store, signature))  # cached for every session: each gets its own view
 
 
 def emissions_data(lang: str) -> EmissionsData:
@@ -89,7 +90,7 @@ def emissions_data(lang: str) -> EmissionsData:
     try:
         imported = load_imported()
     except (StoreError, LayerError, OSError) as exc:
-        imported, error = Imported(), str(exc)
+        imported, error = Imported(), error_text(exc, lang)
     municipal, numbers = prepare_municipal(imported.municipal)
     return EmissionsData(
         sources=combine_sources(bundled.sources, imported.sources),
@@ -115,7 +116,7 @@ def boundaries(numbers: list[str], lang: str) -> tuple[FoundBoundaries | None, N
     """The county's municipality boundaries on today's numbers, or None (with an error shown if unreadable)."""
     try:
         store = _current_store()
-        return _boundaries(boundaries_signature(store=store), store, tuple(numbers))
+        return shared_view(_boundaries(boundaries_signature(store=store), store, tuple(numbers)))
     except (LayerError, StoreError, OSError) as exc:
-        st.error(t("em_boundaries_error", lang, error=str(exc)))
+        st.error(t("em_boundaries_error", lang, error=error_text(exc, lang)))
         return None, None

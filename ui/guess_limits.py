@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import config
 
@@ -34,8 +35,22 @@ class _Session:
     locked_until: float = 0.0
 
 
+class SharedCount(Protocol):
+    """The process-wide count kept where every replica sees it (store.shared_counters.PostGISGuessCounter)."""
+
+    def add_failure(self, window_s: float) -> int: ...
+    def lock(self, seconds: float) -> bool: ...
+    def locked_for(self) -> float: ...
+    def reset(self) -> None: ...
+
+
 class GuessLimiter:
-    """Counts wrong guesses per session key and for the whole process, and says when a try is refused."""
+    """Counts wrong guesses per session key and for the whole process, and says when a try is refused.
+
+    With `shared` (several replicas on one database), the count for everyone and its lockout live there
+    instead of in this process; the per-session waits stay here (a session stays on one replica). When the
+    shared count cannot be read, tries are refused (fail closed).
+    """
 
     def __init__(
         self,
@@ -48,6 +63,7 @@ class GuessLimiter:
         global_limit: int = config.EDITOR_GUESS_GLOBAL_LIMIT,
         global_lockout_s: float = config.EDITOR_GUESS_GLOBAL_LOCKOUT_S,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedCount | None = None,
     ) -> None:
         self.window_s = window_s
         self.free_failures = free_failures
@@ -61,6 +77,7 @@ class GuessLimiter:
         self._sessions: dict[str, _Session] = {}
         self._global: deque[float] = deque()
         self._global_locked_until = 0.0
+        self._shared = shared
 
     def delay_after(self, failures: int) -> float:
         """The wait after the n-th wrong guess in the window: none for the first few, then 1, 2, 4 … s up to the cap."""
@@ -74,6 +91,12 @@ class GuessLimiter:
             now = self._clock()
             session = self._sessions.get(key)
             locked = max(self._global_locked_until, session.locked_until if session else 0.0)
+            if self._shared is not None:
+                try:
+                    locked = max(locked, now + self._shared.locked_for())
+                except Exception:  # noqa: BLE001 (any database error): refuse rather than count nothing
+                    log.exception("shared guess count unreadable: sign-in refused for now")
+                    return Refusal(self.delay_max_s, locked=True)
             if locked > now:
                 return Refusal(locked - now, locked=True)
             if session and session.wait_until > now:
@@ -91,7 +114,9 @@ class GuessLimiter:
             if len(session.failures) >= self.session_limit:
                 session.locked_until = now + self.session_lockout_s
             session.wait_until = now + self.delay_after(len(session.failures))
-            if len(self._global) >= self.global_limit and self._global_locked_until <= now:
+            if self._shared is not None:
+                self._shared_failure()
+            elif len(self._global) >= self.global_limit and self._global_locked_until <= now:
                 self._global_locked_until = now + self.global_lockout_s
                 log.warning(
                     "%d wrong editor passwords within %d s: sign-in refused for everyone for %d s",
@@ -99,6 +124,19 @@ class GuessLimiter:
                     self.window_s,
                     self.global_lockout_s,
                 )
+
+    def _shared_failure(self) -> None:
+        try:
+            count = self._shared.add_failure(self.window_s)
+            if count >= self.global_limit and self._shared.lock(self.global_lockout_s):
+                log.warning(
+                    "%d wrong editor passwords within %d s on all replicas: sign-in refused for everyone for %d s",
+                    count,
+                    self.window_s,
+                    self.global_lockout_s,
+                )
+        except Exception:  # noqa: BLE001 (any database error): the per-session limits still hold
+            log.exception("shared guess count not updated")
 
     def success(self, key: str) -> None:
         """A right password: the session starts afresh (its guesses still count towards the process's limit)."""
@@ -111,6 +149,8 @@ class GuessLimiter:
             self._sessions.clear()
             self._global.clear()
             self._global_locked_until = 0.0
+        if self._shared is not None:
+            self._shared.reset()
 
     def _forget_before(self, cutoff: float) -> None:
         """Drop guesses older than the window, and sessions with nothing left to remember (caller holds the lock)."""

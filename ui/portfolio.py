@@ -26,6 +26,7 @@ from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
 from ui.access import editor_access
 from ui.portfolio_tables import actor_names, actor_options, site_names
+from ui.shared_frames import shared_view
 from ui.state import keep_widget_state
 from ui.text import escape_markdown
 
@@ -142,7 +143,7 @@ def portfolio_flows(
 ) -> PortfolioFlows:
     """Bundled plus stored flows; without a store, the bundled ones."""
     try:
-        bundled = _bundled_flows(str(config.GEODATA_DIR / "flows.csv"))
+        bundled = shared_view(_bundled_flows(str(config.GEODATA_DIR / "flows.csv")))  # cached: a view per session
         flows = all_flows(store, portfolio, bundled, layers)
         lines = flow_lines(flows.flows, portfolio)
     except LayerError as exc:

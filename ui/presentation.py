@@ -10,14 +10,21 @@ import config
 from i18n import t
 from ui.text import escape_markdown
 
-# Our own constant CSS (no user text in it). 1200 px wide content and a 675 px map make the frame 16:9.
+# Our own constant CSS (no user text in it). The content fills the screen's width and the map frame is 16:9 of
+# it (the map inside fills its frame: maps/build.POPUP_CSS); the edit button sits outside the slide, in the
+# top right corner, faint until pointed at.
 _CSS = f"""
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {{display: none !important;}}
 [data-testid="stMainBlockContainer"], .block-container {{
-    max-width: {config.PRESENT_WIDTH}px; padding-top: 1.2rem !important; padding-bottom: 0.5rem !important;
+    max-width: 100% !important; padding: 1.2rem {config.PRESENT_SIDE_PADDING_PX}px 0.5rem !important;
 }}
+iframe[title="streamlit_folium.st_folium"] {{aspect-ratio: 16 / 9; height: auto !important; width: 100% !important;}}
+.st-key-ik_present_tools {{
+    position: fixed; top: 6px; right: 10px; z-index: 999990; width: auto !important; opacity: 0.2;
+}}
+.st-key-ik_present_tools:hover, .st-key-ik_present_tools:focus-within {{opacity: 1;}}
 h1 {{font-size: 2.6rem !important; color: #111 !important;}}
 [data-testid="stMetricValue"] {{font-size: 2.2rem !important; color: #111 !important;}}
 [data-testid="stMetricLabel"] p {{font-size: 1.05rem !important; color: #222 !important;}}
@@ -42,7 +49,7 @@ def heading(lang: str, present: bool, title: str | None = None, subtitle: str | 
         st.caption(subtitle)
         return
     apply_presentation_style()
-    with st.popover(t("present_edit", lang)):
+    with st.container(key="ik_present_tools"), st.popover(t("present_edit", lang)):
         st.text_input(t("present_title", lang), key="present_title")
         st.text_input(t("present_subtitle", lang), key="present_subtitle")
         st.toggle(t("present_mode", lang), key="present")

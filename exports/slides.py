@@ -1,0 +1,339 @@
+"""A meeting slide: the current view as a 16:9 PowerPoint file (python-pptx), one slide per compared site.
+
+Everything a presenter may want to change is text on the slide, not pixels: title, subtitle, date, the
+legend, the key figures (a small table) and the sources line. Only the map itself is a picture, the map
+frame of `exports.image.render_map`'s 1920 × 1080 PNG. Text goes into the file as text runs (python-pptx
+escapes it for XML), so a name like "{{ 7*191919 }}" or "<b>" stays exactly as written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib.colors import to_hex, to_rgba
+from PIL import Image
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+import config
+from analysis.filters import View
+from analysis.kpi import key_figures
+from analysis.neighbourhoods import Neighbourhood
+from core.progress import Progress
+from core.text import attribution_text
+from exports.image import legend_entries, map_frame_px, render_map
+from exports.options import LAYERS
+from exports.tiles import TileFetcher, url_fetcher
+from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, t
+
+MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+IMAGE_SIZE = "1920x1080"
+
+# Layout of a 13.333 × 7.5 in (16:9) slide, in inches.
+SLIDE_W, SLIDE_H = 13.333, 7.5
+MARGIN = 0.4
+SIDE_W = 3.3  # legend and key figures, right of the map
+TOP = 1.55  # below title and subtitle
+BOTTOM = 0.55  # the sources line
+INK = RGBColor(0x11, 0x11, 0x11)
+MUTED = RGBColor(0x3C, 0x3C, 0x3C)
+
+
+@dataclass(frozen=True)
+class Slide:
+    """What one slide shows: every field except `image` is text on the slide."""
+
+    title: str
+    subtitle: str
+    image: bytes  # PNG of the map frame
+    legend: tuple[tuple[str, str | None, str], ...]  # (kind: heading|group|item, marker colour, text)
+    figures: tuple[tuple[str, str], ...]  # (label, value) rows of the key figures table
+    sources: str
+
+
+def view_slide(
+    view: View,
+    *,
+    title: str,
+    subtitle: str,
+    lang: str = DEFAULT_LANGUAGE,
+    visible_layers: Iterable[str] = LAYERS,
+    cluster_colours: dict[str, str] | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    basemap: str = config.DEFAULT_BASEMAP,
+    tile_fetcher: TileFetcher | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: float | None = None,
+    progress: Progress | None = None,
+    day: date | None = None,
+) -> Slide:
+    """The map view as a slide: the map picture with the view's legend, key figures and sources."""
+    visible = set(visible_layers)
+    colours = cluster_colours or {}
+    image, background = _map_image(
+        view, lang, visible, colours, boundaries, basemap, tile_fetcher, bounds, center, zoom, progress, day
+    )
+    kpi = key_figures(view)
+    total_label = (
+        t("kpi_scope_year", lang, scope=t(f"scope_{kpi.scope}", lang), year=kpi.year)
+        + " · "
+        + t("kpi_facilities", lang, n=kpi.facilities)
+        if kpi.scope is not None
+        else t("kpi_total_none", lang)
+    )
+    figures = (
+        (t("kpi_parks", lang), fmt_number(kpi.parks, lang)),
+        (t("kpi_sources", lang), fmt_number(kpi.sources, lang)),
+        (t("kpi_members", lang), fmt_number(kpi.members, lang)),
+        (total_label, fmt_tonnes(kpi.total_t, lang)),
+    )
+    return Slide(
+        title=title,
+        subtitle=subtitle,
+        image=image,
+        legend=_legend(view, visible, colours, lang),
+        figures=figures,
+        sources=sources_line(background, basemap, boundaries is not None, lang),
+    )
+
+
+def site_slides(
+    hoods: Sequence[Neighbourhood],
+    *,
+    subtitle: str,
+    lang: str = DEFAULT_LANGUAGE,
+    sources: str | None = None,
+    visible_layers: Iterable[str] = LAYERS,
+    cluster_colours: dict[str, str] | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    basemap: str = config.DEFAULT_BASEMAP,
+    tile_fetcher: TileFetcher | None = None,
+    progress: Progress | None = None,
+    day: date | None = None,
+) -> list[Slide]:
+    """One slide per compared site: the site's neighbourhood on the map and its numbers in the table.
+
+    `sources` is the page's own sources line (its data hosts); the basemap and boundary credits are added.
+    The page's other layers (buffers, flows) are not drawn: the map shows the neighbourhood's box.
+    """
+    visible = set(visible_layers) & set(LAYERS)
+    colours = cluster_colours or {}
+    slides = []
+    for i, hood in enumerate(hoods):
+        view = _site_view(hood)
+        step = _step(progress, i, len(hoods))
+        image, background = _map_image(
+            view, lang, visible, colours, boundaries, basemap, tile_fetcher, hood.buffer.bounds, None, None, step, day
+        )
+        credits = sources_line(background, basemap, boundaries is not None, lang)
+        slides.append(
+            Slide(
+                title=str(hood.site["name"]),
+                subtitle=f"{subtitle} · {t('pf_radius', lang)} {_km(hood.radius_m, lang)}",
+                image=image,
+                legend=_legend(view, visible, colours, lang),
+                figures=_site_figures(hood, lang),
+                sources=f"{sources} · {credits}" if sources else credits,
+            )
+        )
+    return slides
+
+
+def slides_pptx(slides: Sequence[Slide], *, lang: str = DEFAULT_LANGUAGE, day: date | None = None) -> bytes:
+    """The slides as one .pptx file (16:9)."""
+    day = day or date.today()
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
+    blank = deck.slide_layouts[6]
+    for slide in slides:
+        _add_slide(deck.slides.add_slide(blank), slide, lang, day)
+    props = deck.core_properties
+    props.title = slides[0].title[:250] if slides else t("app_title", lang)
+    props.author = props.last_modified_by = "Industrikart Trøndelag"
+    props.language = "nb-NO" if lang == "nb" else "en-GB"
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def sources_line(background: str, basemap: str, has_boundaries: bool, lang: str) -> str:
+    """The credits as the image prints them: basemap (or what stood in for it), boundaries, data."""
+    parts = []
+    if background == "tiles":
+        parts.append(t("export_basemap_credit", lang, credit=attribution_text(config.BASEMAPS[basemap].attribution)))
+    elif config.BASEMAPS[basemap].url is not None:
+        parts.append(t("export_no_tiles_boundaries" if has_boundaries else "export_no_tiles_graticule", lang))
+    if has_boundaries:
+        parts.append(t("export_boundaries_credit", lang, credit=config.EXPORT_BOUNDARIES_CREDIT))
+    parts.append(t("export_data_credit", lang))
+    return " · ".join(parts)
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+def _map_image(view, lang, visible, colours, boundaries, basemap, tile_fetcher, bounds, center, zoom, progress, day):
+    """(PNG of the map frame only, "tiles" if any basemap tile came else "vector")."""
+    fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
+    got = []
+
+    def counting(z: int, x: int, y: int) -> bytes | None:
+        tile = fetcher(z, x, y) if fetcher is not None else None
+        if tile is not None:
+            got.append(1)
+        return tile
+
+    png = render_map(
+        view,
+        bounds=bounds,
+        center=center,
+        zoom=zoom,
+        size=IMAGE_SIZE,
+        title="",
+        subtitle="",
+        lang=lang,
+        visible_layers=visible,
+        cluster_colours=colours or None,
+        boundaries=boundaries,
+        basemap=basemap,
+        tile_fetcher=counting,
+        progress=progress,
+        day=day,
+    )
+    with Image.open(io.BytesIO(png)) as picture:
+        frame = picture.convert("RGB").crop(map_frame_px(IMAGE_SIZE))
+        out = io.BytesIO()
+        frame.save(out, format="PNG")
+    return out.getvalue(), "tiles" if got else "vector"
+
+
+def _legend(view: View, visible: set[str], colours: dict[str, str], lang: str) -> tuple:
+    rows = []
+    for kind, style, text in legend_entries(view, visible, colours, lang):
+        colour = None
+        if kind == "item":
+            fill = to_rgba(style["fill"])
+            colour = to_hex(fill if fill[3] > 0 else style["edge"])
+            kind = "dashed" if style.get("dash") else ("hollow" if fill[3] == 0 else "item")
+        rows.append((kind, colour, text))
+    return tuple(rows)
+
+
+def _site_view(hood: Neighbourhood) -> View:
+    site = gpd.GeoDataFrame([hood.site], geometry="geometry", crs="EPSG:4326")
+    # The slide's numbers are the neighbourhood's own (_site_figures); no figures table is needed for the map.
+    figures = pd.DataFrame(columns=["facility_id", "basis", "scope", "year", "amount_t"])
+    return View(parks=site, sources=hood.sources, members=hood.members, figures=figures)
+
+
+def _site_figures(hood: Neighbourhood, lang: str) -> tuple[tuple[str, str], ...]:
+    rows = [
+        (t("pf_row_sources_inside", lang), fmt_number(len(hood.sources), lang)),
+        (t("pf_row_emissions", lang), fmt_tonnes(hood.emissions.total_t, lang)),
+        (t("pf_row_members_inside", lang), fmt_number(len(hood.members), lang)),
+        (t("pf_row_member_companies", lang), fmt_number(hood.member_companies, lang)),
+    ]
+    nearest = hood.nearest_emitter
+    if nearest is not None:
+        key = "pf_row_nearest" if nearest.large else "pf_row_nearest_any"
+        rows.append((t(key, lang), f"{nearest.facility} ({_km(nearest.distance_m, lang)})"))
+    return tuple(rows)
+
+
+def _km(metres: float, lang: str) -> str:
+    """As the portfolio page writes it: '1,5 km', whole kilometres without decimals."""
+    km = metres / 1000
+    return f"{fmt_number(km, lang, 0 if float(km).is_integer() else 1)}\u00a0km"
+
+
+def _step(progress: Progress | None, i: int, n: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda fraction, message: progress((i + fraction) / n, message)
+
+
+def _add_slide(slide, content: Slide, lang: str, day: date) -> None:
+    width = SLIDE_W - 2 * MARGIN
+    _textbox(slide, MARGIN, 0.25, width - 2.6, 0.8, content.title, _title_size(content.title), bold=True)
+    _textbox(slide, SLIDE_W - MARGIN - 2.5, 0.3, 2.5, 0.4, fmt_date(day, lang), 14, colour=MUTED, right=True)
+    _textbox(slide, MARGIN, 1.0, width, 0.45, content.subtitle, 16, colour=MUTED)
+
+    map_w, map_h = width - SIDE_W - 0.2, SLIDE_H - TOP - BOTTOM - 0.1
+    with Image.open(io.BytesIO(content.image)) as picture:
+        aspect = picture.width / picture.height
+    w, h = (map_w, map_w / aspect) if map_w / aspect <= map_h else (map_h * aspect, map_h)
+    slide.shapes.add_picture(io.BytesIO(content.image), Inches(MARGIN), Inches(TOP), Inches(w), Inches(h))
+
+    side_x = SLIDE_W - MARGIN - SIDE_W
+    figures_h = 0.34 * (len(content.figures) + 1)
+    legend_h = map_h - figures_h - 0.2
+    _legend_box(slide, side_x, TOP, SIDE_W, legend_h, content.legend)
+    _figures_table(slide, side_x, TOP + map_h - figures_h, SIDE_W, figures_h, content.figures, lang)
+    _textbox(slide, MARGIN, SLIDE_H - BOTTOM, width, BOTTOM - 0.1, content.sources, 10, colour=MUTED)
+
+
+def _textbox(slide, x, y, w, h, text: str, size: float, *, bold=False, colour=INK, right=False):
+    box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    frame.text = text
+    for paragraph in frame.paragraphs:
+        if right:
+            paragraph.alignment = PP_ALIGN.RIGHT
+        for run in paragraph.runs:
+            _font(run.font, size, bold=bold, colour=colour)
+    return box
+
+
+def _title_size(title: str) -> float:
+    return 30 if len(title) <= 50 else 24 if len(title) <= 90 else 14
+
+
+def _font(font, size: float, *, bold=False, italic=False, colour=INK) -> None:
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    font.color.rgb = colour
+
+
+def _legend_box(slide, x, y, w, h, legend) -> None:
+    box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    size = max(7.0, min(12.0, h * 72 / (1.35 * max(len(legend), 1))))
+    for i, (kind, colour, text) in enumerate(legend):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        if colour is not None:
+            marker = paragraph.add_run()
+            marker.text = {"hollow": "○ ", "dashed": "◌ "}.get(kind, "● ")
+            _font(marker.font, size * 1.2, colour=RGBColor.from_string(colour.lstrip("#").upper()))
+        run = paragraph.add_run()
+        run.text = text
+        _font(run.font, size * (1.2 if kind == "heading" else 1.0), bold=kind == "heading", italic=kind == "group")
+
+
+def _figures_table(slide, x, y, w, h, figures, lang) -> None:
+    shape = slide.shapes.add_table(len(figures) + 1, 2, Inches(x), Inches(y), Inches(w), Inches(h))
+    table = shape.table
+    table.columns[0].width = Emu(int(Inches(w) * 0.62))
+    table.columns[1].width = Inches(w) - table.columns[0].width
+    header = (t("slide_figures", lang), t("slide_value", lang))
+    for row, (label, value) in enumerate((header, *figures)):
+        for col, text in enumerate((label, value)):
+            cell = table.cell(row, col)
+            cell.text = text
+            for paragraph in cell.text_frame.paragraphs:
+                if col == 1:
+                    paragraph.alignment = PP_ALIGN.RIGHT
+                for run in paragraph.runs:
+                    _font(run.font, 10, bold=row == 0, colour=INK if row else RGBColor(0xFF, 0xFF, 0xFF))

@@ -1,0 +1,81 @@
+"""The selected feature's highlight: a small group of its own, drawn from the geometry alone.
+
+Only rings and outlines travel (no properties, popups or copies of the layers), and they are not
+interactive, so a click still reaches the feature underneath. They are plain Leaflet paths, not GeoJSON
+features, so nothing that counts the map's features sees them.
+"""
+
+from __future__ import annotations
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
+
+import config
+
+HIGHLIGHT_CLASS = "ik-highlight"
+
+
+def highlight_group(geometries: list[BaseGeometry]) -> folium.FeatureGroup:
+    """A ring around every point and an outline along every line or polygon boundary in `geometries`."""
+    group = folium.FeatureGroup(name="highlight", control=False)
+    KeepPopup().add_to(group)
+    for geometry in geometries:
+        for path in _paths(geometry):
+            path.options["interactive"] = False
+            path.add_to(group)
+    return group
+
+
+def _paths(geometry: BaseGeometry | None) -> list[folium.Element]:
+    if geometry is None or geometry.is_empty:
+        return []
+    style = {"color": config.HIGHLIGHT_COLOUR, "weight": 4, "opacity": 0.95, "className": HIGHLIGHT_CLASS}
+    kind = geometry.geom_type
+    if kind == "Point":
+        ring = {**style, "fill": False, "radius": config.HIGHLIGHT_RADIUS_PX}
+        return [folium.CircleMarker(location=(geometry.y, geometry.x), **ring)]
+    if kind in ("LineString", "LinearRing"):
+        return [folium.PolyLine([(y, x) for x, y, *_ in geometry.coords], **style)]
+    if kind == "Polygon":
+        return [folium.PolyLine([(y, x) for x, y, *_ in geometry.exterior.coords], **style)]
+    if kind.startswith("Multi") or kind == "GeometryCollection":
+        return [path for part in geometry.geoms for path in _paths(part)]
+    return []
+
+
+class KeepPopup(MacroElement):
+    """A new selection redraws every group (streamlit-folium swaps them all), which closes the popup the user
+    just opened by clicking; this reopens it on the same feature in the redrawn group. Constant script: it
+    reads the feature's layer and ids from the closed popup, nothing is written into it from Python."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (!map) { return; }
+            if (!map.__ikKeepPopup) {
+                map.__ikKeepPopup = true;
+                map.on("popupclose", function (e) {
+                    var source = e.popup && e.popup._source;
+                    var props = source && source.feature && source.feature.properties;
+                    if (!props || !props.layer) { return; }
+                    map.__ikClosed = {layer: props.layer, ids: JSON.stringify(props.ids), latlng: e.popup.getLatLng()};
+                    setTimeout(function () { map.__ikClosed = null; }, 0);  // only a redraw in this same turn
+                });
+            }
+            var closed = map.__ikClosed;
+            map.__ikClosed = null;
+            if (!closed) { return; }
+            map.eachLayer(function (layer) {
+                var props = layer.feature && layer.feature.properties;
+                if (closed && props && props.layer === closed.layer && JSON.stringify(props.ids) === closed.ids) {
+                    layer.fire("click", {latlng: closed.latlng, layer: layer}, true);
+                    closed = null;
+                }
+            });
+        })(window.map);
+        {% endmacro %}
+        """
+    )

@@ -1,0 +1,242 @@
+"""The prepared view survives (issue 13 §1), in chromium: prepare a view, switch, reopen the link in a fresh
+browser context, and compare Leaflet's own centre and zoom."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+import config
+from maps.highlight import HIGHLIGHT_CLASS
+from tests.browser import OfflinePage, running_app
+from tests.test_browser import choose
+from ui.map_focus import area_view, bundled_boxes
+
+pytestmark = pytest.mark.browser
+
+LEAFLET_VIEW = "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+RINGS = (
+    "() => { const out = []; window.map.eachLayer(l => { if (l.options && l.options.className === '"
+    + HIGHLIGHT_CLASS
+    + "' && l.getLatLng) out.push([l.getLatLng().lat, l.getLatLng().lng]); }); return out; }"
+)
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+def pixels(zoom: int, n: float = 1.5) -> float:
+    """n pixels in degrees of longitude at `zoom`: Leaflet keeps a centre to the pixel (a resized frame
+    shifts it by up to half of one), so views are compared to that precision."""
+    return n * 360 / (256 * 2**zoom)
+
+
+def same_view(view, expected) -> bool:
+    return (
+        bool(view) and view[2] == expected[2] and view[:2] == pytest.approx(list(expected[:2]), abs=pixels(expected[2]))
+    )
+
+
+def leaflet_view(page: OfflinePage) -> list[float]:
+    return page.map_frame().evaluate(LEAFLET_VIEW)
+
+
+def wait_for_view(page: OfflinePage, expected, timeout_s: float = 20) -> list[float]:
+    """Leaflet's centre and zoom once they are `expected` (lat, lon, zoom), else the assertion fails."""
+    deadline = time.monotonic() + timeout_s
+    view = None
+    while time.monotonic() < deadline:
+        try:
+            view = leaflet_view(page)
+        except Exception:  # the map frame is being replaced
+            view = None
+        if same_view(view, expected):
+            return view
+        page.pause(0.25)
+    raise AssertionError(f"Leaflet shows {view}, not {expected}")
+
+
+def stays(page: OfflinePage, expected, seconds: float = 3.0) -> None:
+    """The view is still `expected` after `seconds` (nothing snaps it elsewhere later)."""
+    page.pause(seconds)
+    view = leaflet_view(page)
+    assert same_view(view, expected), view
+
+
+def link_view(page: OfflinePage) -> tuple[float, float, int] | None:
+    values = parse_qs(urlparse(page.page.url).query).get("view")
+    if not values:
+        return None
+    lat, lon, zoom = values[0].split(",")
+    return float(lat), float(lon), int(zoom)
+
+
+def wait_for_link_view(page: OfflinePage, expected, timeout_s: float = 20) -> tuple[float, float, int]:
+    deadline = time.monotonic() + timeout_s
+    shown = None
+    while time.monotonic() < deadline:
+        shown = link_view(page)
+        if same_view(shown, expected):
+            return shown
+        page.pause(0.25)
+    raise AssertionError(f"the link says view={shown}, the screen {expected}")
+
+
+def move_to(page: OfflinePage, lat: float, lon: float, zoom: int) -> None:
+    page.map_frame().evaluate(f"() => {{ window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}")
+    wait_for_link_view(page, (lat, lon, zoom))
+
+
+def reopen(browser, url: str, expected) -> OfflinePage:
+    """The link in a new context (no cookies, no session): Leaflet shows `expected` and keeps it."""
+    fresh = OfflinePage(browser, url)
+    wait_for_view(fresh, expected)
+    stays(fresh, expected)
+    return fresh
+
+
+def set_presentation(page: OfflinePage, on: bool) -> None:
+    if on:
+        sidebar = page.page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Presentasjon", exact=True).click()
+        sidebar.get_by_text("Presentasjonsmodus").click()
+        page.page.wait_for_url("**mode=present**", timeout=20_000)
+    else:
+        page.page.get_by_role("button", name="Rediger").click()
+        page.page.get_by_text("Presentasjonsmodus").click()
+        deadline = time.monotonic() + 20
+        while "mode=present" in page.page.url and time.monotonic() < deadline:
+            page.pause(0.25)
+        assert "mode=present" not in page.page.url
+
+
+def search_for(page: OfflinePage, text: str) -> None:
+    box = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_presentation_mode_keeps_the_view_on_and_off_and_in_the_link(browser, app_url):
+    prepared = (63.4, 10.4, 9)
+    page = OfflinePage(browser, app_url)
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        move_to(page, *prepared)
+        set_presentation(page, True)
+        wait_for_view(page, prepared)
+        stays(page, prepared)
+        assert same_view(link_view(page), leaflet_view(page))
+        presented = page.page.url
+        set_presentation(page, False)
+        wait_for_view(page, prepared)
+        stays(page, prepared)
+        assert same_view(link_view(page), leaflet_view(page))
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()
+    fresh = reopen(browser, presented, prepared)
+    try:
+        assert fresh.page.locator('[data-testid="stSidebar"]').is_hidden()  # it opened presenting
+    finally:
+        fresh.close()
+
+
+def test_a_links_view_wins_over_its_search_and_selection_and_the_selection_is_highlighted(browser, app_url, portfolio):
+    shared = (63.32085, 9.87834, 12)
+    url = f"{app_url}?kn=5059&q=Elkem&view=63.32085,9.87834,12&sel=sources:src-elkem-thamshavn"
+    page = reopen(browser, url, shared)
+    try:
+        page.wait_for_text("Elkem Thamshavn")
+        assert same_view(link_view(page), shared)
+        elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
+        rings = page.map_frame().evaluate(RINGS)
+        assert rings == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()
+
+
+def test_after_a_search_without_a_match_the_link_still_describes_the_screen(browser, app_url, portfolio):
+    malm = portfolio.parks.set_index("id").loc["park-malm"].geometry
+    at_malm = (malm.y, malm.x, config.SEARCH_ZOOM)
+    page = OfflinePage(browser, app_url)
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        search_for(page, "Malm")
+        wait_for_view(page, at_malm)
+        wait_for_link_view(page, at_malm)
+        search_for(page, "xyzzy")
+        page.wait_for_text("Ingen treff for «xyzzy».")
+        stays(page, leaflet_view(page))
+        shown = leaflet_view(page)
+        assert shown[:2] == pytest.approx([malm.y, malm.x], abs=1e-3) and shown[2] == config.SEARCH_ZOOM
+        wait_for_link_view(page, shown)
+        link = page.page.url
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()
+    reopen(browser, link, shown).close()
+
+
+def test_choosing_a_municipality_zooms_to_it_and_the_link_keeps_it(browser, app_url):
+    orkland = area_view(("5059",), bundled_boxes())
+    page = OfflinePage(browser, app_url)
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        choose(page, "Kommune", "Orkland (5059)")
+        wait_for_view(page, orkland)
+        stays(page, orkland)
+        wait_for_link_view(page, leaflet_view(page))
+        link = page.page.url
+    finally:
+        page.close()
+    reopen(browser, link, orkland).close()
+
+
+def test_a_clicked_feature_is_highlighted(browser, app_url, portfolio):
+    page = OfflinePage(browser, app_url)
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        park = portfolio.parks.set_index("id").loc["park-fiborgtangen"]
+        point = park.geometry
+        move_to(page, point.y, point.x, 13)
+        frame = page.map_frame()
+        x, y = frame.evaluate(
+            f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
+            "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
+        )
+        box = page.page.locator("iframe").first.bounding_box()
+        page.page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_text(park["name"])
+        deadline = time.monotonic() + 20
+        rings = []
+        while time.monotonic() < deadline and not rings:
+            rings = page.map_frame().evaluate(RINGS)
+            page.pause(0.25)
+        assert rings == [pytest.approx([point.y, point.x], abs=1e-6)]
+        assert "sel=parks%3Apark-fiborgtangen" in page.page.url
+        assert leaflet_view(page)[2] == 13  # the selection did not zoom the map (the popup may pan it)
+        popup = page.map_frame().locator(".leaflet-popup-content")  # redrawn with the highlight, still open
+        popup.wait_for(timeout=10_000)
+        assert park["name"] in popup.inner_text()
+    finally:
+        page.close()
+
+
+def test_choosing_a_municipality_after_moving_the_map_leaves_the_view_alone(browser, app_url):
+    moved = (63.5, 10.2, 10)
+    page = OfflinePage(browser, app_url)
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        move_to(page, *moved)
+        choose(page, "Kommune", "Orkland (5059)")
+        page.page.wait_for_url("**kn=5059**", timeout=20_000)
+        stays(page, moved)
+        assert same_view(link_view(page), moved)
+    finally:
+        page.close()
