@@ -266,8 +266,10 @@ EEA_CREDIT = "European Environment Agency, E-PRTR (CC BY 4.0)"
 EEA_SOURCE_URL = "https://sdi.eea.europa.eu/catalogue/srv/api/records/9f373400-35b7-4978-9a34-a3cf839e053f"
 EPRTR_FIGURES_CSV = GEODATA_DIR / "eprtr_figures.csv"
 EPRTR_FACILITIES = GEODATA_DIR / "eprtr_facilities.geojson"
-BUNDLED_KOMMUNER = GEODATA_DIR / "kommunegrenser.geojson"
-BUNDLED_FYLKE = GEODATA_DIR / "fylkesgrense.geojson"
+# Served from static/ so the browser fetches them once (a rerun never re-sends them); Python reads the same files.
+OUTLINES_DIR = STATIC_DIR / "outlines"
+BUNDLED_KOMMUNER = OUTLINES_DIR / "kommunegrenser.geojson"
+BUNDLED_FYLKE = OUTLINES_DIR / "fylkesgrense.geojson"
 KARTVERKET_CREDIT = "© Kartverket, CC BY 4.0"
 OFFLINE_BASEMAP = "kommunegrenser"  # the vector background drawn from the bundled outlines, no network
 OFFLINE_SEA_COLOUR = "#dce9f2"

@@ -50,7 +50,7 @@ def standalone_html(
     drawn = {name for name in visible if len(getattr(view, name))}
     for group in overview_layers(view, drawn, basemap, colours, lang):
         group.add_to(m)
-    use_local_assets(m, static_url="")  # again, now with the layers: refuses any element bringing its own assets
+    use_local_assets(m, static_url="", inline_ground=True)  # again, with the layers; the outlines inline
     m.default_js, m.default_css = [], []  # inlined below instead
     header = m.get_root().header
     header.add_child(RenderedText(f"<style>{_leaflet_css()}</style>"), name="leaflet_css_inline")

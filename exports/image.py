@@ -189,7 +189,7 @@ def _map_box(fig_w: float, fig_h: float) -> tuple[float, float, float, float]:
 
 
 def bundled_boundaries() -> gpd.GeoDataFrame | None:
-    """The simplified municipalities bundled in geodata/kommunegrenser.geojson, or None when not bundled."""
+    """The simplified municipalities bundled in static/outlines/kommunegrenser.geojson, or None when not bundled."""
     path = FilePath(config.BUNDLED_KOMMUNER)
     return load_boundaries(path) if path.exists() else None
 

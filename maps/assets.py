@@ -1,10 +1,11 @@
-"""Serve Leaflet from this app instead of a CDN, so vector layers draw with no network."""
+"""Serve Leaflet from this app instead of a CDN, so vector layers (and the outlines under them) draw with no network."""
 
 from __future__ import annotations
 
 import folium
 
 from config import LEAFLET_CSS, LEAFLET_JS, PROTOMAPS_JS, STATIC_DIR
+from maps.outlines import outlines
 
 # The other scripts vendored under static/ (from the npm registry) that a map may ask for by name.
 VENDORED_JS = {"protomaps_leaflet": PROTOMAPS_JS}
@@ -14,9 +15,15 @@ class OfflineAssetError(RuntimeError):
     """A map element wants a JS/CSS file that is not vendored under static/."""
 
 
-def use_local_assets(m: folium.Map, static_url: str = "/app/static", vendored_js: tuple[str, ...] = ()) -> folium.Map:
+def use_local_assets(
+    m: folium.Map,
+    static_url: str = "/app/static",
+    vendored_js: tuple[str, ...] = (),
+    inline_ground: bool = False,
+) -> folium.Map:
     """Point the map's JS/CSS at the vendored Leaflet under `static_url`, plus the `vendored_js` named
-    in VENDORED_JS (loaded after Leaflet; each must exist under static/).
+    in VENDORED_JS (loaded after Leaflet; each must exist under static/), and lay the bundled outlines
+    under it (fetched from `static_url`, or inline for a file that must open on its own).
 
     folium's Map also asks for jQuery, Bootstrap and Awesome Markers from CDNs; the maps here
     use none of them, so they are dropped. Any other element that brings its own assets is an
@@ -28,6 +35,9 @@ def use_local_assets(m: folium.Map, static_url: str = "/app/static", vendored_js
             raise OfflineAssetError(f"{name!r} is not a script vendored under static/")
     m.default_js = [("leaflet", f"{base}/{LEAFLET_JS}"), *((n, f"{base}/{VENDORED_JS[n]}") for n in vendored_js)]
     m.default_css = [("leaflet_css", f"{base}/{LEAFLET_CSS}")]
+    ground = outlines(base, inline=inline_ground)
+    if ground is not None:
+        m.add_child(ground, name="ik_outlines")  # one ground per map, however often this is called
     for element in _walk(m):
         if element is m:
             continue

@@ -8,51 +8,25 @@ import geopandas as gpd
 import config
 from core.values import is_missing
 from i18n import t
-from loaders.bundled.boundaries import bundled_outlines
 from maps import popups
 from maps.features import feature, geojson_group
+from maps.outlines import OutlinesMode
 from maps.styles import member_style, members_by_point, park_style, source_style, stored_style
 
 
 def basemap_group(key: str, lang: str) -> folium.FeatureGroup:
     """The background tiles as a group, so switching basemap does not remount the map.
 
-    Every basemap also gets the bundled county and municipality outlines (drawn offline, so a map whose
-    tiles cannot load still shows Trøndelag); the offline basemap (config.OFFLINE_BASEMAP) adds the land tint.
+    Every map draws the bundled outlines (maps/outlines.py, so a map whose tiles cannot load still shows
+    Trøndelag); the offline basemap (config.OFFLINE_BASEMAP) asks for the land tint, "none" for no outlines.
     """
     basemap = config.BASEMAPS[key]
     group = folium.FeatureGroup(name=t(f"basemap_{key}", lang), overlay=False, control=False)
     if basemap.url:
         folium.TileLayer(tiles=basemap.url, attr=basemap.attribution, max_zoom=basemap.max_zoom, name=key).add_to(group)
-    if key != "none":
-        outlines_layer(key == config.OFFLINE_BASEMAP).add_to(group)
+    if key == config.OFFLINE_BASEMAP or key == "none":
+        OutlinesMode("tint" if key == config.OFFLINE_BASEMAP else "hide").add_to(group)
     return group
-
-
-def outlines_layer(tinted: bool) -> folium.GeoJson | folium.FeatureGroup:
-    """The bundled outlines as one non-interactive GeoJson (nothing when the data folder has none)."""
-    outlines = bundled_outlines(config.BUNDLED_KOMMUNER, config.BUNDLED_FYLKE)
-    if outlines is None:
-        return folium.FeatureGroup(name="outlines", control=False)
-    kommuner, fylke = outlines
-    land = {"color": config.OFFLINE_COUNTY_COLOUR, "weight": 1.4, "fill": tinted, "fillOpacity": 1.0}
-    land["fillColor"] = config.OFFLINE_LAND_COLOUR
-    municipality = {"color": config.OFFLINE_MUNICIPALITY_COLOUR, "weight": 0.7, "fill": False}
-    features = [
-        {"type": "Feature", "geometry": f["geometry"], "properties": {"layer": "outlines", "style": land}}
-        for f in fylke["features"]
-    ] + [
-        {"type": "Feature", "geometry": f["geometry"], "properties": {"layer": "outlines", "style": municipality}}
-        for f in kommuner["features"]
-    ]
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="outlines",
-        style_function=lambda f: f["properties"]["style"],
-        control=False,
-        interactive=False,
-        attribution=config.KARTVERKET_CREDIT,
-    )
 
 
 def parks_group(parks: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:

@@ -1,6 +1,6 @@
 """Build the bundled register data and boundaries in geodata/ from ../shared/geodata, byte for byte the same each run.
 
-    .venv/bin/python scripts/build_geodata.py [--shared DIR] [--out DIR] [--sources DIR]
+    .venv/bin/python scripts/build_geodata.py [--shared DIR] [--out DIR] [--outlines DIR] [--sources DIR]
 
 Reads (never at app run time; only this script and the tests read ../shared):
 - `eprtr_f1_4_air_norway_2007_2017.csv`: the EEA's E-PRTR table F1_4, Norway, 2007–2017 (kg, CC BY 4.0);
@@ -13,6 +13,7 @@ Writes into `--out` (default geodata/):
   PublicationDate and licence on every row;
 - `eprtr_facilities.geojson`: the register's facilities at the register's coordinates, each with the bundled
   source it is joined to (by name, by a recorded name mapping, or new) and why its position is preferred;
+and into `--outlines` (default static/outlines/, served to the browser):
 - `kommunegrenser.geojson`, `fylkesgrense.geojson`: the municipalities simplified (coverage simplification,
   so neighbours keep a shared edge) and the county as their union, coordinates to 5 decimals.
 """
@@ -80,16 +81,20 @@ def main(argv: list[str] | None = None) -> int:
     default_shared = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared")) / "geodata"
     parser.add_argument("--shared", type=Path, default=default_shared, help="the shared geodata folder")
     parser.add_argument("--out", type=Path, default=ROOT / "geodata", help="where to write (default geodata/)")
+    parser.add_argument(
+        "--outlines", type=Path, default=ROOT / "static" / "outlines", help="where the outlines go (static/outlines/)"
+    )
     parser.add_argument("--sources", type=Path, default=ROOT / "geodata", help="folder of emission_sources.geojson")
     args = parser.parse_args(argv)
-    written = build(args.shared, args.out, args.sources)
+    written = build(args.shared, args.out, args.sources, args.outlines)
     for path in written:
         print(path)
     return 0
 
 
-def build(shared: Path, out: Path, sources_dir: Path | None = None) -> list[Path]:
-    """Write the four files into `out`; `sources_dir` holds emission_sources.geojson (default geodata/)."""
+def build(shared: Path, out: Path, sources_dir: Path | None = None, outlines: Path | None = None) -> list[Path]:
+    """Write the register files into `out` and the outlines into `outlines` (default: `out` too);
+    `sources_dir` holds emission_sources.geojson (default geodata/)."""
     shared, out = Path(shared), Path(out)
     sources = read_layer(Path(sources_dir or ROOT / "geodata") / "emission_sources.geojson", "sources")
     kommuner = _municipalities(shared / KOMMUNER_GEOJSON)
@@ -111,7 +116,8 @@ def build(shared: Path, out: Path, sources_dir: Path | None = None) -> list[Path
     }
     written = []
     for name, text in files.items():
-        path = out / name
+        path = (Path(outlines or out) if name in (KOMMUNER_NAME, FYLKE_NAME) else out) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
         written.append(path)
     return written

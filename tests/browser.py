@@ -133,11 +133,11 @@ class OfflinePage:
         raise AssertionError(f"no Leaflet map drew; console errors: {self.errors}")
 
     def drawn_features(self) -> list[dict]:
-        """Layer and ids of every GeoJSON feature Leaflet has on the map."""
+        """Layer and ids of every GeoJSON feature Leaflet has on the map (not the outlines under it)."""
         return self.map_frame().evaluate(
             """() => { const out = [];
-                window.map.eachLayer(l => { if (l.feature && l.feature.properties)
-                    out.push({layer: l.feature.properties.layer, ids: l.feature.properties.ids}); });
+                window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+                    if (p && p.layer !== "outlines") out.push({layer: p.layer, ids: p.ids}); });
                 return out; }"""
         )
 

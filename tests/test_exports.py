@@ -159,7 +159,7 @@ def test_offline_without_boundaries_uses_the_bundled_outlines(view, colours):
     png = render_map(view, cluster_colours=colours, tile_fetcher=no_tiles)
     area = map_area(png)
     land, sea = share_near(area, config.EXPORT_LAND_COLOUR, 3), share_near(area, config.EXPORT_SEA_COLOUR, 3)
-    assert land > 0.25 and sea > 0.1, (land, sea)  # geodata/kommunegrenser.geojson, not a bare graticule
+    assert land > 0.25 and sea > 0.1, (land, sea)  # static/outlines/kommunegrenser.geojson, not a bare graticule
 
 
 def test_offline_without_any_boundaries_draws_a_graticule_instead(view, colours, monkeypatch, tmp_path):

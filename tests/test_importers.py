@@ -613,19 +613,23 @@ def test_wrong_format_has_no_header(tmp_path):
 
 def test_summary_lines(known):
     result = read_norskeutslipp(NORSKEUTSLIPP_XLSX, known)
-    assert summary_lines(result, lambda m: error_text(m, "en")) == summary_lines(result) == [
-        "norskeutslipp.no export: norskeutslipp_testfixture.xlsx",
-        "Rows read: 9",
-        "Rows kept: 6",
-        "Facilities: 5 (4 matched to known facilities: AnleggId 1, Org.nr. 1, name 2; 1 unmatched (to be placed))",
-        "Unmatched: Fiktiv Testfabrikk Grønøra",
-        "Rows skipped: 3",
-        "  - no release to air given: 1",
-        "  - no year (a sum or footnote row): 1",
-        "  - outside Trøndelag: 1",
-        "Notes:",
-        "  - rows that also give a release to water: 1 (not imported: air only)",
-    ]
+    assert (
+        summary_lines(result, lambda m: error_text(m, "en"))
+        == summary_lines(result)
+        == [
+            "norskeutslipp.no export: norskeutslipp_testfixture.xlsx",
+            "Rows read: 9",
+            "Rows kept: 6",
+            "Facilities: 5 (4 matched to known facilities: AnleggId 1, Org.nr. 1, name 2; 1 unmatched (to be placed))",
+            "Unmatched: Fiktiv Testfabrikk Grønøra",
+            "Rows skipped: 3",
+            "  - no release to air given: 1",
+            "  - no year (a sum or footnote row): 1",
+            "  - outside Trøndelag: 1",
+            "Notes:",
+            "  - rows that also give a release to water: 1 (not imported: air only)",
+        ]
+    )
     norwegian = summary_lines(result, lambda m: error_text(m, "nb"))
     assert norwegian[0] == "Eksport fra norskeutslipp.no: norskeutslipp_testfixture.xlsx"
     assert norwegian[1] == "Rader lest: 9"

@@ -143,7 +143,8 @@ def test_broken_data_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
     (tmp_path / "parks.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     monkeypatch.setattr(config, "GEODATA_DIR", tmp_path)
     at = run("dashboard.py")
-    assert any("not valid JSON" in e.value for e in at.error)
+    # the bokmål message for the loaders' "not_json" code (its English: "the file is not valid JSON …")
+    assert any("gyldig JSON" in e.value for e in at.error), [e.value for e in at.error]
 
 
 def test_data_page_tables_follow_the_filter(portfolio):

@@ -8,7 +8,7 @@ GeoPackage or GML, each also inside a .zip. The municipality polygons are found 
 
 `find_boundaries()` picks, in this order: the file named by INDUSTRIKART_BOUNDARIES, the newest
 visible "boundaries" layer in the layer store, the cached download, or the simplified copy bundled in
-geodata/kommunegrenser.geojson (scripts/build_geodata.py; © Kartverket, CC BY 4.0), so a fresh clone with
+static/outlines/kommunegrenser.geojson (scripts/build_geodata.py; © Kartverket, CC BY 4.0), so a fresh clone with
 no network still draws the choropleth.
 """
 

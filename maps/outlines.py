@@ -1,0 +1,108 @@
+"""The bundled county and municipality outlines under every map: a ground that needs no network.
+
+The browser fetches them once from static/outlines/ (its cache keeps them), so a rerun never re-sends them;
+the standalone HTML file carries them inline. A basemap can ask for the land tint or for no outlines at all
+(`OutlinesMode`, added to its feature group). Only file URLs and numbers reach the script, as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+import config
+from loaders.bundled.boundaries import bundled_outlines
+
+_STYLE = {
+    "county": {"color": config.OFFLINE_COUNTY_COLOUR, "weight": 1.4, "fillColor": config.OFFLINE_LAND_COLOUR},
+    "municipality": {"color": config.OFFLINE_MUNICIPALITY_COLOUR, "weight": 0.7, "fill": False},
+}
+
+
+class Outlines(MacroElement):
+    """Draws the outlines in a pane below every overlay; `window.ikOutlines.mode(m)` sets "plain", "tint" or "hide"."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var options = {{ this.options_json }};
+            map.createPane("ikOutlines");
+            map.getPane("ikOutlines").style.zIndex = 350;
+            map.getPane("ikOutlines").style.pointerEvents = "none";
+            var layers = [], mode = window.ikOutlinesMode || "plain";
+            function apply() {
+                layers.forEach(function(entry) {
+                    var style = Object.assign({}, options.style[entry.kind]);
+                    if (entry.kind === "county") { style.fill = mode === "tint"; style.fillOpacity = 1.0; }
+                    entry.layer.setStyle(style);
+                    if (mode === "hide") { map.removeLayer(entry.layer); } else if (!map.hasLayer(entry.layer)) {
+                        entry.layer.addTo(map);
+                    }
+                });
+            }
+            function add(kind, data) {
+                var layer = L.geoJSON(data, {pane: "ikOutlines", interactive: false, onEachFeature: function(f) {
+                    f.properties = Object.assign({}, f.properties, {layer: "outlines"});  // a ground, not a feature
+                }});
+                layers.push({kind: kind, layer: layer});
+                apply();
+            }
+            window.ikOutlines = {mode: function(m) { mode = m; window.ikOutlinesMode = m; apply(); }};
+            ["county", "municipality"].forEach(function(kind) {
+                var source = options.sources[kind];
+                if (typeof source === "string") {
+                    fetch(source).then(function(r) { return r.json(); }).then(function(d) { add(kind, d); })
+                        .catch(function() {});
+                } else if (source) { add(kind, source); }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sources: dict):
+        super().__init__()
+        self._name = "Outlines"
+        self.options_json = json.dumps({"sources": sources, "style": _STYLE}).replace("</", "<\\/")
+
+
+def outlines(static_url: str, inline: bool = False) -> Outlines | None:
+    """The outlines element: URLs under `static_url`, or the data itself for a file that must open alone.
+    None when the outlines are not bundled."""
+    if not (config.BUNDLED_KOMMUNER.exists() and config.BUNDLED_FYLKE.exists()):
+        return None
+    if inline:
+        kommuner, fylke = bundled_outlines(config.BUNDLED_KOMMUNER, config.BUNDLED_FYLKE)
+        return Outlines({"county": fylke, "municipality": kommuner})
+    base = static_url.rstrip("/") + "/" + config.OUTLINES_DIR.relative_to(config.STATIC_DIR).as_posix()
+    return Outlines(
+        {"county": f"{base}/{config.BUNDLED_FYLKE.name}", "municipality": f"{base}/{config.BUNDLED_KOMMUNER.name}"}
+    )
+
+
+class OutlinesMode(MacroElement):
+    """While its feature group (a basemap) is on the map, the outlines take `mode` ("tint" or "hide")."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var group = {{ this._parent.get_name() }};
+            var mode = {{ this.mode_json }};
+            function set(m) { window.ikOutlinesMode = m; if (window.ikOutlines) { window.ikOutlines.mode(m); } }
+            group.on("add", function() { set(mode); });
+            group.on("remove", function() { set("plain"); });
+            if (group._map) { set(mode); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, mode: str):
+        super().__init__()
+        self._name = "OutlinesMode"
+        self.mode_json = json.dumps(mode)
