@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from maps.tiles import store_folder  # noqa: E402
-from tests.big_layer_fixtures import (  # noqa: E402
+from tests.helpers.big_layer_fixtures import (  # noqa: E402
     TILE_STATE_JS,
     CountingPage,
     generated_points,
@@ -35,7 +35,7 @@ from tests.big_layer_fixtures import (  # noqa: E402
     stored_layer,
     tiles_drawn,
 )
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 BASELINE = textwrap.dedent(
     f"""

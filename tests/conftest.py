@@ -46,7 +46,7 @@ def _private_store(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium through Playwright, shared by every browser test (Playwright's own download fails here)."""
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the README's test command does)")

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.filters import Filters, apply_filters
 from core.sources import source_label
-from tests.browser import OfflinePage, running_app
+from tests.helpers.browser import OfflinePage, choose, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -35,17 +35,6 @@ def expected_counts(portfolio, filters: Filters) -> Counter:
 
 def counts(features: list[dict]) -> Counter:
     return Counter(f["layer"] for f in features)
-
-
-def choose(page, label: str, option: str):
-    """Pick `option` in the sidebar multiselect labelled `label`."""
-    sidebar = page.page.locator('[data-testid="stSidebar"]')
-    box = sidebar.get_by_role("combobox", name=label)
-    box.click()
-    box.fill(option)
-    page.page.get_by_role("option", name=option).first.click()
-    page.page.keyboard.press("Escape")
-    sidebar.get_by_text(option).first.wait_for(timeout=30_000)  # the chosen tag shows
 
 
 def test_map_draws_all_layers_offline_on_canvas(page, portfolio):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from maps.tiles import store_folder
-from tests.big_layer_fixtures import TILE_STATE_JS, CountingPage, generated_points, stored_layer, tiles_drawn
-from tests.browser import running_app
+from tests.helpers.big_layer_fixtures import TILE_STATE_JS, CountingPage, generated_points, stored_layer, tiles_drawn
+from tests.helpers.browser import running_app
 
 pytestmark = pytest.mark.browser
 

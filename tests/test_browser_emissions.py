@@ -12,8 +12,8 @@ import time
 import pytest
 
 from maps.styles import source_radius
-from tests.browser import OfflinePage, running_app
-from tests.emissions_fixtures import make_fixture_store
+from tests.helpers.browser import OfflinePage, running_app
+from tests.helpers.emissions_fixtures import make_fixture_store
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from analysis.neighbourhoods import distance_m, neighbourhood
 from analysis.portfolio_view import flows_touching
 from loaders.bundled.flows import flow_lines, load_flows
-from tests.browser import OfflinePage, running_app
+from tests.helpers.browser import OfflinePage, running_app
 
 pytestmark = pytest.mark.browser
 

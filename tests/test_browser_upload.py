@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from store import open_store
-from tests.browser import OfflinePage, running_app
+from tests.helpers.browser import OfflinePage, running_app
 
 pytestmark = pytest.mark.browser
 

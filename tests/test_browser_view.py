@@ -10,8 +10,7 @@ import pytest
 
 import config
 from maps.highlight import HIGHLIGHT_CLASS
-from tests.browser import OfflinePage, running_app
-from tests.test_browser import choose
+from tests.helpers.browser import OfflinePage, choose, running_app
 from ui.map_focus import area_view, bundled_boxes
 
 pytestmark = pytest.mark.browser

@@ -46,7 +46,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def test_ingest_a_geonorge_style_file_needs_a_layer_then_stores_it(tmp_path, shared_geodata):
-    from tests.test_upload_page import generated_geonorge_fylke
+    from tests.helpers.uploads import generated_geonorge_fylke
 
     path = tmp_path / "generated_Basisdata_50_Trondelag_25833.json"
     path.write_bytes(generated_geonorge_fylke(shared_geodata))

@@ -8,7 +8,7 @@ import pytest
 
 import config
 import ui.access
-from tests.test_pages import app
+from tests.helpers.apptest import app
 from ui.access import PASSWORD_ENV
 from ui.guess_limits import GuessLimiter, whole_units
 

@@ -18,7 +18,7 @@ import ui.emissions_data as emissions_data
 from loaders.official.imported import Imported
 from maps.styles import source_radius
 from store import StoreError
-from tests.emissions_fixtures import fixture_imported, make_fixture_store
+from tests.helpers.emissions_fixtures import fixture_imported, make_fixture_store
 
 PAGE = "pages/1_Utslipp.py"
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from analysis.filters import Filters, apply_filters
-from tests.test_pages import app
+from tests.helpers.apptest import app
 from ui.export_panel import CHOICES, build_export
 
 DAY = date(2026, 11, 25)

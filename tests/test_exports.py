@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import io
 import re
-import threading
 import warnings
 import zipfile
 from collections import Counter
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -28,13 +23,14 @@ from pyproj import Geod
 import config
 from analysis.filters import Filters, apply_filters
 from exports.cartography import fit_extent, scale_bar
-from exports.data import FORMATS, LICENCE_TABLE, export_data, export_filename
+from exports.data import FORMATS, export_data, export_filename
 from exports.errors import ExportDataError, ExportOptionError
 from exports.html import standalone_html
 from exports.image import map_frame_px, render_map
 from exports.tiles import to_lonlat, to_mercator, url_fetcher
 from maps.styles import cluster_colours
-from tests.browser import OfflinePage, free_port
+from tests.helpers.browser import OfflinePage, serve_file
+from tests.helpers.exports import read_layers
 
 HOSTILE = "$\\alpha$ <img src=x onerror=alert(1)>"
 FORMULAS = ('=HYPERLINK("http://example.invalid","klikk")', "+1+2", "-3+4", "@SUM(A1:A2)")
@@ -384,22 +380,6 @@ def test_standalone_html_refuses_bad_options(view):
         standalone_html(view, visible_layers={"roads"})
 
 
-@contextlib.contextmanager
-def serve_file(path: Path):
-    """`path` over http on 127.0.0.1 (the offline page allows only local requests)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(path.parent))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{path.name}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.mark.browser
 def test_standalone_html_opens_offline_in_chromium_and_draws_every_feature(browser, portfolio, colours, tmp_path):
     view = apply_filters(portfolio, Filters())
@@ -430,25 +410,6 @@ def test_standalone_html_opens_offline_in_chromium_and_draws_every_feature(brows
 
 
 # --- data files -----------------------------------------------------------------------------
-
-
-def read_layers(data: bytes, fmt: str, tmp_path: Path) -> dict[str, pd.DataFrame]:
-    """Each layer of an export read back with geopandas, pandas or openpyxl as its format needs."""
-    if fmt == "geojson":
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {n: gpd.read_file(io.BytesIO(archive.read(f"{n}.geojson"))) for n in ("parks", "sources", "members")}
-    if fmt == "gpkg":
-        path = tmp_path / "generated_export.gpkg"
-        path.write_bytes(data)
-        return {n: gpd.read_file(path, layer=n) for n in ("parks", "sources", "members", LICENCE_TABLE)}
-    if fmt == "csv":
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = ("parks", "sources", "members", LICENCE_TABLE)
-            return {
-                n: pd.read_csv(io.BytesIO(archive.read(f"{n}.csv")), encoding="utf-8-sig", dtype=str) for n in names
-            }
-    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str)
-    return dict(zip(("parks", "sources", "members", LICENCE_TABLE), sheets.values(), strict=True))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

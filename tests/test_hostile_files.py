@@ -37,11 +37,7 @@ from loaders.errors import LayerError
 from loaders.upload.ingest import prepare, save
 from loaders.upload.upload import inspect_upload
 from store import StoreError
-
-try:
-    from store_fixtures import PG_URL, Backend
-except ImportError:  # collected with the repository root on sys.path instead of tests/
-    from tests.store_fixtures import PG_URL, Backend
+from tests.helpers.store_fixtures import PG_URL, Backend
 
 NO_PG = 'PostGIS runs need TEST_DATABASE_URL or DATABASE_URL: start one with eval "$(bash tests/postgis.sh start)"'
 if os.environ.get("REQUIRE_POSTGIS") and not PG_URL:

@@ -40,9 +40,9 @@ from maps.layers import stored_layer_group
 from maps.portfolio import portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
 from store import open_store
-from tests.hostile_text import EVALUATED, LITERAL_MARKERS, RAN_FLAG, assert_literal, corpus, hostile_portfolio
-from tests.test_exports import read_layers
-from tests.test_pages import js_unescaped
+from tests.helpers.apptest import js_unescaped
+from tests.helpers.exports import read_layers
+from tests.helpers.hostile_text import EVALUATED, LITERAL_MARKERS, RAN_FLAG, assert_literal, corpus, hostile_portfolio
 
 
 @pytest.fixture(scope="module")

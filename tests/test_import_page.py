@@ -9,7 +9,7 @@ from i18n import error_text
 from loaders.files.coordinates import CoordinateError, parse_coordinates
 from loaders.official.imported import read_imported
 from store import open_store
-from tests.test_pages import app
+from tests.helpers.apptest import app
 from ui.access import PASSWORD_ENV
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from store import open_store
-from tests.test_pages import app
+from tests.helpers.apptest import app
 from ui.access import PASSWORD_ENV, password_matches
 
 SECRET = "generated-test-passord-æøå"

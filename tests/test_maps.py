@@ -18,7 +18,7 @@ from maps.build import base_map, overview_layers
 from maps.layers import members_group
 from maps.popups import esc, park_popup, source_links
 from maps.styles import cluster_colours, source_radius
-from tests.test_pages import js_unescaped
+from tests.helpers.apptest import js_unescaped
 
 HOSTILE = '<img src=x onerror="alert(1)"></script><script>alert(2)</script>'
 

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import config
 from analysis.filters import Filters, apply_filters
 from maps.assets import external_links
+from tests.helpers.apptest import app, map_args, metrics, run
 from ui.map_view import Selection
 
 PAGES = ["dashboard.py", "pages/5_Data_og_kilder.py"]
-
-
-def app(script: str) -> AppTest:
-    return AppTest.from_file(str(config.ROOT / script), default_timeout=60)
-
-
-def run(script: str) -> AppTest:
-    at = app(script).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def js_unescaped(text: str) -> str:
-    """folium writes < and & inside its JSON as \\u003c and \\u0026; read them back before looking for HTML."""
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
-
-
-def map_args(at: AppTest) -> dict:
-    components = at.get("component_instance")
-    assert len(components) == 1
-    return json.loads(components[0].proto.json_args)
 
 
 @pytest.mark.parametrize("script", PAGES)

@@ -14,7 +14,7 @@ import config
 import ui.emissions_data as emissions_data
 from maps.build import base_map
 from maps.styles import layer_colours, stored_style
-from tests.emissions_fixtures import fixture_imported
+from tests.helpers.emissions_fixtures import fixture_imported
 from ui.emissions_charts import top_chart
 
 # --- uploaded layers ---------------------------------------------------------------------------------

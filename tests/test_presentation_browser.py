@@ -11,8 +11,7 @@ import pytest
 
 from analysis.filters import Filters, apply_filters
 from exports.html import standalone_html
-from tests.browser import OfflinePage, running_app
-from tests.test_exports import serve_file
+from tests.helpers.browser import OfflinePage, running_app, serve_file
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from analysis.filters import Filters, apply_filters
 from analysis.neighbourhoods import neighbourhood
 from exports.slides import MIME, site_slides, slides_pptx, view_slide
 from maps.styles import cluster_colours
-from tests.hostile_text import EVALUATED, LITERAL_MARKERS
+from tests.helpers.hostile_text import EVALUATED, LITERAL_MARKERS
 from ui.export_panel import CHOICES, build_export
 
 DAY = date(2026, 11, 25)

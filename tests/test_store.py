@@ -29,31 +29,17 @@ from loaders import load_portfolio
 from store import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError, open_store
 from store.base import data_table
 from store.geopackage import SCHEMA_VERSION, GeoPackageStore
-
-try:
-    from store_fixtures import (
-        DATA_TABLE,
-        HOSTILE_TEXTS,
-        PG_URL,
-        Backend,
-        generated_other_layer,
-        generated_parks,
-        layout_1_store,
-        wait_for,
-        writer,
-    )
-except ImportError:  # collected with the repository root on sys.path instead of tests/
-    from tests.store_fixtures import (
-        DATA_TABLE,
-        HOSTILE_TEXTS,
-        PG_URL,
-        Backend,
-        generated_other_layer,
-        generated_parks,
-        layout_1_store,
-        wait_for,
-        writer,
-    )
+from tests.helpers.store_fixtures import (
+    DATA_TABLE,
+    HOSTILE_TEXTS,
+    PG_URL,
+    Backend,
+    generated_other_layer,
+    generated_parks,
+    layout_1_store,
+    wait_for,
+    writer,
+)
 
 NO_PG = 'PostGIS tests need TEST_DATABASE_URL or DATABASE_URL: start one with eval "$(bash tests/postgis.sh start)"'
 if os.environ.get("REQUIRE_POSTGIS") and not PG_URL:

@@ -9,7 +9,7 @@ from shapely.geometry import Point, Polygon
 from analysis.filters import Filters, apply_filters
 from loaders.bundled.portfolio import with_stored_layers
 from store import open_store
-from tests.test_pages import app, js_unescaped, map_args, metrics
+from tests.helpers.apptest import app, js_unescaped, map_args, metrics
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

@@ -25,7 +25,7 @@ from maps.tiles import (
     tile_path,
 )
 from maps.vector_tiles import STORED_LAYER, tile_layer_group
-from tests.big_layer_fixtures import HOSTILE, generated_points, generated_polygons
+from tests.helpers.big_layer_fixtures import HOSTILE, generated_points, generated_polygons
 from ui.map_view import selection_from
 from ui.record import stored_record_rows
 

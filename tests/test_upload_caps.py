@@ -238,7 +238,7 @@ def test_in_a_file_of_several_layers_only_the_layer_over_the_cap_is_refused(smal
 
 
 def test_the_upload_page_shows_the_refusal_and_stores_nothing(small_caps, store_with_a_layer):
-    from tests.test_upload_page import upload
+    from tests.helpers.uploads import upload
 
     before = state(store_with_a_layer)
     at = upload(geojson_bytes(generated_points_frame(CAP + 1)), "generated_caps_page.geojson")

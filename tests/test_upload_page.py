@@ -14,29 +14,12 @@ import pytest
 from i18n import error_text, t
 from loaders.errors import FileFormatError, UploadTooLarge
 from store import open_store
-from tests.store_fixtures import PG_URL
-from tests.test_pages import app, js_unescaped, map_args, metrics
+from tests.helpers.apptest import app, js_unescaped, map_args, metrics
+from tests.helpers.store_fixtures import PG_URL
+from tests.helpers.uploads import generated_geonorge_fylke, upload
 from ui.access import PASSWORD_ENV
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
-
-
-def generated_geonorge_fylke(shared_geodata) -> bytes:
-    """Geonorge's layout: one object wrapping a UTM33 county FeatureCollection (legacy crs member) and its border."""
-    county = gpd.read_file(shared_geodata / "trondelag_fylke.geojson").to_crs(25833)
-    fylke = json.loads(county.to_json())
-    fylke["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}
-    grense = json.loads(county.boundary.to_frame("geometry").to_json())
-    return json.dumps({"Fylke": fylke, "Grense": grense}).encode("utf-8")
-
-
-def upload(data: bytes, filename: str, **choices):
-    at = app("pages/3_Last_opp.py").run()
-    at.get("file_uploader")[0].set_value((filename, data, "application/octet-stream")).run()
-    for key, value in choices.items():
-        widget = next(w for kind in ("selectbox", "radio") for w in getattr(at, kind) if w.key == key)
-        widget.set_value(value).run()
-    return at
 
 
 @pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.skipif(not PG_URL, reason="no PostGIS"))])

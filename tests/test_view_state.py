@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis.filters import Filters, apply_filters
-from tests.test_pages import app, map_args, metrics
+from tests.helpers.apptest import app, map_args, metrics
 from ui.map_view import Selection
 from ui.view_state import dump, map_params, parse
 

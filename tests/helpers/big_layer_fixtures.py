@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from store import LayerInfo, open_store
-from tests.browser import OfflinePage
+from tests.helpers.browser import OfflinePage
 
 # Inside Trøndelag's bounding box, away from the bundled features' label clutter.
 WEST, EAST, SOUTH, NORTH = 9.0, 14.0, 62.5, 65.0

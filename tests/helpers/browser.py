@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -170,3 +173,30 @@ class OfflinePage:
 
     def close(self):
         self.context.close()
+
+
+def choose(page, label: str, option: str):
+    """Pick `option` in the sidebar multiselect labelled `label`."""
+    sidebar = page.page.locator('[data-testid="stSidebar"]')
+    box = sidebar.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    page.page.get_by_role("option", name=option).first.click()
+    page.page.keyboard.press("Escape")
+    sidebar.get_by_text(option).first.wait_for(timeout=30_000)  # the chosen tag shows
+
+
+@contextlib.contextmanager
+def serve_file(path: Path):
+    """`path` over http on 127.0.0.1 (the offline page allows only local requests)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(path.parent))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{path.name}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -7,7 +7,7 @@ from pathlib import Path
 from loaders.official.imported import read_imported, save_import
 from loaders.official.importing import run_import
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 IMPORTS = (
     ("norskeutslipp_testfixture.csv", "norskeutslipp"),
     ("eea_f1_4_testfixture.csv", "eea-f1_4"),

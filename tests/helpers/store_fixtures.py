@@ -1,9 +1,9 @@
 """Helpers for tests/test_store.py: generated layers, the two backends, and subprocess writers.
 
 Run as a script it is the writer process of the concurrency tests:
-    python tests/store_fixtures.py save SPEC PREFIX COUNT GO_FILE   (waits for GO_FILE, saves COUNT layers)
-    python tests/store_fixtures.py hang SPEC MARKER                 (saves, stops just before publishing)
-    python tests/store_fixtures.py churn SPEC                       (prints "ready", then writes until killed)
+    python tests/helpers/store_fixtures.py save SPEC PREFIX COUNT GO_FILE   (waits for GO_FILE, saves COUNT layers)
+    python tests/helpers/store_fixtures.py hang SPEC MARKER                 (saves, stops just before publishing)
+    python tests/helpers/store_fixtures.py churn SPEC                       (prints "ready", then writes until killed)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import psycopg
 import pyogrio
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # as a script, only tests/ is on the path
     sys.path.insert(0, str(ROOT))
 
