@@ -17,7 +17,7 @@ from shapely.geometry import Point
 import config
 import ui.data
 from store.shared_counters import PostGISGuessCounter, shared_guess_counter
-from tests.store_fixtures import PG_URL
+from tests.helpers.store_fixtures import PG_URL
 from ui.guess_limits import GuessLimiter
 from ui.shared_frames import shared_view
 

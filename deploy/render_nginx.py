@@ -1,0 +1,42 @@
+"""Fill deploy/nginx.conf.template.
+
+python deploy/render_nginx.py --listen 127.0.0.1:8080 --rundir DIR HOST:PORT [HOST:PORT ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import config  # noqa: E402 (after the path above)
+
+TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+
+
+def render(listen: str, rundir: str, replicas: list[str], max_fails: int = 1, fail_timeout: str = "10s") -> str:
+    servers = "\n".join(f"        server {r} max_fails={max_fails} fail_timeout={fail_timeout};" for r in replicas)
+    text = TEMPLATE.read_text()
+    for key, value in {
+        "@LISTEN@": listen,
+        "@RUNDIR@": rundir,
+        "@SERVERS@": servers,
+        "@MAX_BODY@": str(config.MAX_UPLOAD_BYTES),
+    }.items():
+        text = text.replace(key, value)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--listen", required=True, help="address:port nginx listens on")
+    parser.add_argument("--rundir", required=True, help="directory for nginx's pid, logs and temporary files")
+    parser.add_argument("replicas", nargs="+", help="host:port of each Streamlit replica")
+    args = parser.parse_args()
+    print(render(args.listen, args.rundir, args.replicas))
+
+
+if __name__ == "__main__":
+    main()
