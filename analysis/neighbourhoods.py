@@ -256,16 +256,20 @@ RANKING_COLUMNS = (
 )
 
 
+def sources_with_dated_figure(portfolio: Portfolio) -> gpd.GeoDataFrame:
+    """Every source with its latest dated figure: a sum or a "nearest large emitter" names the year it is for."""
+    dated = portfolio.figures[portfolio.figures["year"].notna()]
+    sources = with_latest_figure(portfolio.sources.reset_index(drop=True), dated)
+    return gpd.GeoDataFrame(sources, geometry="geometry", crs=CRS)
+
+
 class _Metric:
     """The portfolio projected to METRIC_CRS once, for the length of one public call."""
 
     def __init__(self, portfolio: Portfolio):
         self.parks = portfolio.parks.reset_index(drop=True)
         self.parks_m = self.parks.geometry.to_crs(METRIC_CRS)
-        # Dated figures only: a sum or a "nearest large emitter" names the year its figure is for.
-        dated = portfolio.figures[portfolio.figures["year"].notna()]
-        sources = with_latest_figure(portfolio.sources.reset_index(drop=True), dated)
-        self.sources = gpd.GeoDataFrame(sources, geometry="geometry", crs=CRS)
+        self.sources = sources_with_dated_figure(portfolio)
         self.sources_m = self.sources.geometry.to_crs(METRIC_CRS)
         self.members = portfolio.members.reset_index(drop=True)
         self.members_m = self.members.geometry.to_crs(METRIC_CRS)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from analysis.figures import with_latest_figure
-from analysis.neighbourhoods import Neighbourhood, check_radius
+from analysis.neighbourhoods import Neighbourhood, check_radius, sources_with_dated_figure
 from config import CRS, METRIC_CRS
 from core.portfolio import Portfolio
 
@@ -87,7 +86,7 @@ def sources_inside_any(portfolio: Portfolio, radius_m: float) -> pd.DataFrame:
     The set `portfolio_summary` sums; here to name the sources behind that sum.
     """
     radius_m = check_radius(radius_m)
-    sources = with_latest_figure(portfolio.sources.reset_index(drop=True), portfolio.figures)
+    sources = sources_with_dated_figure(portfolio)  # the figures the summary sums
     sources_m = portfolio.sources.geometry.reset_index(drop=True).to_crs(METRIC_CRS)
     inside = pd.Series(False, index=sources.index)
     for site in portfolio.parks.geometry.to_crs(METRIC_CRS):

@@ -73,3 +73,6 @@ def pytest_collection_modifyitems(config, items):
         name = getattr(item, "originalname", item.name)
         if item.get_closest_marker("browser") or module in _SLOW_MODULES or name in _SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("browser"):
+            # one worker drives chromium, one test at a time: two browsers and two apps on two cores time out
+            item.add_marker(pytest.mark.xdist_group("browser"))

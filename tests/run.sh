@@ -24,4 +24,4 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache  # the import layers in pyproject.toml
-.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"  # two workers: this machine has two cores
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"  # two workers (two cores); browser tests on one

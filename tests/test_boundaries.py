@@ -216,7 +216,7 @@ def test_find_boundaries_order(tmp_path, kommuner_path, kommuner):
     from store.geopackage import GeoPackageStore
 
     cache = tmp_path / "cache"
-    assert find_boundaries(env={}, store=None, cache_dir=cache) is None
+    assert find_boundaries(env={}, store=None, cache_dir=cache).origin == "bundled"  # static/outlines/, last
     download_boundaries("file:///k.geojson", cache, Opener(kommuner_path))
     assert find_boundaries(env={}, store=None, cache_dir=cache).origin == "cache"
 

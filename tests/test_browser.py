@@ -115,7 +115,10 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, 
         choose(first, "Kommune", "Orkland (5059)")
         expected = expected_counts(portfolio, Filters(kommunenummer=("5059",)))
         first.wait_for_features(lambda f: counts(f) == expected)
-        first.map_frame().evaluate("() => window.map.setView([63.31, 9.86], 13, {animate: false})")
+        # choosing a municipality zooms to it: let that land before the user moves the map
+        first.page.wait_for_url(lambda url: "view=" in url and not url.endswith("%2C7"), timeout=20_000)
+        first.page.wait_for_timeout(500)
+        first.map_frame().evaluate("() => { window.map.setView([63.31, 9.86], 13, {animate: false}); }")
         first.page.wait_for_url("**view=63.31000%2C9.86000%2C13**", timeout=20_000)
         sidebar = first.page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Kopier lenke").click()

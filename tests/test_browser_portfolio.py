@@ -17,8 +17,8 @@ pytestmark = pytest.mark.browser
 
 SITES = {"park-gronora": "Grønøra industriområde (Orkanger)", "park-malm": "Malm Industripark"}
 FEATURES_JS = """() => { const out = [];
-    window.map.eachLayer(l => { if (l.feature && l.feature.properties)
-        out.push({layer: l.feature.properties.layer, ids: l.feature.properties.ids}); });
+    window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+        if (p && p.layer !== "outlines") out.push({layer: p.layer, ids: p.ids}); });
     return out; }"""
 
 

@@ -79,12 +79,20 @@ def test_recording_a_flow_removes_the_possibility(portfolio, flows):
     )
 
 
+def actor_lookup(portfolio, flows):
+    """A candidate's end as its actor: by id (names repeat: a source and a member of one company), else by name."""
+    found = actors(portfolio, flows)
+    by_id = {a.id: a for a in found if isinstance(a.id, str)}
+    by_name = {a.name: a for a in found if not isinstance(a.id, str)}
+    return lambda row, end: by_id.get(row[f"{end}_id"]) or by_name[row[f"{end}_name"]]
+
+
 def test_resources_are_declared_output_and_input(portfolio, flows):
-    by_name = {a.name: a for a in actors(portfolio, flows)}
+    actor = actor_lookup(portfolio, flows)
     table = _all_candidates(portfolio, flows, 30_000)
     for row in table.to_dict("records"):
-        assert row["resource"] in by_name[row["from_name"]].outputs
-        assert row["resource"] in by_name[row["to_name"]].inputs
+        assert row["resource"] in actor(row, "from").outputs
+        assert row["resource"] in actor(row, "to").inputs
         assert row["from_name"] != row["to_name"]
 
 
@@ -111,12 +119,12 @@ def test_reason_names_both_actors_and_the_resource(portfolio, flows):
 
 def test_both_ends_lie_within_the_radius_and_distances_are_metres(portfolio, flows):
     radius = 15_000
-    positions = {a.name: (a.lon, a.lat) for a in actors(portfolio, flows)}
+    actor = actor_lookup(portfolio, flows)
     for site_id in ("park-gronora", "park-malm", "park-tiller"):
         site = portfolio.parks.set_index("id").geometry[site_id]
         table = candidates(site_id, portfolio, flows, radius)
         for row in table.to_dict("records"):
-            (x0, y0), (x1, y1) = positions[row["from_name"]], positions[row["to_name"]]
+            (x0, y0), (x1, y1) = ((actor(row, end).lon, actor(row, end).lat) for end in ("from", "to"))
             assert GEOD.inv(site.x, site.y, x0, y0)[2] <= radius * 1.005
             assert GEOD.inv(site.x, site.y, x1, y1)[2] <= radius * 1.005
             assert row["distance_m"] == pytest.approx(GEOD.inv(x0, y0, x1, y1)[2], rel=0.005, abs=1.0)

@@ -93,7 +93,7 @@ def test_broken_or_repeated_stored_flows_are_reported_not_dropped_quietly(store,
     assert list(found.flows["id"]) == [*bundled["id"], "flow-a"]
     titles = [title for title, _ in found.problems]
     assert titles == ["Ressursstrømmer: a igjen", "Ressursstrømmer: gammel"]
-    assert "already recorded" in found.problems[0][1] and "park-fjernet" in found.problems[1][1]
+    assert "already recorded" in str(found.problems[0][1]) and "park-fjernet" in str(found.problems[1][1])
 
 
 def test_a_stored_layer_missing_a_column_is_a_schema_error(portfolio):
