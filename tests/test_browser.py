@@ -114,7 +114,7 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, 
         first.wait_for_features(lambda f: counts(f) == expected_counts(portfolio, Filters()))
         choose(first, "Kommune", "Orkland (5059)")
         expected = expected_counts(portfolio, Filters(kommunenummer=("5059",)))
-        first.wait_for_features(lambda f: counts(f) == expected)
+        first.wait_for_features(lambda f: counts(f) == expected, timeout_s=60)  # a filter, then the zoom to it
         # choosing a municipality zooms to it: let that land before the user moves the map
         first.page.wait_for_url(lambda url: "view=" in url and not url.endswith("%2C7"), timeout=20_000)
         first.page.wait_for_timeout(500)

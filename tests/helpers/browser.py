@@ -178,6 +178,12 @@ class OfflinePage:
 def choose(page, label: str, option: str):
     """Pick `option` in the sidebar multiselect labelled `label`."""
     sidebar = page.page.locator('[data-testid="stSidebar"]')
+    # a rerun still under way can swallow the choice: start from a settled page
+    page.page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState !== 'running'",
+        timeout=30_000,
+    )
+    page.page.wait_for_timeout(300)
     box = sidebar.get_by_role("combobox", name=label)
     box.click()
     box.fill(option)
