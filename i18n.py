@@ -1176,6 +1176,15 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def key_figure_label(kpi, lang: str = DEFAULT_LANGUAGE, facilities: bool = False) -> str:
+    """ "Fossilt CO₂ 2017" (with " · 4 anlegg" when `facilities`) for the one scope and year a key figure sums;
+    the plain label when it sums nothing. `kpi` is analysis.kpi.KeyFigures (read by its fields)."""
+    if kpi.scope is None:
+        return t("kpi_total_none", lang)
+    label = t("kpi_scope_year", lang, scope=t(f"scope_{kpi.scope}", lang), year=kpi.year)
+    return label + " · " + t("kpi_facilities", lang, n=kpi.facilities) if facilities else label
+
+
 def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """12 466 and 1,2 in Norwegian; 12,466 and 1.2 in English. None or NaN gives the "no figure" text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

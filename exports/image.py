@@ -50,7 +50,7 @@ from exports.cartography import (
 from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS, check_map_options
 from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
-from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, t
+from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, t
 from loaders.bundled.boundaries import load_boundaries
 from maps.styles import (
     FeatureStyle,
@@ -602,13 +602,7 @@ def _legend_marker(ax, x: float, y: float, style: dict, scale: float) -> None:
 
 
 def _draw_key_figures(fig, kpi: KeyFigures, fig_w, fig_h, lang) -> None:
-    total_label = (
-        t("kpi_scope_year", lang, scope=t(f"scope_{kpi.scope}", lang), year=kpi.year)
-        + " · "
-        + t("kpi_facilities", lang, n=kpi.facilities)
-        if kpi.scope is not None
-        else t("kpi_total_none", lang)
-    )
+    total_label = key_figure_label(kpi, lang, facilities=True)
     cells = [
         (fmt_number(kpi.parks, lang), t("kpi_parks", lang)),
         (fmt_number(kpi.sources, lang), t("kpi_sources", lang)),

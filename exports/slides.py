@@ -31,7 +31,7 @@ from core.text import attribution_text
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.options import LAYERS
 from exports.tiles import TileFetcher, url_fetcher
-from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, t
+from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, t
 
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 IMAGE_SIZE = "1920x1080"
@@ -82,13 +82,7 @@ def view_slide(
         view, lang, visible, colours, boundaries, basemap, tile_fetcher, bounds, center, zoom, progress, day
     )
     kpi = key_figures(view)
-    total_label = (
-        t("kpi_scope_year", lang, scope=t(f"scope_{kpi.scope}", lang), year=kpi.year)
-        + " · "
-        + t("kpi_facilities", lang, n=kpi.facilities)
-        if kpi.scope is not None
-        else t("kpi_total_none", lang)
-    )
+    total_label = key_figure_label(kpi, lang, facilities=True)
     figures = (
         (t("kpi_parks", lang), fmt_number(kpi.parks, lang)),
         (t("kpi_sources", lang), fmt_number(kpi.sources, lang)),

@@ -9,7 +9,7 @@ from analysis.filters import View
 from analysis.kpi import key_figures
 from analysis.search import search
 from core.portfolio import Portfolio
-from i18n import fmt_number, fmt_tonnes, t
+from i18n import fmt_number, fmt_tonnes, key_figure_label, t
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.text import escape_markdown
@@ -32,9 +32,7 @@ def key_figure_row(view: View, lang: str) -> None:
 
 def kpi_total_label(kpi, lang: str) -> str:
     """ "Fossilt CO₂ 2017" for the one scope and year summed; the plain label when nothing is."""
-    if kpi.scope is None:
-        return t("kpi_total_none", lang)
-    return t("kpi_scope_year", lang, scope=t(f"scope_{kpi.scope}", lang), year=kpi.year)
+    return key_figure_label(kpi, lang)
 
 
 def map_target(
