@@ -171,38 +171,14 @@ def point_source_path(
         rows = rows[rows["inspire_id"].notna() & (rows["inspire_id"] != "") & rows["year"].notna()]
     else:
         rows = rows.iloc[0:0]
+    target = (baseline_year, target_year, target_cut_low, target_cut_high)
     if rows.empty:
-        empty = pd.DataFrame(columns=["year", "amount_t", "covered", "complete"])
-        return CountyPath(
-            scope, empty, baseline_year, None, "no_data", target_year, target_cut_low, target_cut_high, None, None, None
-        )
+        return _no_path(scope, *target)
     totals = rows.groupby("year").agg(amount_t=("amount_t", "sum"), covered=("facility_id", "nunique")).reset_index()
     totals["year"] = totals["year"].astype(int)
     totals["complete"] = True
     totals = totals.sort_values("year").reset_index(drop=True)
-    values = dict(zip(totals["year"], totals["amount_t"], strict=True))
-    baseline_t = float(values[baseline_year]) if baseline_year in values else None
-    latest_year = int(totals["year"].max())
-    latest_t = float(values[latest_year])
-    path_gap = (
-        gap(baseline_t, latest_t, target_cut_low, target_cut_high)
-        if baseline_t is not None and latest_year != baseline_year
-        else None
-    )
-    reason = None if baseline_t is not None else "no_baseline_year"
-    return CountyPath(
-        scope,
-        totals,
-        baseline_year,
-        baseline_t,
-        reason,
-        target_year,
-        target_cut_low,
-        target_cut_high,
-        latest_year,
-        latest_t,
-        path_gap,
-    )
+    return CountyPath(scope, totals, baseline_year, *_path_figures(totals, *target))
 
 
 # --- municipal statistics ------------------------------------------------------------------------
@@ -359,11 +335,9 @@ def county_path(
     """
     rows = municipal[(municipal["scope"] == scope) & municipal["in_county"]] if not municipal.empty else municipal
     expected = set(municipalities) if municipalities is not None else None
+    target = (baseline_year, target_year, target_cut_low, target_cut_high)
     if rows.empty:
-        empty = pd.DataFrame(columns=["year", "amount_t", "covered", "complete"])
-        return CountyPath(
-            scope, empty, baseline_year, None, "no_data", target_year, target_cut_low, target_cut_high, None, None, None
-        )
+        return _no_path(scope, *target)
     totals = rows.groupby("year").agg(amount_t=("amount_t", "sum")).reset_index()
     covered = (
         rows[rows["kommunenummer"].notna()]
@@ -375,6 +349,23 @@ def county_path(
     totals["year"] = totals["year"].astype(int)
     totals = totals.sort_values("year").reset_index(drop=True)
 
+    figures = _path_figures(totals, *target)
+    baseline_t, latest_year = figures[0], figures[5]
+    complete = totals[totals["complete"]]
+    sector_totals, sector_gaps = _sectors(
+        rows, complete, baseline_year, baseline_t, latest_year, target_cut_low, target_cut_high
+    )
+    return CountyPath(scope, totals, baseline_year, *figures, sector_totals, sector_gaps)
+
+
+def _no_path(scope: str, baseline_year: int, target_year: int, cut_low: float, cut_high: float) -> CountyPath:
+    empty = pd.DataFrame(columns=["year", "amount_t", "covered", "complete"])
+    return CountyPath(scope, empty, baseline_year, None, "no_data", target_year, cut_low, cut_high, None, None, None)
+
+
+def _path_figures(totals: pd.DataFrame, baseline_year: int, target_year: int, cut_low: float, cut_high: float):
+    """From yearly totals (with `complete`): baseline_t, reason, target_year, the cut band, latest year and
+    total, and the gap — CountyPath's fields after `baseline_year`, up to its sectors. Never estimated."""
     complete = totals[totals["complete"]]
     baseline_t, reason = None, None
     if baseline_year not in set(totals["year"]):
@@ -386,28 +377,11 @@ def county_path(
     latest_year = int(complete["year"].max()) if not complete.empty else None
     latest_t = float(complete.loc[complete["year"] == latest_year, "amount_t"].iloc[0]) if latest_year else None
     path_gap = (
-        gap(baseline_t, latest_t, target_cut_low, target_cut_high)
+        gap(baseline_t, latest_t, cut_low, cut_high)
         if baseline_t is not None and latest_t is not None and latest_year != baseline_year
         else None
     )
-    sector_totals, sector_gaps = _sectors(
-        rows, complete, baseline_year, baseline_t, latest_year, target_cut_low, target_cut_high
-    )
-    return CountyPath(
-        scope,
-        totals,
-        baseline_year,
-        baseline_t,
-        reason,
-        target_year,
-        target_cut_low,
-        target_cut_high,
-        latest_year,
-        latest_t,
-        path_gap,
-        sector_totals,
-        sector_gaps,
-    )
+    return baseline_t, reason, target_year, cut_low, cut_high, latest_year, latest_t, path_gap
 
 
 def _sectors(rows, complete, baseline_year, baseline_t, latest_year, cut_low, cut_high):
