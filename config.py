@@ -17,7 +17,7 @@ LEAFLET_JS = "vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/leaflet.css"
 
 # Vector tiles for big uploaded layers (issue 11, maps/tiles.py): a layer of its own kind with more than
-# TILE_MIN_FEATURES features is drawn from a PMTiles file that tippecanoe builds on first display, kept per
+# TILE_MIN_FEATURES features is drawn from a PMTiles file that tippecanoe builds at save (again where missing), kept per
 # layer version under TILE_DIR (inside STATIC_DIR, so Streamlit serves it with HTTP Range; git-ignored) and
 # drawn by the vendored protomaps-leaflet. Smaller layers travel as GeoJSON. INDUSTRIKART_TILES moves the
 # cache (it must stay under STATIC_DIR to be served).

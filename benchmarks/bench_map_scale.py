@@ -1,9 +1,12 @@
 """Big uploaded layers on the Kart page, beside the baseline, in headless chromium, offline (issue 11).
 
-    .venv/bin/python benchmarks/bench_map_scale.py [--sizes 10000 100000 1000000] [--polygons 100000] [--no-baseline]
+    .venv/bin/python benchmarks/bench_map_scale.py [--sizes 10000 100000 1000000] [--polygons 100000]
+        [--counties | --no-counties] [--no-baseline]
 
 For each generated layer (generated_points_N, generated_polygons_N, saved as an "other" layer in a fresh
-GeoPackage store) the app is started on that store and opened: cold (the tiles are built), then a fresh
+GeoPackage store; generated_dense_counties is Norway's 15 counties from ../shared densified to 181 000
+vertices, the shape of Geonorge's county file) the tiles are built as the Last opp page builds them at
+save, then the app is started on that store and opened: cold (a fresh server), then a fresh
 page (first draw, a layer toggle in the sidebar, a zoom), and once more without a background. The baseline
 is a 10-line app doing folium.GeoJson(gdf) + st_folium(m, returned_objects=[]) (canvas circle markers,
 local Leaflet) on the same store. Drawn means, through Leaflet: our tile layer has loaded every tile in
@@ -22,20 +25,24 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED_GEODATA = ROOT.parent / "shared" / "geodata"
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from maps.tiles import store_folder  # noqa: E402
+from maps.tiles import ensure_tiles, store_folder  # noqa: E402
+from store import open_store  # noqa: E402
 from tests.helpers.big_layer_fixtures import (  # noqa: E402
     TILE_STATE_JS,
     CountingPage,
+    generated_dense_counties,
     generated_points,
     generated_polygons,
     stored_layer,
     tiles_drawn,
 )
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from ui.uploaded_layers import version_of  # noqa: E402
 
 BASELINE = textwrap.dedent(
     f"""
@@ -58,6 +65,10 @@ SOURCES_JS = (
     "() => { let n = 0; window.map.eachLayer(l => { if (l.feature && l.feature.properties"
     " && l.feature.properties.layer === 'sources') n++; }); return n; }"
 )
+
+
+def read_stored(store: Path, layer_id: int):
+    return open_store({"INDUSTRIKART_STORE": str(store)}).read(layer_id)
 
 
 def wait(predicate, page: CountingPage, timeout_s: float) -> float:
@@ -115,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--polygons", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--counties", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--baseline-max", type=int, default=100_000, help="larger layers skip the baseline")
     parser.add_argument("--timeout", type=float, default=240)
@@ -126,13 +138,19 @@ def main() -> None:
     (baseline_dir / "static").symlink_to(ROOT / "static")
     layers = [(f"generated_points_{n}", lambda n=n: generated_points(n)) for n in args.sizes]
     layers += [(f"generated_polygons_{n}", lambda n=n: generated_polygons(n)) for n in args.polygons]
+    if args.counties:
+        layers.append(("generated_dense_counties", lambda: generated_dense_counties(SHARED_GEODATA)))
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for title, make in layers:
             frame = make()
             store = work / f"{title}.gpkg"
-            stored_layer(store, frame, title)
+            info = stored_layer(store, frame, title)
+            # what the Last opp page does after saving a big layer (ui.uploaded_layers.build_tiles_at_save)
+            started = time.monotonic()
+            ensure_tiles(store_folder(str(store)), version_of(info), lambda s=store, i=info.id: read_stored(s, i))
+            build_s = time.monotonic() - started
             env = {"INDUSTRIKART_STORE": str(store)}
             with running_app(env=env) as url:
                 cold = open_ours(browser, url, args.timeout * 2)
@@ -147,17 +165,18 @@ def main() -> None:
                     except TimeoutError as exc:
                         base = {"error": str(exc)}
             shutil.rmtree(store_folder(str(store)), ignore_errors=True)  # the tiles the app built
-            rows.append((title, cold, warm, base))
-            print(f"{title}: cold {cold}\n  warm {warm}\n  baseline {base}", flush=True)
+            rows.append((title, build_s, cold, warm, base))
+            print(f"{title}: tiles at save {build_s:.1f} s, cold {cold}\n  warm {warm}\n  baseline {base}", flush=True)
         browser.close()
     print()
     print(
-        "| layer | tiles built, first display s | first draw s: ours / baseline | of which after the map's script s "
+        "| layer | tiles built at save s | first display after a restart s | first draw s: ours / baseline "
+        "| of which after the map's script s "
         "| websocket MB: ours / baseline | toggle: ours s, KB / baseline KB | toggle KB, no background "
         "| zoom to z12 s |"
     )
-    print("|---|---|---|---|---|---|---|---|")
-    for title, cold, warm, base in rows:
+    print("|---|---|---|---|---|---|---|---|---|")
+    for title, build_s, cold, warm, base in rows:
         if base is None:
             b_draw = b_ws = b_toggle = "skipped"
         elif "error" in base:
@@ -165,7 +184,8 @@ def main() -> None:
         else:
             b_draw, b_ws, b_toggle = f"{base['draw_s']:.1f}", f"{base['ws_mb']:.1f}", f"{base['toggle_kb']:.1f}"
         print(
-            f"| {title} | {cold['draw_s']:.1f} | {warm['draw_s']:.1f} / {b_draw} | {warm['after_map_s']:.2f} "
+            f"| {title} | {build_s:.1f} | {cold['draw_s']:.1f} | {warm['draw_s']:.1f} / {b_draw} "
+            f"| {warm['after_map_s']:.2f} "
             f"| {warm['ws_mb']:.2f} / {b_ws} | {warm['toggle_s']:.2f} s, {warm['toggle_kb']:.0f} KB / {b_toggle} "
             f"| {warm['bare_toggle_kb']:.0f} | {warm['zoom_s']:.2f} |"
         )

@@ -72,6 +72,7 @@ def test_filter_to_orkland_redraws_in_place_without_moving_the_view(page, portfo
 
 def test_search_zooms_to_elkem_thamshavn_and_shows_its_sourced_figure(page, portfolio):
     page.wait_for_features(lambda f: len(f) > 0)
+    page.settle()  # the map's first reply reruns the script; a search typed during it can be lost
     search = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
     search.fill("Elkem Thamshavn")
     search.press("Enter")

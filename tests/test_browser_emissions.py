@@ -62,6 +62,7 @@ def test_year_slider_redraws_the_circles_offline(browser, app_url):
         assert in_2022["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(123456.7))
         assert in_2022["src-heimdal-varmesentral"]["fill"] > 0
 
+        page.settle()
         thumb = page.page.get_by_role("slider")
         thumb.focus()
         thumb.press("ArrowLeft")  # 2022 -> 2021
@@ -94,6 +95,7 @@ def test_bundled_register_series_in_chromium(browser, fresh_clone_url):
         page.wait_for_text("European Environment Agency, E-PRTR (CC BY 4.0)")
         in_2017 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
         assert in_2017["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(213_000))  # 213000000.0 kg
+        page.settle()
         thumb = page.page.get_by_role("slider")
         thumb.focus()
         thumb.press("ArrowLeft")  # 2017 -> 2016

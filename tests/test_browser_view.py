@@ -115,6 +115,7 @@ def set_presentation(page: OfflinePage, on: bool) -> None:
 
 
 def search_for(page: OfflinePage, text: str) -> None:
+    page.settle()
     box = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
     box.fill(text)
     box.press("Enter")

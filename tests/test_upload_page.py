@@ -9,6 +9,7 @@ import uuid
 import zipfile
 
 import geopandas as gpd
+import pyogrio
 import pytest
 
 from i18n import error_text, t
@@ -16,8 +17,12 @@ from loaders.errors import FileFormatError, UploadTooLarge
 from store import open_store
 from tests.helpers.apptest import app, js_unescaped, map_args, metrics
 from tests.helpers.store_fixtures import PG_URL
+from maps.tiles import FID, TILE_LAYER, store_folder, tile_path
+from tests.helpers.big_layer_fixtures import generated_dense_counties
 from tests.helpers.uploads import generated_geonorge_fylke, upload
 from ui.access import PASSWORD_ENV
+from ui.data import store_key
+from ui.uploaded_layers import version_of
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 
@@ -198,3 +203,24 @@ def test_a_kartverket_municipality_file_is_suggested_as_boundaries_in_planner_wo
     assert at.selectbox(key="upload_map_boundaries_kommunenummer").value == "kommunenummer"
     assert at.selectbox(key="upload_map_boundaries_name").value == "name"
     assert any("Foreslått" in c.value for c in at.caption)
+
+
+def test_a_big_layer_gets_its_tiles_when_saved_and_its_first_display_uses_them(shared_geodata, monkeypatch):
+    counties = generated_dense_counties(shared_geodata)  # 15 features, big by its vertices
+    at = upload(counties.to_json().encode(), "generated_dense_counties.geojson", upload_kind="other")
+    at.text_input(key="upload_title").input("Fylker").run()
+    at.button(key="upload_save").click().run()
+    assert not at.exception and not at.warning
+    (info,) = open_store().list()
+    path = tile_path(store_folder(store_key()), version_of(info))
+    assert path.exists()
+    cut = pyogrio.read_dataframe(path, layer=TILE_LAYER)
+    assert sorted(set(cut[FID].astype(int))) == list(range(len(counties)))
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the tiles were built again at first display")
+
+    monkeypatch.setattr("maps.tiles.build_tiles", no_build)
+    dashboard = app("dashboard.py").run()
+    assert not dashboard.exception and not dashboard.warning
+    assert path.name in map_args(dashboard)["feature_group"]

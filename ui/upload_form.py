@@ -20,6 +20,7 @@ from maps.build import MetricScale
 from maps.layers import stored_layer_group
 from store import LayerInfo, StoreError
 from ui.text import escape_markdown
+from ui.uploaded_layers import build_tiles_at_save
 
 _NONE = "—"
 PREVIEW_ROWS = 200
@@ -251,6 +252,7 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
             bar.empty()
             st.error(t("store_error", lang, error=error_text(exc, lang)))
             return
+        build_tiles_at_save(info, prepared.layer, lambda: store.read(info.id), lang)
         bar.progress(1.0, text=t("stage_done", lang))
         st.success(
             t("upload_saved", lang, title=escape_markdown(info.title), version=info.version, n=info.feature_count)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import folium
@@ -10,11 +11,11 @@ import geopandas as gpd
 import streamlit as st
 
 from core.schema import OWN_KINDS
-from i18n import t
+from i18n import error_text, t
 from maps.styles import layer_colours
 from maps.tiles import LayerVersion, TileBuildError, ensure_tiles, is_big, remove_stale, store_folder, tile_path
 from maps.vector_tiles import tile_layer_group
-from store import LayerInfo
+from store import LayerInfo, StoreError
 from ui.data import own_layers, store_key
 
 
@@ -28,6 +29,24 @@ class UploadedLayers:
 
 def version_of(info: LayerInfo) -> LayerVersion:
     return LayerVersion(info.id, info.version, info.created_at, info.feature_count)
+
+
+def build_tiles_at_save(
+    info: LayerInfo, frame: gpd.GeoDataFrame, read_stored: Callable[[], gpd.GeoDataFrame], lang: str
+):
+    """Build a just-saved big layer's tiles now, so its first display need not wait for them.
+
+    `frame` only decides whether tiles are needed; they are cut from `read_stored()`, the frame as the store
+    gives it back, because the tiles' `fid` is a row position in that frame. A failure is only a warning:
+    the first display tries again.
+    """
+    if info.kind not in OWN_KINDS or not is_big(frame):
+        return
+    try:
+        with st.spinner(t("tiles_building", lang, count=info.feature_count)):
+            ensure_tiles(store_folder(store_key()), version_of(info), read_stored)
+    except (TileBuildError, StoreError, OSError) as exc:
+        st.warning(t("tiles_failed", lang, error=error_text(exc, lang)))
 
 
 def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> UploadedLayers:

@@ -30,6 +30,19 @@ def generated_polygons(n: int, seed: int = 11) -> gpd.GeoDataFrame:
     return _with_fields(shapely.box(x, y, x + 0.004, y + 0.0018), "area")
 
 
+def generated_dense_counties(shared_geodata: Path, vertices: int = 181_000) -> gpd.GeoDataFrame:
+    """Norway's 15 counties from ../shared, densified to about `vertices` vertices in all: the shape of
+    Geonorge's own county file (15 MultiPolygons, 181 000 vertices), which is not in ../shared."""
+    counties = gpd.read_file(shared_geodata / "norge_fylker_s.geojson").to_crs(4326)
+    length = shapely.length(counties.geometry.boundary.to_numpy()).sum()  # degrees: only a spacing
+    dense = counties.geometry.segmentize(length / vertices)
+    return gpd.GeoDataFrame(
+        {"name": counties.get("name", counties.index.astype(str)).astype(str) + HOSTILE, "kind": "county"},
+        geometry=dense.to_numpy(),
+        crs=4326,
+    )
+
+
 def _with_fields(geometry, what: str) -> gpd.GeoDataFrame:
     n = len(geometry)
     names = np.char.add(np.char.add(f"generated_{what}_", np.arange(n).astype(str)), HOSTILE)

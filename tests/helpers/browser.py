@@ -167,6 +167,25 @@ class OfflinePage:
             self.pause(0.25)
         raise AssertionError(f"{text!r} never appeared; the page shows:\n{shown[-1500:]}")
 
+    def settle(self, quiet_s: float = 1.0, timeout_s: float = 60):
+        """Wait until no script run has been under way for `quiet_s`: input given mid-rerun can be swallowed.
+
+        The map's first reply (its view, its bounds) starts a rerun a moment after the page looks done,
+        so one look at the run state is not enough.
+        """
+        running = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'running'"
+        deadline = time.monotonic() + timeout_s
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self.page.evaluate(running):
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_s:
+                return
+            self.pause(0.1)
+        raise AssertionError(f"the app kept rerunning for {timeout_s} s")
+
     def pause(self, seconds: float):
         """Wait while still serving the route handler (time.sleep would stall every request)."""
         self.page.wait_for_timeout(seconds * 1000)
@@ -178,12 +197,7 @@ class OfflinePage:
 def choose(page, label: str, option: str):
     """Pick `option` in the sidebar multiselect labelled `label`."""
     sidebar = page.page.locator('[data-testid="stSidebar"]')
-    # a rerun still under way can swallow the choice: start from a settled page
-    page.page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState !== 'running'",
-        timeout=30_000,
-    )
-    page.page.wait_for_timeout(300)
+    page.settle()  # a rerun still under way can swallow the choice
     box = sidebar.get_by_role("combobox", name=label)
     box.click()
     box.fill(option)
