@@ -7,7 +7,7 @@ import streamlit as st
 import config
 from analysis.filters import apply_filters
 from i18n import t
-from maps.build import base_map, overview_layers
+from maps.build import base_map, legend_group, overview_layers
 from maps.highlight import highlight_group
 from maps.styles import cluster_colours
 from maps.vector_tiles import STORED_LAYER
@@ -44,8 +44,9 @@ colours = cluster_colours(list(data.members["cluster"].unique()))
 map_column, record_column = st.columns([1, 0.0001] if present else [3, 1])
 with map_column:
     shown = show_map(
-        base_map(colours, lang, static_url(), uploaded.legend, vector_tiles=bool(uploaded.tiled)),
+        base_map(static_url(), vector_tiles=bool(uploaded.tiled)),
         [
+            legend_group(colours, lang, uploaded.legend),
             *overview_layers(view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled),
             highlight_group(selected_geometries(view, selected, controls.visible)),
         ],

@@ -7,7 +7,8 @@ For each generated layer (generated_points_N, generated_polygons_N, saved as an 
 GeoPackage store; generated_dense_counties is Norway's 15 counties from ../shared densified to 181 000
 vertices, the shape of Geonorge's county file) the tiles are built as the Last opp page builds them at
 save, then the app is started on that store and opened: cold (a fresh server), then a fresh
-page (first draw, a layer toggle in the sidebar, a zoom), and once more without a background. The baseline
+page (first draw, a layer toggle in the sidebar, a zoom, a click on a feature of the layer, the basemap, the
+language: seconds until the map shows it and KB sent). The baseline
 is a 10-line app doing folium.GeoJson(gdf) + st_folium(m, returned_objects=[]) (canvas circle markers,
 local Leaflet) on the same store. Drawn means, through Leaflet: our tile layer has loaded every tile in
 view; the baseline has every feature on the map. Websocket bytes are what the server sent (Playwright's
@@ -61,6 +62,10 @@ BASELINE = textwrap.dedent(
     """
 )
 FEATURES_JS = "() => { let n = 0; window.map.eachLayer(l => { if (l.feature) n++; }); return n; }"
+NO_TILE_BASEMAP_JS = "() => !Object.values(window.map._layers).some(l => l._url)"
+ENGLISH_LEGEND_JS = (
+    "() => (document.querySelector('.ik-legend')?.innerText || '').includes('Industrial parks and symbiosis sites')"
+)
 SOURCES_JS = (
     "() => { let n = 0; window.map.eachLayer(l => { if (l.feature && l.feature.properties"
     " && l.feature.properties.layer === 'sources') n++; }); return n; }"
@@ -83,7 +88,7 @@ def wait(predicate, page: CountingPage, timeout_s: float) -> float:
     raise TimeoutError(f"not drawn within {timeout_s} s")
 
 
-def open_ours(browser, url: str, timeout_s: float) -> dict:
+def open_ours(browser, url: str, timeout_s: float, layer: tuple | None = None) -> dict:
     started = time.monotonic()
     page = CountingPage(browser, url)
     try:
@@ -101,9 +106,57 @@ def open_ours(browser, url: str, timeout_s: float) -> dict:
         frame = page.map_frame()
         frame.evaluate("() => { window.map.setView([63.43, 10.4], 12, {animate: false}); }")
         result["zoom_s"] = wait(lambda: tiles_drawn(frame.evaluate(TILE_STATE_JS)), page, 60)
+        if layer is not None:
+            result |= widget_changes(page, *layer)
         return result
     finally:
         page.close()
+
+
+def change(page: CountingPage, action, done) -> tuple[float, float]:
+    """Seconds from `action()` until `done()`, and the KB the server sent for it (counted 1.5 s on)."""
+    page.pause(1.5)
+    before = page.received
+    action()
+    seconds = wait(done, page, 60)
+    page.pause(1.5)
+    return seconds, (page.received - before) / 1e3
+
+
+def widget_changes(page: CountingPage, title: str, frame) -> dict:
+    """A click on one of the big layer's features (its record shows), the basemap, the language."""
+    position = 42
+    point = frame.geometry.iloc[position].representative_point()
+    leaflet = page.map_frame()
+    leaflet.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 15, {{animate: false}}); }}")
+    wait(lambda: tiles_drawn(page.map_frame(timeout_s=1).evaluate(TILE_STATE_JS)), page, 60)
+    x, y = leaflet.evaluate(
+        f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
+        "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
+    )
+    box = page.page.locator("iframe").first.bounding_box()
+    main = page.page.locator('[data-testid="stMain"]')
+    out = {}
+    out["click_s"], out["click_kb"] = change(
+        page,
+        lambda: page.page.mouse.click(box["x"] + x, box["y"] + y),
+        lambda: f"Objekt {position + 1} i {title}" in main.inner_text(),
+    )
+    sidebar = page.page.locator('[data-testid="stSidebar"]')
+
+    def no_background():
+        sidebar.get_by_role("combobox", name="Bakgrunnskart").click()
+        page.page.get_by_role("option", name="Ingen bakgrunn").click()
+
+    out["basemap_s"], out["basemap_kb"] = change(
+        page, no_background, lambda: page.map_frame(timeout_s=1).evaluate(NO_TILE_BASEMAP_JS)
+    )
+    out["language_s"], out["language_kb"] = change(
+        page,
+        lambda: sidebar.get_by_text("English", exact=True).click(),
+        lambda: page.map_frame(timeout_s=1).evaluate(ENGLISH_LEGEND_JS),
+    )
+    return out
 
 
 def open_baseline(browser, url: str, n: int, timeout_s: float) -> dict:
@@ -154,9 +207,7 @@ def main() -> None:
             env = {"INDUSTRIKART_STORE": str(store)}
             with running_app(env=env) as url:
                 cold = open_ours(browser, url, args.timeout * 2)
-                warm = open_ours(browser, url, args.timeout)
-                # without a background: what a toggle costs apart from the bundled outlines under every basemap
-                warm["bare_toggle_kb"] = open_ours(browser, url + "?base=none", args.timeout)["toggle_kb"]
+                warm = open_ours(browser, url, args.timeout, (title, frame))
             base = None
             if not args.no_baseline and len(frame) <= args.baseline_max:
                 with running_app(str(baseline_dir / "generated_baseline_app.py"), env=env) as url:
@@ -172,10 +223,10 @@ def main() -> None:
     print(
         "| layer | tiles built at save s | first display after a restart s | first draw s: ours / baseline "
         "| of which after the map's script s "
-        "| websocket MB: ours / baseline | toggle: ours s, KB / baseline KB | toggle KB, no background "
-        "| zoom to z12 s |"
+        "| websocket MB: ours / baseline | toggle: ours s, KB / baseline KB "
+        "| zoom to z12 s | click → record s, KB | basemap s, KB | language s, KB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for title, build_s, cold, warm, base in rows:
         if base is None:
             b_draw = b_ws = b_toggle = "skipped"
@@ -187,7 +238,9 @@ def main() -> None:
             f"| {title} | {build_s:.1f} | {cold['draw_s']:.1f} | {warm['draw_s']:.1f} / {b_draw} "
             f"| {warm['after_map_s']:.2f} "
             f"| {warm['ws_mb']:.2f} / {b_ws} | {warm['toggle_s']:.2f} s, {warm['toggle_kb']:.0f} KB / {b_toggle} "
-            f"| {warm['bare_toggle_kb']:.0f} | {warm['zoom_s']:.2f} |"
+            f"| {warm['zoom_s']:.2f} | {warm['click_s']:.2f}, {warm['click_kb']:.0f} "
+            f"| {warm['basemap_s']:.2f}, {warm['basemap_kb']:.0f} "
+            f"| {warm['language_s']:.2f}, {warm['language_kb']:.0f} |"
         )
 
 

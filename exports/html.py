@@ -17,7 +17,7 @@ from analysis.filters import View
 from exports.options import LAYERS, check_map_options
 from i18n import DEFAULT_LANGUAGE, t
 from maps.assets import OfflineAssetError, use_local_assets
-from maps.build import base_map, overview_layers
+from maps.build import base_map, legend_group, overview_layers
 from maps.popups import esc
 from maps.single_pass import RenderedText
 from maps.styles import cluster_colours as default_cluster_colours
@@ -45,7 +45,8 @@ def standalone_html(
     shown on the map (top left, beside the zoom buttons) as well as in `<title>`."""
     visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
     colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
-    m = base_map(colours, lang, static_url="")
+    m = base_map(static_url="")
+    legend_group(colours, lang).add_to(m)
     # folium's GeoJsonTooltip refuses a layer with no feature, so empty layers are left out.
     drawn = {name for name in visible if len(getattr(view, name))}
     for group in overview_layers(view, drawn, basemap, colours, lang):

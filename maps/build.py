@@ -69,23 +69,28 @@ def new_map(**options) -> folium.Map:
     return m
 
 
-def base_map(
-    cluster_colours: dict[str, str],
-    lang: str,
-    static_url: str = "/app/static",
-    stored: list[tuple[str, dict]] = (),
-    vector_tiles: bool = False,
-) -> folium.Map:
-    """The part of the map that stays the same while filters change (so the view never jumps).
+def base_map(static_url: str = "/app/static", vector_tiles: bool = False) -> folium.Map:
+    """The part of the map that stays the same while filters, language and layers change, so the view never
+    jumps: streamlit-folium keys the mounted map by this script, and rebuilds it when the script changes.
 
-    `stored` lists (title, style) of uploaded layers drawn too, for the legend; `vector_tiles` loads the
-    vendored tile renderer for the big ones (maps/vector_tiles.py).
+    `vector_tiles` loads the vendored tile renderer for big layers (maps/vector_tiles.py).
     """
     m = new_map()
-    extra = [(title, style.get("colour") or config.STORED_DEFAULT_COLOUR) for title, style in stored]
-    Legend(legend_html(cluster_colours, lang, extra), lang).add_to(m)
     NorthArrow().add_to(m)
     return use_local_assets(m, static_url, ("protomaps_leaflet",) if vector_tiles else ())
+
+
+def legend_group(
+    cluster_colours: dict[str, str], lang: str, stored: list[tuple[str, dict]] = ()
+) -> folium.FeatureGroup:
+    """The overview's legend as a group of its own, swapped in place like the layers.
+
+    `stored` lists (title, style) of uploaded layers drawn too.
+    """
+    group = folium.FeatureGroup(name="legend", control=False)
+    extra = [(title, style.get("colour") or config.STORED_DEFAULT_COLOUR) for title, style in stored]
+    Legend(legend_html(cluster_colours, lang, extra), lang).add_to(group)
+    return group
 
 
 def overview_layers(
@@ -97,7 +102,7 @@ def overview_layers(
     stored: list[tuple[str, gpd.GeoDataFrame, dict]] = (),
     tiled: list[folium.FeatureGroup] = (),
 ) -> list[folium.FeatureGroup]:
-    """The groups handed to st_folium's `feature_group_to_add`: background first, uploaded
+    """The groups handed to st_folium's `feature_group_to_add` (with `legend_group`): background first, uploaded
     layers of their own kind next (`tiled`: big ones as tile groups, maps/vector_tiles.py),
     the portfolio's points on top."""
     groups = [basemap_group(basemap, lang), *tiled]

@@ -1,13 +1,12 @@
 """Maps for the emissions page: facility circles for one year and the municipality choropleth.
 
 Both are built like the overview's layers (one canvas GeoJson per group, style in `properties.style`,
-escaped tooltip and popup HTML). Their legends travel *inside* the feature group (`GroupLegend`), so a
+escaped tooltip and popup HTML). Their legends travel *inside* the feature group (`maps.legend.Legend`), so a
 new year or scope swaps layer and legend together without remounting the map.
 """
 
 from __future__ import annotations
 
-import json
 import warnings
 
 import folium
@@ -15,8 +14,6 @@ import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
 
 import config
 from core.schema import CO2_SCOPES
@@ -25,41 +22,9 @@ from i18n import fmt_number, fmt_tonnes, t
 from maps.assets import use_local_assets
 from maps.build import new_map
 from maps.features import feature, geojson_group
-from maps.legend import legend_box
+from maps.legend import Legend, legend_box
 from maps.popups import esc, rows_table, source_links
 from maps.styles import figure_style
-
-
-class GroupLegend(MacroElement):
-    """A legend control that is on the map exactly while its feature group is."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var group = {{ this._parent.get_name() }};
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create("div", "ik-legend");
-                div.innerHTML = {{ this.html_json }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            var shown = null;
-            function show(map) { if (shown !== map) { legend.remove(); legend.addTo(map); shown = map; } }
-            group.on("add", function(e) { show(e.target._map); });
-            group.on("remove", function() { legend.remove(); shown = null; });
-            if (group._map) { show(group._map); }
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str):
-        super().__init__()
-        self._name = "GroupLegend"
-        self.html_json = json.dumps(html).replace("</", "<\\/")  # never close the <script>
 
 
 def emissions_base_map(static_url: str = "/app/static") -> folium.Map:
@@ -88,7 +53,7 @@ def facility_circles_group(year_table: pd.DataFrame, year: int, scope: str, lang
         features.append(feature(row["geometry"], "sources", [row["id"]], tooltip, popup, style))
     features.sort(key=lambda f: -f["properties"]["style"]["radius"])  # small circles on top stay clickable
     group = geojson_group(features, t("layer_sources", lang))
-    GroupLegend(facility_legend_html(year, scope, lang)).add_to(group)
+    Legend(facility_legend_html(year, scope, lang), lang).add_to(group)
     return group
 
 
@@ -202,7 +167,7 @@ def choropleth_group(
         features.append(feature(geometry, "municipalities", [row["kommunenummer"]], label, popup, style))
     group = geojson_group(features, t("em_municipal_layer", lang))
     labels = class_labels(joined["amount_t"], bins, lang)
-    GroupLegend(choropleth_legend_html(title, labels, colours, lang)).add_to(group)
+    Legend(choropleth_legend_html(title, labels, colours, lang), lang).add_to(group)
     return group
 
 

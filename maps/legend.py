@@ -14,47 +14,61 @@ from maps.popups import esc
 
 class Legend(MacroElement):
     """The legend box, collapsible by its button, never more than half the map's width and half its height
-    (so at most a quarter of the map), scrolling inside when it has more."""
+    (so at most a quarter of the map), scrolling inside when it has more.
+
+    Added to a map, it stays there. Added to a feature group, it is on the map exactly while the group is:
+    then its text (language, cluster names, uploaded layers) travels with the groups that streamlit-folium
+    swaps in place, and the map itself, whose script is its key, is not rebuilt when that text changes.
+    Whether the reader closed it is kept on the map, so a redrawn legend stays as it was left.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
+            var owner = {{ this._parent.get_name() }};
             var legend = L.control({position: "bottomright"});
-            legend.onAdd = function() {
+            legend.onAdd = function(map) {
                 var div = L.DomUtil.create("div", "ik-legend");
                 div.innerHTML = {{ this.html_json }};
                 var body = L.DomUtil.create("div", "ik-legend-body");
                 while (div.firstChild) body.appendChild(div.firstChild);
                 var toggle = L.DomUtil.create("button", "ik-legend-toggle", div);
                 toggle.type = "button";
-                toggle.setAttribute("aria-expanded", "true");
-                toggle.title = {{ this.hide_json }};
-                toggle.textContent = "\u2212";
                 toggle.style.cssText = "float:right;margin:2px 2px 0 6px;border:1px solid #999;background:#fff;" +
                     "border-radius:3px;width:22px;height:22px;line-height:18px;cursor:pointer;padding:0";
                 div.appendChild(body);
+                function set(open) {
+                    body.style.display = open ? "" : "none";
+                    toggle.textContent = open ? "\u2212" : "+";
+                    toggle.title = open ? {{ this.hide_json }} : {{ this.show_json }};
+                    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+                }
                 function fit() {
                     var size = map.getSize();
                     body.style.maxHeight = Math.max(60, Math.floor(size.y / 2) - 34) + "px";
                     body.style.maxWidth = Math.max(120, Math.floor(size.x / 2) - 40) + "px";
                     body.style.overflow = "auto";
                 }
+                set(!map.__ikLegendClosed);
                 fit();
                 map.on("resize", fit);
+                legend._fit = fit;
                 L.DomEvent.on(toggle, "click", function() {
-                    var open = body.style.display !== "none";
-                    body.style.display = open ? "none" : "";
-                    toggle.textContent = open ? "+" : "\u2212";
-                    toggle.title = open ? {{ this.show_json }} : {{ this.hide_json }};
-                    toggle.setAttribute("aria-expanded", open ? "false" : "true");
+                    map.__ikLegendClosed = body.style.display !== "none";
+                    set(!map.__ikLegendClosed);
                 });
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo(map);
+            legend.onRemove = function(map) { map.off("resize", legend._fit); };
+            if (owner instanceof L.Map) { legend.addTo(owner); return; }
+            var shown = null;
+            function show(map) { if (shown !== map) { legend.remove(); legend.addTo(map); shown = map; } }
+            owner.on("add", function(e) { show(e.target._map); });
+            owner.on("remove", function() { legend.remove(); shown = null; });
+            if (owner._map) { show(owner._map); }
         })();
         {% endmacro %}
         """

@@ -145,3 +145,23 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, 
         assert second.unexpected_errors() == []
     finally:
         second.close()
+
+
+def test_a_language_switch_redraws_the_legend_in_place_and_keeps_it_closed(page):
+    page.wait_for_features(lambda f: len(f) > 0)
+    frame = page.map_frame()
+    frame.evaluate("() => { window.__sameMap = true; }")
+    frame.locator(".ik-legend-toggle").click()  # the reader closes the legend
+    assert frame.evaluate("() => document.querySelector('.ik-legend-body').style.display") == "none"
+    page.settle()
+    page.page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    legend_text = "() => Array.from(document.querySelectorAll('.ik-legend')).map(l => l.textContent)"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "Industrial parks" not in " ".join(frame.evaluate(legend_text)):
+        page.pause(0.25)
+    legends = frame.evaluate(legend_text)
+    assert len(legends) == 1 and "Industrial parks and symbiosis sites" in legends[0]
+    assert frame.evaluate("() => window.__sameMap === true"), "the map was remounted"
+    assert frame.evaluate("() => document.querySelector('.ik-legend-body').style.display") == "none"
+    assert frame.evaluate("() => document.querySelector('.ik-legend-toggle').title") == "Show the legend"
+    assert page.unexpected_errors() == []

@@ -22,13 +22,13 @@ from core.schema import FIGURE_COLUMNS
 from exports.tables import csv_bytes, xlsx_bytes
 from loaders.official.importing import MUNICIPAL_COLUMNS
 from maps.emissions import (
-    GroupLegend,
     choropleth_group,
     class_bins,
     class_labels,
     class_of,
     facility_circles_group,
 )
+from maps.legend import Legend
 from maps.styles import source_radius
 
 HOSTILE = '<img src=x onerror="alert(1)"></script>'
@@ -357,7 +357,7 @@ def test_choropleth_colours_classes_greys_missing_and_escapes(kommuner):
     assert len({feats[k]["style"]["fillColor"] for k in ("5001", "5059", "5006")}) == 3
     assert "<img" not in feats["5001"]["tooltip"] + feats["5001"]["popup"]
     assert "234\u00a0568\u00a0t" in feats["5059"]["tooltip"]
-    legend = next(c for c in group._children.values() if isinstance(c, GroupLegend))
+    legend = next(c for c in group._children.values() if isinstance(c, Legend))
     html = json.loads(legend.html_json.replace("<\\/", "</"))
     assert "<img" not in html and "ingen tall" in html and "111\u00a0111\u00a0t" in html
     assert "</script>" not in legend.html_json

@@ -34,7 +34,7 @@ from exports.image import render_map
 from loaders.bundled.flows import flow_lines, flows_from_records
 from loaders.upload.ingest import prepare
 from maps import single_pass
-from maps.build import base_map, overview_layers, placement_map
+from maps.build import base_map, legend_group, overview_layers, placement_map
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import stored_layer_group
 from maps.portfolio import portfolio_base_map, portfolio_layers
@@ -104,8 +104,11 @@ def test_every_folium_user_imports_maps_first():
 def test_legend_shows_every_cluster_name_and_layer_title_as_written(texts, sentinel):
     clusters = {text: "#123456" for text in texts}
     stored = [(text, {"colour": "#654321"}) for text in texts]
-    html = rendered(base_map(clusters, "nb", "/app/static", stored))
-    legend = json.loads(html.split("div.innerHTML = ", 1)[1].split(";\n", 1)[0])
+    m = base_map("/app/static")
+    legend_group(clusters, "nb", stored).add_to(m)
+    html = rendered(m)
+    after = html.split('L.DomUtil.create("div", "ik-legend");', 1)[1]
+    legend = json.loads(after.split("div.innerHTML = ", 1)[1].split(";\n", 1)[0])
     assert_literal(legend, sentinel, LITERAL_MARKERS)
     assert "{{ 7*191919 }}" in legend and "Klynge 49" not in legend
 
@@ -114,13 +117,16 @@ def test_payloads_that_would_run_code_create_nothing(texts, sentinel):
     """Only well-formed, quote-free payloads (no syntax error to stop Jinja first): each shows if it ran."""
     runnable = [text for text in texts if RAN_FLAG in text or text == "{{ 7*191919 }}"]
     assert len(runnable) == 2
-    html = rendered(base_map({text: "#123456" for text in runnable}, "nb", "/app/static", [(runnable[1], {})]))
+    m = base_map("/app/static")
+    legend_group({text: "#123456" for text in runnable}, "nb", [(runnable[1], {})]).add_to(m)
+    html = rendered(m)
     assert_literal(html_module.unescape(html), sentinel, tuple(runnable))
 
 
 def test_the_overview_map_with_every_layer_renders_its_text_literally(view, colours, texts, sentinel):
     frame = other_layer(texts)
-    m = base_map(colours, "nb", "/app/static", [(texts[0], other_style(frame))])
+    m = base_map("/app/static")
+    legend_group(colours, "nb", [(texts[0], other_style(frame))]).add_to(m)
     stored = [(texts[1], frame, other_style(frame))]
     for group in overview_layers(view, {"parks", "sources", "members"}, "osm", colours, "nb", stored):
         group.add_to(m)
@@ -130,7 +136,7 @@ def test_the_overview_map_with_every_layer_renders_its_text_literally(view, colo
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_a_stored_layer_alone_keeps_keys_and_values_as_written(texts, sentinel, lang):
     frame = other_layer(texts)
-    m = base_map({}, lang)
+    m = base_map()
     stored_layer_group(texts[2], frame, other_style(frame), lang).add_to(m)
     assert_literal(rendered(m), sentinel, LITERAL_MARKERS)
 
@@ -276,14 +282,15 @@ def test_presentation_title_from_a_link_is_shown_as_written(hostile_store, texts
     assert not at.exception, at.exception
     titles = [re.sub(r"\\(.)", r"\1", str(e.value)) for e in at.get("title")]  # Markdown escapes read back
     assert any("{{ 7*191919 }} {% if %}" in title for title in titles), titles
-    map_script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
-    assert_literal(js_unescaped(map_script), sentinel)
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert_literal(js_unescaped(args["script"] + args["feature_group"]), sentinel)
 
 
 def test_a_hostile_view_survives_replacing_every_frame(view, texts, sentinel):
     """An empty layer between hostile ones (groups with no feature) renders too."""
     empty = replace(view, parks=view.parks.iloc[0:0])
-    m = base_map({texts[0]: "#000000"}, "nb")
+    m = base_map()
+    legend_group({texts[0]: "#000000"}, "nb").add_to(m)
     for group in overview_layers(empty, {"parks", "sources", "members"}, "none", {}, "nb"):
         group.add_to(m)
     assert_literal(rendered(m), sentinel)

@@ -14,7 +14,7 @@ import config
 from analysis.filters import Filters, apply_filters
 from i18n import fmt_number, fmt_tonnes, fmt_year_range
 from maps.assets import OfflineAssetError, external_links, use_local_assets
-from maps.build import base_map, overview_layers
+from maps.build import base_map, legend_group, overview_layers
 from maps.layers import members_group
 from maps.popups import esc, park_popup, source_links
 from maps.styles import cluster_colours, source_radius
@@ -28,7 +28,7 @@ def rendered(m: folium.Map) -> str:
 
 
 def test_base_map_loads_only_local_leaflet():
-    m = base_map({"A": "#000"}, "nb", static_url="/app/static")
+    m = base_map(static_url="/app/static")
     links = [u for _, u in m.default_js + m.default_css]
     assert links == ["/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"]
     assert external_links(links) == []
@@ -52,7 +52,7 @@ def test_each_layer_is_one_geojson_on_canvas(portfolio):
     for group in groups[1:]:
         children = list(group._children.values())
         assert len(children) == 1 and isinstance(children[0], folium.GeoJson)
-    assert base_map({}, "nb").options["prefer_canvas"] is True
+    assert base_map().options["prefer_canvas"] is True
 
 
 def test_hidden_layers_and_basemaps(portfolio):
@@ -113,7 +113,8 @@ def generated_hostile_parks() -> gpd.GeoDataFrame:
 def test_no_property_value_reaches_the_page_as_html():
     parks = generated_hostile_parks()
     view = type("V", (), {"parks": parks})()
-    m = base_map({HOSTILE: "#000"}, "nb")
+    m = base_map()
+    legend_group({HOSTILE: "#000"}, "nb").add_to(m)
     for group in overview_layers(view, {"parks"}, "none", {}, "nb"):
         group.add_to(m)
     # folium writes its data with < and & as \u003c and \u0026: read those back before looking
@@ -133,7 +134,8 @@ def test_popup_links_only_http_and_escapes_text():
 
 
 def test_legend_is_escaped_and_cannot_close_its_script():
-    m = base_map({HOSTILE: "#123456"}, "nb")
+    m = base_map()
+    legend_group({HOSTILE: "#123456"}, "nb").add_to(m)
     html = rendered(m)
     assert "</script><script>alert(2)" not in html
     assert "&lt;img" in json.loads(json.dumps(html))

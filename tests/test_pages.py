@@ -7,7 +7,7 @@ import pytest
 import config
 from analysis.filters import Filters, apply_filters
 from maps.assets import external_links
-from tests.helpers.apptest import app, map_args, metrics, run
+from tests.helpers.apptest import app, js_unescaped, map_args, metrics, run
 from ui.map_view import Selection
 
 PAGES = ["dashboard.py", "pages/5_Data_og_kilder.py"]
@@ -56,6 +56,22 @@ def test_map_is_offline_and_layers_are_swapped_not_remounted():
     second = map_args(at)
     assert second["key"] == first["key"], "the base map changed, so the component would remount"
     assert second["feature_group"] != first["feature_group"]
+
+
+def test_language_and_cluster_filter_change_the_legend_in_place_not_the_map():
+    """streamlit-folium keys the mounted map by its script: the legend must travel with the groups."""
+    at = run("dashboard.py")
+    first = map_args(at)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    english = map_args(at)
+    assert english["key"] == first["key"] and english["script"] == first["script"]
+    assert "Industrial parks and symbiosis sites" in english["feature_group"]
+    assert "Industriparker og symbiose" in js_unescaped(first["feature_group"])
+    assert "Industrial parks" not in english["script"] + first["script"]
+    cluster = at.sidebar.multiselect(key="f_clusters").options[0]
+    at.sidebar.multiselect(key="f_clusters").set_value([cluster]).run()
+    assert not at.exception
+    assert map_args(at)["key"] == first["key"]
 
 
 def test_search_finds_elkem_centres_the_map_and_shows_its_record(portfolio):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import config
 import ui.emissions_data as emissions_data
-from maps.build import base_map
+from maps.build import base_map, legend_group
 from maps.styles import layer_colours, stored_style
 from tests.helpers.emissions_fixtures import fixture_imported
 from ui.emissions_charts import top_chart
@@ -38,7 +38,9 @@ def test_every_uploaded_layer_gets_a_colour_of_its_own():
 
 def test_the_legend_shows_each_layer_in_its_colour():
     styles = layer_colours([{}, {}])
-    html = base_map({}, "nb", stored=[("Kommuner", styles[0]), ("Fylker", styles[1])]).get_root().render()
+    m = base_map()
+    legend_group({}, "nb", stored=[("Kommuner", styles[0]), ("Fylker", styles[1])]).add_to(m)
+    html = m.get_root().render()
     for style in styles:
         assert style["colour"] in html
 

@@ -117,7 +117,7 @@ def test_the_tile_group_is_tiny_and_carries_no_user_text(built, tmp_path):
     tiles = read_tile_set(built)
     title = "generated" + HOSTILE + "</script>"
     group = tile_layer_group(title, tiles, "/app/static/tiles/x/layer.pmtiles", 5, {"colour": "#1f78b4"})
-    m = base_map({}, "nb", vector_tiles=True)
+    m = base_map(vector_tiles=True)
     text = _get_feature_group_string(group, m, 0)
     assert len(text) < 5_000  # the JS renderer setup; the same for 10 or 1 000 000 features
     assert "</script>" not in text and "onerror" not in text and "49" not in text

@@ -14,11 +14,11 @@ import pytest
 
 from i18n import error_text, t
 from loaders.errors import FileFormatError, UploadTooLarge
+from maps.tiles import FID, TILE_LAYER, store_folder, tile_path
 from store import open_store
 from tests.helpers.apptest import app, js_unescaped, map_args, metrics
-from tests.helpers.store_fixtures import PG_URL
-from maps.tiles import FID, TILE_LAYER, store_folder, tile_path
 from tests.helpers.big_layer_fixtures import generated_dense_counties
+from tests.helpers.store_fixtures import PG_URL
 from tests.helpers.uploads import generated_geonorge_fylke, upload
 from ui.access import PASSWORD_ENV
 from ui.data import store_key
