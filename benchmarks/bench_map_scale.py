@@ -125,7 +125,7 @@ def change(page: CountingPage, action, done) -> tuple[float, float]:
 
 def widget_changes(page: CountingPage, title: str, frame) -> dict:
     """A click on one of the big layer's features (its record shows), the basemap, the language."""
-    position = 42
+    position = min(42, len(frame) - 1)
     point = frame.geometry.iloc[position].representative_point()
     leaflet = page.map_frame()
     leaflet.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 15, {{animate: false}}); }}")

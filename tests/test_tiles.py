@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import pyogrio
@@ -26,7 +27,7 @@ from maps.tiles import (
 )
 from maps.vector_tiles import STORED_LAYER, tile_layer_group
 from tests.helpers.big_layer_fixtures import HOSTILE, generated_points, generated_polygons
-from ui.map_view import selection_from
+from ui.map_view import Selection, selection_from
 from ui.record import stored_record_rows
 
 
@@ -148,3 +149,39 @@ def test_the_record_lists_every_property_as_text():
     rows = stored_record_rows(row, "en")
     assert rows["Field"].tolist() == ["name", "value", "empty"]
     assert rows["Value"].tolist() == ["generated" + HOSTILE, "3", ""]
+
+
+def test_a_big_layer_with_tiles_is_drawn_unread_and_read_once_a_feature_is_clicked(monkeypatch):
+    import os
+    from pathlib import Path
+
+    from store import open_store
+    from tests.helpers.apptest import app, map_args
+    from tests.helpers.big_layer_fixtures import stored_layer
+    from ui.data import store_key
+    from ui.uploaded_layers import version_of
+
+    frame = generated_points(config.TILE_MIN_FEATURES + 1)
+    info = stored_layer(Path(os.environ["INDUSTRIKART_STORE"]), frame, "generated_points_big")
+    tiles = ensure_tiles(store_folder(store_key()), version_of(info), lambda: open_store().read(info.id))
+    store_class = type(open_store())
+    reads = []
+    real_read = store_class.read
+
+    def counted_read(self, layer_id, version=None):
+        reads.append(layer_id)
+        return real_read(self, layer_id, version)
+
+    monkeypatch.setattr(store_class, "read", counted_read)
+    at = app("dashboard.py").run()
+    assert not at.exception
+    assert tiles.path.name in map_args(at)["feature_group"]
+    assert reads == [], "the big layer was read to draw it"
+
+    at.session_state["selected"] = Selection(STORED_LAYER, (str(info.id), "17"))
+    at.run()
+    assert not at.exception
+    assert reads == [info.id]
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]  # Markdown escapes read back
+    assert any("Objekt 18 i generated_points_big" in text for text in shown), shown
+    assert any(str(frame["name"].iloc[17]) in df.value.to_string() for df in at.dataframe)

@@ -8,7 +8,8 @@ import streamlit as st
 from core.portfolio import Portfolio
 from core.sources import source_label
 from core.values import is_missing
-from i18n import fmt_number, t
+from i18n import error_text, fmt_number, t
+from store import StoreError
 from ui.text import escape_markdown
 
 _FIELDS = {
@@ -157,16 +158,20 @@ def stored_record_rows(row: dict, lang: str) -> pd.DataFrame:
 
 def stored_record_panel(frames: dict, ids: list[str], lang: str) -> None:
     """The record of a clicked feature of a big uploaded layer: `ids` is (layer id, row position), `frames`
-    maps layer id to (title, frame) as read from the store."""
+    maps layer id to (title, a function returning the frame as read from the store)."""
     st.subheader(t("record", lang))
     try:
         layer_id, position = int(ids[0]), int(ids[1])
-        title, frame = frames[layer_id]
+        title, read = frames[layer_id]
         if position < 0:
             raise IndexError(position)
-        row = frame.iloc[position].to_dict()
+        with st.spinner(t("record_reading", lang)):
+            row = read().iloc[position].to_dict()
     except (IndexError, KeyError, TypeError, ValueError):
         st.caption(t("record_gone", lang))
+        return
+    except (StoreError, OSError) as exc:
+        st.warning(t("store_unavailable", lang, error=error_text(exc, lang)))
         return
     st.markdown(f"**{escape_markdown(t('record_feature', lang, number=position + 1, title=title))}**")
     st.dataframe(stored_record_rows(row, lang), hide_index=True, width="stretch")

@@ -10,13 +10,14 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
+import config
 from core.schema import OWN_KINDS
 from i18n import error_text, t
 from maps.styles import layer_colours
 from maps.tiles import LayerVersion, TileBuildError, ensure_tiles, is_big, remove_stale, store_folder, tile_path
 from maps.vector_tiles import tile_layer_group
 from store import LayerInfo, StoreError
-from ui.data import own_layers, store_key
+from ui.data import own_layers, store_key, stored_frame
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class UploadedLayers:
     geojson: list[tuple[str, gpd.GeoDataFrame, dict]] = field(default_factory=list)  # (title, frame, style)
     tiled: list[folium.FeatureGroup] = field(default_factory=list)  # one tiny group per big layer
     legend: list[tuple[str, dict]] = field(default_factory=list)  # (title, style) of every layer drawn
-    frames: dict[int, tuple[str, gpd.GeoDataFrame]] = field(default_factory=dict)  # big layers, for the record
+    # big layers, for the record: (title, a function reading the stored frame, once per server)
+    frames: dict[int, tuple[str, Callable[[], gpd.GeoDataFrame]]] = field(default_factory=dict)
 
 
 def version_of(info: LayerInfo) -> LayerVersion:
@@ -51,30 +53,47 @@ def build_tiles_at_save(
 
 def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> UploadedLayers:
     """Each visible uploaded layer of its own kind, split by size; builds missing tiles (once per version)
-    and removes the tiles of layers that are gone."""
+    and removes the tiles of layers that are gone.
+
+    A layer known to be big by its feature count is not read at all while its tiles exist: the map needs only
+    the file, and the record panel reads the frame when a feature is clicked (`frames`).
+    """
     infos = [i for i in layers if i.kind in OWN_KINDS and i.visible]
-    loaded = own_layers(lang, layers)  # (title, frame, style) in the order of `infos`
+    counted_big = {i.id for i in infos if i.feature_count > config.TILE_MIN_FEATURES}
+    loaded = iter(own_layers(lang, [i for i in infos if i.id not in counted_big]))  # (title, frame, style)
     folder = store_folder(store_key())
     result = UploadedLayers()
-    styles = layer_colours([style for _, _, style in loaded])  # a colour of its own for every layer
-    for info, (title, frame, _), style in zip(infos, loaded, styles, strict=False):
+    styles = layer_colours([dict(i.style or {}) for i in infos])  # a colour of its own for every layer
+    for info, style in zip(infos, styles, strict=True):
+        title = info.title
+        if info.id in counted_big:
+            frame = None
+        else:
+            title, frame, _ = next(loaded, (title, None, None))
+            if frame is None:  # the store could not be read (own_layers warned)
+                continue
         result.legend.append((title, style))
-        if not is_big(frame):
+        if frame is not None and not is_big(frame):
             result.geojson.append((title, frame, style))
             continue
+
+        def read(info=info, frame=frame):
+            return frame if frame is not None else stored_frame(info)
+
         version = version_of(info)
         try:
             if tile_path(folder, version).exists():
-                tiles = ensure_tiles(folder, version, lambda frame=frame: frame)
+                tiles = ensure_tiles(folder, version, read)
             else:
-                with st.spinner(t("tiles_building", lang, count=len(frame))):
-                    tiles = ensure_tiles(folder, version, lambda frame=frame: frame)
-        except (TileBuildError, OSError) as exc:
-            st.warning(t("tiles_failed", lang, error=str(exc)))
-            result.geojson.append((title, frame, style))
+                with st.spinner(t("tiles_building", lang, count=info.feature_count)):
+                    tiles = ensure_tiles(folder, version, read)
+        except (TileBuildError, StoreError, OSError) as exc:
+            st.warning(t("tiles_failed", lang, error=error_text(exc, lang)))
+            with contextlib.suppress(StoreError, OSError):
+                result.geojson.append((title, read(), style))
             continue
         result.tiled.append(tile_layer_group(title, tiles, tiles.url(static_url), info.id, style))
-        result.frames[info.id] = (title, frame)
+        result.frames[info.id] = (title, read)
     with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
         remove_stale(folder, [version_of(i) for i in layers])
     return result
