@@ -60,7 +60,7 @@ selected = remember(shown, selected)
 if not present:
     with record_column:
         if selected and selected.layer == STORED_LAYER:
-            stored_record_panel(uploaded.frames, list(selected.ids), lang)
+            stored_record_panel(uploaded.rows, list(selected.ids), lang)
         else:
             record_panel(data, selected.layer if selected else None, list(selected.ids) if selected else [], lang)
 

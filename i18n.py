@@ -81,7 +81,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Kartfliser kunne ikke lages ({error}); kartlaget tegnes uten dem og kan bli tregt.",
         "Map tiles could not be built ({error}); the layer is drawn without them and may be slow.",
     ),
-    "record_reading": ("Leser kartlaget …", "Reading the layer …"),
     "record_feature": ("Objekt {number} i {title}", "Feature {number} in {title}"),
     "record_gone": (
         "Objektet finnes ikke lenger i kartlaget (det kan være erstattet).",

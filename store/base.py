@@ -155,8 +155,11 @@ class LayerStore(ABC):
         """Every stored version of the layer, oldest first."""
 
     @abstractmethod
-    def read(self, layer_id: int, version: int | None = None) -> gpd.GeoDataFrame:
-        """The layer's features in EPSG:4326 (the current version unless `version` is given)."""
+    def read(
+        self, layer_id: int, version: int | None = None, *, start: int = 0, count: int | None = None
+    ) -> gpd.GeoDataFrame:
+        """The layer's features in EPSG:4326 (the current version unless `version` is given), in stored order;
+        with `start`/`count` only those rows (a clicked feature of a big layer, without reading the rest)."""
 
     @abstractmethod
     def list(self, include_deleted: bool = False) -> builtins.list[LayerInfo]:
@@ -300,6 +303,17 @@ def layer_key(layer_id: object) -> int:
         return int(layer_id)
     except (TypeError, ValueError):
         raise LayerNotFound(f"no layer with id {layer_id!r}") from None
+
+
+def row_range(start: object, count: object) -> tuple[int, int | None]:
+    """`start` and `count` of a partial read as plain non-negative integers (a count of None: to the end)."""
+    if isinstance(start, bool) or isinstance(count, bool):
+        raise ValueError("start and count are row numbers")
+    start = int(start)
+    count = None if count is None else int(count)
+    if start < 0 or (count is not None and count < 0):
+        raise ValueError(f"rows from {start}, {count} of them: both must be 0 or more")
+    return start, count
 
 
 def data_table(layer_id: int, version: int) -> str:

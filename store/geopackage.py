@@ -43,7 +43,7 @@ import pyogrio.errors
 from filelock import FileLock, Timeout
 
 from config import STORE_LOCK_TIMEOUT
-from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key
+from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
 from store.records import LayerInfo
@@ -143,7 +143,10 @@ class GeoPackageStore(LayerStore):
             rows = con.execute(f"{_INFO_SELECT} WHERE {where} ORDER BY l.id").fetchall()
         return [_info(r) for r in rows]
 
-    def read(self, layer_id: int, version: int | None = None) -> gpd.GeoDataFrame:
+    def read(
+        self, layer_id: int, version: int | None = None, *, start: int = 0, count: int | None = None
+    ) -> gpd.GeoDataFrame:
+        start, count = row_range(start, count)
         layer_id = layer_key(layer_id)
         with self._reader() as con:  # one read transaction: the metadata and the table it names
             info = _get(con, layer_id)
@@ -155,7 +158,7 @@ class GeoPackageStore(LayerStore):
             if not rows:
                 raise LayerNotFound(f"layer {layer_id} has no version {version}")
             table, layout = rows[0]
-            return _read_table(con, table, layout)
+            return _read_table(con, table, layout, start, count)
 
     @contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection | None]:
@@ -535,11 +538,16 @@ def _ddl(objects: list[tuple], kind: str, name: str) -> str:
     raise StoreError(f"GDAL wrote no {kind} {name}")
 
 
-def _read_table(con: sqlite3.Connection, table: str, layout: str) -> gpd.GeoDataFrame:
+def _read_table(
+    con: sqlite3.Connection, table: str, layout: str, start: int = 0, count: int | None = None
+) -> gpd.GeoDataFrame:
     names = [c.column for c in layout_columns(layout)]
     select = ", ".join(_quote(n) for n in [GEOMETRY_COLUMN, *names])
     try:
-        rows = con.execute(f"SELECT {select} FROM {_quote(table)} ORDER BY fid").fetchall()
+        rows = con.execute(
+            f"SELECT {select} FROM {_quote(table)} ORDER BY fid LIMIT ? OFFSET ?",
+            (-1 if count is None else count, start),  # LIMIT -1: every row
+        ).fetchall()
     except sqlite3.OperationalError as exc:
         raise StoreError(f"the layer store is damaged: table {table} cannot be read ({exc})") from None
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(names) + 1)]

@@ -20,7 +20,7 @@ import shapely
 from psycopg import sql
 
 from config import STORE_PG_SCHEMA
-from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key
+from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreError
 from store.records import LayerInfo
@@ -76,7 +76,10 @@ class PostGISStore(LayerStore):
             cur.execute(self._info_sql(sql.SQL(where + " ORDER BY l.id")))
             return [_info(r) for r in cur.fetchall()]
 
-    def read(self, layer_id: int, version: int | None = None) -> gpd.GeoDataFrame:
+    def read(
+        self, layer_id: int, version: int | None = None, *, start: int = 0, count: int | None = None
+    ) -> gpd.GeoDataFrame:
+        start, count = row_range(start, count)
         layer_id = layer_key(layer_id)
         with self._transaction() as cur:
             info = self._get(cur, layer_id)
@@ -98,7 +101,12 @@ class PostGISStore(LayerStore):
                 sql.SQL("{}::text").format(sql.Identifier(c.column)) if c.type == "json" else sql.Identifier(c.column)
                 for c in spec
             ]
-            cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY _ord").format(sql.SQL(", ").join(select), self._t(table)))
+            # the numbers as literals, no parameters: a column name may hold "%s" (psycopg would read it)
+            cur.execute(
+                sql.SQL("SELECT {} FROM {} ORDER BY _ord LIMIT {} OFFSET {}").format(
+                    sql.SQL(", ").join(select), self._t(table), sql.Literal(count), sql.Literal(start)
+                )  # LIMIT NULL: every row
+            )
             rows = cur.fetchall()
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(names) + 1)]
         values = {name: list(col) for name, col in zip(names, columns[1:], strict=True)}

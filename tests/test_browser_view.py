@@ -100,6 +100,7 @@ def reopen(browser, url: str, expected) -> OfflinePage:
 
 
 def set_presentation(page: OfflinePage, on: bool) -> None:
+    page.settle()
     if on:
         sidebar = page.page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Presentasjon", exact=True).click()

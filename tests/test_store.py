@@ -99,6 +99,25 @@ def test_other_kind_keeps_any_columns_types_and_missing_values(store):
     assert back.geometry[2] is None
 
 
+def test_a_range_of_rows_is_read_without_the_rest(store):
+    other = generated_other_layer()
+    info = store.save(other, "Generated other layer", "other")
+    first = store.save(generated_parks(3), "Generated parks", "parks")
+    replaced = store.replace(first.id, generated_parks(5))
+    for start, count in [(0, 1), (2, 2), (1, None), (3, 10)]:
+        part = store.read(info.id, start=start, count=count)
+        whole = other.iloc[start : None if count is None else start + count].reset_index(drop=True)
+        # a categorical column's categories are those of the rows read
+        plain = {c: object for c in other.columns if isinstance(other[c].dtype, pd.CategoricalDtype)}
+        assert_geodataframe_equal(part.astype(plain), whole.astype(plain), check_dtype=True)
+    assert store.read(info.id, start=len(other), count=1).empty
+    assert len(store.read(first.id, version=1, start=2, count=5)) == 1  # an older version's rows
+    assert len(store.read(first.id, version=replaced.version, start=2, count=5)) == 3
+    for start, count in [(-1, 1), (0, -1), (True, 1)]:
+        with pytest.raises(ValueError):
+            store.read(info.id, start=start, count=count)
+
+
 def test_clashing_column_names_are_mapped_not_lost(store):
     frame = gpd.GeoDataFrame(
         {"Navn": ["stor"], "navn": ["liten"], "fid": [7], "GEOM": ["tekst"], "x" * 70: [1.5]},

@@ -151,7 +151,7 @@ def test_the_record_lists_every_property_as_text():
     assert rows["Value"].tolist() == ["generated" + HOSTILE, "3", ""]
 
 
-def test_a_big_layer_with_tiles_is_drawn_unread_and_read_once_a_feature_is_clicked(monkeypatch):
+def test_a_big_layer_with_tiles_is_drawn_unread_and_only_a_clicked_row_is_read(monkeypatch):
     import os
     from pathlib import Path
 
@@ -168,9 +168,9 @@ def test_a_big_layer_with_tiles_is_drawn_unread_and_read_once_a_feature_is_click
     reads = []
     real_read = store_class.read
 
-    def counted_read(self, layer_id, version=None):
-        reads.append(layer_id)
-        return real_read(self, layer_id, version)
+    def counted_read(self, layer_id, version=None, **rows):
+        reads.append((layer_id, rows))
+        return real_read(self, layer_id, version, **rows)
 
     monkeypatch.setattr(store_class, "read", counted_read)
     at = app("dashboard.py").run()
@@ -181,7 +181,7 @@ def test_a_big_layer_with_tiles_is_drawn_unread_and_read_once_a_feature_is_click
     at.session_state["selected"] = Selection(STORED_LAYER, (str(info.id), "17"))
     at.run()
     assert not at.exception
-    assert reads == [info.id]
+    assert reads == [(info.id, {"start": 17, "count": 1})], "more than the clicked row was read"
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]  # Markdown escapes read back
     assert any("Objekt 18 i generated_points_big" in text for text in shown), shown
     assert any(str(frame["name"].iloc[17]) in df.value.to_string() for df in at.dataframe)

@@ -68,14 +68,9 @@ def _own_layers(store_key: str, revision: tuple) -> list:
     return [(title, store.read(layer_id, version), style) for layer_id, version, title, style in revision]
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _stored_frame(store_key: str, layer_id: int, version: int):
-    return open_store().read(layer_id, version)
-
-
-def stored_frame(info: LayerInfo):
-    """One stored layer version as the store gives it back, read once per server (StoreError, OSError)."""
-    return shared_view(_stored_frame(store_key(), info.id, info.version))
+def stored_row(info: LayerInfo, position: int):
+    """Row `position` of a stored layer version as a one-row frame (empty past the end), read on its own."""
+    return open_store().read(info.id, info.version, start=position, count=1)
 
 
 def own_layers(lang: str, layers: list[LayerInfo]) -> list:

@@ -156,17 +156,16 @@ def stored_record_rows(row: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("field_field", lang), t("field_value", lang)])
 
 
-def stored_record_panel(frames: dict, ids: list[str], lang: str) -> None:
-    """The record of a clicked feature of a big uploaded layer: `ids` is (layer id, row position), `frames`
-    maps layer id to (title, a function returning the frame as read from the store)."""
+def stored_record_panel(rows: dict, ids: list[str], lang: str) -> None:
+    """The record of a clicked feature of a big uploaded layer: `ids` is (layer id, row position), `rows`
+    maps layer id to (title, a function giving row N as a one-row frame, as the store holds it)."""
     st.subheader(t("record", lang))
     try:
         layer_id, position = int(ids[0]), int(ids[1])
-        title, read = frames[layer_id]
+        title, read_row = rows[layer_id]
         if position < 0:
             raise IndexError(position)
-        with st.spinner(t("record_reading", lang)):
-            row = read().iloc[position].to_dict()
+        row = read_row(position).iloc[0].to_dict()
     except (IndexError, KeyError, TypeError, ValueError):
         st.caption(t("record_gone", lang))
         return

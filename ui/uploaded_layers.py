@@ -16,8 +16,8 @@ from i18n import error_text, t
 from maps.styles import layer_colours
 from maps.tiles import LayerVersion, TileBuildError, ensure_tiles, is_big, remove_stale, store_folder, tile_path
 from maps.vector_tiles import tile_layer_group
-from store import LayerInfo, StoreError
-from ui.data import own_layers, store_key, stored_frame
+from store import LayerInfo, StoreError, open_store
+from ui.data import own_layers, store_key, stored_row
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class UploadedLayers:
     geojson: list[tuple[str, gpd.GeoDataFrame, dict]] = field(default_factory=list)  # (title, frame, style)
     tiled: list[folium.FeatureGroup] = field(default_factory=list)  # one tiny group per big layer
     legend: list[tuple[str, dict]] = field(default_factory=list)  # (title, style) of every layer drawn
-    # big layers, for the record: (title, a function reading the stored frame, once per server)
-    frames: dict[int, tuple[str, Callable[[], gpd.GeoDataFrame]]] = field(default_factory=dict)
+    # big layers, for the record: (title, a function giving row N as a one-row frame, empty past the end)
+    rows: dict[int, tuple[str, Callable[[int], gpd.GeoDataFrame]]] = field(default_factory=dict)
 
 
 def version_of(info: LayerInfo) -> LayerVersion:
@@ -56,7 +56,7 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> Uplo
     and removes the tiles of layers that are gone.
 
     A layer known to be big by its feature count is not read at all while its tiles exist: the map needs only
-    the file, and the record panel reads the frame when a feature is clicked (`frames`).
+    the file, and the record panel reads only the clicked row from the store (`rows`).
     """
     infos = [i for i in layers if i.kind in OWN_KINDS and i.visible]
     counted_big = {i.id for i in infos if i.feature_count > config.TILE_MIN_FEATURES}
@@ -77,8 +77,8 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> Uplo
             result.geojson.append((title, frame, style))
             continue
 
-        def read(info=info, frame=frame):
-            return frame if frame is not None else stored_frame(info)
+        def read(info=info, frame=frame):  # the whole frame: only to build missing tiles, not kept
+            return frame if frame is not None else open_store().read(info.id, info.version)
 
         version = version_of(info)
         try:
@@ -93,7 +93,10 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> Uplo
                 result.geojson.append((title, read(), style))
             continue
         result.tiled.append(tile_layer_group(title, tiles, tiles.url(static_url), info.id, style))
-        result.frames[info.id] = (title, read)
+        if frame is None:
+            result.rows[info.id] = (title, lambda position, info=info: stored_row(info, position))
+        else:
+            result.rows[info.id] = (title, lambda position, frame=frame: frame.iloc[position : position + 1])
     with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
         remove_stale(folder, [version_of(i) for i in layers])
     return result
