@@ -42,18 +42,23 @@ CHROMIUM_ARGS = [
     "--disable-backgrounding-occluded-windows",
 ]
 
-# Counts finished script runs in the page (polled, so a replaced element or a reconnect is still seen).
+# Counts finished script runs in the page: every change of the app's run state is observed (a run shorter than
+# a polling interval is still counted), and the observer follows a replaced element or a reconnect.
 RUN_WATCH = """
-window.__ik = {runs: 0, end: 0, prev: null, disconnected: 0};
-setInterval(() => {
+window.__ik = {runs: 0, end: 0, app: null};
+function __ikWatch() {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app) return;
-  const s = app.getAttribute('data-test-script-state');
-  if (s === 'notRunning' && window.__ik.prev && window.__ik.prev !== 'notRunning') {
-    window.__ik.runs++; window.__ik.end = performance.now();
-  }
-  window.__ik.prev = s;
-}, 20);
+  if (!app || app === window.__ik.app) return;
+  window.__ik.app = app;
+  new MutationObserver(records => records.forEach((r, i) => {
+    // a record holds the value before the change; the value after is the next record's, or the current one
+    const after = i + 1 < records.length ? records[i + 1].oldValue : app.getAttribute('data-test-script-state');
+    if (r.oldValue && r.oldValue !== 'notRunning' && after === 'notRunning') {
+      window.__ik.runs++; window.__ik.end = performance.now();
+    }
+  })).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+}
+setInterval(__ikWatch, 50);
 """
 
 
@@ -269,11 +274,14 @@ class Session:
             await page.locator('[data-testid="stSidebar"]').get_by_text(random.choice(LAYER_LABELS), exact=True).click()
         try:
             await page.wait_for_function(f"() => window.__ik.runs > {before[0]}", timeout=30_000)
-        except Exception:
+        except Exception as exc:
             if kind == "click":  # a click on the feature already selected reruns nothing
                 self.noop_clicks += 1
                 return
-            raise
+            state = await page.evaluate(
+                "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+            )
+            raise TimeoutError(f"{kind}: no rerun ended within 30 s (run state now {state})") from exc
         end = await page.evaluate("() => window.__ik.end")
         self.latencies.append((self.now(), (end - before[1]) / 1000))
 
