@@ -278,10 +278,14 @@ class Session:
             if kind == "click":  # a click on the feature already selected reruns nothing
                 self.noop_clicks += 1
                 return
-            state = await page.evaluate(
-                "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
-            )
-            raise TimeoutError(f"{kind}: no rerun ended within 30 s (run state now {state})") from exc
+            # an error either way; waiting on tells a slow rerun from an action the app never acted on
+            try:
+                await page.wait_for_function(f"() => window.__ik.runs > {before[0]}", timeout=90_000)
+                late = await page.evaluate("() => window.__ik.end")
+                outcome = f"slow: its rerun ended after {(late - before[1]) / 1000:.1f} s"
+            except Exception:  # noqa: BLE001
+                outcome = "lost: no rerun ended within 120 s"
+            raise TimeoutError(f"{kind}: no rerun ended within 30 s ({outcome})") from exc
         end = await page.evaluate("() => window.__ik.end")
         self.latencies.append((self.now(), (end - before[1]) / 1000))
 
