@@ -14,7 +14,16 @@ import config
 from core.schema import OWN_KINDS
 from i18n import error_text, t
 from maps.styles import layer_colours
-from maps.tiles import LayerVersion, TileBuildError, ensure_tiles, is_big, remove_stale, store_folder, tile_path
+from maps.tiles import (
+    LayerVersion,
+    TileBuildError,
+    TileSet,
+    ensure_tiles,
+    is_big,
+    remove_stale,
+    store_folder,
+    tile_path,
+)
 from maps.vector_tiles import tile_layer_group
 from store import LayerInfo, StoreError, open_store
 from ui.data import own_layers, store_key, stored_row
@@ -42,13 +51,22 @@ def build_tiles_at_save(
     gives it back, because the tiles' `fid` is a row position in that frame. A failure is only a warning:
     the first display tries again.
     """
-    if info.kind not in OWN_KINDS or not is_big(frame):
-        return
+    if info.kind in OWN_KINDS and is_big(frame):
+        layer_tiles(info, read_stored, lang)
+
+
+def layer_tiles(info: LayerInfo, read_frame: Callable[[], gpd.GeoDataFrame], lang: str) -> TileSet | None:
+    """The layer version's tiles, built from `read_frame()` (with a spinner) when missing; None, with a warning,
+    when they cannot be built."""
+    folder, version = store_folder(store_key()), version_of(info)
     try:
+        if tile_path(folder, version).exists():
+            return ensure_tiles(folder, version, read_frame)
         with st.spinner(t("tiles_building", lang, count=info.feature_count)):
-            ensure_tiles(store_folder(store_key()), version_of(info), read_stored)
+            return ensure_tiles(folder, version, read_frame)
     except (TileBuildError, StoreError, OSError) as exc:
         st.warning(t("tiles_failed", lang, error=error_text(exc, lang)))
+        return None
 
 
 def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> UploadedLayers:
@@ -61,7 +79,6 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> Uplo
     infos = [i for i in layers if i.kind in OWN_KINDS and i.visible]
     counted_big = {i.id for i in infos if i.feature_count > config.TILE_MIN_FEATURES}
     loaded = iter(own_layers(lang, [i for i in infos if i.id not in counted_big]))  # (title, frame, style)
-    folder = store_folder(store_key())
     result = UploadedLayers()
     styles = layer_colours([dict(i.style or {}) for i in infos])  # a colour of its own for every layer
     for info, style in zip(infos, styles, strict=True):
@@ -80,15 +97,8 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> Uplo
         def read(info=info, frame=frame):  # the whole frame: only to build missing tiles, not kept
             return frame if frame is not None else open_store().read(info.id, info.version)
 
-        version = version_of(info)
-        try:
-            if tile_path(folder, version).exists():
-                tiles = ensure_tiles(folder, version, read)
-            else:
-                with st.spinner(t("tiles_building", lang, count=info.feature_count)):
-                    tiles = ensure_tiles(folder, version, read)
-        except (TileBuildError, StoreError, OSError) as exc:
-            st.warning(t("tiles_failed", lang, error=error_text(exc, lang)))
+        tiles = layer_tiles(info, read, lang)
+        if tiles is None:  # drawn without tiles (slow, the warning says so)
             with contextlib.suppress(StoreError, OSError):
                 result.geojson.append((title, read(), style))
             continue
@@ -98,5 +108,5 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> Uplo
         else:
             result.rows[info.id] = (title, lambda position, frame=frame: frame.iloc[position : position + 1])
     with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
-        remove_stale(folder, [version_of(i) for i in layers])
+        remove_stale(store_folder(store_key()), [version_of(i) for i in layers])
     return result
