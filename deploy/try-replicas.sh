@@ -3,9 +3,9 @@
 #   1. PostGIS (as tests/postgis.sh does), replicas A and B (DATABASE_URL set), nginx in front;
 #   2. upload through nginx (landing on A or B), seen on B directly; deleted on B, gone on A;
 #   3. load: SESSIONS browser sessions for LOAD_SECONDS through nginx: 0 errors, p50/p95, RSS flat;
+#      first the same load against ONE replica (the single-process figures), then through nginx on two;
 #   4. then kill -9 replica A with the load still on: its sessions reconnect through nginx to B (KILL_SECONDS
 #      more of load), no stored layer lost;
-#   5. the same load against ONE replica (single-process figures);
 # then one summary table; non-zero exit if any check fails. Stops everything it started, by PID.
 # LOAD_SECONDS (default 300) and SESSIONS (default 20) may be lowered for a quick try.
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 SESSIONS=${SESSIONS:-20}
 LOAD_SECONDS=${LOAD_SECONDS:-300}
-KILL_SECONDS=${KILL_SECONDS:-60}
+KILL_SECONDS=${KILL_SECONDS:-90}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/industrikart-replicas-XXXXXX")
 chmod 755 "$WORK"  # the postgres user must reach its data directory below
 export PGTEST_DIR="$WORK/pg"  # a server of its own: never the one tests/run.sh uses
@@ -93,18 +93,21 @@ log "upload via nginx, seen on B; delete on B, gone on A"
 $PY deploy/replica_checks.py crosscheck --via "$NGINX" --a "http://127.0.0.1:$PORT_A" --b "http://127.0.0.1:$PORT_B" \
     --out "$WORK/cross.json" >&2 || echo '{"failed": true}' >"$WORK/cross.json"
 
+# One replica first, on the same PostGIS, so the two-replica figures are not the warmer machine's.
+log "the load against ONE replica (single-process figures)"
+PORT_S=$(free_port); start_replica "$PORT_S" replica-single; PID_S=$REPLICA_PID
+wait_health "http://127.0.0.1:$PORT_S" "$PID_S"
+$PY deploy/replica_checks.py load --url "http://127.0.0.1:$PORT_S" --sessions "$SESSIONS" --seconds "$LOAD_SECONDS" \
+    --pids "$PID_S" --out "$WORK/one.json" >&2 || echo '{"failed": true}' >"$WORK/one.json"
+kill "$PID_S"; for _ in $(seq 50); do kill -0 "$PID_S" 2>/dev/null || break; sleep 0.2; done
+
 BEFORE=$(layer_ids)
-log "load: $SESSIONS sessions for $LOAD_SECONDS s through nginx on two replicas, then kill -9 A and $KILL_SECONDS s more"
+log "the same load: $SESSIONS sessions for $LOAD_SECONDS s through nginx on two replicas, then kill -9 A and $KILL_SECONDS s more"
 $PY deploy/replica_checks.py load --url "$NGINX" --sessions "$SESSIONS" --seconds "$LOAD_SECONDS" \
     --pids "$PID_A,$PID_B" --kill-pid "$PID_A" --killed-port "$PORT_A" --after-kill "$KILL_SECONDS" \
     --out "$WORK/two.json" >&2 || echo '{"failed": true}' >"$WORK/two.json"
 AFTER=$(layer_ids)
 
-log "the same load against one replica"
-PORT_S=$(free_port); start_replica "$PORT_S" replica-single; PID_S=$REPLICA_PID
-wait_health "http://127.0.0.1:$PORT_S" "$PID_S"
-$PY deploy/replica_checks.py load --url "http://127.0.0.1:$PORT_S" --sessions "$SESSIONS" --seconds "$LOAD_SECONDS" \
-    --pids "$PID_S" --out "$WORK/one.json" >&2 || echo '{"failed": true}' >"$WORK/one.json"
 
 $PY deploy/replica_checks.py summary --work "$WORK" --layers-before "$BEFORE" --layers-after "$AFTER" \
     --pids "$PID_A,$PID_B,$PID_S"
