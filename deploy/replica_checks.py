@@ -596,11 +596,7 @@ def summary(work: str, before: str, after: str, pid_a: str, pid_b: str, pid_s: s
         ("RSS per replica, last minute (MB)", f"{_rss(two, pid_a)} / {_rss(two, pid_b)}", _rss(one, pid_s)),
         ("server CPU per replica (cores)", f"{_cpu(two, pid_a)} / {_cpu(two, pid_b)}", _cpu(one, pid_s)),
         ("whole machine busy, browsers too (%)", _cpu(two, "machine_busy_percent"), _cpu(one, "machine_busy_percent")),
-        (
-            f"CPU of the {two.get('sessions', '-')} browser sessions (cores)",
-            _cpu(two, "browsers"),
-            _cpu(one, "browsers"),
-        ),
+        ("CPU of the browser sessions (cores)", _cpu(two, "browsers"), _cpu(one, "browsers")),
         ("CPU of PostgreSQL / nginx (cores)", f"{_cpu(two, 'postgres')} / {_cpu(two, 'nginx')}", _cpu(one, "postgres")),
         ("after kill -9 A: p50 / p95 (s)", f"{_fmt(kill.get('p50_s'))} / {_fmt(kill.get('p95_s'))}", "-"),
     ]

@@ -3,9 +3,15 @@
 Only rings and outlines travel (no properties, popups or copies of the layers), and they are not
 interactive, so a click still reaches the feature underneath. They are plain Leaflet paths, not GeoJSON
 features, so nothing that counts the map's features sees them.
+
+The server's highlight arrives with the rerun a click starts (streamlit-folium waits 250 ms before it reports
+a click, then the script runs); `InstantHighlight` draws the same ring in the browser at the click itself, and
+the server's group replaces it when it arrives.
 """
 
 from __future__ import annotations
+
+import json
 
 import folium
 from branca.element import MacroElement
@@ -21,6 +27,7 @@ def highlight_group(geometries: list[BaseGeometry]) -> folium.FeatureGroup:
     """A ring around every point and an outline along every line or polygon boundary in `geometries`."""
     group = folium.FeatureGroup(name="highlight", control=False)
     KeepPopup().add_to(group)
+    InstantHighlight().add_to(group)
     for geometry in geometries:
         for path in _paths(geometry):
             path.options["interactive"] = False
@@ -28,10 +35,14 @@ def highlight_group(geometries: list[BaseGeometry]) -> folium.FeatureGroup:
     return group
 
 
+def _style() -> dict:
+    return {"color": config.HIGHLIGHT_COLOUR, "weight": 4, "opacity": 0.95, "className": HIGHLIGHT_CLASS}
+
+
 def _paths(geometry: BaseGeometry | None) -> list[folium.Element]:
     if geometry is None or geometry.is_empty:
         return []
-    style = {"color": config.HIGHLIGHT_COLOUR, "weight": 4, "opacity": 0.95, "className": HIGHLIGHT_CLASS}
+    style = _style()
     kind = geometry.geom_type
     if kind == "Point":
         ring = {**style, "fill": False, "radius": config.HIGHLIGHT_RADIUS_PX}
@@ -79,3 +90,55 @@ class KeepPopup(MacroElement):
         {% endmacro %}
         """
     )
+
+
+class InstantHighlight(MacroElement):
+    """At a click on any feature (GeoJSON or vector tile), the old highlight goes and a ring or outline is
+    drawn at once from the clicked feature's own geometry; the server's highlight group replaces it at the
+    rerun. Runs with every swap of the groups: the layers drawn before it are (re)hooked, last swap's
+    browser-drawn ring removed. Constant script; its only values are the style, passed as JSON."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, style) {
+            if (!map) { return; }
+            if (!map.__ikInstant) { map.__ikInstant = L.layerGroup().addTo(map); }
+            map.__ikInstant.clearLayers();
+            if (!map.__ikOnClick) {
+                map.__ikOnClick = function (e) {
+                    var source = e.layer && e.layer.toGeoJSON ? e.layer : e.target;
+                    if (!source || !source.toGeoJSON) { return; }
+                    map.eachLayer(function (layer) {  // last selection's rings and outlines
+                        if (layer.options && layer.options.className === style.className
+                                && !map.__ikInstant.hasLayer(layer)) { map.removeLayer(layer); }
+                    });
+                    map.__ikInstant.clearLayers();
+                    L.geoJSON(source.toGeoJSON(), {
+                        interactive: false,
+                        style: function () { return Object.assign({fill: false}, style); },
+                        pointToLayer: function (feature, latlng) {
+                            return L.circleMarker(latlng, Object.assign({fill: false, interactive: false}, style));
+                        }
+                    }).eachLayer(function (layer) {
+                        delete layer.feature;  // a path, not a feature: nothing that finds features finds it
+                        map.__ikInstant.addLayer(layer);
+                    });
+                };
+            }
+            map.eachLayer(function (layer) {
+                if (layer !== map.__ikInstant && typeof layer.on === "function"
+                        && (layer.feature || layer.queryTileFeaturesDebug)) {
+                    layer.off("click", map.__ikOnClick);
+                    layer.on("click", map.__ikOnClick);
+                }
+            });
+        })(window.map, {{ this.style_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "InstantHighlight"
+        self.style_json = json.dumps({**_style(), "radius": config.HIGHLIGHT_RADIUS_PX})

@@ -241,3 +241,39 @@ def test_choosing_a_municipality_after_moving_the_map_leaves_the_view_alone(brow
         assert same_view(link_view(page), moved)
     finally:
         page.close()
+
+
+FIRE_AND_COUNT = f"""([layer, id]) => {{
+  const features = () => {{ let n = 0; window.map.eachLayer(l => {{ if (l.feature) n++; }}); return n; }};
+  let target = null;
+  window.map.eachLayer(l => {{ const p = l.feature && l.feature.properties;
+    if (p && p.layer === layer && (p.ids || []).includes(id)) target = l; }});
+  const before = features();
+  target.fire("click", {{latlng: target.getLatLng ? target.getLatLng() : target.getBounds().getCenter()}}, true);
+  const rings = [];  // in the same task as the click: no rerun can have answered yet
+  window.map.eachLayer(l => {{ if (l.options && l.options.className === '{HIGHLIGHT_CLASS}' && l.getLatLng)
+    rings.push([l.getLatLng().lat, l.getLatLng().lng]); }});
+  return {{rings: rings, features_before: before, features_after: features()}};
+}}"""
+
+
+def test_a_click_is_marked_at_once_in_the_browser_and_the_servers_highlight_replaces_it(browser, app_url, portfolio):
+    park = portfolio.parks.set_index("id").loc["park-fiborgtangen"].geometry
+    elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
+    page = OfflinePage(browser, app_url + "?sel=parks:park-fiborgtangen")
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        assert page.map_frame().evaluate(RINGS) == [pytest.approx([park.y, park.x], abs=1e-6)]  # the server's
+        page.settle()
+        at_once = page.map_frame().evaluate(FIRE_AND_COUNT, ["sources", "src-elkem-thamshavn"])
+        assert at_once["rings"] == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]  # the old ring gone, a new one
+        assert at_once["features_after"] == at_once["features_before"]  # the ring is no feature of the map
+        page.wait_for_text("Elkem Thamshavn")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and "sel=sources%3Asrc-elkem-thamshavn" not in page.page.url:
+            page.pause(0.25)
+        page.settle()
+        assert page.map_frame().evaluate(RINGS) == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]  # one, not two
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import folium
 import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 import config
-from maps.highlight import HIGHLIGHT_CLASS, KeepPopup, highlight_group
+from maps.highlight import HIGHLIGHT_CLASS, InstantHighlight, KeepPopup, highlight_group
 from ui.map_focus import (
     Command,
     area_view,
@@ -119,8 +121,26 @@ def test_area_view_fits_the_chosen_municipalities_and_the_county_for_none():
 def test_the_highlight_is_a_few_non_interactive_paths_from_the_geometry_alone():
     square = Polygon([(10, 63), (10.1, 63), (10.1, 63.1), (10, 63.1)])
     group = highlight_group([Point(10.4, 63.4), MultiPolygon([square, square])])
-    paths = [child for child in group._children.values() if not isinstance(child, KeepPopup)]
+    paths = [child for child in group._children.values() if not isinstance(child, KeepPopup | InstantHighlight)]
     assert [type(p) for p in paths] == [folium.CircleMarker, folium.PolyLine, folium.PolyLine]
     assert all(p.options["interactive"] is False and p.options["className"] == HIGHLIGHT_CLASS for p in paths)
     assert paths[0].location == [63.4, 10.4]
-    assert [type(c) for c in highlight_group([])._children.values()] == [KeepPopup]
+    assert [type(c) for c in highlight_group([])._children.values()] == [KeepPopup, InstantHighlight]
+
+
+def test_the_browser_drawn_highlight_uses_the_servers_style():
+    m = folium.Map()
+    highlight_group([Point(10.4, 63.4)]).add_to(m)
+    html = m.get_root().render()
+    start = html.index("})(window.map, ") + len("})(window.map, ")
+    style = json.loads(html[start : html.index(");", start)])
+    assert style == {
+        "color": config.HIGHLIGHT_COLOUR,
+        "weight": 4,
+        "opacity": 0.95,
+        "className": HIGHLIGHT_CLASS,
+        "radius": config.HIGHLIGHT_RADIUS_PX,
+    }
+    children = highlight_group([Point(10.4, 63.4)])._children.values()
+    ring = next(c for c in children if isinstance(c, folium.CircleMarker))
+    assert {k: ring.options[k] for k in style} == style

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from store import LayerInfo, open_store
 from tests.helpers.browser import OfflinePage
@@ -73,16 +75,28 @@ def tiles_drawn(state: dict) -> bool:
 
 
 class CountingPage(OfflinePage):
-    """An offline page that also counts the bytes the server sends over Streamlit's websocket."""
+    """An offline page that also counts the bytes the server sends over Streamlit's websocket, and notes when
+    the server reports a script run finished (`script_ends`, time.monotonic())."""
 
     def __init__(self, browser, url: str):
         super().__init__(browser, "about:blank")
         self.received = 0
+        self.script_ends: list[float] = []
         self.page.on("websocket", lambda ws: ws.on("framereceived", self._count))
         self.page.goto(url)
 
     def _count(self, payload):
-        self.received += len(payload.encode() if isinstance(payload, str) else payload)
+        data = payload.encode() if isinstance(payload, str) else payload
+        self.received += len(data)
+        if len(data) < 1024:  # a script_finished message is a few bytes: the layers' big frames are not parsed
+            message = ForwardMsg()
+            with contextlib.suppress(Exception):
+                message.ParseFromString(bytes(data))
+                if message.WhichOneof("type") == "script_finished" and message.script_finished in (
+                    ForwardMsg.FINISHED_SUCCESSFULLY,
+                    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+                ):
+                    self.script_ends.append(time.monotonic())
 
     def wait_for_tiles(self, timeout_s: float = 120) -> dict:
         deadline = time.monotonic() + timeout_s
