@@ -25,6 +25,9 @@ PROTOMAPS_JS = "vendor/protomaps-leaflet/protomaps-leaflet.js"
 TILE_MIN_FEATURES = 5_000
 TILE_MIN_VERTICES = 50_000  # or this many vertices (Geonorge's county file: 15 features, 181 000 vertices)
 TILE_DIR = Path(os.environ.get("INDUSTRIKART_TILES") or STATIC_DIR / "tiles")
+# tippecanoe drops the densest features of a tile above this size (its default is 500 000): the first, zoomed-out
+# view of a 100 000-polygon layer decodes and paints a few small tiles, not several megabytes
+TILE_MAX_BYTES = 200_000
 TILE_MIN_MAX_ZOOM = 10  # tiles reach at least z10 (about 10 m precision); tippecanoe goes deeper where needed
 TILE_BUILD_TIMEOUT_S = 900
 TILE_CLICK_RADIUS_PX = 8  # how near a click must be to a point or line to select it

@@ -123,6 +123,7 @@ def build_tiles(frame: gpd.GeoDataFrame, path: Path, min_max_zoom: int = config.
             "--maximum-zoom=g",
             f"--smallest-maximum-zoom-guess={int(min_max_zoom)}",
             "--drop-densest-as-needed",
+            f"--maximum-tile-bytes={config.TILE_MAX_BYTES}",
             "--extend-zooms-if-still-dropping",
             str(source),
         ]
