@@ -87,6 +87,7 @@ def wait_for_link_view(page: OfflinePage, expected, timeout_s: float = 20) -> tu
 
 
 def move_to(page: OfflinePage, lat: float, lon: float, zoom: int) -> None:
+    page.settle()  # not while a rerun is under way: the move must reach the link
     page.map_frame().evaluate(f"() => {{ window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}")
     wait_for_link_view(page, (lat, lon, zoom))
 
