@@ -94,14 +94,8 @@ def presentation_controls(lang: str) -> bool:
     return bool(st.session_state.get("present"))
 
 
-SHARE_OPEN_KEY = "share_open"
-
-
 def share_box(link: str, lang: str) -> None:
-    """The link to this view, with Streamlit's copy button, drawn only while the box is open: `st.code` makes
-    every page load fetch Streamlit's 1.5 MB code-highlighting script, about 0.3 s of the map's first draw."""
-    box = st.sidebar.expander(f"🔗 {t('share_link', lang)}", key=SHARE_OPEN_KEY, on_change="rerun")
-    if box.open:
-        with box:
-            st.caption(t("share_help", lang))
-            st.code(link, language=None, wrap_lines=True)
+    """The link to this view, with Streamlit's copy button."""
+    with st.sidebar.expander(f"🔗 {t('share_link', lang)}"):
+        st.caption(t("share_help", lang))
+        st.code(link, language=None, wrap_lines=True)
