@@ -90,6 +90,7 @@ def test_bundled_register_series_in_chromium(browser, fresh_clone_url):
     """Fossil CO₂ 2017 from the E-PRTR register by default, with its credit; one year back redraws the circles."""
     page = OfflinePage(browser, fresh_clone_url)
     try:
+        page.settle()  # a page switch clicked while the first page still reruns can be lost
         page.page.get_by_role("link", name="Utslipp", exact=True).click()
         page.wait_for_text("Punktutslipp 2017")
         page.wait_for_text("European Environment Agency, E-PRTR (CC BY 4.0)")
