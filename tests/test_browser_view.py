@@ -105,8 +105,11 @@ def set_presentation(page: OfflinePage, on: bool) -> None:
     if on:
         sidebar = page.page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Presentasjon", exact=True).click()
-        sidebar.get_by_text("Presentasjonsmodus").click()
-        page.page.wait_for_url("**mode=present**", timeout=20_000)
+        switch = sidebar.get_by_text("Presentasjonsmodus")
+        switch.wait_for(timeout=10_000)
+        page.settle()  # the expander has opened and nothing reruns: the switch's change cannot be swallowed
+        switch.click()
+        page.page.wait_for_url("**mode=present**", timeout=30_000)
     else:
         page.page.get_by_role("button", name="Rediger").click()
         page.page.get_by_text("Presentasjonsmodus").click()
