@@ -354,13 +354,18 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def _stat_cpu_seconds(stat: str) -> float:
+    """User + system CPU seconds from the text of /proc/PID/stat (fields after the name in parentheses)."""
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return _stat_cpu_seconds(Path(f"/proc/{pid}/stat").read_text())
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 PROCESS_GROUPS = {"chromium": "browsers", "chrome": "browsers", "postgres": "postgres", "nginx": "nginx"}
@@ -377,8 +382,7 @@ def cpu_by_group() -> dict[str, float]:
         name = text[text.index("(") + 1 : text.rindex(")")]
         group = next((g for prefix, g in PROCESS_GROUPS.items() if name.startswith(prefix)), None)
         if group:
-            fields = text.rsplit(")", 1)[1].split()
-            groups[group] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            groups[group] += _stat_cpu_seconds(text)
     return groups
 
 
