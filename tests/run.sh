@@ -8,12 +8,16 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# Browser tests drive Debian's chromium (Playwright's own browser download does not work offline).
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+# Browser tests drive Debian's chromium (Playwright's own browser download does not work offline);
+# the deploy tests start Debian's nginx in front of a stand-in replica.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # The layer store's shared suite also runs against a throwaway PostgreSQL/PostGIS (Debian packages).
