@@ -97,6 +97,7 @@ def test_clicking_a_feature_shows_its_record(page, portfolio):
     park = portfolio.parks.set_index("id").loc["park-fiborgtangen"]
     point = park.geometry
     frame.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 13, {{animate: false}}); }}")
+    page.settle()  # the map reports its new view, which reruns the page: a click during that run can be lost
     x, y = frame.evaluate(
         f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
         "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"

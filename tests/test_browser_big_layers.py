@@ -60,6 +60,7 @@ def test_clicking_a_feature_shows_its_record_escaped(page, big_layer):
     map_frame = page.map_frame()
     map_frame.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 15, {{animate: false}}); }}")
     page.wait_for_tiles()
+    page.settle()  # the map reports its new view, which reruns the page: a click during that run can be lost
     x, y = map_frame.evaluate(
         f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
         "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"

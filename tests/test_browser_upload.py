@@ -62,6 +62,7 @@ def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app, senti
         page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f))
         frame = page.map_frame()
         frame.evaluate("() => window.map.setView([63.43, 10.4], 12, {animate: false})")
+        page.settle()  # the rerun for the new view could swallow the click
         x, y = frame.evaluate(
             "() => { const p = window.map.latLngToContainerPoint([63.43, 10.4]);"
             " const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"

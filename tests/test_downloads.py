@@ -90,15 +90,21 @@ def check_xlsx(data: bytes, sheet_name: str, text: str = "Tekst", number: str = 
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every st.download_button an AppTest run makes, by file name."""
+    """The bytes of every st.download_button an AppTest run makes, by file name (a deferred one's callable is
+    called, as a click would)."""
     files: dict[str, bytes] = {}
-    add = MediaFileManager.add
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
 
     def recording_add(self, data, *args, **kwargs):
         files[kwargs.get("file_name")] = data
         return add(self, data, *args, **kwargs)
 
+    def recording_add_deferred(self, data_callable, *args, **kwargs):
+        files[kwargs.get("file_name")] = data_callable()
+        return add_deferred(self, data_callable, *args, **kwargs)
+
     monkeypatch.setattr(MediaFileManager, "add", recording_add)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording_add_deferred)
     return files
 
 
@@ -166,6 +172,17 @@ def test_emissions_download_buttons_write_through_the_one_writer(downloads):
     assert not at.exception, [e.message for e in at.exception]
     check_csv(downloads["industrikart_test.csv"])
     check_xlsx(downloads["industrikart_test.xlsx"], "data")
+
+
+def test_emissions_downloads_are_written_only_when_clicked(monkeypatch):
+    import ui.downloads
+
+    written = []
+    monkeypatch.setattr(ui.downloads, "csv_bytes", lambda table: written.append("csv") or b"")
+    monkeypatch.setattr(ui.downloads, "xlsx_bytes", lambda sheets: written.append("xlsx") or b"")
+    at = AppTest.from_function(_download_buttons_page, args=(hostile_table(),), default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert written == []  # a rerun writes no file; the button's click does
 
 
 def test_data_and_sources_page_csv_downloads_are_neutralised(downloads, monkeypatch):
