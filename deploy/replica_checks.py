@@ -268,6 +268,7 @@ class Session:
         self.killed_port = killed_port
         self.errors: list[tuple[float, str]] = []
         self.latencies: list[tuple[float, float]] = []  # (seconds since start, latency)
+        self.kinds: list[str] = []  # the action behind each latency
         self.upstream = ""
         self.upstream_after = ""
         self.previous_click = ""
@@ -314,6 +315,7 @@ class Session:
                 outcome = "lost: no rerun ended within 120 s"
             raise TimeoutError(f"{kind}: no rerun ended within 30 s ({outcome})")
         self.latencies.append((self.now(), runs.end - started))
+        self.kinds.append(kind)
 
     async def run(self, browser, stop_at: float, kill_time: list[float], max_actions: int = 300) -> None:
         context = None
@@ -482,6 +484,9 @@ async def load(args) -> dict:
         finally:
             await browser.close()
     steady = [x for s in sessions for t, x in s.latencies if t < args.seconds]
+    timed = [
+        (x, t, s, kind) for s in sessions for (t, x), kind in zip(s.latencies, s.kinds, strict=True) if t < args.seconds
+    ]
     result = {
         "sessions": args.sessions,
         "seconds": args.seconds,
@@ -492,6 +497,10 @@ async def load(args) -> dict:
         "p50_s": percentile(steady, 0.50),
         "p95_s": percentile(steady, 0.95),
         "per_upstream": {u: sum(1 for s in sessions if s.upstream == u) for u in {s.upstream for s in sessions}},
+        "slowest": [  # what the p95 is made of: when, which session on which replica, which action
+            f"{t:.0f}s session {s.number} on {s.upstream or 'direct'}, {kind}: {x:.1f} s"
+            for x, t, s, kind in sorted(timed, key=lambda row: row[0])[-8:]
+        ],
         "rss_samples": samples,
         "rss": {},
         "cpu_cores": cpu_shares(samples, pids, args.seconds),
