@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -95,6 +96,9 @@ def is_local(url: str) -> bool:
     return url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost")
 
 
+BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
+
+
 class OfflinePage:
     """A page whose every non-local request is refused, collecting console errors as it goes."""
 
@@ -120,8 +124,13 @@ class OfflinePage:
             self.errors.append((message.text, message.location.get("url", "")))
 
     def unexpected_errors(self) -> list[tuple[str, str]]:
-        """Console errors, less the failed loads of requests we blocked on purpose (tiles)."""
-        return [(text, url) for text, url in self.errors if url not in self.blocked]
+        """Console errors, less the failed loads of requests we blocked on purpose (tiles) and Streamlit's own
+        probe for its base path when a page is opened at its address (`/Utslipp/_stcore/health`, 404, then `/`)."""
+        return [
+            (text, url)
+            for text, url in self.errors
+            if url not in self.blocked and not BASE_PATH_PROBE.search(urlparse(url).path)
+        ]
 
     def map_frame(self, timeout_s: float = 30):
         """The streamlit-folium iframe, once Leaflet has drawn something in it."""
