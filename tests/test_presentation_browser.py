@@ -70,6 +70,13 @@ def test_the_legend_folds_and_covers_at_most_a_quarter_of_the_map(slide):
     rect = (
         "() => { const r = document.querySelector('.ik-legend').getBoundingClientRect(); return [r.width, r.height]; }"
     )
+    # streamlit-folium writes the map's HTML into its frame: Leaflet's stylesheet can apply a moment after the
+    # script ran, and until then a control is a full-width block (seen once in CI: 1856 px wide)
+    frame.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-control-container .leaflet-right')).position"
+        " === 'absolute'",
+        timeout=15_000,
+    )
     width, height = frame.evaluate(rect)
     assert 0 < width * height <= map_w * map_h / 4 and width <= map_w / 2 and height <= map_h / 2
     assert "Tegnforklaring" in legend.inner_text()
