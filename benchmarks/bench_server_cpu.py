@@ -27,20 +27,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "deploy"))
 
 import render_nginx  # noqa: E402
 import replica_checks as rc  # noqa: E402
 
+from tests.helpers.browser import free_port  # noqa: E402
+
 CHECKBOX = "Bare kilder med utslippstall"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_health(url: str, process: subprocess.Popen, timeout_s: float = 90) -> None:
