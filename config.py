@@ -269,6 +269,15 @@ EEA_CREDIT = "European Environment Agency, E-PRTR (CC BY 4.0)"
 EEA_SOURCE_URL = "https://sdi.eea.europa.eu/catalogue/srv/api/records/9f373400-35b7-4978-9a34-a3cf839e053f"
 EPRTR_FIGURES_CSV = GEODATA_DIR / "eprtr_figures.csv"
 EPRTR_FACILITIES = GEODATA_DIR / "eprtr_facilities.geojson"
+# The EU ETS register (issue 18): verified emissions per installation from the EU Transaction Log, 2008–2022 for
+# Norway's installations (Norway joined in 2008), made by the same script; the excluded rows keep their reason,
+# so a later import of the whole Norwegian table knows them too.
+ETS_CREDIT = "EU Transaction Log (European Commission), CC BY 4.0"
+ETS_SOURCE_URL = "https://union-registry-data.ec.europa.eu/report/welcome"
+ETS_FIGURES_CSV = GEODATA_DIR / "ets_figures.csv"
+ETS_INSTALLATIONS = GEODATA_DIR / "ets_installations.geojson"
+ETS_EXCLUDED_CSV = GEODATA_DIR / "ets_excluded.csv"
+ETS_SCOPE_WIDENED_YEAR = 2013  # ferroalloys, mineral wool … joined the ETS: the default base year of its path
 # Served from static/ so the browser fetches them once (a rerun never re-sends them); Python reads the same files.
 OUTLINES_DIR = STATIC_DIR / "outlines"
 BUNDLED_KOMMUNER = OUTLINES_DIR / "kommunegrenser.geojson"

@@ -100,6 +100,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "scope_total": ("CO₂ totalt (fossilt og biogent)", "total CO₂ (fossil and biogenic)"),
     "scope_co2e": ("CO₂-ekvivalenter", "CO₂ equivalents"),
     "scope_co2": ("CO₂ (fossilt/biogent ikke oppgitt)", "CO₂ (fossil/biogenic not stated)"),
+    "scope_ets": ("kvotepliktige utslipp (EU ETS), t CO₂-ekv.", "verified emissions (EU ETS), t CO₂-eq."),
+    "scope_short_ets": ("EU ETS, CO₂-ekv.", "EU ETS, CO₂-eq."),
     "basis_stated": ("oppgitt", "stated"),
     "basis_planned": ("søkt/planlagt, ikke målt", "applied for/planned, not measured"),
     "role_member": ("medlem", "member"),
@@ -228,6 +230,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "import_format": ("Format", "Format"),
     "import_format_norskeutslipp": ("norskeutslipp.no-eksport", "norskeutslipp.no export"),
     "import_format_eea-f1_4": ("EEA E-PRTR F1_4 (utslipp til luft)", "EEA E-PRTR F1_4 (releases to air)"),
+    "import_format_eutl": (
+        "EU ETS verifiserte utslipp (EU Transaction Log)",
+        "EU ETS verified emissions (EU Transaction Log)",
+    ),
     "import_format_kommunestatistikk": ("Kommunestatistikk (Miljødirektoratet)", "Municipal statistics"),
     "import_place_title": ("Plasser nye anlegg", "Place new facilities"),
     "import_place_help": (
@@ -812,6 +818,25 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Kilde: European Environment Agency, E-PRTR (CC BY 4.0), utgitt {date}",
         "Source: European Environment Agency, E-PRTR (CC BY 4.0), published {date}",
     ),
+    "ets_credit": (
+        "Kilde: EU Transaction Log (Europakommisjonen), CC BY 4.0. Verifiserte utslipp i kvotesystemet: CO₂ fra "
+        "biomasse regnes som null, bare installasjoner over kvotesystemets terskler er med, og det er ikke fylkets "
+        "samlede utslipp.",
+        "Source: EU Transaction Log (European Commission), CC BY 4.0. Verified emissions in the ETS: biomass CO₂ "
+        "counts as zero, only installations above the ETS thresholds are in it, and it is not the county's total.",
+    ),
+    "ets_credit_short": (
+        "EU Transaction Log (European Commission), CC BY 4.0",
+        "EU Transaction Log (European Commission), CC BY 4.0",
+    ),
+    "em_series_register": ("{scope} ({register})", "{scope} ({register})"),
+    "em_series_both": (
+        "Begge registrene har tall for anlegget: hver serie har sitt eget omfang og legges aldri sammen.",
+        "Both registers have figures for this plant: each series has its own scope and they are never added.",
+    ),
+    "em_col_free_allocation": ("Gratis tildelte kvoter (t)", "Free allocation (t)"),
+    "em_col_compliance": ("Etterlevelseskode", "Compliance code"),
+    "em_series_label": ("Serie", "Series"),
     "eea_credit_short": (
         "European Environment Agency, E-PRTR (CC BY 4.0)",
         "European Environment Agency, E-PRTR (CC BY 4.0)",
@@ -826,22 +851,53 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Not reported above the threshold in {year} ({scope}): {names}. That does not mean zero.",
     ),
     "em_point_path_title": (
-        "Store punktutslipp i E-PRTR mot {baseline} – {scope}",
-        "Large point sources in E-PRTR against {baseline} – {scope}",
+        "Store punktutslipp i {register}, samme anlegg hvert år – {scope}",
+        "Large point sources in {register}, the same plants every year – {scope}",
     ),
-    "em_point_path_caption": (
-        "Summen av registerets store punktutslipp i Trøndelag per år, {first}–{last}, mot deres eget nivå i "
-        "{baseline} ({baseline_t}) og båndet 50–55 % under det. Dette er ikke fylkets samlede utslipp (det krever "
-        "kommunestatistikken, under). Anlegg uten rad et år var ikke rapportert over terskelen det året.",
-        "The sum of the register's large point sources in Trøndelag per year, {first}–{last}, against their own "
-        "{baseline} level ({baseline_t}) and the band 50–55 % below it. This is not the county's total (that needs "
-        "the municipal statistics, below). A facility without a row in a year was not reported above the threshold.",
+    "em_register_ets": ("EU ETS", "the EU ETS"),
+    "em_register_eprtr": ("E-PRTR", "E-PRTR"),
+    "em_base_year": ("Basisår", "Base year"),
+    "em_base_year_help": (
+        "Stien summerer bare anlegg som har tall både i basisåret og i året som vises, så den ikke hopper når "
+        "anlegg kommer til, legges ned eller faller under terskelen. Kvotesystemet ble utvidet i 2013 (ferrolegeringer "
+        "og mineralull kom med); fylkets mål er regnet fra 2009.",
+        "The path sums only plants with a figure in both the base year and the year shown, so it does not jump when "
+        "plants enter, close or drop under the threshold. The ETS widened in 2013 (ferroalloys and mineral wool "
+        "joined); the county's target is counted from 2009.",
     ),
+    "em_point_path_set": (
+        "{n} anlegg med tall både i {baseline} og {year}: {names}. Summen i {baseline}: {baseline_t}. Båndet er "
+        "50–55 % under dette settets nivå i {baseline}; fylkets mål er regnet fra 2009, og dette er ikke fylkets "
+        "samlede utslipp (det krever kommunestatistikken, under).",
+        "{n} plants with a figure in both {baseline} and {year}: {names}. Their sum in {baseline}: {baseline_t}. The "
+        "band is 50–55 % below this set's {baseline} level; the county's target is counted from 2009, and this is not "
+        "the county's total (that needs the municipal statistics, below).",
+    ),
+    "em_point_path_left_out": (
+        "Utenfor settet ({n} anlegg uten tall i {baseline} eller {year}): {names}.",
+        "Left out ({n} plants without a figure in {baseline} or {year}): {names}.",
+    ),
+    "em_point_path_gaps": (
+        "År der ett av anleggene i settet mangler tall, summeres ikke: {years}.",
+        "Years where a plant of the set has no figure are not summed: {years}.",
+    ),
+    "em_point_path_coverage": (
+        "Loddrette streker: år da antallet anlegg med tall i registeret endret seg ({changes}). En sum over "
+        "«alle som rapporterte» ville hoppet der uten endring på bakken.",
+        "Vertical rules: years when the number of plants with a figure in the register changed ({changes}). A sum "
+        "over “whatever reported” would jump there without any change on the ground.",
+    ),
+    "em_coverage_change": ("{year}: {before} → {after}", "{year}: {before} → {after}"),
+    "em_coverage_label": ("{after} anlegg med tall (før {before})", "{after} plants with a figure (before {before})"),
     "em_point_path_none": (
-        "Registeret har ikke {scope} for {baseline}: ingen sti mot {baseline} for denne komponenten.",
-        "The register has no {scope} for {baseline}: no path against {baseline} for this pollutant.",
+        "Ingen anlegg i registeret har {scope} både i {baseline} og {year}: velg et annet basisår.",
+        "No plant in the register has {scope} in both {baseline} and {year}: choose another base year.",
     ),
-    "em_point_path_series": ("Store punktutslipp i E-PRTR", "Large point sources in E-PRTR"),
+    "em_point_path_same_year": (
+        "Basisåret er året som vises: velg et tidligere basisår for å se endringen.",
+        "The base year is the year shown: choose an earlier base year to see the change.",
+    ),
+    "em_point_path_series": ("Samme anlegg", "Same plants"),
     "em_col_facilities": ("Anlegg med tall", "Facilities with a figure"),
     "em_col_vs_baseline": ("Mot {year} (%)", "Against {year} (%)"),
     "field_licence": ("Lisens og kreditering", "Licence and credit"),
@@ -917,6 +973,7 @@ _MESSAGES_NB: dict[str, str] = {
     "no_header": "«{name}»: fant ingen overskriftsrad med kolonnene til {what} ({columns}) i de første {rows} radene",
     "what_norskeutslipp": "en eksport fra norskeutslipp.no",
     "what_eea": "en EEA E-PRTR F1_4-fil",
+    "what_eutl": "en tabell over kvotepliktige installasjoner (EU ETS, EU Transaction Log)",
     "what_kommunestatistikk": "Miljødirektoratets kommunestatistikk",
     "missing_column": "«{file}»: kolonnen «{field}» mangler{header_row_part}; {what} har kolonnene {columns}",
     "table_no_geometry": "tabellen «{table}» har ingen geometri og ble utelatt",
@@ -1017,6 +1074,7 @@ _MESSAGES_NB: dict[str, str] = {
     "expected_cell_number": "et tall som «313 182,2» (eller «-» for ingen)",
     "expected_cell_year": "et årstall som «2022»",
     "expected_year_range": "et årstall mellom 1900 og 2100",
+    "expected_year_column": "en årskolonne med navn som VerifiedEmissions_2023",
     "expected_mass_unit": "en masseenhet: {units}",
     "kind_parks": "park",
     "kind_sources": "utslippskilde",
@@ -1091,6 +1149,9 @@ _MESSAGES_NB: dict[str, str] = {
     "boundaries_too_large": "nedlastingen er større enn {limit_bytes}; avvist",
     "import_title_norskeutslipp": "Eksport fra norskeutslipp.no: {file}",
     "import_title_eea": "EEA E-PRTR F1_4: {file}",
+    "import_title_eutl": "EU ETS verifiserte utslipp: {file}",
+    "eutl_repeated_id": "«{name}»: installasjon {id} står to ganger (rad {first} og {row}); hver installasjon skal "
+    "ha én rad",
     "import_title_kommunestatistikk": "Miljødirektoratets kommunestatistikk: {file}",
     "summary_rows_read": "Rader lest: {count}",
     "summary_rows_kept": "Rader beholdt: {count}",
@@ -1100,6 +1161,7 @@ _MESSAGES_NB: dict[str, str] = {
     "part_rules": ": {rules}",
     "summary_rule": "{rule} {count}",
     "rule_inspire_id": "FacilityInspireId",
+    "rule_eutl_id": "EUTL-id",
     "rule_anlegg_id": "AnleggId",
     "rule_orgnr": "org.nr.",
     "rule_name": "navn",
@@ -1113,6 +1175,11 @@ _MESSAGES_NB: dict[str, str] = {
     "skip_no_year_sum": "mangler år (sum- eller fotnoterad)",
     "skip_outside_trondelag": "utenfor Trøndelag",
     "skip_outside_country": "utenfor {country}",
+    "skip_aircraft_operator": "luftfartøyoperatør, ikke en installasjon",
+    "skip_ets_excluded": "installasjon utenfor Trøndelag som de medfølgende dataene holder utenfor med begrunnelse "
+    "(operatøren eller adressen er her, anlegget er ikke)",
+    "skip_ets_outside_trondelag": "installasjon utenfor Trøndelag (etter dens egen adresse)",
+    "skip_ets_no_verified": "ingen verifiserte utslipp i noe år",
     "skip_no_air": "mangler utslipp til luft",
     "skip_negative": "negativt tall",
     "skip_no_position": "mangler koordinater (kan ikke avgjøre om i Trøndelag)",
@@ -1181,8 +1248,20 @@ def key_figure_label(kpi, lang: str = DEFAULT_LANGUAGE, facilities: bool = False
     the plain label when it sums nothing. `kpi` is analysis.kpi.KeyFigures (read by its fields)."""
     if kpi.scope is None:
         return t("kpi_total_none", lang)
-    label = t("kpi_scope_year", lang, scope=t(f"scope_{kpi.scope}", lang), year=kpi.year)
+    short = f"scope_short_{kpi.scope}"  # a scope whose full name would not fit a key-figure strip
+    scope = t(short if short in _TEXT else f"scope_{kpi.scope}", lang)
+    label = t("kpi_scope_year", lang, scope=scope, year=kpi.year)
     return label + " · " + t("kpi_facilities", lang, n=kpi.facilities) if facilities else label
+
+
+# The register a key figure's scope comes from: its credit line (hand-quoted scopes name their sources per record).
+_SCOPE_CREDITS = {"ets": "ets_credit_short", "fossil": "eea_credit_short", "total": "eea_credit_short"}
+
+
+def key_figure_source(kpi, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The credit of the register the key figure sums ("EU Transaction Log …" for the ETS), or None."""
+    key = _SCOPE_CREDITS.get(kpi.scope or "")
+    return t(key, lang) if key else None
 
 
 def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:

@@ -1,7 +1,7 @@
 """Emissions by year: facility figures for a year, series, shares, municipal totals and the county's path.
 
-Plain pandas, no Streamlit. Every function works on one scope (fossil / total / co2e / co2) and never
-adds figures of different scopes together. Only *stated* figures are used: planned or applied-for
+Plain pandas, no Streamlit. Every function works on one scope (ets / fossil / total / co2e / co2 / another
+pollutant) and never adds figures of different scopes together. Only *stated* figures are used: planned or applied-for
 numbers are never drawn, summed or charted.
 
 Duplicates: when a facility has more than one stated figure for the same year and scope, the *last*
@@ -12,12 +12,13 @@ so a newer import replaces an older figure for the same facility, year and scope
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from core.kommunenummer import in_county, map_numbers
-from core.schema import FIGURE_SCOPES
+from core.schema import FIGURE_SCOPES, REGISTER_ID_COLUMNS
 
 STATED = "stated"
 _KEY = ["facility_id", "year", "scope"]
@@ -140,6 +141,40 @@ def facility_series(figures: pd.DataFrame, facility_id: str, scope: str) -> pd.D
     return series.sort_values("year").reset_index(drop=True)
 
 
+# The other register's CO₂ series shown beside a facility's series (never added to it): the ETS's verified
+# emissions beside E-PRTR's CO₂ (excluding biomass, and total), and the other way round.
+COMPANION_SCOPES = {"ets": ("fossil", "total"), "fossil": ("ets",), "total": ("ets",)}
+SERIES_COLUMNS = [
+    "year",
+    "amount_t",
+    "scope",
+    "quote",
+    "source_url",
+    "note",
+    "licence",
+    "free_allocation_t",
+    "compliance_code",
+]
+
+
+def register_series(figures: pd.DataFrame, facility_id: str, scope: str) -> pd.DataFrame:
+    """One facility's dated figures in `scope` and in the other register's CO₂ scopes (COMPANION_SCOPES), each
+    row labelled by its scope; with the ETS's free allocation and compliance code where the register states them."""
+    parts = []
+    for each in (scope, *COMPANION_SCOPES.get(scope, ())):
+        rows = stated(figures, each)
+        rows = rows[(rows["facility_id"] == facility_id) & rows["year"].notna()]
+        if not rows.empty:
+            parts.append(rows.reindex(columns=SERIES_COLUMNS))
+    if not parts:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    series = pd.concat(parts, ignore_index=True)
+    series["year"] = series["year"].astype(int)
+    series["amount_t"] = series["amount_t"].astype(float)
+    series["free_allocation_t"] = series["free_allocation_t"].astype(float)
+    return series.sort_values(["scope", "year"], kind="stable").reset_index(drop=True)
+
+
 def register_credit(figures: pd.DataFrame, scope: str, year: int | None = None) -> tuple[str, str] | None:
     """(licence line, publication dates) of the register figures in `scope` (and `year`), or None if there are none."""
     if "licence" not in figures:
@@ -154,31 +189,102 @@ def register_credit(figures: pd.DataFrame, scope: str, year: int | None = None) 
     return " ; ".join(sorted(set(rows["licence"]))), ", ".join(dates)
 
 
+def register_figures(figures: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Stated, dated figures in `scope` of the registers' large point sources (a FacilityInspireId or an EUTL id)."""
+    rows = stated(figures, scope)
+    rows = rows[rows["year"].notna()]
+    held = pd.Series(False, index=rows.index)
+    for column in REGISTER_ID_COLUMNS:
+        if column in rows:
+            held |= rows[column].notna() & (rows[column].astype(str).str.strip() != "")
+    return rows[held]
+
+
+def register_years(figures: pd.DataFrame, scope: str) -> list[int]:
+    """The years with a register figure in `scope`: the base years a point-source path can start from."""
+    return sorted(int(y) for y in register_figures(figures, scope)["year"].unique())
+
+
+def default_base_year(years: list[int], preferred: int) -> int | None:
+    """`preferred` where the register has it, else its first year (None without any)."""
+    if not years:
+        return None
+    return preferred if preferred in years else years[0]
+
+
+def reporting_counts(figures: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Per year, how many register plants have a figure in `scope` (`reporting`), and `changed` where that differs
+    from the year before: a sum over "whatever reported" would jump there without any change on the ground."""
+    rows = register_figures(figures, scope)
+    counts = rows.groupby("year")["facility_id"].nunique().sort_index()
+    frame = pd.DataFrame({"year": counts.index.astype(int), "reporting": counts.values.astype(int)})
+    frame["previous"] = frame["reporting"].shift(1).astype("Int64")
+    frame["changed"] = frame["previous"].notna() & (frame["previous"] != frame["reporting"])
+    return frame.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PointSourcePath:
+    """The registers' large point sources summed over one constant set of plants: those with a figure in both the
+    base year and the year shown. A year where one of them has no figure is not summed (`complete` False)."""
+
+    path: CountyPath  # totals over the set; baseline_t the set's base-year level; latest the year shown
+    year: int | None  # the year shown
+    plants: tuple[str, ...]  # the set: facility ids with a figure in the base year and the year shown
+    left_out: tuple[str, ...]  # register plants with a figure in `scope` in some year, not in the set
+    reporting: pd.DataFrame  # reporting_counts: how many register plants have a figure each year
+
+
 def point_source_path(
     figures: pd.DataFrame,
     scope: str,
+    year: int | None,
+    baseline_year: int,
     target_cut_low: float = 0.50,
     target_cut_high: float = 0.55,
-    baseline_year: int = 2009,
     target_year: int = 2030,
-) -> CountyPath:
-    """The register's large point sources (figures with a FacilityInspireId) summed per year in `scope`,
-    against their own `baseline_year` level. `covered` is the number of facilities with a row that year;
-    a facility without one was not reported above the threshold (not zero), so years are not all alike.
-    This is not the county's total."""
-    rows = stated(figures, scope)
-    if "inspire_id" in rows:
-        rows = rows[rows["inspire_id"].notna() & (rows["inspire_id"] != "") & rows["year"].notna()]
-    else:
-        rows = rows.iloc[0:0]
+) -> PointSourcePath:
+    """Like for like: the register's plants with a figure in both `baseline_year` and `year`, summed per year,
+    against their own `baseline_year` level and the band `target_cut_low`–`target_cut_high` below it. A plant that
+    enters later, closes, or drops under E-PRTR's threshold is left out (and named), so the path and its change
+    never move because the set of plants did. This is not the county's total."""
+    rows = register_figures(figures, scope)
+    reporting = reporting_counts(figures, scope)
     target = (baseline_year, target_year, target_cut_low, target_cut_high)
-    if rows.empty:
-        return _no_path(scope, *target)
-    totals = rows.groupby("year").agg(amount_t=("amount_t", "sum"), covered=("facility_id", "nunique")).reset_index()
+    everyone = tuple(sorted(rows["facility_id"].unique()))
+    if rows.empty or year is None:
+        return PointSourcePath(_no_path(scope, *target), year, (), everyone, reporting)
+    in_base = set(rows.loc[rows["year"] == baseline_year, "facility_id"])
+    in_year = set(rows.loc[rows["year"] == year, "facility_id"])
+    plants = tuple(sorted(in_base & in_year))
+    left_out = tuple(p for p in everyone if p not in plants)
+    if not plants:
+        reason = "no_baseline_year" if not in_base else "no_common_plants"
+        empty = _no_path(scope, *target)
+        return PointSourcePath(dataclasses.replace(empty, baseline_reason=reason), year, (), left_out, reporting)
+    ours = rows[rows["facility_id"].isin(plants)]
+    totals = ours.groupby("year").agg(amount_t=("amount_t", "sum"), covered=("facility_id", "nunique")).reset_index()
     totals["year"] = totals["year"].astype(int)
-    totals["complete"] = True
+    totals["complete"] = totals["covered"] == len(plants)
+    totals.loc[~totals["complete"], "amount_t"] = float("nan")  # a part of the set is no level of the set
     totals = totals.sort_values("year").reset_index(drop=True)
-    return CountyPath(scope, totals, baseline_year, *_path_figures(totals, *target))
+    level = dict(zip(totals["year"], totals["amount_t"], strict=True))
+    baseline_t, latest_t = float(level[baseline_year]), float(level[year])
+    path_gap = gap(baseline_t, latest_t, target_cut_low, target_cut_high) if year != baseline_year else None
+    path = CountyPath(
+        scope,
+        totals,
+        baseline_year,
+        baseline_t,
+        None,
+        target_year,
+        target_cut_low,
+        target_cut_high,
+        year,
+        latest_t,
+        path_gap,
+    )
+    return PointSourcePath(path, year, plants, left_out, reporting)
 
 
 # --- municipal statistics ------------------------------------------------------------------------
@@ -291,11 +397,11 @@ class CountyPath:
     totals: pd.DataFrame  # year, amount_t, covered, complete
     baseline_year: int
     baseline_t: float | None
-    baseline_reason: str | None  # None, "no_data", "no_baseline_year", "baseline_incomplete"
+    baseline_reason: str | None  # None, "no_data", "no_baseline_year", "baseline_incomplete", "no_common_plants"
     target_year: int
     target_cut_low: float  # 0.50
     target_cut_high: float  # 0.55
-    latest_year: int | None  # the latest year that covers every municipality
+    latest_year: int | None  # the latest year that covers every municipality (a point-source path: the year shown)
     latest_t: float | None
     gap: Gap | None
     sector_totals: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, sector, amount_t

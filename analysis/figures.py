@@ -5,10 +5,24 @@ from __future__ import annotations
 import pandas as pd
 
 # When a facility has several stated figures for the same (or an unknown) year,
-# the broadest scope is the one drawn and summed.
-SCOPE_PRIORITY = {"co2e": 0, "total": 1, "co2": 2, "fossil": 3}
+# the broadest scope is the one drawn and summed (the ETS's CO₂-eq. leaves biomass CO₂ out: after "total").
+SCOPE_PRIORITY = {"co2e": 0, "total": 1, "ets": 2, "co2": 3, "fossil": 4}
 
 LATEST_COLUMNS = ["facility_id", "amount_t", "year", "scope", "quote", "source_url"]
+
+
+def newest_scope(figures: pd.DataFrame, scopes, municipal: pd.DataFrame | None = None) -> str | None:
+    """Of `scopes`, the one with the newest stated, dated figure (or municipal statistics), ties in `scopes` order;
+    None when none has one."""
+    rows = figures.loc[(figures["basis"] == "stated") & figures["year"].notna(), ["scope", "year"]]
+    if municipal is not None and not municipal.empty:
+        rows = pd.concat([rows, municipal.loc[municipal["year"].notna(), ["scope", "year"]]], ignore_index=True)
+    rows = rows[rows["scope"].isin(list(scopes))]
+    if rows.empty:
+        return None
+    newest = rows.groupby("scope")["year"].max()
+    top = newest.max()
+    return next(s for s in scopes if newest.get(s) == top)
 
 
 def latest_figures(figures: pd.DataFrame) -> pd.DataFrame:

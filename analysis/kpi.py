@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.filters import View
-from core.schema import CO2_SCOPES
+from analysis.figures import newest_scope
+from core.schema import CLIMATE_SCOPES
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,14 @@ class KeyFigures:
 
 
 def key_figures(view: View, scope: str | None = None) -> KeyFigures:
-    """The sum of one scope's figures for one year: `scope` (else the first CO₂ scope in CO2_SCOPES order
-    that a shown source has a dated, stated figure in) and that scope's latest year. Undated figures,
-    planned ones and other scopes never go into it."""
+    """The sum of one scope's figures for one year: `scope` (else the climate scope whose newest dated, stated
+    figure among the shown sources is the newest, ties in CLIMATE_SCOPES order: the ETS first) and that scope's
+    latest year. Undated figures, planned ones and other scopes never go into it."""
     figures = view.figures if view.figures is not None else pd.DataFrame(columns=["facility_id", "basis", "scope"])
     rows = figures[
         figures["facility_id"].isin(set(view.sources["id"])) & (figures["basis"] == "stated") & figures["year"].notna()
     ]
-    scopes = [scope] if scope else [s for s in CO2_SCOPES if (rows["scope"] == s).any()]
-    chosen = scopes[0] if scopes else None
+    chosen = scope or newest_scope(rows, CLIMATE_SCOPES)
     rows = rows[rows["scope"] == chosen]
     year = int(rows["year"].max()) if len(rows) else None
     rows = rows[rows["year"] == year].drop_duplicates(["facility_id", "year", "scope"], keep="last")

@@ -15,7 +15,11 @@ MEMBER_ROLES = ("member", "board", "partner", "project participant", "other")
 # The CO₂ scopes (never added together), then every other pollutant as its own scope (core/pollutants.py):
 # greenhouse gases first, the order the Utslipp page lists them in.
 CO2_SCOPES = ("fossil", "total", "co2e", "co2")
-FIGURE_SCOPES = CO2_SCOPES + tuple(p.code for p in EPRTR_POLLUTANTS if p.code not in CO2_SCOPES)
+# The EU ETS's verified emissions (t CO₂-eq., biomass CO₂ counted as zero): a register and a scope of its own,
+# never added to E-PRTR's CO₂ scopes or to the municipal statistics.
+ETS_SCOPE = "ets"
+CLIMATE_SCOPES = (ETS_SCOPE, *CO2_SCOPES)
+FIGURE_SCOPES = CLIMATE_SCOPES + tuple(p.code for p in EPRTR_POLLUTANTS if p.code not in CO2_SCOPES)
 FIGURE_BASES = ("stated", "planned")
 
 
@@ -70,6 +74,7 @@ SOURCES = LayerSchema(
         Field("operator", "str"),
         Field("orgnr", "str"),
         Field("inspire_id", "str"),  # the EEA register's FacilityInspireId, where the facility is in E-PRTR
+        Field("eutl_id", "str"),  # the EU ETS installation id(s), " ; "-separated, where the facility is in the ETS
         Field("municipality", "str", required=True),
         Field("kommunenummer", "str", required=True),
         Field("sector", "str"),
@@ -120,4 +125,10 @@ FIGURE_OPTIONAL = (
     "inspire_id",  # the EEA FacilityInspireId the figure belongs to
     "publication_date",  # the register release's PublicationDate, as it prints it
     "licence",  # the credit and licence line of the source
+    "eutl_id",  # the EU Transaction Log's installation id (InstallationOrAircraftOperatorID) the figure belongs to
+    "permit_id",  # the installation's permit id in the EU ETS
+    "free_allocation_t",  # the allowances given free for that year, as the ETS register states (never computed)
+    "compliance_code",  # the ETS register's compliance code for that year (A, A*, B, C …), as printed
 )
+# Register ids: a figure with one of these is a register's figure of a large point source (its path is like for like).
+REGISTER_ID_COLUMNS = ("inspire_id", "eutl_id")

@@ -13,6 +13,12 @@ from urllib.parse import urlparse
 KNOWN_SOURCES: tuple[tuple[str, str, str, str], ...] = (
     ("github.com", "/orcalabs/kyogre", "Havnedata (kyogre), GitHub", "Port data (kyogre), GitHub"),
     ("sdi.eea.europa.eu", "", "EEA, E-PRTR-registeret", "EEA, the E-PRTR register"),
+    (
+        "union-registry-data.ec.europa.eu",
+        "",
+        "EU ETS, EU Transaction Log (Europakommisjonen)",
+        "EU ETS, EU Transaction Log (European Commission)",
+    ),
     ("kartkatalog.geonorge.no", "", "Geonorge kartkatalog (Kartverket)", "Geonorge map catalogue (Kartverket)"),
     ("geonorge.no", "", "Geonorge (Kartverket)", "Geonorge (Kartverket)"),
     ("norskeutslipp.no", "", "Norske utslipp (Miljødirektoratet)", "Norske utslipp (Norwegian Environment Agency)"),

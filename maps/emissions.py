@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 import config
-from core.schema import CO2_SCOPES
+from core.schema import CLIMATE_SCOPES
 from core.values import is_missing
 from i18n import fmt_number, fmt_tonnes, t
 from maps.assets import use_local_assets
@@ -44,7 +44,7 @@ def facility_circles_group(year_table: pd.DataFrame, year: int, scope: str, lang
     """
     features = []
     largest = year_table["amount_t"].max()
-    factor = 1.0 if scope in CO2_SCOPES or not largest else config.POLLUTANT_MAX_AS_CO2_T / float(largest)
+    factor = 1.0 if scope in CLIMATE_SCOPES or not largest else config.POLLUTANT_MAX_AS_CO2_T / float(largest)
     for row in year_table[year_table["placed"] & year_table["geometry"].notna()].to_dict("records"):
         has_figure = not is_missing(row["amount_t"])
         style = figure_style(row["amount_t"] * factor if has_figure else None).leaflet()

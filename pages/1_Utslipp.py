@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import emissions as em
+from analysis.figures import newest_scope
 from i18n import t
 from ui import emissions_tables as tables
 from ui.downloads import download_buttons
@@ -26,7 +27,7 @@ page = PageFrame()
 
 data = emissions_data(page.lang)
 lang = page.link(emissions_params(data))
-keep_widget_state("em_scope", "em_year", "em_municipal_source", "em_sector")
+keep_widget_state("em_scope", "em_year", "em_base_year", "em_municipal_source", "em_sector")
 names = dict(zip(data.municipalities["kommunenummer"], data.municipalities["name"], strict=True))
 numbers = list(names)
 facility_names = dict(zip(data.sources["id"], data.sources["facility"], strict=True))
@@ -39,10 +40,11 @@ if data.imported:
     st.caption(t("em_imported", lang, titles=", ".join(data.imported)))
 
 scopes = em.scopes_with_data(data.figures, data.municipal) or ["co2e"]
+newest = newest_scope(data.figures, scopes, data.municipal) or scopes[0]  # the newest year first: the ETS
 scope = st.selectbox(
     t("em_pollutant", lang),
     scopes,
-    index=scopes.index("co2e") if "co2e" in scopes else 0,
+    index=scopes.index(newest),
     format_func=lambda s: t(f"scope_{s}", lang),
     key="em_scope",
     help=t("em_pollutant_help", lang) + " " + t("em_scope_help", lang),
@@ -78,7 +80,7 @@ if years:
     shares_section(data, year_table, year, scope, numbers, lang)
     municipal_section(data, year_table, year, scope, numbers, names, lang)
 
-point_path_section(data, scope, lang)
+point_path_section(data, scope, year if years else None, lang)
 county_path_section(data, scope, numbers, lang)
 
 page.finish()

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
-from config import EEA_SOURCE_URL
+from config import EEA_SOURCE_URL, ETS_SOURCE_URL
 from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL, LAYERS
 
 LAYER_NAMES = ("parks", "sources", "members")
@@ -61,8 +61,13 @@ def _digits(text: str) -> str:
 
 
 def _hand_made(figures: pd.DataFrame) -> pd.DataFrame:
-    """The figures quoted by hand (emission_figures.csv); the register's are traced in test_bundled_register.py."""
-    return figures[figures["inspire_id"].isna()] if "inspire_id" in figures else figures
+    """The figures quoted by hand (emission_figures.csv); the registers' are traced in test_bundled_register.py and
+    test_bundled_ets.py."""
+    held = pd.Series(False, index=figures.index)
+    for column in ("inspire_id", "eutl_id"):
+        if column in figures:
+            held |= figures[column].notna()
+    return figures[~held]
 
 
 def test_every_figure_is_the_number_its_quote_prints(portfolio):
@@ -97,8 +102,13 @@ def test_planned_figures_are_never_anyones_latest(portfolio):
 def test_source_urls_come_from_the_reference_facts(portfolio, shared_geodata):
     files = ("reference_facts.md", "reference_emissions.md")
     facts = "".join((shared_geodata / f).read_text(encoding="utf-8") for f in files)
-    # orcalabs quay points, Geonorge, and the EEA register (geodata/eprtr_*.*, scripts/build_geodata.py)
-    known_extra = ("https://github.com/orcalabs/kyogre/", "https://kartkatalog.geonorge.no/", EEA_SOURCE_URL)
+    # orcalabs quay points, Geonorge, the EEA register and the EU ETS (geodata/eprtr_*.*, ets_*.*: the script)
+    known_extra = (
+        "https://github.com/orcalabs/kyogre/",
+        "https://kartkatalog.geonorge.no/",
+        EEA_SOURCE_URL,
+        ETS_SOURCE_URL,
+    )
     for layer in LAYER_NAMES:
         for url in {u.strip() for v in getattr(portfolio, layer)["source_url"] for u in v.split(" ; ")}:
             assert url in facts or url.startswith(known_extra), (layer, url)

@@ -26,7 +26,15 @@ from loaders.official.imported import combine_figures
 
 GEODATA = config.ROOT / "geodata"
 OUTLINES = ("kommunegrenser.geojson", "fylkesgrense.geojson")  # served from static/outlines/
-BUILT = ("eprtr_figures.csv", "eprtr_facilities.geojson", "kommunegrenser.geojson", "fylkesgrense.geojson")
+BUILT = (
+    "eprtr_figures.csv",
+    "eprtr_facilities.geojson",
+    "ets_figures.csv",
+    "ets_installations.geojson",
+    "ets_excluded.csv",
+    "kommunegrenser.geojson",
+    "fylkesgrense.geojson",
+)
 EPRTR = "eprtr_f1_4_air_norway_2007_2017.csv"
 
 
@@ -88,9 +96,9 @@ def test_the_two_co2_pollutants_are_the_two_scopes(bundled):
     assert bundled.groupby("scope")["pollutant"].nunique().max() == 1  # one pollutant per scope
 
 
-def test_the_portfolio_has_ten_sources_and_register_positions(portfolio):
+def test_the_portfolio_has_thirteen_sources_and_register_positions(portfolio):
     sources = portfolio.sources.set_index("id")
-    assert len(sources) == 10
+    assert len(sources) == 13  # 7 hand-made, 3 new from E-PRTR, 3 new from the EU ETS
     assert {"src-washington-mills-as", "src-rockwool-trondheim", "src-glava-stjordal"} <= set(sources.index)
     elkem = sources.loc["src-elkem-thamshavn"]
     assert (elkem.geometry.x, elkem.geometry.y) == (9.894434, 63.32585)  # the register's, not the quay point
@@ -100,18 +108,10 @@ def test_the_portfolio_has_ten_sources_and_register_positions(portfolio):
 
 
 def test_the_key_figure_sums_one_scope_and_one_year(portfolio):
-    kpi = key_figures(apply_filters(portfolio, Filters()))
+    kpi = key_figures(apply_filters(portfolio, Filters()), "fossil")
     assert (kpi.scope, kpi.year, kpi.facilities) == ("fossil", 2017, 4)
     # Elkem 213 000 + NorFraKalk 167 000 + Skogn 9 000 + Wacker 248 000 (E-PRTR 2017, excluding biomass)
     assert kpi.total_t == pytest.approx(213_000 + 167_000 + 9_000 + 248_000)
-
-
-def test_the_point_source_path_against_2009(portfolio):
-    path = em.point_source_path(portfolio.figures, "total")
-    assert list(path.totals["year"]) == list(range(2007, 2018))
-    assert path.baseline_t == pytest.approx(155_000 + 165_000 + 136_000)  # Elkem, Skogn, Wacker 2009
-    assert path.latest_year == 2017 and path.gap is not None
-    assert em.point_source_path(portfolio.figures, "co2").totals.empty  # undated NRK figure: no path
 
 
 def test_a_missing_year_is_not_reported_not_zero(portfolio):
@@ -159,4 +159,6 @@ def test_a_fresh_clone_kart_draws_the_municipality_outlines(monkeypatch, tmp_pat
     assert not at.exception, [e.message for e in at.exception]
     drawn = " ".join(c.proto.json_args for c in at.get("component_instance"))
     assert config.OFFLINE_MUNICIPALITY_COLOUR in drawn and config.OFFLINE_COUNTY_COLOUR in drawn
-    assert any("Fossilt CO₂ 2017".casefold() in m.label.casefold() for m in at.metric)  # one scope, one year
+    label = "EU ETS, CO₂-ekv. 2022"  # one scope, one year: the newest
+    assert any(label.casefold() in m.label.casefold() for m in at.metric)
+    assert any("EU Transaction Log" in c.value for c in at.caption)

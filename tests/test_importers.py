@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL, FIGURE_SCOPES
+from core.schema import FIGURE_COLUMNS, FIGURE_SCOPES
 from i18n import error_text
 from loaders.errors import FileFormatError, LayerError, SchemaError
 from loaders.files.layers import read_figures
@@ -277,7 +277,7 @@ def test_norskeutslipp_header_spelling_and_comma_separator(tmp_path):
 def test_eea_figures(known):
     result = read_eea_f1_4(EEA_CSV, known)
     figures = result.figures
-    assert list(figures.columns) == [*FIGURE_COLUMNS, *FIGURE_OPTIONAL]
+    assert list(figures.columns) == [*FIGURE_COLUMNS, "pollutant", "inspire_id", "publication_date", "licence"]
     rows = list(zip(figures["facility_id"], figures["year"], figures["amount_t"], figures["scope"], strict=True))
     assert rows == [
         ("src-elkem-thamshavn", 2021, 215000.0, "total"),

@@ -164,8 +164,11 @@ def test_scenario_named_actors(portfolio):
     assert "Heimdal varmesentral" not in set(gronora.sources["facility"])  # about 26 km away
     assert {"Norsk Kylling", "Washington Mills", "Elkem Thamshavn"} <= set(gronora.members["company"])
 
-    assert malm.sources.empty  # Hylla kalkverk, the nearest source, is about 22 km away
-    assert malm.emissions.total_t is None
+    # The pulp mill at Follafoss (two EU ETS accounts: Södra Cell Folla to 2013, MM FollaCell since), about 12 km.
+    assert set(malm.sources["id"]) == {"src-sodra-cell-folla", "src-mm-follacell"}
+    assert malm.emissions.total_t == pytest.approx(
+        _dated_latest(portfolio)[["src-sodra-cell-folla", "src-mm-follacell"]].sum()
+    )
     assert set(malm.members["company"]) == {"MM FollaCell AS", "Trøndelag fylkeskommune"}
     # Trøndelag fylkeskommune sits on Steinkjer's municipal centre: the output says so.
     precision = malm.members.set_index("company").loc["Trøndelag fylkeskommune", "location_precision"]
@@ -176,7 +179,7 @@ def test_scenario_compare_side_by_side(portfolio):
     table = compare(["park-gronora", "park-malm"], portfolio, 15_000)
     assert list(table.columns) == ["park-gronora", "park-malm"]
     assert table.loc["sources_inside", "park-gronora"] == 2
-    assert table.loc["sources_inside", "park-malm"] == 0
+    assert table.loc["sources_inside", "park-malm"] == 2  # the two accounts of the mill at Follafoss
     assert "Elkem Thamshavn" in table.loc["sources", "park-gronora"]
     assert table.loc["colocated_with", "park-malm"] == "park-salmar-tjuin"
     for site_id in table.columns:
@@ -231,14 +234,14 @@ def _dated_latest(portfolio):
 def test_sum_uses_latest_dated_stated_figures_only(portfolio):
     latest = _dated_latest(portfolio)
     hood = neighbourhood("park-gronora", portfolio, 15_000)
-    assert hood.emissions.total_t == pytest.approx(latest["src-elkem-thamshavn"]) == 277_000  # E-PRTR 2017 total
+    assert hood.emissions.total_t == pytest.approx(latest["src-elkem-thamshavn"]) == 218_541  # EU ETS 2022
     assert hood.emissions.unknown_years == 0  # the undated NRK figure is never summed
-    assert hood.emissions.years == (2017,)
+    assert hood.emissions.years == (2022,)
 
     # NorFraKalk at Ørin: the planned (applied-for) figures are never summed; the register's 2017 figure is.
     verdal = neighbourhood("park-verdal-industripark", portfolio, 5_000)
     assert "src-norfrakalk" in set(verdal.sources["id"])
-    assert verdal.emissions.total_t == pytest.approx(167_000)
+    assert verdal.emissions.total_t == pytest.approx(latest["src-norfrakalk"]) == 202_939  # EU ETS 2022
 
 
 def test_nearest_large_emitter_is_the_geodesically_nearest_qualifying_source(portfolio):

@@ -94,9 +94,14 @@ def test_search_without_match_says_so():
     assert any("Ingen treff" in i.value for i in at.info)
 
 
-def test_selected_source_without_figure_says_no_figure():
+def test_selected_source_without_figure_says_no_figure(portfolio):
+    from store import open_store
+
+    # Every bundled source has a register figure now: an uploaded source (generated here) has none.
+    generated = portfolio.sources[portfolio.sources["id"] == "src-ranheim-paper"].assign(id="generated-no-figure")
+    info = open_store().save(generated, "Generated source without figure", "sources")
     at = app("dashboard.py")
-    at.session_state["selected"] = Selection("sources", ("src-ranheim-paper",))
+    at.session_state["selected"] = Selection("sources", (f"L{info.id}:generated-no-figure",))
     at.run()
     assert not at.exception
     assert any(i.value == "ingen tall" for i in at.info)

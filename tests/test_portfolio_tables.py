@@ -20,9 +20,16 @@ def test_comparison_reads_in_either_language(portfolio):
     # Elkem Thamshavn at the E-PRTR register's coordinates (not the quay point), its dated 2017 figure
     assert nb.loc["Avstand til den", gronora] == "2,4\u00a0km"
     assert en.loc["Its distance", gronora] == "2.4\u00a0km"
-    assert nb.loc["Sum siste tall innenfor", gronora] == "277\u00a0000\u00a0t"
-    assert "2017" in nb.loc["Nærmeste store utslippskilde", gronora]  # the year is shown
-    assert en.loc["Sum of latest figures inside", "Malm Industripark"] == "no figure"
+    assert nb.loc["Sum siste tall innenfor", gronora] == "218\u00a0541\u00a0t"  # Elkem, EU ETS 2022
+    assert "2022" in nb.loc["Nærmeste store utslippskilde", gronora]  # the year is shown
+    near = compare(["park-malm"], portfolio, 5_000)  # Follafoss is 12 km from Malm: nothing within 5 km
+    hood = [neighbourhood("park-malm", portfolio, 5_000)]
+    assert (
+        comparison_table(near, hood, portfolio, "en")
+        .set_index("Measure")
+        .loc["Sum of latest figures inside", "Malm Industripark"]
+        == "no figure"
+    )
     assert en.loc["Status", "Malm Industripark"] == "under development"
     assert list(nb.columns) == [gronora, "Malm Industripark"]
 

@@ -61,14 +61,26 @@ def _unique_labels(names: pd.Series) -> list[str]:
 
 
 def series_chart(series: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
-    data = pd.DataFrame({"year": series["year"].astype(int), "amount_t": series["amount_t"]})
+    """A facility's figures by year; one coloured line per `series` label where the frame has several (the
+    registers' scopes side by side, never added)."""
+    labels = series["series"] if "series" in series else pd.Series(t(f"scope_{scope}", lang), index=series.index)
+    data = pd.DataFrame({"year": series["year"].astype(int), "amount_t": series["amount_t"], "series": labels})
+    several = data["series"].nunique() > 1
+    colour = (
+        alt.Color("series:N", title=t("em_series_label", lang), legend=alt.Legend(orient="bottom", labelLimit=400))
+        if several
+        else alt.value(BAR_COLOUR)
+    )
+    axis_title = t("field_amount_t", lang) if several else _tonnes_axis(scope, lang)
     return (
         alt.Chart(data)
-        .mark_line(point=True, color=BAR_COLOUR)
+        .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title=t("field_year", lang), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("amount_t:Q", title=_tonnes_axis(scope, lang), axis=alt.Axis(format=",.0f")),
+            y=alt.Y("amount_t:Q", title=axis_title, axis=alt.Axis(format=",.0f")),
+            color=colour,
             tooltip=[
+                alt.Tooltip("series:N", title=t("em_series_label", lang)),
                 alt.Tooltip("year:O", title=t("field_year", lang)),
                 alt.Tooltip("amount_t:Q", title=t("field_amount_t", lang), format=",.1f"),
             ],
@@ -77,11 +89,15 @@ def series_chart(series: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
     )
 
 
-def path_chart(path: CountyPath, lang: str) -> alt.LayerChart:
-    """Yearly totals (hollow points for years that miss municipalities), the baseline and the 2030 band."""
-    totals = path.totals.assign(
-        year=path.totals["year"].astype(int),
-        status=[t("em_complete" if c else "em_incomplete", lang) for c in path.totals["complete"]],
+def path_chart(path: CountyPath, lang: str, changes: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Yearly totals (hollow points for years that miss municipalities; none where a point-source path's set is not
+    whole), the baseline, the 2030 band, and rules at the years `changes` lists (year, previous, reporting)."""
+    # A year without a sum breaks the line: each run of summed years is a segment of its own.
+    segment = path.totals["amount_t"].isna().cumsum()
+    totals = path.totals.assign(segment=segment)[path.totals["amount_t"].notna()]
+    totals = totals.assign(
+        year=totals["year"].astype(int),
+        status=[t("em_complete" if c else "em_incomplete", lang) for c in totals["complete"]],
     )
     years = totals["year"].tolist() + ([path.target_year] if path.baseline_t is not None else [])
     x = alt.X(
@@ -94,7 +110,7 @@ def path_chart(path: CountyPath, lang: str) -> alt.LayerChart:
     line = (
         alt.Chart(totals)
         .mark_line(color=LINE_COLOUR)
-        .encode(x=x, y=alt.Y("amount_t:Q", title=y_title, axis=alt.Axis(format=",.0f")))
+        .encode(x=x, y=alt.Y("amount_t:Q", title=y_title, axis=alt.Axis(format=",.0f")), detail="segment:N")
     )
     points = (
         alt.Chart(totals)
@@ -112,7 +128,22 @@ def path_chart(path: CountyPath, lang: str) -> alt.LayerChart:
         )
     )
     # An empty layer would take another layer's data in Vega-Lite: draw the line only when it has two points.
-    layers = [line, points] if int(path.totals["complete"].sum()) >= 2 else [points]
+    layers = [line, points] if int(totals["complete"].sum()) >= 2 else [points]
+    if changes is not None and not changes.empty:
+        marks = pd.DataFrame(
+            {
+                "year": changes["year"].astype(int),
+                "label": [
+                    t("em_coverage_label", lang, before=int(b), after=int(a))
+                    for b, a in zip(changes["previous"], changes["reporting"], strict=True)
+                ],
+            }
+        )
+        layers.append(
+            alt.Chart(marks)
+            .mark_rule(color="#888888", strokeDash=[2, 3])
+            .encode(x="year:Q", tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("label:N", title=" ")])
+        )
     if path.baseline_t is not None:
         low_t = path.baseline_t * (1 - path.target_cut_high)
         high_t = path.baseline_t * (1 - path.target_cut_low)

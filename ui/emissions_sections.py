@@ -11,6 +11,7 @@ import streamlit as st
 
 import config
 from analysis import emissions as em
+from core.schema import ETS_SCOPE
 from i18n import fmt_number, fmt_tonnes, t
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import basemap_group
@@ -58,63 +59,111 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
             if series.empty:
                 st.info(t("em_series_none", lang, facility=facility, scope=scope_text))
             else:
-                st.altair_chart(localised(series_chart(series, scope, lang), lang), width="stretch")
-                table = tables.series_table(series, facility, lang)
+                both = em.register_series(data.figures, selected, scope)  # the other register's CO₂ beside it
+                if both["scope"].nunique() > 1:
+                    st.caption(t("em_series_both", lang))
+                labels = {s: t(f"scope_{s}", lang) for s in both["scope"].unique()}
+                chart = series_chart(both.assign(series=both["scope"].map(labels)), scope, lang)
+                st.altair_chart(localised(chart, lang), width="stretch")
+                table = tables.series_table(both, facility, lang)
                 st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
                 download_buttons(table, f"series_{scope}", lang)
-                register_caption(data, scope, None, lang)
+                for shown_scope in both["scope"].unique():
+                    register_caption(data, shown_scope, None, lang)
 
 
 def register_caption(data: EmissionsData, scope: str, year: int | None, lang: str) -> None:
-    """The EEA credit under anything that shows the register's figures."""
+    """The register's credit (the EU ETS's, or the EEA's) under anything that shows its figures."""
     credit = em.register_credit(data.figures, scope, year)
-    if credit is not None:
+    if credit is None:
+        return
+    if config.ETS_CREDIT in credit[0]:
+        st.caption(t("ets_credit", lang))
+    if config.EEA_CREDIT in credit[0]:
         st.caption(t("eea_credit", lang, date=credit[1] or "–"))
 
 
-def point_path_section(data: EmissionsData, scope: str, lang: str) -> None:
-    """The register's large point sources per year against their own 2009 level: not the county's total."""
-    path = em.point_source_path(
-        data.figures,
-        scope,
-        config.TARGET_CUT_LOW,
-        config.TARGET_CUT_HIGH,
-        config.TARGET_BASELINE_YEAR,
-        config.TARGET_YEAR,
-    )
-    if path.totals.empty:
+_BASE_AUTO = "_em_base_year_auto"
+
+
+def _default_base_year(scope: str, years: list[int]) -> None:
+    """The base year follows the scope (2013 for the ETS, 2009 else, where the register has it) until the user or
+    a link chooses one; a chosen year this scope lacks falls back to the default too."""
+    preferred = config.ETS_SCOPE_WIDENED_YEAR if scope == ETS_SCOPE else config.TARGET_BASELINE_YEAR
+    auto = em.default_base_year(years, preferred)
+    state = st.session_state
+    current = state.get("em_base_year")
+    if current is None or current == state.get(_BASE_AUTO) or current not in years:
+        state["em_base_year"] = auto
+        state[_BASE_AUTO] = auto
+
+
+def point_path_section(data: EmissionsData, scope: str, year: int | None, lang: str) -> None:
+    """The register's large point sources, like for like: the plants with a figure in both the base year and the
+    year shown, against their own base-year level. Not the county's total."""
+    base_years = em.register_years(data.figures, scope)
+    if not base_years or year is None:
         return
+    _default_base_year(scope, base_years)
     scope_text = t(f"scope_{scope}", lang)
-    baseline = path.baseline_year
-    st.subheader(t("em_point_path_title", lang, baseline=baseline, scope=scope_text))
-    if path.baseline_t is None:
-        st.info(t("em_point_path_none", lang, scope=scope_text, baseline=baseline))
+    register = t("em_register_ets" if scope == ETS_SCOPE else "em_register_eprtr", lang)
+    st.subheader(t("em_point_path_title", lang, register=register, scope=scope_text))
+    baseline = st.selectbox(t("em_base_year", lang), base_years, key="em_base_year", help=t("em_base_year_help", lang))
+    result = em.point_source_path(
+        data.figures, scope, year, baseline, config.TARGET_CUT_LOW, config.TARGET_CUT_HIGH, config.TARGET_YEAR
+    )
+    path = result.path
+    names = dict(zip(data.sources["id"], data.sources["facility"], strict=True))
+
+    def listed(ids) -> str:
+        return ", ".join(str(names.get(i, i)) for i in ids)
+
+    if not result.plants:
+        st.info(t("em_point_path_none", lang, scope=scope_text, baseline=baseline, year=year))
     else:
-        first, last = int(path.totals["year"].min()), int(path.totals["year"].max())
         st.caption(
             t(
-                "em_point_path_caption",
+                "em_point_path_set",
                 lang,
-                first=first,
-                last=last,
+                n=len(result.plants),
                 baseline=baseline,
+                year=year,
+                names=listed(result.plants),
                 baseline_t=fmt_tonnes(path.baseline_t, lang),
             )
         )
-        st.altair_chart(localised(path_chart(path, lang), lang), width="stretch")
-        if path.gap is not None:
-            columns = st.columns(2)
-            columns[0].metric(t("em_baseline", lang, year=baseline), fmt_tonnes(path.baseline_t, lang))
+        if result.left_out:
+            left_out = listed(result.left_out)
+            st.caption(
+                t("em_point_path_left_out", lang, n=len(result.left_out), baseline=baseline, year=year, names=left_out)
+            )
+        gaps = path.totals.loc[~path.totals["complete"], "year"].tolist()
+        if gaps:
+            st.caption(t("em_point_path_gaps", lang, years=", ".join(map(str, gaps))))
+        changes = result.reporting[result.reporting["changed"]]
+        st.altair_chart(localised(path_chart(path, lang, changes), lang), width="stretch")
+        if not changes.empty:
+            listed_changes = ", ".join(
+                t("em_coverage_change", lang, year=int(r.year), before=int(r.previous), after=int(r.reporting))
+                for r in changes.itertuples()
+            )
+            st.caption(t("em_point_path_coverage", lang, changes=listed_changes))
+        columns = st.columns(2)
+        columns[0].metric(t("em_baseline", lang, year=baseline), fmt_tonnes(path.baseline_t, lang))
+        if path.gap is None:
+            st.info(t("em_point_path_same_year", lang))
+        else:
             columns[1].metric(
-                t("em_point_path_series", lang) + f" {path.latest_year}",
+                t("em_point_path_series", lang) + f" {year}",
                 fmt_tonnes(path.latest_t, lang),
                 t("em_change", lang, pct=fmt_number(path.gap.change_since_baseline_pct, lang, 1), year=baseline),
                 delta_color="inverse",
             )
     register_caption(data, scope, None, lang)
-    table = tables.point_path_table(path, lang)
-    st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
-    download_buttons(table, f"point_sources_{scope}", lang)
+    if not path.totals.empty:
+        table = tables.point_path_table(path, lang)
+        st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
+        download_buttons(table, f"point_sources_{scope}_{baseline}_{year}", lang)
 
 
 def shares_section(data: EmissionsData, year_table, year: int, scope: str, numbers: list[str], lang: str) -> None:

@@ -40,7 +40,8 @@ def year_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def series_table(series: pd.DataFrame, facility: str, lang: str) -> pd.DataFrame:
-    return pd.DataFrame(
+    """A facility's series (one or both registers' scopes), with the ETS's free allocation and compliance code."""
+    table = pd.DataFrame(
         {
             t("field_facility", lang): facility,
             t("field_year", lang): series["year"],
@@ -51,6 +52,10 @@ def series_table(series: pd.DataFrame, facility: str, lang: str) -> pd.DataFrame
             t("field_licence", lang): series["licence"],
         }
     )
+    if "free_allocation_t" in series and series["free_allocation_t"].notna().any():
+        table.insert(3, t("em_col_free_allocation", lang), series["free_allocation_t"].values)
+        table.insert(4, t("em_col_compliance", lang), series["compliance_code"].values)
+    return table
 
 
 def shares_table(shares: pd.DataFrame, total: CountyTotal, lang: str) -> pd.DataFrame:
@@ -146,9 +151,10 @@ def _places(value: float) -> int:
 
 
 def point_path_table(path, lang: str) -> pd.DataFrame:
-    """The register's point-source sums per year, with the share of the baseline year's level and the credit."""
+    """The point-source path over its constant set of plants per year, against the base year, with the credit."""
     totals = path.totals
     base = path.baseline_t
+    credit = t("ets_credit_short" if path.scope == "ets" else "eea_credit_short", lang)
     return pd.DataFrame(
         {
             t("field_year", lang): totals["year"],
@@ -156,8 +162,8 @@ def point_path_table(path, lang: str) -> pd.DataFrame:
             t("field_scope", lang): _scope(path.scope, lang),
             t("em_col_facilities", lang): totals["covered"],
             t("em_col_vs_baseline", lang, year=path.baseline_year): [
-                round(100 * v / base, 1) if base else None for v in totals["amount_t"]
+                round(100 * v / base, 1) if base and not is_missing(v) else None for v in totals["amount_t"]
             ],
-            t("field_licence", lang): t("eea_credit_short", lang),
+            t("field_licence", lang): credit,
         }
     )

@@ -9,7 +9,7 @@ from analysis.filters import View
 from analysis.kpi import key_figures
 from analysis.search import search
 from core.portfolio import Portfolio
-from i18n import fmt_number, fmt_tonnes, key_figure_label, t
+from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.text import escape_markdown
@@ -27,7 +27,8 @@ def key_figure_row(view: View, lang: str) -> None:
         help=t("kpi_one_scope_help", lang),
     )
     if kpi.total_t is not None:
-        columns[3].caption(t("kpi_facilities", lang, n=kpi.facilities) + " · " + t("eea_credit_short", lang))
+        source = key_figure_source(kpi, lang)
+        columns[3].caption(" · ".join(p for p in (t("kpi_facilities", lang, n=kpi.facilities), source) if p))
 
 
 def kpi_total_label(kpi, lang: str) -> str:

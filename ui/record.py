@@ -83,7 +83,7 @@ def record_rows(row: dict, layer: str, lang: str) -> pd.DataFrame:
 def figure_rows(portfolio: Portfolio, facility_id: str, lang: str) -> pd.DataFrame:
     """Every figure for a facility, planned ones included and labelled."""
     figures = portfolio.figures[portfolio.figures["facility_id"] == facility_id]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("field_year", lang): [t("year_unknown", lang) if pd.isna(y) else str(int(y)) for y in figures["year"]],
             t("field_amount_t", lang): [fmt_number(v, lang) for v in figures["amount_t"]],
@@ -94,6 +94,13 @@ def figure_rows(portfolio: Portfolio, facility_id: str, lang: str) -> pd.DataFra
             t("field_source_url", lang): figures["source_url"].tolist(),
         }
     )
+    if "free_allocation_t" in figures and figures["free_allocation_t"].notna().any():
+        # The ETS register's free allocation beside its verified emissions: as stated, "" where none is.
+        allocation = ["" if is_missing(v) else fmt_number(v, lang) for v in figures["free_allocation_t"]]
+        codes = ["" if is_missing(v) else str(v) for v in figures["compliance_code"]]
+        table.insert(2, t("em_col_free_allocation", lang), allocation)
+        table.insert(3, t("em_col_compliance", lang), codes)
+    return table
 
 
 def membership_rows(members: pd.DataFrame, lang: str) -> pd.DataFrame:

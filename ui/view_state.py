@@ -277,12 +277,13 @@ def _selection_parser(portfolio: Portfolio):
 
 
 def emissions_params(data: EmissionsData) -> list[Param]:
-    """The emissions page's link: language, scope, year, municipal source, sector and chosen facility."""
+    """The emissions page's link: language, scope, year, base year, municipal source, sector and chosen facility."""
     scopes = scopes_with_data(data.figures, data.municipal) or list(FIGURE_SCOPES)
     return [
         *language_params(),
         key_param("scope", "em_scope", choice(scopes)),
         key_param("year", "em_year", number(1990, 2100, int)),
+        key_param("base", "em_base_year", number(1990, 2100, int)),
         key_param("src", "em_municipal_source", choice(("statistics", "facilities")), default="statistics"),
         key_param("sector", "em_sector", _text(200), default=""),
         key_param("sel", "em_selected", choice(list(data.sources["id"]))),

@@ -3,7 +3,9 @@
 The hand-made sources and figures (emission_sources.geojson, emission_figures.csv) are joined to the EEA
 register's facilities and figures (eprtr_facilities.geojson, eprtr_figures.csv, made by
 scripts/build_geodata.py): a known source takes the register's coordinates (each facility records why) and
-its FacilityInspireId; a register facility we had no record of becomes a source of its own.
+its FacilityInspireId; a register facility we had no record of becomes a source of its own. Then the EU ETS
+installations (ets_installations.geojson, ets_figures.csv, made by the same script): each joined source gets its
+EUTL id(s) and the register's name, an installation that is no source yet becomes one where the script placed it.
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ def load_portfolio(directory: str | Path = GEODATA_DIR) -> Portfolio:
     register = directory / "eprtr_facilities.geojson"
     if register.exists():
         sources = with_register(sources, gpd.read_file(register))
-    if (directory / "eprtr_figures.csv").exists():
-        figures = pd.concat([figures, read_figures(directory / "eprtr_figures.csv")], ignore_index=True)
-        figures["year"] = figures["year"].astype("Int64")
+    installations = directory / "ets_installations.geojson"
+    if installations.exists():
+        sources = with_ets(sources, gpd.read_file(installations))
+    for name in ("eprtr_figures.csv", "ets_figures.csv"):
+        if (directory / name).exists():
+            figures = pd.concat([figures, read_figures(directory / name)], ignore_index=True)
+    figures["year"] = figures["year"].astype("Int64")
     unknown = sorted(set(figures["facility_id"]) - set(sources["id"]))
     if unknown:
         raise SchemaError(None, "facility_id", "bundled_source", unknown[0])
@@ -73,6 +79,50 @@ def with_register(sources: gpd.GeoDataFrame, register: gpd.GeoDataFrame) -> gpd.
                     "source_year": int(row["last_year"]),
                     "location_precision": "site",
                     "inspire_id": row["inspire_id"],
+                    "eutl_id": None,
+                    "geometry": row["geometry"],
+                }
+            )
+    if not new:
+        return sources
+    added = gpd.GeoDataFrame(new, geometry="geometry", crs=sources.crs)[sources.columns]
+    joined = gpd.GeoDataFrame(pd.concat([sources, added], ignore_index=True), crs=sources.crs)
+    joined["source_year"] = joined["source_year"].astype(sources["source_year"].dtype)
+    return joined
+
+
+def with_ets(sources: gpd.GeoDataFrame, installations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The sources with the EU ETS installations joined (ets_installations.geojson): an `eutl_id` column
+    (" ; "-separated where one source holds several accounts) and new sources for installations of their own."""
+    sources = sources.copy()
+    if "eutl_id" not in sources:
+        sources["eutl_id"] = None
+    new = []
+    for row in installations.to_dict("records"):
+        mark = f"EU ETS: «{row['register_name']}», installasjon {row['eutl_id']}, tillatelse {row['permit_id']}"
+        if row["id"] in set(sources["id"]):
+            index = sources.index[sources["id"] == row["id"]][0]
+            ids, note = sources.at[index, "eutl_id"], sources.at[index, "note"]
+            sources.at[index, "eutl_id"] = row["eutl_id"] if is_missing(ids) else f"{ids} ; {row['eutl_id']}"
+            added = f"{mark} ({row['join_note']})."
+            sources.at[index, "note"] = added if is_missing(note) else f"{note.rstrip()} {added}"
+            sources.at[index, "source_url"] = f"{sources.at[index, 'source_url']} ; {row['source_url']}"
+        else:
+            new.append(
+                {
+                    "id": row["id"],
+                    "facility": row["facility"],
+                    "operator": row["operator"],
+                    "orgnr": None,
+                    "inspire_id": None,
+                    "eutl_id": row["eutl_id"],
+                    "municipality": row["municipality"],
+                    "kommunenummer": row["kommunenummer"],
+                    "sector": row["sector"],
+                    "note": f"{mark}; {row['join_note']}. {row['position_note']}.",
+                    "source_url": row["source_url"],
+                    "source_year": int(row["last_year"]),
+                    "location_precision": row["location_precision"],
                     "geometry": row["geometry"],
                 }
             )

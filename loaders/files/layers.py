@@ -89,10 +89,17 @@ def read_figures(path: str | Path) -> pd.DataFrame:
         _check_choice(i, "scope", row["scope"], FIGURE_SCOPES)
         _check_choice(i, "basis", row["basis"], FIGURE_BASES)
         rows.append({**row, "year": year, "amount_t": amount})
+        if "free_allocation_t" in row:  # the ETS register's free allocation: tonnes, or none stated
+            allocation = _float_or_none(i, "free_allocation_t", row["free_allocation_t"] or None)
+            if allocation is not None and allocation < 0:
+                raise SchemaError(i, "free_allocation_t", "tonnes", row["free_allocation_t"])
+            rows[-1]["free_allocation_t"] = allocation
     optional = [c for c in FIGURE_OPTIONAL if c in frame.columns]  # kept where the table has them
     figures = pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, *optional])
     figures["year"] = figures["year"].astype("Int64")
     figures["amount_t"] = figures["amount_t"].astype(float)
+    if "free_allocation_t" in figures:
+        figures["free_allocation_t"] = figures["free_allocation_t"].astype(float)
     return figures
 
 

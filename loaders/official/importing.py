@@ -1,7 +1,7 @@
 """What every import returns: figures, facilities, their matches and a summary to show before saving.
 
-The three formats live in loaders/official/: norskeutslipp.py, eea.py and kommunestatistikk.py;
-`run_import` picks one by the names the command line uses (`--format norskeutslipp|eea-f1_4|kommunestatistikk`).
+The four formats live in loaders/official/: norskeutslipp.py, eea.py, eutl.py and kommunestatistikk.py;
+`run_import` picks one by the names the command line uses (`--format norskeutslipp|eea-f1_4|eutl|kommunestatistikk`).
 Nothing here saves: the caller shows `summary_lines(result)` and hands the frames to the layer store.
 """
 
@@ -21,7 +21,7 @@ from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL
 from loaders.messages import Message
 from loaders.official.matching import MATCH_RULES, match_facilities, new_facility_id
 
-FORMATS = ("norskeutslipp", "eea-f1_4", "kommunestatistikk")
+FORMATS = ("norskeutslipp", "eea-f1_4", "eutl", "kommunestatistikk")
 
 FACILITY_COLUMNS = (
     "key",  # the facility's identity within this file: "anlegg:5447", "inspire:NO.…", "name:…"
@@ -29,6 +29,7 @@ FACILITY_COLUMNS = (
     "anlegg_id",  # norskeutslipp.no AnleggId
     "orgnr",  # digits only
     "inspire_id",  # EEA FacilityInspireID
+    "eutl_id",  # the EU ETS installation id
     "municipality",
     "kommunenummer",
     "county",
@@ -125,6 +126,10 @@ def run_import(path: str | Path, fmt: str, known: pd.DataFrame | None = None, **
         from loaders.official.eea import read_eea_f1_4
 
         return read_eea_f1_4(path, known, **options)
+    if fmt == "eutl":
+        from loaders.official.eutl import read_eutl
+
+        return read_eutl(path, known, **options)
     if fmt == "kommunestatistikk":
         from loaders.official.kommunestatistikk import read_kommunestatistikk
 

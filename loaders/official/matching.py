@@ -12,7 +12,7 @@ import pandas as pd
 from config import KOMMUNER_CSV
 from core.names import normalise
 
-MATCH_RULES = ("inspire_id", "anlegg_id", "orgnr", "name")
+MATCH_RULES = ("eutl_id", "inspire_id", "anlegg_id", "orgnr", "name")
 _LEGAL_FORMS = frozenset({"as", "asa"})  # "Heimdal varmesentral AS" is "Heimdal varmesentral"
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -50,14 +50,15 @@ def name_key(name: object) -> str | None:
 
 
 def match_facilities(rows: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataFrame:
-    """For each row (columns `name` and optionally `inspire_id`, `anlegg_id`, `orgnr`), the known facility it is.
+    """For each row (columns `name` and optionally `eutl_id`, `inspire_id`, `anlegg_id`, `orgnr`), the known facility.
 
-    `known` has columns `id`, `facility` and optionally `inspire_id`, `orgnr`, `anlegg_id` (values may be
-    missing; the bundled sources carry the EEA register's FacilityInspireId). Rules in order: same
-    FacilityInspireId; same AnleggId; same Org.nr. (digits only); same normalised name. A rule that
-    fits more than one known facility decides nothing, and a known facility whose AnleggId differs
-    from the row's is never taken by a weaker rule (it is another plant of the same company). When a
-    weaker rule (Org.nr., name) would give one known facility to several rows, none of them gets it.
+    `known` has columns `id`, `facility` and optionally `eutl_id`, `inspire_id`, `orgnr`, `anlegg_id` (values may be
+    missing; the bundled sources carry the EEA register's FacilityInspireId and their EU ETS installation ids).
+    Rules in order: same EUTL installation id (a facility may hold several, " ; "-separated); same
+    FacilityInspireId; same AnleggId; same Org.nr. (digits only); same normalised name. A rule that fits more than
+    one known facility decides nothing, and a known facility whose AnleggId differs from the row's is never taken
+    by a weaker rule (it is another plant of the same company). When a weaker rule (Org.nr., name) would give one
+    known facility to several rows, none of them gets it.
 
     Returns a frame on the index of `rows` with `facility_id` (None when unmatched), `matched_by`
     (one of MATCH_RULES or None) and `match_note` (why a candidate was refused, or None).
@@ -71,14 +72,21 @@ def match_facilities(rows: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataF
     known_ids = [clean_id(v) for v in known["id"]]
     known_anlegg = _column(known, "anlegg_id", clean_id)
     by_rule = {
+        "eutl_id": _index_many(known_ids, _column(known, "eutl_id", clean_id)),
         "inspire_id": _index(known_ids, _column(known, "inspire_id", clean_id)),
         "anlegg_id": _index(known_ids, known_anlegg),
         "orgnr": _index(known_ids, _column(known, "orgnr", clean_orgnr)),
         "name": _index(known_ids, _column(known, "facility", name_key)),
     }
     anlegg_of = dict(zip(known_ids, known_anlegg, strict=True))
-    clean = {"inspire_id": clean_id, "anlegg_id": clean_id, "orgnr": clean_orgnr, "name": name_key}
-    labels = {"inspire_id": "FacilityInspireId", "anlegg_id": "AnleggId", "orgnr": "Org.nr.", "name": "the name"}
+    clean = {"eutl_id": clean_id, "inspire_id": clean_id, "anlegg_id": clean_id, "orgnr": clean_orgnr, "name": name_key}
+    labels = {
+        "eutl_id": "EUTL id",
+        "inspire_id": "FacilityInspireId",
+        "anlegg_id": "AnleggId",
+        "orgnr": "Org.nr.",
+        "name": "the name",
+    }
     for index, row in rows.iterrows():
         own_anlegg = clean_id(row.get("anlegg_id"))
         notes = []
@@ -87,7 +95,7 @@ def match_facilities(rows: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataF
             if value is None:
                 continue
             candidates = by_rule[rule].get(value, [])
-            if rule not in ("inspire_id", "anlegg_id") and own_anlegg:
+            if rule not in ("eutl_id", "inspire_id", "anlegg_id") and own_anlegg:
                 candidates = [c for c in candidates if anlegg_of[c] in (None, own_anlegg)]
             if len(candidates) == 1:
                 result.loc[index, ["facility_id", "matched_by"]] = [candidates[0], rule]
@@ -115,6 +123,12 @@ def _index(ids: list[str | None], values: list[str | None]) -> dict[str, list[st
         if facility_id and value:
             index[value].append(facility_id)
     return index
+
+
+def _index_many(ids: list[str | None], values: list[str | None]) -> dict[str, list[str]]:
+    """As `_index`, for a column where one facility may hold several ids (" ; "-separated)."""
+    pairs = [(i, part.strip()) for i, v in zip(ids, values, strict=True) for part in (v or "").split(";")]
+    return _index([i for i, _ in pairs], [v or None for _, v in pairs])
 
 
 def slug(text: str) -> str:
