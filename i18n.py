@@ -218,14 +218,18 @@ _TEXT: dict[str, tuple[str, str]] = {
     "stage_done": ("Ferdig", "Done"),
     "import_page_title": ("Importer utslippsdata", "Import emission data"),
     "import_page_intro": (
-        "Offisielle eksporter: norskeutslipp.no (Miljødirektoratet, .xlsx/.csv), EEA E-PRTR «F1_4» (.csv) og "
-        "Miljødirektoratets kommunestatistikk (.csv). Se oppsummeringen før du lagrer; anlegg som ikke finnes "
-        "fra før, plasserer du på kartet eller med koordinater. Det samme kan kjøres fra kommandolinjen: "
-        "python -m loaders ingest FIL --format norskeutslipp|eea-f1_4|kommunestatistikk.",
-        "Official exports: norskeutslipp.no (Miljødirektoratet, .xlsx/.csv), EEA E-PRTR “F1_4” (.csv) and "
-        "Miljødirektoratet's municipal statistics (.csv). Review the summary before saving; facilities not known "
-        "yet are placed on the map or by coordinates. The same runs from the command line: "
-        "python -m loaders ingest FILE --format norskeutslipp|eea-f1_4|kommunestatistikk.",
+        "Offisielle eksporter: norskeutslipp.no (Miljødirektoratet, .xlsx/.csv), EEA E-PRTR «F1_4» (.csv), EU ETS "
+        "verifiserte utslipp per installasjon (EU Transaction Log-tabellen eller Kommisjonens årlige arbeidsbok, "
+        ".csv/.xlsx; installasjonene kobles på EUTL-id) og Miljødirektoratets kommunestatistikk (.csv). Se "
+        "oppsummeringen før du lagrer; anlegg som ikke finnes fra før, plasserer du på kartet eller med koordinater. "
+        "Det samme kan kjøres fra kommandolinjen: "
+        "python -m loaders ingest FIL --format norskeutslipp|eea-f1_4|eutl|kommunestatistikk.",
+        "Official exports: norskeutslipp.no (Miljødirektoratet, .xlsx/.csv), EEA E-PRTR “F1_4” (.csv), the EU ETS's "
+        "verified emissions per installation (the EU Transaction Log table or the Commission's yearly workbook, "
+        ".csv/.xlsx; installations are matched by their EUTL id) and Miljødirektoratet's municipal statistics (.csv). "
+        "Review the summary before saving; facilities not known yet are placed on the map or by coordinates. The "
+        "same runs from the command line: "
+        "python -m loaders ingest FILE --format norskeutslipp|eea-f1_4|eutl|kommunestatistikk.",
     ),
     "import_format": ("Format", "Format"),
     "import_format_norskeutslipp": ("norskeutslipp.no-eksport", "norskeutslipp.no export"),
@@ -401,11 +405,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "em_page_title": ("Utslipp år for år", "Emissions year by year"),
     "em_intro": (
         "Punktutslipp per år, kommunenes utslipp og fylkets vei mot 2030. Bare oppgitte tall brukes (aldri søkte "
-        "eller planlagte), og omfanget står alltid ved tallene: fossilt CO₂, CO₂ totalt og CO₂-ekvivalenter "
-        "legges aldri sammen.",
+        "eller planlagte), og omfanget står alltid ved tallene: kvotepliktige utslipp (EU ETS), fossilt CO₂, CO₂ "
+        "totalt og CO₂-ekvivalenter legges aldri sammen. Siden åpner på det nyeste året med tall.",
         "Point emissions by year, the municipalities' emissions and the county's path to 2030. Only stated figures "
-        "are used (never applied-for or planned ones), and the scope is always given: fossil CO₂, total CO₂ and "
-        "CO₂ equivalents are never added together.",
+        "are used (never applied-for or planned ones), and the scope is always given: verified emissions (EU ETS), "
+        "fossil CO₂, total CO₂ and CO₂ equivalents are never added together. The page opens on the newest year "
+        "with figures.",
     ),
     "em_store_error": (
         "Importerte data kunne ikke leses ({error}). Siden viser bare de medfølgende dataene.",

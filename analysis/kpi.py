@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.filters import View
 from analysis.figures import newest_scope
+from analysis.filters import View
 from core.schema import CLIMATE_SCOPES
 
 

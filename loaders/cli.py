@@ -48,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--format",
         choices=IMPORT_FORMATS,
         help="an official emission export instead of a map layer: norskeutslipp.no (.xlsx/.csv), "
-        "EEA E-PRTR F1_4 (.csv) or Miljødirektoratet's municipal statistics (.csv)",
+        "EEA E-PRTR F1_4 (.csv), the EU ETS's verified emissions per installation (eutl: the EU Transaction Log "
+        "table or the Commission's yearly workbook, .csv/.xlsx) or Miljødirektoratet's municipal statistics (.csv)",
     )
 
     boundaries = commands.add_parser(

@@ -11,9 +11,11 @@ import time
 
 import pytest
 
+from analysis import emissions as em
 from maps.styles import source_radius
 from tests.helpers.browser import OfflinePage, running_app
 from tests.helpers.emissions_fixtures import make_fixture_store
+from tests.helpers.ets_fixtures import generated_2023
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +56,9 @@ def circles(page: OfflinePage, timeout_s: float = 30, predicate=lambda c: bool(c
 
 
 def test_year_slider_redraws_the_circles_offline(browser, app_url):
-    page = OfflinePage(browser, app_url + "Utslipp")  # its own address (the portfolio tests click the menu)
+    # Its own address (the portfolio tests click the menu), on the fixtures' CO₂ equivalents: the ETS, as new as
+    # they, comes first by default.
+    page = OfflinePage(browser, app_url + "Utslipp?scope=co2e")
     try:
         page.wait_for_text("Punktutslipp 2022")
         in_2022 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
@@ -85,24 +89,56 @@ def fresh_clone_url(tmp_path_factory):
         yield url
 
 
-def test_bundled_register_series_in_chromium(browser, fresh_clone_url):
-    """Fossil CO₂ 2017 from the E-PRTR register by default, with its credit; one year back redraws the circles."""
+def test_bundled_register_series_in_chromium(browser, fresh_clone_url, portfolio):
+    """The EU ETS 2022 by default, with its credit; one year back redraws the circles."""
+    ets = em.facility_series(portfolio.figures, "src-elkem-thamshavn", "ets").set_index("year")["amount_t"]
     # the page's own address: a menu click while the first page's map still reports its view can be lost
     page = OfflinePage(browser, fresh_clone_url + "Utslipp")
     try:
-        page.wait_for_text("Punktutslipp 2017")
-        page.wait_for_text("European Environment Agency, E-PRTR (CC BY 4.0)")
-        in_2017 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
-        assert in_2017["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(213_000))  # 213000000.0 kg
+        page.wait_for_text("Punktutslipp 2022")
+        page.wait_for_text("EU Transaction Log (Europakommisjonen)")
+        in_2022 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
+        assert in_2022["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(ets[2022]))
         page.settle()
         thumb = page.page.get_by_role("slider")
         thumb.focus()
-        thumb.press("ArrowLeft")  # 2017 -> 2016
-        page.wait_for_text("Punktutslipp 2016")
-        in_2016 = circles(
-            page, predicate=lambda c: c.get("src-elkem-thamshavn", {}).get("radius") == source_radius(222_000)
+        thumb.press("ArrowLeft")  # 2022 -> 2021
+        page.wait_for_text("Punktutslipp 2021")
+        in_2021 = circles(
+            page, predicate=lambda c: c.get("src-elkem-thamshavn", {}).get("radius") == source_radius(ets[2021])
         )
-        assert set(in_2016) == set(in_2017)
+        assert set(in_2021) == set(in_2022)
         assert page.unexpected_errors() == []
     finally:
         page.close()
+
+
+def test_a_2023_release_imported_through_the_page_shows_on_utslipp(browser, tmp_path_factory, shared_geodata):
+    """The import page reads a generated next-year table (made-up numbers), saves it; Utslipp then opens on 2023."""
+    folder = tmp_path_factory.mktemp("ets-import")
+    made = generated_2023(shared_geodata, folder / "generated_eutl_2023.csv")
+    env = {"INDUSTRIKART_STORE": str(folder / "generated_layers.gpkg"), "INDUSTRIKART_BOUNDARIES": ""}
+    with running_app("dashboard.py", env) as url:
+        page = OfflinePage(browser, url + "Importer_utslipp")
+        try:
+            page.wait_for_text("Importer utslippsdata")
+            page.settle()
+            page.page.get_by_text("EU ETS verifiserte utslipp (EU Transaction Log)").click()
+            page.settle()
+            page.page.locator('input[type="file"]').set_input_files(str(folder / "generated_eutl_2023.csv"))
+            shown = page.wait_for_text("Rader beholdt", timeout_s=60)
+            assert "Anlegg: 10 (10 koblet til kjente anlegg: EUTL-id 10; 0 ikke koblet" in shown
+            page.settle()
+            page.page.get_by_role("button", name="Lagre").click()
+            page.wait_for_text("Lagret «EU ETS verifiserte utslipp: generated_eutl_2023.csv»")
+            assert page.unexpected_errors() == []
+        finally:
+            page.close()
+        page = OfflinePage(browser, url + "Utslipp")
+        try:
+            page.wait_for_text("Punktutslipp 2023")
+            drawn = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
+            assert drawn["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(made["203893"]))
+            assert page.unexpected_errors() == []
+        finally:
+            page.close()

@@ -139,6 +139,49 @@ def test_facility_series_is_one_scope_by_year():
     assert em.facility_series(TESTDATA, "c", "co2e").empty
 
 
+# --- like for like: the register's point-source path over one constant set of plants ----------------------
+
+
+def register(rows: list[tuple], id_column: str = "eutl_id") -> pd.DataFrame:
+    """(facility_id, year, amount_t) testdata rows in the ETS scope, each with a register id."""
+    frame = figures([(f, y, a, "ets", "stated") for f, y, a in rows])
+    return frame.assign(**{id_column: [f"id-{f}" for f in frame["facility_id"]]})
+
+
+def test_a_plant_entering_later_raises_neither_the_path_nor_the_badge():
+    steady = [(p, y, 100.0) for p in ("a", "b") for y in range(2009, 2023)]
+    entering = [("c", y, 5_000.0) for y in range(2015, 2023)]  # a big plant that joins in 2015
+    without = em.point_source_path(register(steady), "ets", 2022, 2009)
+    with_entry = em.point_source_path(register(steady + entering), "ets", 2022, 2009)
+    assert with_entry.plants == ("a", "b") and with_entry.left_out == ("c",)
+    pd.testing.assert_frame_equal(with_entry.path.totals, without.path.totals)
+    assert with_entry.path.gap.change_since_baseline_pct == without.path.gap.change_since_baseline_pct == 0.0
+    # A sum over "whatever reported that year" would have jumped: the chart marks the year instead.
+    changed = with_entry.reporting[with_entry.reporting["changed"]]
+    assert changed[["year", "previous", "reporting"]].values.tolist() == [[2015, 2, 3]]
+
+
+def test_a_plant_missing_a_year_leaves_that_year_unsummed_not_lower():
+    rows = [(p, y, 100.0) for p in ("a", "b") for y in range(2009, 2014) if not (p == "b" and y == 2011)]
+    result = em.point_source_path(register(rows, "inspire_id"), "ets", 2013, 2009)
+    totals = result.path.totals.set_index("year")
+    assert result.plants == ("a", "b")
+    assert pd.isna(totals.loc[2011, "amount_t"]) and not totals.loc[2011, "complete"]
+    assert totals.loc[2012, "amount_t"] == 200.0 and totals.loc[2012, "covered"] == 2
+
+
+def test_the_base_year_chooses_the_set_and_a_missing_one_says_so():
+    rows = [("a", y, 100.0) for y in range(2009, 2023)] + [("b", y, 50.0) for y in range(2013, 2023)]
+    from_2013 = em.point_source_path(register(rows), "ets", 2022, 2013)
+    assert from_2013.plants == ("a", "b") and from_2013.path.baseline_t == 150.0
+    assert em.default_base_year(em.register_years(register(rows), "ets"), 2013) == 2013
+    assert em.default_base_year([2015, 2016], 2013) == 2015  # the register's first year where it lacks 2013
+    none = em.point_source_path(register(rows), "ets", 2022, 2005)
+    assert none.plants == () and none.path.baseline_reason == "no_baseline_year"
+    hand_made = em.point_source_path(figures([("a", 2022, 1.0, "ets", "stated")]), "ets", 2022, 2022)
+    assert hand_made.plants == ()  # a figure without a register id is no register plant
+
+
 # --- municipal statistics, shares, the county path -----------------------------------------------------
 
 

@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 import config
 import ui.emissions_data as emissions_data
+from analysis import emissions as em
+from i18n import fmt_number
 from loaders.official.imported import Imported
 from maps.styles import source_radius
 from store import StoreError
@@ -112,6 +114,42 @@ def test_a_fresh_clone_opens_on_the_ets_and_its_newest_year(no_boundaries):
     assert any("Ingen kommunestatistikk" in i.value for i in at.info)
     assert any(k.startswith("csv_undated") for k in download_keys(at))
     assert at.selectbox(key="em_base_year").value == 2009
+
+
+def test_the_point_source_path_names_its_plants_and_follows_the_base_year(no_boundaries, portfolio):
+    at = run()
+    result = em.point_source_path(portfolio.figures, "ets", 2022, 2013)
+    names = portfolio.sources.set_index("id")["facility"]
+    caption = next(c.value for c in at.caption if "anlegg med tall både i 2013 og 2022" in c.value)
+    assert caption.startswith(f"{len(result.plants)} anlegg") and all(names[p] in caption for p in result.plants)
+    left_out = next(c.value for c in at.caption if c.value.startswith("Utenfor settet"))
+    assert "Södra Cell Folla" in left_out
+    assert any("2013: 7 → 11" in c.value for c in at.caption)  # the year the ETS widened, marked
+    badge = next(m for m in at.metric if m.label == "Samme anlegg 2022")
+    assert badge.delta == f"{fmt_number(result.path.gap.change_since_baseline_pct, 'nb', 1)} % siden 2013"
+    at.selectbox(key="em_base_year").set_value(2009)
+    at = run(at)
+    from_2009 = em.point_source_path(portfolio.figures, "ets", 2022, 2009)
+    assert len(from_2009.plants) < len(result.plants)  # Elkem, Wacker, Rockwool were not in the ETS in 2009
+    assert any(c.value.startswith(f"{len(from_2009.plants)} anlegg med tall både i 2009 og 2022") for c in at.caption)
+    assert "csv_point_sources_ets_2009_2022" in download_keys(at)
+
+
+def test_a_plant_in_both_registers_shows_both_series_labelled(no_boundaries):
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at.session_state["em_selected"] = "src-elkem-thamshavn"
+    at = run(at)
+    assert any("Begge registrene har tall for anlegget" in c.value for c in at.caption)
+    series = chart_data(at, "line")
+    labels = set(series["series"])
+    assert {"kvotepliktige utslipp (EU ETS), t CO₂-ekv.", "fossilt CO₂", "CO₂ totalt (fossilt og biogent)"} == labels
+    table = next(df.value for df in at.dataframe if "Gratis tildelte kvoter (t)" in df.value.columns)
+    row = table[(table["År"] == "2022") & table["Omfang"].str.startswith("kvotepliktige")].iloc[0]
+    assert (row["Tonn"], row["Gratis tildelte kvoter (t)"], row["Etterlevelseskode"]) == (
+        "218\u00a0541",
+        "156\u00a0903",
+        "A",
+    )  # as the register states them for 2022
 
 
 def test_2009_total_co2_shows_elkem_with_the_register_figure_and_credit(no_boundaries):

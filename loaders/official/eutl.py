@@ -131,7 +131,7 @@ def read_eutl(
     summary = ImportSummary()
     facilities: dict[str, dict] = {}
     figures: list[dict] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     total = max(len(rows), 1)
     for offset, record in enumerate(rows):
         row_number = header_row + 1 + offset
@@ -147,14 +147,15 @@ def read_eutl(
                 summary.rows_read -= 1  # a blank line is not a row
                 continue
             raise CellError(row_number, header[columns["installation_id"]], "non_empty", None, path.name)
-        if installation in seen:
+        country = cell("country")
+        identity = ((country or NORWAY).upper(), installation)  # ids repeat across the registries, not within one
+        if identity in seen:
             raise FileFormatError(
-                "eutl_repeated_id", name=path.name, id=installation, row=row_number, first=seen[installation]
+                "eutl_repeated_id", name=path.name, id=installation, row=row_number, first=seen[identity]
             )
-        seen[installation] = row_number
+        seen[identity] = row_number
         # Every cell is checked before a row is kept or skipped: a bad number anywhere refuses the file.
         values = _year_values(record, years, header, row_number, path.name)
-        country = cell("country")
         if country and country.upper() not in (NORWAY, "NORWAY"):
             summary.skip(OTHER_COUNTRY)
             continue
