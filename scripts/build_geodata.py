@@ -93,15 +93,15 @@ ETS_INSTALLATIONS = {
     ),
     "94": (
         "src-sodra-cell-folla",
-        "Södra Cell Folla AS drev cellulosefabrikken i Follafoss til 2012 (adresse Follafoss, 7796); kontoen er "
-        "lukket, og fabrikken fortsatte som MM FollaCell på en ny konto: to kontoer, to serier",
+        "Södra Cell Folla AS, cellulosefabrikken i Follafoss (adresse Follafoss, 7796): kontoen har verifiserte "
+        "utslipp 2008–2013 og er lukket; fra 2013 står fabrikken på MM FollaCells konto: to kontoer, to serier",
         "5006",
         "Follafoss ligger i Steinkjer kommune (Verran til 2020)",
     ),
     "206342": (
         "src-mm-follacell",
-        "MM FollaCell driver cellulosefabrikken i Follafoss fra 2013 (Industrivegen 1, Follafoss); før 2013 står "
-        "fabrikken på Södra Cell Follas konto",
+        "MM FollaCell, cellulosefabrikken i Follafoss (Industrivegen 1, Follafoss), med verifiserte utslipp fra "
+        "2013; samme org.nr. (950 198 168) som Södra Cell Folla AS, hvis konto har årene før",
         "5006",
         "Follafoss ligger i Steinkjer kommune (Verran til 2020)",
     ),
@@ -135,7 +135,7 @@ ETS_INSTALLATIONS = {
 # Installations that are sources of their own: where they are drawn, and why there.
 ETS_NEW_SOURCES = {
     "src-sodra-cell-folla": (
-        "Södra Cell Folla (cellulosefabrikken i Follafoss, til 2012)",
+        "Södra Cell Folla (cellulosefabrikken i Follafoss, konto til 2013)",
         "Masse og papir",
         (11.09, 63.98),
         "locality",

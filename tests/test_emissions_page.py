@@ -135,6 +135,14 @@ def test_the_point_source_path_names_its_plants_and_follows_the_base_year(no_bou
     assert "csv_point_sources_ets_2009_2022" in download_keys(at)
 
 
+def test_a_link_keeps_the_base_year(no_boundaries):
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at.query_params["base"] = "2009"
+    at = run(at)
+    assert at.selectbox(key="em_base_year").value == 2009
+    assert any("anlegg med tall både i 2009 og 2022" in c.value for c in at.caption)
+
+
 def test_a_plant_in_both_registers_shows_both_series_labelled(no_boundaries):
     at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
     at.session_state["em_selected"] = "src-elkem-thamshavn"
