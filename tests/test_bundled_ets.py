@@ -7,7 +7,6 @@ The build script itself is checked byte for byte in test_bundled_register.py (it
 from __future__ import annotations
 
 import csv
-import importlib.util
 import math
 import re
 
@@ -19,18 +18,12 @@ from analysis import emissions as em
 from analysis.filters import Filters, apply_filters
 from analysis.kpi import key_figures
 from core.kommunenummer import MUNICIPALITIES
+from tests.helpers.build_script import build_module
 
 EUTL = "eutl_installations_norway_2005_2022.csv"
 GEODATA = config.ROOT / "geodata"
 # Places in Trøndelag that a row may name without naming its municipality (the plants' and offices' places).
 LOCALITIES = ("Ranheim", "Heimdal", "Skogn", "Follafoss", "Kyrksæterøra", "Orkanger", "Thamshavn", "Hylla", "Leangen")
-
-
-def _build_module():
-    spec = importlib.util.spec_from_file_location("build_geodata", config.ROOT / "scripts" / "build_geodata.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +115,7 @@ def test_elkem_thamshavn_agrees_with_eprtr_excluding_biomass_within_its_rounding
 
 def test_each_installation_is_joined_to_its_source_and_placed_in_its_plants_municipality(installations, portfolio):
     sources = portfolio.sources.set_index("id")
-    build = _build_module()
+    build = build_module()
     for row in installations.to_dict("records"):
         source = sources.loc[row["id"]]
         assert row["eutl_id"] in [p.strip() for p in source["eutl_id"].split(";")]

@@ -83,12 +83,7 @@ def with_register(sources: gpd.GeoDataFrame, register: gpd.GeoDataFrame) -> gpd.
                     "geometry": row["geometry"],
                 }
             )
-    if not new:
-        return sources
-    added = gpd.GeoDataFrame(new, geometry="geometry", crs=sources.crs)[sources.columns]
-    joined = gpd.GeoDataFrame(pd.concat([sources, added], ignore_index=True), crs=sources.crs)
-    joined["source_year"] = joined["source_year"].astype(sources["source_year"].dtype)
-    return joined
+    return _with_new(sources, new)
 
 
 def with_ets(sources: gpd.GeoDataFrame, installations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -126,6 +121,11 @@ def with_ets(sources: gpd.GeoDataFrame, installations: gpd.GeoDataFrame) -> gpd.
                     "geometry": row["geometry"],
                 }
             )
+    return _with_new(sources, new)
+
+
+def _with_new(sources: gpd.GeoDataFrame, new: list[dict]) -> gpd.GeoDataFrame:
+    """`sources` with the register's facilities that were no source yet (records in the sources' columns)."""
     if not new:
         return sources
     added = gpd.GeoDataFrame(new, geometry="geometry", crs=sources.crs)[sources.columns]
