@@ -117,6 +117,10 @@ SOURCE_NO_FIGURE_RADIUS = 6.0
 MEMBER_RADIUS = 5.0
 PARK_RADIUS = 8.0
 
+# Who may show the app in a frame (CSP frame-ancestors, set by nginx: deploy/render_nginx.py): the app itself, and
+# any https:// origin an installation lists in INDUSTRIKART_FRAME_ANCESTORS (e.g. the county's own pages).
+FRAME_ANCESTORS = " ".join(["'self'", *os.environ.get("INDUSTRIKART_FRAME_ANCESTORS", "").split()])
+
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FEATURE_COUNT_WARNING = 50_000

@@ -6,6 +6,7 @@ python deploy/render_nginx.py --listen 127.0.0.1:8080 --rundir DIR HOST:PORT [HO
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +17,14 @@ import config  # noqa: E402 (after the path above)
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 
 
-def render(listen: str, rundir: str, replicas: list[str], max_fails: int = 1, fail_timeout: str = "10s") -> str:
+def render(
+    listen: str,
+    rundir: str,
+    replicas: list[str],
+    max_fails: int = 1,
+    fail_timeout: str = "10s",
+    frame_ancestors: str = config.FRAME_ANCESTORS,
+) -> str:
     servers = "\n".join(f"        server {r} max_fails={max_fails} fail_timeout={fail_timeout};" for r in replicas)
     text = TEMPLATE.read_text()
     for key, value in {
@@ -24,18 +32,36 @@ def render(listen: str, rundir: str, replicas: list[str], max_fails: int = 1, fa
         "@RUNDIR@": rundir,
         "@SERVERS@": servers,
         "@MAX_BODY@": str(config.MAX_UPLOAD_BYTES),
+        "@FRAME_ANCESTORS@": _frame_ancestors(frame_ancestors),
     }.items():
         text = text.replace(key, value)
     return text
+
+
+_ORIGIN = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?$")
+
+
+def _frame_ancestors(value: str) -> str:
+    """A CSP source list (`'self' https://example.org`): nothing that could end the header or add a directive."""
+    sources = value.split() or ["'self'"]
+    for source in sources:
+        if source not in ("'self'", "'none'") and not _ORIGIN.match(source):
+            raise ValueError(f"frame-ancestors takes 'self', 'none' or https:// origins, got {source!r}")
+    return " ".join(sources)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--listen", required=True, help="address:port nginx listens on")
     parser.add_argument("--rundir", required=True, help="directory for nginx's pid, logs and temporary files")
+    parser.add_argument(
+        "--frame-ancestors",
+        default=config.FRAME_ANCESTORS,
+        help="who may show the app in a frame (CSP frame-ancestors): 'self' (default) and https:// origins",
+    )
     parser.add_argument("replicas", nargs="+", help="host:port of each Streamlit replica")
     args = parser.parse_args()
-    print(render(args.listen, args.rundir, args.replicas))
+    print(render(args.listen, args.rundir, args.replicas, frame_ancestors=args.frame_ancestors))
 
 
 if __name__ == "__main__":

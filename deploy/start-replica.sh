@@ -20,6 +20,7 @@ exec "$PYTHON" -m streamlit run dashboard.py \
     --server.enableCORS true \
     --server.enableXsrfProtection true \
     --server.maxUploadSize "$MAX_MB" \
+    --client.showErrorDetails none \
     --server.fileWatcherType none \
     --server.runOnSave false \
     --browser.gatherUsageStats false

@@ -27,7 +27,7 @@ from analysis.filters import View
 from analysis.kpi import key_figures
 from analysis.neighbourhoods import Neighbourhood
 from core.progress import Progress
-from core.text import attribution_text
+from core.text import attribution_text, xml_text
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.options import LAYERS
 from exports.tiles import TileFetcher, url_fetcher
@@ -150,7 +150,7 @@ def slides_pptx(slides: Sequence[Slide], *, lang: str = DEFAULT_LANGUAGE, day: d
     for slide in slides:
         _add_slide(deck.slides.add_slide(blank), slide, lang, day)
     props = deck.core_properties
-    props.title = slides[0].title[:250] if slides else t("app_title", lang)
+    props.title = xml_text(slides[0].title[:250]) if slides else t("app_title", lang)
     props.author = props.last_modified_by = "Industrikart Trøndelag"
     props.language = "nb-NO" if lang == "nb" else "en-GB"
     buffer = io.BytesIO()
@@ -279,7 +279,7 @@ def _textbox(slide, x, y, w, h, text: str, size: float, *, bold=False, colour=IN
     frame = box.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
-    frame.text = text
+    frame.text = xml_text(text)
     for paragraph in frame.paragraphs:
         if right:
             paragraph.alignment = PP_ALIGN.RIGHT
@@ -312,7 +312,7 @@ def _legend_box(slide, x, y, w, h, legend) -> None:
             marker.text = {"hollow": "○ ", "dashed": "◌ "}.get(kind, "● ")
             _font(marker.font, size * 1.2, colour=RGBColor.from_string(colour.lstrip("#").upper()))
         run = paragraph.add_run()
-        run.text = text
+        run.text = xml_text(text)
         _font(run.font, size * (1.2 if kind == "heading" else 1.0), bold=kind == "heading", italic=kind == "group")
 
 
@@ -325,7 +325,7 @@ def _figures_table(slide, x, y, w, h, figures, lang) -> None:
     for row, (label, value) in enumerate((header, *figures)):
         for col, text in enumerate((label, value)):
             cell = table.cell(row, col)
-            cell.text = text
+            cell.text = xml_text(text)
             for paragraph in cell.text_frame.paragraphs:
                 if col == 1:
                     paragraph.alignment = PP_ALIGN.RIGHT

@@ -17,6 +17,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.text import xml_text
 from core.values import is_missing
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,9 +25,12 @@ SHEET_NAME_LIMIT = 31  # characters, Excel's limit
 
 
 def neutralise(value: object) -> object:
-    """A text a spreadsheet would read as a formula, with a leading apostrophe; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A text a spreadsheet would read as a formula, with a leading apostrophe, and no character a workbook cannot
+    hold; anything else as it is."""
+    if isinstance(value, str):
+        value = xml_text(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -305,6 +305,9 @@ def layer_key(layer_id: object) -> int:
         raise LayerNotFound(f"no layer with id {layer_id!r}") from None
 
 
+MAX_ROW = 2**53  # far beyond any layer (config.MAX_UPLOAD_FEATURES), far below the databases' 64-bit integers
+
+
 def row_range(start: object, count: object) -> tuple[int, int | None]:
     """`start` and `count` of a partial read as plain non-negative integers (a count of None: to the end)."""
     if isinstance(start, bool) or isinstance(count, bool):
@@ -313,6 +316,8 @@ def row_range(start: object, count: object) -> tuple[int, int | None]:
     count = None if count is None else int(count)
     if start < 0 or (count is not None and count < 0):
         raise ValueError(f"rows from {start}, {count} of them: both must be 0 or more")
+    if start > MAX_ROW or (count is not None and count > MAX_ROW):  # SQLite and PostgreSQL count in 64 bits
+        raise ValueError(f"rows from {start}, {count} of them: no layer has that many")
     return start, count
 
 

@@ -10,26 +10,15 @@ from __future__ import annotations
 import collections
 import gzip
 import http.server
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
-import time
+import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "deploy"))
+from tests.helpers.nginx import needs_nginx, running_nginx
 
-import render_nginx  # noqa: E402
-
-from tests.helpers.browser import free_port  # noqa: E402
-
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-pytestmark = pytest.mark.skipif(not NGINX, reason="needs Debian's nginx (tests/run.sh installs it)")
+pytestmark = needs_nginx
 
 SCRIPT = b"console.log('generated stand-in frontend file');\n" * 200  # > gzip_min_length
 
@@ -59,35 +48,11 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 def proxy():
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    # nginx's workers run as nobody when it starts as root: their cache must be reachable (pytest's tmp is 0700)
-    rundir = Path(tempfile.mkdtemp(prefix="industrikart-nginx-test-"))
-    rundir.chmod(0o755)
-    port = free_port()
-    conf = rundir / "nginx.conf"
-    conf.write_text(render_nginx.render(f"127.0.0.1:{port}", str(rundir), [f"127.0.0.1:{upstream.server_port}"]))
-    nginx = subprocess.Popen(
-        [NGINX, "-c", str(conf), "-p", str(rundir), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2).close()
-            break
-        except OSError:
-            if nginx.poll() is not None or time.monotonic() > deadline:
-                nginx.kill()
-                pytest.fail(f"nginx did not start: {nginx.stderr.read().decode()[-2000:]}")
-            time.sleep(0.1)
     try:
-        yield url
+        with running_nginx([f"127.0.0.1:{upstream.server_port}"]) as url:
+            yield url
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
         upstream.shutdown()
-        shutil.rmtree(rundir, ignore_errors=True)
 
 
 def get(url: str, gzip_ok: bool = False):
@@ -127,3 +92,33 @@ def test_frontend_files_travel_compressed(proxy):
 def test_the_page_sets_the_route_cookie(proxy):
     headers, _ = get(proxy + "/")
     assert headers["Set-Cookie"].startswith("industrikart_route=")
+
+
+def test_every_response_carries_the_hardening_headers_and_no_internal_address(proxy):
+    for path in ("/", "/static/js/index.generated3.js", "/component/streamlit_folium.st_folium/index.html"):
+        headers, _ = get(proxy + path)
+        assert headers["Content-Security-Policy"] == "frame-ancestors 'self'", path
+        assert headers["X-Frame-Options"] == "SAMEORIGIN" and headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "same-origin", path
+        assert not any(name.lower().startswith("x-industrikart") for name in headers), path
+        assert "127.0.0.1" not in str(headers), path  # the replica's address stays in the access log
+
+
+def test_a_body_is_refused_everywhere_but_the_upload_route(proxy):
+    body = b"x" * (2 * 1024 * 1024)
+    request = urllib.request.Request(proxy + "/Utslipp", data=body, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 413
+
+
+def test_the_frame_ancestors_take_only_origins():
+    import render_nginx
+
+    conf = render_nginx.render(
+        "127.0.0.1:1", "/tmp/x", ["127.0.0.1:2"], frame_ancestors="'self' https://www.example.org"
+    )
+    assert "frame-ancestors 'self' https://www.example.org\"" in conf
+    for bad in ("'self'; script-src *", 'https://x.org" always; add_header X 1', "javascript:alert(1)"):
+        with pytest.raises(ValueError):
+            render_nginx.render("127.0.0.1:1", "/tmp/x", ["127.0.0.1:2"], frame_ancestors=bad)

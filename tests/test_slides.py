@@ -89,6 +89,15 @@ def test_hostile_text_stays_literal_on_the_slide(orkland):
     assert b"<b>fet</b>" not in data  # escaped in the XML, never markup
 
 
+def test_characters_no_office_file_can_hold_are_replaced_not_a_crash(orkland):
+    """Issue 19: ?title=Møte%07 (or U+FFFF) made python-pptx raise "All strings must be XML compatible"."""
+    title, subtitle = "Møte\x07 i Orkland\uffff", "Saksliste\x00\x1b med\ttabulator"
+    slide = view_slide(orkland, title=title, subtitle=subtitle, tile_fetcher=no_tiles, day=DAY)
+    (only,) = Presentation(io.BytesIO(slides_pptx([slide], day=DAY))).slides
+    found = texts(only)
+    assert "Møte\ufffd i Orkland\ufffd" in found and "Saksliste\ufffd\ufffd med\ttabulator" in found
+
+
 def test_english_slide(orkland):
     slide = view_slide(orkland, title="T", subtitle="S", lang="en", tile_fetcher=no_tiles, day=DAY)
     (only,) = Presentation(io.BytesIO(slides_pptx([slide], lang="en", day=DAY))).slides

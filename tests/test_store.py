@@ -116,6 +116,10 @@ def test_a_range_of_rows_is_read_without_the_rest(store):
     for start, count in [(-1, 1), (0, -1), (True, 1)]:
         with pytest.raises(ValueError):
             store.read(info.id, start=start, count=count)
+    # A row number from a crafted link (issue 19: ?sel=stored:1|9223372036854775808 overflowed SQLite's integer).
+    for start, count in [(2**63, 1), (0, 2**63), (10**30, None)]:
+        with pytest.raises(ValueError):
+            store.read(info.id, start=start, count=count)
 
 
 def test_clashing_column_names_are_mapped_not_lost(store):

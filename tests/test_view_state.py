@@ -163,3 +163,25 @@ def test_the_emissions_and_portfolio_pages_present_too(page, title):
     at.query_params["title"] = "Møte i nettverket"
     at.run()
     assert at.title[0].value == "Møte i nettverket"
+
+
+def test_a_crafted_row_number_in_a_link_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    """Issue 19: ?sel=stored:<big layer>|9223372036854775808 raised an uncaught OverflowError from SQLite."""
+    from streamlit.testing.v1 import AppTest
+
+    import config
+    from tests.helpers.big_layer_fixtures import generated_points, stored_layer
+
+    path = tmp_path / "generated_layers.gpkg"
+    monkeypatch.setenv("INDUSTRIKART_STORE", str(path))
+    monkeypatch.setenv("INDUSTRIKART_TILES", str(tmp_path / "tiles"))
+    info = stored_layer(path, generated_points(config.TILE_MIN_FEATURES + 1), "Generated big layer")
+    for row in ("9223372036854775808", "99999999999999999999999", "5"):
+        at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=120)
+        at.query_params["sel"] = f"stored:{info.id}|{row}"
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        if row == "5":  # a real row still opens its record
+            assert any("Generated big layer" in m.value for m in at.markdown)
+        else:
+            assert not any("Generated big layer" in m.value for m in at.markdown)

@@ -12,6 +12,7 @@ import streamlit as st
 from i18n import t
 from store.shared_counters import shared_guess_counter
 from ui.guess_limits import GuessLimiter, whole_units
+from ui.upload_guard import withhold_uploads
 
 PASSWORD_ENV = "INDUSTRIKART_EDITOR_PASSWORD"
 PASSWORD_SECRET = "editor_password"
@@ -93,6 +94,7 @@ def editor_access(lang: str) -> bool:
     if st.session_state.get(_EDITOR):
         if st.sidebar.button(t("editor_sign_out", lang)):
             st.session_state[_EDITOR] = False
+            withhold_uploads()
             st.rerun()
         return True
     st.sidebar.text_input(t("editor_password", lang), type="password", key=_INPUT, on_change=_check)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from i18n import t
 from store import LayerStore, StoreError, open_store
-from ui import view_state
+from ui import upload_guard, view_state
 from ui.sidebar import share_box
 from ui.state import current_language, language_selector
 from ui.view_state import Param, language_params
@@ -22,6 +22,7 @@ from ui.view_state import Param, language_params
 class PageFrame:
     def __init__(self):
         st.set_page_config(page_title=t("app_title"), page_icon="🏭", layout="wide")
+        upload_guard.install()  # before any upload can reach this process: only editors' uploaders take files
         self.lang = current_language()
         self.params: list[Param] = language_params()
 

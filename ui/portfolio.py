@@ -29,6 +29,7 @@ from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.shared_frames import shared_view
 from ui.state import keep_widget_state
 from ui.text import escape_markdown
+from ui.widget_texts import file_uploader
 
 _LAYER_LABELS = {
     "buffers": "pf_layer_buffers",
@@ -238,7 +239,7 @@ def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: s
 def _flow_upload(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: str) -> None:
     # A new key after each save empties the uploader, so the same file is not offered again.
     key = f"pf_upload_{st.session_state.get('pf_upload_n', 0)}"
-    upload = st.file_uploader(t("pf_upload", lang), type=["csv", "geojson", "json"], key=key)
+    upload = file_uploader(t("pf_upload", lang), ["csv", "geojson", "json"], lang, key=key)
     if upload is None:
         return
     if upload.size > config.MAX_UPLOAD_BYTES:

@@ -264,7 +264,8 @@ def _selection_parser(portfolio: Portfolio):
     def parse(values: list[str]) -> Selection:
         layer, _, ids = values[0].partition(":") if len(values) == 1 else ("", "", "")
         wanted = tuple(ids.split("|"))
-        if layer == STORED_LAYER and len(wanted) == 2 and all(part.isdigit() for part in wanted):
+        # a big uploaded layer's (layer id, row): digits only, and short enough to be a row of any layer
+        if layer == STORED_LAYER and len(wanted) == 2 and all(p.isdigit() and len(p) <= 12 for p in wanted):
             return Selection(layer, wanted)  # a big uploaded layer's feature: (layer id, row); checked when shown
         if layer not in MAP_KINDS:
             raise ValueError(values)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
+from ui.upload_guard import allow_uploads
 
 _DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 _INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
@@ -40,6 +41,7 @@ def file_uploader(label: str, types: list[str], lang: str, **kwargs):
     css = uploader_css(lang, types, int(st.get_option("server.maxUploadSize")))
     if css:
         st.markdown(css, unsafe_allow_html=True)
+    allow_uploads()  # the pages draw an uploader only for editors: this session may upload (ui/upload_guard.py)
     return st.file_uploader(label, type=types, **kwargs)
 
 

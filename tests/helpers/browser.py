@@ -39,9 +39,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class AppUrl(str):
+    """The running app's address; `pid` is its server's process (for tests that measure it)."""
+
+    pid: int
+
+
 @contextlib.contextmanager
-def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run script` on a free port; yields its URL and stops it afterwards."""
+def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None) -> Iterator[AppUrl]:
+    """`streamlit run script` on a free port; yields its URL (with the server's `pid`) and stops it afterwards."""
     port = free_port()
     # An empty store of its own unless the test brings one: never the developer's data/layers.gpkg.
     store = Path(tempfile.mkdtemp(prefix="industrikart-browser-")) / "generated_layers.gpkg"
@@ -66,7 +72,8 @@ def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None)
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/"
+    url = AppUrl(f"http://127.0.0.1:{port}/")
+    url.pid = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
