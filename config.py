@@ -25,6 +25,9 @@ PROTOMAPS_JS = "vendor/protomaps-leaflet/protomaps-leaflet.js"
 TILE_MIN_FEATURES = 5_000
 TILE_MIN_VERTICES = 50_000  # or this many vertices (Geonorge's county file: 15 features, 181 000 vertices)
 TILE_DIR = Path(os.environ.get("INDUSTRIKART_TILES") or STATIC_DIR / "tiles")
+# The key that names a store's tile folder (an HMAC of the store's address: a database URL holds its password).
+# Made once per machine, readable by its owner only, and outside STATIC_DIR so it is never served.
+TILE_SECRET_FILE = Path(os.environ.get("INDUSTRIKART_TILE_SECRET_FILE") or ROOT / "data" / "tile_secret")
 # tippecanoe drops the densest features of a tile above this size (its default is 500 000): the first, zoomed-out
 # view of a 100 000-polygon layer decodes and paints a few small tiles, not several megabytes
 TILE_MAX_BYTES = 200_000

@@ -25,10 +25,11 @@ from ui.view_state import map_params
 
 page = PageFrame()
 
-layers = stored_layers(page.lang)
+listed = stored_layers(page.lang)  # None: the store could not be read (and said so)
+layers = listed or []
 data = portfolio(page.lang, layers)
 lang = page.link(map_params(data))
-uploaded = uploaded_layers(lang, layers, static_url())
+uploaded = uploaded_layers(lang, layers, static_url(), complete=listed is not None)
 controls = map_controls(data, lang)
 present = presentation_controls(lang)
 view = apply_filters(data, controls.filters)

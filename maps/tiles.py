@@ -11,12 +11,15 @@ files of layers no longer listed are removed.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
+import secrets
 import shutil
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,9 +72,37 @@ def is_big(
     return len(frame) > threshold or int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum()) > vertices
 
 
-def store_folder(store_key: str, tile_dir: Path = config.TILE_DIR) -> Path:
-    """One folder per store (GeoPackage path or database URL), named by a digest so no secret is in a path."""
-    return tile_dir / hashlib.sha256(store_key.encode()).hexdigest()[:16]
+def store_folder(store_key: str, tile_dir: Path = config.TILE_DIR, secret: bytes | None = None) -> Path:
+    """One folder per store (GeoPackage path or database URL), named by an HMAC of it with this machine's secret:
+    the name every viewer's browser loads tells nothing about the address, and no guess of it can be checked."""
+    key = tile_secret() if secret is None else secret
+    return tile_dir / hmac.new(key, store_key.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def tile_secret(path: Path = config.TILE_SECRET_FILE) -> bytes:
+    """This machine's tile-folder key: read from `path`, made there (owner-only) the first time."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return _written(path)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def _written(path: Path) -> bytes:
+    """The key another process is writing: 32 bytes once it has written them (a write of 32 bytes is quick)."""
+    for _ in range(100):
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+        time.sleep(0.01)
+    raise OSError(f"{path} holds no tile key")
 
 
 def tile_path(folder: Path, layer: LayerVersion) -> Path:

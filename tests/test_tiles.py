@@ -185,3 +185,45 @@ def test_a_big_layer_with_tiles_is_drawn_unread_and_only_a_clicked_row_is_read(m
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]  # Markdown escapes read back
     assert any("Objekt 18 i generated_points_big" in text for text in shown), shown
     assert any(str(frame["name"].iloc[17]) in df.value.to_string() for df in at.dataframe)
+
+
+def test_a_tile_folder_is_no_function_of_the_store_address(tmp_path):
+    """Issue 19: the folder was sha256(DATABASE_URL)[:16], so a guessable address's password fell to a dictionary."""
+    import hashlib
+    import stat
+
+    from maps.tiles import tile_secret
+
+    url = "postgresql://industrikart:generated-password@db.example/industrikart"
+    one, other = (store_folder(url, tmp_path, secret=key) for key in (b"a" * 32, b"b" * 32))
+    assert one != other  # the same address, another machine's key: another name
+    assert hashlib.sha256(url.encode()).hexdigest()[:16] not in (one.name, other.name)
+    path = tmp_path / "keys" / "tile_secret"
+    key = tile_secret(path)
+    assert len(key) == 32 and tile_secret(path) == key  # made once, then kept
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not config.TILE_SECRET_FILE.resolve().is_relative_to(config.STATIC_DIR.resolve())  # never served
+
+
+def test_a_failed_store_listing_deletes_no_tiles(monkeypatch):
+    """Issue 19: an unreadable store listed as empty, and the stale-tile clean-up then removed every tile."""
+    import os
+    from pathlib import Path
+
+    from store import StoreError, open_store
+    from tests.helpers.apptest import app
+    from tests.helpers.big_layer_fixtures import stored_layer
+    from ui.data import store_key
+    from ui.uploaded_layers import version_of
+
+    info = stored_layer(Path(os.environ["INDUSTRIKART_STORE"]), generated_points(config.TILE_MIN_FEATURES + 1), "big")
+    tiles = ensure_tiles(store_folder(store_key()), version_of(info), lambda: open_store().read(info.id))
+
+    def unreadable(self, *args, **kwargs):
+        raise StoreError("generated: the database did not answer")
+
+    monkeypatch.setattr(type(open_store()), "list", unreadable)
+    at = app("dashboard.py").run()
+    assert not at.exception
+    assert any("generated: the database did not answer" in w.value for w in at.warning)
+    assert tiles.path.exists(), "a failed listing removed the tiles"

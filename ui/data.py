@@ -28,13 +28,14 @@ def _combined(directory: str, store_key: str, revision: tuple) -> Portfolio:
     return with_stored_layers(_bundled(directory), [s for s in stored if s[1] in MAP_KINDS])
 
 
-def stored_layers(lang: str) -> list[LayerInfo]:
-    """The layers in the store (not in the bin); a warning and nothing when the store cannot be read."""
+def stored_layers(lang: str) -> list[LayerInfo] | None:
+    """The layers in the store (not in the bin); a warning and None when the store cannot be read (which says
+    nothing about which layers there are: no tiles may be cleaned up on it)."""
     try:
         return open_store().list()
     except (StoreError, OSError) as exc:
         st.warning(t("store_unavailable", lang, error=error_text(exc, lang)))
-        return []
+        return None
 
 
 def portfolio(lang: str, layers: list[LayerInfo] | None = None) -> Portfolio:
@@ -47,7 +48,7 @@ def portfolio(lang: str, layers: list[LayerInfo] | None = None) -> Portfolio:
     except LayerError as exc:
         st.error(t("data_error", lang, error=error_text(exc, lang)))
         st.stop()
-    layers = stored_layers(lang) if layers is None else layers
+    layers = (stored_layers(lang) or []) if layers is None else layers
     revision = tuple((i.id, i.kind, i.version, i.visible) for i in layers if i.kind in MAP_KINDS)
     if not revision:
         return shared_view(bundled)  # cached for every session: each gets its own view

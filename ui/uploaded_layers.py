@@ -69,9 +69,10 @@ def layer_tiles(info: LayerInfo, read_frame: Callable[[], gpd.GeoDataFrame], lan
         return None
 
 
-def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> UploadedLayers:
+def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str, complete: bool = True) -> UploadedLayers:
     """Each visible uploaded layer of its own kind, split by size; builds missing tiles (once per version)
-    and removes the tiles of layers that are gone.
+    and, when `layers` is the store's whole listing (`complete`), removes the tiles of layers that are gone: a
+    failed listing says nothing about which are.
 
     A layer known to be big by its feature count is not read at all while its tiles exist: the map needs only
     the file, and the record panel reads only the clicked row from the store (`rows`).
@@ -107,6 +108,7 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str) -> Uplo
             result.rows[info.id] = (title, lambda position, info=info: stored_row(info, position))
         else:
             result.rows[info.id] = (title, lambda position, frame=frame: frame.iloc[position : position + 1])
-    with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
-        remove_stale(store_folder(store_key()), [version_of(i) for i in layers])
+    if complete:
+        with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
+            remove_stale(store_folder(store_key()), [version_of(i) for i in layers])
     return result
