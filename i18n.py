@@ -1017,6 +1017,12 @@ _MESSAGES_NB: dict[str, str] = {
     "collection_no_features": "JSON-en er ikke GeoJSON: FeatureCollection «{name}» har ingen liste «features»",
     "not_gpkg": "{member_part} er ikke en GeoPackage (den er ikke en SQLite-database)",
     "gpkg_no_geometry": "{member_part} har bare tabeller uten geometri",
+    "gpkg_not_standard": "{member_part} inneholder {what} «{name}» som GeoPackage-standarden ikke definerer: en slik "
+    "fil kan kjøre kode eller bruke ubegrenset minne når den leses, så den avvises. Lagre laget som en vanlig "
+    "GeoPackage (i QGIS: Eksporter → Lagre objekter som)",
+    "what_gpkg_view": "et utsnitt (view)",
+    "what_gpkg_trigger": "en trigger",
+    "what_gpkg_virtual_table": "en virtuell tabell",
     "layer_unreadable": "laget «{layer}» kunne ikke leses",
     "zip_same_names": "zip-filen har to lag som heter «{layer}»; gi ett av dem nytt navn og zip på nytt",
     "shapefile_incomplete": "«{member}» i zip-filen mangler {missing}; en Shapefile trenger .shp, .shx og .dbf sammen",

@@ -122,6 +122,12 @@ ENGLISH: dict[str, str] = {
     "collection_no_features": "the JSON is not GeoJSON: the FeatureCollection '{name}' has no 'features' list",
     "not_gpkg": "{member_part} is not a GeoPackage (it is not an SQLite database)",
     "gpkg_no_geometry": "{member_part} holds only tables without geometry",
+    "gpkg_not_standard": "{member_part} holds {what} '{name}' that the GeoPackage standard does not define: such a "
+    "file can run code or take any amount of memory when it is read, so it is refused. Save the layer as a plain "
+    "GeoPackage (in QGIS: Export → Save Features As)",
+    "what_gpkg_view": "a view",
+    "what_gpkg_trigger": "a trigger",
+    "what_gpkg_virtual_table": "a virtual table",
     "layer_unreadable": "the layer '{layer}' could not be read: {reason}",
     "zip_same_names": "the zip holds two layers named '{layer}'; rename one and zip again",
     "shapefile_incomplete": "'{member}' in the zip lacks its {missing}; a Shapefile needs its .shp, .shx and .dbf "

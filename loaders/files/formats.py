@@ -408,6 +408,7 @@ def read_gpkg(data: bytes, workdir: Path, member: str | None = None) -> list[Raw
     if not data.startswith(b"SQLite format 3\x00"):
         raise FileFormatError("not_gpkg", member=member)
     path = _write(workdir, "upload.gpkg", data)
+    check_gpkg_schema(path, member)
     layers, notes = [], []
     for name, geometry_type in _list_layers(path, "GeoPackage"):
         if geometry_type is None:
@@ -419,6 +420,50 @@ def read_gpkg(data: bytes, workdir: Path, member: str | None = None) -> list[Raw
     for layer in layers:
         layer.notes.extend(notes)
     return layers
+
+
+# What a GeoPackage may hold besides tables, by name: the R*Tree spatial index the standard defines (a virtual table
+# and its triggers), the triggers of the standard's tile and metadata tables, and GDAL's feature-count triggers.
+# Anything else that runs code when the file is read (a view, another virtual table) or written (another trigger)
+# is refused before GDAL opens the file: a 96 KB recursive view held a core for good, a zeroblob view took 5.5 GB.
+_RTREE = r"rtree_.+_.+"
+_GPKG_TRIGGERS = re.compile(
+    rf"^(?:{_RTREE}_(?:insert|update\d|delete)"
+    r"|gpkg_(?:tile_matrix|metadata|metadata_reference)_\w+"
+    r"|.+_(?:zoom|tile_column|tile_row)_(?:insert|update)"
+    r"|trigger_(?:insert|delete)_feature_count_.+)$",
+    re.IGNORECASE,
+)
+_RTREE_TABLE = re.compile(rf"^{_RTREE}$", re.IGNORECASE)
+_USING_RTREE = re.compile(r"\bUSING\s+rtree\s*\(", re.IGNORECASE)
+
+
+def check_gpkg_schema(path: Path, member: str | None = None) -> None:
+    """Refuse a GeoPackage whose schema holds a view, a virtual table or a trigger the standard does not define;
+    read with sqlite3 read-only, running nothing the file holds."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise FileFormatError("unreadable_as", format="GeoPackage", reason=str(exc)) from None
+    try:
+        rows = connection.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master").fetchall()
+    except sqlite3.Error as exc:
+        raise FileFormatError("unreadable_as", format="GeoPackage", reason=str(exc)) from None
+    finally:
+        connection.close()
+    for kind, name, sql in rows:
+        virtual = kind == "table" and sql.lstrip().upper().startswith("CREATE VIRTUAL TABLE")
+        if kind == "view":
+            refused = "view"
+        elif kind == "trigger" and not _GPKG_TRIGGERS.match(name):
+            refused = "trigger"
+        elif virtual and not (_RTREE_TABLE.match(name) and _USING_RTREE.search(sql)):
+            refused = "virtual_table"
+        else:
+            continue
+        raise FileFormatError("gpkg_not_standard", member=member, what=f"gpkg_{refused}", name=str(name)[:80])
 
 
 def read_kml(data: bytes, workdir: Path, fmt: str = "kml") -> list[RawLayer]:
