@@ -267,6 +267,8 @@ EDITOR_GUESS_FREE_FAILURES = 1  # a single typo costs no wait
 EDITOR_GUESS_DELAY_MAX_S = 30
 EDITOR_GUESS_SESSION_LIMIT = 5
 EDITOR_GUESS_SESSION_LOCKOUT_S = 15 * 60
+EDITOR_GUESS_CLIENT_LIMIT = 20  # one address, however many sessions: below the limit for everyone, so no single
+# client can lock every editor out (a locked-out client's tries no longer count towards it)
 EDITOR_GUESS_GLOBAL_LIMIT = 50
 EDITOR_GUESS_GLOBAL_LOCKOUT_S = 15 * 60
 # Bundled register data and boundaries (issue 12; made by scripts/build_geodata.py from ../shared/geodata).

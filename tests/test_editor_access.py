@@ -53,6 +53,12 @@ def fail(limiter, clock, key, times, gap=PAST_ANY_WAIT):
         clock.advance(gap)
 
 
+def fail_from(limiter, clock, key: str, client: str) -> None:
+    assert limiter.refusal(key, client) is None
+    limiter.failure(key, client)
+    clock.advance(1)
+
+
 def test_the_wait_grows_after_each_wrong_guess(limiter, clock):
     waits = []
     for _ in range(config.EDITOR_GUESS_SESSION_LIMIT - 1):
@@ -109,6 +115,28 @@ def test_just_below_the_process_wide_limit_a_fresh_session_may_try(limiter, cloc
     for i in range(config.EDITOR_GUESS_GLOBAL_LIMIT - 1):
         fail(limiter, clock, f"s{i}", 1, gap=1)
     assert limiter.refusal("fresh") is None
+
+
+def test_one_client_with_many_sessions_cannot_lock_everyone_out(limiter, clock):
+    """Issue 19: 50 wrong guesses from anywhere locked every editor out for 15 minutes; one client could do it."""
+    tried = 0
+    for i in range(3 * config.EDITOR_GUESS_GLOBAL_LIMIT):  # a fresh session for every guess, all from one address
+        if limiter.refusal(f"attacker-{i}", "203.0.113.9") is None:
+            limiter.failure(f"attacker-{i}", "203.0.113.9")
+            tried += 1
+        clock.advance(1)
+    assert tried == config.EDITOR_GUESS_CLIENT_LIMIT < config.EDITOR_GUESS_GLOBAL_LIMIT
+    refused = limiter.refusal("attacker-next", "203.0.113.9")
+    assert refused and refused.locked  # the client itself is locked out
+    assert limiter.refusal("editor", "198.51.100.7") is None  # everyone else may still sign in
+
+
+def test_several_clients_together_still_reach_the_limit_for_everyone(limiter, clock):
+    clients = [f"198.51.100.{i}" for i in range(config.EDITOR_GUESS_GLOBAL_LIMIT)]
+    for i, client in enumerate(clients):
+        fail_from(limiter, clock, f"s{i}", client)
+    refused = limiter.refusal("fresh", "192.0.2.1")
+    assert refused and refused.locked
 
 
 def test_success_resets_the_session(limiter, clock):

@@ -50,11 +50,20 @@ def _guess_key() -> str:
     return st.session_state[_GUESS_KEY]
 
 
+def client_address() -> str:
+    """Who is guessing, as far as this replica can tell: the address nginx passes on (X-Real-IP) for a connection
+    from this machine (replicas listen on loopback only, behind nginx), else the connection's own address."""
+    direct = st.context.ip_address
+    if direct is None:  # from this machine: nginx (which sets the header) or a local user
+        return (st.context.headers.get("X-Real-Ip") or "local").strip()[:64]
+    return direct
+
+
 def _check() -> None:
     given = st.session_state.get(_INPUT, "")
     st.session_state[_INPUT] = ""  # the typed password does not stay in the session
-    key = _guess_key()
-    if LIMITER.refusal(key):  # too soon or locked out: the password is not even compared
+    key, client = _guess_key(), client_address()
+    if LIMITER.refusal(key, client):  # too soon or locked out: the password is not even compared
         st.session_state[_EDITOR] = False
         st.session_state[_FAILED] = _REFUSED
         return
@@ -65,7 +74,7 @@ def _check() -> None:
         LIMITER.success(key)
         st.session_state.pop(_FAILED, None)
     else:
-        LIMITER.failure(key)
+        LIMITER.failure(key, client)
         st.session_state[_FAILED] = _WRONG
 
 
@@ -80,7 +89,7 @@ def _show_outcome(lang: str) -> None:
         return
     if outcome == _WRONG:
         st.sidebar.error(t("editor_wrong_password", lang))
-    refusal = LIMITER.refusal(_guess_key())
+    refusal = LIMITER.refusal(_guess_key(), client_address())
     if refusal and refusal.locked:
         st.sidebar.error(t("editor_too_many", lang, when=_duration(refusal.seconds, lang)))
     elif refusal and outcome == _REFUSED:

@@ -1,4 +1,6 @@
-"""How many editor password guesses are allowed: a growing wait per session, then lockouts.
+"""How many editor password guesses are allowed: a growing wait per session, then lockouts per session, per client
+(its address: one client opening many sessions) and for everyone (many clients at once). A client stops counting
+towards everyone's limit once it is locked out itself, so no single client can lock every editor out.
 
 Plain Python (no Streamlit), so the rule is testable with a fake clock. Streamlit serves sessions in
 threads, so every method takes one lock. Only wrong guesses are remembered, never what was typed.
@@ -60,6 +62,7 @@ class GuessLimiter:
         delay_max_s: float = config.EDITOR_GUESS_DELAY_MAX_S,
         session_limit: int = config.EDITOR_GUESS_SESSION_LIMIT,
         session_lockout_s: float = config.EDITOR_GUESS_SESSION_LOCKOUT_S,
+        client_limit: int = config.EDITOR_GUESS_CLIENT_LIMIT,
         global_limit: int = config.EDITOR_GUESS_GLOBAL_LIMIT,
         global_lockout_s: float = config.EDITOR_GUESS_GLOBAL_LOCKOUT_S,
         clock: Callable[[], float] = time.monotonic,
@@ -70,11 +73,13 @@ class GuessLimiter:
         self.delay_max_s = delay_max_s
         self.session_limit = session_limit
         self.session_lockout_s = session_lockout_s
+        self.client_limit = client_limit
         self.global_limit = global_limit
         self.global_lockout_s = global_lockout_s
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, _Session] = {}
+        self._clients: dict[str, _Session] = {}  # by client address: many sessions of one client count together
         self._global: deque[float] = deque()
         self._global_locked_until = 0.0
         self._shared = shared
@@ -85,12 +90,16 @@ class GuessLimiter:
             return 0.0
         return float(min(2 ** (failures - self.free_failures - 1), self.delay_max_s))
 
-    def refusal(self, key: str) -> Refusal | None:
-        """None when session `key` may try a password now; otherwise how long it must wait."""
+    def refusal(self, key: str, client: str | None = None) -> Refusal | None:
+        """None when session `key` (of the client at address `client`) may try a password now; otherwise how long
+        it must wait."""
         with self._lock:
             now = self._clock()
             session = self._sessions.get(key)
-            locked = max(self._global_locked_until, session.locked_until if session else 0.0)
+            own = self._clients.get(client) if client else None
+            locked = max(
+                self._global_locked_until, session.locked_until if session else 0.0, own.locked_until if own else 0.0
+            )
             if self._shared is not None:
                 try:
                     locked = max(locked, now + self._shared.locked_for())
@@ -103,8 +112,8 @@ class GuessLimiter:
                 return Refusal(session.wait_until - now, locked=False)
             return None
 
-    def failure(self, key: str) -> None:
-        """Record a wrong guess by session `key` (only for tries that `refusal` let through)."""
+    def failure(self, key: str, client: str | None = None) -> None:
+        """Record a wrong guess by session `key` of the client at `client` (only for tries `refusal` let through)."""
         with self._lock:
             now = self._clock()
             self._forget_before(now - self.window_s)
@@ -114,6 +123,11 @@ class GuessLimiter:
             if len(session.failures) >= self.session_limit:
                 session.locked_until = now + self.session_lockout_s
             session.wait_until = now + self.delay_after(len(session.failures))
+            if client:
+                own = self._clients.setdefault(client, _Session())
+                own.failures.append(now)
+                if len(own.failures) >= self.client_limit:  # it is refused from now on: no more counting for all
+                    own.locked_until = now + self.session_lockout_s
             if self._shared is not None:
                 self._shared_failure()
             elif len(self._global) >= self.global_limit and self._global_locked_until <= now:
@@ -147,6 +161,7 @@ class GuessLimiter:
         """Forget everything (for tests)."""
         with self._lock:
             self._sessions.clear()
+            self._clients.clear()
             self._global.clear()
             self._global_locked_until = 0.0
         if self._shared is not None:
@@ -157,12 +172,13 @@ class GuessLimiter:
         while self._global and self._global[0] <= cutoff:
             self._global.popleft()
         now = cutoff + self.window_s
-        for key in list(self._sessions):
-            session = self._sessions[key]
-            while session.failures and session.failures[0] <= cutoff:
-                session.failures.popleft()
-            if not session.failures and session.locked_until <= now and session.wait_until <= now:
-                del self._sessions[key]
+        for records in (self._sessions, self._clients):
+            for key in list(records):
+                record = records[key]
+                while record.failures and record.failures[0] <= cutoff:
+                    record.failures.popleft()
+                if not record.failures and record.locked_until <= now and record.wait_until <= now:
+                    del records[key]
 
 
 def whole_units(seconds: float) -> tuple[int, str]:
