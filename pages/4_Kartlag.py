@@ -29,7 +29,7 @@ except (StoreError, OSError) as exc:
 
 live = [i for i in layers if not i.deleted]
 binned = [i for i in layers if i.deleted]
-if not live and not binned:
+if not live and not (binned and editor):
     st.info(t("no_layers", lang))
 if live:
     st.dataframe(layer_table(live, lang), hide_index=True, width="stretch")
@@ -40,7 +40,7 @@ for info in live:
         downloads(store, info, lang)
         if editor:
             editor_actions(store, info, lang)
-if binned:
+if binned and editor:  # a deleted layer is for the editors who may restore it: no one else downloads it
     st.subheader(t("bin", lang))
     for info in binned:
         with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)}"):

@@ -44,6 +44,20 @@ def test_viewers_can_download_but_not_change(store, monkeypatch):
     assert any("redaktørpassordet" in i.value for i in at.info)
 
 
+def test_the_bin_is_for_editors_only(store, portfolio, monkeypatch):
+    """Issue 19: a deleted layer stayed downloadable by anyone for the bin's 30 days."""
+    gone = store.save(portfolio.sources.head(1), "Generated deleted layer", "sources")
+    store.delete(gone.id)
+    monkeypatch.setenv(PASSWORD_ENV, SECRET)
+    viewer = page()
+    assert not viewer.exception
+    assert len(viewer.get("download_button")) == 2  # the live layer's two formats, none of the bin's
+    assert not any("Generated deleted layer" in e.label for e in viewer.expander)
+    viewer.sidebar.text_input[0].input(SECRET).run()
+    assert any("Generated deleted layer" in e.label for e in viewer.expander)
+    assert len(viewer.get("download_button")) == 4
+
+
 def test_wrong_password_refused_right_password_lets_in_and_is_never_shown(store, monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, SECRET)
     at = page()
