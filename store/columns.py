@@ -21,8 +21,9 @@ import shapely
 from config import CRS
 from store.errors import StoreError
 
-# Names the backends use themselves (compared case-insensitively: SQLite ignores case).
-RESERVED = {"fid", "geom", "_ord"}
+# Names the backends use themselves (compared case-insensitively: SQLite ignores case): ours, and PostgreSQL's
+# system columns, which no table may define. A frame with any of them is stored as c0, c1 … on both backends.
+RESERVED = {"fid", "geom", "_ord", "ctid", "xmin", "xmax", "cmin", "cmax", "tableoid", "oid"}
 MAX_NAME_BYTES = 63  # PostgreSQL truncates longer identifiers
 # The pandas dtype each storage type is written with: nullable where None must survive, text otherwise
 # (datetimes as ISO text keep their offset exactly; json is text).

@@ -49,7 +49,7 @@ def to_geojson(frame: gpd.GeoDataFrame, info: LayerInfo) -> bytes:
 
 
 def to_gpkg(frame: gpd.GeoDataFrame, info: LayerInfo) -> bytes:
-    out = frame.copy()
+    out = frame.rename(columns=gpkg_names(frame))
     for name in out.columns:
         if name != out.geometry.name and out[name].dtype == object and _has_nested(out[name]):
             # GeoPackage has no list type: lists and objects go as JSON text
@@ -68,6 +68,30 @@ def to_gpkg(frame: gpd.GeoDataFrame, info: LayerInfo) -> bytes:
             layer_metadata=metadata(info),
         )
         return path.read_bytes()
+
+
+# A GeoPackage table has its own id and geometry columns, and SQLite compares column names ignoring case.
+_GPKG_OWN = {"fid", "geom"}
+
+
+def gpkg_names(frame: gpd.GeoDataFrame) -> dict[str, str]:
+    """The attribute columns a GeoPackage cannot take as they are ("fid", "geom", "navn" after "Navn"), each with
+    a free name it can ("fid_2", "navn_2"); every other column keeps its name (the GeoJSON keeps them all)."""
+    names = [str(c) for c in frame.columns if c != frame.geometry.name]
+    taken, clashing = set(_GPKG_OWN), []
+    for name in names:  # the first of each name keeps it
+        if name.casefold() in taken:
+            clashing.append(name)
+        else:
+            taken.add(name.casefold())
+    renamed = {}
+    for name in clashing:
+        n = 2
+        while f"{name}_{n}".casefold() in taken:
+            n += 1
+        renamed[name] = f"{name}_{n}"
+        taken.add(renamed[name].casefold())
+    return renamed
 
 
 def layer_name(info: LayerInfo) -> str:

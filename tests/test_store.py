@@ -132,6 +132,41 @@ def test_clashing_column_names_are_mapped_not_lost(store):
     assert_geodataframe_equal(store.read(info.id), frame, check_dtype=True)
 
 
+def test_column_names_either_backend_reserves_are_stored_the_same_way_on_both(store):
+    """Issue 19: PostGIS refused ctid, xmin, xmax, cmin, cmax and tableoid, which GeoPackage took."""
+    frame = gpd.GeoDataFrame(
+        {name: [i] for i, name in enumerate(("ctid", "xmin", "xmax", "cmin", "cmax", "tableoid", "OID", "navn"))},
+        geometry=[Point(10, 63)],
+        crs="EPSG:4326",
+    )
+    info = store.save(frame, "Generated system column names", "other")
+    assert_geodataframe_equal(store.read(info.id), frame, check_dtype=True)
+
+
+def test_geopackage_download_works_for_every_stored_layer(store):
+    """Issue 19: the GeoPackage download failed for a column "fid" or "geom", or two names differing in case."""
+    import io
+
+    import pyogrio
+
+    frame = gpd.GeoDataFrame(
+        {"fid": [7], "geom": ["tekst"], "Navn": ["stor"], "navn": ["liten"], "navn_2": ["ekstra"]},
+        geometry=[Point(10, 63)],
+        crs="EPSG:4326",
+    )
+    info = store.save(frame, "Generated GeoPackage-hostile names", "other")
+    back = pyogrio.read_dataframe(io.BytesIO(store.export(info.id, "gpkg")))
+    assert back.drop(columns="geometry").iloc[0].to_dict() == {
+        "fid_2": 7,
+        "geom_2": "tekst",
+        "Navn": "stor",
+        "navn_3": "liten",  # "navn_2" is the layer's own column, kept as it is
+        "navn_2": "ekstra",
+    }
+    geojson = store.export(info.id, "geojson").decode()
+    assert '"fid": 7' in geojson and '"navn": "liten"' in geojson  # GeoJSON keeps the layer's own names
+
+
 def test_z_coordinates_and_empty_layer_round_trip(store):
     points = gpd.GeoDataFrame({"h": [1.0, 2.0]}, geometry=[Point(10, 63, 120.5), Point(11, 64, 3)], crs=4326)
     back = store.read(store.save(points, "Generated 3D points", "other").id)
