@@ -120,6 +120,12 @@ SOURCE_NO_FIGURE_RADIUS = 6.0
 MEMBER_RADIUS = 5.0
 PARK_RADIUS = 8.0
 
+# Layer downloads (ui/export_cache.py): built once per layer version and format and kept up to this many bytes in each
+# process; one export at a time; a session may start this many within the window (a second click is free).
+EXPORT_CACHE_BYTES = 512 * 1024 * 1024
+EXPORTS_PER_WINDOW = 6
+EXPORT_WINDOW_S = 60
+
 # Who may show the app in a frame (CSP frame-ancestors, set by nginx: deploy/render_nginx.py): the app itself, and
 # any https:// origin an installation lists in INDUSTRIKART_FRAME_ANCESTORS (e.g. the county's own pages).
 FRAME_ANCESTORS = " ".join(["'self'", *os.environ.get("INDUSTRIKART_FRAME_ANCESTORS", "").split()])

@@ -7,6 +7,7 @@ import streamlit as st
 
 from i18n import fmt_number, fmt_time, t
 from store import LayerInfo, LayerStore, StoreError
+from ui.export_cache import LAYER_EXPORTS, ExportBudget
 
 
 def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
@@ -26,12 +27,15 @@ def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
     )
 
 
-def downloads(store: LayerStore, info: LayerInfo, lang: str) -> None:
+def downloads(store: LayerStore, info: LayerInfo, lang: str, store_key: str) -> None:
+    """The layer as GeoJSON and GeoPackage: built when clicked, once per version and format (ui/export_cache.py)."""
     stem = f"industrikart_lag_{info.id}_v{info.version}"
+    budget = st.session_state.setdefault("_export_budget", ExportBudget())
     for fmt, mime in (("geojson", "application/geo+json"), ("gpkg", "application/geopackage+sqlite3")):
+        key = (store_key, info.id, info.version, fmt)
         st.download_button(
             t(f"download_{fmt}", lang),
-            data=lambda fmt=fmt: store.export(info.id, fmt),  # built only when clicked
+            data=lambda key=key, fmt=fmt: LAYER_EXPORTS.get(key, lambda: store.export(info.id, fmt), budget),
             file_name=f"{stem}.{fmt}",
             mime=mime,
             key=f"dl_{fmt}_{info.id}_{info.version}",

@@ -1,0 +1,111 @@
+"""Layer downloads (issue 19): built once per layer version and format, one at a time, within a budget per session.
+
+Twelve "Last ned GeoJSON" requests for a 300 000-point layer in one websocket batch used to cost about 92 s of
+server work (each exported again, all at once). The AppTest below records the page's deferred downloads and runs
+their callables as twelve clicks at once would.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from store import open_store
+from tests.helpers.apptest import app
+from ui.export_cache import ExportBudget, ExportCache, ExportRefused
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_twelve_requests_at_once_build_the_file_once():
+    cache, builds = ExportCache(), []
+    started = threading.Event()
+
+    def build() -> bytes:
+        builds.append(1)
+        started.wait(5)  # every request arrives while the first build is under way
+        return b"generated export"
+
+    with ThreadPoolExecutor(12) as pool:
+        futures = [pool.submit(cache.get, ("store", 1, 1, "geojson"), build) for _ in range(12)]
+        time.sleep(0.2)  # not a speed goal: the twelve threads are all waiting on the one build
+        started.set()
+        results = [f.result(10) for f in futures]
+    assert builds == [1] and set(results) == {b"generated export"}
+
+
+def test_builds_of_different_files_never_overlap():
+    cache, running, most = ExportCache(), [0], [0]
+    lock = threading.Lock()
+
+    def build() -> bytes:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        return b"x"
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda layer: cache.get(("store", layer, 1, "gpkg"), build), range(8)))
+    assert most == [1]
+
+
+def test_the_cache_keeps_at_most_its_bytes_newest_first():
+    cache = ExportCache(max_bytes=10)
+    cache.get("a", lambda: b"12345")
+    cache.get("b", lambda: b"12345")
+    cache.get("c", lambda: b"12345")  # "a" goes
+    assert cache.get("b", lambda: b"rebuilt") == b"12345" and cache.get("a", lambda: b"rebuilt") == b"rebuilt"
+    assert cache.get("huge", lambda: b"x" * 11) == b"x" * 11 and cache.get("huge", lambda: b"again") == b"again"
+
+
+def test_a_session_may_start_a_few_exports_a_minute_and_hits_are_free():
+    clock = Clock()
+    cache, budget = ExportCache(), ExportBudget(limit=3, window_s=60, clock=clock)
+    for layer in range(3):
+        cache.get(layer, lambda: b"built", budget)
+    assert cache.get(0, lambda: b"rebuilt", budget) == b"built"  # kept: costs nothing
+    with pytest.raises(ExportRefused):
+        cache.get(99, lambda: b"built", budget)
+    clock.now = 61
+    assert cache.get(99, lambda: b"built", budget) == b"built"
+
+
+def test_the_layer_page_exports_a_layer_once_for_many_clicks(portfolio, monkeypatch):
+    store = open_store()
+    info = store.save(portfolio.parks.head(5), "Generated parks for downloads", "parks")
+    exported = []
+    real_export = type(store).export
+
+    def counted(self, layer_id, fmt):
+        exported.append((layer_id, fmt))
+        return real_export(self, layer_id, fmt)
+
+    monkeypatch.setattr(type(store), "export", counted)
+    callables = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, *args, **kwargs):
+        callables[kwargs.get("file_name")] = data_callable
+        return add_deferred(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    at = app("pages/4_Kartlag.py").run()
+    assert not at.exception
+    click = callables[f"industrikart_lag_{info.id}_v{info.version}.geojson"]
+    with ThreadPoolExecutor(12) as pool:
+        results = list(pool.map(lambda _: click(), range(12)))
+    assert exported == [(info.id, "geojson")] and len(set(results)) == 1
+    assert b"Generated parks for downloads" in results[0]
