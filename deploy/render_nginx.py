@@ -24,7 +24,10 @@ def render(
     max_fails: int = 1,
     fail_timeout: str = "10s",
     frame_ancestors: str = config.FRAME_ANCESTORS,
+    expose_upstream: bool = False,
 ) -> str:
+    """The filled template. `expose_upstream` adds a header naming the replica that answered: for the replica
+    check on loopback (deploy/try-replicas.sh) only, never for an installation (it names an internal address)."""
     servers = "\n".join(f"        server {r} max_fails={max_fails} fail_timeout={fail_timeout};" for r in replicas)
     text = TEMPLATE.read_text()
     for key, value in {
@@ -33,11 +36,13 @@ def render(
         "@SERVERS@": servers,
         "@MAX_BODY@": str(config.MAX_UPLOAD_BYTES),
         "@FRAME_ANCESTORS@": _frame_ancestors(frame_ancestors),
+        "@UPSTREAM_HEADER@": _UPSTREAM_HEADER if expose_upstream else "",
     }.items():
         text = text.replace(key, value)
     return text
 
 
+_UPSTREAM_HEADER = "        add_header X-Industrikart-Upstream $upstream_addr always;"
 _ORIGIN = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?$")
 
 
@@ -59,9 +64,22 @@ def main() -> None:
         default=config.FRAME_ANCESTORS,
         help="who may show the app in a frame (CSP frame-ancestors): 'self' (default) and https:// origins",
     )
+    parser.add_argument(
+        "--expose-upstream",
+        action="store_true",
+        help="name the answering replica in a response header (the replica check on loopback only)",
+    )
     parser.add_argument("replicas", nargs="+", help="host:port of each Streamlit replica")
     args = parser.parse_args()
-    print(render(args.listen, args.rundir, args.replicas, frame_ancestors=args.frame_ancestors))
+    print(
+        render(
+            args.listen,
+            args.rundir,
+            args.replicas,
+            frame_ancestors=args.frame_ancestors,
+            expose_upstream=args.expose_upstream,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -80,7 +80,8 @@ wait_health "http://127.0.0.1:$PORT_B" "$PID_B"
 
 PORT_N=$(free_port)
 mkdir -p "$WORK/nginx"
-$PY deploy/render_nginx.py --listen "127.0.0.1:$PORT_N" --rundir "$WORK/nginx" \
+# --expose-upstream: the checks read which replica answered from a header (never in an installation's config)
+$PY deploy/render_nginx.py --listen "127.0.0.1:$PORT_N" --rundir "$WORK/nginx" --expose-upstream \
     "127.0.0.1:$PORT_A" "127.0.0.1:$PORT_B" >"$WORK/nginx.conf"
 nginx -t -q -c "$WORK/nginx.conf" -p "$WORK/nginx"
 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' >"$WORK/nginx-stdout.log" 2>&1 &

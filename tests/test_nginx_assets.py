@@ -112,6 +112,14 @@ def test_a_body_is_refused_everywhere_but_the_upload_route(proxy):
     assert refused.value.code == 413
 
 
+def test_only_the_replica_checks_own_set_up_names_the_replica():
+    import render_nginx
+
+    assert "X-Industrikart-Upstream" not in render_nginx.render("127.0.0.1:1", "/tmp/x", ["127.0.0.1:2"])
+    checked = render_nginx.render("127.0.0.1:1", "/tmp/x", ["127.0.0.1:2"], expose_upstream=True)
+    assert "add_header X-Industrikart-Upstream $upstream_addr always;" in checked
+
+
 def test_the_frame_ancestors_take_only_origins():
     import render_nginx
 
