@@ -130,6 +130,12 @@ EXPORT_WINDOW_S = 60
 # any https:// origin an installation lists in INDUSTRIKART_FRAME_ANCESTORS (e.g. the county's own pages).
 FRAME_ANCESTORS = " ".join(["'self'", *os.environ.get("INDUSTRIKART_FRAME_ANCESTORS", "").split()])
 
+# Reading an uploaded file with GDAL runs in a child process with these limits (loaders/files/sandbox.py): CPU seconds
+# per read (1 000 000 points take about 15 s), its address space, and how long to wait at most.
+READ_CPU_S = 300
+READ_MEMORY_BYTES = 10 * 1024**3
+READ_WALL_S = 600
+
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FEATURE_COUNT_WARNING = 50_000

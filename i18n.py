@@ -1023,6 +1023,9 @@ _MESSAGES_NB: dict[str, str] = {
     "what_gpkg_view": "et utsnitt (view)",
     "what_gpkg_trigger": "en trigger",
     "what_gpkg_virtual_table": "en virtuell tabell",
+    "read_limits": "lesingen av filen gikk over det én opplasting får bruke ({seconds} s CPU-tid, {memory_bytes} "
+    "minne, {wall_seconds} s i alt) og ble stoppet; ingenting er lagret. Er filen ekte, del den opp eller behold bare "
+    "området eller feltene du trenger",
     "layer_unreadable": "laget «{layer}» kunne ikke leses",
     "zip_same_names": "zip-filen har to lag som heter «{layer}»; gi ett av dem nytt navn og zip på nytt",
     "shapefile_incomplete": "«{member}» i zip-filen mangler {missing}; en Shapefile trenger .shp, .shx og .dbf sammen",

@@ -128,6 +128,9 @@ ENGLISH: dict[str, str] = {
     "what_gpkg_view": "a view",
     "what_gpkg_trigger": "a trigger",
     "what_gpkg_virtual_table": "a virtual table",
+    "read_limits": "reading the file went past what one upload may use ({seconds} s of CPU, {memory_bytes} of "
+    "memory, {wall_seconds} s in all) and was stopped; nothing is stored. If the file is real, split it or keep "
+    "only the area or the fields you need",
     "layer_unreadable": "the layer '{layer}' could not be read: {reason}",
     "zip_same_names": "the zip holds two layers named '{layer}'; rename one and zip again",
     "shapefile_incomplete": "'{member}' in the zip lacks its {missing}; a Shapefile needs its .shp, .shx and .dbf "

@@ -37,6 +37,7 @@ from loaders.errors import FileFormatError, SchemaError, TooManyFields
 from loaders.files.archive import SafeZip, ZipLimits, open_zip
 from loaders.files.crs import geojson_crs_member
 from loaders.files.numbers import CellError
+from loaders.files.sandbox import pyogrio_call
 from loaders.messages import Message
 
 FORMATS = {
@@ -478,23 +479,26 @@ def read_kml(data: bytes, workdir: Path, fmt: str = "kml") -> list[RawLayer]:
     return layers
 
 
-def _list_layers(path: Path, what: str) -> list[tuple[str, str | None]]:
-    import pyogrio
+# GDAL reads an uploaded file only in a child process with CPU-time and memory limits (loaders/files/sandbox.py).
 
+
+def _list_layers(path: Path, what: str) -> list[tuple[str, str | None]]:
     try:
-        return [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
+        return [(str(name), kind) for name, kind in pyogrio_call("list_layers", path)]
+    except FileFormatError:  # past the read limits
+        raise
     except Exception as exc:  # pyogrio.errors.DataSourceError and GDAL errors
         raise FileFormatError("unreadable_as", format=what, reason=_gdal_message(exc)) from None
 
 
 def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **options) -> RawLayer:
-    import pyogrio
-
     try:
-        info = pyogrio.read_info(path, layer=name, **options)
+        info = pyogrio_call("read_info", path, layer=name, **options)
         count = info.get("features")
         if count is None or count < 0:  # the driver does not know without reading: count, without geometries
-            count = pyogrio.read_info(path, layer=name, force_feature_count=True, **options).get("features")
+            count = pyogrio_call("read_info", path, layer=name, force_feature_count=True, **options).get("features")
+    except FileFormatError:
+        raise
     except Exception as exc:
         raise FileFormatError("layer_unreadable", layer=name, reason=_gdal_message(exc)) from None
     crs = info.get("crs")
@@ -503,7 +507,9 @@ def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **o
 
     def load() -> tuple[pd.DataFrame, np.ndarray]:
         try:
-            frame = pyogrio.read_dataframe(path, layer=name, **options)
+            frame = pyogrio_call("read_dataframe", path, layer=name, **options)
+        except FileFormatError:
+            raise
         except Exception as exc:
             raise FileFormatError("layer_unreadable", layer=name, reason=_gdal_message(exc)) from None
         if fmt in ("kml", "kmz"):
