@@ -7,7 +7,7 @@ import streamlit as st
 from i18n import t
 from store import StoreError
 from ui.access import editor_access
-from ui.data import store_key
+from ui.data import store_env
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
 from ui.page import PageFrame
 from ui.text import escape_markdown
@@ -38,12 +38,12 @@ for info in live:
     with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)} · v{info.version}"):
         if info.description:
             st.text(info.description)
-        downloads(store, info, lang, store_key())
+        downloads(info, lang, store_env())
         if editor:
             editor_actions(store, info, lang)
 if binned and editor:  # a deleted layer is for the editors who may restore it: no one else downloads it
     st.subheader(t("bin", lang))
     for info in binned:
         with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)}"):
-            downloads(store, info, lang, store_key())
+            downloads(info, lang, store_env())
             bin_actions(store, info, lang, editor)

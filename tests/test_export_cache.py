@@ -83,17 +83,19 @@ def test_a_session_may_start_a_few_exports_a_minute_and_hits_are_free():
     assert cache.get(99, lambda: b"built", budget) == b"built"
 
 
-def test_the_layer_page_exports_a_layer_once_for_many_clicks(portfolio, monkeypatch):
+def test_the_layer_page_exports_a_layer_once_for_many_clicks_in_the_worker(portfolio, monkeypatch):
+    import ui.layer_admin
+
     store = open_store()
     info = store.save(portfolio.parks.head(5), "Generated parks for downloads", "parks")
-    exported = []
-    real_export = type(store).export
+    built = []
+    real_run = ui.layer_admin.run_limited
 
-    def counted(self, layer_id, fmt):
-        exported.append((layer_id, fmt))
-        return real_export(self, layer_id, fmt)
+    def counted(function, *args, **kwargs):
+        built.append((function.__name__, args[1:]))
+        return real_run(function, *args, **kwargs)  # the real worker process, with its limits
 
-    monkeypatch.setattr(type(store), "export", counted)
+    monkeypatch.setattr(ui.layer_admin, "run_limited", counted)
     callables = {}
     add_deferred = MediaFileManager.add_deferred
 
@@ -107,5 +109,6 @@ def test_the_layer_page_exports_a_layer_once_for_many_clicks(portfolio, monkeypa
     click = callables[f"industrikart_lag_{info.id}_v{info.version}.geojson"]
     with ThreadPoolExecutor(12) as pool:
         results = list(pool.map(lambda _: click(), range(12)))
-    assert exported == [(info.id, "geojson")] and len(set(results)) == 1
+    assert built == [("export_stored", (info.id, "geojson"))] and len(set(results)) == 1
     assert b"Generated parks for downloads" in results[0]
+    assert results[0] == store.export(info.id, "geojson")  # the worker's file is the store's own

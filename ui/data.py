@@ -59,6 +59,14 @@ def portfolio(lang: str, layers: list[LayerInfo] | None = None) -> Portfolio:
         return shared_view(bundled)
 
 
+STORE_ENV = ("DATABASE_URL", "INDUSTRIKART_STORE", "INDUSTRIKART_PG_SCHEMA")
+
+
+def store_env() -> dict[str, str]:
+    """What names this session's store, for a worker process that opens it itself."""
+    return {name: os.environ[name] for name in STORE_ENV if os.environ.get(name)}
+
+
 def store_key() -> str:
     return os.environ.get("DATABASE_URL") or os.environ.get("INDUSTRIKART_STORE") or str(config.STORE_PATH)
 

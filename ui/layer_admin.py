@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from i18n import fmt_number, fmt_time, t
-from store import LayerInfo, LayerStore, StoreError
+from loaders.files.sandbox import run_limited
+from store import LayerInfo, LayerStore, StoreError, export_stored
 from ui.export_cache import LAYER_EXPORTS, ExportBudget
 
 
@@ -27,15 +28,20 @@ def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
     )
 
 
-def downloads(store: LayerStore, info: LayerInfo, lang: str, store_key: str) -> None:
-    """The layer as GeoJSON and GeoPackage: built when clicked, once per version and format (ui/export_cache.py)."""
+def downloads(info: LayerInfo, lang: str, store_env: dict[str, str]) -> None:
+    """The layer as GeoJSON and GeoPackage: built when clicked, once per version and format (ui/export_cache.py),
+    in the worker process (loaders/files/sandbox.py), so a big export leaves the server free for everyone else."""
     stem = f"industrikart_lag_{info.id}_v{info.version}"
     budget = st.session_state.setdefault("_export_budget", ExportBudget())
     for fmt, mime in (("geojson", "application/geo+json"), ("gpkg", "application/geopackage+sqlite3")):
-        key = (store_key, info.id, info.version, fmt)
+        key = (tuple(sorted(store_env.items())), info.id, info.version, fmt)
+
+        def build(fmt=fmt) -> bytes:
+            return run_limited(export_stored, store_env, info.id, fmt)
+
         st.download_button(
             t(f"download_{fmt}", lang),
-            data=lambda key=key, fmt=fmt: LAYER_EXPORTS.get(key, lambda: store.export(info.id, fmt), budget),
+            data=lambda key=key, build=build: LAYER_EXPORTS.get(key, build, budget),
             file_name=f"{stem}.{fmt}",
             mime=mime,
             key=f"dl_{fmt}_{info.id}_{info.version}",
