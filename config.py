@@ -125,16 +125,19 @@ PARK_RADIUS = 8.0
 EXPORT_CACHE_BYTES = 512 * 1024 * 1024
 EXPORTS_PER_WINDOW = 6
 EXPORT_WINDOW_S = 60
+EXPORT_FAILURE_S = 60  # a failed export is not tried again for this long
 
 # Who may show the app in a frame (CSP frame-ancestors, set by nginx: deploy/render_nginx.py): the app itself, and
 # any https:// origin an installation lists in INDUSTRIKART_FRAME_ANCESTORS (e.g. the county's own pages).
 FRAME_ANCESTORS = " ".join(["'self'", *os.environ.get("INDUSTRIKART_FRAME_ANCESTORS", "").split()])
 
-# Reading an uploaded file with GDAL runs in a child process with these limits (loaders/files/sandbox.py): CPU seconds
-# per read (1 000 000 points take about 15 s), its address space, and how long to wait at most.
-READ_CPU_S = 300
-READ_MEMORY_BYTES = 10 * 1024**3
-READ_WALL_S = 600
+# Reading an uploaded file with GDAL (and exporting a layer) runs in a worker process with these limits
+# (loaders/files/sandbox.py): CPU seconds per call (1 000 000 points take about 15 s to read), its address space,
+# how long to wait at most, and the largest answer it may send back.
+READ_CPU_S = 120
+READ_MEMORY_BYTES = 4 * 1024**3
+READ_WALL_S = 300
+READ_ANSWER_BYTES = 2 * 1024**3
 
 # Upload and file limits (used by loaders).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -279,6 +282,8 @@ EDITOR_GUESS_FREE_FAILURES = 1  # a single typo costs no wait
 EDITOR_GUESS_DELAY_MAX_S = 30
 EDITOR_GUESS_SESSION_LIMIT = 5
 EDITOR_GUESS_SESSION_LOCKOUT_S = 15 * 60
+# Where nginx runs when not on the replica's own machine (its X-Real-IP is believed from these addresses only).
+TRUSTED_PROXIES = frozenset(os.environ.get("INDUSTRIKART_TRUSTED_PROXIES", "").split())
 EDITOR_GUESS_CLIENT_LIMIT = 20  # one address, however many sessions: below the limit for everyone, so no single
 # client can lock every editor out (a locked-out client's tries no longer count towards it)
 EDITOR_GUESS_GLOBAL_LIMIT = 50

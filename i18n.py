@@ -1023,6 +1023,7 @@ _MESSAGES_NB: dict[str, str] = {
     "what_gpkg_view": "et utsnitt (view)",
     "what_gpkg_trigger": "en trigger",
     "what_gpkg_virtual_table": "en virtuell tabell",
+    "what_gpkg_generated_column": "en generert kolonne i tabellen",
     "read_limits": "lesingen av filen gikk over det én opplasting får bruke ({seconds} s CPU-tid, {memory_bytes} "
     "minne, {wall_seconds} s i alt) og ble stoppet; ingenting er lagret. Er filen ekte, del den opp eller behold bare "
     "området eller feltene du trenger",
@@ -1194,6 +1195,8 @@ _MESSAGES_NB: dict[str, str] = {
     "(operatøren eller adressen er her, anlegget er ikke)",
     "skip_ets_outside_trondelag": "installasjon utenfor Trøndelag (etter dens egen adresse)",
     "skip_ets_no_verified": "ingen verifiserte utslipp i noe år",
+    "skip_ets_after_last_year": "et tall etter kontoens siste utslippsår, uten etterlevelseskode (en plassholder, "
+    "ikke et verifisert tall)",
     "skip_no_air": "mangler utslipp til luft",
     "skip_negative": "negativt tall",
     "skip_no_position": "mangler koordinater (kan ikke avgjøre om i Trøndelag)",

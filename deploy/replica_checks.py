@@ -102,8 +102,13 @@ async def new_page(browser, url: str, errors: list[str] | None = None):
     if errors is not None:
         page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     response = await page.goto(url, timeout=60_000)
-    upstream = response.headers.get("x-industrikart-upstream", "") if response else ""
-    return context, page, runs, upstream
+    return context, page, runs, answered_by(response)
+
+
+def answered_by(response) -> str:
+    """The replica that answered: nginx lists every upstream it tried ("A, B" when A failed first); the last one."""
+    header = response.headers.get("x-industrikart-upstream", "") if response else ""
+    return header.split(",")[-1].strip()
 
 
 async def wait_idle(page, runs: RunCounter, since: int = 0, timeout_s: float = 60) -> None:
@@ -344,7 +349,7 @@ class Session:
                         with contextlib.suppress(Exception):
                             since = runs.runs
                             response = await page.reload(timeout=60_000)
-                            self.upstream_after = response.headers.get("x-industrikart-upstream", "")
+                            self.upstream_after = answered_by(response)
                             await wait_idle(page, runs, since, 120)
         finally:
             with contextlib.suppress(Exception):

@@ -128,6 +128,7 @@ ENGLISH: dict[str, str] = {
     "what_gpkg_view": "a view",
     "what_gpkg_trigger": "a trigger",
     "what_gpkg_virtual_table": "a virtual table",
+    "what_gpkg_generated_column": "a generated column in the table",
     "read_limits": "reading the file went past what one upload may use ({seconds} s of CPU, {memory_bytes} of "
     "memory, {wall_seconds} s in all) and was stopped; nothing is stored. If the file is real, split it or keep "
     "only the area or the fields you need",
@@ -312,6 +313,8 @@ ENGLISH: dict[str, str] = {
     "or address is here, the plant is not)",
     "skip_ets_outside_trondelag": "installation outside Trøndelag (its own address)",
     "skip_ets_no_verified": "no verified emissions in any year",
+    "skip_ets_after_last_year": "a figure after the account's last year of emissions, without a compliance code "
+    "(a placeholder, not a verified figure)",
     "skip_no_air": "no release to air given",
     "skip_negative": "negative amount",
     "skip_no_position": "no coordinates (cannot tell whether it is in Trøndelag)",

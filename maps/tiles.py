@@ -79,6 +79,16 @@ def store_folder(store_key: str, tile_dir: Path = config.TILE_DIR, secret: bytes
     return tile_dir / hmac.new(key, store_key.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+def remove_legacy_folder(store_key: str, tile_dir: Path = config.TILE_DIR) -> bool:
+    """Remove the folder this store's tiles had before (sha256 of its address, guessable and still served); True
+    when there was one."""
+    legacy = tile_dir / hashlib.sha256(store_key.encode()).hexdigest()[:16]
+    if not legacy.is_dir():
+        return False
+    shutil.rmtree(legacy, ignore_errors=True)
+    return True
+
+
 def tile_secret(path: Path = config.TILE_SECRET_FILE) -> bytes:
     """This machine's tile-folder key: read from `path`, made there (owner-only) the first time."""
     try:

@@ -94,7 +94,7 @@ ETS_INSTALLATIONS = {
     "94": (
         "src-sodra-cell-folla",
         "Södra Cell Folla AS, cellulosefabrikken i Follafoss (adresse Follafoss, 7796): kontoen har verifiserte "
-        "utslipp 2008–2013 og er lukket; fra 2013 står fabrikken på MM FollaCells konto: to kontoer, to serier",
+        "utslipp 2008–2012 og er lukket; fra 2013 står fabrikken på MM FollaCells konto: to kontoer, to serier",
         "5006",
         "Follafoss ligger i Steinkjer kommune (Verran til 2020)",
     ),
@@ -135,7 +135,7 @@ ETS_INSTALLATIONS = {
 # Installations that are sources of their own: where they are drawn, and why there.
 ETS_NEW_SOURCES = {
     "src-sodra-cell-folla": (
-        "Södra Cell Folla (cellulosefabrikken i Follafoss, konto til 2013)",
+        "Södra Cell Folla (cellulosefabrikken i Follafoss, konto til 2012)",
         "Masse og papir",
         (11.09, 63.98),
         "locality",

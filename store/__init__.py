@@ -30,10 +30,10 @@ def open_store(env: Mapping[str, str] | None = None) -> LayerStore:
     return GeoPackageStore(Path((env.get("INDUSTRIKART_STORE") or "").strip() or STORE_PATH))
 
 
-def export_stored(env: Mapping[str, str], layer_id: int, fmt: str) -> bytes:
-    """A layer's download from the store `env` names: a module-level function, so a worker process can run it
-    (ui/layer_admin.py does, keeping a big export's Python work off the server's lock)."""
-    return open_store(env).export(layer_id, fmt)
+def export_stored(env: Mapping[str, str], layer_id: int, fmt: str, version: int | None = None) -> bytes:
+    """A layer version's download from the store `env` names: a module-level function, so a worker process can run
+    it (ui/layer_admin.py does, keeping a big export's Python work off the server's lock)."""
+    return open_store(env).export(layer_id, fmt, version)
 
 
 __all__ = [

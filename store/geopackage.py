@@ -26,6 +26,7 @@ refused with StoreLayoutError.
 from __future__ import annotations
 
 import builtins
+import logging
 import os
 import re
 import sqlite3
@@ -47,6 +48,8 @@ from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
 from store.records import LayerInfo
+
+log = logging.getLogger(__name__)
 
 LAYERS_TABLE = "industrikart_layers"
 VERSIONS_TABLE = "industrikart_layer_versions"
@@ -173,7 +176,8 @@ class GeoPackageStore(LayerStore):
                 con.execute("BEGIN")
                 con.execute("SELECT count(*) FROM gpkg_contents").fetchall()
             except sqlite3.DatabaseError as exc:
-                raise StoreError(f"the layer store {self.path} is not a GeoPackage ({exc})") from None
+                log.warning("the layer store %s is not a GeoPackage (%s)", self.path, exc)  # the path: log only
+                raise StoreError("the layer store is not a GeoPackage (the server's log says which file)") from None
             yield con
         finally:
             con.close()

@@ -8,6 +8,7 @@ nothing behind (PostgreSQL DDL is transactional too). Identifiers are always quo
 from __future__ import annotations
 
 import builtins
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreError
 from store.records import LayerInfo
+
+log = logging.getLogger(__name__)
 
 _PG_TYPES = {
     "str": "text",
@@ -219,15 +222,17 @@ class PostGISStore(LayerStore):
         try:
             conn = psycopg.connect(self.url, connect_timeout=self.connect_timeout)
         except psycopg.OperationalError as exc:
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"cannot reach the PostGIS layer store: {reason}") from None
+            # The driver's text names the database host, port and user: for the log, never for a page.
+            log.warning("cannot reach the PostGIS layer store: %s", exc)
+            raise StoreError("cannot reach the PostGIS layer store (the server's log says why)") from None
         try:
             with conn, conn.cursor() as cur:
                 if not self._ready:
                     self._create_tables(cur)
                 yield cur
         except psycopg.Error as exc:
-            raise StoreError(f"the PostGIS layer store refused the change: {exc}") from exc
+            log.warning("the PostGIS layer store refused the change: %s", exc)
+            raise StoreError("the PostGIS layer store refused the change (the server's log says why)") from exc
         self._ready = True
 
     def _create_tables(self, cur) -> None:
@@ -238,7 +243,10 @@ class PostGISStore(LayerStore):
             try:
                 cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
             except psycopg.Error as exc:
-                raise StoreError(f"the database has no PostGIS and it could not be added: {exc}") from None
+                log.warning("PostGIS could not be added: %s", exc)
+                raise StoreError(
+                    "the database has no PostGIS and it could not be added (the server's log says why)"
+                ) from None
         cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
         cur.execute(
             sql.SQL(

@@ -89,15 +89,22 @@ def test_every_bundled_ets_figure_traces_to_a_row_of_the_shared_file(bundled, sh
     # And every verified figure of a bundled installation is there: none dropped, none made up (NA is no figure).
     for eutl in set(bundled["eutl_id"]):
         row = shared_rows[eutl]
+        last = int(row["LastYearOfEmissions"]) or 9999  # 0: still reporting
         stated = {
-            y for y in range(2005, 2023) if row[f"VerifiedEmissions_{y}"] not in ("NA", "Excluded", "Not Reported")
+            y
+            for y in range(2005, 2023)
+            if row[f"VerifiedEmissions_{y}"] not in ("NA", "Excluded", "Not Reported")
+            and (y <= last or row[f"ComplianceCode_{y}"] != "NA")  # a placeholder after the last year is no figure
         }
         assert stated == {int(y) for y in bundled.loc[bundled["eutl_id"] == eutl, "year"]}, eutl
 
 
-def test_a_reported_zero_stays_zero_and_na_is_no_figure(bundled, shared_rows):
+def test_na_is_no_figure_a_reported_zero_stays_zero_and_a_placeholder_is_left_out(bundled, shared_rows):
+    mm = bundled[bundled["eutl_id"] == "206342"].set_index("year")
+    assert shared_rows["206342"]["FreeAllocations_2014"] == "0" and mm.loc["2014", "free_allocation_t"] == "0.0"
     folla = bundled[bundled["eutl_id"] == "94"].set_index("year")
-    assert shared_rows["94"]["VerifiedEmissions_2013"] == "0" and folla.loc["2013", "amount_t"] == "0.0"
+    assert shared_rows["94"]["VerifiedEmissions_2013"] == "0" and shared_rows["94"]["LastYearOfEmissions"] == "2012"
+    assert "2013" not in folla.index  # after the account's last year, no compliance code: a placeholder
     assert "2014" not in folla.index  # NA in the register
     assert not (bundled["year"].astype(int) < 2008).any()  # Norway joined in 2008: 2005–2007 are NA
 

@@ -124,7 +124,7 @@ def test_the_point_source_path_names_its_plants_and_follows_the_base_year(no_bou
     assert caption.startswith(f"{len(result.plants)} anlegg") and all(names[p] in caption for p in result.plants)
     left_out = next(c.value for c in at.caption if c.value.startswith("Utenfor settet"))
     assert "Södra Cell Folla" in left_out
-    assert any("2013: 7 → 11" in c.value for c in at.caption)  # the year the ETS widened, marked
+    assert any("2013: 7 → 10" in c.value for c in at.caption)  # the year the ETS widened, marked
     badge = next(m for m in at.metric if m.label == "Samme anlegg 2022")
     assert badge.delta == f"{fmt_number(result.path.gap.change_since_baseline_pct, 'nb', 1)} % siden 2013"
     at.selectbox(key="em_base_year").set_value(2009)

@@ -109,6 +109,31 @@ def test_the_layer_page_exports_a_layer_once_for_many_clicks_in_the_worker(portf
     click = callables[f"industrikart_lag_{info.id}_v{info.version}.geojson"]
     with ThreadPoolExecutor(12) as pool:
         results = list(pool.map(lambda _: click(), range(12)))
-    assert built == [("export_stored", (info.id, "geojson"))] and len(set(results)) == 1
+    assert built == [("export_stored", (info.id, "geojson", info.version))] and len(set(results)) == 1
     assert b"Generated parks for downloads" in results[0]
     assert results[0] == store.export(info.id, "geojson")  # the worker's file is the store's own
+
+
+def test_a_failed_export_is_not_tried_again_at_once():
+    clock, tries = Clock(), []
+    cache = ExportCache(failure_s=60, clock=clock)
+
+    def broken() -> bytes:
+        tries.append(1)
+        raise RuntimeError("generated: the layer cannot be exported")
+
+    for _ in range(5):
+        with pytest.raises(RuntimeError):
+            cache.get("broken", broken)
+    assert tries == [1]
+    clock.now = 61
+    with pytest.raises(RuntimeError):
+        cache.get("broken", broken)
+    assert tries == [1, 1]
+
+
+def test_the_budget_belongs_to_the_client_not_the_session():
+    from ui.export_cache import client_budget
+
+    assert client_budget("198.51.100.20") is client_budget("198.51.100.20")  # a new session: the same budget
+    assert client_budget("198.51.100.20") is not client_budget("198.51.100.21")

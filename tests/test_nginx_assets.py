@@ -27,9 +27,11 @@ class StandIn(http.server.BaseHTTPRequestHandler):
     """Answers like a replica: hashed frontend files marked immutable, pages with no caching headers."""
 
     seen: collections.Counter = collections.Counter()
+    headers: dict = {}  # path -> the headers of its last request
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         StandIn.seen[self.path] += 1
+        StandIn.headers[self.path] = dict(self.headers)
         immutable = self.path.startswith("/static/")
         body = SCRIPT if self.path.endswith(".js") else b"<html>generated stand-in page</html>"
         self.send_response(200)
@@ -102,6 +104,18 @@ def test_every_response_carries_the_hardening_headers_and_no_internal_address(pr
         assert headers["Referrer-Policy"] == "same-origin", path
         assert not any(name.lower().startswith("x-industrikart") for name in headers), path
         assert "127.0.0.1" not in str(headers), path  # the replica's address stays in the access log
+
+
+def test_every_location_passes_the_clients_address_and_replaces_a_forged_one(proxy):
+    """The replicas count password guesses per client by X-Real-IP: every location must set it (a location with a
+    proxy_set_header of its own would drop the server's), and a header the client sent must not get through."""
+    forged = {"X-Real-IP": "203.0.113.7", "X-Forwarded-For": "203.0.113.8"}
+    for path in ("/Kartlag", "/static/js/index.generated4.js", "/component/streamlit_folium.st_folium/x.js"):
+        request = urllib.request.Request(proxy + path, headers=forged)
+        urllib.request.urlopen(request, timeout=10).close()
+        seen = {k.lower(): v for k, v in StandIn.headers[path].items()}
+        assert seen["x-real-ip"] == "127.0.0.1" and seen["x-forwarded-for"] == "127.0.0.1", path
+        assert seen["host"].startswith("127.0.0.1"), path
 
 
 def test_a_body_is_refused_everywhere_but_the_upload_route(proxy):

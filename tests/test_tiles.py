@@ -227,3 +227,19 @@ def test_a_failed_store_listing_deletes_no_tiles(monkeypatch):
     assert not at.exception
     assert any("generated: the database did not answer" in w.value for w in at.warning)
     assert tiles.path.exists(), "a failed listing removed the tiles"
+
+
+def test_the_folder_named_the_old_way_is_removed():
+    """The folder a store's tiles had before (sha256 of its address) is guessable and still served: it goes."""
+    import hashlib
+
+    from tests.helpers.apptest import app
+    from ui.data import store_key
+
+    # the test's own private store: its old-style folder name is its own too
+    legacy = config.TILE_DIR / hashlib.sha256(store_key().encode()).hexdigest()[:16]
+    legacy.mkdir(parents=True, exist_ok=True)
+    (legacy / "layer_1_v1_generated.pmtiles").write_bytes(b"generated")
+    at = app("dashboard.py").run()
+    assert not at.exception
+    assert not legacy.exists()

@@ -270,3 +270,11 @@ def test_a_csv_of_a_million_empty_columns_is_refused_from_its_header(monkeypatch
         tracemalloc.stop()
     assert refused.value.count == 1_000_002 and refused.value.limit == config.MAX_UPLOAD_FIELDS
     assert peak < 100 * 2**20, f"{peak / 2**20:.0f} MB to refuse a 2 MB file"
+
+
+def test_a_header_that_only_looks_short_is_counted_as_pandas_would_read_it():
+    """A vertical tab ends a line for str.splitlines, not a record for pandas: 5 001 columns, not 1."""
+    data = ("navn\x0b" + ";" * 5_000 + "\n63.4;10.4\n").encode()
+    with pytest.raises(TooManyFields) as refused:
+        prepare(data, "generated_vertical_tab.csv")
+    assert refused.value.count == 5_001

@@ -150,3 +150,36 @@ def test_an_editor_still_uploads_through_the_page(browser, app_url, tmp_path):
         assert editor.put(app_url, 1024) == 204  # accepted by the route, dropped by the manager (logged)
     finally:
         editor.close()
+
+
+def test_a_replica_started_as_deployed_is_guarded_before_any_script_runs():
+    """A session stopped before its first script run never reaches the page that installs the guard under plain
+    `streamlit run`; a replica started by deploy/serve.py (deploy/start-replica.sh) is guarded from the start."""
+    import asyncio
+
+    from tests.helpers.streamlit_socket import Session, page_cookie
+
+    with running_app("dashboard.py", {"INDUSTRIKART_EDITOR_PASSWORD": PASSWORD}, serve=True) as url:
+
+        async def flood() -> list[int]:
+            cookie, xsrf = page_cookie(url)
+            session = await Session.open(url, cookie, xsrf)
+            await session.socket.send(session.rerun_message())
+            await session.stop()  # at once: the page's code never gets as far as PageFrame
+            await asyncio.wait_for(session.started.wait(), 30)
+            statuses = []
+            for _ in range(3):
+                response = await asyncio.to_thread(
+                    requests.put,
+                    f"{url}_stcore/upload_file/{session.session_id}/{uuid.uuid4()}",
+                    files={"file": ("generated_flood.bin", b"\0" * (8 * 2**20), "application/octet-stream")},
+                    headers={"X-Xsrftoken": xsrf, "Cookie": cookie},
+                    timeout=60,
+                )
+                statuses.append(response.status_code)
+            await session.close()
+            return statuses
+
+        before = rss_mb(url.pid)
+        assert asyncio.run(flood()) == [400, 400, 400]
+        assert rss_mb(url.pid) - before < 8 * 3 / 2

@@ -1,4 +1,5 @@
-"""ui/upload_guard.py's rules on a stand-in runtime with Streamlit's own in-memory uploaded-file manager.
+"""ui/upload_guard.py's rules on Streamlit's own classes: the in-memory uploaded-file manager, and Runtime's session
+check on a stand-in session manager. The wrap is undone after each test (it is for server processes only).
 
 (The real server, chromium and nginx: tests/test_upload_guard.py.)
 """
@@ -14,24 +15,34 @@ from ui import upload_guard
 
 
 class StandInRuntime:
+    """Just what Runtime.is_active_session reads."""
+
     def __init__(self):
         self.uploaded_file_mgr = MemoryUploadedFileManager("/_stcore/upload_file")
+        self._session_mgr = self
         self.live = {"editor", "viewer"}
 
-    def is_active_session(self, session_id: str) -> bool:
+    def is_active_session(self, session_id: str) -> bool:  # the session manager's answer
         return session_id in self.live
+
+    def route_asks(self, session_id: str) -> bool:  # what the upload route asks: Runtime's own method
+        return Runtime.is_active_session(self, session_id)
 
 
 @pytest.fixture
 def runtime(monkeypatch):
-    runtime = StandInRuntime()
-    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
-    monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: runtime))
+    for cls, names in (
+        (Runtime, ("is_active_session",)),
+        (MemoryUploadedFileManager, ("get_upload_urls", "add_file", "remove_session_files")),
+    ):
+        for name in names:  # restored after the test: other tests' AppTests put files in place directly
+            monkeypatch.setattr(cls, name, getattr(cls, name))
+    monkeypatch.setattr(upload_guard, "_installed", False)
     monkeypatch.setattr(upload_guard, "_allowed", {})
     monkeypatch.setattr(upload_guard, "_issued", {})
-    upload_guard.install()
-    upload_guard.install()  # a second page's run wraps nothing twice
-    return runtime
+    upload_guard.install_for_server()
+    upload_guard.install_for_server()  # a second call wraps nothing twice
+    return StandInRuntime()
 
 
 def allow(monkeypatch, session_id: str):
@@ -45,9 +56,9 @@ def rec(file_id: str, size: int = 10) -> UploadedFileRec:
 
 def test_a_session_without_an_uploader_is_no_session_to_the_upload_route(runtime, monkeypatch):
     allow(monkeypatch, "editor")
-    assert runtime.is_active_session("editor")
-    assert not runtime.is_active_session("viewer")  # live, but it never showed an uploader
-    assert not runtime.is_active_session("gone")
+    assert runtime.route_asks("editor")
+    assert not runtime.route_asks("viewer")  # live, but it never showed an uploader
+    assert not runtime.route_asks("gone")
     assert runtime.uploaded_file_mgr.get_upload_urls("viewer", ["a.csv"]) == []
 
 
@@ -65,14 +76,14 @@ def test_only_files_a_widget_asked_for_are_kept(runtime, monkeypatch):
 def test_signing_out_and_the_session_ending_withdraw_the_permission(runtime, monkeypatch):
     allow(monkeypatch, "editor")
     upload_guard.withhold_uploads()
-    assert not runtime.is_active_session("editor")
+    assert not runtime.route_asks("editor")
     allow(monkeypatch, "editor")
     runtime.uploaded_file_mgr.remove_session_files("editor")
-    assert not runtime.is_active_session("editor") and "editor" not in upload_guard._issued
+    assert not runtime.route_asks("editor") and "editor" not in upload_guard._issued
 
 
 def test_the_permission_lapses(runtime, monkeypatch):
     allow(monkeypatch, "editor")
     now = upload_guard.time.monotonic()
     monkeypatch.setattr(upload_guard.time, "monotonic", lambda: now + upload_guard.UPLOAD_WINDOW_S + 1)
-    assert not runtime.is_active_session("editor")
+    assert not runtime.route_asks("editor")

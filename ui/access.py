@@ -9,6 +9,7 @@ import secrets
 
 import streamlit as st
 
+from config import TRUSTED_PROXIES
 from i18n import t
 from store.shared_counters import shared_guess_counter
 from ui.guess_limits import GuessLimiter, whole_units
@@ -51,11 +52,12 @@ def _guess_key() -> str:
 
 
 def client_address() -> str:
-    """Who is guessing, as far as this replica can tell: the address nginx passes on (X-Real-IP) for a connection
-    from this machine (replicas listen on loopback only, behind nginx), else the connection's own address."""
+    """Who is guessing, as far as this replica can tell: for a connection from nginx (this machine, or an address in
+    config.TRUSTED_PROXIES) the client's address nginx passes on (X-Real-IP, which it always sets itself), else the
+    connection's own address."""
     direct = st.context.ip_address
-    if direct is None:  # from this machine: nginx (which sets the header) or a local user
-        return (st.context.headers.get("X-Real-Ip") or "local").strip()[:64]
+    if direct is None or direct in TRUSTED_PROXIES:
+        return (st.context.headers.get("X-Real-Ip") or direct or "local").strip()[:64]
     return direct
 
 

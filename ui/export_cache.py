@@ -4,7 +4,9 @@ Each "Last ned" of a stored layer used to export it again: twelve clicks on a 30
 about 92 s of server work, and another user's rerun went from 0.1 s to 12 s. Now a download is kept per (store, layer,
 version, format) up to EXPORT_CACHE_BYTES, the process builds one export at a time (a second request for the same
 file waits for the first and takes its bytes), and a session may start at most EXPORTS_PER_WINDOW builds within
-EXPORT_WINDOW_S; past that the download fails (Streamlit shows it as failed) until the window moves on.
+EXPORT_WINDOW_S; past that the download fails (Streamlit shows it as failed) until the window moves on. The budget
+is kept per client address (ui.access.client_address), so opening a new session does not renew it. A build that
+failed is remembered for EXPORT_FAILURE_S, so a layer that cannot be exported is not tried on every click.
 """
 
 from __future__ import annotations
@@ -22,8 +24,14 @@ class ExportRefused(RuntimeError):
 
 
 class ExportCache:
-    def __init__(self, max_bytes: int = config.EXPORT_CACHE_BYTES):
-        self.max_bytes = max_bytes
+    def __init__(
+        self,
+        max_bytes: int = config.EXPORT_CACHE_BYTES,
+        failure_s: float = config.EXPORT_FAILURE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.max_bytes, self.failure_s, self._clock = max_bytes, failure_s, clock
+        self._failed: dict[Hashable, tuple[float, Exception]] = {}  # key -> (until, the error)
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -38,9 +46,16 @@ class ExportCache:
             kept = self._kept(key)  # built while this request waited
             if kept is not None:
                 return kept
+            failed = self._failed.get(key)
+            if failed is not None and failed[0] > self._clock():
+                raise failed[1]
             if budget is not None:
                 budget.take()
-            data = build()
+            try:
+                data = build()
+            except Exception as exc:
+                self._failed[key] = (self._clock() + self.failure_s, exc)
+                raise
         with self._lock:
             if len(data) <= self.max_bytes and key not in self._entries:
                 self._entries[key] = data
@@ -82,3 +97,13 @@ class ExportBudget:
 
 
 LAYER_EXPORTS = ExportCache()  # one per process, for every session
+_BUDGETS: dict[str, ExportBudget] = {}
+_budgets_lock = threading.Lock()
+
+
+def client_budget(client: str) -> ExportBudget:
+    """The export budget of one client address (shared by all its sessions on this replica)."""
+    with _budgets_lock:
+        if len(_BUDGETS) > 10_000:  # addresses seen long ago: their windows have long passed
+            _BUDGETS.clear()
+        return _BUDGETS.setdefault(client, ExportBudget())

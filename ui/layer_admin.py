@@ -8,7 +8,8 @@ import streamlit as st
 from i18n import fmt_number, fmt_time, t
 from loaders.files.sandbox import run_limited
 from store import LayerInfo, LayerStore, StoreError, export_stored
-from ui.export_cache import LAYER_EXPORTS, ExportBudget
+from ui.access import client_address
+from ui.export_cache import LAYER_EXPORTS, client_budget
 
 
 def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
@@ -32,12 +33,12 @@ def downloads(info: LayerInfo, lang: str, store_env: dict[str, str]) -> None:
     """The layer as GeoJSON and GeoPackage: built when clicked, once per version and format (ui/export_cache.py),
     in the worker process (loaders/files/sandbox.py), so a big export leaves the server free for everyone else."""
     stem = f"industrikart_lag_{info.id}_v{info.version}"
-    budget = st.session_state.setdefault("_export_budget", ExportBudget())
+    budget = client_budget(client_address())  # per client address: a fresh session gets no fresh budget
     for fmt, mime in (("geojson", "application/geo+json"), ("gpkg", "application/geopackage+sqlite3")):
         key = (tuple(sorted(store_env.items())), info.id, info.version, fmt)
 
         def build(fmt=fmt) -> bytes:
-            return run_limited(export_stored, store_env, info.id, fmt)
+            return run_limited(export_stored, store_env, info.id, fmt, info.version, worker="export")
 
         st.download_button(
             t(f"download_{fmt}", lang),

@@ -20,6 +20,7 @@ from maps.tiles import (
     TileSet,
     ensure_tiles,
     is_big,
+    remove_legacy_folder,
     remove_stale,
     store_folder,
     tile_path,
@@ -111,4 +112,5 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str, complet
     if complete:
         with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
             remove_stale(store_folder(store_key()), [version_of(i) for i in layers])
+            remove_legacy_folder(store_key())
     return result

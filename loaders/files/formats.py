@@ -435,8 +435,11 @@ _GPKG_TRIGGERS = re.compile(
     r"|trigger_(?:insert|delete)_feature_count_.+)$",
     re.IGNORECASE,
 )
-_RTREE_TABLE = re.compile(rf"^{_RTREE}$", re.IGNORECASE)
-_USING_RTREE = re.compile(r"\bUSING\s+rtree\s*\(", re.IGNORECASE)
+# The standard's spatial index, the whole statement: CREATE VIRTUAL TABLE "rtree_<t>_<c>" USING rtree(id, minx, …).
+_RTREE_STATEMENT = re.compile(
+    r'^CREATE\s+VIRTUAL\s+TABLE\s+(?:"rtree_[^"]+"|rtree_\w+)\s+USING\s+rtree\s*\(\s*[\w\s,]*\)\s*$',
+    re.IGNORECASE,
+)
 
 
 def check_gpkg_schema(path: Path, member: str | None = None) -> None:
@@ -449,19 +452,28 @@ def check_gpkg_schema(path: Path, member: str | None = None) -> None:
     except sqlite3.Error as exc:
         raise FileFormatError("unreadable_as", format="GeoPackage", reason=str(exc)) from None
     try:
-        rows = connection.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master").fetchall()
+        rows = connection.execute("SELECT type, name, rootpage, coalesce(sql, '') FROM sqlite_master").fetchall()
+        # A generated column runs its expression on every row read (zeroblob(1e9) …): hidden 2 or 3 in table_xinfo.
+        generated = [
+            name
+            for kind, name, rootpage, _ in rows
+            if kind == "table" and rootpage
+            for column in connection.execute("SELECT hidden FROM pragma_table_xinfo(?)", (name,)).fetchall()
+            if column[0] in (2, 3)
+        ]
     except sqlite3.Error as exc:
         raise FileFormatError("unreadable_as", format="GeoPackage", reason=str(exc)) from None
     finally:
         connection.close()
-    for kind, name, sql in rows:
-        virtual = kind == "table" and sql.lstrip().upper().startswith("CREATE VIRTUAL TABLE")
+    for kind, name, rootpage, sql in rows:
         if kind == "view":
             refused = "view"
         elif kind == "trigger" and not _GPKG_TRIGGERS.match(name):
             refused = "trigger"
-        elif virtual and not (_RTREE_TABLE.match(name) and _USING_RTREE.search(sql)):
+        elif kind == "table" and not rootpage and not _RTREE_STATEMENT.match(sql.strip()):  # a virtual table
             refused = "virtual_table"
+        elif name in generated:
+            refused = "generated_column"
         else:
             continue
         raise FileFormatError("gpkg_not_standard", member=member, what=f"gpkg_{refused}", name=str(name)[:80])
@@ -482,7 +494,17 @@ def read_kml(data: bytes, workdir: Path, fmt: str = "kml") -> list[RawLayer]:
 # GDAL reads an uploaded file only in a child process with CPU-time and memory limits (loaders/files/sandbox.py).
 
 
+def _not_sqlite(path: Path, what: str) -> None:
+    """GDAL would read an SQLite database under any name (layer.shp, upload.kml) with its SQLite driver, past the
+    GeoPackage schema check: refused unless it came in as a GeoPackage."""
+    with open(path, "rb") as file:
+        if file.read(16) == b"SQLite format 3\x00":
+            raise FileFormatError("unreadable_as", format=what, reason="an SQLite database, not this format")
+
+
 def _list_layers(path: Path, what: str) -> list[tuple[str, str | None]]:
+    if what != "GeoPackage":
+        _not_sqlite(path, what)
     try:
         return [(str(name), kind) for name, kind in pyogrio_call("list_layers", path)]
     except FileFormatError:  # past the read limits
@@ -492,6 +514,8 @@ def _list_layers(path: Path, what: str) -> list[tuple[str, str | None]]:
 
 
 def _ogr_layer(path: Path, name: str, fmt: str, declared: str | None = None, **options) -> RawLayer:
+    if fmt != "gpkg":
+        _not_sqlite(path, FORMAT_NAMES.get(fmt, fmt))
     try:
         info = pyogrio_call("read_info", path, layer=name, **options)
         count = info.get("features")
@@ -826,7 +850,8 @@ def read_csv(data: bytes, stem: str) -> list[RawLayer]:
     delimiter = max((";", "\t", ","), key=lambda d: (header.count(d), d == ";"))
     # Counted in the header before anything is parsed: a 2 MB file of a million empty columns took pandas minutes
     # and gigabytes to parse only to be refused by the field cap afterwards.
-    columns = len(next(csv.reader([header], delimiter=delimiter)))
+    # The first record as the csv module reads the text (quoted fields may span lines; \v or \f end no record).
+    columns = len(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []))
     if columns > MAX_UPLOAD_FIELDS:
         raise TooManyFields(columns, MAX_UPLOAD_FIELDS, stem)
     try:

@@ -8,6 +8,7 @@ seconds more than the worker has used so far (past that the kernel ends it with 
 from __future__ import annotations
 
 import importlib
+import os
 import pickle
 import resource
 import struct
@@ -16,10 +17,13 @@ import sys
 _HEADER = struct.Struct(">Q")
 
 
-def main(memory_bytes: int) -> None:
+def main(memory_bytes: int, answer_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing a library prints may reach the answers
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker ended past its limits leaves no core file
+    source = sys.stdin.buffer
+    sink = os.fdopen(os.dup(1), "wb")  # the answers' own descriptor; then nothing printed, by Python or C, reaches it
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     while True:
         header = source.read(_HEADER.size)
         if len(header) < _HEADER.size:
@@ -36,6 +40,8 @@ def main(memory_bytes: int) -> None:
             payload = pickle.dumps(answer)
         except Exception as exc:  # noqa: BLE001 (an answer that will not pickle: said as text)
             payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        if len(payload) > answer_bytes:
+            payload = pickle.dumps((False, MemoryError(f"an answer of {len(payload)} bytes")))
         sink.write(_HEADER.pack(len(payload)) + payload)
         sink.flush()
 
@@ -47,4 +53,4 @@ def _limit_cpu(seconds: float) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), int(sys.argv[2]))

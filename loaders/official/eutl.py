@@ -10,9 +10,11 @@ Any year columns are read: a later release with a 2023 column adds 2023.
 
 Units and meaning: verified emissions are tonnes CO₂-equivalent; CO₂ from biomass counts as zero in the ETS, so
 this is its own figure scope (core.schema.ETS_SCOPE), never added to E-PRTR's CO₂ or the municipal statistics.
-The free allocation is copied as the register states it (the Commission's workbook: its ALLOCATION column, the
-allowances under Art. 10a(1)); no price and no balance is computed. `NA`, `n/a`, `Excluded`, `Not Reported`, "-"
-and an empty cell are "no figure", never 0; a reported 0 stays 0.
+The free allocation is copied as the register states it: the shared table's `FreeAllocations_YYYY` (not its
+`AllowanceInAllocation_YYYY`, which differs for a few accounts), the Commission's workbook's `ALLOCATION` column
+(the allowances under Art. 10a(1)); no price and no balance is computed. `NA`, `n/a`, `Excluded`, `Not Reported`,
+"-" and an empty cell are "no figure", never 0; a reported 0 stays 0. A figure for a year after the account's
+`LastYearOfEmissions` without a compliance code is a placeholder, not a verified figure: skipped with that reason.
 
 Which rows are kept: an installation matched by its EUTL id to a known facility (the bundled sources carry their
 ids), and an unmatched installation whose own address (not the operator's contact address) is in Trøndelag, for
@@ -58,6 +60,7 @@ COLUMNS = {
     "country": ("NationalAdministratorCode", "REGISTRY_CODE"),
     "city": ("City", "CITY"),
     "zip": ("ZipCode", "ZIP_CODE"),
+    "last_year": ("LastYearOfEmissions", "YEAR_OF_LAST_EMISSIONS"),
 }
 REQUIRED = ("installation_id", "name")
 # Year columns: what they hold -> the pattern of their name (case ignored).
@@ -79,6 +82,7 @@ EXCLUDED = Message("skip_ets_excluded")
 OUTSIDE = Message("skip_ets_outside_trondelag")
 OTHER_COUNTRY = Message("skip_outside_country", country="Norway")
 NO_VERIFIED = Message("skip_ets_no_verified")
+AFTER_LAST_YEAR = Message("skip_ets_after_last_year")
 
 
 @dataclass(frozen=True)
@@ -165,8 +169,14 @@ def read_eutl(
             continue
         key = f"eutl:{installation}"
         kept = 0
+        last_year = _year_or_none(cell("last_year"))
         for year, (verified, raw, allocation, compliance) in sorted(values.items()):
             if verified is None:
+                continue
+            if last_year and year > last_year and compliance is None:
+                # After the account's last year of emissions, with no compliance code: a placeholder, not a
+                # verified figure (Södra Cell Folla's "0" for 2013, when the mill's emissions are on MM FollaCell's).
+                summary.skip(AFTER_LAST_YEAR)
                 continue
             figures.append(
                 {
@@ -314,6 +324,13 @@ def _amount(record, position: int, header, row_number: int, file: str) -> tuple[
     return number, raw
 
 
+def _year_or_none(text: str | None) -> int | None:
+    """`LastYearOfEmissions` as a year; the register writes 0 (or nothing) for an account still reporting."""
+    if text and text.isdigit() and 1990 <= int(text) <= 2100:
+        return int(text)
+    return None
+
+
 def _skip_reason(installation, cell, ids: set[str], excluded: dict[str, Exclusion], municipalities) -> Message | None:
     if installation in ids:
         return None
@@ -325,9 +342,10 @@ def _skip_reason(installation, cell, ids: set[str], excluded: dict[str, Exclusio
 
 
 def _in_trondelag(cell, municipalities: Municipalities) -> bool:
-    """The installation's own address names a Trøndelag municipality or has a 7xxx postcode (Trøndelag's range)."""
-    city, postcode = cell("city"), cell("zip") or ""
-    return municipalities.number(city) is not None or bool(re.fullmatch(r"7\d{3}", postcode.strip()))
+    """The installation's own address names a Trøndelag municipality or has a 7xxx postcode (Trøndelag's range, less
+    798x: Bindal, in Nordland)."""
+    city, postcode = cell("city"), (cell("zip") or "").strip()
+    return municipalities.number(city) is not None or bool(re.fullmatch(r"7(?!98)\d{3}", postcode))
 
 
 def _facility(installation: str, cell, municipalities: Municipalities) -> dict:

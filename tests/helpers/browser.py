@@ -46,8 +46,11 @@ class AppUrl(str):
 
 
 @contextlib.contextmanager
-def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None) -> Iterator[AppUrl]:
-    """`streamlit run script` on a free port; yields its URL (with the server's `pid`) and stops it afterwards."""
+def running_app(
+    script: str = "dashboard.py", env: dict[str, str] | None = None, serve: bool = False
+) -> Iterator[AppUrl]:
+    """`streamlit run script` on a free port (through `deploy/serve.py`, as a replica starts, with `serve`); yields
+    its URL (with the server's `pid`) and stops it afterwards."""
     port = free_port()
     # An empty store of its own unless the test brings one: never the developer's data/layers.gpkg.
     store = Path(tempfile.mkdtemp(prefix="industrikart-browser-")) / "generated_layers.gpkg"
@@ -56,8 +59,7 @@ def running_app(script: str = "dashboard.py", env: dict[str, str] | None = None)
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
+            *(["deploy/serve.py"] if serve else ["-m", "streamlit"]),
             "run",
             script,
             "--server.port",

@@ -1,0 +1,22 @@
+"""Start a replica with the upload guard in place before it accepts a connection (issue 19).
+
+    python deploy/serve.py run dashboard.py [streamlit options]     (what deploy/start-replica.sh runs)
+
+`streamlit run` alone installs ui/upload_guard.py at a session's first script run; a session stopped before that run
+could otherwise park files on a fresh replica.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from streamlit.web import cli  # noqa: E402
+
+from ui import upload_guard  # noqa: E402
+
+if __name__ == "__main__":
+    upload_guard.install_for_server()
+    sys.exit(cli.main(prog_name="streamlit"))
