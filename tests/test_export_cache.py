@@ -8,7 +8,6 @@ their callables as twelve clicks at once would.
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -27,38 +26,50 @@ class Clock:
         return self.now
 
 
+class Arrivals:
+    """Counts the requests that have reached the cache; `all_in` is set when the last of `expected` has."""
+
+    def __init__(self, expected: int):
+        self.expected, self.count = expected, 0
+        self.lock, self.all_in = threading.Lock(), threading.Event()
+
+    def ask(self, cache: ExportCache, key, build) -> bytes:
+        with self.lock:
+            self.count += 1
+            if self.count == self.expected:
+                self.all_in.set()
+        return cache.get(key, build)
+
+
 def test_twelve_requests_at_once_build_the_file_once():
-    cache, builds = ExportCache(), []
-    started = threading.Event()
+    cache, builds, arrivals = ExportCache(), [], Arrivals(12)
 
     def build() -> bytes:
         builds.append(1)
-        started.wait(5)  # every request arrives while the first build is under way
+        assert arrivals.all_in.wait(10)  # every request arrives while the first build is under way
         return b"generated export"
 
     with ThreadPoolExecutor(12) as pool:
-        futures = [pool.submit(cache.get, ("store", 1, 1, "geojson"), build) for _ in range(12)]
-        time.sleep(0.2)  # not a speed goal: the twelve threads are all waiting on the one build
-        started.set()
-        results = [f.result(10) for f in futures]
+        futures = [pool.submit(arrivals.ask, cache, ("store", 1, 1, "geojson"), build) for _ in range(12)]
+        results = [f.result(20) for f in futures]
     assert builds == [1] and set(results) == {b"generated export"}
 
 
 def test_builds_of_different_files_never_overlap():
-    cache, running, most = ExportCache(), [0], [0]
+    cache, running, most, arrivals = ExportCache(), [0], [0], Arrivals(8)
     lock = threading.Lock()
 
     def build() -> bytes:
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
-        time.sleep(0.02)
+        assert arrivals.all_in.wait(10)  # without the cache's lock every build would be under way by now
         with lock:
             running[0] -= 1
         return b"x"
 
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda layer: cache.get(("store", layer, 1, "gpkg"), build), range(8)))
+        list(pool.map(lambda layer: arrivals.ask(cache, ("store", layer, 1, "gpkg"), build), range(8)))
     assert most == [1]
 
 
