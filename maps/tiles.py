@@ -10,6 +10,7 @@ files of layers no longer listed are removed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -89,8 +90,10 @@ def remove_legacy_folder(store_key: str, tile_dir: Path = config.TILE_DIR) -> bo
     return True
 
 
+@functools.cache
 def tile_secret(path: Path = config.TILE_SECRET_FILE) -> bytes:
-    """This machine's tile-folder key: read from `path`, made there (owner-only) the first time."""
+    """This machine's tile-folder key: read from `path`, made there (owner-only) the first time; read once per
+    process (every rerun names the folder)."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
