@@ -42,6 +42,8 @@ ENGLISH: dict[str, str] = {
     "what_figure_table": "the figure table",
     "what_flow_table": "the flow table",
     "what_stored_flows": "a stored flow layer",
+    "what_measure_table": "the measure table",
+    "what_stored_measure": "a stored measure",
     "part_name": "'{name}'",
     "none_name": "the file",
     # --- files: emptiness, encodings, JSON --------------------------------------------------------
@@ -195,6 +197,14 @@ ENGLISH: dict[str, str] = {
     "expected_degrees_number": "a number of degrees (EPSG:4326)",
     "expected_degrees_between": "degrees between -{limit} and {limit} (EPSG:4326)",
     "expected_source_year": "a year such as 2021, or empty when the source states none",
+    "expected_cut_number": "a number of tonnes, 0 or more (empty when the source gives none)",
+    "expected_cut_scope": "given where the cut is: the scope of the tonnes (ets, fossil, total, co2e or co2)",
+    "expected_flag": "true or false (ja/nei)",
+    "expected_year_between": "a year from {first} to {last}, or empty when the source states none",
+    "expected_measure_place": "given: a measure belongs to a site (site_id) or a facility (facility_id)",
+    "expected_other_measure": "the id of another measure",
+    "expected_site_ref": "the id of a park or symbiosis site",
+    "expected_facility_ref": "the id of an emission source",
     "expected_cell_number": 'a number such as "313 182,2" (or "-" for none)',
     "expected_cell_year": 'a year such as "2022"',
     "expected_year_range": "a year between 1900 and 2100",
@@ -338,6 +348,8 @@ ENGLISH: dict[str, str] = {
     # --- flows ------------------------------------------------------------------------------------
     "flow_id_repeated": "flow id {id} is already recorded",
     "flows_suffix": "'{name}': expected a .csv, .geojson or .json file of flows",
+    "measures_suffix": "'{name}': expected a .csv, .geojson or .json file of measures",
+    "measure_id_repeated": "measure id {id} is stored twice; the older is shown",
     "not_csv_table": "the file is not a readable CSV table ({reason})",
 }
 

@@ -27,7 +27,7 @@ from shapely.geometry import LineString, Point, shape
 from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
 from core.portfolio import Portfolio
 from core.schema import LOCATION_PRECISIONS
-from core.values import to_plain
+from loaders.bundled.records import clean, file_text, one_of
 from loaders.errors import FileFormatError, SchemaError
 from loaders.files.layers import load_json
 
@@ -80,7 +80,7 @@ def load_flows(path: str | Path = FLOWS_PATH) -> pd.DataFrame:
 
 def parse_flows_csv(data: bytes | str) -> pd.DataFrame:
     """Parse a flow table (UTF-8 CSV with a header row, see `FLOW_COLUMNS`)."""
-    text = _text(data)
+    text = file_text(data)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -152,7 +152,7 @@ def resolve_flows(flows: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
     for end in _ENDS:
         kinds = []
         for i, row in enumerate(resolved.to_dict("records")):
-            ref = _clean(row[f"{end}_id"])
+            ref = clean(row[f"{end}_id"])
             if ref is None:
                 kinds.append("actor")
                 continue
@@ -187,16 +187,16 @@ def flow_lines(flows: pd.DataFrame, portfolio: Portfolio) -> gpd.GeoDataFrame:
 
 
 def _check_record(i: int, record: Mapping[str, object]) -> dict:
-    row = {name: _clean(record.get(name)) for name in FLOW_COLUMNS}
+    row = {name: clean(record.get(name)) for name in FLOW_COLUMNS}
     for name in ("id", "resource", "status", "source_url", "quote"):
         if row[name] is None:
             raise SchemaError(i, name, "present", record.get(name))
         if not isinstance(row[name], str):
             raise SchemaError(i, name, "text", row[name])
     if row["resource"] not in FLOW_RESOURCES:
-        raise SchemaError(i, "resource", "one_of", row["resource"], choices=_one_of(FLOW_RESOURCES))
+        raise SchemaError(i, "resource", "one_of", row["resource"], choices=one_of(FLOW_RESOURCES))
     if row["status"] not in FLOW_STATUSES:
-        raise SchemaError(i, "status", "one_of", row["status"], choices=_one_of(FLOW_STATUSES))
+        raise SchemaError(i, "status", "one_of", row["status"], choices=one_of(FLOW_STATUSES))
     for url in row["source_url"].split(";"):
         if not url.strip().startswith(("http://", "https://")):
             raise SchemaError(i, "source_url", "urls", row["source_url"])
@@ -230,7 +230,7 @@ def _check_end(i: int, end: str, row: dict) -> None:
     row[f"{end}_lon"] = _coordinate(i, f"{end}_lon", lon, 180)
     row[f"{end}_lat"] = _coordinate(i, f"{end}_lat", lat, 90)
     if precision not in LOCATION_PRECISIONS:
-        raise SchemaError(i, f"{end}_precision", "one_of", precision, choices=_one_of(LOCATION_PRECISIONS))
+        raise SchemaError(i, f"{end}_precision", "one_of", precision, choices=one_of(LOCATION_PRECISIONS))
 
 
 def _coordinate(i: int, field: str, value: object, limit: float) -> float:
@@ -269,29 +269,5 @@ def _actor_index(portfolio: Portfolio) -> dict[str, tuple[str, str, Point, str]]
     return index
 
 
-def _text(data: bytes | str) -> str:
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FileFormatError("not_utf8", byte=exc.start) from None
-    if not data.strip():
-        raise FileFormatError("file_empty")
-    return data
-
-
-def _clean(value: object) -> object:
-    """Empty strings and pandas/NaN missing values become None; text is stripped."""
-    value = to_plain(value)
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
 def _present(value: object) -> bool:
-    return _clean(value) is not None
-
-
-def _one_of(choices: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(repr(c) for c in choices)
+    return clean(value) is not None
