@@ -23,7 +23,13 @@ from core.values import to_plain
 
 # Status groups, in the order the wedges stack below the newest level: in operation and decided apart from
 # planned work and ideas; a potential (a cut a source calls possible) is a group of its own, whatever its status.
-STATUS_GROUP = {"i drift": "running", "vedtatt": "decided", "under bygging": "decided", "utredes": "planned", "idé": "idea"}
+STATUS_GROUP = {
+    "i drift": "running",
+    "vedtatt": "decided",
+    "under bygging": "decided",
+    "utredes": "planned",
+    "idé": "idea",
+}
 POTENTIAL = "potential"
 GROUPS = ("running", "decided", "planned", "idea", POTENTIAL)
 ENDED = "avsluttet"
@@ -179,7 +185,9 @@ def sums_by_group(measures: pd.DataFrame) -> pd.DataFrame:
     """Sourced cuts summed per group and scope (tonnes of different scopes are never added): group, scope,
     measures, cut_t. Measures without a figure, counted in another or ended are not in any sum."""
     summed = measures[measures["cut_t"].notna() & measures["counted_in"].isna() & (measures["status"] != ENDED)]
-    summed = summed.assign(group=[measure_group(s, bool(p)) for s, p in zip(summed["status"], summed["potential"])])
+    summed = summed.assign(
+        group=[measure_group(s, bool(p)) for s, p in zip(summed["status"], summed["potential"], strict=True)]
+    )
     table = summed.groupby(["group", "scope"], sort=False).agg(measures=("id", "size"), cut_t=("cut_t", "sum"))
     table = table.reset_index()
     table["order"] = table["group"].map(GROUPS.index)
