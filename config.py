@@ -274,6 +274,7 @@ PORTFOLIO_MAP_WIDTH = 1050
 SMALL_MAP_HEIGHT = 320
 SMALL_MAP_WIDTH = 360
 STORE_FLOWS_KIND = "flows"  # the layer store kind of stored flow tables (store/base.py KINDS)
+STORE_MEASURES_KIND = "measures"  # one stored measure per layer (loaders/bundled/measure_store.py)
 # Editor password guesses (ui/access.py, ui/guess_limits.py): wrong guesses within the window count;
 # after the first few each one makes the next try wait (1, 2, 4 … s), then the session is locked out,
 # and past a higher count every session of the process is.

@@ -1096,6 +1096,8 @@ _MESSAGES_NB: dict[str, str] = {
     "expected_other_measure": "id-en til et annet tiltak",
     "expected_site_ref": "id-en til en park eller et symbioseområde",
     "expected_facility_ref": "id-en til en utslippskilde",
+    "expected_same_measure_id": "tiltakets egen id (en endring beholder den)",
+    "expected_one_measure": "ett tiltak",
     "expected_cell_number": "et tall som «313 182,2» (eller «-» for ingen)",
     "expected_cell_year": "et årstall som «2022»",
     "expected_year_range": "et årstall mellom 1900 og 2100",

@@ -205,6 +205,8 @@ ENGLISH: dict[str, str] = {
     "expected_other_measure": "the id of another measure",
     "expected_site_ref": "the id of a park or symbiosis site",
     "expected_facility_ref": "the id of an emission source",
+    "expected_same_measure_id": "the measure's own id (a change keeps it)",
+    "expected_one_measure": "one measure",
     "expected_cell_number": 'a number such as "313 182,2" (or "-" for none)',
     "expected_cell_year": 'a year such as "2022"',
     "expected_year_range": "a year between 1900 and 2100",

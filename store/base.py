@@ -25,9 +25,10 @@ from store.export import to_geojson, to_gpkg
 from store.records import LayerInfo
 
 # The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the
-# loaders/bundled/flows.py columns, loaders/bundled/flow_store.py) and "other": a layer that keeps its own fields.
+# loaders/bundled/flows.py columns, loaders/bundled/flow_store.py), "measures" (one point each,
+# loaders/bundled/measure_store.py) and "other": a layer that keeps its own fields.
 # "figures" and "municipal_statistics" hold imported tables without geometry (loaders/official/imported.py).
-KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "flows", "other")
+KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "flows", "measures", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
 # What a layer's style may say: colour and fill as #rrggbb, the field used as label, the fields shown in popups.
