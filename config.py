@@ -274,6 +274,20 @@ PORTFOLIO_MAP_WIDTH = 1050
 SMALL_MAP_HEIGHT = 320
 SMALL_MAP_WIDTH = 360
 STORE_FLOWS_KIND = "flows"  # the layer store kind of stored flow tables (store/base.py KINDS)
+# Measures on the portfolio map (maps/measures.py): a colour per kind, circle area by the yearly cut, hollow where
+# the source gives no tonnes, dashed where the cut is a potential.
+MEASURE_KIND_COLOURS = {
+    "karbonfangst": "#542788",
+    "brenselsbytte": "#b35806",
+    "biogass": "#1b7837",
+    "elektrifisering": "#2166ac",
+    "ressursflyt": "#c51b7d",
+    "energigjenvinning": "#d73027",
+    "annet": "#4d4d4d",
+}
+MEASURE_T_PER_PX2 = 150.0
+MEASURE_MIN_RADIUS = 6.0
+MEASURE_NO_FIGURE_RADIUS = 8.0
 STORE_MEASURES_KIND = "measures"  # one stored measure per layer (loaders/bundled/measure_store.py)
 # Editor password guesses (ui/access.py, ui/guess_limits.py): wrong guesses within the window count;
 # after the first few each one makes the next try wait (1, 2, 4 … s), then the session is locked out,

@@ -192,3 +192,37 @@ def sums_by_group(measures: pd.DataFrame) -> pd.DataFrame:
     table = table.reset_index()
     table["order"] = table["group"].map(GROUPS.index)
     return table.sort_values(["order", "scope"]).drop(columns="order").reset_index(drop=True)
+
+
+def site_summary(measures: pd.DataFrame, emitters: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per place (a site, or a plant for a measure without one): its emitters' newest figures, its measures and
+    their sourced cuts summed by group and scope (`sums_by_group`). `emitters` maps each place id to its sources
+    (with_latest_figure columns: id, facility, figure_t, figure_year, figure_scope).
+
+    Columns: place_id, measures, no_figure, emitters (list of dicts), sums (a sums_by_group table)."""
+    places = measures["site_id"].where(measures["site_id"].notna(), measures["facility_id"])
+    rows = []
+    for place_id, ours in measures.groupby(places, sort=False):
+        sources = emitters.get(
+            place_id, pd.DataFrame(columns=["id", "facility", "figure_t", "figure_year", "figure_scope"])
+        )
+        rows.append(
+            {
+                "place_id": place_id,
+                "measures": len(ours),
+                "no_figure": int(ours["cut_t"].isna().sum()),
+                "emitters": sources[["id", "facility", "figure_t", "figure_year", "figure_scope"]].to_dict("records"),
+                "sums": sums_by_group(ours),
+            }
+        )
+    return pd.DataFrame(rows, columns=["place_id", "measures", "no_figure", "emitters", "sums"])
+
+
+def filter_measures(measures: pd.DataFrame, statuses=(), kinds=()) -> pd.DataFrame:
+    """The measures of the chosen statuses and kinds (none chosen: all)."""
+    keep = pd.Series(True, index=measures.index)
+    if statuses:
+        keep &= measures["status"].isin(list(statuses))
+    if kinds:
+        keep &= measures["kind"].isin(list(kinds))
+    return measures[keep]

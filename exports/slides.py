@@ -25,9 +25,11 @@ from pptx.util import Emu, Inches, Pt
 import config
 from analysis.filters import View
 from analysis.kpi import key_figures
+from analysis.measures import MeasuresPath
 from analysis.neighbourhoods import Neighbourhood
 from core.progress import Progress
 from core.text import attribution_text, xml_text
+from exports.charts import GROUP_COLOURS, gap_text, group_label
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.options import LAYERS
 from exports.tiles import TileFetcher, url_fetcher
@@ -331,3 +333,23 @@ def _figures_table(slide, x, y, w, h, figures, lang) -> None:
                     paragraph.alignment = PP_ALIGN.RIGHT
                 for run in paragraph.runs:
                     _font(run.font, 10, bold=row == 0, colour=INK if row else RGBColor(0xFF, 0xFF, 0xFF))
+
+
+def measures_slide(result: MeasuresPath, image: bytes, title: str, subtitle: str, sources: str, lang: str) -> Slide:
+    """The path with the portfolio's measures as a slide: the chart as a picture (`image`, rendered without its
+    title), the groups as the legend and the gap after each group as the key figures, all of them text."""
+    groups = result.groups
+    drawn = [g for g in groups["group"] if int(groups.set_index("group").at[g, "measures"])]
+    legend = (
+        ("heading", None, t("ms_chart_measures", lang)),
+        ("item", "#333333", t("ms_chart_actual", lang)),
+        *(("item", GROUP_COLOURS[g], group_label(g, lang)) for g in drawn),
+    )
+    figures = (
+        (t("ms_before_measures", lang), gap_text(result.gap_high_t, lang)),
+        *(
+            (t("ms_after_group", lang, group=group_label(row.group, lang)), gap_text(row.gap_high_t, lang))
+            for row in groups.itertuples()
+        ),
+    )
+    return Slide(title, subtitle, image, legend, figures, sources)

@@ -25,9 +25,10 @@ from maps.build import new_map
 from maps.features import feature, geojson_group
 from maps.layers import basemap_group, members_group, parks_group, sources_group
 from maps.legend import Legend, legend_box
+from maps.measures import measures_group, measures_legend
 from maps.popups import esc
 
-LAYERS = ("buffers", "flows", "parks", "sources", "members")
+LAYERS = ("buffers", "flows", "parks", "sources", "members", "measures")
 ZOOM_SNAP = 0.25  # fractional zoom, so a neighbourhood fills its map instead of a quarter of it
 
 
@@ -73,8 +74,10 @@ def portfolio_layers(
     basemap: str,
     cluster_colours: dict[str, str],
     lang: str,
+    measures: gpd.GeoDataFrame | None = None,
 ) -> list[folium.FeatureGroup]:
-    """Groups for st_folium's `feature_group_to_add`: background, buffers, flows, then points on top."""
+    """Groups for st_folium's `feature_group_to_add`: background, buffers, flows, then points, measures on top
+    (`measures`: loaders.bundled.measures.measure_points, filtered)."""
     visible = set(visible)
     groups = [basemap_group(basemap, lang)]
     if "buffers" in visible:
@@ -87,6 +90,8 @@ def portfolio_layers(
         groups.append(members_group(content.members, cluster_colours, lang))
     if "sources" in visible:
         groups.append(sources_group(content.sources, lang))
+    if "measures" in visible and measures is not None:
+        groups.append(measures_group(measures, lang))
     return groups
 
 
@@ -261,6 +266,7 @@ def portfolio_legend_html(lang: str) -> str:
         swatch(dot(config.SOURCE_COLOUR), t("layer_sources", lang)),
         swatch(dot(config.CLUSTER_COLOURS[0]), t("layer_members", lang)),
         swatch(dot("#555555", hollow=True, dashed=True), t("legend_dashed", lang)),
+        *measures_legend(lang, swatch, dot),
     ]
     return legend_box("".join(parts), max_width=340)
 

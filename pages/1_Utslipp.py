@@ -8,6 +8,7 @@ from analysis import emissions as em
 from analysis.figures import newest_scope
 from i18n import t
 from ui import emissions_tables as tables
+from ui.data import portfolio
 from ui.downloads import download_buttons
 from ui.emissions_data import emissions_data
 from ui.emissions_sections import (
@@ -17,7 +18,9 @@ from ui.emissions_sections import (
     point_path_section,
     shares_section,
 )
+from ui.measures import measures_path_section, portfolio_measures
 from ui.page import PageFrame
+from ui.portfolio import flow_store
 from ui.presentation import heading
 from ui.sidebar import presentation_controls
 from ui.state import keep_widget_state
@@ -81,6 +84,13 @@ if years:
     municipal_section(data, year_table, year, scope, numbers, names, lang)
 
 point_path_section(data, scope, year if years else None, lang)
+if years and st.session_state.get("em_base_year") in em.register_years(data.figures, scope):
+    store, listing = flow_store(lang)
+    places = portfolio(lang, listing)
+    found = portfolio_measures(places, store, listing, lang)
+    measures_path_section(
+        data.figures, found.measures, places, scope, year, st.session_state["em_base_year"], lang, "em_ms"
+    )
 county_path_section(data, scope, numbers, lang)
 
 page.finish()

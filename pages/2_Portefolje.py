@@ -5,15 +5,27 @@ from __future__ import annotations
 import streamlit as st
 
 import config
+from analysis import emissions as em
 from analysis.candidates import candidates
+from analysis.figures import newest_scope
 from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
+from core.schema import CLIMATE_SCOPES, ETS_SCOPE
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
 from ui.data import portfolio
 from ui.export_panel import portfolio_export
 from ui.map_view import show_map
+from ui.measures import (
+    measure_editor,
+    measure_filters,
+    measure_map_points,
+    measures_path_section,
+    portfolio_measures,
+    site_measures,
+    summary_section,
+)
 from ui.page import PageFrame
 from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
 from ui.portfolio_tables import (
@@ -35,13 +47,15 @@ from ui.view_state import portfolio_params
 
 page = PageFrame()
 
-store, layers = flow_store(page.lang)
-data = portfolio(page.lang, layers)  # bundled plus stored parks, sources and members
+store, listing = flow_store(page.lang)
+data = portfolio(page.lang, listing)  # bundled plus stored parks, sources and members
 lang = page.link(portfolio_params(data))
 controls = portfolio_controls(data, lang)
+found = portfolio_measures(data, store, listing, lang)
+measure_statuses, measure_kinds = measure_filters(lang)
 present = presentation_controls(lang)
 heading(lang, present, t("pf_page_title", lang), t("pf_page_intro", lang))
-flows = portfolio_flows(data, store, layers, lang)
+flows = portfolio_flows(data, store, listing, lang)
 radius = controls.radius_m
 km = km_text(radius, lang)
 hoods = [neighbourhood(site_id, data, radius) for site_id in controls.site_ids]
@@ -49,6 +63,7 @@ shown = filter_flows(flows.lines, controls.resources, controls.statuses)
 colours = cluster_colours(list(data.members["cluster"].unique()))
 layers = {"visible": controls.visible, "basemap": controls.basemap, "cluster_colours": colours, "lang": lang}
 
+measure_filters_now = (measure_statuses, measure_kinds)
 if not hoods:
     st.info(t("pf_no_sites", lang))
 else:
@@ -60,7 +75,7 @@ else:
     center, zoom = fit_view(content.bounds, config.PORTFOLIO_MAP_WIDTH, config.MAP_HEIGHT)
     show_map(
         portfolio_base_map(lang, static_url()),
-        portfolio_layers(content, **layers),
+        portfolio_layers(content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)),
         key="pf_map",
         center=center,
         zoom=zoom,
@@ -105,6 +120,8 @@ else:
                 st.info(t("pf_candidates_none", lang))
             else:
                 show_table(candidates_table(possible, lang), lang)
+        with tab, st.container(border=True):
+            site_measures(hood.site_id, found.measures, data, lang)
 
 st.subheader(t("pf_ranking_title", lang))
 st.caption(t("pf_ranking_caption", lang))
@@ -134,6 +151,16 @@ with st.container(border=True):
     hosts = source_hosts(data.parks["source_url"], inside["figure_source"], flows.flows.flows["source_url"])
     st.caption(escape_markdown(sources_line(hosts, lang)))
 
+summary_section(found.measures, data, radius, lang)
+scopes = [s for s in CLIMATE_SCOPES if em.register_years(data.figures, s)]
+scope = newest_scope(data.figures, scopes)
+if scope is not None:
+    year = em.register_years(data.figures, scope)[-1]
+    preferred = config.ETS_SCOPE_WIDENED_YEAR if scope == ETS_SCOPE else config.TARGET_BASELINE_YEAR
+    baseline = em.default_base_year(em.register_years(data.figures, scope), preferred)
+    measures_path_section(data.figures, found.measures, data, scope, year, baseline, lang, key="pf_ms")
+    st.caption(t("ms_other_scopes", lang))
+
 if hoods:
     st.subheader(t("pf_export_title", lang))
     portfolio_export(
@@ -147,6 +174,7 @@ if hoods:
     )
 
 if not present:
+    measure_editor(data, found, flows.store, listing, lang)
     flow_editor(data, flows, lang)
 
 page.finish()

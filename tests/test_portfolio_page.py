@@ -227,13 +227,18 @@ def test_english_labels_possibilities_and_gives_the_english_reason(portfolio):
     assert "Side by side" in [s.value for s in at.subheader]
 
 
+def flow_uploader(at):
+    return next(u for u in at.file_uploader if u.key.startswith("pf_upload"))
+
+
 def test_notices_for_shared_points_and_municipal_centres(portfolio):
     imprecise = portfolio.parks.loc[portfolio.parks["location_precision"] == "municipality", "id"].iloc[0]
     at = choose(["park-malm", imprecise], 10)
     infos = shown_text(at.info)
     assert "Malm Industripark" in infos and "deler punkt med" in infos
     warnings = shown_text(at.warning)
-    assert "kommunesenteret" in warnings and len(at.warning) == 1
+    assert "kommunesenteret" in warnings
+    assert len([w for w in at.warning if "kommunesenteret" in w.value]) == 1
 
 
 def test_no_site_chosen_keeps_ranking_and_summary():
@@ -348,7 +353,7 @@ def test_an_uploaded_csv_of_flows_is_stored_and_drawn(portfolio, store_path):
         "flow-opplastet,src-elkem-thamshavn,park-isfjord-orkanger,overskuddsvarme,mulig,https://example.org/a,,«x»\n"
     ).encode()
     at = choose(SITES, 15)
-    at.file_uploader[0].set_value(("strommer.csv", csv, "text/csv"))
+    flow_uploader(at).set_value(("strommer.csv", csv, "text/csv"))
     at = run(at)
     assert any(c.value == "Strømmer klare til å lagres: 1." for c in at.caption)
     at.button(key="pf_upload_save").click()
@@ -361,7 +366,7 @@ def test_an_uploaded_csv_of_flows_is_stored_and_drawn(portfolio, store_path):
 def test_an_upload_with_an_unknown_reference_is_refused(store_path):
     csv = b"id,from_id,to_id,resource,status,source_url,quote\nf1,src-elkem-thamshavn,park-nowhere,CO2,mulig,https://e.org,q\n"
     at = run()
-    at.file_uploader[0].set_value(("bad.csv", csv, "text/csv"))
+    flow_uploader(at).set_value(("bad.csv", csv, "text/csv"))
     at = run(at)
     assert "park-nowhere" in shown_text(at.error)
     assert open_store({"INDUSTRIKART_STORE": str(store_path)}).list() == []

@@ -98,6 +98,11 @@ def _show_outcome(lang: str) -> None:
         st.sidebar.warning(t("editor_wait", lang, when=_duration(refusal.seconds, lang)))
 
 
+def signed_in_editor() -> bool:
+    """True when the user may edit, without drawing the sign-in box (a page draws it once, with editor_access)."""
+    return configured_password() is None or bool(st.session_state.get(_EDITOR))
+
+
 def editor_access(lang: str) -> bool:
     """True when the user may upload, replace, restore and delete; draws the sign-in box when needed."""
     if configured_password() is None:

@@ -37,6 +37,7 @@ _LAYER_LABELS = {
     "parks": "layer_parks",
     "sources": "layer_sources",
     "members": "layer_members",
+    "measures": "pf_layer_measures",
 }
 _KEYS = ("pf_sites", "pf_radius_km", "pf_resources", "pf_statuses", "basemap", *(f"pf_show_{k}" for k in LAYERS))
 _FLASH = "pf_flash"

@@ -19,6 +19,7 @@ from core.portfolio import Portfolio
 from core.schema import FIGURE_SCOPES, MAP_KINDS, PARK_STATUSES
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from loaders.bundled.flows import FLOW_RESOURCES, FLOW_STATUSES
+from loaders.bundled.measures import MEASURE_KINDS, MEASURE_STATUSES
 from maps.portfolio import LAYERS as PORTFOLIO_LAYERS
 from maps.vector_tiles import STORED_LAYER
 from ui.emissions_data import EmissionsData
@@ -293,7 +294,7 @@ def emissions_params(data: EmissionsData) -> list[Param]:
 
 
 def portfolio_params(portfolio: Portfolio) -> list[Param]:
-    """The portfolio page's link: language, sites, radius, flow filters, layers and basemap."""
+    """The portfolio page's link: language, sites, radius, flow and measure filters, layers and basemap."""
 
     low, high = config.NEIGHBOURHOOD_RADIUS_MIN_M // 1000, config.NEIGHBOURHOOD_RADIUS_MAX_M // 1000
 
@@ -317,6 +318,8 @@ def portfolio_params(portfolio: Portfolio) -> list[Param]:
         key_param("r", "pf_radius_km", number(low, high, int), default=config.NEIGHBOURHOOD_RADIUS_DEFAULT_M // 1000),
         key_param("res", "pf_resources", choices(FLOW_RESOURCES), list),
         key_param("fst", "pf_statuses", choices(FLOW_STATUSES), list),
+        key_param("mst", "pf_m_statuses", choices(MEASURE_STATUSES), list),
+        key_param("mkind", "pf_m_kinds", choices(MEASURE_KINDS), list),
         Param("layers", read_layers, write_layers, choices([*PORTFOLIO_LAYERS, "none"]), list),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
         *presentation_params(),

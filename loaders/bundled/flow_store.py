@@ -107,7 +107,7 @@ def all_flows(
 
 def new_flow_id(from_id: str, to_id: str, resource: str, taken: Iterable[str]) -> str:
     """A readable id for a flow entered in the form, unique among `taken`."""
-    base = "flow-" + "-".join(_slug(part) for part in (from_id, to_id, resource))
+    base = "flow-" + "-".join(slug(part) for part in (from_id, to_id, resource))
     taken = set(taken)
     candidate, n = base, 1
     while candidate in taken:
@@ -116,6 +116,6 @@ def new_flow_id(from_id: str, to_id: str, resource: str, taken: Iterable[str]) -
     return candidate
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     folded = text.casefold().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "x"

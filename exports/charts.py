@@ -1,0 +1,154 @@
+"""The path to 2030 with the portfolio's measures: one Altair chart for the page, the same chart as PNG and PDF.
+
+The page draws the chart with Streamlit's Vega; meetings get it rendered by vl-convert (offline, no browser), so
+what is shown and what is handed out are one definition. Text goes into Vega as data and titles, drawn as text.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from analysis.measures import GROUPS, MeasuresPath
+from i18n import fmt_number, t
+
+LINE_COLOUR = "#333333"
+HELD_COLOUR = "#888888"
+BAND_COLOUR = "#1a9850"
+BASELINE_COLOUR = "#2166ac"
+GROUP_COLOURS = {
+    "running": "#08519c",
+    "decided": "#6baed6",
+    "planned": "#fd8d3c",
+    "idea": "#fdd0a2",
+    "potential": "#bdbdbd",
+}
+# Vega's d3-format locale: 12 346 and 1,5 in Norwegian (no-break space between thousands).
+NB_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
+CHART_WIDTH, CHART_HEIGHT = 760, 360
+
+
+def group_label(group: str, lang: str) -> str:
+    return t(f"ms_group_{group}", lang)
+
+
+def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int | str = "container") -> alt.LayerChart:
+    """The like-for-like series up to its newest year, its base level, the 2030 band, and the counted measures as
+    wedges (stacked by group, each from its start year) below the newest level held flat."""
+    path = result.source.path
+    y_title = t("em_axis_tonnes", lang, scope=t(f"scope_{path.scope}", lang))
+    totals = path.totals[path.totals["amount_t"].notna()].assign(year=lambda f: f["year"].astype(int))
+    totals = totals.assign(segment=path.totals["amount_t"].isna().cumsum())
+    years = [*totals["year"].tolist(), path.target_year]
+    x = alt.X("year:Q", title=t("field_year", lang), scale=alt.Scale(domain=[min(years), path.target_year + 0.5]))
+    x = x.axis(format="d")
+    y = alt.Y("amount_t:Q", title=y_title, axis=alt.Axis(format=",.0f"))
+    actual_name = t("ms_chart_actual", lang)
+    layers = [
+        alt.Chart(totals.assign(series=actual_name))
+        .mark_line(color=LINE_COLOUR, point=True)
+        .encode(
+            x=x,
+            y=y,
+            detail="segment:N",
+            tooltip=[
+                alt.Tooltip("year:Q", format="d", title=t("field_year", lang)),
+                alt.Tooltip("amount_t:Q", format=",.0f", title=y_title),
+            ],
+        )
+    ]
+    if path.latest_t is not None and path.latest_year is not None:
+        held = pd.DataFrame({"year": [path.latest_year, path.target_year], "amount_t": [path.latest_t] * 2})
+        layers.append(alt.Chart(held).mark_line(color=HELD_COLOUR, strokeDash=[4, 4]).encode(x=x, y=y))
+    if not result.levels.empty:
+        order = [group_label(g, lang) for g in GROUPS if g in set(result.levels["group"])]
+        wedges = result.levels.assign(
+            label=[group_label(g, lang) for g in result.levels["group"]],
+            cut_t=result.levels["upper_t"] - result.levels["lower_t"],
+        )
+        colour = alt.Color(
+            "label:N",
+            title=t("ms_chart_measures", lang),
+            scale=alt.Scale(domain=order, range=[GROUP_COLOURS[g] for g in GROUPS if group_label(g, lang) in order]),
+            legend=alt.Legend(orient="bottom", labelLimit=320),
+        )
+        layers.append(
+            alt.Chart(wedges)
+            .mark_area(interpolate="step-after", opacity=0.85)
+            .encode(
+                x=x,
+                y=alt.Y("upper_t:Q", title=y_title),
+                y2="lower_t:Q",
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("label:N", title=t("ms_group", lang)),
+                    alt.Tooltip("year:Q", format="d", title=t("field_year", lang)),
+                    alt.Tooltip("cut_t:Q", format=",.0f", title=t("ms_cut", lang)),
+                ],
+            )
+        )
+    if path.baseline_t is not None:
+        band = pd.DataFrame(
+            {
+                "year": [path.target_year - 0.4],
+                "year2": [path.target_year + 0.4],
+                "low": [path.baseline_t * (1 - path.target_cut_high)],
+                "high": [path.baseline_t * (1 - path.target_cut_low)],
+            }
+        )
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color=BAND_COLOUR, opacity=0.5)
+            .encode(
+                x="year:Q",
+                x2="year2:Q",
+                y="low:Q",
+                y2="high:Q",
+                tooltip=[alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
+            )
+        )
+        baseline = pd.DataFrame(
+            {"amount_t": [path.baseline_t], "label": [t("em_chart_baseline", lang, year=path.baseline_year)]}
+        )
+        layers.append(
+            alt.Chart(baseline)
+            .mark_rule(color=BASELINE_COLOUR, strokeDash=[6, 4])
+            .encode(
+                y="amount_t:Q", tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount_t:Q", format=",.0f")]
+            )
+        )
+    chart = alt.layer(*layers).properties(width=width, height=CHART_HEIGHT)
+    if title:
+        chart = chart.properties(title=alt.TitleParams(title, anchor="start"))
+    return chart
+
+
+def localised(chart, lang: str):
+    """The chart with the language's number format (configure at the top level only)."""
+    return chart.configure(locale={"number": NB_NUMBERS}) if lang != "en" else chart
+
+
+def chart_png(chart: alt.TopLevelMixin, lang: str, scale: float = 2.0) -> bytes:
+    return vl_convert.vegalite_to_png(_spec(chart, lang), scale=scale)
+
+
+def chart_pdf(chart: alt.TopLevelMixin, lang: str) -> bytes:
+    return vl_convert.vegalite_to_pdf(_spec(chart, lang))
+
+
+def _spec(chart, lang: str) -> str:
+    """A fixed-size spec (a file has no container to fill), with the language's numbers."""
+    spec = localised(chart.properties(width=CHART_WIDTH), lang).to_dict()
+    return json.dumps(spec)
+
+
+def gap_text(value: float | None, lang: str) -> str:
+    """A gap in tonnes; a negative gap reads as how far below the band the measures would take it."""
+    if value is None or pd.isna(value):
+        return t("no_figure", lang)
+    if value <= 0:
+        return t("ms_below_band", lang, t_=fmt_number(-value, lang, 0))
+    return f"{fmt_number(value, lang, 0)}\u00a0t"
