@@ -187,7 +187,7 @@ def measures_path_section(
             )
         )
     groups = gap_table(result, lang)
-    st.dataframe(groups, hide_index=True, width="stretch")
+    st.table(groups.set_index(t("ms_group", lang)))  # a plain table: its numbers are text a screen reader reads
     not_started = int((~result.counted["start_stated"]).sum())
     if not_started:
         st.caption(t("ms_no_start_counted", lang, n=not_started, target=config.TARGET_YEAR))
@@ -204,7 +204,7 @@ def measures_path_section(
                 t("ms_why_beside", lang): [t(f"ms_reason_{r}", lang) for r in result.beside["reason"]],
             }
         )
-        st.dataframe(beside, hide_index=True, width="stretch")
+        st.table(beside.set_index(t("ms_col_title", lang)))
     st.caption(t("ms_never_added", lang))
     title = t("ms_path_title", lang, scope=scope_text)
     subtitle = t("ms_path_caption", lang, n=len(path.plants), baseline=baseline, year=year, target=config.TARGET_YEAR)
