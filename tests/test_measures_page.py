@@ -1,0 +1,98 @@
+"""The measures on the Portefølje and Utslipp pages (Streamlit's AppTest): the bundled path with its numbers, the
+import report, and the measure filters in the link."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import config
+from analysis import emissions as em
+from analysis.measures import measures_path
+from exports.charts import gap_text
+from loaders.bundled.measures import load_measures
+from store import open_store
+
+PAGE = "pages/2_Portefolje.py"
+
+
+@pytest.fixture(autouse=True)
+def store_path(tmp_path, monkeypatch):
+    path = tmp_path / "generated_layers.gpkg"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("INDUSTRIKART_STORE", str(path))
+    return path
+
+
+def run(at: AppTest | None = None, page: str = PAGE) -> AppTest:
+    at = (at if at is not None else AppTest.from_file(str(config.ROOT / page), default_timeout=90)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def gap_rows(at: AppTest) -> dict[str, str]:
+    table = next(t.value for t in at.table if "Gjenstår til 50 % kutt" in t.value.columns)
+    return dict(zip(table.index, table["Gjenstår til 50 % kutt"], strict=True))
+
+
+def bundled_result(portfolio):
+    path = em.point_source_path(portfolio.figures, "ets", 2022, config.ETS_SCOPE_WIDENED_YEAR)
+    return measures_path(load_measures(portfolio=portfolio), portfolio.figures, path)
+
+
+def test_the_bundled_path_shows_the_gap_before_and_after_each_group(portfolio):
+    at = run()
+    result = bundled_result(portfolio)
+    rows = gap_rows(at)
+    assert rows["Uten tiltak"] == gap_text(result.gap_high_t, "nb")
+    after = result.groups.set_index("group")["gap_high_t"]
+    assert rows["Etter tiltak: + potensial (ikke en plan)"] == gap_text(after["potential"], "nb")
+    assert rows["Etter tiltak: + vedtatt eller under bygging"] == gap_text(result.gap_high_t, "nb")  # none decided
+    beside = next(t.value for t in at.table if "Hvorfor ikke lagt til" in t.value.columns)
+    assert set(beside.index) == {
+        "Beitstadfjord SiSu-partnerskapet: biogass og biogjødsel ved Malm",
+        "Malm Biogass: biogass av slam fra settefisk og husdyrgjødsel",
+        "Trøndelag biogass: flytende biogass i Biopark Vormstad",
+    }
+    assert any(
+        "Wacker Chemicals Norway AS, Holla Metall" in w.value and "ikke kuttet ned" in w.value for w in at.warning
+    )
+
+
+def test_the_utslipp_page_draws_the_same_path_for_the_chosen_scope(portfolio):
+    at = run(page="pages/1_Utslipp.py")
+    rows = gap_rows(at)
+    assert rows["Uten tiltak"] == gap_text(bundled_result(portfolio).gap_high_t, "nb")
+
+
+def test_an_import_reports_what_it_adds_and_refuses_and_stores_only_the_good_rows(store_path):
+    header = "id,facility_id,title,kind,status,cut_t,scope,start_year,quote,source_url\n"
+    good = "tiltak-a,src-elkem-thamshavn,Fangst (testdata),karbonfangst,vedtatt,1000,ets,2027,«1000 t},https://example.org/a\n"
+    also = (
+        "tiltak-b,src-norfrakalk,Elektrifisering (testdata),elektrifisering,idé,,,,«ingen tall},https://example.org/b\n"
+    )
+    bad = "tiltak-c,src-finnes-ikke,Feil (testdata),annet,idé,-3,ets,1800,«x},https://example.org/c\n"
+    at = run()
+    assert any("Legg til eller endre tiltak" in e.label for e in at.expander)
+    uploader = next(u for u in at.file_uploader if u.key.startswith("ms_upload"))
+    uploader.set_value(("tiltak.csv", (header + good + also + bad).encode(), "text/csv"))
+    at = run(at)
+    assert any("2 nye, 0 endret, 0 uendret, 1 avvist" in c.value for c in at.caption)
+    refused = next(df.value for df in at.dataframe if "Hvorfor avvist" in df.value.columns)
+    assert refused["id"].tolist() == ["tiltak-c"] and "cut_t" in refused["Hvorfor avvist"].iloc[0]
+    assert open_store().list() == []  # nothing stored before saving
+    at.button(key="ms_import_save").click()
+    at = run(at)
+    stored = [i for i in open_store().list() if i.kind == "measures"]
+    assert sorted(i.title for i in stored) == ["Tiltak: Elektrifisering (testdata)", "Tiltak: Fangst (testdata)"]
+    rows = gap_rows(at)
+    assert rows["Etter tiltak: + vedtatt eller under bygging"] != rows["Uten tiltak"]
+
+
+def test_the_measure_filters_travel_in_the_link():
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=90)
+    at.query_params["mst"] = "utredes"
+    at.query_params["mkind"] = ["biogass", "brenselsbytte"]
+    at = run(at)
+    assert at.sidebar.multiselect(key="pf_m_statuses").value == ["utredes"]
+    assert at.sidebar.multiselect(key="pf_m_kinds").value == ["biogass", "brenselsbytte"]
