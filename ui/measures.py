@@ -316,9 +316,7 @@ def summary_section(measures: pd.DataFrame, portfolio: Portfolio, radius_m: floa
     )
     columns[1].download_button(
         "XLSX",
-        xlsx_bytes(
-            {t("ms_sheet_summary", lang): table, t("ms_sheet_sources", lang): sources_sheet(measures, lang)}
-        ),
+        xlsx_bytes({t("ms_sheet_summary", lang): table, t("ms_sheet_sources", lang): sources_sheet(measures, lang)}),
         f"tiltak_oppsummering_{day}.xlsx",
         key="ms_summary_xlsx",
     )
