@@ -670,6 +670,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "ms_chart_actual": ("Faktiske utslipp", "Actual emissions"),
     "ms_chart_measures": ("Tiltak", "Measures"),
+    "ms_chart_held": ("Nivå som i {year} (ingen endring antatt)", "Level as in {year} (no change assumed)"),
+    "ms_chart_band": ("Mål {year}: 50–55 % under basisåret", "Target {year}: 50–55 % below the base year"),
     "ms_before_measures": ("Uten tiltak", "Without measures"),
     "ms_after_group": ("Etter tiltak: + {group}", "After measures: + {group}"),
     "ms_gap_high": ("Gjenstår til 50 % kutt", "Left to a 50 % cut"),

@@ -29,6 +29,7 @@ GROUP_COLOURS = {
 # Vega's d3-format locale: 12 346 and 1,5 in Norwegian (no-break space between thousands).
 NB_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
 CHART_WIDTH, CHART_HEIGHT = 760, 360
+FILE_FONT = "DejaVu Sans"  # a PNG/PDF is drawn with this machine's fonts: one sans family throughout
 
 
 def group_label(group: str, lang: str) -> str:
@@ -43,13 +44,14 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
     totals = path.totals[path.totals["amount_t"].notna()].assign(year=lambda f: f["year"].astype(int))
     totals = totals.assign(segment=path.totals["amount_t"].isna().cumsum())
     years = [*totals["year"].tolist(), path.target_year]
-    x = alt.X("year:Q", title=t("field_year", lang), scale=alt.Scale(domain=[min(years), path.target_year + 0.5]))
+    domain = [min(years) - 0.5, path.target_year + 0.6]
+    x = alt.X("year:Q", title=t("field_year", lang), scale=alt.Scale(domain=domain, nice=False))
     x = x.axis(format="d")
     y = alt.Y("amount_t:Q", title=y_title, axis=alt.Axis(format=",.0f"))
     actual_name = t("ms_chart_actual", lang)
     layers = [
         alt.Chart(totals.assign(series=actual_name))
-        .mark_line(color=LINE_COLOUR, point=True)
+        .mark_line(color=LINE_COLOUR, point=alt.OverlayMarkDef(color=LINE_COLOUR, size=40))
         .encode(
             x=x,
             y=y,
@@ -63,11 +65,16 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
     if path.latest_t is not None and path.latest_year is not None:
         held = pd.DataFrame({"year": [path.latest_year, path.target_year], "amount_t": [path.latest_t] * 2})
         layers.append(alt.Chart(held).mark_line(color=HELD_COLOUR, strokeDash=[4, 4]).encode(x=x, y=y))
+        layers.append(_label(held.iloc[[0]], t("ms_chart_held", lang, year=path.latest_year), HELD_COLOUR, x, dy=-8))
     if not result.levels.empty:
         order = [group_label(g, lang) for g in GROUPS if g in set(result.levels["group"])]
-        wedges = result.levels.assign(
-            label=[group_label(g, lang) for g in result.levels["group"]],
-            cut_t=result.levels["upper_t"] - result.levels["lower_t"],
+        # Each step lasts a year: the target year's step is drawn to the band's right edge, so a measure that
+        # only acts from the target year shows too.
+        last = result.levels[result.levels["year"] == path.target_year].assign(year=path.target_year + 0.4)
+        levels = pd.concat([result.levels, last], ignore_index=True)
+        wedges = levels.assign(
+            label=[group_label(g, lang) for g in levels["group"]],
+            cut_t=levels["upper_t"] - levels["lower_t"],
         )
         colour = alt.Color(
             "label:N",
@@ -110,6 +117,9 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
                 tooltip=[alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
             )
         )
+        band_label = pd.DataFrame({"year": [path.target_year + 0.4], "amount_t": [band.at[0, "low"]]})
+        band_text = t("ms_chart_band", lang, year=path.target_year)
+        layers.append(_label(band_label, band_text, BAND_COLOUR, x, dy=12, align="right"))
         baseline = pd.DataFrame(
             {"amount_t": [path.baseline_t], "label": [t("em_chart_baseline", lang, year=path.baseline_year)]}
         )
@@ -120,10 +130,22 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
                 y="amount_t:Q", tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount_t:Q", format=",.0f")]
             )
         )
+        base_label = pd.DataFrame({"year": [domain[0]], "amount_t": [path.baseline_t]})
+        base_text = t("em_chart_baseline", lang, year=path.baseline_year)
+        layers.append(_label(base_label, base_text, BASELINE_COLOUR, x, dy=10))
     chart = alt.layer(*layers).properties(width=width, height=CHART_HEIGHT)
     if title:
         chart = chart.properties(title=alt.TitleParams(title, anchor="start"))
     return chart
+
+
+def _label(at: pd.DataFrame, text: str, colour: str, x, dy: int, align: str = "left") -> alt.Chart:
+    """A line's name written beside it (Vega draws it as text: the chart needs no legend entry for it)."""
+    return (
+        alt.Chart(at.assign(text=text))
+        .mark_text(color=colour, align=align, dx=4 if align == "left" else -4, dy=dy, fontSize=11)
+        .encode(x=x, y="amount_t:Q", text="text:N")
+    )
 
 
 def localised(chart, lang: str):
@@ -142,6 +164,7 @@ def chart_pdf(chart: alt.TopLevelMixin, lang: str) -> bytes:
 def _spec(chart, lang: str) -> str:
     """A fixed-size spec (a file has no container to fill), with the language's numbers."""
     spec = localised(chart.properties(width=CHART_WIDTH), lang).to_dict()
+    spec.setdefault("config", {})["font"] = FILE_FONT
     return json.dumps(spec)
 
 
