@@ -14,6 +14,7 @@ from maps.vector_tiles import STORED_LAYER
 from ui.data import portfolio, stored_layers
 from ui.export_panel import export_panel
 from ui.map_view import show_map
+from ui.measures import listed_measures
 from ui.overview import key_figure_row, map_target, remember, selected_geometries
 from ui.page import PageFrame
 from ui.presentation import heading
@@ -63,7 +64,8 @@ if not present:
         if selected and selected.layer == STORED_LAYER:
             stored_record_panel(uploaded.rows, list(selected.ids), lang)
         else:
-            record_panel(data, selected.layer if selected else None, list(selected.ids) if selected else [], lang)
+            chosen = list(selected.ids) if selected else []
+            record_panel(data, selected.layer if selected else None, chosen, lang, listed_measures(data, listed, lang))
 
 with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}"):
     export_panel(

@@ -12,6 +12,7 @@ from analysis.measures import measures_path
 from exports.charts import gap_text
 from loaders.bundled.measures import load_measures
 from store import open_store
+from ui.map_view import Selection
 
 PAGE = "pages/2_Portefolje.py"
 
@@ -96,3 +97,26 @@ def test_the_measure_filters_travel_in_the_link():
     at = run(at)
     assert at.sidebar.multiselect(key="pf_m_statuses").value == ["utredes"]
     assert at.sidebar.multiselect(key="pf_m_kinds").value == ["biogass", "brenselsbytte"]
+
+
+@pytest.mark.parametrize(
+    ("layer", "feature_id", "titles"),
+    [
+        (
+            "parks",
+            "park-malm",
+            {
+                "Beitstadfjord SiSu-partnerskapet: biogass og biogjødsel ved Malm",
+                "Malm Biogass: biogass av slam fra settefisk og husdyrgjødsel",
+            },
+        ),
+        ("sources", "src-wacker-holla", {"Biokarbon i stedet for fossilt reduksjonsmiddel (Wacker Holla)"}),
+    ],
+)
+def test_a_clicked_site_or_plant_on_the_map_lists_its_measures_with_quotes(layer, feature_id, titles):
+    at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["selected"] = Selection(layer, (feature_id,))
+    at = run(at)
+    table = next(df.value for df in at.dataframe if "Sitat fra kilden" in df.value.columns)
+    assert set(table["Tiltak"]) == titles
+    assert all("«" in quote for quote in table["Sitat fra kilden"])

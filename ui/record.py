@@ -10,6 +10,7 @@ from core.sources import source_label
 from core.values import is_missing
 from i18n import error_text, fmt_number, t
 from store import StoreError
+from ui.measures import measures_table
 from ui.text import escape_markdown
 
 _FIELDS = {
@@ -118,7 +119,10 @@ def membership_rows(members: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def record_panel(portfolio: Portfolio, layer: str | None, ids: list[str], lang: str) -> None:
+def record_panel(
+    portfolio: Portfolio, layer: str | None, ids: list[str], lang: str, measures: pd.DataFrame | None = None
+) -> None:
+    """The clicked park's, source's or members' record; for a park or a source also its measures (`measures`)."""
     st.subheader(t("record", lang))
     frame = getattr(portfolio, layer) if layer in ("parks", "sources", "members") else None
     selected = frame[frame["id"].isin(ids)] if frame is not None else None
@@ -141,6 +145,14 @@ def record_panel(portfolio: Portfolio, layer: str | None, ids: list[str], lang: 
         else:
             st.dataframe(figures, hide_index=True, width="stretch")
             urls += portfolio.figures.loc[portfolio.figures["facility_id"] == row["id"], "source_url"].tolist()
+    if measures is not None:
+        ours = measures[measures["site_id" if layer == "parks" else "facility_id"] == row["id"]]
+        st.caption(t("ms_site_title", lang))
+        if ours.empty:
+            st.caption(t("ms_site_none", lang))
+        else:
+            st.dataframe(measures_table(ours, portfolio, lang), hide_index=True, width="stretch")
+            urls += ours["source_url"].tolist()
     _source_links(urls, lang)
 
 
