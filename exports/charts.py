@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from analysis.emissions import CountyPath
 from analysis.measures import GROUPS, MeasuresPath
 from i18n import fmt_number, t
 
@@ -98,38 +99,12 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
             )
         )
     if path.baseline_t is not None:
-        band = pd.DataFrame(
-            {
-                "year": [path.target_year - 0.4],
-                "year2": [path.target_year + 0.4],
-                "low": [path.baseline_t * (1 - path.target_cut_high)],
-                "high": [path.baseline_t * (1 - path.target_cut_low)],
-            }
+        layers += target_layers(path, lang)
+        band_label = pd.DataFrame(
+            {"year": [path.target_year + 0.4], "amount_t": [path.baseline_t * (1 - path.target_cut_high)]}
         )
-        layers.append(
-            alt.Chart(band)
-            .mark_rect(color=BAND_COLOUR, opacity=0.5)
-            .encode(
-                x="year:Q",
-                x2="year2:Q",
-                y="low:Q",
-                y2="high:Q",
-                tooltip=[alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
-            )
-        )
-        band_label = pd.DataFrame({"year": [path.target_year + 0.4], "amount_t": [band.at[0, "low"]]})
         band_text = t("ms_chart_band", lang, year=path.target_year)
         layers.append(_label(band_label, band_text, BAND_COLOUR, x, dy=12, align="right"))
-        baseline = pd.DataFrame(
-            {"amount_t": [path.baseline_t], "label": [t("em_chart_baseline", lang, year=path.baseline_year)]}
-        )
-        layers.append(
-            alt.Chart(baseline)
-            .mark_rule(color=BASELINE_COLOUR, strokeDash=[6, 4])
-            .encode(
-                y="amount_t:Q", tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount_t:Q", format=",.0f")]
-            )
-        )
         base_label = pd.DataFrame({"year": [domain[0]], "amount_t": [path.baseline_t]})
         base_text = t("em_chart_baseline", lang, year=path.baseline_year)
         layers.append(_label(base_label, base_text, BASELINE_COLOUR, x, dy=10))
@@ -137,6 +112,38 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
     if title:
         chart = chart.properties(title=alt.TitleParams(title, anchor="start"))
     return chart
+
+
+def target_layers(path: CountyPath, lang: str) -> list[alt.Chart]:
+    """The target band in the target year and the base level as a dashed rule (a path with a base level)."""
+    band = pd.DataFrame(
+        {
+            "year": [path.target_year - 0.4],
+            "year2": [path.target_year + 0.4],
+            "low": [path.baseline_t * (1 - path.target_cut_high)],
+            "high": [path.baseline_t * (1 - path.target_cut_low)],
+        }
+    )
+    baseline = pd.DataFrame(
+        {"amount_t": [path.baseline_t], "label": [t("em_chart_baseline", lang, year=path.baseline_year)]}
+    )
+    return [
+        alt.Chart(band)
+        .mark_rect(color=BAND_COLOUR, opacity=0.45)
+        .encode(
+            x="year:Q",
+            x2="year2:Q",
+            y="low:Q",
+            y2="high:Q",
+            tooltip=[alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
+        ),
+        alt.Chart(baseline)
+        .mark_rule(color=BASELINE_COLOUR, strokeDash=[6, 4])
+        .encode(
+            y="amount_t:Q",
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount_t:Q", format=",.0f")],
+        ),
+    ]
 
 
 def _label(at: pd.DataFrame, text: str, colour: str, x, dy: int, align: str = "left") -> alt.Chart:

@@ -9,25 +9,15 @@ import altair as alt
 import pandas as pd
 
 from analysis.emissions import CountyPath
+from exports.charts import target_layers
 from i18n import t
 
 BAR_COLOUR = "#b2182b"
 LINE_COLOUR = "#333333"
-BAND_COLOUR = "#1a9850"
-BASELINE_COLOUR = "#2166ac"
 
 
 def _tonnes_axis(scope: str, lang: str) -> str:
     return t("em_axis_tonnes", lang, scope=t(f"scope_{scope}", lang))
-
-
-# Vega's d3-format locale: 12 346 and 1,5 in Norwegian (no-break space between thousands).
-_NB_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
-
-
-def localised(chart, lang: str):
-    """The chart with the language's number format (configure at the top level only)."""
-    return chart.configure(locale={"number": _NB_NUMBERS}) if lang != "en" else chart
 
 
 def top_chart(top: pd.DataFrame, scope: str, lang: str) -> alt.Chart:
@@ -145,33 +135,7 @@ def path_chart(path: CountyPath, lang: str, changes: pd.DataFrame | None = None)
             .encode(x="year:Q", tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("label:N", title=" ")])
         )
     if path.baseline_t is not None:
-        low_t = path.baseline_t * (1 - path.target_cut_high)
-        high_t = path.baseline_t * (1 - path.target_cut_low)
-        band = pd.DataFrame(
-            {"year": [path.target_year - 0.4], "year2": [path.target_year + 0.4], "low": [low_t], "high": [high_t]}
-        )
-        layers.append(
-            alt.Chart(band)
-            .mark_rect(color=BAND_COLOUR, opacity=0.45)
-            .encode(
-                x="year:Q",
-                x2="year2:Q",
-                y="low:Q",
-                y2="high:Q",
-                tooltip=[alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
-            )
-        )
-        baseline = pd.DataFrame(
-            {"amount_t": [path.baseline_t], "label": [t("em_chart_baseline", lang, year=path.baseline_year)]}
-        )
-        layers.append(
-            alt.Chart(baseline)
-            .mark_rule(color=BASELINE_COLOUR, strokeDash=[6, 4])
-            .encode(
-                y="amount_t:Q",
-                tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("amount_t:Q", title=y_title, format=",.0f")],
-            )
-        )
+        layers += target_layers(path, lang)
     return alt.layer(*layers).properties(height=320)
 
 

@@ -12,12 +12,13 @@ import streamlit as st
 import config
 from analysis import emissions as em
 from core.schema import ETS_SCOPE
+from exports.charts import localised
 from i18n import fmt_number, fmt_tonnes, t
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import basemap_group
 from ui import emissions_tables as tables
 from ui.downloads import download_buttons
-from ui.emissions_charts import localised, path_chart, sector_chart, series_chart, top_chart
+from ui.emissions_charts import path_chart, sector_chart, series_chart, top_chart
 from ui.emissions_data import EmissionsData, boundaries
 from ui.map_view import show_map
 from ui.state import static_url
