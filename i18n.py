@@ -694,6 +694,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "regnet med i et annet tiltak (samme prosjekt)",
         "counted in another measure (the same project)",
     ),
+    "ms_reason_counted_in_missing": (
+        "regnet med i et tiltak som ikke vises (trukket tilbake?): ikke lagt til",
+        "counted in a measure that is not shown (retired?): not added",
+    ),
     "ms_reason_ended": ("avsluttet", "ended"),
     "ms_reason_not_a_plant": (
         "gjelder ikke et anlegg i registeret (f.eks. landbruk, transport)",
@@ -705,7 +709,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "the plant is not among those compared like for like",
     ),
     "ms_reason_in_figures": (
-        "startet før siste år: allerede med i tallene",
+        "startet senest i siste år med tall: allerede med i tallene",
         "started by the newest year: already in the figures",
     ),
     "ms_reason_running_no_start": (
@@ -777,6 +781,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ms_restore": ("Gjenopprett", "Restore"),
     "ms_restored": ("Gjenopprettet: {title}", "Restored: {title}"),
     "ms_upload": ("Importer tiltak (CSV eller GeoJSON)", "Import measures (CSV or GeoJSON)"),
+    "ms_import_partial": (
+        "Lagret {saved} av {total} tiltak før lageret svarte med feil; resten er ikke lagret: {error}",
+        "Saved {saved} of {total} measures before the store failed; the rest were not saved: {error}",
+    ),
     "ms_upload_invalid": ("Filen kunne ikke leses: {error}", "The file could not be read: {error}"),
     "ms_import_plan": (
         "Ved lagring: {added} nye, {changed} endret, {unchanged} uendret, {refused} avvist.",
@@ -1270,7 +1278,7 @@ _MESSAGES_NB: dict[str, str] = {
     "expected_degrees_number": "et antall grader (EPSG:4326)",
     "expected_degrees_between": "grader mellom -{limit} og {limit} (EPSG:4326)",
     "expected_source_year": "et årstall som 2021, eller tomt når kilden ikke oppgir noe",
-    "expected_cut_number": "et antall tonn, 0 eller mer (tomt når kilden ikke oppgir noe)",
+    "expected_cut_number": "et antall tonn fra 0 til {limit} (tomt når kilden ikke oppgir noe)",
     "expected_cut_scope": "med når kuttet er med: hvilke tonn det gjelder (ets, fossil, total, co2e eller co2)",
     "expected_flag": "sann eller usann (ja/nei)",
     "expected_year_between": "et årstall fra {first} til {last}, eller tomt når kilden ikke oppgir noe",
@@ -1280,6 +1288,10 @@ _MESSAGES_NB: dict[str, str] = {
     "expected_facility_ref": "id-en til en utslippskilde",
     "expected_same_measure_id": "tiltakets egen id (en endring beholder den)",
     "expected_one_measure": "ett tiltak",
+    "expected_printable_text": "tekst uten kontrolltegn",
+    "expected_counted_in_known": "id-en til et tiltak som vises (i datagrunnlaget, lagret eller i samme fil)",
+    "expected_counted_in_counted": "id-en til et tiltak som selv telles (ikke regnet med i et tredje)",
+    "expected_id_in_bin": "en id ingen tiltak i papirkurven har: gjenopprett det tiltaket, eller velg en annen id",
     "expected_cell_number": "et tall som «313 182,2» (eller «-» for ingen)",
     "expected_cell_year": "et årstall som «2022»",
     "expected_year_range": "et årstall mellom 1900 og 2100",

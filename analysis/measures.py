@@ -38,6 +38,7 @@ ENDED = "avsluttet"
 REASONS = (
     "no_figure",  # the source gives no tonnes
     "counted_in",  # another measure's cut already holds it
+    "counted_in_missing",  # it names a measure that is not shown (retired, left out): not counted either
     "ended",  # status avsluttet
     "not_a_plant",  # a site's measure, not a plant's: outside the register's plants
     "other_scope",  # its scope is not the path's
@@ -80,9 +81,12 @@ def measures_path(measures: pd.DataFrame, figures: pd.DataFrame, path: PointSour
     county = path.path
     latest_year, target_year = county.latest_year, county.target_year
     plants = set(path.plants)
+    ids = set(measures["id"])
     counted, beside = [], []
     for row in measures.to_dict("records"):
         reason, start = _reason(row, county.scope, plants, latest_year, target_year)
+        if reason == "counted_in" and row["counted_in"] not in ids:
+            reason = "counted_in_missing"
         if reason is not None:
             beside.append({"id": row["id"], "reason": reason})
             continue

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis import emissions as em
 from analysis.figures import newest_scope
+from core.schema import CLIMATE_SCOPES
 from i18n import t
 from ui import emissions_tables as tables
 from ui.data import portfolio
@@ -84,13 +85,14 @@ if years:
     municipal_section(data, year_table, year, scope, numbers, names, lang)
 
 point_path_section(data, scope, year if years else None, lang)
-if years and st.session_state.get("em_base_year") in em.register_years(data.figures, scope):
+register_years = em.register_years(data.figures, scope)
+if scope in CLIMATE_SCOPES and st.session_state.get("em_base_year") in register_years:
+    # against the register's newest year, whatever the slider shows: a cut that started by then is in the figures
     store, listing = flow_store(lang)
     places = portfolio(lang, listing)
     found = portfolio_measures(places, store, listing, lang)
-    measures_path_section(
-        data.figures, found.measures, places, scope, year, st.session_state["em_base_year"], lang, "em_ms"
-    )
+    base = st.session_state["em_base_year"]
+    measures_path_section(data.figures, found.measures, places, scope, register_years[-1], base, lang, "em_ms")
 county_path_section(data, scope, numbers, lang)
 
 page.finish()

@@ -11,6 +11,7 @@ import pytest
 from analysis.neighbourhoods import distance_m, neighbourhood
 from analysis.portfolio_view import flows_touching
 from loaders.bundled.flows import flow_lines, load_flows
+from loaders.bundled.measures import load_measures, measure_points
 from tests.helpers.browser import OfflinePage, running_app
 
 pytestmark = pytest.mark.browser
@@ -43,8 +44,9 @@ def expected(portfolio, site_ids: list[str], radius_m: float) -> Counter:
 
 
 def all_maps(portfolio, radius_m: float) -> dict[tuple[str, ...], Counter]:
-    """The main map with both neighbourhoods and one small map per site."""
+    """The main map with both neighbourhoods and every measure (no filter chosen), and one small map per site."""
     wanted = {tuple(sorted(SITES)): expected(portfolio, list(SITES), radius_m)}
+    wanted[tuple(sorted(SITES))]["measures"] = len(measure_points(load_measures(portfolio=portfolio), portfolio))
     wanted.update({(site,): expected(portfolio, [site], radius_m) for site in SITES})
     return wanted
 

@@ -11,15 +11,17 @@ from loaders.bundled.measure_store import (
     BUNDLED,
     CHANGED,
     STORED,
+    PartialImport,
     add_measure,
     all_measures,
     apply_import,
+    binned_measure_ids,
     change_measure,
     plan_import,
 )
 from loaders.bundled.measures import load_measures
 from loaders.errors import SchemaError
-from store import KINDS
+from store import KINDS, StoreError
 from tests.helpers.store_fixtures import PG_URL, Backend
 from tests.test_store import NO_PG
 
@@ -179,3 +181,43 @@ def test_a_second_store_handle_sees_the_same_measures(backend, store, bundled, p
     add_measure(store, record(), portfolio)
     other = backend.open()
     assert "tiltak-test-1" in all_measures(other, bundled, portfolio).measures["id"].tolist()
+
+
+def test_an_import_refuses_an_id_in_the_bin_and_an_unknown_counted_in(store, bundled, portfolio):
+    retired = add_measure(store, record(), portfolio)
+    store.delete(retired.id)
+    binned = binned_measure_ids(store, store.list(include_deleted=True))
+    assert binned == {"tiltak-test-1"}
+    current = all_measures(store, bundled, portfolio).measures
+    rows = [
+        record(),  # the retired measure's id: restore it instead
+        record(id="tiltak-test-5", counted_in="tiltak-finnes-ikke"),
+        record(id="tiltak-test-6", counted_in="tiltak-malm-biogass"),  # itself counted in another: no chains
+        record(id="tiltak-test-7", counted_in="tiltak-malm-sisu-biogass"),  # fine
+    ]
+    plan = plan_import(rows, portfolio, current, binned)
+    assert [(n, e.expected) for n, _, e in plan.refused] == [
+        (1, "id_in_bin"),
+        (2, "counted_in_known"),
+        (3, "counted_in_counted"),
+    ]
+    assert [r["id"] for r in plan.added] == ["tiltak-test-7"]
+
+
+def test_a_store_failing_part_way_through_an_import_says_how_many_were_saved(backend, bundled, portfolio):
+    class FailingSecondWrite(type(backend.open())):
+        writes = 0
+
+        def _before_publish(self):
+            FailingSecondWrite.writes += 1
+            if FailingSecondWrite.writes == 2:
+                raise StoreError("generated failure on the second write")
+
+    failing = backend.open()
+    failing.__class__ = FailingSecondWrite
+    plan = plan_import([record(id=f"tiltak-test-{i}") for i in range(3)], portfolio, bundled.assign(layer_id=None))
+    with pytest.raises(PartialImport) as caught:
+        apply_import(failing, plan, portfolio)
+    assert (caught.value.saved, caught.value.total) == (1, 3)
+    shown = all_measures(backend.open(), bundled, portfolio).measures
+    assert "tiltak-test-0" in set(shown["id"]) and "tiltak-test-1" not in set(shown["id"])

@@ -144,6 +144,12 @@ def test_an_e_prtr_scope_path_lists_the_ets_measure_beside(portfolio, bundled):
         ({"facility_id": None, "site_id": None}, "site_id", "measure_place"),
         ({"potential": "kanskje"}, "potential", "flag"),
         ({"counted_in": "m1"}, "counted_in", "other_measure"),
+        ({"counted_in": "m-unknown"}, "counted_in", "counted_in_known"),
+        ({"start_year": "²⁰²⁵"}, "start_year", "year_between"),
+        ({"cut_t": 10**400}, "cut_t", "cut_number"),
+        ({"cut_t": "1e300"}, "cut_t", "cut_number"),
+        ({"title": "nul\x00byte"}, "title", "printable_text"),
+        ({"quote": "bell\x07"}, "quote", "printable_text"),
     ],
 )
 def test_bad_measures_are_refused_naming_the_field(fields, field, expected):
@@ -161,6 +167,21 @@ def test_unknown_site_or_facility_ids_are_refused_against_the_portfolio(portfoli
     assert caught.value.expected == "site_ref"
     ok = measures_from_records([measure(facility_id="src-wacker-holla")], portfolio)
     assert ok.at[0, "facility_id"] == "src-wacker-holla"
+
+
+def test_cuts_are_read_as_norwegian_sources_print_them():
+    cuts = [measures_from_records([measure(cut_t=raw)]).at[0, "cut_t"] for raw in ("29.672", "29 672", "12,5", 430000)]
+    assert cuts == [29_672.0, 29_672.0, 12.5, 430_000.0]
+
+
+def test_counted_in_names_a_measure_that_is_itself_counted():
+    chained = [measure(id="a"), measure(id="b", counted_in="a"), measure(id="c", counted_in="b")]
+    with pytest.raises(SchemaError) as caught:
+        measures_from_records(chained)
+    assert (caught.value.feature, caught.value.expected) == (2, "counted_in_counted")
+    cycle = [measure(id="a", counted_in="b"), measure(id="b", counted_in="a")]
+    with pytest.raises(SchemaError):
+        measures_from_records(cycle)
 
 
 def test_a_measure_without_tonnes_is_kept_as_no_figure():
@@ -253,6 +274,7 @@ def test_measures_that_do_not_count_are_listed_with_their_reason():
     data, path = made_up_path(rows)  # c has no 2013 figure: not in the like-for-like set
     measures = made_up_measures(
         measure(id="nofig", cut_t=None, scope=None),
+        measure(id="m-other", status="avsluttet"),
         measure(id="twice", counted_in="m-other"),
         measure(id="ended", status="avsluttet"),
         measure(id="site", facility_id=None, site_id="park-x"),
@@ -266,6 +288,7 @@ def test_measures_that_do_not_count_are_listed_with_their_reason():
     assert result.counted.empty
     assert dict(result.beside.values.tolist()) == {
         "nofig": "no_figure",
+        "m-other": "ended",
         "twice": "counted_in",
         "ended": "ended",
         "site": "not_a_plant",
@@ -278,6 +301,14 @@ def test_measures_that_do_not_count_are_listed_with_their_reason():
     assert result.groups["gap_high_t"].tolist() == [1_000.0] * 5  # nothing added
     # Planned cuts never enter the actual series.
     pd.testing.assert_frame_equal(result.source.path.totals, path.path.totals)
+
+
+def test_a_measure_counted_in_one_no_longer_shown_is_not_added_and_says_why():
+    data, path = made_up_path()
+    table = made_up_measures(measure(id="kept"), measure(id="gone"), measure(id="twin", counted_in="gone"))
+    result = measures_path(table[table["id"] != "gone"], data, path)  # "gone" retired since
+    assert dict(result.beside.values.tolist()) == {"twin": "counted_in_missing"}
+    assert result.counted["id"].tolist() == ["kept"]
 
 
 def test_cuts_above_a_plants_newest_figure_are_reported_not_capped():

@@ -22,9 +22,11 @@ from loaders import LayerError, Portfolio
 from loaders.bundled.flow_store import slug
 from loaders.bundled.measure_store import (
     AllMeasures,
+    PartialImport,
     add_measure,
     all_measures,
     apply_import,
+    binned_measure_ids,
     change_measure,
     plan_import,
     stored_measure_layers,
@@ -207,13 +209,15 @@ def measures_path_section(
     names = dict(zip(portfolio.sources["id"], portfolio.sources["facility"], strict=True))
     for row in result.over.itertuples():
         st.warning(
-            t(
-                "ms_over",
-                lang,
-                plant=names.get(row.facility_id, row.facility_id),
-                cut=fmt_tonnes(row.cut_t, lang),
-                newest=fmt_tonnes(row.newest_t, lang),
-                year=row.newest_year,
+            escape_markdown(
+                t(
+                    "ms_over",
+                    lang,
+                    plant=names.get(row.facility_id, row.facility_id),
+                    cut=fmt_tonnes(row.cut_t, lang),
+                    newest=fmt_tonnes(row.newest_t, lang),
+                    year=row.newest_year,
+                )
             )
         )
     groups = gap_table(result, lang)
@@ -226,9 +230,9 @@ def measures_path_section(
         st.markdown(f"**{t('ms_beside_title', lang)}**")
         beside = pd.DataFrame(
             {
-                t("ms_col_title", lang): [titles[i] for i in result.beside["id"]],
+                t("ms_col_title", lang): [escape_markdown(titles[i]) for i in result.beside["id"]],
                 t("ms_cut", lang): [
-                    cut_text(r, lang)
+                    escape_markdown(cut_text(r, lang))
                     for r in measures.set_index("id").loc[result.beside["id"]].reset_index().to_dict("records")
                 ],
                 t("ms_why_beside", lang): [t(f"ms_reason_{r}", lang) for r in result.beside["reason"]],
@@ -389,14 +393,24 @@ def measure_editor(
             key="ms_pick",
         )
         current = None if choice is None else measures.set_index("id").loc[choice]
-        _measure_form(portfolio, store, current, choice, ids, lang)
+        try:
+            everything = store.list(include_deleted=True)
+        except (StoreError, OSError) as exc:
+            st.error(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
+            return
+        binned = binned_measure_ids(store, everything)  # no new measure takes the id of one in the bin
+        shown = {row["id"]: row for row in measures.to_dict("records")}  # what a counted_in may name
+        _measure_form(portfolio, store, (current, choice, shown), [*ids, *binned], lang)
         st.divider()
-        _stored_list(store, measures, layers, lang)
+        _stored_list(store, measures, everything, lang)
         st.divider()
-        _measure_import(portfolio, store, measures, lang)
+        _measure_import(portfolio, store, measures, binned, lang)
 
 
-def _measure_form(portfolio: Portfolio, store: LayerStore, current, choice, ids, lang: str) -> None:
+def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: list[str], lang: str) -> None:
+    """One measure's form: empty for a new one, filled with the chosen one's record to change it (`chosen`: its
+    record or None, its id or None, and the measures shown by id)."""
+    current, choice, shown = chosen
     sites = dict(zip(portfolio.parks["id"], portfolio.parks["name"], strict=True))
     plants = dict(zip(portfolio.sources["id"], portfolio.sources["facility"], strict=True))
 
@@ -410,8 +424,9 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, current, choice, ids,
         v = value(name)
         return options.index(v) if v in options else None
 
-    with st.form(f"ms_form_{choice or 'new'}"):
-        title = st.text_input(t("ms_col_title", lang), value=value("title", ""), key="ms_f_title")
+    form_key = choice or "new"  # one set of widgets per measure: a kept widget value never lands on another measure
+    with st.form(f"ms_form_{form_key}"):
+        title = st.text_input(t("ms_col_title", lang), value=value("title", ""), key=f"ms_f_title_{form_key}")
         left, right = st.columns(2)
         site_ids = list(sites)
         plant_ids = list(plants)
@@ -421,7 +436,7 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, current, choice, ids,
             index=index(site_ids, "site_id"),
             format_func=sites.__getitem__,
             placeholder=t("ms_form_none", lang),
-            key="ms_f_site",
+            key=f"ms_f_site_{form_key}",
         )
         plant = right.selectbox(
             t("ms_plant", lang),
@@ -429,27 +444,27 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, current, choice, ids,
             index=index(plant_ids, "facility_id"),
             format_func=plants.__getitem__,
             placeholder=t("ms_form_none", lang),
-            key="ms_f_plant",
+            key=f"ms_f_plant_{form_key}",
         )
         kind = left.selectbox(
             t("ms_kind", lang),
             MEASURE_KINDS,
             index=index(list(MEASURE_KINDS), "kind") or 0,
             format_func=lambda k: t(f"ms_kind_{k}", lang),
-            key="ms_f_kind",
+            key=f"ms_f_kind_{form_key}",
         )
         status = right.selectbox(
             t("status", lang),
             MEASURE_STATUSES,
             index=index(list(MEASURE_STATUSES), "status") or 0,
             format_func=lambda s: t(f"ms_status_{s}", lang),
-            key="ms_f_status",
+            key=f"ms_f_status_{form_key}",
         )
         cut = left.text_input(
             t("ms_col_cut_t", lang),
-            value="" if value("cut_t") is None else f"{value('cut_t'):g}",
+            value="" if value("cut_t") is None else _tonnes_text(value("cut_t")),
             help=t("ms_form_cut_help", lang),
-            key="ms_f_cut",
+            key=f"ms_f_cut_{form_key}",
         )
         scope = right.selectbox(
             t("ms_col_scope", lang),
@@ -457,37 +472,40 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, current, choice, ids,
             index=index(list(MEASURE_SCOPES), "scope"),
             format_func=lambda s: t(f"scope_{s}", lang),
             placeholder=t("ms_form_none", lang),
-            key="ms_f_scope",
+            key=f"ms_f_scope_{form_key}",
         )
         start = left.text_input(
             t("ms_start", lang),
             value="" if value("start_year") is None else str(int(value("start_year"))),
-            key="ms_f_start",
+            key=f"ms_f_start_{form_key}",
         )
         potential = right.checkbox(
-            t("ms_potential_box", lang), value=bool(value("potential", False)), key="ms_f_potential"
+            t("ms_potential_box", lang), value=bool(value("potential", False)), key=f"ms_f_potential_{form_key}"
         )
         quote = st.text_area(
-            t("ms_quote", lang), value=value("quote", ""), help=t("ms_form_quote_help", lang), key="ms_f_quote"
+            t("ms_quote", lang),
+            value=value("quote", ""),
+            help=t("ms_form_quote_help", lang),
+            key=f"ms_f_quote_{form_key}",
         )
         left, right = st.columns(2)
         url = left.text_input(
-            t("pf_form_url", lang), value=value("source_url", ""), placeholder="https://", key="ms_f_url"
+            t("pf_form_url", lang), value=value("source_url", ""), placeholder="https://", key=f"ms_f_url_{form_key}"
         )
         year = right.text_input(
             t("pf_form_year", lang),
             value="" if value("source_year") is None else str(int(value("source_year"))),
-            key="ms_f_year",
+            key=f"ms_f_year_{form_key}",
         )
         counted_in = st.text_input(
             t("ms_counted_in", lang),
             value=value("counted_in", ""),
             help=t("ms_form_counted_in_help", lang),
-            key="ms_f_counted_in",
+            key=f"ms_f_counted_in_{form_key}",
         )
-        note = st.text_area(t("field_note", lang), value=value("note", ""), key="ms_f_note")
+        note = st.text_area(t("field_note", lang), value=value("note", ""), key=f"ms_f_note_{form_key}")
         submitted = st.form_submit_button(
-            t("ms_form_save" if current is not None else "ms_form_add", lang), key="ms_f_submit"
+            t("ms_form_save" if current is not None else "ms_form_add", lang), key=f"ms_f_submit_{form_key}"
         )
     if not submitted:
         return
@@ -511,9 +529,9 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, current, choice, ids,
     try:
         layer_id = None if current is None or pd.isna(current["layer_id"]) else int(current["layer_id"])
         if layer_id is None:
-            info = add_measure(store, record, portfolio)
+            info = add_measure(store, record, portfolio, shown=shown)
         else:
-            info = change_measure(store, layer_id, record, portfolio)
+            info = change_measure(store, layer_id, record, portfolio, shown=shown)
     except LayerError as exc:
         st.error(escape_markdown(t("ms_invalid", lang, error=error_text(exc, lang))))
         return
@@ -522,6 +540,11 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, current, choice, ids,
         return
     st.session_state[_FLASH] = t("ms_saved", lang, title=info.title)
     st.rerun()
+
+
+def _tonnes_text(value: float) -> str:
+    """A stored cut as the form shows it again, every digit kept (1234567, 12.5)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _new_id(title: str, taken) -> str:
@@ -533,7 +556,7 @@ def _new_id(title: str, taken) -> str:
     return candidate
 
 
-def _stored_list(store: LayerStore, measures: pd.DataFrame, layers: list[LayerInfo], lang: str) -> None:
+def _stored_list(store: LayerStore, measures: pd.DataFrame, everything: list[LayerInfo], lang: str) -> None:
     """Stored measures can be retired (to the bin); those in the bin restored."""
     st.markdown(f"**{t('ms_stored_title', lang)}**")
     stored = measures[measures["layer_id"].notna()]
@@ -544,10 +567,7 @@ def _stored_list(store: LayerStore, measures: pd.DataFrame, layers: list[LayerIn
         left.markdown(escape_markdown(f"{row.title} ({t('ms_origin_' + row.origin, lang)})"))
         if right.button(t("ms_retire", lang), key=f"ms_retire_{row.layer_id}"):
             _act(lambda lid=int(row.layer_id): store.delete(lid), t("ms_retired", lang, title=row.title), lang)
-    try:
-        binned = [i for i in stored_measure_layers(store.list(include_deleted=True)) if i.deleted]
-    except (StoreError, OSError):
-        binned = []
+    binned = [i for i in stored_measure_layers(everything) if i.deleted]
     if binned:
         st.markdown(f"**{t('ms_bin_title', lang, days=config.STORE_PURGE_DAYS)}**")
         for info in binned:
@@ -567,7 +587,7 @@ def _act(action, message: str, lang: str) -> None:
     st.rerun()
 
 
-def _measure_import(portfolio: Portfolio, store: LayerStore, measures: pd.DataFrame, lang: str) -> None:
+def _measure_import(portfolio: Portfolio, store: LayerStore, measures: pd.DataFrame, binned, lang: str) -> None:
     key = f"ms_upload_{st.session_state.get('ms_upload_n', 0)}"
     upload = file_uploader(t("ms_upload", lang), ["csv", "geojson", "json"], lang, key=key)
     if upload is None:
@@ -581,7 +601,7 @@ def _measure_import(portfolio: Portfolio, store: LayerStore, measures: pd.DataFr
     except LayerError as exc:
         st.error(escape_markdown(t("ms_upload_invalid", lang, error=error_text(exc, lang))))
         return
-    plan = plan_import(records, portfolio, measures)
+    plan = plan_import(records, portfolio, measures, binned)
     st.caption(
         t(
             "ms_import_plan",
@@ -604,6 +624,10 @@ def _measure_import(portfolio: Portfolio, store: LayerStore, measures: pd.DataFr
     if (plan.added or plan.changed) and st.button(t("ms_import_save", lang), key="ms_import_save"):
         try:
             apply_import(store, plan, portfolio)
+        except PartialImport as exc:
+            error = error_text(exc.cause, lang)
+            st.error(escape_markdown(t("ms_import_partial", lang, saved=exc.saved, total=exc.total, error=error)))
+            return
         except (LayerError, StoreError, OSError) as exc:
             st.error(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
             return

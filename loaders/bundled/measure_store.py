@@ -18,7 +18,7 @@ import pandas as pd
 
 from config import CRS, STORE_MEASURES_KIND
 from core.portfolio import Portfolio
-from loaders.bundled.measures import MEASURE_COLUMNS, check_measure, measure_table, place_point
+from loaders.bundled.measures import MEASURE_COLUMNS, check_counted_in, check_measure, measure_table, place_point
 from loaders.errors import LayerError, SchemaError
 from loaders.messages import Message
 from store.base import LayerInfo, LayerStore, StoreError
@@ -45,27 +45,43 @@ class ImportPlan:
     refused: tuple[tuple[int, str, LayerError], ...] = field(default=())  # (row number from 1, id, why)
 
 
-def measure_layer(record: Mapping[str, object], portfolio: Portfolio) -> gpd.GeoDataFrame:
-    """One checked measure as a one-point layer to store; SchemaError for an id the portfolio lacks."""
+def measure_layer(
+    record: Mapping[str, object], portfolio: Portfolio, shown: Mapping[str, Mapping] | None = None
+) -> gpd.GeoDataFrame:
+    """One checked measure as a one-point layer to store; SchemaError for an id the portfolio lacks, or (with
+    `shown`: the measures shown, id → record) a `counted_in` that names none of them."""
     row = check_measure(0, record, portfolio)
+    if shown is not None:
+        check_counted_in(0, row, {**shown, row["id"]: row})
     table = measure_table([row])
     return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries([place_point(row, portfolio)], crs=CRS), crs=CRS)
 
 
-def add_measure(store: LayerStore, record: Mapping[str, object], portfolio: Portfolio, uploader: str = "") -> LayerInfo:
-    layer = measure_layer(record, portfolio)
+def add_measure(
+    store: LayerStore,
+    record: Mapping[str, object],
+    portfolio: Portfolio,
+    uploader: str = "",
+    shown: Mapping[str, Mapping] | None = None,
+) -> LayerInfo:
+    layer = measure_layer(record, portfolio, shown)
     title = f"{TITLE_PREFIX}: {layer.at[0, 'title']}"
     return store.save(layer, title, STORE_MEASURES_KIND, uploader=uploader)
 
 
 def change_measure(
-    store: LayerStore, layer_id: int, record: Mapping[str, object], portfolio: Portfolio, uploader: str = ""
+    store: LayerStore,
+    layer_id: int,
+    record: Mapping[str, object],
+    portfolio: Portfolio,
+    uploader: str = "",
+    shown: Mapping[str, Mapping] | None = None,
 ) -> LayerInfo:
     """The stored measure's next version (its id stays: a measure changed is the same measure)."""
     current = measure_from_layer(store.read(layer_id))
     if record.get("id") != current["id"]:
         raise SchemaError(0, "id", "same_measure_id", record.get("id"))
-    info = store.replace(layer_id, measure_layer(record, portfolio), uploader=uploader)
+    info = store.replace(layer_id, measure_layer(record, portfolio, shown), uploader=uploader)
     title = f"{TITLE_PREFIX}: {record['title']}"
     return store.rename(layer_id, title) if info.title != title else info
 
@@ -118,21 +134,41 @@ def all_measures(
     return AllMeasures(table, tuple(problems))
 
 
-def plan_import(records: Sequence[Mapping[str, object]], portfolio: Portfolio, current: pd.DataFrame) -> ImportPlan:
+def plan_import(
+    records: Sequence[Mapping[str, object]],
+    portfolio: Portfolio,
+    current: pd.DataFrame,
+    binned_ids: Iterable[str] = (),
+) -> ImportPlan:
     """Each row of a measures file checked on its own: new ids are added, known ids changed (a stored measure's
-    next version, or a stored one over a bundled one), the same record again left alone, a bad row refused."""
+    next version, or a stored one over a bundled one), the same record again left alone, a bad row refused (also
+    an id of a measure in the bin, and a `counted_in` naming no measure shown or in the file)."""
     known = current.set_index("id") if not current.empty else current
-    added, changed, unchanged, refused, seen = [], [], [], [], set()
+    binned = set(binned_ids) - set(known.index)
+    checked, refused, seen = [], [], set()
     for i, record in enumerate(records):
         row_id = str(record.get("id") or "").strip()
         try:
             row = check_measure(i, record, portfolio)
             if row["id"] in seen:
                 raise SchemaError(i, "id", "unique", row["id"], what="measure_table")
+            if row["id"] in binned:
+                raise SchemaError(i, "id", "id_in_bin", row["id"])
         except LayerError as exc:
             refused.append((i + 1, row_id, exc))
             continue
         seen.add(row["id"])
+        checked.append((i, row))
+    # what each shown measure and each row is counted in: a counted_in must name one of them, itself counted
+    counted_in = {m: {"counted_in": _plain(c)} for m, c in zip(current["id"], current["counted_in"], strict=True)}
+    counted_in.update({row["id"]: row for _, row in checked})
+    added, changed, unchanged = [], [], []
+    for i, row in checked:
+        try:
+            check_counted_in(i, row, counted_in)
+        except LayerError as exc:
+            refused.append((i + 1, row["id"], exc))
+            continue
         if row["id"] not in known.index:
             added.append(row)
             continue
@@ -142,19 +178,52 @@ def plan_import(records: Sequence[Mapping[str, object]], portfolio: Portfolio, c
             continue
         layer_id = None if pd.isna(before["layer_id"]) else int(before["layer_id"])
         changed.append((layer_id, row))
+    refused.sort(key=lambda item: item[0])
     return ImportPlan(tuple(added), tuple(changed), tuple(unchanged), tuple(refused))
 
 
 def apply_import(store: LayerStore, plan: ImportPlan, portfolio: Portfolio, uploader: str = "") -> list[LayerInfo]:
     """Store what `plan_import` found: new layers for added measures (and for changes over bundled ones), next
-    versions for changed stored ones. Refused rows touch nothing."""
-    saved = [add_measure(store, row, portfolio, uploader) for row in plan.added]
-    for layer_id, row in plan.changed:
-        if layer_id is None:
-            saved.append(add_measure(store, row, portfolio, uploader))
-        else:
-            saved.append(change_measure(store, layer_id, row, portfolio, uploader))
+    versions for changed stored ones. Refused rows touch nothing. Every layer is built (and checked) before the
+    first is written; a store failure part-way raises `PartialImport` saying how many were saved."""
+    writes = [(None, row, measure_layer(row, portfolio)) for row in plan.added]
+    writes += [(layer_id, row, measure_layer(row, portfolio)) for layer_id, row in plan.changed]
+    saved = []
+    for layer_id, row, layer in writes:
+        try:
+            if layer_id is None:
+                saved.append(
+                    store.save(layer, f"{TITLE_PREFIX}: {row['title']}", STORE_MEASURES_KIND, uploader=uploader)
+                )
+            else:
+                saved.append(change_measure(store, layer_id, row, portfolio, uploader))
+        except StoreError as exc:
+            raise PartialImport(len(saved), len(writes), exc) from exc
     return saved
+
+
+class PartialImport(StoreError):
+    """The store failed part-way through an import: `saved` of `total` measures were stored."""
+
+    def __init__(self, saved: int, total: int, cause: Exception):
+        super().__init__(f"{saved} of {total} measures were saved before the store failed: {cause}")
+        self.saved, self.total, self.cause = saved, total, cause
+
+
+def binned_measure_ids(store: LayerStore, layers: Iterable[LayerInfo]) -> set[str]:
+    """The ids of the measures in the bin (`layers`: the store's listing with the bin), so no new one takes one."""
+    ids = set()
+    for info in stored_measure_layers(layers):
+        if info.deleted:
+            try:
+                ids.add(measure_from_layer(store.read(info.id))["id"])
+            except (LayerError, StoreError):
+                continue
+    return ids
+
+
+def _plain(value: object) -> object:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def _same(row: dict, before: pd.Series) -> bool:

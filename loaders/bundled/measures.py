@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from core.values import to_plain
 from loaders.bundled.records import clean, file_text, one_of
 from loaders.errors import FileFormatError, SchemaError
 from loaders.files.layers import load_json
+from loaders.files.numbers import parse_number
 
 MEASURES_PATH = GEODATA_DIR / "measures.csv"
 
@@ -43,6 +45,9 @@ MEASURE_KINDS = (
 MEASURE_STATUSES = ("idé", "utredes", "vedtatt", "under bygging", "i drift", "avsluttet")
 MEASURE_SCOPES = CLIMATE_SCOPES
 FIRST_START_YEAR, LAST_START_YEAR = 1990, 2100
+# A yearly cut larger than this is no measure (Norway emits about 50 million t CO₂-eq. a year): a typo.
+MAX_CUT_T = 50_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # text keeps line breaks and tabs, nothing else
 
 MEASURE_COLUMNS = (
     "id",
@@ -125,7 +130,21 @@ def measures_from_records(records: Iterable[Mapping[str, object]], portfolio: Po
             raise SchemaError(i, "id", "unique", row["id"], what="measure_table")
         seen.add(row["id"])
         rows.append(row)
+    by_id = {row["id"]: row for row in rows}
+    for i, row in enumerate(rows):
+        check_counted_in(i, row, by_id)
     return measure_table(rows)
+
+
+def check_counted_in(i: int, row: Mapping[str, object], measures: Mapping[str, Mapping[str, object]]) -> None:
+    """`counted_in` names a measure among `measures` (id → record) that is itself counted: one step, no chains."""
+    target = row.get("counted_in")
+    if target is None:
+        return
+    if target not in measures:
+        raise SchemaError(i, "counted_in", "counted_in_known", target)
+    if measures[target].get("counted_in") is not None:
+        raise SchemaError(i, "counted_in", "counted_in_counted", target)
 
 
 def measure_table(rows: list[dict]) -> pd.DataFrame:
@@ -149,6 +168,9 @@ def check_measure(i: int, record: Mapping[str, object], portfolio: Portfolio | N
     for name in ("site_id", "facility_id", "counted_in", "note"):
         if row[name] is not None and not isinstance(row[name], str):
             raise SchemaError(i, name, "text", row[name])
+    for name in (*_TEXT_FIELDS, "site_id", "facility_id", "counted_in", "note"):
+        if row[name] is not None and _CONTROL.search(row[name]):
+            raise SchemaError(i, name, "printable_text", row[name])
     if row["kind"] not in MEASURE_KINDS:
         raise SchemaError(i, "kind", "one_of", row["kind"], choices=one_of(MEASURE_KINDS))
     if row["status"] not in MEASURE_STATUSES:
@@ -205,16 +227,15 @@ def place_point(measure: Mapping[str, object], portfolio: Portfolio) -> Point:
 
 
 def _cut(i: int, value: object) -> float | None:
+    """Tonnes as a Norwegian source or file writes them ("29.672" and "29 672" are 29 672 t; "12,5" is 12.5 t)."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        raise SchemaError(i, "cut_t", "cut_number", value)
     try:
-        number = float(str(value).replace("\u00a0", "").replace(" ", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise SchemaError(i, "cut_t", "cut_number", value) from None
-    if not math.isfinite(number) or number < 0:
-        raise SchemaError(i, "cut_t", "cut_number", value)
+        number = parse_number(value)
+    except (SchemaError, OverflowError):
+        raise SchemaError(i, "cut_t", "cut_number", value, limit=MAX_CUT_T) from None
+    if number is None or not math.isfinite(number) or not 0 <= number <= MAX_CUT_T:
+        raise SchemaError(i, "cut_t", "cut_number", value, limit=MAX_CUT_T)
     return number
 
 
@@ -235,6 +256,6 @@ def _year(i: int, field: str, value: object, first: int, last: int) -> int | Non
     if value is None:
         return None
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or not first <= int(text) <= last:
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or not first <= int(text) <= last:
         raise SchemaError(i, field, "year_between", value, first=first, last=last)
     return int(text)
