@@ -687,8 +687,17 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{n} tiltak uten oppgitt startår er regnet med fra {target} (kilden oppgir ikke når det virker).",
         "{n} measures without a stated start year are counted from {target} (the source does not say when they act).",
     ),
-    "ms_beside_title": ("Tiltak som ikke er lagt til i diagrammet", "Measures not added to the chart"),
-    "ms_why_beside": ("Hvorfor ikke lagt til", "Why not added"),
+    "ms_chart_table_title": (
+        "Tiltakene, med kilde: i diagrammet eller ved siden av",
+        "The measures, with their source: in the chart or beside it",
+    ),
+    "ms_col_in_chart": ("I diagrammet", "In the chart"),
+    "ms_in_chart": ("ja: {group}, fra {year}", "yes: {group}, from {year}"),
+    "ms_in_chart_no_start": (
+        "ja: {group}, fra {year} (startår ikke oppgitt)",
+        "yes: {group}, from {year} (start year not stated)",
+    ),
+    "ms_not_in_chart": ("nei: {why}", "no: {why}"),
     "ms_reason_no_figure": ("kilden oppgir ingen tonn (ingen tall)", "the source gives no tonnes (no figure)"),
     "ms_reason_counted_in": (
         "regnet med i et annet tiltak (samme prosjekt)",

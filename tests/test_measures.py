@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pandas as pd
 import pytest
+from pptx import Presentation
 
 from analysis import emissions as em
 from analysis.measures import measure_group, measures_path, sums_by_group
 from config import ROOT
+from exports.charts import chart_png, gap_text, measures_chart
+from exports.slides import measures_slide, slides_pptx
 from loaders.bundled.measures import (
     MEASURE_COLUMNS,
     load_measures,
@@ -328,3 +332,16 @@ def test_sums_by_group_never_add_scopes_or_overlaps():
         measure(id="a5", cut_t=3, scope="ets", status="avsluttet"),
     )
     assert sums_by_group(measures).values.tolist() == [["decided", "co2e", 1, 5.0], ["decided", "ets", 1, 10.0]]
+
+
+def test_the_slide_carries_the_gap_per_group_as_editable_text():
+    data, path = made_up_path()
+    result = measures_path(made_up_measures(measure(id="d", cut_t=300, start_year=2027)), data, path)
+    chart = measures_chart(result, "nb")
+    deck = slides_pptx([measures_slide(result, chart_png(chart, "nb"), "Tittel", "Undertittel", "Kilder", "nb")])
+    shapes = Presentation(io.BytesIO(deck)).slides[0].shapes
+    table = next(s.table for s in shapes if s.has_table)
+    rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(1, len(table.rows))}
+    assert rows["Uten tiltak"] == gap_text(1_000.0, "nb")
+    assert rows["Etter tiltak: + vedtatt eller under bygging"] == gap_text(700.0, "nb")
+    assert any(s.has_text_frame and s.text_frame.text == "Tittel" for s in shapes)

@@ -52,12 +52,26 @@ def test_the_bundled_path_shows_the_gap_before_and_after_each_group(portfolio):
     after = result.groups.set_index("group")["gap_high_t"]
     assert rows["Etter tiltak: + potensial (ikke en plan)"] == gap_text(after["potential"], "nb")
     assert rows["Etter tiltak: + vedtatt eller under bygging"] == gap_text(result.gap_high_t, "nb")  # none decided
-    beside = next(t.value for t in at.table if "Hvorfor ikke lagt til" in t.value.columns)
-    assert {re.sub(r"\\(.)", r"\1", title) for title in beside.index} == {  # as rendered: escapes taken out
-        "Beitstadfjord SiSu-partnerskapet: biogass og biogjødsel ved Malm",
-        "Malm Biogass: biogass av slam fra settefisk og husdyrgjødsel",
-        "Trøndelag biogass: flytende biogass i Biopark Vormstad",
+    table = next(t.value for t in at.table if "I diagrammet" in t.value.columns)
+    rendered = table.map(lambda cell: re.sub(r"\\(.)", r"\1", cell))  # as a reader sees it: escapes taken out
+    rendered.index = [re.sub(r"\\(.)", r"\1", title) for title in table.index]
+    assert rendered["I diagrammet"].to_dict() == {
+        "Biokarbon i stedet for fossilt reduksjonsmiddel (Wacker Holla)": (
+            "ja: potensial (ikke en plan), fra 2030 (startår ikke oppgitt)"
+        ),
+        "Beitstadfjord SiSu-partnerskapet: biogass og biogjødsel ved Malm": (
+            "nei: gjelder ikke et anlegg i registeret (f.eks. landbruk, transport)"
+        ),
+        "Malm Biogass: biogass av slam fra settefisk og husdyrgjødsel": (
+            "nei: regnet med i et annet tiltak (samme prosjekt)"
+        ),
+        "Trøndelag biogass: flytende biogass i Biopark Vormstad": (
+            "nei: gjelder ikke et anlegg i registeret (f.eks. landbruk, transport)"
+        ),
     }
+    bundled = load_measures(portfolio=portfolio).set_index("title")
+    for title, row in rendered.iterrows():  # each with its quote and source
+        assert (row["Sitat fra kilden"], row["Kilde"]) == (bundled.at[title, "quote"], bundled.at[title, "source_url"])
     assert any(
         "Wacker Chemicals Norway AS, Holla Metall" in w.value and "ikke kuttet ned" in w.value for w in at.warning
     )
@@ -168,3 +182,26 @@ def test_no_2030_band_for_a_pollutant_that_is_not_a_greenhouse_gas():
     at.selectbox(key="em_scope").set_value("nox")
     at = run(at)
     assert not any("porteføljens tiltak" in s.value for s in at.subheader)
+
+
+def test_a_stored_measure_changes_no_key_figure_and_no_latest_figure(portfolio):
+    before = run(AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=90))
+    add_measure(
+        open_store(),
+        {
+            "id": "tiltak-stort",
+            "facility_id": "src-wacker-holla",
+            "title": "Stort kutt (testdata)",
+            "kind": "karbonfangst",
+            "status": "i drift",
+            "cut_t": 400_000,
+            "scope": "ets",
+            "start_year": 2023,
+            "quote": "«400 000 tonn» (testdata)",
+            "source_url": "https://example.org/testdata",
+        },
+        portfolio,
+    )
+    after = run(AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=90))
+    assert [(m.label, m.value) for m in after.metric] == [(m.label, m.value) for m in before.metric]
+    assert len(after.metric) >= 3

@@ -225,24 +225,40 @@ def measures_path_section(
     not_started = int((~result.counted["start_stated"]).sum())
     if not_started:
         st.caption(t("ms_no_start_counted", lang, n=not_started, target=config.TARGET_YEAR))
-    titles = dict(zip(measures["id"], measures["title"], strict=True))
-    if not result.beside.empty:
-        st.markdown(f"**{t('ms_beside_title', lang)}**")
-        beside = pd.DataFrame(
-            {
-                t("ms_col_title", lang): [escape_markdown(titles[i]) for i in result.beside["id"]],
-                t("ms_cut", lang): [
-                    escape_markdown(cut_text(r, lang))
-                    for r in measures.set_index("id").loc[result.beside["id"]].reset_index().to_dict("records")
-                ],
-                t("ms_why_beside", lang): [t(f"ms_reason_{r}", lang) for r in result.beside["reason"]],
-            }
-        )
-        st.table(beside.set_index(t("ms_col_title", lang)))
+    st.markdown(f"**{t('ms_chart_table_title', lang)}**")
+    st.table(chart_measures_table(result, measures, lang))
     st.caption(t("ms_never_added", lang))
     title = t("ms_path_title", lang, scope=scope_text)
     subtitle = t("ms_path_caption", lang, n=len(path.plants), baseline=baseline, year=year, target=config.TARGET_YEAR)
     _chart_downloads(result, measures, portfolio, title, subtitle, lang, key)
+
+
+def chart_measures_table(result, measures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every measure with its quote and source: those in the chart (group, from which year), then those beside it
+    (and why). For st.table, which renders Markdown: every text from the data is escaped."""
+    by_id = measures.set_index("id")
+    rows = []
+    for row in result.counted.itertuples():
+        if row.start_stated:
+            where = t("ms_in_chart", lang, group=group_label(row.group, lang), year=row.from_year)
+        else:
+            where = t("ms_in_chart_no_start", lang, group=group_label(row.group, lang), year=row.from_year)
+        rows.append((row.id, where))
+    rows += [
+        (row.id, t("ms_not_in_chart", lang, why=t(f"ms_reason_{row.reason}", lang)))
+        for row in result.beside.itertuples()
+    ]
+    records = [by_id.loc[i].to_dict() | {"id": i} for i, _ in rows]
+    table = pd.DataFrame(
+        {
+            t("ms_col_title", lang): [escape_markdown(r["title"]) for r in records],
+            t("ms_cut", lang): [escape_markdown(cut_text(r, lang)) for r in records],
+            t("ms_col_in_chart", lang): [where for _, where in rows],
+            t("ms_quote", lang): [escape_markdown(r["quote"]) for r in records],
+            t("source", lang): [escape_markdown(r["source_url"]) for r in records],
+        }
+    )
+    return table.set_index(t("ms_col_title", lang))
 
 
 def gap_table(result, lang: str) -> pd.DataFrame:
