@@ -10,7 +10,7 @@ from core.sources import source_label
 from core.values import is_missing
 from i18n import error_text, fmt_number, t
 from store import StoreError
-from ui.measures import measures_table
+from ui.measure_tables import measures_table
 from ui.text import escape_markdown
 
 _FIELDS = {
