@@ -739,6 +739,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "ms_make_files": ("Lag diagramfiler", "Make chart files"),
     "ms_slide": ("Lysbilde", "Slide"),
+    "ms_table_csv": ("Tiltakene (CSV)", "The measures (CSV)"),
+    "ms_table_xlsx": ("Tiltakene med kilder (XLSX)", "The measures with sources (XLSX)"),
     "ms_sources_line": (
         "Kilder: EU Transaction Log (European Commission), CC BY 4.0; EEA E-PRTR (CC BY 4.0); tiltakenes kilder i "
         "tabellen.",

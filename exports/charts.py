@@ -29,7 +29,7 @@ GROUP_COLOURS = {
 }
 # Vega's d3-format locale: 12 346 and 1,5 in Norwegian (no-break space between thousands).
 NB_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
-CHART_WIDTH, CHART_HEIGHT = 760, 360
+CHART_WIDTH, CHART_HEIGHT = 760, 420
 FILE_FONT = "DejaVu Sans"  # a PNG/PDF is drawn with this machine's fonts: one sans family throughout
 
 

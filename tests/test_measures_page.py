@@ -205,3 +205,30 @@ def test_a_stored_measure_changes_no_key_figure_and_no_latest_figure(portfolio):
     after = run(AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=90))
     assert [(m.label, m.value) for m in after.metric] == [(m.label, m.value) for m in before.metric]
     assert len(after.metric) >= 3
+
+
+def test_the_chart_files_are_made_on_request_and_offered_for_this_chart_only(portfolio):
+    at = run()
+    offered = {d.key for d in at.get("download_button")}
+    assert "pf_ms_png" not in offered and {"pf_ms_csv", "pf_ms_xlsx"} <= offered
+    at.button(key="pf_ms_make").click()
+    at = run(at)
+    offered = {d.key for d in at.get("download_button")}
+    assert {"pf_ms_png", "pf_ms_pdf", "pf_ms_pptx"} <= offered
+    at = run(at)  # another rerun of the same chart keeps the files
+    assert "pf_ms_png" in {d.key for d in at.get("download_button")}
+    record = {
+        "id": "tiltak-nytt",
+        "facility_id": "src-elkem-thamshavn",
+        "title": "Nytt (testdata)",
+        "kind": "annet",
+        "status": "vedtatt",
+        "cut_t": 1000,
+        "scope": "ets",
+        "start_year": 2027,
+        "quote": "«1000» (testdata)",
+        "source_url": "https://example.org/testdata",
+    }
+    add_measure(open_store(), record, portfolio)
+    at = run(at)  # the chart changed: the earlier files are not offered as this chart's
+    assert "pf_ms_png" not in {d.key for d in at.get("download_button")}

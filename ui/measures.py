@@ -183,43 +183,40 @@ def measures_path_section(
 
 
 def _chart_downloads(result, measures, portfolio, title, subtitle, lang, key) -> None:
+    """The chart as PNG, PDF and slide (rendered on request, for this very chart), the measures as CSV and XLSX."""
     day = date.today().isoformat()
-    columns = st.columns(5)
-    chart = measures_chart(result, lang, title=title)
-    sources = t("ms_sources_line", lang)
-    with columns[0]:
-        if st.button(t("ms_make_files", lang), key=f"{key}_make"):
-            st.session_state[f"{key}_files"] = {
-                "png": chart_png(chart, lang),
-                "pdf": chart_pdf(chart, lang),
-                "pptx": slides_pptx(
-                    [
-                        measures_slide(
-                            result, chart_png(measures_chart(result, lang), lang), title, subtitle, sources, lang
-                        )
-                    ],
-                    lang=lang,
-                ),
-            }
-    files = st.session_state.get(f"{key}_files")
-    if files:
-        columns[1].download_button("PNG", files["png"], f"tiltak_{day}.png", "image/png", key=f"{key}_png")
-        columns[2].download_button("PDF", files["pdf"], f"tiltak_{day}.pdf", "application/pdf", key=f"{key}_pdf")
-        columns[3].download_button(t("ms_slide", lang), files["pptx"], f"tiltak_{day}.pptx", key=f"{key}_pptx")
-    table = measures_table(measures, portfolio, lang)
-    columns[4].download_button(
-        "XLSX",
-        xlsx_bytes(
-            {
-                t("ms_sheet_measures", lang): table,
-                t("ms_sheet_gap", lang): gap_table(result, lang),
-                t("ms_sheet_sources", lang): sources_sheet(measures, lang),
-            }
-        ),
-        f"tiltak_{day}.xlsx",
-        key=f"{key}_xlsx",
+    made = st.session_state.get(f"{key}_files")
+    shown = (
+        title,
+        subtitle,
+        lang,
+        result.levels.to_json(),
+        result.groups.to_json(),
+        result.source.path.totals.to_json(),
     )
-    st.download_button("CSV", csv_bytes(table), f"tiltak_{day}.csv", "text/csv", key=f"{key}_csv")
+    chart_row = st.columns(4)
+    if chart_row[0].button(t("ms_make_files", lang), key=f"{key}_make"):
+        chart = measures_chart(result, lang, title=title)
+        picture = chart_png(measures_chart(result, lang), lang)  # the slide's title is text on the slide
+        slide = measures_slide(result, picture, title, subtitle, t("ms_sources_line", lang), lang)
+        made = {"shown": shown, "png": chart_png(chart, lang), "pdf": chart_pdf(chart, lang)}
+        made["pptx"] = slides_pptx([slide], lang=lang)
+        st.session_state[f"{key}_files"] = made
+    if made and made["shown"] == shown:  # files of an earlier chart (a measure added since) are not offered
+        chart_row[1].download_button("PNG", made["png"], f"tiltak_{day}.png", "image/png", key=f"{key}_png")
+        chart_row[2].download_button("PDF", made["pdf"], f"tiltak_{day}.pdf", "application/pdf", key=f"{key}_pdf")
+        chart_row[3].download_button(t("ms_slide", lang), made["pptx"], f"tiltak_{day}.pptx", key=f"{key}_pptx")
+    table = measures_table(measures, portfolio, lang)
+    sheets = {
+        t("ms_sheet_measures", lang): table,
+        t("ms_sheet_gap", lang): gap_table(result, lang),
+        t("ms_sheet_sources", lang): sources_sheet(measures, lang),
+    }
+    table_row = st.columns(4)
+    table_row[0].download_button(
+        t("ms_table_csv", lang), csv_bytes(table), f"tiltak_{day}.csv", "text/csv", key=f"{key}_csv"
+    )
+    table_row[1].download_button(t("ms_table_xlsx", lang), xlsx_bytes(sheets), f"tiltak_{day}.xlsx", key=f"{key}_xlsx")
 
 
 def summary_section(measures: pd.DataFrame, portfolio: Portfolio, radius_m: float, lang: str) -> None:
