@@ -30,7 +30,7 @@ from store import StoreError
 from store.base import LayerInfo, LayerStore
 from ui.access import signed_in_editor
 from ui.text import escape_markdown
-from ui.widget_texts import file_uploader
+from ui.widget_texts import table_upload
 
 _FLASH = "ms_flash"
 
@@ -255,12 +255,8 @@ def _act(action, message: str, lang: str) -> None:
 
 
 def _measure_import(portfolio: Portfolio, store: LayerStore, measures: pd.DataFrame, binned, lang: str) -> None:
-    key = f"ms_upload_{st.session_state.get('ms_upload_n', 0)}"
-    upload = file_uploader(t("ms_upload", lang), ["csv", "geojson", "json"], lang, key=key)
+    upload = table_upload(t("ms_upload", lang), "ms_upload_n", lang)
     if upload is None:
-        return
-    if upload.size > config.MAX_UPLOAD_BYTES:
-        st.error(t("pf_upload_too_big", lang, mb=config.MAX_UPLOAD_BYTES // 2**20))
         return
     data = upload.getvalue()
     try:

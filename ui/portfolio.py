@@ -29,7 +29,7 @@ from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.shared_frames import shared_view
 from ui.state import keep_widget_state
 from ui.text import escape_markdown
-from ui.widget_texts import file_uploader
+from ui.widget_texts import table_upload
 
 _LAYER_LABELS = {
     "buffers": "pf_layer_buffers",
@@ -238,13 +238,8 @@ def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: s
 
 
 def _flow_upload(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: str) -> None:
-    # A new key after each save empties the uploader, so the same file is not offered again.
-    key = f"pf_upload_{st.session_state.get('pf_upload_n', 0)}"
-    upload = file_uploader(t("pf_upload", lang), ["csv", "geojson", "json"], lang, key=key)
+    upload = table_upload(t("pf_upload", lang), "pf_upload_n", lang)  # emptied after each save
     if upload is None:
-        return
-    if upload.size > config.MAX_UPLOAD_BYTES:
-        st.error(t("pf_upload_too_big", lang, mb=config.MAX_UPLOAD_BYTES // 2**20))
         return
     data = upload.getvalue()
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import config
 from i18n import t
 from ui.upload_guard import allow_uploads
 
@@ -43,6 +44,18 @@ def file_uploader(label: str, types: list[str], lang: str, **kwargs):
         st.markdown(css, unsafe_allow_html=True)
     allow_uploads()  # the pages draw an uploader only for editors: this session may upload (ui/upload_guard.py)
     return st.file_uploader(label, type=types, **kwargs)
+
+
+def table_upload(label: str, counter_key: str, lang: str):
+    """A CSV/GeoJSON uploader for a small table (flows, measures), or None; a file over the limit is refused here.
+
+    Its key carries `counter_key`'s count: the page raises the count after a save, which empties the uploader."""
+    key = f"{counter_key}_{st.session_state.get(counter_key, 0)}"
+    upload = file_uploader(label, ["csv", "geojson", "json"], lang, key=key)
+    if upload is not None and upload.size > config.MAX_UPLOAD_BYTES:
+        st.error(t("pf_upload_too_big", lang, mb=config.MAX_UPLOAD_BYTES // 2**20))
+        return None
+    return upload
 
 
 def _css_string(text: str) -> str:

@@ -15,7 +15,6 @@ a source states the possibility. Computed possibilities live in analysis/candida
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -27,7 +26,7 @@ from shapely.geometry import LineString, Point, shape
 from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
 from core.portfolio import Portfolio
 from core.schema import LOCATION_PRECISIONS
-from loaders.bundled.records import clean, file_text, one_of
+from loaders.bundled.records import clean, csv_records, one_of
 from loaders.errors import FileFormatError, SchemaError
 from loaders.files.layers import load_json
 
@@ -80,16 +79,7 @@ def load_flows(path: str | Path = FLOWS_PATH) -> pd.DataFrame:
 
 def parse_flows_csv(data: bytes | str) -> pd.DataFrame:
     """Parse a flow table (UTF-8 CSV with a header row, see `FLOW_COLUMNS`)."""
-    text = file_text(data)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise FileFormatError("not_csv_table", reason=str(exc)) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in FLOW_REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise SchemaError(None, missing[0], "column_of", what="flow_table")
-    return flows_from_records(frame.to_dict("records"))
+    return flows_from_records(csv_records(data, FLOW_REQUIRED_COLUMNS, "flow_table"))
 
 
 def parse_flows_geojson(data: bytes | str) -> pd.DataFrame:

@@ -12,7 +12,6 @@ How a cut is counted against the emissions is analysis/measures.py's business, n
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -26,7 +25,7 @@ from config import CRS, GEODATA_DIR
 from core.portfolio import Portfolio
 from core.schema import CLIMATE_SCOPES
 from core.values import to_plain
-from loaders.bundled.records import clean, file_text, one_of
+from loaders.bundled.records import clean, csv_records, one_of
 from loaders.errors import FileFormatError, SchemaError
 from loaders.files.layers import load_json
 from loaders.files.numbers import parse_number
@@ -84,16 +83,7 @@ def load_measures(path: str | Path = MEASURES_PATH, portfolio: Portfolio | None 
 
 def measure_records_csv(data: bytes | str) -> list[dict]:
     """The rows of a measure CSV (UTF-8, header row, see `MEASURE_COLUMNS`), unchecked."""
-    text = file_text(data)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise FileFormatError("not_csv_table", reason=str(exc)) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in MEASURE_REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise SchemaError(None, missing[0], "column_of", what="measure_table")
-    return frame.to_dict("records")
+    return csv_records(data, MEASURE_REQUIRED_COLUMNS, "measure_table")
 
 
 def measure_records_geojson(data: bytes | str) -> list[dict]:
