@@ -276,13 +276,14 @@ SMALL_MAP_WIDTH = 360
 STORE_FLOWS_KIND = "flows"  # the layer store kind of stored flow tables (store/base.py KINDS)
 # Measures on the portfolio map (maps/measures.py): a colour per kind, circle area by the yearly cut, hollow where
 # the source gives no tonnes, dashed where the cut is a potential.
+# None of them is a park status colour or the emission sources' red, so a measure never reads as a park or a plant.
 MEASURE_KIND_COLOURS = {
     "karbonfangst": "#542788",
-    "brenselsbytte": "#b35806",
-    "biogass": "#1b7837",
-    "elektrifisering": "#2166ac",
-    "ressursflyt": "#c51b7d",
-    "energigjenvinning": "#d73027",
+    "brenselsbytte": "#8c510a",
+    "biogass": "#35978f",
+    "elektrifisering": "#c51b7d",
+    "ressursflyt": "#b8860b",
+    "energigjenvinning": "#fb9a99",
     "annet": "#4d4d4d",
 }
 MEASURE_T_PER_PX2 = 150.0

@@ -613,7 +613,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     # --- measures (tiltak): analysis/measures.py, ui/measures.py, maps/measures.py, exports/charts.py ---------
     "layer_measures": ("Tiltak", "Measures"),
     "pf_layer_measures": ("Tiltak", "Measures"),
-    "ms_filters": ("Tiltak", "Measures"),
+    "ms_filters": ("Tiltak på kartet", "Measures on the map"),
     "ms_kind": ("Type tiltak", "Kind of measure"),
     "ms_kind_karbonfangst": ("karbonfangst", "carbon capture"),
     "ms_kind_brenselsbytte": ("brensels- og råstoffbytte", "fuel or feedstock switch"),
@@ -654,13 +654,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ms_col_no_figure": ("Uten tall", "Without a figure"),
     "ms_col_emitters": ("Utslippskilder (siste tall)", "Emitters (newest figure)"),
     "ms_col_sums": ("Sum kutt per gruppe (med kilde)", "Sum of cuts per group (sourced)"),
-    "ms_col_row": ("Rad", "Row"),
+    "ms_col_line": ("Linje i filen", "Line in the file"),
+    "ms_col_feature": ("Objekt", "Feature"),
     "ms_no_emitters": ("ingen utslippskilde innenfor", "no emission source inside"),
     "ms_legend_no_figure": ("uten tall i kilden", "no figure in the source"),
     "ms_legend_potential": ("potensial, ikke en plan", "potential, not a plan"),
     "ms_path_title": (
-        "Veien mot 2030 med porteføljens tiltak ({scope})",
-        "The path to 2030 with the portfolio's measures ({scope})",
+        "Veien mot 2030 med porteføljens tiltak – {scope}",
+        "The path to 2030 with the portfolio's measures – {scope}",
     ),
     "ms_path_caption": (
         "De {n} store punktkildene i registeret med tall både i {baseline} og {year} (likt sammenlignet), mot sitt "
@@ -684,8 +685,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "sources give it, not capped.",
     ),
     "ms_no_start_counted": (
-        "{n} tiltak uten oppgitt startår er regnet med fra {target} (kilden oppgir ikke når det virker).",
-        "{n} measures without a stated start year are counted from {target} (the source does not say when they act).",
+        "{n} tiltak uten oppgitt startår er regnet med fra {target} (kildene oppgir ikke når de virker).",
+        "{n} measures without a stated start year are counted from {target} (the sources do not say when they act).",
+    ),
+    "ms_no_start_counted_one": (
+        "Ett tiltak uten oppgitt startår er regnet med fra {target} (kilden oppgir ikke når det virker).",
+        "One measure without a stated start year is counted from {target} (the source does not say when it acts).",
     ),
     "ms_chart_table_title": (
         "Tiltakene, med kilde: i diagrammet eller ved siden av",
@@ -742,11 +747,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ms_table_csv": ("Tiltakene (CSV)", "The measures (CSV)"),
     "ms_table_xlsx": ("Tiltakene med kilder (XLSX)", "The measures with sources (XLSX)"),
     "ms_sources_line": (
-        "Kilder: EU Transaction Log (European Commission), CC BY 4.0; EEA E-PRTR (CC BY 4.0); tiltakenes kilder i "
-        "tabellen.",
-        "Sources: EU Transaction Log (European Commission), CC BY 4.0; EEA E-PRTR (CC BY 4.0); each measure's source "
-        "in the table.",
+        "Kilder: EU Transaction Log (European Commission), CC BY 4.0; EEA E-PRTR (CC BY 4.0); tiltakene: {hosts}.",
+        "Sources: EU Transaction Log (European Commission), CC BY 4.0; EEA E-PRTR (CC BY 4.0); the measures: {hosts}.",
     ),
+    "ms_gap_both": ("Gjenstår til 50 % / 55 % kutt", "Left to a 50 % / 55 % cut"),
     "ms_sheet_measures": ("Tiltak", "Measures"),
     "ms_sheet_gap": ("Gap etter tiltak", "Gap after measures"),
     "ms_sheet_sources": ("Kilder", "Sources"),
@@ -768,9 +772,15 @@ _TEXT: dict[str, tuple[str, str]] = {
         "A measure belongs to a site and/or a plant, has a source (link and quote) and a cut in tonnes per year "
         "where the source gives one. Changes are saved as new versions; a retired measure goes to the bin.",
     ),
-    "ms_form_pick": ("Tiltak", "Measure"),
+    "ms_form_pick": ("Velg tiltak å endre, eller et nytt", "Choose a measure to change, or a new one"),
     "ms_form_new": ("Nytt tiltak", "New measure"),
     "ms_form_none": ("ingen", "none"),
+    "ms_form_required": (
+        "* må fylles ut. ¹ Et område, et anlegg eller begge. Omfang må velges når kuttet er fylt ut.",
+        "* required. ¹ A site, a plant or both. A scope is required when the cut is filled in.",
+    ),
+    "ms_form_missing": ("Fyll ut: {fields}.", "Fill in: {fields}."),
+    "ms_place_or_plant": ("Område eller anlegg", "Site or plant"),
     "ms_form_cut_help": ("Tomt når kilden ikke oppgir tonn.", "Empty when the source gives no tonnes."),
     "ms_form_quote_help": ("Kildens egne ord i « ».", "The source's own words in « »."),
     "ms_form_counted_in_help": (
@@ -791,6 +801,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ms_bin_title": ("Papirkurv (slettes for godt etter {days} dager)", "Bin (removed for good after {days} days)"),
     "ms_restore": ("Gjenopprett", "Restore"),
     "ms_restored": ("Gjenopprettet: {title}", "Restored: {title}"),
+    "ms_import_help": (
+        "Én rad per tiltak, med kolonnene i malen (beskrevet i geodata/README.md). En kjent id endrer tiltaket, en ny "
+        "legger det til. Områder og anlegg oppgis med koden sin.",
+        "One row per measure, in the template's columns (described in geodata/README.md). A known id changes the "
+        "measure, a new one adds it. Sites and plants are given by their code.",
+    ),
+    "ms_template": ("Mal: tiltakene som vises (CSV)", "Template: the measures shown (CSV)"),
+    "ms_codes": ("Koder for områder og anlegg (CSV)", "Codes of sites and plants (CSV)"),
     "ms_upload": ("Importer tiltak (CSV eller GeoJSON)", "Import measures (CSV or GeoJSON)"),
     "ms_import_partial": (
         "Lagret {saved} av {total} tiltak før lageret svarte med feil; resten er ikke lagret: {error}",

@@ -37,9 +37,18 @@ def group_label(group: str, lang: str) -> str:
     return t(f"ms_group_{group}", lang)
 
 
-def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int | str = "container") -> alt.LayerChart:
+def measures_chart(
+    result: MeasuresPath,
+    lang: str,
+    title: str = "",
+    notes: tuple[str, ...] = (),
+    legend: bool = True,
+    width: int | str = "container",
+) -> alt.LayerChart:
     """The like-for-like series up to its newest year, its base level, the 2030 band, and the counted measures as
-    wedges (stacked by group, each from its start year) below the newest level held flat."""
+    wedges (stacked by group, each from its start year) below the newest level held flat. `title` and `notes`
+    (subtitle lines: what the chart shows, its sources) for a file; `legend` False where the legend is text beside
+    the picture (a slide)."""
     path = result.source.path
     y_title = t("em_axis_tonnes", lang, scope=t(f"scope_{path.scope}", lang))
     totals = path.totals[path.totals["amount_t"].notna()].assign(year=lambda f: f["year"].astype(int))
@@ -81,7 +90,7 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
             "label:N",
             title=t("ms_chart_measures", lang),
             scale=alt.Scale(domain=order, range=[GROUP_COLOURS[g] for g in GROUPS if group_label(g, lang) in order]),
-            legend=alt.Legend(orient="bottom", labelLimit=320),
+            legend=alt.Legend(orient="bottom", labelLimit=320) if legend else None,
         )
         layers.append(
             alt.Chart(wedges)
@@ -110,7 +119,8 @@ def measures_chart(result: MeasuresPath, lang: str, title: str = "", width: int 
         layers.append(_label(base_label, base_text, BASELINE_COLOUR, x, dy=10))
     chart = alt.layer(*layers).properties(width=width, height=CHART_HEIGHT)
     if title:
-        chart = chart.properties(title=alt.TitleParams(title, anchor="start"))
+        heading = alt.TitleParams(title, anchor="start", subtitle=list(notes), subtitleColor="#444444")
+        chart = chart.properties(title=heading)
     return chart
 
 

@@ -58,6 +58,7 @@ class Slide:
     legend: tuple[tuple[str, str | None, str], ...]  # (kind: heading|group|item, marker colour, text)
     figures: tuple[tuple[str, str], ...]  # (label, value) rows of the key figures table
     sources: str
+    figures_header: tuple[str, str] | None = None  # the table's column heads; None: "Nøkkeltall", "Verdi"
 
 
 def view_slide(
@@ -272,7 +273,8 @@ def _add_slide(slide, content: Slide, lang: str, day: date) -> None:
     figures_h = 0.34 * (len(content.figures) + 1)
     legend_h = map_h - figures_h - 0.2
     _legend_box(slide, side_x, TOP, SIDE_W, legend_h, content.legend)
-    _figures_table(slide, side_x, TOP + map_h - figures_h, SIDE_W, figures_h, content.figures, lang)
+    header = content.figures_header or (t("slide_figures", lang), t("slide_value", lang))
+    _figures_table(slide, side_x, TOP + map_h - figures_h, SIDE_W, figures_h, content.figures, header)
     _textbox(slide, MARGIN, SLIDE_H - BOTTOM, width, BOTTOM - 0.1, content.sources, 10, colour=MUTED)
 
 
@@ -318,12 +320,11 @@ def _legend_box(slide, x, y, w, h, legend) -> None:
         _font(run.font, size * (1.2 if kind == "heading" else 1.0), bold=kind == "heading", italic=kind == "group")
 
 
-def _figures_table(slide, x, y, w, h, figures, lang) -> None:
+def _figures_table(slide, x, y, w, h, figures, header: tuple[str, str]) -> None:
     shape = slide.shapes.add_table(len(figures) + 1, 2, Inches(x), Inches(y), Inches(w), Inches(h))
     table = shape.table
     table.columns[0].width = Emu(int(Inches(w) * 0.62))
     table.columns[1].width = Inches(w) - table.columns[0].width
-    header = (t("slide_figures", lang), t("slide_value", lang))
     for row, (label, value) in enumerate((header, *figures)):
         for col, text in enumerate((label, value)):
             cell = table.cell(row, col)
@@ -337,7 +338,7 @@ def _figures_table(slide, x, y, w, h, figures, lang) -> None:
 
 def measures_slide(result: MeasuresPath, image: bytes, title: str, subtitle: str, sources: str, lang: str) -> Slide:
     """The path with the portfolio's measures as a slide: the chart as a picture (`image`, rendered without its
-    title), the groups as the legend and the gap after each group as the key figures, all of them text."""
+    title and legend), the groups as the legend and the gap to the band after each group as a table, all text."""
     groups = result.groups
     drawn = [g for g in groups["group"] if int(groups.set_index("group").at[g, "measures"])]
     legend = (
@@ -345,11 +346,17 @@ def measures_slide(result: MeasuresPath, image: bytes, title: str, subtitle: str
         ("item", "#333333", t("ms_chart_actual", lang)),
         *(("item", GROUP_COLOURS[g], group_label(g, lang)) for g in drawn),
     )
+    path_gap = result.source.path.gap
+
+    def both(high: float | None, low: float | None) -> str:
+        return f"{gap_text(high, lang)} / {gap_text(low, lang)}"
+
     figures = (
-        (t("ms_before_measures", lang), gap_text(result.gap_high_t, lang)),
+        (t("ms_before_measures", lang), both(result.gap_high_t, None if path_gap is None else path_gap.gap_to_low_t)),
         *(
-            (t("ms_after_group", lang, group=group_label(row.group, lang)), gap_text(row.gap_high_t, lang))
+            (t("ms_after_group", lang, group=group_label(row.group, lang)), both(row.gap_high_t, row.gap_low_t))
             for row in groups.itertuples()
         ),
     )
-    return Slide(title, subtitle, image, legend, figures, sources)
+    header = (t("ms_group", lang), t("ms_gap_both", lang))
+    return Slide(title, subtitle, image, legend, figures, sources, header)

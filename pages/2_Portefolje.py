@@ -121,7 +121,7 @@ else:
             else:
                 show_table(candidates_table(possible, lang), lang)
         with tab, st.container(border=True):
-            site_measures(hood.site_id, found.measures, data, lang)
+            site_measures(hood, found.measures, data, lang)
 
 st.subheader(t("pf_ranking_title", lang))
 st.caption(t("pf_ranking_caption", lang))

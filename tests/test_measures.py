@@ -342,6 +342,8 @@ def test_the_slide_carries_the_gap_per_group_as_editable_text():
     shapes = Presentation(io.BytesIO(deck)).slides[0].shapes
     table = next(s.table for s in shapes if s.has_table)
     rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(1, len(table.rows))}
-    assert rows["Uten tiltak"] == gap_text(1_000.0, "nb")
-    assert rows["Etter tiltak: + vedtatt eller under bygging"] == gap_text(700.0, "nb")
+    # made-up plants: 2 000 t in the base year and the newest; 50 % leaves 1 000 t to cut, 55 % 1 100 t
+    assert rows["Uten tiltak"] == f"{gap_text(1_000.0, 'nb')} / {gap_text(1_100.0, 'nb')}"
+    assert rows["Etter tiltak: + vedtatt eller under bygging"] == f"{gap_text(700.0, 'nb')} / {gap_text(800.0, 'nb')}"
+    assert (table.cell(0, 0).text, table.cell(0, 1).text) == ("Gruppe", "Gjenstår til 50 % / 55 % kutt")
     assert any(s.has_text_frame and s.text_frame.text == "Tittel" for s in shapes)

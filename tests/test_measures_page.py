@@ -12,8 +12,9 @@ import config
 from analysis import emissions as em
 from analysis.measures import measures_path
 from exports.charts import gap_text
-from loaders.bundled.measure_store import add_measure
-from loaders.bundled.measures import load_measures
+from exports.tables import csv_bytes
+from loaders.bundled.measure_store import add_measure, all_measures, plan_import
+from loaders.bundled.measures import MEASURE_COLUMNS, load_measures, measure_records_csv
 from store import open_store
 from ui.map_view import Selection
 
@@ -96,8 +97,11 @@ def test_an_import_reports_what_it_adds_and_refuses_and_stores_only_the_good_row
     uploader.set_value(("tiltak.csv", (header + good + also + bad).encode(), "text/csv"))
     at = run(at)
     assert any("2 nye, 0 endret, 0 uendret, 1 avvist" in c.value for c in at.caption)
-    refused = next(df.value for df in at.dataframe if "Hvorfor avvist" in df.value.columns)
-    assert refused["id"].tolist() == ["tiltak-c"] and "cut_t" in refused["Hvorfor avvist"].iloc[0]
+    refused = next(t.value for t in at.table if "Hvorfor avvist" in t.value.columns)
+    assert refused.index.tolist() == ["tiltak\\-c"]  # escaped for st.table's Markdown
+    # named by its line in a spreadsheet (header = line 1, so the third data row is line 4), and by its column
+    assert refused["Linje i filen"].tolist() == [4]
+    assert refused["Hvorfor avvist"].iloc[0].startswith("rad 4, kolonne «cut\\_t»")
     assert open_store().list() == []  # nothing stored before saving
     at.button(key="ms_import_save").click()
     at = run(at)
@@ -232,3 +236,21 @@ def test_the_chart_files_are_made_on_request_and_offered_for_this_chart_only(por
     add_measure(open_store(), record, portfolio)
     at = run(at)  # the chart changed: the earlier files are not offered as this chart's
     assert "pf_ms_png" not in {d.key for d in at.get("download_button")}
+
+
+def test_an_incomplete_form_names_every_missing_field_at_once_and_stores_nothing():
+    at = run()
+    at.button(key="ms_f_submit_new").click()
+    at = run(at)
+    errors = [e.value for e in at.error]
+    assert errors == ["Fyll ut: «Tiltak», «Område eller anlegg», «Sitat fra kilden», «Kilde-URL»."]
+    assert open_store().list() == []
+
+
+def test_the_import_template_is_the_shown_measures_in_the_files_own_columns_and_reads_back(portfolio):
+    at = run()
+    template = next(d for d in at.get("download_button") if d.key == "ms_template")
+    assert template.proto.label == "Mal: tiltakene som vises (CSV)"
+    shown = all_measures(None, load_measures(portfolio=portfolio), portfolio).measures
+    plan = plan_import(measure_records_csv(csv_bytes(shown[list(MEASURE_COLUMNS)])), portfolio, shown)
+    assert plan.unchanged == tuple(shown["id"]) and not plan.refused  # the template, saved as is, changes nothing

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 import config
-from i18n import error_text, t
-from loaders import LayerError, Portfolio
+from exports.tables import csv_bytes
+from i18n import error_text, fmt_time, t
+from loaders import LayerError, Portfolio, SchemaError
 from loaders.bundled.flow_store import slug
 from loaders.bundled.measure_store import (
     AllMeasures,
@@ -20,12 +21,14 @@ from loaders.bundled.measure_store import (
     stored_measure_layers,
 )
 from loaders.bundled.measures import (
+    MEASURE_COLUMNS,
     MEASURE_KINDS,
     MEASURE_SCOPES,
     MEASURE_STATUSES,
     measure_records_csv,
     measure_records_geojson,
 )
+from loaders.messages import Message
 from store import StoreError
 from store.base import LayerInfo, LayerStore
 from ui.access import signed_in_editor
@@ -93,12 +96,13 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
 
     form_key = choice or "new"  # one set of widgets per measure: a kept widget value never lands on another measure
     with st.form(f"ms_form_{form_key}"):
-        title = st.text_input(t("ms_col_title", lang), value=value("title", ""), key=f"ms_f_title_{form_key}")
+        st.caption(t("ms_form_required", lang))
+        title = st.text_input(required(t("ms_col_title", lang)), value=value("title", ""), key=f"ms_f_title_{form_key}")
         left, right = st.columns(2)
         site_ids = list(sites)
         plant_ids = list(plants)
         site = left.selectbox(
-            t("ms_place", lang),
+            t("ms_place", lang) + " ¹",
             site_ids,
             index=index(site_ids, "site_id"),
             format_func=sites.__getitem__,
@@ -106,7 +110,7 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
             key=f"ms_f_site_{form_key}",
         )
         plant = right.selectbox(
-            t("ms_plant", lang),
+            t("ms_plant", lang) + " ¹",
             plant_ids,
             index=index(plant_ids, "facility_id"),
             format_func=plants.__getitem__,
@@ -150,14 +154,17 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
             t("ms_potential_box", lang), value=bool(value("potential", False)), key=f"ms_f_potential_{form_key}"
         )
         quote = st.text_area(
-            t("ms_quote", lang),
+            required(t("ms_quote", lang)),
             value=value("quote", ""),
             help=t("ms_form_quote_help", lang),
             key=f"ms_f_quote_{form_key}",
         )
         left, right = st.columns(2)
         url = left.text_input(
-            t("pf_form_url", lang), value=value("source_url", ""), placeholder="https://", key=f"ms_f_url_{form_key}"
+            required(t("pf_form_url", lang)),
+            value=value("source_url", ""),
+            placeholder="https://",
+            key=f"ms_f_url_{form_key}",
         )
         year = right.text_input(
             t("pf_form_year", lang),
@@ -175,6 +182,20 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
             t("ms_form_save" if current is not None else "ms_form_add", lang), key=f"ms_f_submit_{form_key}"
         )
     if not submitted:
+        return
+    missing = [
+        label
+        for label, empty in (
+            (t("ms_col_title", lang), not title.strip()),
+            (t("ms_place_or_plant", lang), site is None and plant is None),
+            (t("ms_col_scope", lang), bool(cut.strip()) and scope is None),
+            (t("ms_quote", lang), not quote.strip()),
+            (t("pf_form_url", lang), not url.strip()),
+        )
+        if empty
+    ]
+    if missing:  # every missing field at once, by the form's own labels
+        st.error(t("ms_form_missing", lang, fields=", ".join(f"«{label}»" for label in missing)))
         return
     record = {
         "id": choice or _new_id(title, ids),
@@ -209,6 +230,36 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
     st.rerun()
 
 
+def _import_help(portfolio: Portfolio, measures: pd.DataFrame, lang: str) -> None:
+    """What an import file looks like: the measures shown, in the file's own columns (a template to edit), and the
+    codes of every site and plant a row may name."""
+    st.caption(t("ms_import_help", lang))
+    codes = pd.concat(
+        [
+            pd.DataFrame({"column": "site_id", "id": portfolio.parks["id"], "name": portfolio.parks["name"]}),
+            pd.DataFrame(
+                {"column": "facility_id", "id": portfolio.sources["id"], "name": portfolio.sources["facility"]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    left, right = st.columns(2)
+    template = measures[list(MEASURE_COLUMNS)]
+    left.download_button(t("ms_template", lang), csv_bytes(template), "tiltak_mal.csv", "text/csv", key="ms_template")
+    right.download_button(t("ms_codes", lang), csv_bytes(codes), "tiltak_koder.csv", "text/csv", key="ms_codes")
+
+
+def _at_line(error: LayerError, line: int) -> object:
+    """A refused CSV row's error as a spreadsheet cell's: line and column, not a 0-based feature number."""
+    if not isinstance(error, SchemaError):
+        return error
+    return Message("cell_expected", **{**error.params, "row": line, "feature": None, "file": None})
+
+
+def required(label: str) -> str:
+    return f"{label} *"
+
+
 def _tonnes_text(value: float) -> str:
     """A stored cut as the form shows it again, every digit kept (1234567, 12.5)."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
@@ -229,9 +280,13 @@ def _stored_list(store: LayerStore, measures: pd.DataFrame, everything: list[Lay
     stored = measures[measures["layer_id"].notna()]
     if stored.empty:
         st.caption(t("ms_stored_none", lang))
+    saved = {info.id: info.created_at for info in everything}
     for row in stored.itertuples():
         left, right = st.columns([4, 1])
-        left.markdown(escape_markdown(f"{row.title} ({t('ms_origin_' + row.origin, lang)})"))
+        when = saved.get(int(row.layer_id))
+        details = [t("ms_status_" + row.status, lang), t("ms_origin_" + row.origin, lang)]
+        details += [fmt_time(when)] if when is not None else []
+        left.markdown(escape_markdown(f"{row.title} ({', '.join(details)})"))
         if right.button(t("ms_retire", lang), key=f"ms_retire_{row.layer_id}"):
             _act(lambda lid=int(row.layer_id): store.delete(lid), t("ms_retired", lang, title=row.title), lang)
     binned = [i for i in stored_measure_layers(everything) if i.deleted]
@@ -255,6 +310,7 @@ def _act(action, message: str, lang: str) -> None:
 
 
 def _measure_import(portfolio: Portfolio, store: LayerStore, measures: pd.DataFrame, binned, lang: str) -> None:
+    _import_help(portfolio, measures, lang)
     upload = table_upload(t("ms_upload", lang), "ms_upload_n", lang)
     if upload is None:
         return
@@ -276,14 +332,20 @@ def _measure_import(portfolio: Portfolio, store: LayerStore, measures: pd.DataFr
         )
     )
     if plan.refused:
+        csv = upload.name.lower().endswith(".csv")
+        # A CSV row is named by its line in a spreadsheet (the header is line 1); a GeoJSON feature by its number.
+        places = [n + 1 if csv else n - 1 for n, _, _ in plan.refused]
         refused = pd.DataFrame(
             {
-                t("ms_col_row", lang): [n for n, _, _ in plan.refused],
+                t("ms_col_line" if csv else "ms_col_feature", lang): places,
                 "id": [i for _, i, _ in plan.refused],
-                t("ms_why_refused", lang): [error_text(e, lang) for _, _, e in plan.refused],
+                t("ms_why_refused", lang): [
+                    error_text(_at_line(e, place) if csv else e, lang)
+                    for (_, _, e), place in zip(plan.refused, places, strict=True)
+                ],
             }
         )
-        st.dataframe(refused, hide_index=True, width="stretch")
+        st.table(refused.map(lambda v: escape_markdown(v) if isinstance(v, str) else v).set_index("id"))
     if (plan.added or plan.changed) and st.button(t("ms_import_save", lang), key="ms_import_save"):
         try:
             apply_import(store, plan, portfolio)

@@ -4,6 +4,7 @@ summary. The tables are in ui/measure_tables.py, the editors' side in ui/measure
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlparse
 
 import geopandas as gpd
 import pandas as pd
@@ -120,9 +121,10 @@ def measure_map_points(measures: pd.DataFrame, portfolio: Portfolio, statuses, k
     return measure_points(filter_measures(measures, statuses, kinds), portfolio)
 
 
-def site_measures(site_id: str, measures: pd.DataFrame, portfolio: Portfolio, lang: str) -> None:
-    """A site's measures in its tab, with their quotes and sources."""
-    ours = measures[measures["site_id"] == site_id]
+def site_measures(hood, measures: pd.DataFrame, portfolio: Portfolio, lang: str) -> None:
+    """A site's measures in its tab, with their quotes and sources: those at the site and those on the plants
+    inside its neighbourhood (the table names the plant)."""
+    ours = measures[(measures["site_id"] == hood.site_id) | measures["facility_id"].isin(list(hood.sources["id"]))]
     st.markdown(f"#### {t('ms_site_title', lang)}")
     if ours.empty:
         st.info(t("ms_site_none", lang))
@@ -173,7 +175,8 @@ def measures_path_section(
     st.table(groups.set_index(t("ms_group", lang)))  # a plain table: its numbers are text a screen reader reads
     not_started = int((~result.counted["start_stated"]).sum())
     if not_started:
-        st.caption(t("ms_no_start_counted", lang, n=not_started, target=config.TARGET_YEAR))
+        counted_text = "ms_no_start_counted_one" if not_started == 1 else "ms_no_start_counted"
+        st.caption(t(counted_text, lang, n=not_started, target=config.TARGET_YEAR))
     st.markdown(f"**{t('ms_chart_table_title', lang)}**")
     st.table(chart_measures_table(result, measures, lang))
     st.caption(t("ms_never_added", lang))
@@ -196,9 +199,10 @@ def _chart_downloads(result, measures, portfolio, title, subtitle, lang, key) ->
     )
     chart_row = st.columns(4)
     if chart_row[0].button(t("ms_make_files", lang), key=f"{key}_make"):
-        chart = measures_chart(result, lang, title=title)
-        picture = chart_png(measures_chart(result, lang), lang)  # the slide's title is text on the slide
-        slide = measures_slide(result, picture, title, subtitle, t("ms_sources_line", lang), lang)
+        sources = sources_line(measures, lang)
+        chart = measures_chart(result, lang, title=title, notes=(subtitle, sources))
+        picture = chart_png(measures_chart(result, lang, legend=False), lang)  # title and legend: text on the slide
+        slide = measures_slide(result, picture, title, subtitle, sources, lang)
         made = {"shown": shown, "png": chart_png(chart, lang), "pdf": chart_pdf(chart, lang)}
         made["pptx"] = slides_pptx([slide], lang=lang)
         st.session_state[f"{key}_files"] = made
@@ -217,6 +221,12 @@ def _chart_downloads(result, measures, portfolio, title, subtitle, lang, key) ->
         t("ms_table_csv", lang), csv_bytes(table), f"tiltak_{day}.csv", "text/csv", key=f"{key}_csv"
     )
     table_row[1].download_button(t("ms_table_xlsx", lang), xlsx_bytes(sheets), f"tiltak_{day}.xlsx", key=f"{key}_xlsx")
+
+
+def sources_line(measures: pd.DataFrame, lang: str) -> str:
+    """The registers' credits and the hosts of the measures' sources, for a chart or slide handed out alone."""
+    hosts = sorted({urlparse(u.strip()).netloc for url in measures["source_url"] for u in str(url).split(";")} - {""})
+    return t("ms_sources_line", lang, hosts=", ".join(hosts))
 
 
 def summary_section(measures: pd.DataFrame, portfolio: Portfolio, radius_m: float, lang: str) -> None:
@@ -240,7 +250,7 @@ def summary_section(measures: pd.DataFrame, portfolio: Portfolio, radius_m: floa
         )
         rows.append(
             {
-                t("ms_place", lang): places.get(row.place_id)
+                t("ms_place_or_plant", lang): places.get(row.place_id)
                 or dict(zip(plants["id"], plants["facility"], strict=True)).get(row.place_id, row.place_id),
                 t("ms_col_emitters", lang): emitter_text or t("ms_no_emitters", lang),
                 t("ms_col_measures", lang): row.measures,
