@@ -742,7 +742,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The scope is the one with the newest figures, with its default base year. Choose another scope or base year "
         "on the Emissions page.",
     ),
-    "ms_make_files": ("Lag diagramfiler", "Make chart files"),
     "ms_slide": ("Lysbilde", "Slide"),
     "ms_table_csv": ("Tiltakene (CSV)", "The measures (CSV)"),
     "ms_table_xlsx": ("Tiltakene med kilder (XLSX)", "The measures with sources (XLSX)"),

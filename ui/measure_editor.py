@@ -245,8 +245,10 @@ def _import_help(portfolio: Portfolio, measures: pd.DataFrame, lang: str) -> Non
     )
     left, right = st.columns(2)
     template = measures[list(MEASURE_COLUMNS)]
-    left.download_button(t("ms_template", lang), csv_bytes(template), "tiltak_mal.csv", "text/csv", key="ms_template")
-    right.download_button(t("ms_codes", lang), csv_bytes(codes), "tiltak_koder.csv", "text/csv", key="ms_codes")
+    left.download_button(
+        t("ms_template", lang), lambda: csv_bytes(template), "tiltak_mal.csv", "text/csv", key="ms_template"
+    )
+    right.download_button(t("ms_codes", lang), lambda: csv_bytes(codes), "tiltak_koder.csv", "text/csv", key="ms_codes")
 
 
 def _at_line(error: LayerError, line: int) -> object:

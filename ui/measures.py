@@ -156,7 +156,8 @@ def measures_path_section(
     result = measures_path(measures, figures, path)
     st.caption(t("ms_path_caption", lang, n=len(path.plants), baseline=baseline, year=year, target=config.TARGET_YEAR))
     chart = measures_chart(result, lang)
-    st.altair_chart(localised(chart, lang), width="stretch")
+    # the spec unvalidated: Altair checks a chart against its schema in 0.14 s, on every rerun (the chart is tested)
+    st.vega_lite_chart(spec=localised(chart, lang).to_dict(validate=False), width="stretch")
     names = dict(zip(portfolio.sources["id"], portfolio.sources["facility"], strict=True))
     for row in result.over.itertuples():
         st.warning(
@@ -186,41 +187,52 @@ def measures_path_section(
 
 
 def _chart_downloads(result, measures, portfolio, title, subtitle, lang, key) -> None:
-    """The chart as PNG, PDF and slide (rendered on request, for this very chart), the measures as CSV and XLSX."""
+    """One click each: the chart as PNG, PDF and slide, the measures as CSV and XLSX, made when clicked (on
+    Streamlit's download thread), so a rerun pays for none of them."""
     day = date.today().isoformat()
-    made = st.session_state.get(f"{key}_files")
-    shown = (
-        title,
-        subtitle,
-        lang,
-        result.levels.to_json(),
-        result.groups.to_json(),
-        result.source.path.totals.to_json(),
-    )
-    chart_row = st.columns(4)
-    if chart_row[0].button(t("ms_make_files", lang), key=f"{key}_make"):
-        sources = sources_line(measures, lang)
-        chart = measures_chart(result, lang, title=title, notes=(subtitle, sources))
+    files = chart_files(result, measures, portfolio, (title, subtitle), lang)
+    labels = {"png": "PNG", "pdf": "PDF", "pptx": t("ms_slide", lang), "csv": t("ms_table_csv", lang)}
+    labels["xlsx"] = t("ms_table_xlsx", lang)
+    for column, (kind, make) in zip(st.columns([1, 1, 1, 2, 2]), files.items(), strict=True):
+        column.download_button(labels[kind], make, f"tiltak_{day}.{kind}", MIME[kind], key=f"{key}_{kind}")
+
+
+MIME = {
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def chart_files(result, measures: pd.DataFrame, portfolio: Portfolio, titles: tuple[str, str], lang: str) -> dict:
+    """What the chart's download buttons hand out, each as a function that makes its file."""
+    title, subtitle = titles
+    sources = sources_line(measures, lang)
+
+    def png() -> bytes:
+        return chart_png(measures_chart(result, lang, title=title, notes=(subtitle, sources)), lang)
+
+    def pdf() -> bytes:
+        return chart_pdf(measures_chart(result, lang, title=title, notes=(subtitle, sources)), lang)
+
+    def pptx() -> bytes:
         picture = chart_png(measures_chart(result, lang, legend=False), lang)  # title and legend: text on the slide
-        slide = measures_slide(result, picture, title, subtitle, sources, lang)
-        made = {"shown": shown, "png": chart_png(chart, lang), "pdf": chart_pdf(chart, lang)}
-        made["pptx"] = slides_pptx([slide], lang=lang)
-        st.session_state[f"{key}_files"] = made
-    if made and made["shown"] == shown:  # files of an earlier chart (a measure added since) are not offered
-        chart_row[1].download_button("PNG", made["png"], f"tiltak_{day}.png", "image/png", key=f"{key}_png")
-        chart_row[2].download_button("PDF", made["pdf"], f"tiltak_{day}.pdf", "application/pdf", key=f"{key}_pdf")
-        chart_row[3].download_button(t("ms_slide", lang), made["pptx"], f"tiltak_{day}.pptx", key=f"{key}_pptx")
-    table = measures_table(measures, portfolio, lang)
-    sheets = {
-        t("ms_sheet_measures", lang): table,
-        t("ms_sheet_gap", lang): gap_table(result, lang),
-        t("ms_sheet_sources", lang): sources_sheet(measures, lang),
-    }
-    table_row = st.columns(4)
-    table_row[0].download_button(
-        t("ms_table_csv", lang), csv_bytes(table), f"tiltak_{day}.csv", "text/csv", key=f"{key}_csv"
-    )
-    table_row[1].download_button(t("ms_table_xlsx", lang), xlsx_bytes(sheets), f"tiltak_{day}.xlsx", key=f"{key}_xlsx")
+        return slides_pptx([measures_slide(result, picture, title, subtitle, sources, lang)], lang=lang)
+
+    def csv() -> bytes:
+        return csv_bytes(measures_table(measures, portfolio, lang))
+
+    def xlsx() -> bytes:
+        sheets = {
+            t("ms_sheet_measures", lang): measures_table(measures, portfolio, lang),
+            t("ms_sheet_gap", lang): gap_table(result, lang),
+            t("ms_sheet_sources", lang): sources_sheet(measures, lang),
+        }
+        return xlsx_bytes(sheets)
+
+    return {"png": png, "pdf": pdf, "pptx": pptx, "csv": csv, "xlsx": xlsx}
 
 
 def sources_line(measures: pd.DataFrame, lang: str) -> str:
@@ -264,11 +276,13 @@ def summary_section(measures: pd.DataFrame, portfolio: Portfolio, radius_m: floa
     day = date.today().isoformat()
     columns = st.columns(2)
     columns[0].download_button(
-        "CSV", csv_bytes(table), f"tiltak_oppsummering_{day}.csv", "text/csv", key="ms_summary_csv"
+        "CSV", lambda: csv_bytes(table), f"tiltak_oppsummering_{day}.csv", "text/csv", key="ms_summary_csv"
     )
     columns[1].download_button(
         "XLSX",
-        xlsx_bytes({t("ms_sheet_summary", lang): table, t("ms_sheet_sources", lang): sources_sheet(measures, lang)}),
+        lambda: xlsx_bytes(
+            {t("ms_sheet_summary", lang): table, t("ms_sheet_sources", lang): sources_sheet(measures, lang)}
+        ),
         f"tiltak_oppsummering_{day}.xlsx",
         key="ms_summary_xlsx",
     )
