@@ -286,6 +286,15 @@ MEASURE_KIND_COLOURS = {
     "energigjenvinning": "#fb9a99",
     "annet": "#4d4d4d",
 }
+# The path-with-measures chart's wedges (exports/charts.py): in operation and decided in blues, planned work and
+# ideas in oranges, potentials grey.
+MEASURE_GROUP_COLOURS = {
+    "running": "#08519c",
+    "decided": "#6baed6",
+    "planned": "#fd8d3c",
+    "idea": "#fdd0a2",
+    "potential": "#bdbdbd",
+}
 MEASURE_T_PER_PX2 = 150.0
 MEASURE_MIN_RADIUS = 6.0
 MEASURE_NO_FIGURE_RADIUS = 8.0

@@ -14,7 +14,7 @@ from maps.vector_tiles import STORED_LAYER
 from ui.data import portfolio, stored_layers
 from ui.export_panel import export_panel
 from ui.map_view import show_map
-from ui.measures import listed_measures
+from ui.measure_data import listed_measures
 from ui.overview import key_figure_row, map_target, remember, selected_geometries
 from ui.page import PageFrame
 from ui.presentation import heading

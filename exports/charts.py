@@ -10,31 +10,21 @@ import json
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
+import config
 from analysis.emissions import CountyPath
 from analysis.measures import GROUPS, MeasuresPath
-from i18n import fmt_number, t
+from i18n import t
+from maps.measures import group_label
 
 LINE_COLOUR = "#333333"
 HELD_COLOUR = "#888888"
 BAND_COLOUR = "#1a9850"
 BASELINE_COLOUR = "#2166ac"
-GROUP_COLOURS = {
-    "running": "#08519c",
-    "decided": "#6baed6",
-    "planned": "#fd8d3c",
-    "idea": "#fdd0a2",
-    "potential": "#bdbdbd",
-}
 # Vega's d3-format locale: 12 346 and 1,5 in Norwegian (no-break space between thousands).
 NB_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
 CHART_WIDTH, CHART_HEIGHT = 760, 420
 FILE_FONT = "DejaVu Sans"  # a PNG/PDF is drawn with this machine's fonts: one sans family throughout
-
-
-def group_label(group: str, lang: str) -> str:
-    return t(f"ms_group_{group}", lang)
 
 
 def measures_chart(
@@ -77,7 +67,8 @@ def measures_chart(
         layers.append(alt.Chart(held).mark_line(color=HELD_COLOUR, strokeDash=[4, 4]).encode(x=x, y=y))
         layers.append(_label(held.iloc[[0]], t("ms_chart_held", lang, year=path.latest_year), HELD_COLOUR, x, dy=-8))
     if not result.levels.empty:
-        order = [group_label(g, lang) for g in GROUPS if g in set(result.levels["group"])]
+        drawn = [g for g in GROUPS if g in set(result.levels["group"])]
+        order = [group_label(g, lang) for g in drawn]
         # Each step lasts a year: the target year's step is drawn to the band's right edge, so a measure that
         # only acts from the target year shows too.
         last = result.levels[result.levels["year"] == path.target_year].assign(year=path.target_year + 0.4)
@@ -89,7 +80,9 @@ def measures_chart(
         colour = alt.Color(
             "label:N",
             title=t("ms_chart_measures", lang),
-            scale=alt.Scale(domain=order, range=[GROUP_COLOURS[g] for g in GROUPS if group_label(g, lang) in order]),
+            scale=alt.Scale(
+                domain=order, range=[config.MEASURE_GROUP_COLOURS[g] for g in GROUPS if group_label(g, lang) in order]
+            ),
             legend=alt.Legend(orient="bottom", labelLimit=320) if legend else None,
         )
         layers.append(
@@ -171,10 +164,14 @@ def localised(chart, lang: str):
 
 
 def chart_png(chart: alt.TopLevelMixin, lang: str, scale: float = 2.0) -> bytes:
+    import vl_convert  # 9 MB per process: loaded by the first file made, not by every page that imports this
+
     return vl_convert.vegalite_to_png(_spec(chart, lang), scale=scale)
 
 
 def chart_pdf(chart: alt.TopLevelMixin, lang: str) -> bytes:
+    import vl_convert  # see chart_png
+
     return vl_convert.vegalite_to_pdf(_spec(chart, lang))
 
 
@@ -183,12 +180,3 @@ def _spec(chart, lang: str) -> str:
     spec = localised(chart.properties(width=CHART_WIDTH), lang).to_dict()
     spec.setdefault("config", {})["font"] = FILE_FONT
     return json.dumps(spec)
-
-
-def gap_text(value: float | None, lang: str) -> str:
-    """A gap in tonnes; a negative gap reads as how far below the band the measures would take it."""
-    if value is None or pd.isna(value):
-        return t("no_figure", lang)
-    if value <= 0:
-        return t("ms_below_band", lang, t_=fmt_number(-value, lang, 0))
-    return f"{fmt_number(value, lang, 0)}\u00a0t"

@@ -29,11 +29,11 @@ from analysis.measures import MeasuresPath
 from analysis.neighbourhoods import Neighbourhood
 from core.progress import Progress
 from core.text import attribution_text, xml_text
-from exports.charts import GROUP_COLOURS, gap_text, group_label
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.options import LAYERS
 from exports.tiles import TileFetcher, url_fetcher
 from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, t
+from maps.measures import gap_text, group_label
 
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 IMAGE_SIZE = "1920x1080"
@@ -344,7 +344,7 @@ def measures_slide(result: MeasuresPath, image: bytes, title: str, subtitle: str
     legend = (
         ("heading", None, t("ms_chart_measures", lang)),
         ("item", "#333333", t("ms_chart_actual", lang)),
-        *(("item", GROUP_COLOURS[g], group_label(g, lang)) for g in drawn),
+        *(("item", config.MEASURE_GROUP_COLOURS[g], group_label(g, lang)) for g in drawn),
     )
     path_gap = result.source.path.gap
 

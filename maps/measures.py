@@ -1,4 +1,5 @@
-"""Measures on the portfolio map: a circle per measure at its site, coloured by kind, sized by its yearly cut.
+"""Measures on the portfolio map (a circle per measure at its site, coloured by kind, sized by its yearly cut), and
+how a measure's numbers read in words: its cut, its group, a gap (the tables, the chart and the slide use these).
 
 Hollow where the source gives no tonnes, dashed where the cut is a potential. No Streamlit here.
 """
@@ -12,7 +13,7 @@ import geopandas as gpd
 
 import config
 from core.values import is_missing
-from i18n import fmt_tonnes, t
+from i18n import fmt_number, fmt_tonnes, t
 from maps.features import feature, geojson_group
 from maps.popups import esc, rows_table, source_links
 from maps.styles import FeatureStyle
@@ -96,3 +97,16 @@ def measures_legend(lang: str, swatch, dot) -> list[str]:
         swatch(dot("#444444", hollow=True), t("ms_legend_no_figure", lang)),
         swatch(dot("#444444", dashed=True), t("ms_legend_potential", lang)),
     ]
+
+
+def group_label(group: str, lang: str) -> str:
+    return t(f"ms_group_{group}", lang)
+
+
+def gap_text(value: float | None, lang: str) -> str:
+    """A gap in tonnes; a negative gap reads as how far below the band the measures would take it."""
+    if is_missing(value):
+        return t("no_figure", lang)
+    if value <= 0:
+        return t("ms_below_band", lang, t_=fmt_number(-value, lang, 0))
+    return f"{fmt_number(value, lang, 0)}\u00a0t"

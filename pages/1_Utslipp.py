@@ -19,7 +19,8 @@ from ui.emissions_sections import (
     point_path_section,
     shares_section,
 )
-from ui.measures import measures_path_section, portfolio_measures
+from ui.measure_data import portfolio_measures
+from ui.measures import measures_path_section
 from ui.page import PageFrame
 from ui.portfolio import flow_store
 from ui.presentation import heading

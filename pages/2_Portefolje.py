@@ -17,12 +17,12 @@ from maps.styles import cluster_colours
 from ui.data import portfolio
 from ui.export_panel import portfolio_export
 from ui.map_view import show_map
+from ui.measure_data import portfolio_measures
 from ui.measure_editor import measure_editor
 from ui.measures import (
     measure_filters,
     measure_map_points,
     measures_path_section,
-    portfolio_measures,
     site_measures,
     summary_section,
 )

@@ -11,9 +11,9 @@ import pytest
 import config
 from analysis import emissions as em
 from analysis.measures import measures_path
-from exports.charts import gap_text, group_label
 from loaders import load_portfolio
 from loaders.bundled.measures import load_measures, measures_from_records
+from maps.measures import gap_text, group_label
 from tests.helpers.browser import OfflinePage, running_app
 from tests.helpers.store_fixtures import PG_URL
 

@@ -13,7 +13,7 @@ from pptx import Presentation
 from analysis import emissions as em
 from analysis.measures import measure_group, measures_path, sums_by_group
 from config import ROOT
-from exports.charts import chart_png, gap_text, measures_chart
+from exports.charts import chart_png, measures_chart
 from exports.slides import measures_slide, slides_pptx
 from loaders.bundled.measures import (
     MEASURE_COLUMNS,
@@ -25,6 +25,7 @@ from loaders.bundled.measures import (
 )
 from loaders.bundled.portfolio import load_portfolio
 from loaders.errors import FileFormatError, SchemaError
+from maps.measures import gap_text
 from tests.test_emissions import register
 
 FACTS = ROOT.parent / "shared" / "geodata" / "reference_facts.md"

@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 import config
 from analysis import emissions as em
 from analysis.measures import measures_path
-from exports.charts import gap_text
 from exports.tables import csv_bytes
 from loaders.bundled.measure_store import add_measure, all_measures, plan_import
 from loaders.bundled.measures import MEASURE_COLUMNS, load_measures, measure_records_csv
+from maps.measures import gap_text
 from store import open_store
 from ui.map_view import Selection
 from ui.measures import chart_files

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from exports.charts import gap_text, group_label
 from i18n import fmt_tonnes, t
 from loaders import Portfolio
-from maps.measures import cut_text
+from maps.measures import cut_text, gap_text, group_label
 from ui.text import escape_markdown
 
 

@@ -1,8 +1,9 @@
-"""The measures' Streamlit side: loading them, their filters, the path-with-measures section, a site's list and the
-summary. The tables are in ui/measure_tables.py, the editors' side in ui/measure_editor.py."""
+"""The measures' Streamlit side: their filters, the path-with-measures section, a site's list and the summary.
+Loading them is in ui/measure_data.py, the tables in ui/measure_tables.py, the editors' side in ui/measure_editor.py."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from urllib.parse import urlparse
 
@@ -15,83 +16,22 @@ from analysis import emissions as em
 from analysis.figures import with_latest_figure
 from analysis.measures import filter_measures, measures_path, site_summary
 from analysis.neighbourhoods import neighbourhood
-from exports.charts import chart_pdf, chart_png, group_label, localised, measures_chart
+from exports.charts import chart_pdf, chart_png, localised, measures_chart
 from exports.slides import measures_slide, slides_pptx
 from exports.tables import csv_bytes, xlsx_bytes
-from i18n import error_text, fmt_tonnes, t
-from loaders import LayerError, Portfolio
-from loaders.bundled.measure_store import (
-    AllMeasures,
-    all_measures,
-    stored_measure_layers,
-)
+from i18n import fmt_tonnes, t
+from loaders import Portfolio
 from loaders.bundled.measures import (
     MEASURE_KINDS,
     MEASURE_STATUSES,
-    load_measures,
     measure_points,
 )
-from store import StoreError, open_store
-from store.base import LayerInfo, LayerStore
-from ui.data import store_key
+from maps.measures import group_label
 from ui.measure_tables import chart_measures_table, gap_table, measures_table, sources_sheet
-from ui.shared_frames import shared_view
 from ui.state import keep_widget_state
 from ui.text import escape_markdown
 
 FILTER_KEYS = ("pf_m_statuses", "pf_m_kinds")
-
-
-@st.cache_resource(show_spinner=False)
-def _bundled(path: str, _portfolio: Portfolio, directory: str) -> pd.DataFrame:
-    return load_measures(path, _portfolio)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2048)
-def _stored_measure(key: str, layer_id: int, version: int) -> gpd.GeoDataFrame:
-    # A measure layer version never changes once written: read once per process, not on every rerun.
-    return open_store().read(layer_id, version)
-
-
-class _CachedReads:
-    """The store as all_measures reads it: each listed measure version from the cache above."""
-
-    def __init__(self, listing: list[LayerInfo]):
-        self._versions = {info.id: info.version for info in listing}
-
-    def read(self, layer_id: int) -> gpd.GeoDataFrame:
-        return shared_view(_stored_measure(store_key(), layer_id, self._versions[layer_id]))
-
-
-def portfolio_measures(
-    portfolio: Portfolio, store: LayerStore | None, layers: list[LayerInfo], lang: str
-) -> AllMeasures:
-    """Bundled measures with the stored ones over them; a warning for each stored measure left out."""
-    try:
-        bundled = shared_view(_bundled(str(config.GEODATA_DIR / "measures.csv"), portfolio, str(config.GEODATA_DIR)))
-        found = all_measures(None if store is None else _CachedReads(layers), bundled, portfolio, layers)
-    except LayerError as exc:
-        st.error(escape_markdown(t("data_error", lang, error=error_text(exc, lang))))
-        st.stop()
-    except StoreError as exc:
-        st.warning(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
-        return portfolio_measures(portfolio, None, [], lang)
-    for title, error in found.problems:
-        st.warning(escape_markdown(t("ms_store_problem", lang, title=title, error=error_text(error, lang))))
-    return found
-
-
-def listed_measures(portfolio: Portfolio, listing: list[LayerInfo] | None, lang: str) -> pd.DataFrame:
-    """The measures for a page that has the store's listing but not the store (the store is opened only when
-    the listing holds a stored measure)."""
-    listing = listing or []
-    store = None
-    if stored_measure_layers(listing):
-        try:
-            store = open_store()
-        except (StoreError, OSError) as exc:
-            st.warning(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
-    return portfolio_measures(portfolio, store, listing if store is not None else [], lang).measures
 
 
 def measure_filters(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -155,9 +95,7 @@ def measures_path_section(
         return
     result = measures_path(measures, figures, path)
     st.caption(t("ms_path_caption", lang, n=len(path.plants), baseline=baseline, year=year, target=config.TARGET_YEAR))
-    chart = measures_chart(result, lang)
-    # the spec unvalidated: Altair checks a chart against its schema in 0.14 s, on every rerun (the chart is tested)
-    st.vega_lite_chart(spec=localised(chart, lang).to_dict(validate=False), width="stretch")
+    st.vega_lite_chart(spec=_chart_spec(_drawn(result, lang), result, lang), width="stretch")
     names = dict(zip(portfolio.sources["id"], portfolio.sources["facility"], strict=True))
     for row in result.over.itertuples():
         st.warning(
@@ -184,6 +122,21 @@ def measures_path_section(
     title = t("ms_path_title", lang, scope=scope_text)
     subtitle = t("ms_path_caption", lang, n=len(path.plants), baseline=baseline, year=year, target=config.TARGET_YEAR)
     _chart_downloads(result, measures, portfolio, title, subtitle, lang, key)
+
+
+def _drawn(result, lang: str) -> str:
+    """What the chart draws, as text: the cache key of its spec."""
+    path = result.source.path
+    parts = (path.scope, path.baseline_year, path.latest_year, path.target_year, lang, result.levels.to_json())
+    parts += (path.totals.to_json(),)
+    return json.dumps([str(p) for p in parts])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _chart_spec(drawn: str, _result, lang: str) -> dict:
+    # Building the Altair chart costs 0.05 s and its schema check 0.14 s: once per chart drawn, not per rerun.
+    # Unvalidated: the chart's shape is fixed by exports/charts.py and tested there.
+    return localised(measures_chart(_result, lang), lang).to_dict(validate=False)
 
 
 def _chart_downloads(result, measures, portfolio, title, subtitle, lang, key) -> None:
