@@ -140,6 +140,12 @@ def neighbourhood(site_id: str, portfolio: Portfolio, radius_m: float) -> Neighb
     return _Metric(portfolio).neighbourhood(site_id, check_radius(radius_m))
 
 
+def neighbourhoods(site_ids: Sequence[str], portfolio: Portfolio, radius_m: float) -> list[Neighbourhood]:
+    """`neighbourhood` for several sites, the portfolio projected once for all of them."""
+    metric, radius_m = _Metric(portfolio), check_radius(radius_m)
+    return [metric.neighbourhood(site_id, radius_m) for site_id in site_ids]
+
+
 def ranking(portfolio: Portfolio, radius_m: float) -> pd.DataFrame:
     """One row per site (see `RANKING_COLUMNS`), most recorded emissions around it first."""
     metric = _Metric(portfolio)

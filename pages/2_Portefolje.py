@@ -8,7 +8,7 @@ import config
 from analysis import emissions as em
 from analysis.candidates import candidates
 from analysis.figures import newest_scope
-from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary, ranking
+from analysis.neighbourhoods import compare, neighbourhoods, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
 from core.schema import CLIMATE_SCOPES, ETS_SCOPE
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
@@ -58,7 +58,7 @@ heading(lang, present, t("pf_page_title", lang), t("pf_page_intro", lang))
 flows = portfolio_flows(data, store, listing, lang)
 radius = controls.radius_m
 km = km_text(radius, lang)
-hoods = [neighbourhood(site_id, data, radius) for site_id in controls.site_ids]
+hoods = neighbourhoods(controls.site_ids, data, radius)
 shown = filter_flows(flows.lines, controls.resources, controls.statuses)
 colours = cluster_colours(list(data.members["cluster"].unique()))
 layers = {"visible": controls.visible, "basemap": controls.basemap, "cluster_colours": colours, "lang": lang}

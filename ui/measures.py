@@ -15,7 +15,7 @@ import config
 from analysis import emissions as em
 from analysis.figures import with_latest_figure
 from analysis.measures import filter_measures, measures_path, site_summary
-from analysis.neighbourhoods import neighbourhood
+from analysis.neighbourhoods import neighbourhoods
 from exports.charts import chart_pdf, chart_png, localised, measures_chart
 from exports.slides import measures_slide, slides_pptx
 from exports.tables import csv_bytes, xlsx_bytes
@@ -199,10 +199,8 @@ def summary_section(measures: pd.DataFrame, portfolio: Portfolio, radius_m: floa
     st.subheader(t("ms_summary_title", lang))
     places = dict(zip(portfolio.parks["id"], portfolio.parks["name"], strict=True))
     plants = with_latest_figure(portfolio.sources, portfolio.figures)
-    emitters = {}
-    for place in set(measures["site_id"].dropna()):
-        if place in places:
-            emitters[place] = neighbourhood(place, portfolio, radius_m).sources
+    sites = sorted(place for place in set(measures["site_id"].dropna()) if place in places)
+    emitters = {hood.site_id: hood.sources for hood in neighbourhoods(sites, portfolio, radius_m)}
     for plant in set(measures.loc[measures["site_id"].isna(), "facility_id"].dropna()):
         emitters[plant] = plants[plants["id"] == plant]
     summary = site_summary(measures, emitters)
