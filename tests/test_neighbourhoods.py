@@ -14,7 +14,15 @@ from shapely.geometry import Point
 import analysis.neighbourhoods as nb
 from analysis.errors import CompareError, RadiusError, UnknownSiteError
 from analysis.figures import latest_figures
-from analysis.neighbourhoods import check_radius, compare, distance_m, neighbourhood, portfolio_summary, ranking
+from analysis.neighbourhoods import (
+    check_radius,
+    compare,
+    distance_m,
+    neighbourhood,
+    neighbourhoods,
+    portfolio_summary,
+    ranking,
+)
 from config import COMPARE_MAX_SITES, LARGE_EMITTER_MIN_T, METRIC_CRS
 from loaders.bundled.flows import load_flows
 from loaders.bundled.portfolio import load_portfolio
@@ -320,3 +328,14 @@ def test_summary_counts_sites_and_flows(portfolio):
     assert summary.flows_by_resource["flows"].sum() == len(flows)
     assert summary.members == len(portfolio.members)
     assert summary.member_companies < summary.members  # companies recur across clusters
+
+
+def test_several_neighbourhoods_at_once_are_each_the_single_one(portfolio):
+    sites = ["park-gronora", "park-malm", "park-biopark-vormstad"]
+    together = neighbourhoods(sites, portfolio, 15_000)
+    for site, hood in zip(sites, together, strict=True):
+        alone = neighbourhood(site, portfolio, 15_000)
+        assert hood.site_id == site
+        assert list(hood.sources["id"]) == list(alone.sources["id"])
+        assert list(hood.members["id"]) == list(alone.members["id"])
+        assert hood.emissions == alone.emissions
