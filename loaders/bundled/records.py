@@ -8,18 +8,7 @@ import pandas as pd
 
 from core.values import to_plain
 from loaders.errors import FileFormatError, SchemaError
-
-
-def file_text(data: bytes | str) -> str:
-    """The file as text (UTF-8, a BOM allowed); FileFormatError when it is not UTF-8 or empty."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FileFormatError("not_utf8", byte=exc.start) from None
-    if not data.strip():
-        raise FileFormatError("file_empty")
-    return data
+from loaders.files.layers import utf8_text
 
 
 def clean(value: object) -> object:
@@ -39,7 +28,7 @@ def one_of(choices: tuple[str, ...]) -> tuple[str, ...]:
 def csv_records(data: bytes | str, required: tuple[str, ...], what: str) -> list[dict]:
     """The rows of a UTF-8 CSV with a header row, every cell as text; SchemaError naming the first of `required`
     missing from the header (`what` names the table in the message)."""
-    text = file_text(data)
+    text = utf8_text(data)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

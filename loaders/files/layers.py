@@ -110,8 +110,8 @@ def _schema(kind: str) -> LayerSchema:
         raise ValueError(f"unknown layer kind {kind!r}; expected one of {sorted(LAYERS)}") from None
 
 
-def load_json(data: bytes | str) -> dict:
-    """A JSON object from UTF-8 text (BOM allowed), or a FileFormatError saying why not."""
+def utf8_text(data: bytes | str) -> str:
+    """The file as text (UTF-8, a BOM allowed); FileFormatError when it is empty or not UTF-8."""
     if isinstance(data, bytes):
         if not data.strip():
             raise FileFormatError("file_empty")
@@ -121,6 +121,12 @@ def load_json(data: bytes | str) -> dict:
             raise FileFormatError("not_utf8", byte=exc.start) from None
     if not data.strip():
         raise FileFormatError("file_empty")
+    return data
+
+
+def load_json(data: bytes | str) -> dict:
+    """A JSON object from UTF-8 text (BOM allowed), or a FileFormatError saying why not."""
+    data = utf8_text(data)
     try:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
