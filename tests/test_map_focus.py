@@ -6,6 +6,7 @@ import json
 
 import folium
 import pytest
+import streamlit as st
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 import config
@@ -21,6 +22,8 @@ from ui.map_focus import (
     next_command,
     user_moved,
 )
+from ui.map_view import Selection
+from ui.overview import _new_click
 
 LINK = (63.32085, 9.87834, 12)
 MATCH = (63.31, 9.86, config.SEARCH_ZOOM)
@@ -144,3 +147,15 @@ def test_the_browser_drawn_highlight_uses_the_servers_style():
     children = highlight_group([Point(10.4, 63.4)])._children.values()
     ring = next(c for c in children if isinstance(c, folium.CircleMarker))
     assert {k: ring.options[k] for k in style} == style
+
+
+def test_a_click_is_selected_as_soon_as_it_is_read_so_a_stopped_run_cannot_lose_it(monkeypatch):
+    """The popup's auto-pan reports a new view right after a click: Streamlit stops the run that read the click
+    and starts another. The click must then already be the selection, not only marked as seen."""
+    monkeypatch.setattr(st, "session_state", {})
+    returned = {"last_active_drawing": {"properties": {"layer": "parks", "ids": ["park-fiborgtangen"]}}}
+    clicked = _new_click(returned)  # the run is stopped right after this
+    assert clicked == Selection("parks", ("park-fiborgtangen",))
+    assert st.session_state["selected"] == clicked
+    assert _new_click(returned) is None  # the next run: the same click is not new ...
+    assert st.session_state["selected"] == clicked  # ... and still selected

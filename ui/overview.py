@@ -119,11 +119,15 @@ def selected_geometries(data, selected: Selection | None, visible=None) -> list:
 
 
 def _new_click(returned: dict | None) -> Selection | None:
-    """A feature clicked since the last run (st_folium's returned state), else None."""
+    """A feature clicked since the last run (st_folium's returned state), else None.
+
+    The click is kept as the selection at once, with the note that it was seen: a run stopped by the next rerun
+    (the popup's auto-pan reports a new view at once) must not leave it seen but not selected."""
     clicked = selection_from(returned)
     if clicked is None or clicked == st.session_state.get("_last_click"):
         return None
     st.session_state["_last_click"] = clicked
+    st.session_state["selected"] = clicked
     return clicked
 
 
