@@ -14,7 +14,7 @@ from maps.vector_tiles import STORED_LAYER
 from ui.data import portfolio, stored_layers
 from ui.export_panel import export_panel
 from ui.map_view import show_map
-from ui.measure_data import listed_measures
+from ui.measure_data import portfolio_measures
 from ui.overview import key_figure_row, map_target, remember, selected_geometries
 from ui.page import PageFrame
 from ui.presentation import heading
@@ -65,7 +65,8 @@ if not present:
             stored_record_panel(uploaded.rows, list(selected.ids), lang)
         else:
             chosen = list(selected.ids) if selected else []
-            record_panel(data, selected.layer if selected else None, chosen, lang, listed_measures(data, listed, lang))
+            measures = portfolio_measures(data, listed, lang).measures
+            record_panel(data, selected.layer if selected else None, chosen, lang, measures)
 
 with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}"):
     export_panel(

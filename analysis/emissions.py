@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from config import ETS_SCOPE_WIDENED_YEAR, TARGET_BASELINE_YEAR
 from core.kommunenummer import in_county, map_numbers
-from core.schema import FIGURE_SCOPES, REGISTER_ID_COLUMNS
+from core.schema import ETS_SCOPE, FIGURE_SCOPES, REGISTER_ID_COLUMNS
 
 STATED = "stated"
 _KEY = ["facility_id", "year", "scope"]
@@ -210,6 +211,13 @@ def default_base_year(years: list[int], preferred: int) -> int | None:
     if not years:
         return None
     return preferred if preferred in years else years[0]
+
+
+def scope_base_year(figures: pd.DataFrame, scope: str) -> int | None:
+    """The default base year of a scope's point-source path: 2013 for the ETS (its scope widened then), 2009 (the
+    county's target) else, where the register has it; else its first year (None without any)."""
+    preferred = ETS_SCOPE_WIDENED_YEAR if scope == ETS_SCOPE else TARGET_BASELINE_YEAR
+    return default_base_year(register_years(figures, scope), preferred)
 
 
 def reporting_counts(figures: pd.DataFrame, scope: str) -> pd.DataFrame:

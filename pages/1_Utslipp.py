@@ -89,9 +89,9 @@ point_path_section(data, scope, year if years else None, lang)
 register_years = em.register_years(data.figures, scope)
 if scope in CLIMATE_SCOPES and st.session_state.get("em_base_year") in register_years:
     # against the register's newest year, whatever the slider shows: a cut that started by then is in the figures
-    store, listing = flow_store(lang)
+    _, listing = flow_store(lang)
     places = portfolio(lang, listing)
-    found = portfolio_measures(places, store, listing, lang)
+    found = portfolio_measures(places, listing, lang)
     base = st.session_state["em_base_year"]
     measures_path_section(data.figures, found.measures, places, scope, register_years[-1], base, lang, "em_ms")
 county_path_section(data, scope, numbers, lang)

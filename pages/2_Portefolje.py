@@ -5,12 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 import config
-from analysis import emissions as em
 from analysis.candidates import candidates
-from analysis.figures import newest_scope
 from analysis.neighbourhoods import compare, neighbourhoods, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
-from core.schema import CLIMATE_SCOPES, ETS_SCOPE
 from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
@@ -22,7 +19,7 @@ from ui.measure_editor import measure_editor
 from ui.measures import (
     measure_filters,
     measure_map_points,
-    measures_path_section,
+    newest_path_section,
     site_measures,
     summary_section,
 )
@@ -51,7 +48,7 @@ store, listing = flow_store(page.lang)
 data = portfolio(page.lang, listing)  # bundled plus stored parks, sources and members
 lang = page.link(portfolio_params(data))
 controls = portfolio_controls(data, lang)
-found = portfolio_measures(data, store, listing, lang)
+found = portfolio_measures(data, listing, lang)
 measure_statuses, measure_kinds = measure_filters(lang)
 present = presentation_controls(lang)
 heading(lang, present, t("pf_page_title", lang), t("pf_page_intro", lang))
@@ -152,14 +149,7 @@ with st.container(border=True):
     st.caption(escape_markdown(sources_line(hosts, lang)))
 
 summary_section(found.measures, data, radius, lang)
-scopes = [s for s in CLIMATE_SCOPES if em.register_years(data.figures, s)]
-scope = newest_scope(data.figures, scopes)
-if scope is not None:
-    year = em.register_years(data.figures, scope)[-1]
-    preferred = config.ETS_SCOPE_WIDENED_YEAR if scope == ETS_SCOPE else config.TARGET_BASELINE_YEAR
-    baseline = em.default_base_year(em.register_years(data.figures, scope), preferred)
-    measures_path_section(data.figures, found.measures, data, scope, year, baseline, lang, key="pf_ms")
-    st.caption(t("ms_other_scopes", lang))
+newest_path_section(data.figures, found.measures, data, lang)
 
 if hoods:
     st.subheader(t("pf_export_title", lang))

@@ -87,11 +87,10 @@ def register_caption(data: EmissionsData, scope: str, year: int | None, lang: st
 _BASE_AUTO = "_em_base_year_auto"
 
 
-def _default_base_year(scope: str, years: list[int]) -> None:
-    """The base year follows the scope (2013 for the ETS, 2009 else, where the register has it) until the user or
-    a link chooses one; a chosen year this scope lacks falls back to the default too."""
-    preferred = config.ETS_SCOPE_WIDENED_YEAR if scope == ETS_SCOPE else config.TARGET_BASELINE_YEAR
-    auto = em.default_base_year(years, preferred)
+def _default_base_year(figures, scope: str, years: list[int]) -> None:
+    """The base year follows the scope (em.scope_base_year) until the user or a link chooses one; a chosen year
+    this scope lacks falls back to the default too."""
+    auto = em.scope_base_year(figures, scope)
     state = st.session_state
     current = state.get("em_base_year")
     if current is None or current == state.get(_BASE_AUTO) or current not in years:
@@ -105,7 +104,7 @@ def point_path_section(data: EmissionsData, scope: str, year: int | None, lang: 
     base_years = em.register_years(data.figures, scope)
     if not base_years or year is None:
         return
-    _default_base_year(scope, base_years)
+    _default_base_year(data.figures, scope, base_years)
     scope_text = t(f"scope_{scope}", lang)
     register = t("em_register_ets" if scope == ETS_SCOPE else "em_register_eprtr", lang)
     st.subheader(t("em_point_path_title", lang, register=register, scope=scope_text))

@@ -15,20 +15,19 @@ from loaders import LayerError, Portfolio
 from loaders.bundled.measure_store import (
     AllMeasures,
     all_measures,
-    stored_measure_layers,
 )
 from loaders.bundled.measures import (
     load_measures,
 )
 from store import StoreError, open_store
-from store.base import LayerInfo, LayerStore
+from store.base import LayerInfo
 from ui.data import store_key
 from ui.shared_frames import shared_view
 from ui.text import escape_markdown
 
 
 @st.cache_resource(show_spinner=False)
-def _bundled(path: str, _portfolio: Portfolio, directory: str) -> pd.DataFrame:
+def _bundled(path: str, _portfolio: Portfolio) -> pd.DataFrame:
     return load_measures(path, _portfolio)
 
 
@@ -48,32 +47,19 @@ class _CachedReads:
         return shared_view(_stored_measure(store_key(), layer_id, self._versions[layer_id]))
 
 
-def portfolio_measures(
-    portfolio: Portfolio, store: LayerStore | None, layers: list[LayerInfo], lang: str
-) -> AllMeasures:
-    """Bundled measures with the stored ones over them; a warning for each stored measure left out."""
+def portfolio_measures(portfolio: Portfolio, listing: list[LayerInfo] | None, lang: str) -> AllMeasures:
+    """Bundled measures with the stored ones in the store's `listing` over them (None or []: the bundled ones);
+    a warning for each stored measure left out, and for a store gone since it was listed."""
+    listing = listing or []
     try:
-        bundled = shared_view(_bundled(str(config.GEODATA_DIR / "measures.csv"), portfolio, str(config.GEODATA_DIR)))
-        found = all_measures(None if store is None else _CachedReads(layers), bundled, portfolio, layers)
+        bundled = shared_view(_bundled(str(config.GEODATA_DIR / "measures.csv"), portfolio))
+        found = all_measures(_CachedReads(listing), bundled, portfolio, listing)
     except LayerError as exc:
         st.error(escape_markdown(t("data_error", lang, error=error_text(exc, lang))))
         st.stop()
-    except StoreError as exc:
+    except (StoreError, OSError) as exc:
         st.warning(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
-        return portfolio_measures(portfolio, None, [], lang)
+        return portfolio_measures(portfolio, None, lang)
     for title, error in found.problems:
         st.warning(escape_markdown(t("ms_store_problem", lang, title=title, error=error_text(error, lang))))
     return found
-
-
-def listed_measures(portfolio: Portfolio, listing: list[LayerInfo] | None, lang: str) -> pd.DataFrame:
-    """The measures for a page that has the store's listing but not the store (the store is opened only when
-    the listing holds a stored measure)."""
-    listing = listing or []
-    store = None
-    if stored_measure_layers(listing):
-        try:
-            store = open_store()
-        except (StoreError, OSError) as exc:
-            st.warning(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
-    return portfolio_measures(portfolio, store, listing if store is not None else [], lang).measures

@@ -13,9 +13,10 @@ import streamlit as st
 
 import config
 from analysis import emissions as em
-from analysis.figures import with_latest_figure
+from analysis.figures import newest_scope, with_latest_figure
 from analysis.measures import filter_measures, measures_path, site_summary
 from analysis.neighbourhoods import neighbourhoods
+from core.schema import CLIMATE_SCOPES
 from exports.charts import chart_pdf, chart_png, localised, measures_chart
 from exports.slides import measures_slide, slides_pptx
 from exports.tables import csv_bytes, xlsx_bytes
@@ -122,6 +123,17 @@ def measures_path_section(
     title = t("ms_path_title", lang, scope=scope_text)
     subtitle = t("ms_path_caption", lang, n=len(path.plants), baseline=baseline, year=year, target=config.TARGET_YEAR)
     _chart_downloads(result, measures, portfolio, title, subtitle, lang, key)
+
+
+def newest_path_section(figures: pd.DataFrame, measures: pd.DataFrame, portfolio: Portfolio, lang: str) -> None:
+    """The path with measures in the climate scope with the newest register figures, from its default base year
+    (the Portefølje page; Utslipp lets the planner choose both)."""
+    scope = newest_scope(figures, [s for s in CLIMATE_SCOPES if em.register_years(figures, s)])
+    if scope is None:
+        return
+    year = em.register_years(figures, scope)[-1]
+    measures_path_section(figures, measures, portfolio, scope, year, em.scope_base_year(figures, scope), lang, "pf_ms")
+    st.caption(t("ms_other_scopes", lang))
 
 
 def _drawn(result, lang: str) -> str:
