@@ -35,7 +35,8 @@ def test_a_municipality_is_found_by_its_names_and_number_first(portfolio, query,
 
 
 def test_every_bundled_municipality_is_found_by_its_short_name(portfolio):
-    for number, short in zip(BUNDLED_MUNICIPALITIES["kommunenummer"], BUNDLED_MUNICIPALITIES["short_name"], strict=True):
+    bundled = BUNDLED_MUNICIPALITIES
+    for number, short in zip(bundled["kommunenummer"], bundled["short_name"], strict=True):
         hits = [m for m in search(portfolio, short, limit=100) if m.layer == MUNICIPALITIES]
         assert number in {m.id for m in hits}, short
 
