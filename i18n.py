@@ -1482,6 +1482,7 @@ _TEXT.update(
         "search_role_partner": ("partner i {cluster}", "partner in {cluster}"),
         "search_role_other": ("tilknyttet {cluster}", "related to {cluster}"),
         "search_role_any": ("{cluster} ({role})", "{cluster} ({role})"),
+        "search_filter_municipality": ("Vis bare {name} (kommunefilter)", "Show only {name} (municipality filter)"),
         "em_answer_title": ("Utvikling per anlegg siden {base}: {scope}", "Each facility since {base}: {scope}"),
         "em_answer_title_no_base": ("Nyeste tall per anlegg: {scope}", "Newest figure per facility: {scope}"),
         "em_answer_caption": (

@@ -121,3 +121,39 @@ def test_theme_values_in_english_and_unknown_ones_as_they_are(portfolio):
     untranslated = {theme for theme in themes if theme_label(theme, "en") == theme and theme != "hydrogen"}
     assert untranslated == set(), "a bundled theme has no English name"
     assert theme_label("generated tema", "en") == "generated tema"
+
+
+def test_kart_search_for_orkland_fits_its_outline_and_offers_its_filter(portfolio):
+    from analysis.filters import Filters, apply_filters
+    from tests.helpers.apptest import map_args, metrics, run
+    from ui.map_focus import area_view, bundled_boxes
+
+    at = run("dashboard.py")
+    at.sidebar.text_input(key="search").input("Orkland").run()
+    assert not at.exception
+    pick = at.selectbox(key="search_match")
+    assert pick.value.layer == MUNICIPALITIES and pick.format_func(pick.value) == "Orkland · kommune"
+    lat, lon, zoom = area_view(("5059",), bundled_boxes())
+    args = map_args(at)
+    assert args["center"] == pytest.approx([lat, lon]) and round(args["zoom"]) == zoom
+    assert at.session_state["selected"] is None  # a municipality is no feature to select
+    at.button(key="search_filter_municipality").click().run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_municipalities").value == ["5059"]
+    orkland = apply_filters(portfolio, Filters(kommunenummer=("5059",)))
+    assert metrics(at)["Parker og områder"] == str(len(orkland.parks)) != str(len(portfolio.parks))
+    assert not [b for b in at.button if b.key == "search_filter_municipality"]  # done: no button to press again
+
+
+def test_kart_search_hits_in_english_say_what_they_are():
+    from tests.helpers.apptest import app
+
+    at = app("dashboard.py")
+    at.query_params["lang"] = "en"
+    at = at.run()
+    at.sidebar.text_input(key="search").input("Elkem").run()
+    assert not at.exception
+    pick = at.selectbox(key="search_match")
+    shown = pick.options
+    assert shown[0] == "Elkem Thamshavn · emission source"
+    assert "Elkem Thamshavn · member of CCS Midt-Norge" in shown and len(shown) == len(set(shown))

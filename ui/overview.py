@@ -87,14 +87,31 @@ def _search_match(data: Portfolio, query: str, lang: str, present: bool):
     if not matches:
         st.info(t("search_none", lang, q=escape_markdown(query)))
         return None
+    match = matches[0]
     if len(matches) > 1 and not present:
-        return st.selectbox(
+        match = st.selectbox(
             t("search_pick", lang),
             matches,
             format_func=lambda m: search_hit_text(m, lang),
             key="search_match",
         )
-    return matches[0]
+    if (
+        match.layer == MUNICIPALITIES
+        and not present
+        and list(st.session_state.get("f_municipalities") or []) != [match.id]
+    ):
+        st.button(
+            t("search_filter_municipality", lang, name=escape_markdown(match.label)),
+            on_click=_filter_to_municipality,
+            args=(match.id,),
+            key="search_filter_municipality",
+        )
+    return match
+
+
+def _filter_to_municipality(number: str) -> None:
+    """The municipality filter set to a searched municipality (a callback: it runs before the sidebar is drawn)."""
+    st.session_state["f_municipalities"] = [number]
 
 
 def _match_view(match) -> tuple[float, float, int] | None:
