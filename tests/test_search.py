@@ -157,3 +157,17 @@ def test_kart_search_hits_in_english_say_what_they_are():
     shown = pick.options
     assert shown[0] == "Elkem Thamshavn · emission source"
     assert "Elkem Thamshavn · member of CCS Midt-Norge" in shown and len(shown) == len(set(shown))
+
+
+def test_kart_shows_theme_values_in_english_and_filters_by_the_datas_own_word(portfolio):
+    from tests.helpers.apptest import app, metrics
+
+    at = app("dashboard.py")
+    at.query_params["lang"] = "en"
+    at = at.run()
+    themes = at.sidebar.multiselect(key="f_themes")
+    assert "aquaculture" in themes.options and "havbruk" not in themes.options
+    at = themes.set_value(["havbruk"]).run()  # the value stays the data's word (and the link's)
+    assert not at.exception
+    expected = sum("havbruk" in row for row in portfolio.parks["themes"])
+    assert metrics(at)["Parks and sites"] == str(expected)

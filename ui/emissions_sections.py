@@ -23,6 +23,8 @@ from ui.emissions_data import EmissionsData, boundaries
 from ui.map_view import show_map
 from ui.state import static_url
 
+_ANSWER_ROWS = 15  # rows the answer table shows before it scrolls
+
 
 def answer_section(data: EmissionsData, scope: str, lang: str) -> None:
     """The page's answer first: each facility's newest figure in the scope, its base-year figure and the change, with
@@ -47,6 +49,7 @@ def answer_section(data: EmissionsData, scope: str, lang: str) -> None:
         tables.development_shown(table, development, lang),
         hide_index=True,
         width="stretch",
+        height=35 * (min(len(development), _ANSWER_ROWS) + 1) + 3,  # Streamlit's 35 px rows: every row, up to 15
         column_config={trend: st.column_config.LineChartColumn(trend, y_min=0, help=t("em_col_trend_help", lang))},
     )
     register_caption(data, scope, None, lang)
