@@ -45,7 +45,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "sector": ("Sektor", "Sector"),
     "only_with_figure": ("Bare kilder med utslippstall", "Only sources with a figure"),
     "search": ("Søk etter navn", "Search by name"),
-    "search_help": ("Park, anlegg eller bedrift", "Park, facility or company"),
+    "search_help": ("Kommune, park, anlegg eller bedrift", "Municipality, park, facility or company"),
     "search_none": ("Ingen treff for «{q}».", "No match for “{q}”."),
     "search_pick": ("Treff", "Matches"),
     "kpi_parks": ("Parker og områder", "Parks and sites"),
@@ -1469,6 +1469,108 @@ _TEXT.update(
         "crs_source_GeoJSON default (RFC 7946)": ("GeoJSONs standard (RFC 7946)", "GeoJSON default (RFC 7946)"),
     }
 )
+# Issue 21, search and the Utslipp answer table (findings 7 and 8): what a hit is, theme values, singulars.
+_TEXT.update(
+    {
+        "search_hit": ("{label} · {what}", "{label} · {what}"),
+        "search_hit_municipalities": ("kommune", "municipality"),
+        "search_hit_parks": ("park eller område", "park or site"),
+        "search_hit_sources": ("utslippskilde", "emission source"),
+        "search_role_member": ("medlem av {cluster}", "member of {cluster}"),
+        "search_role_board": ("medlem av {cluster} (styre)", "member of {cluster} (board)"),
+        "search_role_project participant": ("prosjektdeltaker i {cluster}", "project participant in {cluster}"),
+        "search_role_partner": ("partner i {cluster}", "partner in {cluster}"),
+        "search_role_other": ("tilknyttet {cluster}", "related to {cluster}"),
+        "search_role_any": ("{cluster} ({role})", "{cluster} ({role})"),
+        "search_filter_municipality": ("Vis bare {name} (kommunefilter)", "Show only {name} (municipality filter)"),
+        "em_answer_title": ("Utvikling per anlegg siden {base}: {scope}", "Each facility since {base}: {scope}"),
+        "em_answer_title_no_base": ("Nyeste tall per anlegg: {scope}", "Newest figure per facility: {scope}"),
+        "em_answer_caption": (
+            "Hvert anleggs nyeste tall i omfanget, med året. Endringen er regnet bare der anlegget har tall både i "
+            "grunnåret {base} og sitt nyeste år; ellers står det «ingen tall». Grunnåret velges under «Store "
+            "punktutslipp» lenger ned.",
+            "Each facility's newest figure in the scope, with its year. The change is computed only where the "
+            "facility has a figure both in the base year {base} and in its newest year; else it says “no figure”. "
+            "The base year is chosen under the point-source path further down.",
+        ),
+        "em_answer_caption_no_base": (
+            "Hvert anleggs nyeste tall i omfanget, med året. Omfanget har ingen registertall å regne endring fra.",
+            "Each facility's newest figure in the scope, with its year. The scope has no register figures to "
+            "compute a change from.",
+        ),
+        "em_col_newest_t": ("Nyeste tall (t)", "Newest figure (t)"),
+        "em_col_newest_year": ("År", "Year"),
+        "em_col_base_t": ("Tall {year} (t)", "Figure {year} (t)"),
+        "em_col_change_t": ("Endring (t)", "Change (t)"),
+        "em_col_change_pct": ("Endring (%)", "Change (%)"),
+        "em_col_trend": ("Utvikling", "Trend"),
+        "em_col_trend_help": (
+            "Anleggets tall i omfanget, år for år (bare år med tall).",
+            "The facility's figures in the scope, year by year (years with a figure only).",
+        ),
+    }
+)
+# The singular where `n` is 1 (CLDR's "one" for bokmål and English: the integer 1), for texts whose noun changes.
+_TEXT_ONE: dict[str, tuple[str, str]] = {
+    "kpi_facilities": ("{n} anlegg", "{n} facility"),
+    "memberships_here": ("{n} medlemskap her", "{n} membership here"),
+    "editor_minutes_n": ("{n} minutt", "{n} minute"),
+    "editor_seconds_n": ("{n} sekund", "{n} second"),
+    "upload_saved": (
+        "Lagret «{title}», versjon {version}, {n} objekt. Det vises nå på kartene (se «Kartlag»).",
+        "Saved “{title}”, version {version}, {n} feature. It now shows on the maps (see “Layers”).",
+    ),
+    "import_saved": ("Lagret «{title}» ({kind}, {n} rad).", "Saved “{title}” ({kind}, {n} row)."),
+    "em_duplicates": (
+        "{n} tall er satt til side fordi et senere importert tall gjelder samme anlegg, år og omfang.",
+        "{n} figure was set aside because a later import gives the same facility, year and scope.",
+    ),
+    "em_unplaced": (
+        "{n} anlegg med tall for {year} har ingen posisjon ennå og står bare i tabellene: {names}.",
+        "{n} facility with a figure for {year} has no position yet and appears in the tables only: {names}.",
+    ),
+    "em_point_path_left_out": (
+        "Utenfor settet ({n} anlegg uten tall i {baseline} eller {year}): {names}.",
+        "Left out ({n} plant without a figure in {baseline} or {year}): {names}.",
+    ),
+    "ms_no_start_counted": (
+        "{n} tiltak uten oppgitt startår er regnet med fra {target} (kilden oppgir ikke når det virker).",
+        "{n} measure without a stated start year is counted from {target} (the source does not say when it acts).",
+    ),
+}
+# Park themes as the bundled data names them (bokmål), in English; a theme not listed is shown as it is.
+_THEMES_EN = {
+    "havn": "port",
+    "havbruk": "aquaculture",
+    "biogass": "biogas",
+    "biogjødsel": "biofertiliser",
+    "overskuddsvarme": "surplus heat",
+    "næringsmiddel": "food processing",
+    "trefiber": "wood fibre",
+    "CO2": "CO₂",
+    "industrisymbiose": "industrial symbiosis",
+    "grønn industri": "green industry",
+    "bioøkonomi": "bioeconomy",
+    "kalk": "lime",
+    "hydrogen": "hydrogen",
+}
+
+
+def theme_label(theme: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A park theme in `lang`: the data's own word in bokmål, the English one where there is one."""
+    return _THEMES_EN.get(theme, theme) if lang == "en" else theme
+
+
+def search_hit_text(match, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "Elkem Thamshavn · medlem av CCS Midt-Norge": a search hit's name and what it is. `match` is
+    analysis.search.Match (read by its fields: layer, label, cluster, role)."""
+    if match.layer == "members":
+        key = f"search_role_{match.role}"
+        what = t(key if key in _TEXT else "search_role_any", lang, cluster=match.cluster, role=match.role)
+    else:
+        key = f"search_hit_{match.layer}"
+        what = t(key, lang) if key in _TEXT else match.layer
+    return t("search_hit", lang, label=match.label, what=what)
 
 
 def error_text(message: object, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -1491,7 +1593,7 @@ def error_text(message: object, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The text for `key` in `lang`, with `{name}` placeholders filled from `values`."""
-    nb, en = _TEXT[key]
+    nb, en = _TEXT_ONE[key] if values.get("n") == 1 and key in _TEXT_ONE else _TEXT[key]
     text = en if lang == "en" else nb
     return text.format(**values) if values else text
 

@@ -544,3 +544,69 @@ SECTOR_GAP_COLUMNS = [
     "gap_to_high_t",
     "gap_to_low_t",
 ]
+
+
+# --- each facility since the base year (the emissions page's first table) -------------------------------------
+
+DEVELOPMENT_COLUMNS = [
+    "id",
+    "facility",
+    "municipality",
+    "scope",
+    "latest_year",
+    "latest_t",
+    "baseline_year",
+    "baseline_t",
+    "change_t",
+    "change_pct",
+    "years",
+    "series",
+]
+
+
+def facility_development(
+    figures: pd.DataFrame, sources: pd.DataFrame, scope: str, baseline_year: int | None
+) -> pd.DataFrame:
+    """Every facility with a stated, dated figure in `scope`: its newest figure and year, its figure in
+    `baseline_year` (NaN without one), the change between the two (t and %; NaN unless it has both and its newest
+    year is after the base year: a change is never taken against another year or another set), and its series
+    (`years`, `series`: lists, oldest first). Names and municipalities as `facility_figures_for_year` gives them.
+    Largest newest figure first."""
+    rows = stated(figures, scope)
+    rows = rows[rows["year"].notna()].assign(year=lambda r: r["year"].astype(int))
+    if rows.empty:
+        return pd.DataFrame(columns=DEVELOPMENT_COLUMNS)
+    newest = rows.sort_values("year").groupby("facility_id")["year"].last()
+    named = pd.concat(
+        [facility_figures_for_year(figures, sources, year, scope) for year in sorted(newest.unique())],
+        ignore_index=True,
+    )
+    named = named[named["id"].map(newest).eq(named["year"])]  # each facility in its own newest year
+    ordered = rows.sort_values("year")
+    series = ordered.groupby("facility_id").agg(years=("year", list), series=("amount_t", list))
+    base = (
+        {}
+        if baseline_year is None
+        else dict(ordered.loc[ordered["year"] == baseline_year, ["facility_id", "amount_t"]].values)
+    )
+    table = pd.DataFrame(
+        {
+            "id": named["id"].values,
+            "facility": named["facility"].values,
+            "municipality": named["municipality"].values,
+            "scope": scope,
+            "latest_year": named["year"].astype(int).values,
+            "latest_t": named["amount_t"].astype(float).values,
+            "baseline_year": baseline_year,
+            "baseline_t": [float(base.get(i, float("nan"))) for i in named["id"]],
+        }
+    )
+    comparable = table["baseline_t"].notna() & (table["latest_year"] > (baseline_year or 0))
+    table["change_t"] = (table["latest_t"] - table["baseline_t"]).where(comparable)
+    table["change_pct"] = (100 * table["change_t"] / table["baseline_t"].where(table["baseline_t"] > 0)).where(
+        comparable
+    )
+    table["years"] = [series.at[i, "years"] for i in table["id"]]
+    table["series"] = [[float(v) for v in series.at[i, "series"]] for i in table["id"]]
+    table = table.sort_values(["latest_t", "facility"], ascending=[False, True], kind="stable")
+    return table[DEVELOPMENT_COLUMNS].reset_index(drop=True)

@@ -13,6 +13,7 @@ from ui.data import portfolio
 from ui.downloads import download_buttons
 from ui.emissions_data import emissions_data
 from ui.emissions_sections import (
+    answer_section,
     county_path_section,
     facility_section,
     municipal_section,
@@ -55,6 +56,7 @@ scope = st.selectbox(
     help=t("em_pollutant_help", lang) + " " + t("em_scope_help", lang),
 )
 scope_text = t(f"scope_{scope}", lang)
+answer_section(data, scope, lang)  # the answer first: each facility since the base year; the rest below
 municipal_years = sorted(int(y) for y in data.municipal.loc[data.municipal["scope"] == scope, "year"].dropna().unique())
 years = sorted(set(em.years_available(data.figures, scope)) | set(municipal_years))
 

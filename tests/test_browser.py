@@ -6,6 +6,7 @@ import time
 from collections import Counter
 
 import pytest
+from playwright.sync_api import expect
 
 from analysis.filters import Filters, apply_filters
 from core.sources import source_label
@@ -88,6 +89,28 @@ def test_search_zooms_to_elkem_thamshavn_and_shows_its_sourced_figure(page, port
             break
         page.pause(0.25)
     assert (lat, lng) == pytest.approx((elkem.y, elkem.x), abs=1e-3)
+
+
+def test_search_for_orkland_fits_the_map_to_the_municipalitys_outline(page):
+    from ui.map_focus import bundled_boxes
+
+    west, south, east, north = bundled_boxes()["5059"]
+    page.wait_for_features(lambda f: len(f) > 0)
+    page.settle()  # the map's first reply reruns the script; a search typed during it can be lost
+    frame = page.map_frame()
+    county_zoom = frame.evaluate("() => window.map.getZoom()")
+    search = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
+    search.fill("Orkland")
+    search.press("Enter")
+    # the first hit, chosen: the municipality, said as such
+    expect(page.page.get_by_role("combobox", name="Treff")).to_have_value("Orkland · kommune", timeout=30_000)
+    # Leaflet's own view: the whole outline's box in view, closer than the county view it opened on
+    frame.wait_for_function(
+        f"""() => window.map.getZoom() > {county_zoom} && window.map.getBounds().contains(
+            L.latLngBounds([{south}, {west}], [{north}, {east}]))""",
+        timeout=30_000,
+    )
+    assert page.unexpected_errors() == []
 
 
 def test_clicking_a_feature_shows_its_record(page, portfolio):

@@ -23,6 +23,38 @@ from ui.emissions_data import EmissionsData, boundaries
 from ui.map_view import show_map
 from ui.state import static_url
 
+_ANSWER_ROWS = 15  # rows the answer table shows before it scrolls
+
+
+def answer_section(data: EmissionsData, scope: str, lang: str) -> None:
+    """The page's answer first: each facility's newest figure in the scope, its base-year figure and the change, with
+    a small trend; the base year is the point-source path's (chosen further down)."""
+    base_years = em.register_years(data.figures, scope)
+    if base_years:
+        _default_base_year(data.figures, scope, base_years)
+    baseline = st.session_state.get("em_base_year") if base_years else None
+    development = em.facility_development(data.figures, data.sources, scope, baseline)
+    if development.empty:
+        return
+    scope_text = t(f"scope_{scope}", lang)
+    if baseline is None:
+        st.subheader(t("em_answer_title_no_base", lang, scope=scope_text))
+        st.caption(t("em_answer_caption_no_base", lang))
+    else:
+        st.subheader(t("em_answer_title", lang, base=baseline, scope=scope_text))
+        st.caption(t("em_answer_caption", lang, base=baseline))
+    table = tables.development_table(development, lang)
+    trend = t("em_col_trend", lang)
+    st.dataframe(
+        tables.development_shown(table, development, lang),
+        hide_index=True,
+        width="stretch",
+        height=35 * (min(len(development), _ANSWER_ROWS) + 1) + 3,  # Streamlit's 35 px rows: every row, up to 15
+        column_config={trend: st.column_config.LineChartColumn(trend, y_min=0, help=t("em_col_trend_help", lang))},
+    )
+    register_caption(data, scope, None, lang)
+    download_buttons(table, f"development_{scope}_{baseline or 'none'}", lang)
+
 
 def facility_section(data: EmissionsData, year_table, year: int, scope: str, facility_names: dict, lang: str) -> None:
     scope_text = t(f"scope_{scope}", lang)

@@ -167,3 +167,32 @@ def point_path_table(path, lang: str) -> pd.DataFrame:
             t("field_licence", lang): credit,
         }
     )
+
+
+def development_table(development: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each facility's newest figure against the base year (analysis.emissions.facility_development), for export:
+    numbers as numbers, empty where there is no figure or no change to compute."""
+    base = development["baseline_year"].iloc[0] if not development.empty else None
+    base_label = t("em_col_base_t", lang, year="–" if is_missing(base) else int(base))
+    return pd.DataFrame(
+        {
+            t("field_facility", lang): development["facility"],
+            t("municipality", lang): development["municipality"],
+            t("em_col_newest_t", lang): development["latest_t"],
+            t("em_col_newest_year", lang): development["latest_year"],
+            base_label: development["baseline_t"],
+            t("em_col_change_t", lang): development["change_t"],
+            t("em_col_change_pct", lang): development["change_pct"],
+            t("field_scope", lang): [_scope(s, lang) for s in development["scope"]],
+        }
+    )
+
+
+def development_shown(table: pd.DataFrame, development: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`development_table` as text, "no figure" where a facility has no base-year figure or no change, and the
+    facility's series beside it for a small trend chart."""
+    text = shown(table, lang, {t("em_col_change_pct", lang): 1})
+    for column in table.columns[4:7]:  # the base-year figure and the change in t and %
+        text[column] = text[column].replace("", t("no_figure", lang))
+    text[t("em_col_trend", lang)] = development["series"].values
+    return text.drop(columns=[t("field_scope", lang)])

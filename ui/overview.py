@@ -7,9 +7,9 @@ import streamlit as st
 import config
 from analysis.filters import View
 from analysis.kpi import key_figures
-from analysis.search import search
+from analysis.search import MUNICIPALITIES, search
 from core.portfolio import Portfolio
-from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
+from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, search_hit_text, t
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.text import escape_markdown
@@ -49,23 +49,24 @@ def map_target(
     state = st.session_state
     match = _search_match(data, query, lang, present)
     match_key = (match.layer, match.id) if match else None
-    match_view = (match.lat, match.lon, config.SEARCH_ZOOM) if match else None
+    match_view = _match_view(match)
+    found = Selection(match.layer, match.ids) if match and match.layer != MUNICIPALITIES else None
     selected = _new_click(state.get(map_key) if map_key else None) or state.get("selected")
     area = tuple(municipalities)
     redrawn = state.get("_map_present", present) != present
     area_changed = state.get("_map_area", area) != area
     state["_map_present"], state["_map_area"] = present, area
     if "map_command" not in state:  # the first run: the link's view wins over its search and selection
-        if match and selected is None:
-            selected = Selection(match.layer, (match.id,))
+        if found and selected is None:
+            selected = found
         state["_shown_match"] = match_key
         area_target = map_focus.area_view(area, map_focus.bundled_boxes()) if area else None
         command = map_focus.first_command(state.get("view"), match_view, selection_view(data, selected), area_target)
     else:
         new_match = match_key is not None and state.get("_shown_match") != match_key
         state["_shown_match"] = match_key
-        if new_match:
-            selected = Selection(match.layer, (match.id,))
+        if new_match and found:
+            selected = found
         command = map_focus.next_command(
             state["map_command"],
             state.get("view"),
@@ -86,14 +87,40 @@ def _search_match(data: Portfolio, query: str, lang: str, present: bool):
     if not matches:
         st.info(t("search_none", lang, q=escape_markdown(query)))
         return None
+    match = matches[0]
     if len(matches) > 1 and not present:
-        return st.selectbox(
+        match = st.selectbox(
             t("search_pick", lang),
             matches,
-            format_func=lambda m: f"{m.label} · {t('layer_' + m.layer, lang)}",
+            format_func=lambda m: search_hit_text(m, lang),
             key="search_match",
         )
-    return matches[0]
+    if (
+        match.layer == MUNICIPALITIES
+        and not present
+        and list(st.session_state.get("f_municipalities") or []) != [match.id]
+    ):
+        st.button(
+            t("search_filter_municipality", lang, name=escape_markdown(match.label)),
+            on_click=_filter_to_municipality,
+            args=(match.id,),
+            key="search_filter_municipality",
+        )
+    return match
+
+
+def _filter_to_municipality(number: str) -> None:
+    """The municipality filter set to a searched municipality (a callback: it runs before the sidebar is drawn)."""
+    st.session_state["f_municipalities"] = [number]
+
+
+def _match_view(match) -> tuple[float, float, int] | None:
+    """Where a search hit takes the map: a municipality's outline fitted (None without one), else its feature."""
+    if match is None:
+        return None
+    if match.layer == MUNICIPALITIES:
+        return map_focus.area_view((match.id,), map_focus.bundled_boxes())
+    return match.lat, match.lon, config.SEARCH_ZOOM
 
 
 def selection_view(data: Portfolio, selected: Selection | None) -> tuple[float, float, int] | None:

@@ -8,7 +8,7 @@ import streamlit as st
 from core.portfolio import Portfolio
 from core.sources import source_label
 from core.values import is_missing
-from i18n import error_text, fmt_number, t
+from i18n import error_text, fmt_number, t, theme_label
 from store import StoreError
 from ui.measure_tables import measures_table
 from ui.text import escape_markdown
@@ -69,7 +69,7 @@ def record_rows(row: dict, layer: str, lang: str) -> pd.DataFrame:
         elif name == "status":
             value = t(f"status_{value if isinstance(value, str) else None}", lang)
         elif name == "themes":
-            value = ", ".join(value or [])
+            value = ", ".join(theme_label(theme, lang) for theme in value or [])
         elif name == "area":
             value = "" if is_missing(value) else f"{fmt_number(value, lang)} {row.get('area_unit') or ''}".strip()
         elif name == "location_precision":

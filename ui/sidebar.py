@@ -10,7 +10,7 @@ import config
 from analysis.filters import Filters, filter_options
 from core.portfolio import Portfolio
 from core.schema import MAP_KINDS, PARK_STATUSES
-from i18n import t
+from i18n import t, theme_label
 from ui.state import keep_widget_state
 
 _FILTER_KEYS = ("f_municipalities", "f_statuses", "f_themes", "f_clusters", "f_sectors", "f_only_with_figure")
@@ -68,7 +68,13 @@ def portfolio_filters(portfolio: Portfolio, lang: str) -> Filters:
         placeholder=t("all", lang),
     )
     every = t("all", lang)
-    themes = sidebar.multiselect(t("theme", lang), options["themes"], key="f_themes", placeholder=every)
+    themes = sidebar.multiselect(
+        t("theme", lang),
+        options["themes"],
+        format_func=lambda v: theme_label(v, lang),
+        key="f_themes",
+        placeholder=every,
+    )
     clusters = sidebar.multiselect(t("cluster", lang), options["clusters"], key="f_clusters", placeholder=every)
     sectors = sidebar.multiselect(t("sector", lang), options["sectors"], key="f_sectors", placeholder=every)
     only_with_figure = sidebar.checkbox(t("only_with_figure", lang), key="f_only_with_figure")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.filters import View
-from i18n import fmt_number, fmt_tonnes, t
+from i18n import fmt_number, fmt_tonnes, t, theme_label
 
 
 def _year(value: object, lang: str) -> str:
@@ -19,7 +19,7 @@ def parks_table(view: View, lang: str) -> pd.DataFrame:
             t("field_name", lang): parks["name"],
             t("municipality", lang): parks["municipality"],
             t("status", lang): [t(f"status_{s if isinstance(s, str) else None}", lang) for s in parks["status"]],
-            t("field_themes", lang): [", ".join(themes) for themes in parks["themes"]],
+            t("field_themes", lang): [", ".join(theme_label(v, lang) for v in themes) for themes in parks["themes"]],
             t("field_area", lang): [
                 "" if pd.isna(a) else f"{fmt_number(a, lang)} {u or ''}".strip()
                 for a, u in zip(parks["area"], parks["area_unit"], strict=True)
