@@ -1477,8 +1477,6 @@ _TEXT.update(
     {
         "kart_scope_figure": ("{label}: {amount}", "{label}: {amount}"),
         "kart_scope_none": ("ingen tall i {label}", "no figure in {label}"),
-        "kart_scope_nothing": ("ingen tall i ett omfang og år", "no figure in one scope and year"),
-        "kart_record_more": ("Hele oppføringen: panelet ved kartet", "The full record: the panel beside the map"),
         "legend_chosen_area": ("Valgt kommune", "Chosen municipality"),
         "legend_labels": ("Navn fra zoom {zoom}", "Names from zoom {zoom}"),
     }

@@ -120,8 +120,8 @@ def scope_figure_text(kpi, facility_id: str, lang: str) -> str:
     """The facility's figure in the scope and year of the key figure above the map ("EU ETS, CO₂-ekv. 2022:
     218 541 t"), or that it has none there ("ingen tall i EU ETS, CO₂-ekv. 2022"): never another scope's figure.
     `kpi` is analysis.kpi.KeyFigures; plain text (escape it for HTML)."""
-    if kpi.scope is None:
-        return t("kart_scope_nothing", lang)
+    if kpi.scope is None:  # no shown source has a dated figure: nothing is summed, nothing to show
+        return t("no_figure", lang)
     label = key_figure_label(kpi, lang)
     amount = kpi.figure_of(facility_id)
     if amount is None:
