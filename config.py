@@ -43,6 +43,7 @@ MAP_CENTER = (63.85, 11.0)  # lat, lon: the middle of Trøndelag
 MAP_ZOOM = 7
 MAP_MAX_ZOOM = 18
 SEARCH_ZOOM = 13
+LABEL_MIN_ZOOM = 11  # Kart names its parks and large emitters from this zoom on (maps/labels.py)
 MAP_HEIGHT = 620
 # Where the overview map goes (ui/map_focus.py, issue 13): a municipality chosen in the filter is fitted into
 # a map about this wide (the page's map column) with this padding, never closer than the max zoom; a reported
@@ -339,5 +340,6 @@ OFFLINE_SEA_COLOUR = "#dce9f2"
 OFFLINE_LAND_COLOUR = "#f6f4ee"
 OFFLINE_MUNICIPALITY_COLOUR = "#a7a29a"
 OFFLINE_COUNTY_COLOUR = "#5f6b73"
+CHOSEN_AREA_COLOUR = "#1b1b1b"  # the outline of the municipality chosen in Kart's filter (maps/outlines.py)
 EPRTR_NEAR_M = 2_000  # a register facility within this distance of a Trøndelag municipality counts (SOURCE.md)
 POLLUTANT_MAX_AS_CO2_T = 300_000.0  # a non-CO₂ map: its largest circle is drawn as large as this many t CO₂

@@ -9,13 +9,16 @@ from analysis.filters import apply_filters
 from i18n import t
 from maps.build import base_map, legend_group, overview_layers
 from maps.highlight import highlight_group
+from maps.labels import key_point_labels, labels_group
+from maps.legend import legend_content
+from maps.outlines import area_group
 from maps.styles import cluster_colours
 from maps.vector_tiles import STORED_LAYER
 from ui.data import portfolio, stored_layers
 from ui.export_panel import export_panel
 from ui.map_view import show_map
 from ui.measure_data import portfolio_measures
-from ui.overview import key_figure_row, map_target, remember, selected_geometries
+from ui.overview import compact_header, key_figure_row, map_target, remember, selected_geometries
 from ui.page import PageFrame
 from ui.presentation import heading
 from ui.record import record_panel, stored_record_panel
@@ -35,21 +38,33 @@ controls = map_controls(data, lang)
 present = presentation_controls(lang)
 view = apply_filters(data, controls.filters)
 
-heading(lang, present)
-key_figure_row(view, lang)
+if present:
+    heading(lang, present)
+    kpi = key_figure_row(view, lang)
+else:
+    with compact_header():
+        heading(lang, present)
+        kpi = key_figure_row(view, lang)
 with st.container():  # search notices go in here, so the map keeps its place (a moved map is redrawn)
     center, zoom, selected = map_target(
         data, controls.query, lang, present, controls.filters.kommunenummer, map_key="overview_map"
     )
 
 colours = cluster_colours(list(data.members["cluster"].unique()))
+area = controls.filters.kommunenummer  # the chosen municipalities, outlined on the map
+labels = key_point_labels(view, controls.visible, kpi)
+shown_items = legend_content(view, controls.visible, area=bool(area), labels=bool(labels))
 map_column, record_column = st.columns([1, 0.0001] if present else [3, 1])
 with map_column:
     shown = show_map(
         base_map(static_url(), vector_tiles=bool(uploaded.tiled)),
         [
-            legend_group(colours, lang, uploaded.legend),
-            *overview_layers(view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled),
+            legend_group(colours, lang, uploaded.legend, shown_items),
+            area_group(area),
+            *overview_layers(
+                view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled, kpi
+            ),
+            labels_group(labels),
             highlight_group(selected_geometries(view, selected, controls.visible)),
         ],
         key="overview_map",
@@ -66,7 +81,7 @@ if not present:
         else:
             chosen = list(selected.ids) if selected else []
             measures = portfolio_measures(data, listed, lang).measures
-            record_panel(data, selected.layer if selected else None, chosen, lang, measures)
+            record_panel(data, selected.layer if selected else None, chosen, lang, measures, kpi)
 
 with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}"):
     export_panel(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -1573,6 +1574,17 @@ def search_hit_text(match, lang: str = DEFAULT_LANGUAGE) -> str:
     return t("search_hit", lang, label=match.label, what=what)
 
 
+# Kart's one figure per plant and readable map (issue 21: maps/popups.py, maps/legend.py, ui/record.py).
+_TEXT.update(
+    {
+        "kart_scope_figure": ("{label}: {amount}", "{label}: {amount}"),
+        "kart_scope_none": ("ingen tall i {label}", "no figure in {label}"),
+        "legend_chosen_area": ("Valgt kommune", "Chosen municipality"),
+        "legend_labels": ("Navn fra zoom {zoom}", "Names from zoom {zoom}"),
+    }
+)
+
+
 def error_text(message: object, lang: str = DEFAULT_LANGUAGE) -> str:
     """A loader error or note (anything with `code` and `params`) as a sentence in `lang`; other errors as str().
 
@@ -1636,6 +1648,26 @@ def fmt_tonnes(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
         return t("no_figure", lang)
     decimals = 0 if value == 0 or abs(value) >= 10 else min(12, 2 - math.floor(math.log10(abs(value))))
     return f"{fmt_number(value, lang, decimals)}\u00a0t"
+
+
+# A register's number as its file prints it, then a unit of mass and whatever the register adds after it.
+_MACHINE_QUOTE = re.compile(r"^\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*((?:kg|mg|g|t|tonn|tonnes)\b.*?)\s*$")
+
+
+def fmt_quote(quote: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A source's quote as text; one that starts with a register's machine number and its unit ("213000000.0 kg",
+    as the EEA's file prints it; "188766 t CO₂-ekv. (…)") has the number formatted for the language, the unit
+    and the rest kept ("213 000 000 kg"). Other quotes are the source's own words and stay as they are;
+    None and NaN give ""."""
+    if quote is None or (isinstance(quote, float) and math.isnan(quote)):
+        return ""
+    text = str(quote)
+    match = _MACHINE_QUOTE.match(text)
+    if not match:
+        return text
+    value = float(match.group(1))
+    fraction = f"{abs(value):.12f}".rstrip("0").split(".")[1]
+    return f"{fmt_number(value, lang, len(fraction))}\u00a0{match.group(2)}"
 
 
 def fmt_year_range(years: list[int], unknown: int, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -23,6 +23,13 @@ class KeyFigures:
     scope: str | None = None
     year: int | None = None
     facilities: int = 0  # how many shown sources have a figure in `scope` and `year`
+    # Each of those sources' figure in `scope` and `year` (facility id → tonnes): what the map's popups and the
+    # record panel show beside the key figure, so a plant is never shown with a figure of another scope or year.
+    by_facility: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def figure_of(self, facility_id: str) -> float | None:
+        """The facility's figure in the key figure's scope and year; None where it has none there."""
+        return self.by_facility.get(facility_id)
 
 
 def key_figures(view: View, scope: str | None = None) -> KeyFigures:
@@ -48,4 +55,5 @@ def key_figures(view: View, scope: str | None = None) -> KeyFigures:
         scope=chosen if year is not None else None,
         year=year,
         facilities=len(rows),
+        by_facility=dict(zip(rows["facility_id"], rows["amount_t"].astype(float), strict=True)),
     )

@@ -10,6 +10,7 @@ from jinja2 import Template
 import config
 from analysis.filters import View
 from maps.assets import use_local_assets
+from maps.labels import LABEL_CSS, LabelZoom
 from maps.layers import (
     basemap_group,
     members_group,
@@ -17,7 +18,7 @@ from maps.layers import (
     sources_group,
     stored_layer_group,
 )
-from maps.legend import Legend, NorthArrow, PopupPlacement, legend_html
+from maps.legend import Legend, LegendContent, NorthArrow, PopupPlacement, PopupsOverLegend, legend_html
 from maps.single_pass import RenderedText
 
 POPUP_CSS = """
@@ -25,6 +26,7 @@ POPUP_CSS = """
 .ik-popup th {text-align:left; padding-right:8px; vertical-align:top; font-weight:600; white-space:nowrap}
 .ik-popup td {vertical-align:top}
 .ik-members {margin:4px 0 4px 16px; padding:0}
+.ik-brief {margin:2px 0 0}
 /* The map fills its frame: the frame is the map's height, or 16:9 of the width on a slide (ui/presentation.py). */
 #map_div {height: 100vh !important; width: 100% !important}
 html, body {overflow: hidden}
@@ -66,6 +68,9 @@ def new_map(**options) -> folium.Map:
         m.add_child(MetricScale(), name="metric_scale")
     m.get_root().header.add_child(RenderedText(POPUP_CSS), name="ik_popup_css")
     m.add_child(PopupPlacement(), name="ik_popup_placement")  # a popup opens above its circle, not over it
+    m.add_child(PopupsOverLegend(), name="ik_popups_over_legend")
+    m.get_root().header.add_child(RenderedText(LABEL_CSS), name="ik_label_css")
+    m.add_child(LabelZoom(), name="ik_label_zoom")  # names of key points from a zoom level on (maps/labels.py)
     return m
 
 
@@ -81,15 +86,19 @@ def base_map(static_url: str = "/app/static", vector_tiles: bool = False) -> fol
 
 
 def legend_group(
-    cluster_colours: dict[str, str], lang: str, stored: list[tuple[str, dict]] = ()
+    cluster_colours: dict[str, str],
+    lang: str,
+    stored: list[tuple[str, dict]] = (),
+    content: LegendContent | None = None,
 ) -> folium.FeatureGroup:
     """The overview's legend as a group of its own, swapped in place like the layers.
 
-    `stored` lists (title, style) of uploaded layers drawn too.
+    `stored` lists (title, style) of uploaded layers drawn too; `content` (maps.legend.legend_content) what the
+    map shows, so the legend lists only that (without it, every item).
     """
     group = folium.FeatureGroup(name="legend", control=False)
     extra = [(title, style.get("colour") or config.STORED_DEFAULT_COLOUR) for title, style in stored]
-    Legend(legend_html(cluster_colours, lang, extra), lang).add_to(group)
+    Legend(legend_html(cluster_colours, lang, extra, content), lang).add_to(group)
     return group
 
 
@@ -101,18 +110,23 @@ def overview_layers(
     lang: str,
     stored: list[tuple[str, gpd.GeoDataFrame, dict]] = (),
     tiled: list[folium.FeatureGroup] = (),
+    kpi=None,
 ) -> list[folium.FeatureGroup]:
     """The groups handed to st_folium's `feature_group_to_add` (with `legend_group`): background first, uploaded
     layers of their own kind next (`tiled`: big ones as tile groups, maps/vector_tiles.py),
-    the portfolio's points on top."""
+    the portfolio's points on top.
+
+    `kpi` (analysis.kpi.KeyFigures of `view`): brief popups, a source's with its figure in the key figure's scope
+    and year (Kart, whose record panel shows the full record); without it each popup is the full record."""
+    brief = kpi is not None
     groups = [basemap_group(basemap, lang), *tiled]
     groups += [stored_layer_group(title, frame, style, lang) for title, frame, style in stored]
     if "parks" in visible:
-        groups.append(parks_group(view.parks, lang))
+        groups.append(parks_group(view.parks, lang, brief))
     if "members" in visible:
-        groups.append(members_group(view.members, cluster_colours, lang))
+        groups.append(members_group(view.members, cluster_colours, lang, brief))
     if "sources" in visible:
-        groups.append(sources_group(view.sources, lang))
+        groups.append(sources_group(view.sources, lang, kpi))
     return groups
 
 

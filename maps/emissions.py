@@ -18,7 +18,7 @@ import pandas as pd
 import config
 from core.schema import CLIMATE_SCOPES
 from core.values import is_missing
-from i18n import fmt_number, fmt_tonnes, t
+from i18n import fmt_number, fmt_quote, fmt_tonnes, t
 from maps.assets import use_local_assets
 from maps.build import new_map
 from maps.features import feature, geojson_group
@@ -70,7 +70,7 @@ def facility_popup(row: dict, year: int, scope: str, lang: str) -> str:
             (t("municipality", lang), esc(row.get("municipality"))),
             (t("sector", lang), esc(row.get("sector"))),
             (t("em_figure", lang), figure),
-            (t("field_quote", lang), esc(row.get("quote"))),
+            (t("field_quote", lang), esc(fmt_quote(row.get("quote"), lang))),  # "213 000 000 kg", not the file's
             (
                 t("source", lang),
                 source_links(row.get("source_url"), lang) if not is_missing(row.get("source_url")) else "",

@@ -29,14 +29,15 @@ def basemap_group(key: str, lang: str) -> folium.FeatureGroup:
     return group
 
 
-def parks_group(parks: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+def parks_group(parks: gpd.GeoDataFrame, lang: str, brief: bool = False) -> folium.FeatureGroup:
+    """`brief`: popups with the name and status only (Kart: the record panel beside the map has the rest)."""
     features = [
         feature(
             row["geometry"],
             "parks",
             [row["id"]],
             popups.esc(row["name"]),
-            popups.park_popup(row, lang),
+            popups.brief_park_popup(row, lang) if brief else popups.park_popup(row, lang),
             park_style(row).leaflet(),
         )
         for row in parks.to_dict("records")
@@ -44,14 +45,16 @@ def parks_group(parks: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     return geojson_group(features, t("layer_parks", lang))
 
 
-def sources_group(sources: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+def sources_group(sources: gpd.GeoDataFrame, lang: str, kpi=None) -> folium.FeatureGroup:
+    """`kpi` (analysis.kpi.KeyFigures): brief popups with the name and the figure in the key figure's scope and
+    year (Kart); without it the full record with the latest figure, its scope named."""
     features = [
         feature(
             row["geometry"],
             "sources",
             [row["id"]],
             popups.esc(row["facility"]),
-            popups.source_popup(row, lang),
+            popups.brief_source_popup(row, kpi, lang) if kpi is not None else popups.source_popup(row, lang),
             source_style(row).leaflet(),
         )
         for row in sources.to_dict("records")
@@ -61,15 +64,18 @@ def sources_group(sources: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     return geojson_group(features, t("layer_sources", lang))
 
 
-def members_group(members: gpd.GeoDataFrame, colours: dict[str, str], lang: str) -> folium.FeatureGroup:
-    """One marker per point, listing every membership there (many sit at a municipal centre)."""
+def members_group(
+    members: gpd.GeoDataFrame, colours: dict[str, str], lang: str, brief: bool = False
+) -> folium.FeatureGroup:
+    """One marker per point, listing every membership there (many sit at a municipal centre); `brief`: the popup
+    gives the count and the first names only."""
     features = [
         feature(
             rows[0]["geometry"],
             "members",
             [r["id"] for r in rows],
             popups.members_tooltip(rows, lang),
-            popups.members_popup(rows, lang),
+            popups.brief_members_popup(rows, lang) if brief else popups.members_popup(rows, lang),
             member_style(rows, colours).leaflet(),
         )
         for rows in members_by_point(members)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from branca.element import MacroElement
 from jinja2 import Template
 
 import config
+from analysis.filters import View
 from i18n import DEFAULT_LANGUAGE, t
 from maps.popups import esc
+from maps.styles import approximate, members_by_point
 
 
 class Legend(MacroElement):
@@ -35,6 +38,8 @@ class Legend(MacroElement):
                 while (div.firstChild) body.appendChild(div.firstChild);
                 var toggle = L.DomUtil.create("button", "ik-legend-toggle", div);
                 toggle.type = "button";
+                body.id = "ik-legend-body-" + L.Util.stamp(body);
+                toggle.setAttribute("aria-controls", body.id);
                 toggle.style.cssText = "float:right;margin:2px 2px 0 6px;border:1px solid #999;background:#fff;" +
                     "border-radius:3px;width:22px;height:22px;line-height:18px;cursor:pointer;padding:0";
                 div.appendChild(body);
@@ -42,6 +47,7 @@ class Legend(MacroElement):
                     body.style.display = open ? "" : "none";
                     toggle.textContent = open ? "\u2212" : "+";
                     toggle.title = open ? {{ this.hide_json }} : {{ this.show_json }};
+                    toggle.setAttribute("aria-label", toggle.title);
                     toggle.setAttribute("aria-expanded", open ? "true" : "false");
                 }
                 function fit() {
@@ -109,31 +115,118 @@ class PopupPlacement(MacroElement):
         self._name = "PopupPlacement"
 
 
-def legend_html(cluster_colours: dict[str, str], lang: str, stored: list[tuple[str, str]] = ()) -> str:
-    """The legend; `stored` adds (title, colour) for each uploaded layer on the map."""
+@dataclass(frozen=True)
+class LegendContent:
+    """What the overview map shows, so its legend lists that and nothing else."""
 
-    def dot(colour: str, label: str, hollow: bool = False, dashed: bool = False) -> str:
+    statuses: tuple = ()  # park statuses present (keys of config.PARK_STATUS_COLOURS, None for "not stated")
+    figure: bool = False  # a source circle with a figure
+    hollow: bool = False  # a source without one
+    clusters: tuple[str, ...] = ()  # clusters with a member on the map
+    mixed: bool = False  # a point with members of several clusters
+    dashed: bool = False  # a feature placed at a municipal centre
+    area: bool = False  # the chosen municipality outlined
+    labels: bool = False  # names shown from config.LABEL_MIN_ZOOM on
+
+
+def legend_content(view: View, visible: set[str], area: bool = False, labels: bool = False) -> LegendContent:
+    """The legend's items for the features of `view` in the layers switched on (`visible`)."""
+    parks = view.parks if "parks" in visible else view.parks.iloc[0:0]
+    sources = view.sources if "sources" in visible else view.sources.iloc[0:0]
+    points = members_by_point(view.members) if "members" in visible else []
+    statuses = {s if isinstance(s, str) else None for s in parks.get("status", [])}
+    figures = sources["figure_t"].notna()  # as maps/styles.source_style draws them
+    rows = [*parks.to_dict("records"), *sources.to_dict("records"), *(p[0] for p in points)]
+    return LegendContent(
+        statuses=tuple(s for s in config.PARK_STATUS_COLOURS if s in statuses),
+        figure=bool(figures.any()),
+        hollow=bool((~figures).any()),
+        clusters=tuple(sorted({r["cluster"] for p in points for r in p})),
+        mixed=any(len({r["cluster"] for r in p}) > 1 for p in points),
+        dashed=any(approximate(r) for r in rows),
+        area=area,
+        labels=labels and bool(len(parks) or len(sources)),
+    )
+
+
+class PopupsOverLegend(MacroElement):
+    """Popups are drawn over the legend (and the other controls): Leaflet keeps its popups inside the map's moving
+    pane, which lies under every control, so the popup pane is moved into a layer of its own above them that
+    follows the map pane's position (and its zoom animation). No user text."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var mapPane = map.getPane("mapPane"), popups = map.getPane("popupPane");
+            var layer = L.DomUtil.create("div", "ik-popup-layer", map.getContainer());
+            layer.style.cssText = "position:absolute;left:0;top:0;z-index:1001";
+            layer.appendChild(popups);
+            function follow() {
+                layer.style.transform = mapPane.style.transform;
+                layer.style.left = mapPane.style.left;
+                layer.style.top = mapPane.style.top;
+                layer.classList.toggle("leaflet-zoom-anim", mapPane.classList.contains("leaflet-zoom-anim"));
+            }
+            new MutationObserver(follow).observe(mapPane, {attributes: true, attributeFilter: ["style", "class"]});
+            follow();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PopupsOverLegend"
+
+
+def legend_html(
+    cluster_colours: dict[str, str],
+    lang: str,
+    stored: list[tuple[str, str]] = (),
+    content: LegendContent | None = None,
+) -> str:
+    """The legend; `stored` adds (title, colour) for each uploaded layer on the map. With `content`, only the
+    items on the map (a layer with nothing shown has no heading); without it every item."""
+
+    def dot(colour: str, label: str, hollow: bool = False, dashed: bool = False, square: bool = False) -> str:
         fill = "transparent" if hollow else colour
         border = "dashed" if dashed else "solid"
+        radius = "2px" if square else "50%"
         return (
-            f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
+            f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:{radius};'
             f'background:{fill};border:2px {border} {colour};margin-right:6px"></span>{esc(label)}</div>'
         )
 
-    parts = [
-        f'<div style="font-weight:600;margin-bottom:2px">{esc(t("legend", lang))}</div>',
-        f"<div><i>{esc(t('layer_parks', lang))}</i></div>",
-        *[dot(c, t(f"status_{s}", lang)) for s, c in config.PARK_STATUS_COLOURS.items()],
-        f"<div><i>{esc(t('layer_sources', lang))}</i></div>",
-        dot(config.SOURCE_COLOUR, t("legend_circle", lang)),
-        dot(config.SOURCE_COLOUR, t("legend_hollow", lang), hollow=True),
-        f"<div><i>{esc(t('layer_members', lang))}</i></div>",
-        *[dot(c, name) for name, c in cluster_colours.items()],
-        dot(config.MIXED_CLUSTER_COLOUR, "2+ " + t("cluster", lang).lower()),
-        dot("#555555", t("legend_dashed", lang), hollow=True, dashed=True),
-    ]
+    def heading(key: str) -> str:
+        return f"<div><i>{esc(t(key, lang))}</i></div>"
+
+    if content is None:
+        content = LegendContent(
+            statuses=tuple(config.PARK_STATUS_COLOURS),
+            figure=True,
+            hollow=True,
+            clusters=tuple(cluster_colours),
+            mixed=True,
+            dashed=True,
+        )
+    parks = [dot(config.PARK_STATUS_COLOURS[s], t(f"status_{s}", lang)) for s in content.statuses]
+    sources = [dot(config.SOURCE_COLOUR, t("legend_circle", lang))] if content.figure else []
+    sources += [dot(config.SOURCE_COLOUR, t("legend_hollow", lang), hollow=True)] if content.hollow else []
+    members = [dot(cluster_colours.get(c, config.MIXED_CLUSTER_COLOUR), c) for c in content.clusters]
+    members += [dot(config.MIXED_CLUSTER_COLOUR, "2+ " + t("cluster", lang).lower())] if content.mixed else []
+    parts = [f'<div style="font-weight:600;margin-bottom:2px">{esc(t("legend", lang))}</div>']
+    for key, items in (("layer_parks", parks), ("layer_sources", sources), ("layer_members", members)):
+        parts += [heading(key), *items] if items else []
+    if content.dashed:
+        parts.append(dot("#555555", t("legend_dashed", lang), hollow=True, dashed=True))
+    if content.area:
+        parts.append(dot(config.CHOSEN_AREA_COLOUR, t("legend_chosen_area", lang), hollow=True, square=True))
+    if content.labels:
+        parts.append(f"<div>{esc(t('legend_labels', lang, zoom=config.LABEL_MIN_ZOOM))}</div>")
     if stored:
-        parts.append(f"<div><i>{esc(t('legend_uploaded', lang))}</i></div>")
+        parts.append(heading("legend_uploaded"))
         parts += [dot(colour, title) for title, colour in stored]
     return legend_box("".join(parts))
 

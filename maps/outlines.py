@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -18,11 +19,13 @@ from loaders.bundled.boundaries import bundled_outlines
 _STYLE = {
     "county": {"color": config.OFFLINE_COUNTY_COLOUR, "weight": 1.4, "fillColor": config.OFFLINE_LAND_COLOUR},
     "municipality": {"color": config.OFFLINE_MUNICIPALITY_COLOUR, "weight": 0.7, "fill": False},
+    "chosen": {"color": config.CHOSEN_AREA_COLOUR, "weight": 3, "opacity": 0.9, "fill": False},
 }
 
 
 class Outlines(MacroElement):
-    """Draws the outlines in a pane below every overlay; `window.ikOutlines.mode(m)` sets "plain", "tint" or "hide"."""
+    """Draws the outlines in a pane below every overlay; `window.ikOutlines.mode(m)` sets "plain", "tint" or "hide",
+    `window.ikOutlines.choose(numbers)` outlines those municipalities (by kommunenummer) boldly, in every mode."""
 
     _template = Template(
         """
@@ -34,6 +37,15 @@ class Outlines(MacroElement):
             map.getPane("ikOutlines").style.zIndex = 350;
             map.getPane("ikOutlines").style.pointerEvents = "none";
             var layers = [], mode = window.ikOutlinesMode || "plain";
+            var chosen = window.ikOutlinesChosen || [], municipalities = null, chosenLayer = null;
+            function drawChosen() {
+                if (chosenLayer) { map.removeLayer(chosenLayer); chosenLayer = null; }
+                if (!municipalities || !chosen.length) { return; }
+                chosenLayer = L.geoJSON(municipalities, {pane: "ikOutlines", interactive: false,
+                    style: options.style.chosen, filter: function(f) {
+                        return chosen.indexOf(String((f.properties || {}).kommunenummer)) >= 0;
+                    }}).addTo(map);
+            }
             function apply() {
                 layers.forEach(function(entry) {
                     var style = Object.assign({}, options.style[entry.kind]);
@@ -50,8 +62,16 @@ class Outlines(MacroElement):
                 }});
                 layers.push({kind: kind, layer: layer});
                 apply();
+                if (kind === "municipality") { municipalities = data; drawChosen(); }
             }
-            window.ikOutlines = {mode: function(m) { mode = m; window.ikOutlinesMode = m; apply(); }};
+            window.ikOutlines = {
+                mode: function(m) { mode = m; window.ikOutlinesMode = m; apply(); },
+                choose: function(numbers) { chosen = numbers; window.ikOutlinesChosen = numbers; drawChosen(); },
+                chosen: function() {  // the municipalities outlined now (for tests and the curious)
+                    return chosenLayer ? chosenLayer.getLayers().map(function(l) {
+                        return String(l.feature.properties.kommunenummer); }) : [];
+                }
+            };
             ["county", "municipality"].forEach(function(kind) {
                 var source = options.sources[kind];
                 if (typeof source === "string") {
@@ -106,3 +126,36 @@ class OutlinesMode(MacroElement):
         super().__init__()
         self._name = "OutlinesMode"
         self.mode_json = json.dumps(mode)
+
+
+class ChosenArea(MacroElement):
+    """While its feature group is on the map, the outlines draw these municipalities boldly (maps/outlines.py's
+    `choose`). Only municipality numbers reach the script, as JSON."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var group = {{ this._parent.get_name() }};
+            var numbers = {{ this.numbers_json }};
+            function set(n) { window.ikOutlinesChosen = n; if (window.ikOutlines) { window.ikOutlines.choose(n); } }
+            group.on("add", function() { window.ikOutlinesChosenBy = group; set(numbers); });
+            group.on("remove", function() { if (window.ikOutlinesChosenBy === group) { set([]); } });
+            if (group._map) { window.ikOutlinesChosenBy = group; set(numbers); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, numbers: tuple[str, ...]):
+        super().__init__()
+        self._name = "ChosenArea"
+        self.numbers_json = json.dumps([str(n) for n in numbers if str(n).isdigit()])
+
+
+def area_group(numbers: tuple[str, ...]) -> folium.FeatureGroup:
+    """The chosen municipalities (Kart's municipality filter) outlined, as a group swapped in place like the
+    layers; with none chosen, a group that clears the outline."""
+    group = folium.FeatureGroup(name="area", control=False)
+    ChosenArea(tuple(numbers)).add_to(group)
+    return group

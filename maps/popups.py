@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from core.sources import source_label
 from core.values import is_missing
-from i18n import DEFAULT_LANGUAGE, fmt_number, fmt_tonnes, t
+from i18n import DEFAULT_LANGUAGE, fmt_number, fmt_tonnes, key_figure_label, t
 
 
 def esc(value: object) -> str:
@@ -110,3 +110,39 @@ def members_tooltip(rows: list[dict], lang: str) -> str:
     names = sorted({r["company"] for r in rows})
     shown = ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
     return esc(shown)
+
+
+# Kart's brief popups: the record panel beside the map shows the full record, so a popup names the feature and
+# gives its one figure (in the key figure's scope and year), no more.
+
+
+def scope_figure_text(kpi, facility_id: str, lang: str) -> str:
+    """The facility's figure in the scope and year of the key figure above the map ("EU ETS, CO₂-ekv. 2022:
+    218 541 t"), or that it has none there ("ingen tall i EU ETS, CO₂-ekv. 2022"): never another scope's figure.
+    `kpi` is analysis.kpi.KeyFigures; plain text (escape it for HTML)."""
+    if kpi.scope is None:  # no shown source has a dated figure: nothing is summed, nothing to show
+        return t("no_figure", lang)
+    label = key_figure_label(kpi, lang)
+    amount = kpi.figure_of(facility_id)
+    if amount is None:
+        return t("kart_scope_none", lang, label=label)
+    return t("kart_scope_figure", lang, label=label, amount=fmt_tonnes(amount, lang))
+
+
+def brief_source_popup(row: dict, kpi, lang: str) -> str:
+    figure = esc(scope_figure_text(kpi, row["id"], lang))
+    return f'<b>{esc(row["facility"])}</b><div class="ik-brief">{figure}</div>'
+
+
+def brief_park_popup(row: dict, lang: str) -> str:
+    status = row.get("status") if isinstance(row.get("status"), str) else None
+    return f'<b>{esc(row["name"])}</b><div class="ik-brief">{esc(t(f"status_{status}", lang))}</div>'
+
+
+def brief_members_popup(rows: list[dict], lang: str) -> str:
+    """The place, how many memberships there and the first few companies (the record panel lists them all)."""
+    first = rows[0]
+    return (
+        f"<b>{esc(first['municipality'])}</b> · {esc(t('memberships_here', lang, n=len(rows)))}"
+        f'<div class="ik-brief">{members_tooltip(rows, lang)}</div>'
+    )

@@ -6,7 +6,7 @@ import streamlit as st
 
 import config
 from analysis.filters import View
-from analysis.kpi import key_figures
+from analysis.kpi import KeyFigures, key_figures
 from analysis.search import MUNICIPALITIES, search
 from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, search_hit_text, t
@@ -14,10 +14,40 @@ from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.text import escape_markdown
 
+# Our own constant CSS (no user text): Kart's header (title, subtitle, key figures) kept to a few lines, so the
+# map's top is on the first screen of a 1366×768 laptop (issue 21). Only inside the header's own container.
+_COMPACT_HEADER_CSS = """
+<style>
+[data-testid="stMainBlockContainer"]:has(.st-key-ik_kart_header) {padding-top: 2.6rem !important;}
+.st-key-ik_kart_header {flex-direction: row !important; flex-wrap: wrap; align-items: baseline;
+  gap: 0.1rem 1rem !important;}
+.st-key-ik_kart_header > [data-testid="stElementContainer"] {width: auto !important;}
+.st-key-ik_kart_header > [data-testid="stLayoutWrapper"] {width: 100% !important;}
+.st-key-ik_kart_header h1 {font-size: 1.45rem !important; padding: 0 !important; margin: 0 !important;
+  line-height: 1.3 !important;}
+.st-key-ik_kart_header [data-testid="stHorizontalBlock"] {gap: 1rem !important; align-items: baseline;}
+.st-key-ik_kart_header [data-testid="stColumn"] [data-testid="stVerticalBlock"] {flex-direction: row !important;
+  flex-wrap: wrap; align-items: baseline; gap: 0 0.6rem !important;}
+.st-key-ik_kart_header [data-testid="stColumn"] [data-testid="stElementContainer"] {width: auto !important;}
+.st-key-ik_kart_header [data-testid="stMetric"] > div {display: flex; align-items: baseline; gap: 0.45rem;}
+.st-key-ik_kart_header [data-testid="stMetricLabel"] {min-height: 0 !important;}
+.st-key-ik_kart_header [data-testid="stMetricValue"] {font-size: 1.25rem !important; line-height: 1.3 !important;}
+</style>
+"""
 
-def key_figure_row(view: View, lang: str) -> None:
+
+def compact_header():
+    """The container Kart's heading and key figures go in, styled compact (not on a slide: presentation mode has
+    its own large type)."""
+    st.markdown(_COMPACT_HEADER_CSS, unsafe_allow_html=True)
+    return st.container(key="ik_kart_header")
+
+
+def key_figure_row(view: View, lang: str) -> KeyFigures:
+    """The counts and the one-scope, one-year sum above the map; returns the key figures, whose scope and year the
+    map's popups and the record panel use too (analysis.kpi: one rule)."""
     kpi = key_figures(view)
-    columns = st.columns(4)
+    columns = st.columns([1, 1, 1, 2.6])
     columns[0].metric(t("kpi_parks", lang), fmt_number(kpi.parks, lang))
     columns[1].metric(t("kpi_sources", lang), fmt_number(kpi.sources, lang))
     columns[2].metric(t("kpi_members", lang), fmt_number(kpi.members, lang))
@@ -29,6 +59,7 @@ def key_figure_row(view: View, lang: str) -> None:
     if kpi.total_t is not None:
         source = key_figure_source(kpi, lang)
         columns[3].caption(" · ".join(p for p in (t("kpi_facilities", lang, n=kpi.facilities), source) if p))
+    return kpi
 
 
 def kpi_total_label(kpi, lang: str) -> str:

@@ -8,7 +8,8 @@ import streamlit as st
 from core.portfolio import Portfolio
 from core.sources import source_label
 from core.values import is_missing
-from i18n import error_text, fmt_number, t, theme_label
+from i18n import error_text, fmt_number, fmt_quote, t, theme_label
+from maps.popups import scope_figure_text
 from store import StoreError
 from ui.measure_tables import measures_table
 from ui.text import escape_markdown
@@ -90,7 +91,7 @@ def figure_rows(portfolio: Portfolio, facility_id: str, lang: str) -> pd.DataFra
             t("field_amount_t", lang): [fmt_number(v, lang) for v in figures["amount_t"]],
             t("field_scope", lang): [t(f"scope_{s}", lang) for s in figures["scope"]],
             t("field_basis", lang): [t(f"basis_{b}", lang) for b in figures["basis"]],
-            t("field_quote", lang): figures["quote"].tolist(),
+            t("field_quote", lang): [fmt_quote(q, lang) for q in figures["quote"]],  # never a raw "213000000.0 kg"
             t("field_note", lang): figures["note"].tolist(),
             t("field_source_url", lang): figures["source_url"].tolist(),
         }
@@ -120,9 +121,16 @@ def membership_rows(members: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def record_panel(
-    portfolio: Portfolio, layer: str | None, ids: list[str], lang: str, measures: pd.DataFrame | None = None
+    portfolio: Portfolio,
+    layer: str | None,
+    ids: list[str],
+    lang: str,
+    measures: pd.DataFrame | None = None,
+    kpi=None,
 ) -> None:
-    """The clicked park's, source's or members' record; for a park or a source also its measures (`measures`)."""
+    """The clicked park's, source's or members' record; for a park or a source also its measures (`measures`).
+    A source's record opens with its figure in the scope and year of the key figure above the map (`kpi`,
+    analysis.kpi.KeyFigures), or says it has none there; its every figure follows, each with its scope."""
     st.subheader(t("record", lang))
     frame = getattr(portfolio, layer) if layer in ("parks", "sources", "members") else None
     selected = frame[frame["id"].isin(ids)] if frame is not None else None
@@ -135,6 +143,8 @@ def record_panel(
         return
     row = selected.iloc[0].to_dict()
     st.markdown(f"**{escape_markdown(row['name'] if layer == 'parks' else row['facility'])}**")
+    if layer == "sources" and kpi is not None:  # the headline figure: the key figure's scope and year, or none
+        st.markdown(escape_markdown(scope_figure_text(kpi, row["id"], lang)))
     st.dataframe(record_rows(row, layer, lang), hide_index=True, width="stretch")
     urls = [row["source_url"]]
     if layer == "sources":
