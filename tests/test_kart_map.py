@@ -176,3 +176,16 @@ def test_key_figures_per_facility_sum_to_the_key_figure(portfolio):
     kpi = key_figures(apply_filters(portfolio, Filters()))
     assert len(kpi.by_facility) == kpi.facilities > 0
     assert sum(kpi.by_facility.values()) == pytest.approx(kpi.total_t)
+
+
+def test_utslipp_tables_show_register_quotes_formatted_and_keep_them_as_printed_in_files(portfolio):
+    from analysis.emissions import facility_figures_for_year
+    from ui import emissions_tables
+
+    year = facility_figures_for_year(portfolio.figures, portfolio.sources, 2017, "fossil")
+    table = emissions_tables.year_table(year, "nb")
+    column = t("field_quote", "nb")
+    assert table[column].astype(str).str.fullmatch(r"\d+\.\d+ kg").any()  # the file: as the register prints it
+    on_screen = emissions_tables.shown(table, "nb")[column]
+    assert not on_screen.str.contains(r"\d\.\d+ kg").any()
+    assert on_screen.str.fullmatch(r"\d{1,3}(\u00a0\d{3})*\u00a0kg").any()

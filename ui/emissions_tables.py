@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.emissions import CountyPath, CountyTotal
 from core.values import is_missing
-from i18n import fmt_number, t
+from i18n import fmt_number, fmt_quote, t
 
 
 def _scope(scope: str, lang: str) -> str:
@@ -135,9 +135,12 @@ def shown(table: pd.DataFrame, lang: str, decimals: dict[str, int] | None = None
     """The table as text: numbers in the language's format (12 346; 1,5), empty cells for missing values."""
     decimals = decimals or {}
     out = pd.DataFrame(index=table.index)
+    quote = t("field_quote", lang)
     for column in table.columns:
         values = table[column]
-        if pd.api.types.is_float_dtype(values):
+        if column == quote:  # on screen "213 000 000 kg"; the files keep the quote as the register prints it
+            out[column] = [fmt_quote(v, lang) for v in values]
+        elif pd.api.types.is_float_dtype(values):
             out[column] = ["" if pd.isna(v) else fmt_number(v, lang, decimals.get(column, _places(v))) for v in values]
         else:
             out[column] = ["" if is_missing(v) else str(v) for v in values]
