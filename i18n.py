@@ -1461,7 +1461,7 @@ _TEXT.update({f"msg_{code}": (nb, ENGLISH[code]) for code, nb in _MESSAGES_NB.it
 # Streamlit's own widget texts (ui/widget_texts.py) and how a layer's CRS was settled (ui/upload_form.py).
 _TEXT.update(
     {
-        "uploader_button": ("Last opp", "Upload"),
+        "uploader_button": ("Last opp fil", "Upload file"),
         "uploader_limit": ("Høyst {mb} MB per fil • {types}", "{mb} MB per file • {types}"),
         "crs_source_declared": ("oppgitt i filen", "declared in the file"),
         "crs_source_chosen": ("valgt", "chosen"),
