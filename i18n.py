@@ -1293,6 +1293,10 @@ _MESSAGES_NB: dict[str, str] = {
     "expected_mapped_column": "koblet til en kolonne i det opplastede laget",
     "expected_kind_field": "et felt i laget av typen {kind}: {fields}",
     "expected_boundary_code": "koblet til en kolonne (eller fylkesnummer) for et grenselag",
+    "expected_in_trondelag": "innenfor en kommune i Trøndelag",
+    "part_label": " («{label}»)",
+    "outside_trondelag": "{feature_part}{label_part} ligger utenfor Trøndelag, så kommunen kan ikke leses av kartet: "
+    "velg kolonnen med kommunenummeret, eller skriv et som standardverdi",
     "expected_bundled_source": "id-en til en medfølgende utslippskilde",
     "expected_new_flow_id": "en id ingen registrert strøm har ennå",
     "expected_flow_line": "en LineString fra aktøren som gir til aktøren som mottar",
