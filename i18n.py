@@ -1140,6 +1140,40 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "portfolio_nearest_year": ("{name} ({tonnes}, {scope} {year})", "{name} ({tonnes}, {scope} {year})"),
     # --- end of issue 12 ---
+    # --- issue 21, finding 6: the upload (placeholders, derived fields, the mapping hint, Kart's layer list) ---
+    "choose_placeholder": ("Velg …", "Choose …"),
+    "upload_pick_column": ("Velg kolonne …", "Choose a column …"),
+    "upload_no_default": ("Ingen standardverdi", "No default"),
+    "upload_no_label": ("Ingen etikett", "No label"),
+    "upload_derived_note": (
+        "Id, Kommune og Kommunenummer trenger ingen kolonne: uten en fylles de ut av seg selv, id-en fra lagets "
+        "navn og radnummeret, kommunen fra hvor objektet ligger (kommunegrensene appen har med seg). Velg en "
+        "kolonne eller skriv en standardverdi for å overstyre.",
+        "Id, Municipality and Municipality number need no column: without one they are filled in for you, the id "
+        "from the layer's name and the row number, the municipality from where the feature lies (the municipal "
+        "boundaries the app comes with). Choose a column or type a default to override.",
+    ),
+    "upload_derived_help": (
+        "Fylles ut fra kartet når du ikke velger en kolonne.",
+        "Filled in from the map when you choose no column.",
+    ),
+    "upload_map_these": (
+        "Velg en kolonne eller skriv en standardverdi for: {fields}. Så kontrolleres laget.",
+        "Choose a column or type a default for: {fields}. Then the layer is checked.",
+    ),
+    "upload_visible_to_all": (
+        "Når du lagrer, blir laget synlig for alle som bruker denne installasjonen av Industrikart, på "
+        "kartene. Det kan skjules eller slettes under «Kartlag».",
+        "Once saved, the layer is visible to everyone who uses this installation of Industrikart, on the "
+        "maps. It can be hidden or deleted under “Layers”.",
+    ),
+    "uploaded_layers": ("Opplastede lag", "Uploaded layers"),
+    "uploaded_layer_toggle_help": (
+        "Skjuler laget bare på ditt kart; for alle skjules det under «Kartlag».",
+        "Hides the layer on your map only; for everyone, hide it under “Layers”.",
+    ),
+    "zoom_to_layer": ("Zoom til laget", "Zoom to layer"),
+    # --- end of issue 21, finding 6 ---
 }
 
 

@@ -113,6 +113,19 @@ def required_fields(kind: str) -> tuple[str, ...]:
     return ()
 
 
+# Required fields `apply_mapping` fills itself when the file has no column for them: ids from the layer's name
+# and row, the municipality from where the feature lies.
+DERIVED_FIELDS = ("id", "municipality", "kommunenummer")
+
+
+def fields_to_map(kind: str, mapping: Mapping[str, str | None], defaults: Mapping[str, object]) -> tuple[str, ...]:
+    """The required fields still without a column or a default (and not derived): what the user has to map."""
+    given = {f for f, c in mapping.items() if c} | {f for f, v in defaults.items() if not _empty(v)}
+    if kind == "boundaries" and not given & set(_CODE_WIDTH):
+        return ("kommunenummer",)  # or fylkesnummer: a boundaries layer needs one of the codes
+    return tuple(f for f in required_fields(kind) if f not in given and f not in DERIVED_FIELDS)
+
+
 def suggest_kind(columns: Iterable[str], geometry_types: Mapping[str, int] | None = None) -> str:
     """The layer kind a file's columns point to: "boundaries" for Kartverket-style boundary files, else "other".
 
