@@ -53,6 +53,7 @@ scope = st.selectbox(
     format_func=lambda s: t(f"scope_{s}", lang),
     key="em_scope",
     help=t("em_pollutant_help", lang) + " " + t("em_scope_help", lang),
+    placeholder=t("choose_placeholder", lang),
 )
 scope_text = t(f"scope_{scope}", lang)
 municipal_years = sorted(int(y) for y in data.municipal.loc[data.municipal["scope"] == scope, "year"].dropna().unique())

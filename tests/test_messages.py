@@ -178,3 +178,19 @@ def test_the_scale_bar_is_metric_only():
     html = new_map().get_root().render()
     assert "L.control.scale({imperial: false})" in html
     assert "L.control.scale()" not in html
+
+
+def test_every_selectbox_and_multiselect_has_our_placeholder():
+    """Streamlit's own "Choose an option" shows while a choice is being typed or is empty: ours everywhere."""
+    import ast
+
+    import config
+
+    missing = []
+    for path in sorted([*(config.ROOT / "ui").glob("*.py"), *(config.ROOT / "pages").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("selectbox", "multiselect"):
+                keywords = {k.arg for k in node.keywords}
+                if "placeholder" not in keywords and None not in keywords:  # **options carry their own
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert not missing, missing

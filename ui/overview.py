@@ -92,6 +92,7 @@ def _search_match(data: Portfolio, query: str, lang: str, present: bool):
             matches,
             format_func=lambda m: f"{m.label} · {t('layer_' + m.layer, lang)}",
             key="search_match",
+            placeholder=t("choose_placeholder", lang),
         )
     return matches[0]
 

@@ -42,6 +42,7 @@ def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
         list(config.BASEMAPS),
         format_func=lambda key: t(f"basemap_{key}", lang),
         key="basemap",
+        placeholder=t("choose_placeholder", lang),
     )
     return MapControls(portfolio_filters(portfolio, lang), visible, basemap, query.strip())
 
