@@ -278,3 +278,37 @@ def test_an_other_layer_is_labelled_by_its_name_column_and_every_choice_has_our_
     assert at.selectbox(key="upload_style_label").value == "navn"
     placeholders = {w.key: w.placeholder for kind in ("selectbox", "multiselect") for w in getattr(at, kind)}
     assert placeholders and all(p and "Choose an option" not in p for p in placeholders.values()), placeholders
+
+
+def test_kart_lists_an_uploaded_layer_with_a_toggle_for_this_session_and_a_zoom_to_it():
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame({"navn": ["Generert område Lade"]}, geometry=[box(10.44, 63.44, 10.45, 63.445)], crs=4326)
+    info = open_store().save(frame, "Generert lag Lade", "other", original_filename="generated_lade.geojson")
+    at = app("dashboard.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    toggle = at.sidebar.checkbox(key=f"show_upload_{info.id}")
+    assert (toggle.label, toggle.value) == ("Generert lag Lade", True)
+    assert "Generert lag Lade" in map_args(at)["feature_group"]
+    toggle.uncheck().run()
+    assert "Generert lag Lade" not in map_args(at)["feature_group"]
+    assert open_store().get(info.id).visible  # only this session's map: the store's layer stays visible
+    at.sidebar.button(key=f"zoom_upload_{info.id}").click().run()
+    args = map_args(at)
+    assert args["center"] == pytest.approx([63.4425, 10.445], abs=1e-3) and args["zoom"] >= 12
+    assert "Generert lag Lade" in args["feature_group"]  # zooming to a layer shows it
+    assert at.sidebar.checkbox(key=f"show_upload_{info.id}").value
+
+
+def test_switching_off_an_uploaded_parks_layer_takes_its_parks_off_the_map_and_the_counts(portfolio):
+    at = app("pages/3_Last_opp.py").run()
+    at.get("file_uploader")[0].set_value(("generated_omrader.geojson", generated_three_polygons(), "x")).run()
+    at.selectbox(key="upload_kind").set_value("parks").run()
+    at.text_input(key="upload_default_parks_source_url").input("https://example.org/generert").run()
+    at.selectbox(key="upload_default_parks_location_precision").set_value("site").run()
+    at.button(key="upload_save").click().run()
+    (info,) = open_store().list()
+    dashboard = app("dashboard.py").run()
+    assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks) + 3)
+    dashboard.sidebar.checkbox(key=f"show_upload_{info.id}").uncheck().run()
+    assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks))

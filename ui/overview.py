@@ -13,6 +13,7 @@ from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.text import escape_markdown
+from ui.uploaded_layers import ZOOM_REQUEST
 
 
 def key_figure_row(view: View, lang: str) -> None:
@@ -74,6 +75,8 @@ def map_target(
             area_view=map_focus.area_view(area, map_focus.bundled_boxes()) if area_changed else None,
             redrawn=redrawn,
         )
+    if (asked := state.pop(ZOOM_REQUEST, None)) is not None:  # "zoom to layer" in the sidebar's layer list
+        command = map_focus.goto(asked, command)
     state["map_command"] = command
     return command.center, command.zoom_to_send(), selected
 

@@ -11,8 +11,7 @@ import streamlit as st
 import config
 from core.schema import LOCATION_PRECISIONS, UPLOAD_KINDS
 from i18n import error_text, fmt_number, t
-from loaders.errors import LayerError
-from loaders.errors import SchemaError
+from loaders.errors import LayerError, SchemaError
 from loaders.messages import Message
 from loaders.upload.field_mapping import (
     DERIVED_FIELDS,

@@ -8,8 +8,8 @@
   feature and runs `loaders.files.layers.validate_records`, the same check the bundled files pass, so a missing
   required value raises a `SchemaError` naming the feature and the field. Ids the file lacks are made from the
   layer's name and the row ("parker-3"); a kommunenummer it lacks (and the municipality with it) is read from
-  where the feature lies (loaders/upload/municipalities.py), outside Trøndelag an error. "boundaries" needs a kommunenummer
-  or fylkesnummer column; "other" keeps its fields as they are (with a `LayerStyle` for the map).
+  where the feature lies (loaders/upload/municipalities.py), outside Trøndelag an error. "boundaries" needs a
+  kommunenummer or fylkesnummer column; "other" keeps its fields as they are (with a `LayerStyle` for the map).
 - `pad_codes(frame)`: kommunenummer/fylkesnummer columns that lost their leading zeros (301 → "0301").
 """
 
