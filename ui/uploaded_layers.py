@@ -30,6 +30,7 @@ from maps.vector_tiles import tile_layer_group
 from store import LayerInfo, StoreError, open_store
 from ui.data import own_layers, store_key, stored_row
 from ui.map_focus import fit_view
+from ui.text import escape_markdown
 
 HIDDEN_KEY = "hidden_uploads"  # ids of the uploaded layers switched off in this session's layer list
 ZOOM_REQUEST = "map_zoom_request"  # the view a "zoom to layer" asks for; ui.overview.map_target takes it
@@ -143,7 +144,7 @@ def layer_list(layers: list[LayerInfo], lang: str, container) -> None:
         key = f"show_upload_{info.id}"
         st.session_state[key] = info.id not in hidden  # the set, not the widget, outlives a page switch
         container.checkbox(
-            info.title,
+            escape_markdown(info.title),  # a title is text from a form: never markdown (links, images)
             key=key,
             on_change=_toggle,
             args=(info.id, key),
