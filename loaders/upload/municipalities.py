@@ -50,28 +50,21 @@ def municipalities_of(
     if geometries.crs is None:
         geometries = geometries.set_crs(config.CRS)
     shapes = np.asarray(geometries.to_crs(METRIC_CRS).array, dtype=object)
-    found: list[Municipality | None] = [None] * len(shapes)
-    present = np.array([g is not None and not g.is_empty for g in shapes], dtype=bool)
-    if not present.any():
-        return found
-    indices = np.flatnonzero(present)
-    outlines = np.asarray(places.geometry.array, dtype=object)
-    hit, place = places.sindex.query(shapes[indices], predicate="intersects")
-    best: dict[int, tuple[float, int]] = {}
+    present = np.flatnonzero(~(shapely.is_missing(shapes) | shapely.is_empty(shapes)))
+    chosen = np.full(len(shapes), -1)  # row of `places` for each shape
+    hit, place = places.sindex.query(shapes[present], predicate="intersects")
     if len(hit):
-        overlaps = _overlap(shapes[indices][hit], outlines[place])
-        for h, p, size in zip(hit, place, overlaps, strict=True):
-            if size > best.get(h, (-1.0, -1))[0]:
-                best[h] = (size, p)
-    missing = np.array([h for h in range(len(indices)) if h not in best], dtype=int)
+        size = _overlap(shapes[present][hit], np.asarray(places.geometry.array, dtype=object)[place])
+        order = np.lexsort((size, hit))  # by shape, then by overlap: the last of each shape's run is its largest
+        last = np.r_[hit[order][1:] != hit[order][:-1], True]
+        chosen[present[hit[order][last]]] = place[order][last]
+    missing = present[chosen[present] < 0]
     if len(missing):
-        near, nearest = places.sindex.nearest(shapes[indices][missing], max_distance=near_m, return_all=False)
-        for h, p in zip(missing[near], nearest, strict=True):
-            best[h] = (0.0, p)
-    for h, (_, p) in best.items():
-        number = str(places.iloc[p]["kommunenummer"])
-        found[indices[h]] = Municipality(number, municipality_name(number) or str(places.iloc[p]["name"]))
-    return found
+        near, nearest = places.sindex.nearest(shapes[missing], max_distance=near_m, return_all=False)
+        chosen[missing[near]] = nearest
+    numbers = places["kommunenummer"].astype(str).tolist()
+    names = [municipality_name(n) or str(name) for n, name in zip(numbers, places["name"], strict=True)]
+    return [None if p < 0 else Municipality(numbers[p], names[p]) for p in chosen]
 
 
 def municipality_name(kommunenummer: str) -> str | None:
@@ -80,11 +73,15 @@ def municipality_name(kommunenummer: str) -> str | None:
 
 
 def _overlap(shapes: np.ndarray, outlines: np.ndarray) -> np.ndarray:
-    """How much of each shape lies in its outline: area for polygons, length for lines, points for points."""
-    shared = shapely.intersection(shapes, outlines)
+    """How much of each shape lies in its outline: area for polygons, length for lines, points for points (a
+    single point that intersects lies wholly in it: no intersection to compute)."""
+    size = np.ones(len(shapes))
     dimension = shapely.get_dimensions(shapes)
-    return np.where(
-        dimension == 2,
+    parts = (dimension > 0) | (shapely.get_type_id(shapes) != shapely.GeometryType.POINT)
+    shared = shapely.intersection(shapes[parts], outlines[parts])
+    size[parts] = np.where(
+        dimension[parts] == 2,
         shapely.area(shared),
-        np.where(dimension == 1, shapely.length(shared), shapely.get_num_geometries(shared)),
-    ).astype(float)
+        np.where(dimension[parts] == 1, shapely.length(shared), shapely.get_num_geometries(shared)),
+    )
+    return size
