@@ -153,6 +153,10 @@ MAX_UPLOAD_VERTICES = 20_000_000
 # Fields (property columns) per layer: each becomes a table column, and SQLite/GeoPackage take at most 2000,
 # PostgreSQL 1600 (TooManyFields). Real layers have tens.
 MAX_UPLOAD_FIELDS = 1_000
+# An uploaded feature without a municipality column takes the municipality it lies in (loaders/upload/
+# municipalities.py); the bundled outlines are simplified by about 0.01° (~500 m across at 63° N), so a feature
+# this near an outline (a quay, a shore park) takes the nearest one; farther away it is outside Trøndelag.
+UPLOAD_MUNICIPALITY_NEAR_M = 1_000.0
 # Zip archives (zipped Shapefile, KMZ, XLSX, Geonorge's zipped downloads) are checked before anything is
 # unpacked: no absolute paths, no "..", no links, at most this many members and this many bytes unpacked
 # (counted while unpacking, not taken from the zip's own headers), and no member over 1 MB that unpacks to

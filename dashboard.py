@@ -24,17 +24,17 @@ from ui.presentation import heading
 from ui.record import record_panel, stored_record_panel
 from ui.sidebar import map_controls, presentation_controls
 from ui.state import static_url
-from ui.uploaded_layers import uploaded_layers
+from ui.uploaded_layers import this_session, uploaded_layers
 from ui.view_state import map_params
 
 page = PageFrame()
 
 listed = stored_layers(page.lang)  # None: the store could not be read (and said so)
-layers = listed or []
+layers = this_session(listed or [])  # less the uploaded layers switched off in the sidebar's layer list
 data = portfolio(page.lang, layers)
 lang = page.link(map_params(data))
 uploaded = uploaded_layers(lang, layers, static_url(), complete=listed is not None)
-controls = map_controls(data, lang)
+controls = map_controls(data, lang, listed)
 present = presentation_controls(lang)
 view = apply_filters(data, controls.filters)
 

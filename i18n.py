@@ -1141,6 +1141,40 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "portfolio_nearest_year": ("{name} ({tonnes}, {scope} {year})", "{name} ({tonnes}, {scope} {year})"),
     # --- end of issue 12 ---
+    # --- issue 21, finding 6: the upload (placeholders, derived fields, the mapping hint, Kart's layer list) ---
+    "choose_placeholder": ("Velg …", "Choose …"),
+    "upload_pick_column": ("Velg kolonne …", "Choose a column …"),
+    "upload_no_default": ("Ingen standardverdi", "No default"),
+    "upload_no_label": ("Ingen etikett", "No label"),
+    "upload_derived_note": (
+        "Id, Kommune og Kommunenummer trenger ingen kolonne: uten en fylles de ut av seg selv, id-en fra lagets "
+        "navn og radnummeret, kommunen fra hvor objektet ligger (kommunegrensene appen har med seg). Velg en "
+        "kolonne eller skriv en standardverdi for å overstyre.",
+        "Id, Municipality and Municipality number need no column: without one they are filled in for you, the id "
+        "from the layer's name and the row number, the municipality from where the feature lies (the municipal "
+        "boundaries the app comes with). Choose a column or type a default to override.",
+    ),
+    "upload_derived_help": (
+        "Fylles ut fra kartet når du ikke velger en kolonne.",
+        "Filled in from the map when you choose no column.",
+    ),
+    "upload_map_these": (
+        "Velg en kolonne eller skriv en standardverdi for: {fields}. Så kontrolleres laget.",
+        "Choose a column or type a default for: {fields}. Then the layer is checked.",
+    ),
+    "upload_visible_to_all": (
+        "Når du lagrer, blir laget synlig for alle som bruker denne installasjonen av Industrikart, på "
+        "kartene. Det kan skjules eller slettes under «Kartlag».",
+        "Once saved, the layer is visible to everyone who uses this installation of Industrikart, on the "
+        "maps. It can be hidden or deleted under “Layers”.",
+    ),
+    "uploaded_layers": ("Opplastede lag", "Uploaded layers"),
+    "uploaded_layer_toggle_help": (
+        "Skjuler laget bare på ditt kart; for alle skjules det under «Kartlag».",
+        "Hides the layer on your map only; for everyone, hide it under “Layers”.",
+    ),
+    "zoom_to_layer": ("Zoom til laget", "Zoom to layer"),
+    # --- end of issue 21, finding 6 ---
 }
 
 
@@ -1294,6 +1328,10 @@ _MESSAGES_NB: dict[str, str] = {
     "expected_mapped_column": "koblet til en kolonne i det opplastede laget",
     "expected_kind_field": "et felt i laget av typen {kind}: {fields}",
     "expected_boundary_code": "koblet til en kolonne (eller fylkesnummer) for et grenselag",
+    "expected_in_trondelag": "innenfor en kommune i Trøndelag",
+    "part_label": " («{label}»)",
+    "outside_trondelag": "{feature_part}{label_part} ligger utenfor Trøndelag, så kommunen kan ikke leses av kartet: "
+    "velg kolonnen med kommunenummeret, eller skriv et som standardverdi",
     "expected_bundled_source": "id-en til en medfølgende utslippskilde",
     "expected_new_flow_id": "en id ingen registrert strøm har ennå",
     "expected_flow_line": "en LineString fra aktøren som gir til aktøren som mottar",
@@ -1462,7 +1500,7 @@ _TEXT.update({f"msg_{code}": (nb, ENGLISH[code]) for code, nb in _MESSAGES_NB.it
 # Streamlit's own widget texts (ui/widget_texts.py) and how a layer's CRS was settled (ui/upload_form.py).
 _TEXT.update(
     {
-        "uploader_button": ("Last opp", "Upload"),
+        "uploader_button": ("Last opp fil", "Upload file"),
         "uploader_limit": ("Høyst {mb} MB per fil • {types}", "{mb} MB per file • {types}"),
         "crs_source_declared": ("oppgitt i filen", "declared in the file"),
         "crs_source_chosen": ("valgt", "chosen"),

@@ -184,6 +184,10 @@ ENGLISH: dict[str, str] = {
     "expected_mapped_column": "mapped to a column of the uploaded layer",
     "expected_kind_field": "a field of the {kind} layer: {fields}",
     "expected_boundary_code": "mapped to a column (or fylkesnummer) for a boundaries layer",
+    "expected_in_trondelag": "inside a Trøndelag municipality",
+    "part_label": " ('{label}')",
+    "outside_trondelag": "{feature_part}{label_part} lies outside Trøndelag, so its municipality cannot be read from "
+    "the map: choose the column that holds its municipality number, or type one as the default",
     "expected_bundled_source": "the id of a bundled emission source",
     "expected_new_flow_id": "an id no recorded flow has yet",
     "expected_flow_line": "a LineString from the giving to the receiving actor",

@@ -54,6 +54,7 @@ scope = st.selectbox(
     format_func=lambda s: t(f"scope_{s}", lang),
     key="em_scope",
     help=t("em_pollutant_help", lang) + " " + t("em_scope_help", lang),
+    placeholder=t("choose_placeholder", lang),
 )
 scope_text = t(f"scope_{scope}", lang)
 answer_section(data, scope, lang)  # the answer first: each facility since the base year; the rest below

@@ -15,6 +15,7 @@ from ui.upload_form import (
     choose_layer,
     inspect,
     kind_and_mapping,
+    mapping_hint,
     prepared_layer,
     preview_map,
     property_table,
@@ -51,6 +52,8 @@ columns = list(inspection.layer(layer).fields)
 st.subheader(t("upload_step_kind", lang))
 kind, mapping, defaults = kind_and_mapping(columns, lang, inspection.layer(layer).geometry_types)
 style = style_form(columns, lang) if kind == "other" else None
+if not mapping_hint(kind, mapping, defaults, lang):
+    st.stop()
 
 prepared = prepared_layer(data, file.name, layer, crs, swap, kind, mapping, defaults, lang)
 if prepared is None:

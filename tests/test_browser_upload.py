@@ -103,3 +103,106 @@ def test_template_text_on_the_portfolio_page_shows_as_written(browser, hostile_a
         assert not any(sentinel.iterdir())
     finally:
         page.close()
+
+
+# --- issue 21, finding 6: our uploader labels, the file chip, and uploaded layers in Kart's layer list ----------
+
+# The text a person sees in an element: the text of its rendered nodes and the ::before/::after content drawn
+# around them (innerText leaves the latter out), skipping what is not displayed and icons (aria-hidden ligatures).
+VISIBLE_TEXT = """(root) => {
+    const drawn = (node, pseudo) => {
+        const content = getComputedStyle(node, pseudo).content;
+        return content && content.startsWith('"') ? JSON.parse(content) : '';
+    };
+    const walk = (node) => {
+        if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+        if (node.nodeType !== Node.ELEMENT_NODE || node.getAttribute('aria-hidden') === 'true') return '';
+        const style = getComputedStyle(node);  // not checkVisibility(): false for display: contents wrappers
+        if (style.display === 'none' || style.visibility === 'hidden') return '';
+        return drawn(node, '::before') + [...node.childNodes].map(walk).join('') + drawn(node, '::after');
+    };
+    return walk(root).replace(/\\s+/g, ' ').trim();
+}"""
+GEOJSON = (
+    b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"navn":"A"},'
+    b'"geometry":{"type":"Point","coordinates":[9.85,63.3]}}]}'
+)
+
+
+@pytest.fixture(scope="module")
+def plain_app():
+    with running_app() as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("path", "button", "limit"),
+    [
+        ("Last_opp", "Last opp fil", "Høyst 200 MB per fil • GEOJSON, JSON, GPKG, ZIP, KML, KMZ, CSV, XLSX"),
+        ("Last_opp?lang=en", "Upload file", "200 MB per file • GEOJSON, JSON, GPKG, ZIP, KML, KMZ, CSV, XLSX"),
+        ("Importer_utslipp", "Last opp fil", "Høyst 200 MB per fil • XLSX, CSV"),
+    ],
+)
+def test_the_uploader_shows_only_our_label_and_a_readable_file_chip(browser, plain_app, path, button, limit):
+    page = OfflinePage(browser, plain_app + path)
+    try:
+        zone = page.page.locator('[data-testid="stFileUploaderDropzone"]')
+        zone.locator("button").wait_for(timeout=60_000)
+        page.settle()
+        assert zone.locator("button").evaluate(VISIBLE_TEXT) == button
+        assert "Upload" not in zone.locator("button").inner_text()  # Streamlit's own label is not even laid out
+        assert zone.locator('[data-testid="stFileUploaderDropzoneInstructions"]').evaluate(VISIBLE_TEXT) == limit
+        name = "generated_parker_og_omraader_i_orkland_kommune_2026.geojson"
+        zone.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            files=[{"name": name, "mimeType": "application/json", "buffer": GEOJSON}]
+        )
+        chip = page.page.locator('[data-testid="stFileChip"]')
+        chip.wait_for(timeout=60_000)
+        remove = chip.locator('[data-testid="stFileChipDeleteBtn"]')
+        assert remove.evaluate(VISIBLE_TEXT) == ""  # nothing written over the remove icon
+        name_box = chip.locator('[data-testid="stFileChipName"]').bounding_box()
+        remove_box = remove.bounding_box()
+        assert name_box["x"] + name_box["width"] <= remove_box["x"] + 0.5, (name_box, remove_box)
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()
+
+
+LADE = (10.44, 63.44, 10.45, 63.445)  # west, south, east, north
+
+
+@pytest.fixture(scope="module")
+def app_with_a_layer(tmp_path_factory):
+    from shapely.geometry import box
+
+    path = tmp_path_factory.mktemp("store") / "generated_layer_list_store.gpkg"
+    frame = gpd.GeoDataFrame({"navn": ["Generert område Lade"]}, geometry=[box(*LADE)], crs=4326)
+    open_store({"INDUSTRIKART_STORE": str(path)}).save(
+        frame, "Generert lag Lade", "other", original_filename="generated_lade.geojson"
+    )
+    with running_app(env={"INDUSTRIKART_STORE": str(path)}) as url:
+        yield url
+
+
+def test_an_uploaded_layer_in_karts_layer_list_hides_and_zooms(browser, app_with_a_layer):
+    page = OfflinePage(browser, app_with_a_layer)
+    try:
+        page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f))
+        sidebar = page.page.locator('[data-testid="stSidebar"]')
+        page.settle()
+        sidebar.get_by_text("Generert lag Lade", exact=True).click()
+        page.wait_for_features(lambda f: f and not any(x["layer"] == "stored" for x in f), 60)
+        frame = page.map_frame()
+        west, south, east, north = LADE
+        inside = (
+            f"() => {{ const c = window.map.getCenter(); return window.map.getZoom() >= 12 && c.lat > {south}"
+            f" && c.lat < {north} && c.lng > {west} && c.lng < {east}; }}"
+        )
+        assert not frame.evaluate(inside)  # the map opens on the county, not on the layer
+        page.settle()
+        sidebar.get_by_role("button", name="Zoom til laget").click()
+        page.map_frame().wait_for_function(inside, timeout=60_000)
+        page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f), 60)  # and shows it again
+        assert sidebar.get_by_role("checkbox", name="Generert lag Lade").is_checked()
+    finally:
+        page.close()

@@ -258,3 +258,93 @@ def test_kartverket_boundary_files_are_suggested_as_boundaries(columns, types, e
 def test_kartverket_names_prefer_the_plain_name_column_over_the_nested_navn():
     columns = ["objtype", "lokalId", "kommunenummer", "kommunenavn", "navn"]
     assert suggest_mapping(columns, "boundaries") == {"kommunenummer": "kommunenummer", "name": "kommunenavn"}
+
+
+# --- issue 21: municipality from the geometry, generated ids, the default label --------------------------------
+
+
+def generated_three_areas(municipality_columns: bool = False) -> gpd.GeoDataFrame:
+    """A planner's three areas as a file gives them: a name, no id, no municipality (unless asked)."""
+    columns = {"navn": ["Generert område Orkanger", "Generert område Fannrem", "Generert område Lade"]}
+    if municipality_columns:
+        columns["kommunenr"] = [None, "5059", None]
+    return gpd.GeoDataFrame(
+        columns,
+        geometry=[Point(9.85, 63.30), box(9.70, 63.26, 9.72, 63.27), box(10.44, 63.44, 10.45, 63.445)],
+        crs=4326,
+    )
+
+
+DEFAULTS = {"source_url": "https://example.org/generated", "location_precision": "site"}
+
+
+def test_a_point_in_orkland_gets_5059_orkland_from_the_bundled_boundaries():
+    parks = apply_mapping(generated_three_areas(), "parks", {"name": "navn"}, DEFAULTS, id_prefix="generated")
+    assert list(parks["kommunenummer"]) == ["5059", "5059", "5001"]
+    assert list(parks["municipality"]) == ["Orkland", "Orkland", "Trondheim"]
+
+
+def test_a_polygon_across_two_municipalities_gets_the_one_it_overlaps_most():
+    from loaders.upload.municipalities import bundled_municipalities, municipalities_of
+
+    places = bundled_municipalities().to_crs(4326).set_index("kommunenummer")
+    orkland, skaun = places.loc["5059", "geometry"], places.loc["5029", "geometry"]
+    border = orkland.boundary.intersection(skaun.boundary).representative_point()
+    square = box(border.x - 0.05, border.y - 0.03, border.x + 0.05, border.y + 0.03)
+    # Two polygons, each mostly on one side: a bigger piece of one municipality and a smaller of the other.
+    mostly_orkland = square.intersection(orkland).union(square.intersection(skaun).buffer(-0.01))
+    mostly_skaun = square.intersection(skaun).union(square.intersection(orkland).buffer(-0.01))
+    for shape, ok, sk in ((mostly_orkland, orkland, skaun), (mostly_skaun, skaun, orkland)):
+        assert shape.intersection(ok).area > shape.intersection(sk).area > 0  # it does straddle the border
+    found = municipalities_of(gpd.GeoSeries([mostly_orkland, mostly_skaun], crs=4326))
+    assert [(m.kommunenummer, m.name) for m in found] == [("5059", "Orkland"), ("5029", "Skaun")]
+
+
+def test_a_feature_outside_trondelag_is_named_in_the_users_language():
+    outside = generated_three_areas()
+    outside.loc[1, "navn"] = "Generert område Bergen"
+    outside.loc[1, "geometry"] = Point(5.32, 60.39)
+    with pytest.raises(SchemaError) as info:
+        apply_mapping(outside, "parks", {"name": "navn"}, DEFAULTS)
+    assert (info.value.feature, info.value.field) == (1, "kommunenummer")
+    assert error_text(info.value, "nb").startswith("objekt 1 («Generert område Bergen») ligger utenfor Trøndelag")
+    assert error_text(info.value, "en").startswith("feature 1 ('Generert område Bergen') lies outside Trøndelag")
+
+
+def test_a_mapped_column_or_a_default_overrides_the_derived_municipality():
+    upload = generated_three_areas(municipality_columns=True)
+    upload.loc[0, "kommunenr"] = "5001"  # says Trondheim for a point in Orkland: the file is believed
+    parks = apply_mapping(upload, "parks", {"name": "navn", "kommunenummer": "kommunenr"}, DEFAULTS)
+    assert list(parks["kommunenummer"]) == ["5001", "5059", "5001"]
+    assert list(parks["municipality"]) == ["Trondheim", "Orkland", "Trondheim"]
+    typed = apply_mapping(generated_three_areas(), "parks", {"name": "navn"}, {**DEFAULTS, "kommunenummer": "5029"})
+    assert set(typed["kommunenummer"]) == {"5029"} and set(typed["municipality"]) == {"Skaun"}
+
+
+def test_ids_are_generated_from_the_layer_name_and_row_and_are_stable():
+    from loaders.upload.ingest import prepare
+
+    data = generated_three_areas().to_json(drop_id=True).encode()
+    first = prepare(data, "generated_parker.geojson", kind="parks", mapping={"name": "navn"}, defaults=DEFAULTS)
+    again = prepare(data, "generated_parker.geojson", kind="parks", mapping={"name": "navn"}, defaults=DEFAULTS)
+    assert list(first.layer["id"]) == ["generated-parker-1", "generated-parker-2", "generated-parker-3"]
+    assert list(again.layer["id"]) == list(first.layer["id"])
+    assert list(first.layer["kommunenummer"]) == ["5059", "5059", "5001"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "label"),
+    [
+        (["id", "areal", "navn"], "navn"),
+        (["ID", "NAVN", "kommune"], "NAVN"),
+        (["Navn", "name"], "name"),  # the list's order decides, not the file's
+        (["objekt_navn", "tittel"], "objekt_navn"),
+        (["stedsnavn", "kommune"], "stedsnavn"),
+        (["label", "tittel"], "label"),
+        (["id", "areal"], None),
+    ],
+)
+def test_a_name_like_column_is_the_default_label(columns, label):
+    from loaders.upload.field_mapping import suggest_label
+
+    assert suggest_label(columns) == label

@@ -151,13 +151,16 @@ def test_unsafe_archive_renders_its_label_in_the_same_language():
     assert str(error) == "'a.kmz' in the zip holds a symbolic link ('b'); it was not unpacked"
 
 
-def test_streamlit_uploader_texts_are_replaced_in_bokmal_only():
+def test_streamlit_uploader_texts_are_replaced_in_both_languages():
     from ui.widget_texts import uploader_css
 
     css = uploader_css("nb", ["geojson", "csv"], 200)
-    assert 'content: "Last opp"' in css and 'content: "Høyst 200 MB per fil • GEOJSON, CSV"' in css
+    assert 'content: "Last opp fil"' in css and 'content: "Høyst 200 MB per fil • GEOJSON, CSV"' in css
     assert '[data-testid="stFileUploaderDropzoneInstructions"]' in css
-    assert uploader_css("en", ["csv"], 200) == ""
+    english = uploader_css("en", ["csv"], 200)
+    assert 'content: "Upload file"' in english and 'content: "200 MB per file • CSV"' in english
+    # our text goes on the button's label only, not on every button in the drop zone (the chip's remove icon)
+    assert "button::after" not in css
 
 
 def test_times_are_shown_in_oslo_time():
@@ -175,3 +178,19 @@ def test_the_scale_bar_is_metric_only():
     html = new_map().get_root().render()
     assert "L.control.scale({imperial: false})" in html
     assert "L.control.scale()" not in html
+
+
+def test_every_selectbox_and_multiselect_has_our_placeholder():
+    """Streamlit's own "Choose an option" shows while a choice is being typed or is empty: ours everywhere."""
+    import ast
+
+    import config
+
+    missing = []
+    for path in sorted([*(config.ROOT / "ui").glob("*.py"), *(config.ROOT / "pages").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("selectbox", "multiselect"):
+                keywords = {k.arg for k in node.keywords}
+                if "placeholder" not in keywords and None not in keywords:  # **options carry their own
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert not missing, missing

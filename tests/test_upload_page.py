@@ -88,10 +88,18 @@ def test_parks_from_a_norwegian_csv_join_the_map(shared_geodata, portfolio):
     assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks) + 2)
 
 
-def test_a_required_field_left_empty_names_feature_and_field():
-    csv = b"navn;lat;lon\nGenerert;63,4;10,4\n"
+def test_no_error_before_mapping_a_hint_instead_and_after_mapping_an_error_naming_the_field():
+    csv = b"navn;kilde;lat;lon\nGenerert;https://example.org/g;63,4;10,4\nGenerert 2;;63,41;10,41\n"
     at = upload(csv, "generated_mangler_kilde.csv", upload_kind="parks")
-    assert any("source_url" in e.value or "municipality" in e.value for e in at.error)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]  # nothing mapped by hand yet: no red
+    hint = [i.value for i in at.info if "Velg en kolonne" in i.value]
+    assert hint and "«Plassering»" in hint[0] and "«Kilde»" not in hint[0]  # kilde was suggested: mapped
+    assert "«Kommune»" not in hint[0] and "«Id»" not in hint[0]  # derived, not asked for
+    assert not [b for b in at.button if b.key == "upload_save"]
+    at.selectbox(key="upload_default_parks_location_precision").set_value("site").run()
+    # mapped now: the empty cell in row 1 is an error naming the feature and the field as the form labels it
+    assert [e.value for e in at.error] and "objekt 1: feltet «Kilde»" in at.error[0].value, [e.value for e in at.error]
     assert not [b for b in at.button if b.key == "upload_save"]
 
 
@@ -224,3 +232,83 @@ def test_a_big_layer_gets_its_tiles_when_saved_and_its_first_display_uses_them(s
     dashboard = app("dashboard.py").run()
     assert not dashboard.exception and not dashboard.warning
     assert path.name in map_args(dashboard)["feature_group"]
+
+
+# --- issue 21: three polygons as "parker og områder", the notice before saving ----------------------------------
+
+
+def generated_three_polygons() -> bytes:
+    """Three areas as a planner draws them: a name each, no id, no municipality."""
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame(
+        {"navn": ["Generert område Orkanger", "Generert område Fannrem", "Generert område Lade"]},
+        geometry=[box(9.84, 63.30, 9.86, 63.31), box(9.70, 63.26, 9.72, 63.27), box(10.44, 63.44, 10.45, 63.445)],
+        crs=4326,
+    )
+    return frame.to_json(drop_id=True).encode()  # no feature ids either
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_three_polygons_as_parks_need_only_a_source_and_say_who_will_see_them(lang):
+    at = app("pages/3_Last_opp.py").run()
+    if lang == "en":
+        at.sidebar.radio(key="lang").set_value("en").run()
+    at.get("file_uploader")[0].set_value(("generated_omrader.geojson", generated_three_polygons(), "x")).run()
+    at.selectbox(key="upload_kind").set_value("parks").run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="upload_map_parks_name").value == "navn"
+    at.text_input(key="upload_default_parks_source_url").input("https://example.org/generert").run()
+    at.selectbox(key="upload_default_parks_location_precision").set_value("site").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    notice = t("upload_visible_to_all", lang)
+    assert notice in [i.value for i in at.info]
+    assert ("alle som bruker" if lang == "nb" else "everyone who uses") in notice
+    at.button(key="upload_save").click().run()
+    (info,) = open_store().list()
+    stored = open_store().read(info.id)
+    assert list(stored["kommunenummer"]) == ["5059", "5059", "5001"]
+    assert list(stored["municipality"]) == ["Orkland", "Orkland", "Trondheim"]
+    assert list(stored["id"]) == ["generated-omrader-1", "generated-omrader-2", "generated-omrader-3"]
+
+
+def test_an_other_layer_is_labelled_by_its_name_column_and_every_choice_has_our_placeholder():
+    at = upload(generated_three_polygons(), "generated_omrader.geojson")
+    assert at.selectbox(key="upload_kind").value == "other"
+    assert at.selectbox(key="upload_style_label").value == "navn"
+    placeholders = {w.key: w.placeholder for kind in ("selectbox", "multiselect") for w in getattr(at, kind)}
+    assert placeholders and all(p and "Choose an option" not in p for p in placeholders.values()), placeholders
+
+
+def test_kart_lists_an_uploaded_layer_with_a_toggle_for_this_session_and_a_zoom_to_it():
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame({"navn": ["Generert område Lade"]}, geometry=[box(10.44, 63.44, 10.45, 63.445)], crs=4326)
+    info = open_store().save(frame, "Generert lag Lade", "other", original_filename="generated_lade.geojson")
+    at = app("dashboard.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    toggle = at.sidebar.checkbox(key=f"show_upload_{info.id}")
+    assert (toggle.label, toggle.value) == ("Generert lag Lade", True)
+    assert "Generert lag Lade" in map_args(at)["feature_group"]
+    toggle.uncheck().run()
+    assert "Generert lag Lade" not in map_args(at)["feature_group"]
+    assert open_store().get(info.id).visible  # only this session's map: the store's layer stays visible
+    at.sidebar.button(key=f"zoom_upload_{info.id}").click().run()
+    args = map_args(at)
+    assert args["center"] == pytest.approx([63.4425, 10.445], abs=1e-3) and args["zoom"] >= 12
+    assert "Generert lag Lade" in args["feature_group"]  # zooming to a layer shows it
+    assert at.sidebar.checkbox(key=f"show_upload_{info.id}").value
+
+
+def test_switching_off_an_uploaded_parks_layer_takes_its_parks_off_the_map_and_the_counts(portfolio):
+    at = app("pages/3_Last_opp.py").run()
+    at.get("file_uploader")[0].set_value(("generated_omrader.geojson", generated_three_polygons(), "x")).run()
+    at.selectbox(key="upload_kind").set_value("parks").run()
+    at.text_input(key="upload_default_parks_source_url").input("https://example.org/generert").run()
+    at.selectbox(key="upload_default_parks_location_precision").set_value("site").run()
+    at.button(key="upload_save").click().run()
+    (info,) = open_store().list()
+    dashboard = app("dashboard.py").run()
+    assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks) + 3)
+    dashboard.sidebar.checkbox(key=f"show_upload_{info.id}").uncheck().run()
+    assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks))

@@ -140,7 +140,13 @@ def point_path_section(data: EmissionsData, scope: str, year: int | None, lang: 
     scope_text = t(f"scope_{scope}", lang)
     register = t("em_register_ets" if scope == ETS_SCOPE else "em_register_eprtr", lang)
     st.subheader(t("em_point_path_title", lang, register=register, scope=scope_text))
-    baseline = st.selectbox(t("em_base_year", lang), base_years, key="em_base_year", help=t("em_base_year_help", lang))
+    baseline = st.selectbox(
+        t("em_base_year", lang),
+        base_years,
+        key="em_base_year",
+        help=t("em_base_year_help", lang),
+        placeholder=t("choose_placeholder", lang),
+    )
     result = em.point_source_path(
         data.figures, scope, year, baseline, config.TARGET_CUT_LOW, config.TARGET_CUT_HIGH, config.TARGET_YEAR
     )
@@ -276,6 +282,7 @@ def municipal_section(
                     ["", *sector_options],
                     format_func=lambda s: s or t("em_all_sectors", lang),
                     key="em_sector",
+                    placeholder=t("choose_placeholder", lang),
                 )
                 or None
             )

@@ -95,7 +95,11 @@ def build_export(
 def export_panel(view: View, *, visible, basemap, colours, lang: str, title: str, subtitle: str) -> None:
     """Pick an export, make it (with a progress bar), then download it."""
     choice = st.selectbox(
-        t("export_what", lang), CHOICES, format_func=lambda c: t(f"export_{c}", lang), key="export_choice"
+        t("export_what", lang),
+        CHOICES,
+        format_func=lambda c: t(f"export_{c}", lang),
+        key="export_choice",
+        placeholder=t("choose_placeholder", lang),
     )
     if st.button(t("export_make", lang), key="export_make"):
         bar = st.progress(0.0, text=t("export_rendering", lang))

@@ -70,9 +70,21 @@ def placement_form(result: ImportResult, lang: str, clicked: tuple[float, float]
     placements = st.session_state.setdefault(PLACEMENTS, {})
     names = dict(zip(waiting["key"], waiting["name"], strict=True))
     st.caption(t("import_place_help", lang, n=len(waiting), placed=len(placements)))
-    key = st.selectbox(t("import_facility", lang), list(names), format_func=names.__getitem__, key="import_place_key")
+    key = st.selectbox(
+        t("import_facility", lang),
+        list(names),
+        format_func=names.__getitem__,
+        key="import_place_key",
+        placeholder=t("choose_placeholder", lang),
+    )
     typed = st.text_input(t("import_coordinates", lang), key="import_place_text", placeholder="63.3208, 9.8783")
-    zone = st.selectbox(t("import_utm_zone", lang), list(UTM_ZONES), index=1, key="import_place_zone")
+    zone = st.selectbox(
+        t("import_utm_zone", lang),
+        list(UTM_ZONES),
+        index=1,
+        key="import_place_zone",
+        placeholder=t("choose_placeholder", lang),
+    )
     left, right = st.columns(2)
     if left.button(t("import_place_typed", lang), key="import_place_typed"):
         try:

@@ -61,6 +61,7 @@ def measure_editor(
             [None, *ids],
             format_func=lambda i: t("ms_form_new", lang) if i is None else titles[i],
             key="ms_pick",
+            placeholder=t("choose_placeholder", lang),
         )
         current = None if choice is None else measures.set_index("id").loc[choice]
         try:
@@ -123,6 +124,7 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
             index=index(list(MEASURE_KINDS), "kind") or 0,
             format_func=lambda k: t(f"ms_kind_{k}", lang),
             key=f"ms_f_kind_{form_key}",
+            placeholder=t("choose_placeholder", lang),
         )
         status = right.selectbox(
             t("status", lang),
@@ -130,6 +132,7 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
             index=index(list(MEASURE_STATUSES), "status") or 0,
             format_func=lambda s: t(f"ms_status_{s}", lang),
             key=f"ms_f_status_{form_key}",
+            placeholder=t("choose_placeholder", lang),
         )
         cut = left.text_input(
             t("ms_col_cut_t", lang),

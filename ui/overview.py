@@ -13,6 +13,7 @@ from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, se
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.text import escape_markdown
+from ui.uploaded_layers import ZOOM_REQUEST
 
 # Our own constant CSS (no user text): Kart's header (title, subtitle, key figures) kept to a few lines, so the
 # map's top is on the first screen of a 1366×768 laptop (issue 21). Only inside the header's own container.
@@ -106,6 +107,8 @@ def map_target(
             area_view=map_focus.area_view(area, map_focus.bundled_boxes()) if area_changed else None,
             redrawn=redrawn,
         )
+    if (asked := state.pop(ZOOM_REQUEST, None)) is not None:  # "zoom to layer" in the sidebar's layer list
+        command = map_focus.goto(asked, command)
     state["map_command"] = command
     return command.center, command.zoom_to_send(), selected
 
@@ -125,6 +128,7 @@ def _search_match(data: Portfolio, query: str, lang: str, present: bool):
             matches,
             format_func=lambda m: search_hit_text(m, lang),
             key="search_match",
+            placeholder=t("choose_placeholder", lang),
         )
     if (
         match.layer == MUNICIPALITIES

@@ -114,6 +114,7 @@ def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
         list(config.BASEMAPS),
         format_func=lambda key: t(f"basemap_{key}", lang),
         key="basemap",
+        placeholder=t("choose_placeholder", lang),
     )
     return PortfolioControls(
         site_ids=tuple(sites),
@@ -203,13 +204,18 @@ def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: s
         from_id = left.selectbox(t("pf_form_from", lang), list(actors), key="pf_form_from", **pick)
         to_id = right.selectbox(t("pf_form_to", lang), list(actors), key="pf_form_to", **pick)
         resource = left.selectbox(
-            t("pf_resource", lang), FLOW_RESOURCES, format_func=lambda r: t(f"resource_{r}", lang), key="pf_form_res"
+            t("pf_resource", lang),
+            FLOW_RESOURCES,
+            format_func=lambda r: t(f"resource_{r}", lang),
+            key="pf_form_res",
+            placeholder=t("choose_placeholder", lang),
         )
         status = right.selectbox(
             t("pf_flow_status", lang),
             FLOW_STATUSES,
             format_func=lambda s: t(f"flow_status_{s}", lang),
             key="pf_form_status",
+            placeholder=t("choose_placeholder", lang),
         )
         url = left.text_input(t("pf_form_url", lang), placeholder="https://", key="pf_form_url")
         year = right.text_input(t("pf_form_year", lang), key="pf_form_year")

@@ -11,7 +11,9 @@ from analysis.filters import Filters, filter_options
 from core.portfolio import Portfolio
 from core.schema import MAP_KINDS, PARK_STATUSES
 from i18n import t, theme_label
+from store import LayerInfo
 from ui.state import keep_widget_state
+from ui.uploaded_layers import layer_list
 
 _FILTER_KEYS = ("f_municipalities", "f_statuses", "f_themes", "f_clusters", "f_sectors", "f_only_with_figure")
 _MAP_KEYS = ("basemap", "search", *(f"show_{kind}" for kind in MAP_KINDS))
@@ -26,8 +28,9 @@ class MapControls:
     query: str
 
 
-def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
-    """Search, layers, basemap and filters: the sidebar of a map page."""
+def map_controls(portfolio: Portfolio, lang: str, uploads: list[LayerInfo] | None = None) -> MapControls:
+    """Search, layers (with the uploaded ones in `uploads`, the store's listing), basemap and filters: the sidebar
+    of a map page."""
     keep_widget_state(*_MAP_KEYS)
     sidebar = st.sidebar
     query = sidebar.text_input(t("search", lang), key="search", placeholder=t("search_help", lang))
@@ -36,12 +39,14 @@ def map_controls(portfolio: Portfolio, lang: str) -> MapControls:
     for kind in MAP_KINDS:
         st.session_state.setdefault(f"show_{kind}", True)  # a default here, not value=, as links set it too
     visible = frozenset(kind for kind in MAP_KINDS if sidebar.checkbox(t(f"layer_{kind}", lang), key=f"show_{kind}"))
+    layer_list(uploads or [], lang, sidebar)
     st.session_state.setdefault("basemap", config.DEFAULT_BASEMAP)
     basemap = sidebar.selectbox(
         t("basemap", lang),
         list(config.BASEMAPS),
         format_func=lambda key: t(f"basemap_{key}", lang),
         key="basemap",
+        placeholder=t("choose_placeholder", lang),
     )
     return MapControls(portfolio_filters(portfolio, lang), visible, basemap, query.strip())
 

@@ -11,8 +11,18 @@ import streamlit as st
 import config
 from core.schema import LOCATION_PRECISIONS, UPLOAD_KINDS
 from i18n import error_text, fmt_number, t
-from loaders.errors import LayerError
-from loaders.upload.field_mapping import LayerStyle, required_fields, schema_fields, suggest_kind, suggest_mapping
+from loaders.errors import LayerError, SchemaError
+from loaders.messages import Message
+from loaders.upload.field_mapping import (
+    DERIVED_FIELDS,
+    LayerStyle,
+    fields_to_map,
+    required_fields,
+    schema_fields,
+    suggest_kind,
+    suggest_label,
+    suggest_mapping,
+)
 from loaders.upload.ingest import Prepared, prepare, save
 from loaders.upload.upload import UploadInspection, inspect_upload
 from maps.assets import use_local_assets
@@ -64,6 +74,7 @@ def choose_layer(inspection: UploadInspection, lang: str) -> str | None:
         readable,
         format_func=lambda name: f"{name} ({fmt_number(inspection.layer(name).feature_count, lang)})",
         key="upload_layer",
+        placeholder=t("choose_placeholder", lang),
     )
 
 
@@ -93,6 +104,7 @@ def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> tupl
         index=UPLOAD_KINDS.index(guess),
         format_func=lambda k: t(f"kind_{k}", lang),
         key="upload_kind",
+        placeholder=t("choose_placeholder", lang),
     )
     if guess != "other":
         st.caption(t("upload_kind_suggested", lang, kind=t(f"kind_{guess}", lang)))
@@ -101,28 +113,46 @@ def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> tupl
     suggested = suggest_mapping(columns, kind)
     st.caption(t("upload_mapping_help", lang))
     required = set(required_fields(kind))
+    derived = required & set(DERIVED_FIELDS)
+    if derived:
+        st.caption(t("upload_derived_note", lang))
     mapping, defaults = {}, {}
     options = [_NONE, *columns]
     for field in schema_fields(kind):
-        label = field_label(field, lang) + (" *" if field in required else "")
+        label = field_label(field, lang) + (" *" if field in required - derived else "")
         left, right = st.columns([1, 1])
         column = left.selectbox(
             label,
             options,
             index=options.index(suggested[field]) if suggested.get(field) in options else 0,
             key=f"upload_map_{kind}_{field}",
+            placeholder=t("upload_pick_column", lang),
+            help=t("upload_derived_help", lang) if field in derived else None,
         )
         if column != _NONE:
             mapping[field] = column
         if field == "location_precision":
             value = right.selectbox(
-                t("upload_default", lang), ["", *LOCATION_PRECISIONS], key=f"upload_default_{kind}_{field}"
+                t("upload_default", lang),
+                LOCATION_PRECISIONS,
+                index=None,
+                placeholder=t("upload_no_default", lang),
+                key=f"upload_default_{kind}_{field}",
             )
         else:
             value = right.text_input(t("upload_default", lang), key=f"upload_default_{kind}_{field}")
         if value:
             defaults[field] = value
     return kind, mapping, defaults
+
+
+def mapping_hint(kind: str, mapping: dict, defaults: dict, lang: str) -> bool:
+    """Whether every required field has a column or a default; if not, a neutral hint naming the fields left
+    (no error: the user has not mapped them yet, and the check would only say the same in red)."""
+    left = fields_to_map(kind, mapping, defaults)
+    if left:
+        st.info(t("upload_map_these", lang, fields=", ".join(f"«{field_label(f, lang)}»" for f in left)))
+    return not left
 
 
 def field_label(field: str, lang: str) -> str:
@@ -136,8 +166,21 @@ def field_label(field: str, lang: str) -> str:
 def style_form(columns: list[str], lang: str) -> LayerStyle:
     colour = st.color_picker(t("style_colour", lang), "#3388ff", key="upload_style_colour")
     fill = st.checkbox(t("style_fill", lang), value=config.STORED_FILL_DEFAULT, key="upload_style_fill")
-    label = st.selectbox(t("style_label", lang), [_NONE, *columns], key="upload_style_label")
-    popup = st.multiselect(t("style_popup", lang), columns, default=columns[:5], key="upload_style_popup")
+    options = [_NONE, *columns]
+    label = st.selectbox(
+        t("style_label", lang),
+        options,
+        index=options.index(suggest_label(columns) or _NONE),
+        key="upload_style_label",
+        placeholder=t("upload_no_label", lang),
+    )
+    popup = st.multiselect(
+        t("style_popup", lang),
+        columns,
+        default=columns[:5],
+        key="upload_style_popup",
+        placeholder=t("choose_placeholder", lang),
+    )
     return LayerStyle(
         colour=colour, fill=fill, label_field=None if label == _NONE else label, popup_fields=tuple(popup)
     )
@@ -158,10 +201,17 @@ def prepared_layer(data, filename, layer, crs, swap, kind, mapping, defaults, la
             progress=progress_callback(bar),
         )
     except LayerError as exc:
-        st.error(t("upload_error", lang, error=error_text(exc, lang)))
+        st.error(t("upload_error", lang, error=error_text(named_field(exc, lang), lang)))
         result = None
     bar.empty()
     return result
+
+
+def named_field(error: LayerError, lang: str) -> LayerError | Message:
+    """A schema error with its field as the form labels it («Kilde», not source_url); other errors as they are."""
+    if not isinstance(error, SchemaError) or "field" not in error.params:
+        return error
+    return Message(error.code, **{**error.params, "field": field_label(error.field, lang)})
 
 
 def report(prepared: Prepared, lang: str) -> None:
@@ -206,7 +256,7 @@ def preview_map(prepared: Prepared, style: LayerStyle | None, static_url: str) -
     style_dict = {
         "colour": chosen.colour,
         "fill": chosen.fill if style else config.STORED_FILL_DEFAULT,  # boundaries: outlines
-        "label_field": chosen.label_field or ("name" if "name" in frame.columns else None),
+        "label_field": chosen.label_field or suggest_label(frame.columns),
         "popup_fields": list(chosen.popup_fields) or [c for c in frame.columns if c != "geometry"][:6],
     }
     stored_layer_group(
@@ -230,11 +280,13 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
             t("upload_new_layer", lang) if i is None else t("upload_new_version", lang, title=i.title)
         ),
         key="upload_target",
+        placeholder=t("choose_placeholder", lang),
     )
     title = st.text_input(t("layer_title", lang), value=prepared.uploaded.name, key="upload_title")
     uploader = st.text_input(t("upload_uploader", lang), key="upload_uploader")
     description = st.text_area(t("layer_description", lang), key="upload_description")
     licence = st.text_area(t("upload_licence", lang), key="upload_licence")
+    st.info(t("upload_visible_to_all", lang), icon=":material/public:")
     if st.button(t("upload_save", lang), type="primary", key="upload_save"):
         bar = st.progress(0.5, text=t("stage_saving", lang))
         try:

@@ -1,17 +1,18 @@
-"""The visible uploaded layers of their own kind on the overview map: small ones as GeoJSON, big ones as tiles."""
+"""The visible uploaded layers of their own kind on the overview map: small ones as GeoJSON, big ones as tiles;
+and Kart's list of uploaded layers, each with a toggle (this session's map only) and "zoom to layer"."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import folium
 import geopandas as gpd
 import streamlit as st
 
 import config
-from core.schema import OWN_KINDS
+from core.schema import OWN_KINDS, UPLOAD_KINDS
 from i18n import error_text, t
 from maps.styles import layer_colours
 from maps.tiles import (
@@ -28,6 +29,11 @@ from maps.tiles import (
 from maps.vector_tiles import tile_layer_group
 from store import LayerInfo, StoreError, open_store
 from ui.data import own_layers, store_key, stored_row
+from ui.map_focus import fit_view
+from ui.text import escape_markdown
+
+HIDDEN_KEY = "hidden_uploads"  # ids of the uploaded layers switched off in this session's layer list
+ZOOM_REQUEST = "map_zoom_request"  # the view a "zoom to layer" asks for; ui.overview.map_target takes it
 
 
 @dataclass(frozen=True)
@@ -114,3 +120,74 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str, complet
             remove_stale(store_folder(store_key()), [version_of(i) for i in layers])
             remove_legacy_folder(store_key())
     return result
+
+
+# --- Kart's layer list ----------------------------------------------------------------------------------------
+
+
+def this_session(layers: list[LayerInfo]) -> list[LayerInfo]:
+    """The store's listing with the layers switched off in this session's layer list marked not visible.
+
+    The store's visibility is everyone's (set on Kartlag); the layer list's toggle is only this session's map."""
+    hidden = st.session_state.get(HIDDEN_KEY, set())
+    return [replace(info, visible=False) if info.id in hidden else info for info in layers]
+
+
+def layer_list(layers: list[LayerInfo], lang: str, container) -> None:
+    """Each uploaded layer the map can show (visible in the store): a toggle and a "zoom to layer" button."""
+    shown = [info for info in layers if info.visible and info.kind in UPLOAD_KINDS]
+    if not shown:
+        return
+    container.caption(t("uploaded_layers", lang))
+    hidden = st.session_state.setdefault(HIDDEN_KEY, set())
+    for info in shown:
+        key = f"show_upload_{info.id}"
+        st.session_state[key] = info.id not in hidden  # the set, not the widget, outlives a page switch
+        container.checkbox(
+            escape_markdown(info.title),  # a title is text from a form: never markdown (links, images)
+            key=key,
+            on_change=_toggle,
+            args=(info.id, key),
+            help=t("uploaded_layer_toggle_help", lang),
+        )
+        container.button(
+            t("zoom_to_layer", lang),
+            key=f"zoom_upload_{info.id}",
+            icon=":material/zoom_in_map:",
+            type="tertiary",
+            on_click=_zoom_to,
+            args=(info,),
+        )
+
+
+def _toggle(layer_id: int, key: str) -> None:
+    hidden = st.session_state.setdefault(HIDDEN_KEY, set())
+    if st.session_state[key]:
+        hidden.discard(layer_id)
+    else:
+        hidden.add(layer_id)
+
+
+def _zoom_to(info: LayerInfo) -> None:
+    """Ask the map for the view that fits the layer (and show the layer, if switched off)."""
+    bounds = layer_bounds(store_key(), info.id, info.version)
+    if bounds is None:
+        return
+    st.session_state.setdefault(HIDDEN_KEY, set()).discard(info.id)
+    st.session_state[ZOOM_REQUEST] = fit_view(bounds)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def layer_bounds(store: str, layer_id: int, version: int) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a stored layer version in lon/lat; None when it has no geometry.
+
+    `store` (ui.data.store_key) is part of the cache key: two stores may have a layer 3, version 1."""
+    try:
+        frame = open_store().read(layer_id, version)
+    except (StoreError, OSError):
+        return None
+    geometry = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if geometry.empty:
+        return None
+    west, south, east, north = (float(v) for v in geometry.to_crs(config.CRS).total_bounds)
+    return west, south, east, north

@@ -1,12 +1,15 @@
 """Map an uploaded layer's columns to a layer kind's schema, and check the result as bundled layers are checked.
 
+- `suggest_label(columns)`: the name-like column (navn, name, stedsnavn, tittel …) an "other" layer is labelled by.
 - `suggest_mapping(columns, kind)`: {schema field: source column} from a synonym table (navn → name,
   kommune → municipality, komnr → kommunenummer, anlegg → facility, bedrift → company, klynge → cluster,
   kilde/url → source_url, år → source_year, ...). The user confirms or changes it.
 - `apply_mapping(frame, kind, mapping, defaults)`: for parks, sources and members builds one record per
   feature and runs `loaders.files.layers.validate_records`, the same check the bundled files pass, so a missing
-  required value raises a `SchemaError` naming the feature and the field. "boundaries" needs a kommunenummer
-  or fylkesnummer column; "other" keeps its fields as they are (with a `LayerStyle` for the map).
+  required value raises a `SchemaError` naming the feature and the field. Ids the file lacks are made from the
+  layer's name and the row ("parker-3"); a kommunenummer it lacks (and the municipality with it) is read from
+  where the feature lies (loaders/upload/municipalities.py), outside Trøndelag an error. "boundaries" needs a
+  kommunenummer or fylkesnummer column; "other" keeps its fields as they are (with a `LayerStyle` for the map).
 - `pad_codes(frame)`: kommunenummer/fylkesnummer columns that lost their leading zeros (301 → "0301").
 """
 
@@ -28,14 +31,19 @@ from loaders.errors import SchemaError
 from loaders.files.layers import validate_records
 from loaders.files.numbers import parse_number, parse_year
 from loaders.messages import Message
+from loaders.upload.municipalities import municipalities_of, municipality_name
 
 BOUNDARY_COLUMNS = ("name", "kommunenummer", "fylkesnummer")
 BOUNDARY_GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
+# Column names that name a feature, best first: the "name" field's synonyms and an "other" layer's default
+# label (`suggest_label`). Compared ignoring case, spaces, "-" and "_" (Navn, NAVN, objekt_navn).
+NAME_WORDS = ("name", "navn", "objektnavn", "stedsnavn", "parknavn", "områdenavn", "label", "tittel", "title")
+
 # Schema field -> column names that mean it, best first. Compared ignoring case, spaces, "-" and "_".
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "lokalid", "lokal_id", "objektid", "objectid", "identifikator"),
-    "name": ("name", "navn", "parknavn", "områdenavn", "stedsnavn", "tittel", "title"),
+    "name": NAME_WORDS,
     "municipality": ("municipality", "kommune", "kommunenavn", "kommune_navn", "kommunenamn", "municipality_name"),
     "kommunenummer": (
         "kommunenummer",
@@ -105,6 +113,19 @@ def required_fields(kind: str) -> tuple[str, ...]:
     return ()
 
 
+# Required fields `apply_mapping` fills itself when the file has no column for them: ids from the layer's name
+# and row, the municipality from where the feature lies.
+DERIVED_FIELDS = ("id", "municipality", "kommunenummer")
+
+
+def fields_to_map(kind: str, mapping: Mapping[str, str | None], defaults: Mapping[str, object]) -> tuple[str, ...]:
+    """The required fields still without a column or a default (and not derived): what the user has to map."""
+    given = {f for f, c in mapping.items() if c} | {f for f, v in defaults.items() if not _empty(v)}
+    if kind == "boundaries" and not given & set(_CODE_WIDTH):
+        return ("kommunenummer",)  # or fylkesnummer: a boundaries layer needs one of the codes
+    return tuple(f for f in required_fields(kind) if f not in given and f not in DERIVED_FIELDS)
+
+
 def suggest_kind(columns: Iterable[str], geometry_types: Mapping[str, int] | None = None) -> str:
     """The layer kind a file's columns point to: "boundaries" for Kartverket-style boundary files, else "other".
 
@@ -122,6 +143,15 @@ def suggest_kind(columns: Iterable[str], geometry_types: Mapping[str, int] | Non
     if polygons and keys & codes and ("objtype" in keys or not keys & layer_words):
         return "boundaries"
     return "other"
+
+
+def suggest_label(columns: Iterable[str]) -> str | None:
+    """The column that names the features (navn, name, Navn, stedsnavn, tittel …), for the label; None if none."""
+    by_key: dict[str, str] = {}
+    for column in columns:
+        if str(column) != "geometry":
+            by_key.setdefault(key(column), str(column))
+    return next((by_key[key(word)] for word in NAME_WORDS if key(word) in by_key), None)
 
 
 def suggest_mapping(columns: Iterable[str], kind: str) -> dict[str, str]:
@@ -164,7 +194,8 @@ def apply_mapping(
 
     `mapping` is {schema field: source column}; `defaults` fill fields with no column or an empty cell
     (e.g. {"source_url": "https://…", "location_precision": "site"}). Features without an "id" get
-    "{id_prefix}-1", "{id_prefix}-2", ... Raises `SchemaError` naming the feature (0-based) and the field.
+    "{id_prefix}-1", "{id_prefix}-2", ...; an empty kommunenummer and municipality are filled from the bundled
+    boundaries. Raises `SchemaError` naming the feature (0-based) and the field.
     """
     _check_kind(kind)
     defaults = dict(defaults or {})
@@ -196,7 +227,43 @@ def apply_mapping(
                 value = f"{id_prefix}-{i + 1}"
             properties[field.name] = _convert(i, field, value)
         records.append((properties, geometry))
+    _place_in_municipalities(records, frame.geometry, _LABEL_FIELD[kind])
     return validate_records(records, kind)
+
+
+# The field that names a feature of each kind, for a message about it.
+_LABEL_FIELD = {"parks": "name", "sources": "facility", "members": "company"}
+
+
+def _place_in_municipalities(records: list[tuple[dict, object]], geometries: gpd.GeoSeries, label: str) -> None:
+    """Fill an empty kommunenummer, and the municipality with it, from where the feature lies (the bundled
+    boundaries); a municipality left empty beside a number from the file is that number's name.
+
+    What the file or a default gives wins: only what is empty is filled. A feature that needs its number but
+    lies outside Trøndelag raises a `SchemaError` naming it.
+    """
+    if not records or "kommunenummer" not in records[0][0]:
+        return
+    for properties, _ in records:
+        if _empty(properties["municipality"]) and not _empty(properties["kommunenummer"]):
+            properties["municipality"] = municipality_name(str(properties["kommunenummer"]))
+    wanting = [i for i, (properties, _) in enumerate(records) if _empty(properties["kommunenummer"])]
+    if not wanting:
+        return
+    for i, place in zip(wanting, municipalities_of(geometries.iloc[wanting]), strict=True):
+        properties = records[i][0]
+        if place is None:
+            name = properties.get(label)
+            raise SchemaError(
+                i,
+                "kommunenummer",
+                "in_trondelag",
+                code="outside_trondelag",
+                label=None if _empty(name) else str(name),
+            )
+        properties["kommunenummer"] = place.kommunenummer
+        if _empty(properties["municipality"]):
+            properties["municipality"] = place.name
 
 
 def check_style(style: LayerStyle, columns: Iterable[str]) -> LayerStyle:
