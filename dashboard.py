@@ -6,7 +6,8 @@ import streamlit as st
 
 import config
 from analysis.filters import apply_filters
-from i18n import t
+from analysis.kpi import in_key_scope
+from i18n import key_figure_label, t
 from maps.build import base_map, legend_group, overview_layers
 from maps.highlight import highlight_group
 from maps.labels import key_point_labels, labels_group
@@ -45,6 +46,7 @@ else:
     with compact_header():
         heading(lang, present)
         kpi = key_figure_row(view, lang)
+view = in_key_scope(view, kpi)  # circles, names and exports in the key figure's one scope and year
 with st.container():  # search notices go in here, so the map keeps its place (a moved map is redrawn)
     center, zoom, selected = map_target(
         data, controls.query, lang, present, controls.filters.kommunenummer, map_key="overview_map"
@@ -53,7 +55,9 @@ with st.container():  # search notices go in here, so the map keeps its place (a
 colours = cluster_colours(list(data.members["cluster"].unique()))
 area = controls.filters.kommunenummer  # the chosen municipalities, outlined on the map
 labels = key_point_labels(view, controls.visible, kpi)
-shown_items = legend_content(view, controls.visible, area=bool(area), labels=bool(labels))
+shown_items = legend_content(
+    view, controls.visible, area=bool(area), labels=bool(labels), scope=key_figure_label(kpi, lang) if kpi.scope else ""
+)
 map_column, record_column = st.columns([1, 0.0001] if present else [3, 1])
 with map_column:
     shown = show_map(

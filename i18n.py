@@ -72,6 +72,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "legend": ("Tegnforklaring", "Legend"),
     "legend_circle": ("Sirkelareal ∝ tonn (siste tall)", "Circle area ∝ tonnes (latest figure)"),
     "legend_hollow": ("Hul sirkel: ingen tall", "Hollow circle: no figure"),
+    "legend_circle_in": ("Sirkelareal ∝ tonn ({scope})", "Circle area ∝ tonnes ({scope})"),
+    "legend_hollow_in": ("Hul sirkel: ingen tall i {scope}", "Hollow circle: no figure in {scope}"),
     "legend_uploaded": ("Opplastede kartlag", "Uploaded layers"),
     # Big uploaded layers drawn from vector tiles (issue 11, ui/uploaded_layers.py, ui/record.py)
     "tiles_building": (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
+import geopandas as gpd
 import pandas as pd
 
-from analysis.figures import newest_scope
+from analysis.figures import newest_scope, with_latest_figure
 from analysis.filters import View
 from core.schema import CLIMATE_SCOPES
 
@@ -57,3 +59,17 @@ def key_figures(view: View, scope: str | None = None) -> KeyFigures:
         facilities=len(rows),
         by_facility=dict(zip(rows["facility_id"], rows["amount_t"].astype(float), strict=True)),
     )
+
+
+# The columns analysis.figures.with_latest_figure adds to the sources.
+_FIGURE_COLUMNS = ["figure_t", "figure_year", "figure_scope", "figure_quote", "figure_source"]
+
+
+def in_key_scope(view: View, kpi: KeyFigures) -> View:
+    """`view` with each source's figure in the key figure's scope and year (none where it has none there), so one
+    map sizes its circles, names its large emitters and exports its figures in the scope and year its key figure
+    sums: a circle is never drawn from another scope's number."""
+    figures = view.figures if view.figures is not None else pd.DataFrame(columns=["facility_id", "scope", "year"])
+    chosen = figures[(figures["scope"] == kpi.scope) & (figures["year"] == kpi.year)] if kpi.scope else figures[:0]
+    sources = with_latest_figure(view.sources.drop(columns=_FIGURE_COLUMNS, errors="ignore"), chosen)
+    return dataclasses.replace(view, sources=gpd.GeoDataFrame(sources, crs=view.sources.crs))

@@ -127,10 +127,14 @@ class LegendContent:
     dashed: bool = False  # a feature placed at a municipal centre
     area: bool = False  # the chosen municipality outlined
     labels: bool = False  # names shown from config.LABEL_MIN_ZOOM on
+    scope: str = ""  # the one scope and year the circles are drawn from ("EU ETS, CO₂-ekv. 2022"); "" = latest
 
 
-def legend_content(view: View, visible: set[str], area: bool = False, labels: bool = False) -> LegendContent:
-    """The legend's items for the features of `view` in the layers switched on (`visible`)."""
+def legend_content(
+    view: View, visible: set[str], area: bool = False, labels: bool = False, scope: str = ""
+) -> LegendContent:
+    """The legend's items for the features of `view` in the layers switched on (`visible`); `scope` names the scope
+    and year the circles are drawn from (analysis.kpi.in_key_scope)."""
     parks = view.parks if "parks" in visible else view.parks.iloc[0:0]
     sources = view.sources if "sources" in visible else view.sources.iloc[0:0]
     points = members_by_point(view.members) if "members" in visible else []
@@ -146,6 +150,7 @@ def legend_content(view: View, visible: set[str], area: bool = False, labels: bo
         dashed=any(approximate(r) for r in rows),
         area=area,
         labels=labels and bool(len(parks) or len(sources)),
+        scope=scope,
     )
 
 
@@ -212,8 +217,9 @@ def legend_html(
             dashed=True,
         )
     parks = [dot(config.PARK_STATUS_COLOURS[s], t(f"status_{s}", lang)) for s in content.statuses]
-    sources = [dot(config.SOURCE_COLOUR, t("legend_circle", lang))] if content.figure else []
-    sources += [dot(config.SOURCE_COLOUR, t("legend_hollow", lang), hollow=True)] if content.hollow else []
+    circle, hollow = ("legend_circle_in", "legend_hollow_in") if content.scope else ("legend_circle", "legend_hollow")
+    sources = [dot(config.SOURCE_COLOUR, t(circle, lang, scope=content.scope))] if content.figure else []
+    sources += [dot(config.SOURCE_COLOUR, t(hollow, lang, scope=content.scope), hollow=True)] if content.hollow else []
     members = [dot(cluster_colours.get(c, config.MIXED_CLUSTER_COLOUR), c) for c in content.clusters]
     members += [dot(config.MIXED_CLUSTER_COLOUR, "2+ " + t("cluster", lang).lower())] if content.mixed else []
     parts = [f'<div style="font-weight:600;margin-bottom:2px">{esc(t("legend", lang))}</div>']

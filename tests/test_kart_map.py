@@ -7,6 +7,7 @@ import dataclasses
 import json
 import re
 
+import pandas as pd
 import pytest
 
 import config
@@ -189,3 +190,26 @@ def test_utslipp_tables_show_register_quotes_formatted_and_keep_them_as_printed_
     on_screen = emissions_tables.shown(table, "nb")[column]
     assert not on_screen.str.contains(r"\d\.\d+ kg").any()
     assert on_screen.str.fullmatch(r"\d{1,3}(\u00a0\d{3})*\u00a0kg").any()
+
+
+def test_kart_draws_each_circle_from_the_key_figures_scope_and_year_and_names_it_in_the_legend(portfolio):
+    from analysis.kpi import in_key_scope
+
+    view = apply_filters(portfolio, Filters())
+    kpi = key_figures(view)
+    latest = view.sources.set_index("id")
+    drawn = in_key_scope(view, kpi).sources.set_index("id")
+    assert list(drawn.index) == list(latest.index)  # the same plants; only their figure changes
+    other_scope = latest["figure_scope"].notna() & (latest["figure_scope"] != kpi.scope)
+    assert other_scope.any(), "the bundled data has a plant whose latest figure is of another scope"
+    for facility_id, row in drawn.iterrows():
+        figure = kpi.figure_of(facility_id)
+        if figure is None:  # hollow: never another scope's number
+            assert pd.isna(row["figure_t"]) and pd.isna(row["figure_scope"]), facility_id
+        else:
+            assert (row["figure_t"], row["figure_scope"], row["figure_year"]) == (figure, kpi.scope, kpi.year)
+    assert drawn["figure_t"].sum() == pytest.approx(kpi.total_t)
+    label = key_figure_label(kpi, "nb")
+    content = legend_content(in_key_scope(view, kpi), {"sources"}, scope=label)
+    html = legend_html({}, "nb", content=content)
+    assert f"Sirkelareal ∝ tonn ({label})" in html and f"Hul sirkel: ingen tall i {label}" in html
