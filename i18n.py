@@ -1140,6 +1140,20 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "portfolio_nearest_year": ("{name} ({tonnes}, {scope} {year})", "{name} ({tonnes}, {scope} {year})"),
     # --- end of issue 12 ---
+    # --- exports (issue 21, finding 5): uploaded layers, the chosen municipality, one-click downloads ---
+    "export_legend_uploaded": ("Opplastede kartlag", "Uploaded layers"),
+    "export_legend_simplified": ("{title} (forenklet tegnet)", "{title} (drawn simplified)"),
+    "export_legend_municipality": ("Valgt kommune: {names}", "Chosen municipality: {names}"),
+    "export_key_figure_credit": ("Nøkkeltall: {credit}", "Key figure: {credit}"),
+    "export_one_click_help": (
+        "Filen lages når du klikker (kart tar noen sekunder).",
+        "The file is made when you click (maps take a few seconds).",
+    ),
+    "pf_row_emissions_scope": (
+        "Sum siste tall innenfor ({scopes}; {years})",
+        "Sum of latest figures inside ({scopes}; {years})",
+    ),
+    # --- end of exports (issue 21) ---
 }
 
 
