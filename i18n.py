@@ -1144,6 +1144,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "export_legend_uploaded": ("Opplastede kartlag", "Uploaded layers"),
     "export_legend_simplified": ("{title} (forenklet tegnet)", "{title} (drawn simplified)"),
     "export_legend_municipality": ("Valgt kommune: {names}", "Chosen municipality: {names}"),
+    "pf_export_file": ("Industrikart portefølje", "Industrikart portfolio"),
     "export_key_figure_credit": ("Nøkkeltall: {credit}", "Key figure: {credit}"),
     "export_one_click_help": (
         "Filen lages når du klikker (kart tar noen sekunder).",

@@ -97,6 +97,9 @@ class ExportBudget:
 
 
 LAYER_EXPORTS = ExportCache()  # one per process, for every session
+# Map exports (PNG, PDF, slide): one render at a time in the process, within the client's budget; nothing is kept,
+# as a view (filters, uploaded layers, title) has no version to key it by.
+MAP_EXPORTS = ExportCache(max_bytes=0)
 _BUDGETS: dict[str, ExportBudget] = {}
 _budgets_lock = threading.Lock()
 
