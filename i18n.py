@@ -1145,6 +1145,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "export_legend_simplified": ("{title} (forenklet tegnet)", "{title} (drawn simplified)"),
     "export_legend_municipality": ("Valgt kommune: {names}", "Chosen municipality: {names}"),
     "pf_export_file": ("Industrikart portefølje", "Industrikart portfolio"),
+    "export_html_left_out": (
+        "{title} (for stort for HTML-fila: vist i PNG, PDF og lysbilde)",
+        "{title} (too big for the HTML file: shown in PNG, PDF and slide)",
+    ),
     "export_key_figure_credit": ("Nøkkeltall: {credit}", "Key figure: {credit}"),
     "export_one_click_help": (
         "Filen lages når du klikker (kart tar noen sekunder).",

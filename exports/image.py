@@ -29,7 +29,6 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
-from matplotlib.patheffects import withStroke
 from matplotlib.textpath import TextToPath
 from shapely import make_valid, union_all
 from shapely.geometry import MultiPolygon
@@ -451,7 +450,8 @@ def _plain(value) -> str | None:
 
 def _draw_labels(ax, wanted: list[tuple[float, float, str, float]], screen_px: float, discs: list) -> None:
     """Each name beside its marker (right, left, above or below, the first place free of other names and inside
-    the frame); a name with no free place is left off, its marker stays. Plain text with a white halo."""
+    the frame); a name with no free place is left off, its marker stays. Plain text on a light box (a stroked
+    halo would turn the PDF's text into paths, unsearchable)."""
     taken: list[tuple[float, float, float, float]] = []  # placed names; `discs`: markers, which no name covers
     height = LABEL_SIZE / 72 * config.EXPORT_SCREEN_DPI * 1.25 * screen_px  # in map metres
     gap = 3 * screen_px
@@ -482,7 +482,7 @@ def _draw_labels(ax, wanted: list[tuple[float, float, str, float]], screen_px: f
                 va=va,
                 zorder=6,
                 clip_on=True,
-                path_effects=[withStroke(linewidth=2.6, foreground="white")],
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": to_rgba("white", 0.8), "edgecolor": "none"},
             )
             break
 

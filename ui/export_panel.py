@@ -102,6 +102,7 @@ def build_export(
             lang=lang,
             title=title,
             subtitle=subtitle,
+            extras=extras,
             **where,
         )
         return html.encode("utf-8"), name, "text/html"
