@@ -23,7 +23,7 @@ from loaders import LayerError
 from loaders.bundled.boundaries import find_boundaries
 from store import StoreError
 from ui.access import client_address
-from ui.export_cache import MAP_EXPORTS, client_budget
+from ui.export_cache import LAYER_EXPORTS, client_budget
 
 CHOICES = ("png-1920", "png-a4", "pdf", "pptx", "html", "geojson", "gpkg", "csv", "xlsx")
 MAP_SUFFIXES = {
@@ -154,7 +154,7 @@ def export_panel(
             municipalities=tuple(municipalities),
         )
         build = lambda: build_export(choice, view, boundaries=_boundaries(), extras=extras, **options)[0]  # noqa: E731
-        return MAP_EXPORTS.get(object(), build, budget)  # a key of its own: one render at a time, none kept
+        return LAYER_EXPORTS.run(build, budget)  # one export at a time in the process, within the budget
 
     st.download_button(
         t("export_download", lang, name=name),
@@ -188,7 +188,7 @@ def portfolio_export(hoods, *, lang: str, subtitle: str, sources: str, visible, 
         return slides_pptx(slides, lang=lang, day=day)
 
     def make() -> bytes:  # on click, outside the script run
-        return MAP_EXPORTS.get(object(), build, budget)
+        return LAYER_EXPORTS.run(build, budget)
 
     st.download_button(
         t("pf_export_pptx", lang),
