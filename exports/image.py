@@ -177,7 +177,7 @@ def render_map(
         draw_uploaded(ax, uploaded_in_view(extras.uploaded, extent, (extent[2] - extent[0]) / (map_box[2] * dpi)))
         if chosen is not None:
             draw_outline(ax, chosen)
-        _draw_layers(ax, frames, colours, screen_px)
+        _draw_layers(ax, frames, colours, extent, screen_px)
         _frame_axes(ax, extent)
         _draw_scale_bar(fig, ax, map_box, extent, fig_w, fig_h, lang)
         _draw_north_arrow(fig, map_box, fig_w, fig_h, lang)
@@ -364,7 +364,7 @@ def _decimals(step: float) -> int:
 # --- layers ---------------------------------------------------------------------------------
 
 
-def _draw_layers(ax, frames: dict[str, gpd.GeoDataFrame], colours: dict[str, str], screen_px: float) -> None:
+def _draw_layers(ax, frames: dict[str, gpd.GeoDataFrame], colours: dict[str, str], extent, screen_px: float) -> None:
     """Same order as the screen map: parks, then members, then sources on top. Point markers closer than
     SPREAD_MIN_PX are set apart on a ring (cartography.spread_points), each with a leader line to its true place
     (marked by a small dot); parks and large emitters get their names beside them."""
@@ -400,10 +400,11 @@ def _draw_layers(ax, frames: dict[str, gpd.GeoDataFrame], colours: dict[str, str
         ax.scatter(true[moved, 0], true[moved, 1], s=6, c=LEADER_COLOUR, linewidths=0, zorder=2.96)
     for zorder in sorted({m[3] for m in markers}):
         _scatter(ax, [(*placed[i], m[2]) for i, m in enumerate(markers) if m[3] == zorder], zorder)
-    wanted = [(*placed[i], m[4], m[2].radius) for i, m in enumerate(markers) if m[4]] + labels
+    named = sorted((i for i, m in enumerate(markers) if m[4]), key=lambda i: -markers[i][3])  # emitters first
+    wanted = [(*placed[i], markers[i][4], markers[i][2].radius) for i in named] + labels
     radii = np.array([m[2].radius for m in markers]) * screen_px
     discs = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(placed, radii, strict=True)]
-    _draw_labels(ax, wanted, screen_px, discs)
+    _draw_labels(ax, wanted, screen_px, discs + _furniture_boxes(extent, screen_px), extent)
 
 
 def _park_markers(ax, parks: gpd.GeoDataFrame, labels: list) -> list:
@@ -448,11 +449,24 @@ def _plain(value) -> str | None:
     return (text[: LABEL_CHARS - 1] + "…" if len(text) > LABEL_CHARS else text) or None
 
 
-def _draw_labels(ax, wanted: list[tuple[float, float, str, float]], screen_px: float, discs: list) -> None:
-    """Each name beside its marker (right, left, above or below, the first place free of other names and inside
-    the frame); a name with no free place is left off, its marker stays. Plain text on a light box (a stroked
-    halo would turn the PDF's text into paths, unsearchable)."""
-    taken: list[tuple[float, float, float, float]] = []  # placed names; `discs`: markers, which no name covers
+def _furniture_boxes(extent, screen_px: float) -> list[tuple[float, float, float, float]]:
+    """Where the scale bar and the north arrow sit over the map (as _draw_scale_bar and _draw_north_arrow place
+    them), in map metres: no name goes under them."""
+    west, south, east, north = extent
+    inch = screen_px * config.EXPORT_SCREEN_DPI  # map metres per inch of the frame
+    bar_w = max(scale_bar(extent).map_units / inch, 1.2) + 0.3
+    return [
+        (west, south, west + (0.2 + bar_w) * inch, south + 0.65 * inch),
+        (east - 0.65 * inch, north - 0.9 * inch, east, north),
+    ]
+
+
+def _draw_labels(ax, wanted: list, screen_px: float, obstacles: list, extent) -> None:
+    """Each name beside its marker (right, left, above, below or at a diagonal: the first place free of other
+    names, markers and map furniture, inside the frame); a name with no free place is left off, its marker stays.
+    Plain text on a light box (a stroked halo would turn the PDF's text into paths, unsearchable)."""
+    west, south, east, north = extent
+    taken: list[tuple[float, float, float, float]] = []  # placed names; `obstacles`: markers and map furniture
     height = LABEL_SIZE / 72 * config.EXPORT_SCREEN_DPI * 1.25 * screen_px  # in map metres
     gap = 3 * screen_px
     for x, y, text, radius_px in wanted:
@@ -460,26 +474,31 @@ def _draw_labels(ax, wanted: list[tuple[float, float, str, float]], screen_px: f
             break
         width = _width_in(text, LABEL_SIZE) * config.EXPORT_SCREEN_DPI * screen_px
         r = radius_px * screen_px + gap
-        for ha, va, box in (
-            ("left", "center", (x + r, y - height / 2, x + r + width, y + height / 2)),
-            ("right", "center", (x - r - width, y - height / 2, x - r, y + height / 2)),
-            ("center", "bottom", (x - width / 2, y + r, x + width / 2, y + r + height)),
-            ("center", "top", (x - width / 2, y - r - height, x + width / 2, y - r)),
+        d = r * 0.75  # the diagonal places, corner to the marker
+        for box in (
+            (x + r, y - height / 2, x + r + width, y + height / 2),  # right, then left, above, below
+            (x - r - width, y - height / 2, x - r, y + height / 2),
+            (x - width / 2, y + r, x + width / 2, y + r + height),
+            (x - width / 2, y - r - height, x + width / 2, y - r),
+            (x + d, y + d, x + d + width, y + d + height),
+            (x - d - width, y + d, x - d, y + d + height),
+            (x + d, y - d - height, x + d + width, y - d),
+            (x - d - width, y - d - height, x - d, y - d),
         ):
-            if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in taken + discs):
+            if not (west < box[0] and box[2] < east and south < box[1] and box[3] < north):
+                continue  # inside the frame, whole
+            if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in taken + obstacles):
                 continue
             taken.append(box)
-            at_x = {"left": box[0], "right": box[2], "center": x}[ha]
-            at_y = {"center": y, "bottom": box[1], "top": box[3]}[va]
             _text(
                 ax,
-                at_x,
-                at_y,
+                box[0],
+                (box[1] + box[3]) / 2,
                 text,
                 fontsize=LABEL_SIZE,
                 color=INK,
-                ha=ha,
-                va=va,
+                ha="left",
+                va="center",
                 zorder=6,
                 clip_on=True,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": to_rgba("white", 0.8), "edgecolor": "none"},
