@@ -180,7 +180,7 @@ def _widescreen(deck) -> None:
     factor = SLIDE_EMU[0] / old_width
     for holder in (deck.slide_master, *deck.slide_layouts):
         for shape in holder.shapes:
-            if shape.left is not None and shape.width is not None:
+            if shape._element.xpath("./p:spPr/a:xfrm"):  # its own position (others inherit the master's, scaled)
                 shape.left, shape.width = Emu(round(shape.left * factor)), Emu(round(shape.width * factor))
     for part in deck.part.package.iter_parts():
         if str(part.partname) == "/docProps/app.xml":

@@ -161,6 +161,12 @@ def test_the_slide_says_when_and_by_whom_it_was_made_and_is_tagged_16_9(orkland)
     assert 'cx="12192000"' in size and 'cy="6858000"' in size and "4x3" not in size
     assert "<PresentationFormat>Widescreen</PresentationFormat>" in app_xml and "4:3" not in app_xml
     assert "<Slides>1</Slides>" in app_xml
+    deck = Presentation(io.BytesIO(data))
+    for holder in (deck.slide_master, *deck.slide_layouts):  # the template's placeholders, spread across 16:9
+        spans = [(shape.left, shape.left + shape.width) for shape in holder.shapes if shape.left is not None]
+        assert all(right <= deck.slide_width for _, right in spans), holder.name
+    title_box = deck.slide_master.shapes[0]
+    assert title_box.left + title_box.width > 0.9 * deck.slide_width  # not left at the 4:3 template's 10 in
     today = slides_pptx([slide], day=DAY)  # without `now`: this moment
     assert Presentation(io.BytesIO(today)).core_properties.created.year == datetime.now(UTC).year
 
