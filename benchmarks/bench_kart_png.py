@@ -69,7 +69,8 @@ def main() -> None:
             times.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
         print(
-            f"{label:10s} wall: first {times[0]:.2f} s, median of {args.repeat} more {statistics.median(times[1:]):.2f} s"
+            f"{label:10s} wall: first {times[0]:.2f} s, median of {args.repeat} more"
+            f" {statistics.median(times[1:]):.2f} s"
             f" · CPU: first {cpu[0]:.2f} s, median {statistics.median(cpu[1:]):.2f} s"
         )
 
