@@ -166,8 +166,8 @@ def municipality_names(shapes: gpd.GeoDataFrame) -> str:
 def draw_outline(ax, shapes: gpd.GeoDataFrame) -> None:
     """The chosen municipalities' border: a dark line on a white halo, so it reads on tiles and on the tint."""
     path = Path.make_compound_path(*(polygon_path(g) for g in shapes.geometry))
-    for colour, width in (("white", OUTLINE_WIDTH_PT + 2.4), (OUTLINE_COLOUR, OUTLINE_WIDTH_PT)):
-        ax.add_patch(PathPatch(path, facecolor="none", edgecolor=to_rgba(colour, 0.9), lw=width, zorder=OUTLINE_ZORDER))
+    for colour, width in ((to_rgba("white", 0.9), OUTLINE_WIDTH_PT + 2.4), (OUTLINE_COLOUR, OUTLINE_WIDTH_PT)):
+        ax.add_patch(PathPatch(path, facecolor="none", edgecolor=colour, lw=width, zorder=OUTLINE_ZORDER))
 
 
 def outline_legend(shapes: gpd.GeoDataFrame | None, lang: str) -> list[tuple[str, dict, str]]:

@@ -139,7 +139,7 @@ def test_a_view_filtered_to_orkland_is_framed_on_orkland_and_outlined(orkland, k
     x0, y0, x1, y1 = shape.total_bounds
     assert west <= x0 and south <= y0 and east >= x1 and north >= y1  # all of Orkland is on the map
     assert min((east - west) / (x1 - x0), (north - south) / (y1 - y0)) < 1.1  # and not much more
-    outline = near(map_pixels(png), "#1b1b1b", tolerance=20)
+    outline = near(map_pixels(png), "#1b1b1b", tolerance=5)  # not the names (#111111)
     rows, cols = np.nonzero(outline)
     assert outline.sum() > 1500  # the border is drawn
     frame_h, frame_w = outline.shape

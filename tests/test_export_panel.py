@@ -101,9 +101,14 @@ def test_one_click_png_of_an_orkland_view_has_the_uploaded_layer_and_the_title_a
     from shapely.geometry import box
 
     import exports.image
+    from exports.image import bundled_boundaries
     from store import open_store
 
     monkeypatch.setattr(exports.image, "url_fetcher", lambda basemap: None)  # offline
+    extents, frame_axes = [], exports.image._frame_axes
+    monkeypatch.setattr(
+        exports.image, "_frame_axes", lambda ax, extent: extents.append(extent) or frame_axes(ax, extent)
+    )
     colour = "#c51b7d"
     layer = gpd.GeoDataFrame({"navn": ["generert"]}, geometry=[box(9.80, 63.28, 9.90, 63.33)], crs="EPSG:4326")
     open_store().save(layer, "Generated layer", "other", style={"colour": colour, "fill": True})
@@ -120,3 +125,7 @@ def test_one_click_png_of_an_orkland_view_has_the_uploaded_layer_and_the_title_a
     picture = np.asarray(Image.open(io.BytesIO(deferred[name]())).convert("RGB")).astype(int)
     pink = np.all(np.abs(picture - np.array([0xC5, 0x1B, 0x7D])) <= 12, axis=-1)
     assert pink.sum() > 200  # the uploaded layer's outline, in its own colour
+    west, south, east, north = extents[-1]  # the map shows all of Orkland and not much more
+    x0, y0, x1, y1 = bundled_boundaries().set_index("kommunenummer").loc[["5059"]].to_crs("EPSG:3857").total_bounds
+    assert west <= x0 and south <= y0 and east >= x1 and north >= y1
+    assert min((east - west) / (x1 - x0), (north - south) / (y1 - y0)) < 1.1
