@@ -96,5 +96,7 @@ with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t(
         lang=lang,
         title=st.session_state.get("present_title") or t("present_default_title", lang),
         subtitle=st.session_state.get("present_subtitle") or t("app_subtitle", lang),
+        uploaded=uploaded,
+        municipalities=controls.filters.kommunenummer,
     )
 page.finish()

@@ -1177,6 +1177,25 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "zoom_to_layer": ("Zoom til laget", "Zoom to layer"),
     # --- end of issue 21, finding 6 ---
+    # --- exports (issue 21, finding 5): uploaded layers, the chosen municipality, one-click downloads ---
+    "export_legend_uploaded": ("Opplastede kartlag", "Uploaded layers"),
+    "export_legend_simplified": ("{title} (forenklet tegnet)", "{title} (drawn simplified)"),
+    "export_legend_municipality": ("Valgt kommune: {names}", "Chosen municipality: {names}"),
+    "pf_export_file": ("Industrikart portefølje", "Industrikart portfolio"),
+    "export_html_left_out": (
+        "{title} (for stort for HTML-fila: vist i PNG, PDF og lysbilde)",
+        "{title} (too big for the HTML file: shown in PNG, PDF and slide)",
+    ),
+    "export_key_figure_credit": ("Nøkkeltall: {credit}", "Key figure: {credit}"),
+    "export_one_click_help": (
+        "Filen lages når du klikker (kart tar noen sekunder).",
+        "The file is made when you click (maps take a few seconds).",
+    ),
+    "pf_row_emissions_scope": (
+        "Sum siste tall innenfor ({scopes}; {years})",
+        "Sum of latest figures inside ({scopes}; {years})",
+    ),
+    # --- end of exports (issue 21) ---
 }
 
 

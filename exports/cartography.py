@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from exports.tiles import resolution, to_lonlat, to_mercator
 
 WGS84_E2 = 0.00669437999014  # first eccentricity squared of the WGS84 ellipsoid
@@ -80,3 +82,49 @@ def graticule_step(span_degrees: float, lines: int = 5) -> float:
         if span_degrees / step <= lines:
             return step
     return GRATICULE_STEPS[-1]
+
+
+SPREAD_MAX_POINTS = 3000  # more points than this are a layer's texture, not places to tell apart: left as they are
+
+
+def spread_points(xy, min_distance: float):
+    """Where to draw point markers so none hides another: each group of points linked by distances under
+    `min_distance` (single linkage) is set on a ring around its centre, neighbours `min_distance` apart, in the
+    order of their bearings from the centre (so the ring keeps their rough layout); lone points stay put.
+
+    `xy` is an (n, 2) array in any planar unit; returns a new (n, 2) array in the same unit. Points that coincide
+    (members placed at one municipal centre) get distinct places on the ring too.
+    """
+    points = np.asarray(xy, dtype=float).reshape(-1, 2)
+    n = len(points)
+    out = points.copy()
+    if n < 2 or n > SPREAD_MAX_POINTS or min_distance <= 0:
+        return out
+    close = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1)) < min_distance
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(np.triu(close, 1)), strict=True):
+        parent[root(int(i))] = root(int(j))
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    for members in groups.values():
+        k = len(members)
+        if k < 2:
+            continue
+        centre = points[members].mean(axis=0)
+        offsets = points[members] - centre
+        bearings = np.arctan2(offsets[:, 1], offsets[:, 0])
+        order = sorted(range(k), key=lambda m: (-round(float(bearings[m]), 9), members[m]))  # clockwise, as the slots
+        radius = min_distance / (2 * math.sin(math.pi / k))  # chord between ring neighbours = min_distance
+        start = math.pi / 2  # the first one straight above the centre
+        for slot, m in enumerate(order):
+            angle = start - 2 * math.pi * slot / k
+            out[members[m]] = centre + radius * np.array([math.cos(angle), math.sin(angle)])
+    return out

@@ -15,7 +15,9 @@ import folium
 import config
 from analysis.filters import View
 from exports.options import LAYERS, check_map_options
+from exports.overlays import MapExtras, check_extras, simplified
 from i18n import DEFAULT_LANGUAGE, t
+from loaders.bundled.boundaries import load_boundaries
 from maps.assets import OfflineAssetError, use_local_assets
 from maps.build import base_map, legend_group, overview_layers
 from maps.popups import esc
@@ -39,17 +41,28 @@ def standalone_html(
     zoom: float | None = None,
     title: str | None = None,
     subtitle: str | None = None,
+    extras: MapExtras | None = None,
 ) -> str:
     """A complete HTML document of the map. The view is `bounds` (west, south, east, north in lon/lat),
     or `center` (lat, lon) with `zoom`, or else fitted to the visible features. Title and subtitle are
-    shown on the map (top left, beside the zoom buttons) as well as in `<title>`."""
+    shown on the map (top left, beside the zoom buttons) as well as in `<title>`. `extras`: uploaded layers are
+    drawn as on the web map, except those the web map draws from tiles, which the legend names as left out of the
+    file (it would be too big to open); with no other view given, the map fits the chosen municipalities."""
     visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
+    extras = check_extras(extras)
     colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     m = base_map(static_url="")
-    legend_group(colours, lang).add_to(m)
+    small = [(layer.title, layer.frame, layer.style) for layer in extras.uploaded if not simplified(layer)]
+    small = [(name, frame, style) for name, frame, style in small if len(frame)]
+    legend = [(name, style) for name, _, style in small] + [
+        (t("export_html_left_out", lang, title=layer.title), layer.style)
+        for layer in extras.uploaded
+        if simplified(layer)
+    ]
+    legend_group(colours, lang, legend).add_to(m)
     # folium's GeoJsonTooltip refuses a layer with no feature, so empty layers are left out.
     drawn = {name for name in visible if len(getattr(view, name))}
-    for group in overview_layers(view, drawn, basemap, colours, lang):
+    for group in overview_layers(view, drawn, basemap, colours, lang, small):
         group.add_to(m)
     use_local_assets(m, static_url="", inline_ground=True)  # again, with the layers; the outlines inline
     m.default_js, m.default_css = [], []  # inlined below instead
@@ -61,6 +74,8 @@ def standalone_html(
     m.get_root().title = esc(title)
     header.add_child(RenderedText(_TITLE_CSS), name="ik_title_css")
     m.get_root().html.add_child(RenderedText(_title_box(title, subtitle)), name="ik_title")
+    if bounds is None and center is None and extras.municipalities:
+        bounds = _municipality_bounds(extras.municipalities)
     _set_view(m, view, visible, bounds, center, zoom)
 
     document = m.get_root().render()
@@ -98,6 +113,15 @@ def _set_view(m: folium.Map, view: View, visible: set[str], bounds, center, zoom
             west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
             east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
             m.fit_bounds([[south, west], [north, east]], padding=(20, 20))
+
+
+def _municipality_bounds(numbers: tuple[str, ...]) -> tuple[float, float, float, float] | None:
+    """The chosen municipalities' box in lon/lat from the bundled boundaries (None when they are not there)."""
+    if not config.BUNDLED_KOMMUNER.exists():
+        return None
+    boundaries = load_boundaries(config.BUNDLED_KOMMUNER)
+    chosen = boundaries[boundaries["kommunenummer"].isin(set(numbers))]
+    return tuple(float(v) for v in chosen.total_bounds) if len(chosen) else None
 
 
 def _leaflet_js() -> str:

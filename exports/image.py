@@ -23,13 +23,12 @@ from pathlib import Path as FilePath
 import geopandas as gpd
 import matplotlib
 import numpy as np
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
-from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 from shapely import make_valid, union_all
 from shapely.geometry import MultiPolygon
@@ -37,7 +36,7 @@ from shapely.geometry import Polygon as ShapelyPolygon
 
 import config
 from analysis.filters import View
-from analysis.kpi import KeyFigures, key_figures
+from analysis.kpi import KeyFigures, in_key_scope, key_figures
 from core.progress import Progress
 from core.text import attribution_text
 from exports.cartography import (
@@ -46,12 +45,25 @@ from exports.cartography import (
     graticule_step,
     lonlat_box_to_mercator,
     scale_bar,
+    spread_points,
 )
 from exports.errors import ExportDataError, ExportOptionError
 from exports.options import LAYERS, check_map_options
+from exports.overlays import (
+    MapExtras,
+    check_extras,
+    draw_outline,
+    draw_uploaded,
+    municipality_shapes,
+    outline_legend,
+    polygon_path,
+    uploaded_in_view,
+    uploaded_legend,
+)
 from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
-from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, t
+from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
 from loaders.bundled.boundaries import load_boundaries
+from maps.labels import is_large_emitter
 from maps.styles import (
     FeatureStyle,
     member_style,
@@ -77,6 +89,11 @@ PT_PER_SCREEN_PX = 72 / config.EXPORT_SCREEN_DPI  # radii in maps.layers are scr
 INK = "#111111"
 MUTED = "#3c3c3c"
 PANEL = "#f1f3f4"
+SPREAD_MIN_PX = 20  # markers closer than this (screen px) are set apart on a ring, each with a leader line
+LEADER_COLOUR = "#4a4a4a"
+LABEL_SIZE = 8.5  # pt
+LABEL_MAX = 24  # key-point labels per map; one that would cover another is left off (its marker stays)
+LABEL_CHARS = 40
 
 _TEXT_TO_PATH = TextToPath()
 _RENDER_LOCK = threading.Lock()  # rc_context changes process-wide rcParams
@@ -107,6 +124,7 @@ def render_map(
     tile_fetcher: TileFetcher | None = None,
     progress: Progress | None = None,
     day: date | None = None,
+    extras: MapExtras | None = None,
 ) -> bytes:
     """PNG or PDF bytes of the map view.
 
@@ -115,9 +133,12 @@ def render_map(
     never cropped, to the map frame's shape. `size` is "1920x1080" (default for PNG) or
     "a4-landscape-300dpi" (3508 x 2480 px; the PDF is always one A4 landscape page of 842 x 595 pt).
     `tile_fetcher(z, x, y)` returns tile bytes or None; without one the basemap's URL is fetched.
-    `progress(fraction, message)` is called as the export goes on.
+    `progress(fraction, message)` is called as the export goes on. `extras` adds the uploaded layers shown on
+    the web map, and the municipalities the view is filtered to: without `bounds` or `center` the map frames
+    them, and their border is drawn.
     """
     size, visible = _validate(view, bounds, center, zoom, size, fmt, lang, visible_layers, boundaries, basemap)
+    extras = check_extras(extras)
     report = progress or (lambda fraction, message: None)
     width_px, height_px, dpi = config.EXPORT_IMAGE_SIZES[size]
     if fmt == "pdf":
@@ -125,15 +146,22 @@ def render_map(
     else:
         fig_w, fig_h = width_px / dpi, height_px / dpi
     colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
+    kpi = key_figures(view)
+    view = in_key_scope(view, kpi)  # circles and names in the key figure's one scope and year, as on Kart
     frames = {name: getattr(view, name).to_crs(MERCATOR) for name in visible}
     if boundaries is None:  # the outlines bundled in geodata/ (scripts/build_geodata.py), else a graticule
         boundaries = bundled_boundaries()
     shapes = boundaries.to_crs(MERCATOR) if boundaries is not None else None
+    chosen = _chosen_municipalities(boundaries, extras.municipalities)
     title = t("app_title", lang) if title is None else title
     subtitle = t("app_subtitle", lang) if subtitle is None else subtitle
 
     map_box = _map_box(fig_w, fig_h)
-    extent = _extent(frames, bounds, center, zoom, map_box[2] / map_box[3], map_box[2], map_box[3])
+    if bounds is None and center is None and chosen is not None:
+        extent = fit_extent(tuple(chosen.total_bounds), map_box[2] / map_box[3], pad=0.03)
+    else:
+        extent = _extent(frames, bounds, center, zoom, map_box[2] / map_box[3], map_box[2], map_box[3])
+    screen_px = (extent[2] - extent[0]) / (map_box[2] * config.EXPORT_SCREEN_DPI)  # EPSG:3857 m per screen px
 
     # Tiles first, outside the lock: waiting for the network must not hold up other exports.
     report(0.05, t("export_progress_background", lang))
@@ -149,15 +177,19 @@ def render_map(
         background = _draw_background(ax, extent, shapes, mosaic, lang)
 
         report(0.45, t("export_progress_layers", lang))
-        _draw_layers(ax, frames, colours)
+        draw_uploaded(ax, uploaded_in_view(extras.uploaded, extent, (extent[2] - extent[0]) / (map_box[2] * dpi)))
+        if chosen is not None:
+            draw_outline(ax, chosen)
+        _draw_layers(ax, frames, colours, extent, screen_px)
         _frame_axes(ax, extent)
         _draw_scale_bar(fig, ax, map_box, extent, fig_w, fig_h, lang)
         _draw_north_arrow(fig, map_box, fig_w, fig_h, lang)
         _draw_header(fig, title, subtitle, day or date.today(), fig_w, fig_h, lang)
         legend_box = (fig_w - MARGIN - LEGEND_WIDTH, map_box[1], LEGEND_WIDTH, map_box[3])
-        _draw_legend(fig, legend_box, frames, visible, colours, fig_w, fig_h, lang)
-        _draw_key_figures(fig, key_figures(view), fig_w, fig_h, lang)
-        _draw_credits(fig, _credits(background, basemap, shapes is not None, lang), fig_w, fig_h)
+        entries = _legend_entries(frames, visible, colours, lang, extras, chosen, kpi)
+        _draw_legend(fig, legend_box, entries, fig_w, fig_h)
+        _draw_key_figures(fig, kpi, fig_w, fig_h, lang)
+        _draw_credits(fig, _credits(background, basemap, shapes is not None, lang, kpi), fig_w, fig_h)
 
         report(0.85, t("export_progress_saving", lang))
         buffer = io.BytesIO()
@@ -175,11 +207,24 @@ def map_frame_px(size: str = "1920x1080") -> tuple[int, int, int, int]:
 
 
 def legend_entries(
-    view: View, visible: Iterable[str], colours: dict[str, str], lang: str
+    view: View,
+    visible: Iterable[str],
+    colours: dict[str, str],
+    lang: str,
+    extras: MapExtras | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
 ) -> list[tuple[str, dict, str]]:
     """The legend's (kind, marker style, text) rows as the image draws them (for the slide export)."""
-    shown = set(visible)
-    return _legend_entries({name: getattr(view, name) for name in shown}, shown, colours, lang)
+    shown, extras = set(visible), check_extras(extras)
+    chosen = _chosen_municipalities(boundaries, extras.municipalities)
+    frames = {name: getattr(view, name) for name in shown}
+    return _legend_entries(frames, shown, colours, lang, extras, chosen, key_figures(view))
+
+
+def _chosen_municipalities(boundaries, numbers: tuple[str, ...]):
+    """The filtered municipalities' shapes (EPSG:3857) from `boundaries`, else from the bundled ones."""
+    chosen = municipality_shapes(boundaries, numbers)
+    return chosen if chosen is not None or not numbers else municipality_shapes(bundled_boundaries(), numbers)
 
 
 def _map_box(fig_w: float, fig_h: float) -> tuple[float, float, float, float]:
@@ -272,7 +317,7 @@ def _draw_boundaries(ax, shapes: gpd.GeoDataFrame, extent) -> None:
     polygons = [g for g in shapes.geometry if isinstance(g, ShapelyPolygon | MultiPolygon) and not g.is_empty]
     if not polygons:
         return
-    patches = [PathPatch(_polygon_path(g)) for g in polygons]
+    patches = [PathPatch(polygon_path(g)) for g in polygons]
     ax.add_collection(
         PatchCollection(
             patches,
@@ -286,18 +331,8 @@ def _draw_boundaries(ax, shapes: gpd.GeoDataFrame, extent) -> None:
     # Simplified boundaries are not always valid polygons; make_valid keeps union_all from failing.
     outline = union_all(make_valid(np.asarray(polygons, dtype=object)))
     ax.add_patch(
-        PathPatch(_polygon_path(outline), facecolor="none", edgecolor=config.EXPORT_COAST_COLOUR, lw=0.8, zorder=1.1)
+        PathPatch(polygon_path(outline), facecolor="none", edgecolor=config.EXPORT_COAST_COLOUR, lw=0.8, zorder=1.1)
     )
-
-
-def _polygon_path(geometry) -> Path:
-    parts = geometry.geoms if hasattr(geometry, "geoms") else [geometry]
-    rings = []
-    for part in parts:
-        if isinstance(part, ShapelyPolygon) and not part.is_empty:
-            rings.append(Path(np.asarray(part.exterior.coords)[:, :2], closed=True))
-            rings.extend(Path(np.asarray(r.coords)[:, :2], closed=True) for r in part.interiors)
-    return Path.make_compound_path(*rings) if rings else Path(np.zeros((0, 2)))
 
 
 def _draw_graticule(ax, extent, lang) -> None:
@@ -332,14 +367,144 @@ def _decimals(step: float) -> int:
 # --- layers ---------------------------------------------------------------------------------
 
 
-def _draw_layers(ax, frames: dict[str, gpd.GeoDataFrame], colours: dict[str, str]) -> None:
-    """Same order as the screen map: parks, then members, then sources on top."""
+def _draw_layers(ax, frames: dict[str, gpd.GeoDataFrame], colours: dict[str, str], extent, screen_px: float) -> None:
+    """Same order as the screen map: parks, then members, then sources on top. Point markers closer than
+    SPREAD_MIN_PX are set apart on a ring (cartography.spread_points), each with a leader line to its true place
+    (marked by a small dot); parks and large emitters get their names beside them."""
+    markers: list[tuple[float, float, FeatureStyle, float, str | None]] = []  # x, y, style, zorder, label
+    labels: list[tuple[float, float, str, float]] = []  # polygon parks: the name at the polygon, no marker
     if "parks" in frames:
-        _draw_parks(ax, frames["parks"])
+        markers += _park_markers(ax, frames["parks"], labels)
     if "members" in frames:
-        _draw_members(ax, frames["members"], colours)
+        markers += [
+            (r[0]["geometry"].x, r[0]["geometry"].y, member_style(r, colours), 4, None)
+            for r in members_by_point(frames["members"])
+        ]
     if "sources" in frames:
-        _draw_sources(ax, frames["sources"])
+        rows = [r for r in frames["sources"].to_dict("records") if r["geometry"] is not None]
+        rows = [r for r in rows if not r["geometry"].is_empty]
+        sources = [(r["geometry"].x, r["geometry"].y, source_style(r), 5, _source_label(r)) for r in rows]
+        sources.sort(key=lambda m: -m[2].radius)  # largest first, so small circles stay visible on top
+        markers += sources
+    if not markers and not labels:
+        return
+    true = np.array([(m[0], m[1]) for m in markers]).reshape(-1, 2)
+    placed = spread_points(true, SPREAD_MIN_PX * screen_px)
+    moved = np.any(np.abs(placed - true) > 1e-6, axis=1)
+    if moved.any():
+        ax.add_collection(
+            LineCollection(
+                [(tuple(a), tuple(b)) for a, b in zip(true[moved], placed[moved], strict=True)],
+                colors=LEADER_COLOUR,
+                linewidths=0.8,
+                zorder=2.95,
+            )
+        )
+        ax.scatter(true[moved, 0], true[moved, 1], s=6, c=LEADER_COLOUR, linewidths=0, zorder=2.96)
+    for zorder in sorted({m[3] for m in markers}):
+        _scatter(ax, [(*placed[i], m[2]) for i, m in enumerate(markers) if m[3] == zorder], zorder)
+    named = sorted((i for i, m in enumerate(markers) if m[4]), key=lambda i: -markers[i][3])  # emitters first
+    wanted = [(*placed[i], markers[i][4], markers[i][2].radius) for i in named] + labels
+    radii = np.array([m[2].radius for m in markers]) * screen_px
+    discs = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(placed, radii, strict=True)]
+    _draw_labels(ax, wanted, screen_px, discs + _furniture_boxes(extent, screen_px), extent)
+
+
+def _park_markers(ax, parks: gpd.GeoDataFrame, labels: list) -> list:
+    """Polygon parks are drawn here (their names go to `labels`); point parks are returned as markers."""
+    markers = []
+    for row in parks.to_dict("records"):
+        geometry = row["geometry"]
+        if geometry is None or geometry.is_empty:
+            continue
+        style = park_style(row)
+        name = _plain(row.get("name"))
+        if geometry.geom_type == "Point":
+            markers.append((geometry.x, geometry.y, style, 3.1, name))
+            continue
+        ax.add_patch(
+            PathPatch(
+                polygon_path(geometry),
+                facecolor=to_rgba(style.fill_colour, style.fill_opacity),
+                edgecolor=style.colour,
+                linewidth=style.weight * PT_PER_SCREEN_PX,
+                linestyle=_linestyle(style),
+                zorder=3,
+            )
+        )
+        if name:
+            inside = geometry.representative_point()
+            labels.append((inside.x, inside.y, name, 0.0))
+    return markers
+
+
+def _source_label(row: dict) -> str | None:
+    """Large emitters are named, by the figure the circle is drawn from (maps.labels.is_large_emitter)."""
+    return _plain(row.get("facility")) if is_large_emitter(row.get("figure_t")) else None
+
+
+def _plain(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = " ".join(str(value).split())
+    return (text[: LABEL_CHARS - 1] + "…" if len(text) > LABEL_CHARS else text) or None
+
+
+def _furniture_boxes(extent, screen_px: float) -> list[tuple[float, float, float, float]]:
+    """Where the scale bar and the north arrow sit over the map (as _draw_scale_bar and _draw_north_arrow place
+    them), in map metres: no name goes under them."""
+    west, south, east, north = extent
+    inch = screen_px * config.EXPORT_SCREEN_DPI  # map metres per inch of the frame
+    bar_w = max(scale_bar(extent).map_units / inch, 1.2) + 0.3
+    return [
+        (west, south, west + (0.2 + bar_w) * inch, south + 0.65 * inch),
+        (east - 0.65 * inch, north - 0.9 * inch, east, north),
+    ]
+
+
+def _draw_labels(ax, wanted: list, screen_px: float, obstacles: list, extent) -> None:
+    """Each name beside its marker (right, left, above, below or at a diagonal: the first place free of other
+    names, markers and map furniture, inside the frame); a name with no free place is left off, its marker stays.
+    Plain text on a light box (a stroked halo would turn the PDF's text into paths, unsearchable)."""
+    west, south, east, north = extent
+    taken: list[tuple[float, float, float, float]] = []  # placed names; `obstacles`: markers and map furniture
+    height = LABEL_SIZE / 72 * config.EXPORT_SCREEN_DPI * 1.25 * screen_px  # in map metres
+    gap = 3 * screen_px
+    for x, y, text, radius_px in wanted:
+        if len(taken) >= LABEL_MAX:
+            break
+        width = _width_in(text, LABEL_SIZE) * config.EXPORT_SCREEN_DPI * screen_px
+        r = radius_px * screen_px + gap
+        d = r * 0.75  # the diagonal places, corner to the marker
+        for box in (
+            (x + r, y - height / 2, x + r + width, y + height / 2),  # right, then left, above, below
+            (x - r - width, y - height / 2, x - r, y + height / 2),
+            (x - width / 2, y + r, x + width / 2, y + r + height),
+            (x - width / 2, y - r - height, x + width / 2, y - r),
+            (x + d, y + d, x + d + width, y + d + height),
+            (x - d - width, y + d, x - d, y + d + height),
+            (x + d, y - d - height, x + d + width, y - d),
+            (x - d - width, y - d - height, x - d, y - d),
+        ):
+            if not (west < box[0] and box[2] < east and south < box[1] and box[3] < north):
+                continue  # inside the frame, whole
+            if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in taken + obstacles):
+                continue
+            taken.append(box)
+            _text(
+                ax,
+                box[0],
+                (box[1] + box[3]) / 2,
+                text,
+                fontsize=LABEL_SIZE,
+                color=INK,
+                ha="left",
+                va="center",
+                zorder=6,
+                clip_on=True,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": to_rgba("white", 0.8), "edgecolor": "none"},
+            )
+            break
 
 
 def _marker_area(radius_px: float) -> float:
@@ -369,43 +534,6 @@ def _scatter(ax, points: list[tuple[float, float, FeatureStyle]], zorder: float)
         linestyles=[_linestyle(st) for st in styles],
         zorder=zorder,
     )
-
-
-def _draw_parks(ax, parks: gpd.GeoDataFrame) -> None:
-    points = []
-    for row in parks.to_dict("records"):
-        geometry = row["geometry"]
-        if geometry is None or geometry.is_empty:
-            continue
-        style = park_style(row)
-        if geometry.geom_type == "Point":
-            points.append((geometry.x, geometry.y, style))
-        else:
-            ax.add_patch(
-                PathPatch(
-                    _polygon_path(geometry),
-                    facecolor=to_rgba(style.fill_colour, style.fill_opacity),
-                    edgecolor=style.colour,
-                    linewidth=style.weight * PT_PER_SCREEN_PX,
-                    linestyle=_linestyle(style),
-                    zorder=3,
-                )
-            )
-    _scatter(ax, points, 3.1)
-
-
-def _draw_members(ax, members: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
-    """One marker per point, sized and coloured by the memberships there (maps.styles, as on screen)."""
-    points = [(r[0]["geometry"].x, r[0]["geometry"].y, member_style(r, colours)) for r in members_by_point(members)]
-    _scatter(ax, points, 4)
-
-
-def _draw_sources(ax, sources: gpd.GeoDataFrame) -> None:
-    """Circles with area proportional to tonnes; hollow with a thicker outline where there is no figure."""
-    rows = [r for r in sources.to_dict("records") if r["geometry"] is not None and not r["geometry"].is_empty]
-    points = [(r["geometry"].x, r["geometry"].y, source_style(r)) for r in rows]
-    points.sort(key=lambda p: -p[2].radius)  # largest first, so small circles stay visible on top
-    _scatter(ax, points, 5)
 
 
 # --- map furniture --------------------------------------------------------------------------
@@ -510,8 +638,7 @@ def _draw_header(fig, title: str, subtitle: str, day: date, fig_w, fig_h, lang) 
     )
 
 
-def _draw_legend(fig, box, frames, visible, colours, fig_w, fig_h, lang) -> None:
-    entries = _legend_entries(frames, visible, colours, lang)
+def _draw_legend(fig, box, entries: list[tuple[str, dict, str]], fig_w, fig_h) -> None:
     w, h = box[2], box[3]
     inset = _inset(fig, box, fig_w, fig_h)
     _panel(inset, w, h, alpha=1.0)
@@ -545,8 +672,11 @@ def _draw_legend(fig, box, frames, visible, colours, fig_w, fig_h, lang) -> None
         y -= step
 
 
-def _legend_entries(frames, visible, colours, lang) -> list[tuple[str, dict, str]]:
-    """(kind, marker style, text) rows; clusters only as far as the view has them."""
+def _legend_entries(
+    frames, visible, colours, lang, extras: MapExtras, chosen, kpi: KeyFigures
+) -> list[tuple[str, dict, str]]:
+    """(kind, marker style, text) rows; clusters only as far as the view has them; then the uploaded layers drawn
+    and the outlined municipalities."""
     entries: list[tuple[str, dict, str]] = [("heading", {}, t("legend", lang))]
     if "parks" in visible:
         entries.append(("group", {}, t("layer_parks", lang)))
@@ -557,7 +687,10 @@ def _legend_entries(frames, visible, colours, lang) -> list[tuple[str, dict, str
         entries.append(("group", {}, t("layer_sources", lang)))
         example = 100_000.0
         style = {"radius": source_radius(example), "fill": to_rgba(config.SOURCE_COLOUR, 0.45)}
-        text = f"{t('legend_circle', lang)}, {t('export_legend_example', lang, amount=fmt_tonnes(example, lang))}"
+        scope = key_figure_label(kpi, lang) if kpi.scope else ""
+        circle, hollow = ("legend_circle_in", "legend_hollow_in") if scope else ("legend_circle", "legend_hollow")
+        example_text = t("export_legend_example", lang, amount=fmt_tonnes(example, lang))
+        text = f"{t(circle, lang, scope=scope)}, {example_text}"
         entries.append(("item", {**style, "edge": config.SOURCE_COLOUR, "lw": 1.5}, text))
         style = {
             "radius": config.SOURCE_NO_FIGURE_RADIUS,
@@ -565,7 +698,7 @@ def _legend_entries(frames, visible, colours, lang) -> list[tuple[str, dict, str
             "edge": config.SOURCE_COLOUR,
             "lw": 2.5,
         }
-        entries.append(("item", style, t("legend_hollow", lang)))
+        entries.append(("item", style, t(hollow, lang, scope=scope)))
     if "members" in visible:
         entries.append(("group", {}, t("layer_members", lang)))
         members = frames["members"]
@@ -584,7 +717,7 @@ def _legend_entries(frames, visible, colours, lang) -> list[tuple[str, dict, str
     if visible:
         style = {"radius": config.SOURCE_NO_FIGURE_RADIUS, "fill": (0, 0, 0, 0), "edge": "#555555", "lw": 2, "dash": 1}
         entries.append(("item", style, t("legend_dashed", lang)))
-    return entries
+    return entries + uploaded_legend(extras.uploaded, lang) + outline_legend(chosen, lang)
 
 
 def _legend_marker(ax, x: float, y: float, style: dict, scale: float) -> None:
@@ -623,7 +756,7 @@ def _draw_key_figures(fig, kpi: KeyFigures, fig_w, fig_h, lang) -> None:
         _text(inset, 0.14, 0.07, _clip(label, width - 0.2, 8.5), fontsize=8.5, color=MUTED, va="bottom")
 
 
-def _credits(background: str, basemap: str, has_boundaries: bool, lang: str) -> list[str]:
+def _credits(background: str, basemap: str, has_boundaries: bool, lang: str, kpi: KeyFigures | None = None) -> list:
     parts = []
     if background in ("tiles", "partial tiles"):
         parts.append(t("export_basemap_credit", lang, credit=attribution_text(config.BASEMAPS[basemap].attribution)))
@@ -634,6 +767,9 @@ def _credits(background: str, basemap: str, has_boundaries: bool, lang: str) -> 
     if has_boundaries:
         parts.append(t("export_boundaries_credit", lang, credit=config.EXPORT_BOUNDARIES_CREDIT))
     parts.append(t("export_data_credit", lang))
+    register = key_figure_source(kpi, lang) if kpi is not None and kpi.total_t is not None else None
+    if register:  # the register the key figure's scope and year come from, as Kart's caption names it
+        parts.append(t("export_key_figure_credit", lang, credit=register))
     return parts
 
 

@@ -9,9 +9,10 @@ escapes it for XML), so a name like "{{ 7*191919 }}" or "<b>" stays exactly as w
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import geopandas as gpd
 import pandas as pd
@@ -31,6 +32,7 @@ from core.progress import Progress
 from core.text import attribution_text, xml_text
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.options import LAYERS
+from exports.overlays import MapExtras
 from exports.tiles import TileFetcher, url_fetcher
 from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, t
 from maps.measures import gap_text, group_label
@@ -38,8 +40,11 @@ from maps.measures import gap_text, group_label
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 IMAGE_SIZE = "1920x1080"
 
-# Layout of a 13.333 × 7.5 in (16:9) slide, in inches.
+# Layout of a 13.333 × 7.5 in (16:9) slide, in inches: PowerPoint's own "Widescreen" size, 12 192 000 × 6 858 000 EMU.
 SLIDE_W, SLIDE_H = 13.333, 7.5
+SLIDE_EMU = (12_192_000, 6_858_000)
+PRESENTATION_FORMAT = "Widescreen"  # what PowerPoint writes in app.xml for this size (the template says 4:3)
+AUTHOR = "Industrikart Trøndelag"
 MARGIN = 0.4
 SIDE_W = 3.3  # legend and key figures, right of the map
 TOP = 1.55  # below title and subtitle
@@ -77,13 +82,15 @@ def view_slide(
     zoom: float | None = None,
     progress: Progress | None = None,
     day: date | None = None,
+    extras: MapExtras | None = None,
 ) -> Slide:
-    """The map view as a slide: the map picture with the view's legend, key figures and sources."""
+    """The map view as a slide: the map picture with the view's legend, key figures and sources; `extras`:
+    the uploaded layers and the chosen municipalities, as exports.image.render_map draws them."""
     visible = set(visible_layers)
     colours = cluster_colours or {}
-    image, background = _map_image(
-        view, lang, visible, colours, boundaries, basemap, tile_fetcher, bounds, center, zoom, progress, day
-    )
+    where = {"bounds": bounds, "center": center, "zoom": zoom}
+    render = {"boundaries": boundaries, "basemap": basemap, "tile_fetcher": tile_fetcher, "progress": progress}
+    image, background = _map_image(view, lang, visible, colours, where, {**render, "day": day, "extras": extras})
     kpi = key_figures(view)
     total_label = key_figure_label(kpi, lang, facilities=True)
     figures = (
@@ -96,7 +103,7 @@ def view_slide(
         title=title,
         subtitle=subtitle,
         image=image,
-        legend=_legend(view, visible, colours, lang),
+        legend=_legend(view, visible, colours, lang, extras, boundaries),
         figures=figures,
         sources=sources_line(background, basemap, boundaries is not None, lang),
     )
@@ -127,8 +134,9 @@ def site_slides(
     for i, hood in enumerate(hoods):
         view = _site_view(hood)
         step = _step(progress, i, len(hoods))
+        render = {"boundaries": boundaries, "basemap": basemap, "tile_fetcher": tile_fetcher, "day": day}
         image, background = _map_image(
-            view, lang, visible, colours, boundaries, basemap, tile_fetcher, hood.buffer.bounds, None, None, step, day
+            view, lang, visible, colours, {"bounds": hood.buffer.bounds}, {**render, "progress": step}
         )
         credits = sources_line(background, basemap, boundaries is not None, lang)
         slides.append(
@@ -144,21 +152,63 @@ def site_slides(
     return slides
 
 
-def slides_pptx(slides: Sequence[Slide], *, lang: str = DEFAULT_LANGUAGE, day: date | None = None) -> bytes:
-    """The slides as one .pptx file (16:9)."""
+def slides_pptx(
+    slides: Sequence[Slide], *, lang: str = DEFAULT_LANGUAGE, day: date | None = None, now: datetime | None = None
+) -> bytes:
+    """The slides as one .pptx file (16:9, tagged so in presentation.xml and app.xml), made `now` (UTC)."""
     day = day or date.today()
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
+    _widescreen(deck)
     blank = deck.slide_layouts[6]
     for slide in slides:
         _add_slide(deck.slides.add_slide(blank), slide, lang, day)
-    props = deck.core_properties
-    props.title = xml_text(slides[0].title[:250]) if slides else t("app_title", lang)
-    props.author = props.last_modified_by = "Industrikart Trøndelag"
-    props.language = "nb-NO" if lang == "nb" else "en-GB"
+    _core_properties(deck, slides, lang, now or datetime.now(UTC))
+    _count_slides(deck, len(slides))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _widescreen(deck) -> None:
+    """python-pptx's template is a 4:3 deck: set PowerPoint's widescreen size, drop the sldSz "screen4x3" tag
+    (a custom size has none), scale the master's and layouts' placeholders across, and name the format in app.xml."""
+    old_width = deck.slide_width
+    deck.slide_width, deck.slide_height = Emu(SLIDE_EMU[0]), Emu(SLIDE_EMU[1])
+    size = deck.part._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}sldSz")
+    if size is not None and "type" in size.attrib:
+        del size.attrib["type"]
+    factor = SLIDE_EMU[0] / old_width
+    for holder in (deck.slide_master, *deck.slide_layouts):
+        for shape in holder.shapes:
+            if shape._element.xpath("./p:spPr/a:xfrm"):  # its own position (others inherit the master's, scaled)
+                shape.left, shape.width = Emu(round(shape.left * factor)), Emu(round(shape.width * factor))
+    for part in deck.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            xml = part.blob.decode("utf-8")
+            for tag, value in (("PresentationFormat", PRESENTATION_FORMAT), ("Application", AUTHOR)):
+                xml = re.sub(rf"<{tag}>[^<]*</{tag}>", f"<{tag}>{value}</{tag}>", xml)  # in place: order counts
+            part._blob = xml.encode("utf-8")
+
+
+def _count_slides(deck, count: int) -> None:
+    """app.xml's slide count (the template's says 0)."""
+    for part in deck.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = re.sub(rb"<Slides>\d+</Slides>", b"<Slides>%d</Slides>" % count, part.blob)
+
+
+def _core_properties(deck, slides: Sequence[Slide], lang: str, now: datetime) -> None:
+    """Made and changed now (the template's own dates are from 2013), by the app, titled after the first slide."""
+    props = deck.core_properties
+    stamp = now.astimezone(UTC).replace(microsecond=0, tzinfo=None)  # core.xml holds W3CDTF in UTC ("Z")
+    props.created = props.modified = stamp
+    props.revision = 1
+    props.title = xml_text(slides[0].title[:250]) if slides else t("app_title", lang)
+    props.subject = xml_text(slides[0].subtitle[:250]) if slides else t("app_subtitle", lang)
+    props.author = props.last_modified_by = AUTHOR
+    props.keywords = props.comments = ""
+    props.category = t("app_title", lang)
+    props.language = "nb-NO" if lang == "nb" else "en-GB"
 
 
 def sources_line(background: str, basemap: str, has_boundaries: bool, lang: str) -> str:
@@ -177,8 +227,12 @@ def sources_line(background: str, basemap: str, has_boundaries: bool, lang: str)
 # --- building blocks ------------------------------------------------------------------------
 
 
-def _map_image(view, lang, visible, colours, boundaries, basemap, tile_fetcher, bounds, center, zoom, progress, day):
-    """(PNG of the map frame only, "tiles" if any basemap tile came else "vector")."""
+def _map_image(view, lang, visible, colours, where: dict, render: dict):
+    """(PNG of the map frame only, "tiles" if any basemap tile came else "vector"). `where`: bounds, or center and
+    zoom; `render`: boundaries, basemap, tile_fetcher, progress, day and extras, as render_map takes them."""
+    render = dict(render)
+    basemap = render.pop("basemap", config.DEFAULT_BASEMAP)
+    tile_fetcher = render.pop("tile_fetcher", None)
     fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
     got = []
 
@@ -190,20 +244,16 @@ def _map_image(view, lang, visible, colours, boundaries, basemap, tile_fetcher, 
 
     png = render_map(
         view,
-        bounds=bounds,
-        center=center,
-        zoom=zoom,
+        **where,
         size=IMAGE_SIZE,
         title="",
         subtitle="",
         lang=lang,
         visible_layers=visible,
         cluster_colours=colours or None,
-        boundaries=boundaries,
         basemap=basemap,
         tile_fetcher=counting,
-        progress=progress,
-        day=day,
+        **render,
     )
     with Image.open(io.BytesIO(png)) as picture:
         frame = picture.convert("RGB").crop(map_frame_px(IMAGE_SIZE))
@@ -212,9 +262,9 @@ def _map_image(view, lang, visible, colours, boundaries, basemap, tile_fetcher, 
     return out.getvalue(), "tiles" if got else "vector"
 
 
-def _legend(view: View, visible: set[str], colours: dict[str, str], lang: str) -> tuple:
+def _legend(view: View, visible: set[str], colours: dict[str, str], lang: str, extras=None, boundaries=None) -> tuple:
     rows = []
-    for kind, style, text in legend_entries(view, visible, colours, lang):
+    for kind, style, text in legend_entries(view, visible, colours, lang, extras, boundaries):
         colour = None
         if kind == "item":
             fill = to_rgba(style["fill"])
@@ -234,7 +284,7 @@ def _site_view(hood: Neighbourhood) -> View:
 def _site_figures(hood: Neighbourhood, lang: str) -> tuple[tuple[str, str], ...]:
     rows = [
         (t("pf_row_sources_inside", lang), fmt_number(len(hood.sources), lang)),
-        (t("pf_row_emissions", lang), fmt_tonnes(hood.emissions.total_t, lang)),
+        (_emissions_label(hood.emissions, lang), fmt_tonnes(hood.emissions.total_t, lang)),
         (t("pf_row_members_inside", lang), fmt_number(len(hood.members), lang)),
         (t("pf_row_member_companies", lang), fmt_number(hood.member_companies, lang)),
     ]
@@ -243,6 +293,15 @@ def _site_figures(hood: Neighbourhood, lang: str) -> tuple[tuple[str, str], ...]
         key = "pf_row_nearest" if nearest.large else "pf_row_nearest_any"
         rows.append((t(key, lang), f"{nearest.facility} ({_km(nearest.distance_m, lang)})"))
     return tuple(rows)
+
+
+def _emissions_label(emissions, lang: str) -> str:
+    """The sum's row names the scopes and years it is of (analysis.neighbourhoods.EmissionSum), as every figure must."""
+    if not emissions.scopes:
+        return t("pf_row_emissions", lang)
+    scopes = ", ".join(t(f"scope_{scope}", lang) for scope in emissions.scopes)
+    years = ", ".join(str(year) for year in emissions.years) or t("no_figure", lang)
+    return t("pf_row_emissions_scope", lang, scopes=scopes, years=years)
 
 
 def _km(metres: float, lang: str) -> str:

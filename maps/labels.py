@@ -15,6 +15,7 @@ from jinja2 import Template
 
 import config
 from analysis.filters import View
+from core.values import is_missing
 
 LABEL_CSS = """
 <style>
@@ -80,14 +81,19 @@ class Labels(MacroElement):
         )  # never close the <script>
 
 
+def is_large_emitter(figure_t) -> bool:
+    """Named on every map and export: a figure of at least config.LARGE_EMITTER_MIN_T (the portfolio's threshold)."""
+    return not is_missing(figure_t) and float(figure_t) >= config.LARGE_EMITTER_MIN_T
+
+
 def key_point_labels(view: View, visible: set[str], kpi) -> list[tuple[float, float, str]]:
-    """(lat, lon, name) of the parks and of the sources whose figure in the key figure's scope and year is at
-    least config.LARGE_EMITTER_MIN_T (`kpi`: analysis.kpi.KeyFigures), of the layers switched on."""
+    """(lat, lon, name) of the parks and of the large emitters by their figure in the key figure's scope and year
+    (`kpi`: analysis.kpi.KeyFigures), of the layers switched on."""
     labels = []
     if "parks" in visible:
         labels += [(p.y, p.x, name) for p, name in _points(view.parks, "name")]
     if "sources" in visible:
-        large = [i for i in view.sources["id"] if (kpi.figure_of(i) or 0) >= config.LARGE_EMITTER_MIN_T]
+        large = [i for i in view.sources["id"] if is_large_emitter(kpi.figure_of(i))]
         labels += [(p.y, p.x, name) for p, name in _points(view.sources[view.sources["id"].isin(large)], "facility")]
     return labels
 

@@ -148,3 +148,33 @@ def test_the_budget_belongs_to_the_client_not_the_session():
 
     assert client_budget("198.51.100.20") is client_budget("198.51.100.20")  # a new session: the same budget
     assert client_budget("198.51.100.20") is not client_budget("198.51.100.21")
+
+
+def test_map_exports_run_one_at_a_time_are_never_kept_and_count_against_the_budget():
+    """Issue 21: a map export (a view with no version) is built on every click, one at a time, within the budget."""
+    cache, running, most, builds = ExportCache(), [0], [0], []
+    changed = threading.Condition()
+    started = threading.Barrier(4, timeout=10)
+
+    def build() -> bytes:
+        with changed:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            builds.append(1)
+            changed.notify_all()
+            changed.wait_for(lambda: running[0] > 1, timeout=0.3)  # without the lock a second build starts here
+            running[0] -= 1
+            return b"map %d" % len(builds)
+
+    def click() -> bytes:
+        started.wait()  # all four clicks arrive together
+        return cache.run(build)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: click(), range(4)))
+    assert most == [1] and len(builds) == 4 and len(set(results)) == 4  # each click built its own file
+    budget = ExportBudget(limit=2, window_s=60, clock=Clock())
+    cache.run(build, budget)
+    cache.run(build, budget)
+    with pytest.raises(ExportRefused):
+        cache.run(build, budget)

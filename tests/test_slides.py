@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+import re
+import zipfile
+from datetime import UTC, date, datetime
 
+import geopandas as gpd
 import numpy as np
 import pytest
 from PIL import Image
 from pptx import Presentation
-from pptx.util import Inches
 
 from analysis.filters import Filters, apply_filters
 from analysis.neighbourhoods import neighbourhood
@@ -64,7 +66,7 @@ def test_the_view_slide_reopens_with_its_texts_as_text(orkland, kommuner):
         day=DAY,
     )
     deck = Presentation(io.BytesIO(slides_pptx([slide], day=DAY)))
-    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
+    assert (deck.slide_width, deck.slide_height) == (12_192_000, 6_858_000)  # PowerPoint's 13.333 × 7.5 in
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
     (only,) = deck.slides
     found = texts(only)
@@ -138,23 +140,82 @@ def test_the_export_panel_offers_the_slide(orkland, kommuner):
         boundaries=kommuner,
         day=DAY,
     )
-    assert name == "industrikart-trondelag-2026-11-25.pptx" and mime == MIME
+    assert name == "generert-tittel-2026-11-25.pptx" and mime == MIME
     (only,) = Presentation(io.BytesIO(data)).slides
     assert "Generert tittel" in texts(only) and "Undertittel" in texts(only)
 
 
-def test_the_portfolio_page_exports_one_slide_per_site(monkeypatch, tmp_path):
+def test_the_slide_says_when_and_by_whom_it_was_made_and_is_tagged_16_9(orkland):
+    """python-pptx's template said "created 2013" by its author and "On-screen Show (4:3)" with sldSz screen4x3."""
+    made = datetime(2026, 12, 6, 11, 30, tzinfo=UTC)
+    slide = view_slide(orkland, title="Orkland", subtitle="Formannskapet", tile_fetcher=no_tiles, day=DAY)
+    data = slides_pptx([slide], day=DAY, now=made)
+    props = Presentation(io.BytesIO(data)).core_properties
+    assert props.created == props.modified == made.replace(tzinfo=None)
+    assert (props.title, props.subject) == ("Orkland", "Formannskapet")
+    assert props.author == props.last_modified_by == "Industrikart Trøndelag" and props.revision == 1
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        presentation = package.read("ppt/presentation.xml").decode()
+        app_xml = package.read("docProps/app.xml").decode()
+    (size,) = re.findall(r"<p:sldSz [^>]*/>", presentation)
+    assert 'cx="12192000"' in size and 'cy="6858000"' in size and "4x3" not in size
+    assert "<PresentationFormat>Widescreen</PresentationFormat>" in app_xml and "4:3" not in app_xml
+    assert "<Slides>1</Slides>" in app_xml
+    deck = Presentation(io.BytesIO(data))
+    for holder in (deck.slide_master, *deck.slide_layouts):  # the template's placeholders, spread across 16:9
+        spans = [(shape.left, shape.left + shape.width) for shape in holder.shapes if shape.left is not None]
+        assert all(right <= deck.slide_width for _, right in spans), holder.name
+    title_box = deck.slide_master.shapes[0]
+    assert title_box.left + title_box.width > 0.9 * deck.slide_width  # not left at the 4:3 template's 10 in
+    today = slides_pptx([slide], day=DAY)  # without `now`: this moment
+    assert Presentation(io.BytesIO(today)).core_properties.created.year == datetime.now(UTC).year
+
+
+def test_the_slide_draws_and_lists_an_uploaded_layer_and_outlines_the_municipality(orkland):
+    from shapely.geometry import box
+
+    from exports.overlays import MapExtras, UploadedLayer
+
+    layer = gpd.GeoDataFrame(geometry=[box(9.45, 63.0, 9.65, 63.1)], crs="EPSG:4326")  # inland, no point near
+    extras = MapExtras((UploadedLayer("Generert lag <b>", layer, {"colour": "#c51b7d", "fill": True}),), ("5059",))
+    slide = view_slide(orkland, title="Orkland", subtitle="", tile_fetcher=no_tiles, day=DAY, extras=extras)
+    (only,) = Presentation(io.BytesIO(slides_pptx([slide], day=DAY))).slides
+    legend = next(text for text in texts(only) if text.startswith("Tegnforklaring"))
+    assert "Opplastede kartlag" in legend and "Generert lag <b>" in legend and "Valgt kommune: Orkland" in legend
+    picture = np.asarray(Image.open(io.BytesIO(slide.image)).convert("RGB")).astype(int)
+    assert np.all(np.abs(picture - np.array([0xC5, 0x1B, 0x7D])) <= 12, axis=-1).sum() > 200
+
+
+def test_the_sum_row_of_a_site_slide_names_its_scope_and_year(portfolio):
+    hood = neighbourhood("park-gronora", portfolio, 10_000)
+    (slide,) = site_slides([hood], subtitle="", tile_fetcher=no_tiles, day=DAY)
+    label = next(label for label, _ in slide.figures if label.startswith("Sum siste tall"))
+    assert all(str(year) in label for year in hood.emissions.years) and hood.emissions.years
+
+
+def test_the_portfolio_page_exports_one_slide_per_site_with_one_click(monkeypatch, tmp_path):
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import AppTest
 
     import config
     import exports.slides
 
+    made: dict = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, *args, **kwargs):
+        made[kwargs.get("file_name")] = data_callable
+        return add_deferred(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("INDUSTRIKART_STORE", str(tmp_path / "layers.gpkg"))
     monkeypatch.setattr(exports.slides, "url_fetcher", lambda basemap: no_tiles)  # offline
     at = AppTest.from_file(str(config.ROOT / "pages/2_Portefolje.py"), default_timeout=120).run()
     at.sidebar.multiselect(key="pf_sites").set_value(["park-gronora", "park-malm"]).run()
-    at.button(key="pf_export_make").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    (button,) = [b for b in at.get("download_button") if b.proto.label.endswith(".pptx")]
-    assert "industrikart-portefolje" in button.proto.label
+    assert not [b for b in at.button if b.key == "pf_export_make"]  # one click: no "make" step
+    (button,) = [b for b in at.get("download_button") if b.key == "pf_export_download"]
+    (name,) = [n for n in made if n.startswith("industrikart-portefoelje-")]
+    assert name.endswith(".pptx")
+    assert len(Presentation(io.BytesIO(made[name]())).slides) == 2

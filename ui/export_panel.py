@@ -1,4 +1,8 @@
-"""Exports of the current view: map images (PNG, PDF), a standalone HTML map, and the filtered data."""
+"""Exports of the current view: map images (PNG, PDF), a slide, a standalone HTML map, and the filtered data.
+
+One click each: the download button makes its file when clicked (Streamlit's deferred download), so there is no
+"make the file" step; the map renders go one at a time in the process, within the client's export budget.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,27 @@ import streamlit as st
 
 from analysis.filters import View
 from exports.data import MIME_TYPES, export_data, export_filename
-from exports.errors import ExportError
 from exports.html import standalone_html
 from exports.image import render_map
+from exports.names import export_file_name
+from exports.overlays import MapExtras, UploadedLayer
 from exports.slides import MIME as PPTX_MIME
 from exports.slides import site_slides, slides_pptx, view_slide
 from i18n import t
 from loaders import LayerError
 from loaders.bundled.boundaries import find_boundaries
 from store import StoreError
+from ui.access import client_address
+from ui.export_cache import LAYER_EXPORTS, client_budget
 
 CHOICES = ("png-1920", "png-a4", "pdf", "pptx", "html", "geojson", "gpkg", "csv", "xlsx")
-_DONE = "_export_file"
-_PF_DONE = "_portfolio_export_file"
+MAP_SUFFIXES = {
+    "png-1920": "1920x1080.png",
+    "png-a4": "A4-300dpi.png",
+    "pdf": "A4.pdf",
+    "pptx": ".pptx",
+    "html": ".html",
+}
 
 
 def build_export(
@@ -37,11 +49,14 @@ def build_export(
     boundaries=None,
     progress=None,
     day: date | None = None,
+    extras: MapExtras | None = None,
 ) -> tuple[bytes, str, str]:
-    """(file bytes, file name, MIME type) for one export of what the user sees."""
+    """(file bytes, file name, MIME type) for one export of what the user sees. `extras`: the uploaded layers on
+    the web map and the municipalities the view is filtered to (then the map frames those, not `map_view`)."""
     day = day or date.today()
-    stem = f"industrikart-trondelag-{day.isoformat()}"
-    where = {"center": map_view[:2], "zoom": map_view[2]} if map_view else {}
+    name = export_name(choice, title, day)
+    framed = extras is not None and bool(extras.municipalities)
+    where = {"center": map_view[:2], "zoom": map_view[2]} if map_view and not framed else {}
     if choice in ("png-1920", "png-a4", "pdf"):
         size = "a4-landscape-300dpi" if choice in ("png-a4", "pdf") else "1920x1080"
         fmt = "pdf" if choice == "pdf" else "png"
@@ -58,10 +73,10 @@ def build_export(
             basemap=basemap,
             progress=progress,
             day=day,
+            extras=extras,
             **where,
         )
-        suffix = {"png-1920": "1920x1080.png", "png-a4": "A4-300dpi.png", "pdf": "A4.pdf"}[choice]
-        return data, f"{stem}-{suffix}", "application/pdf" if fmt == "pdf" else "image/png"
+        return data, name, "application/pdf" if fmt == "pdf" else "image/png"
     if choice == "pptx":
         slide = view_slide(
             view,
@@ -74,9 +89,10 @@ def build_export(
             basemap=basemap,
             progress=progress,
             day=day,
+            extras=extras,
             **where,
         )
-        return slides_pptx([slide], lang=lang, day=day), f"{stem}.pptx", PPTX_MIME
+        return slides_pptx([slide], lang=lang, day=day), name, PPTX_MIME
     if choice == "html":
         html = standalone_html(
             view,
@@ -86,14 +102,34 @@ def build_export(
             lang=lang,
             title=title,
             subtitle=subtitle,
+            extras=extras,
             **where,
         )
-        return html.encode("utf-8"), f"{stem}.html", "text/html"
+        return html.encode("utf-8"), name, "text/html"
     return export_data(view, choice, lang, day=day), export_filename(choice, day), MIME_TYPES[choice]
 
 
-def export_panel(view: View, *, visible, basemap, colours, lang: str, title: str, subtitle: str) -> None:
-    """Pick an export, make it (with a progress bar), then download it."""
+def export_name(choice: str, title: str, day: date) -> str:
+    """The title as the file name for the map exports (exports.names); the data exports keep theirs."""
+    if choice in MAP_SUFFIXES:
+        return export_file_name(title, day, MAP_SUFFIXES[choice])
+    return export_filename(choice, day)
+
+
+def export_mime(choice: str) -> str:
+    return {"pdf": "application/pdf", "pptx": PPTX_MIME, "html": "text/html"}.get(
+        choice, "image/png" if choice.startswith("png") else MIME_TYPES.get(choice, "application/octet-stream")
+    )
+
+
+def export_panel(
+    view: View, *, visible, basemap, colours, lang: str, title: str, subtitle: str, uploaded=None, municipalities=()
+) -> None:
+    """Pick an export; one click on the download button makes the file and downloads it.
+
+    `uploaded`: ui.uploaded_layers.UploadedLayers (its layers are read when the button is clicked, so a big layer
+    is not read on every rerun); `municipalities`: the numbers the view is filtered to.
+    """
     choice = st.selectbox(
         t("export_what", lang),
         CHOICES,
@@ -101,65 +137,72 @@ def export_panel(view: View, *, visible, basemap, colours, lang: str, title: str
         key="export_choice",
         placeholder=t("choose_placeholder", lang),
     )
-    if st.button(t("export_make", lang), key="export_make"):
-        bar = st.progress(0.0, text=t("export_rendering", lang))
-        try:
-            made = build_export(
-                choice,
-                view,
-                visible=set(visible),
-                basemap=basemap,
-                colours=colours,
-                lang=lang,
-                map_view=st.session_state.get("view"),
-                title=title,
-                subtitle=subtitle,
-                boundaries=_boundaries(),
-                progress=lambda fraction, message: bar.progress(min(fraction, 1.0), message),
-            )
-        except ExportError as exc:
-            bar.empty()
-            st.error(t("export_failed", lang, error=str(exc)))
-            return
-        bar.empty()
-        st.session_state[_DONE] = (choice, *made)
-    done = st.session_state.get(_DONE)
-    if done and done[0] == choice:
-        _, data, name, mime = done
-        st.download_button(
-            t("export_download", lang, name=name), data, file_name=name, mime=mime, key="export_download"
+    day = date.today()
+    name = export_name(choice, title, day)
+    readers = list(uploaded.readers) if uploaded is not None else []
+    options = {
+        "visible": set(visible),
+        "basemap": basemap,
+        "colours": colours,
+        "lang": lang,
+        "map_view": st.session_state.get("view"),
+        "title": title,
+        "subtitle": subtitle,
+        "day": day,
+    }
+    budget = client_budget(client_address())
+
+    def make() -> bytes:  # runs when the button is clicked, outside the script run: no Streamlit calls in here
+        extras = MapExtras(
+            uploaded=tuple(UploadedLayer(layer_title, read(), style) for layer_title, read, style in readers),
+            municipalities=tuple(municipalities),
         )
+        build = lambda: build_export(choice, view, boundaries=_boundaries(), extras=extras, **options)[0]  # noqa: E731
+        return LAYER_EXPORTS.run(build, budget)  # one export at a time in the process, within the budget
+
+    st.download_button(
+        t("export_download", lang, name=name),
+        make,
+        file_name=name,
+        mime=export_mime(choice),
+        key="export_download",
+        help=t("export_one_click_help", lang),
+        on_click="ignore",
+    )
 
 
 def portfolio_export(hoods, *, lang: str, subtitle: str, sources: str, visible, basemap, cluster_colours) -> None:
-    """The portfolio's export: one slide per compared site, made on request, then downloaded."""
-    name = f"industrikart-portefolje-{date.today().isoformat()}.pptx"
-    made_for = (tuple(h.site_id for h in hoods), tuple(h.radius_m for h in hoods), lang)
-    if st.button(t("pf_export_pptx", lang), key="pf_export_make"):
-        bar = st.progress(0.0, text=t("export_rendering", lang))
-        try:
-            slides = site_slides(
-                hoods,
-                subtitle=subtitle,
-                lang=lang,
-                sources=sources,
-                visible_layers=set(visible),
-                cluster_colours=cluster_colours,
-                boundaries=_boundaries(),
-                basemap=basemap,
-                progress=lambda fraction, message: bar.progress(min(fraction, 1.0), message),
-            )
-        except ExportError as exc:
-            bar.empty()
-            st.error(t("export_failed", lang, error=str(exc)))
-            return
-        bar.empty()
-        st.session_state[_PF_DONE] = (made_for, slides_pptx(slides, lang=lang))
-    done = st.session_state.get(_PF_DONE)
-    if done and done[0] == made_for:  # the file is for the sites, radius and language on screen
-        st.download_button(
-            t("export_download", lang, name=name), done[1], file_name=name, mime=PPTX_MIME, key="pf_export_download"
+    """The portfolio's export: one slide per compared site, made and downloaded with one click."""
+    day = date.today()
+    name = export_file_name(t("pf_export_file", lang), day, ".pptx")
+    budget = client_budget(client_address())
+
+    def build() -> bytes:
+        slides = site_slides(
+            hoods,
+            subtitle=subtitle,
+            lang=lang,
+            sources=sources,
+            visible_layers=set(visible),
+            cluster_colours=cluster_colours,
+            boundaries=_boundaries(),
+            basemap=basemap,
+            day=day,
         )
+        return slides_pptx(slides, lang=lang, day=day)
+
+    def make() -> bytes:  # on click, outside the script run
+        return LAYER_EXPORTS.run(build, budget)
+
+    st.download_button(
+        t("pf_export_pptx", lang),
+        make,
+        file_name=name,
+        mime=PPTX_MIME,
+        key="pf_export_download",
+        help=t("export_one_click_help", lang),
+        on_click="ignore",
+    )
 
 
 def _boundaries():

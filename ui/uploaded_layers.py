@@ -41,6 +41,8 @@ class UploadedLayers:
     geojson: list[tuple[str, gpd.GeoDataFrame, dict]] = field(default_factory=list)  # (title, frame, style)
     tiled: list[folium.FeatureGroup] = field(default_factory=list)  # one tiny group per big layer
     legend: list[tuple[str, dict]] = field(default_factory=list)  # (title, style) of every layer drawn
+    # every layer drawn, for the map exports: (title, a function giving its whole frame, style); called on export only
+    readers: list[tuple[str, Callable[[], gpd.GeoDataFrame], dict]] = field(default_factory=list)
     # big layers, for the record: (title, a function giving row N as a one-row frame, empty past the end)
     rows: dict[int, tuple[str, Callable[[int], gpd.GeoDataFrame]]] = field(default_factory=dict)
 
@@ -100,11 +102,13 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str, complet
         result.legend.append((title, style))
         if frame is not None and not is_big(frame):
             result.geojson.append((title, frame, style))
+            result.readers.append((title, lambda frame=frame: frame, style))
             continue
 
         def read(info=info, frame=frame):  # the whole frame: only to build missing tiles, not kept
             return frame if frame is not None else open_store().read(info.id, info.version)
 
+        result.readers.append((title, read, style))
         tiles = layer_tiles(info, read, lang)
         if tiles is None:  # drawn without tiles (slow, the warning says so)
             with contextlib.suppress(StoreError, OSError):
