@@ -98,11 +98,17 @@ def _search_match(data: Portfolio, query: str, lang: str, present: bool):
 
 def selection_view(data: Portfolio, selected: Selection | None) -> tuple[float, float, int] | None:
     """The view centred on a selected portfolio feature (None for another layer's or an unknown one)."""
+    point = selection_point(data, selected)
+    return None if point is None else (*point, config.SEARCH_ZOOM)
+
+
+def selection_point(data: Portfolio, selected: Selection | None) -> tuple[float, float] | None:
+    """(lat, lon) of a selected portfolio feature (None for another layer's or an unknown one)."""
     geometries = selected_geometries(data, selected)
     if not geometries:
         return None
     point = geometries[0].representative_point()
-    return round(point.y, 5), round(point.x, 5), config.SEARCH_ZOOM
+    return round(point.y, 5), round(point.x, 5)
 
 
 def selected_geometries(data, selected: Selection | None, visible=None) -> list:
