@@ -340,3 +340,32 @@ def test_a_shared_link_of_a_clicked_plant_opens_with_the_plant_on_the_map_and_it
     finally:
         fresh.close()
 
+
+def test_the_filter_view_and_selection_survive_a_visit_to_utslipp(browser, app_url, portfolio):
+    """Issue 21 §1: Kart → Utslipp → Kart through the page menu keeps the municipality, the map where the user
+    left it, and the clicked feature's record and ring."""
+    moved = (63.3, 9.9, 11)
+    elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
+    page = OfflinePage(browser, app_url + "?sel=sources:src-elkem-thamshavn")
+    sidebar = page.page.locator('[data-testid="stSidebar"]')
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        choose(page, "Kommune", "Orkland (5059)")
+        page.page.wait_for_url("**kn=5059**", timeout=20_000)
+        wait_for_view(page, area_view(("5059",), bundled_boxes()))
+        move_to(page, *moved)
+        page.settle()
+        sidebar.get_by_role("link", name=t("nav_emissions", "nb"), exact=True).click()
+        page.wait_for_text(t("em_page_title", "nb"), timeout_s=60)
+        page.settle()
+        sidebar.get_by_role("link", name=t("nav_map", "nb"), exact=True).click()
+        page.page.wait_for_url("**kn=5059**", timeout=30_000)
+        expect(sidebar.get_by_text("Orkland (5059)")).to_be_visible()
+        wait_for_view(page, moved)
+        stays(page, moved)
+        wait_for_link_view(page, moved)
+        expect(record_column(page)).to_contain_text("Elkem Thamshavn", timeout=30_000)
+        assert page.map_frame().evaluate(RINGS) == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()

@@ -12,6 +12,7 @@ from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
+from ui.state import arrived
 from ui.text import escape_markdown
 
 
@@ -52,7 +53,9 @@ def map_target(
     match_view = (match.lat, match.lon, config.SEARCH_ZOOM) if match else None
     selected = _new_click(state.get(map_key) if map_key else None) or state.get("selected")
     area = tuple(municipalities)
-    redrawn = state.get("_map_present", present) != present
+    # drawn afresh: presentation mode flipped, or back from another page (the map was unmounted meanwhile)
+    opened = arrived()  # read on every run: it is once per arrival
+    redrawn = state.get("_map_present", present) != present or opened
     area_changed = state.get("_map_area", area) != area
     state["_map_present"], state["_map_area"] = present, area
     if "map_command" not in state:  # the first run: the link's view wins over its search and selection
