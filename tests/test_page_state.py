@@ -114,3 +114,16 @@ def test_the_portefolje_sites_and_radius_survive_a_visit_to_kart(kart, portfolio
     assert kart.sidebar.multiselect(key="pf_sites").value == chosen
     assert kart.sidebar.slider(key="pf_radius_km").value == radius
     assert kart.query_params["r"] == str(radius)
+
+
+def test_the_search_and_the_match_picked_among_several_survive_a_visit_to_another_page(kart):
+    ran(kart.sidebar.text_input(key="search").input("Elkem"))
+    ran(kart.selectbox(key="search_match").select_index(1))  # not the first: a fresh selectbox would show that
+    picked = kart.session_state["selected"]
+    command = kart.session_state["map_command"]
+    ran(kart.switch_page(UTSLIPP))
+    ran(kart.switch_page(KART))
+    assert kart.sidebar.text_input(key="search").value == "Elkem"
+    assert kart.selectbox(key="search_match").index == 1
+    assert kart.session_state["selected"] == picked  # the record panel still shows the pick
+    assert kart.session_state["map_command"] == command  # and the map did not jump to the first match

@@ -18,7 +18,7 @@ _LANGUAGE_NAMES = {"nb": "Norsk bokmål", "en": "English"}
 # one on the other (Utslipp and Portefølje have no municipality filter). Non-widget state (the map's view and
 # selection, em_selected) is never dropped and needs no entry here.
 FILTER_KEYS = ("f_municipalities", "f_statuses", "f_themes", "f_clusters", "f_sectors", "f_only_with_figure")
-MAP_KEYS = ("basemap", "search", *(f"show_{kind}" for kind in MAP_KINDS))
+MAP_KEYS = ("basemap", "search", "search_match", *(f"show_{kind}" for kind in MAP_KINDS))
 PRESENT_KEYS = ("present", "present_title", "present_subtitle")
 EMISSIONS_KEYS = ("em_scope", "em_year", "em_base_year", "em_municipal_source", "em_sector")
 PORTFOLIO_KEYS = (
