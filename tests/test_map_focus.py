@@ -202,7 +202,8 @@ def test_a_link_centres_on_a_selection_a_popups_auto_pan_moved_towards_the_edge(
     assert link_view(_moved((*ELKEM, 9), 400, 0), ELKEM) == (*ELKEM, 9)
 
 
-def test_a_link_without_a_reported_view_keeps_the_default_unless_it_hides_the_selection():
-    default = (*config.MAP_CENTER, config.MAP_ZOOM)
-    assert link_view(None, (63.85, 11.1)) == default
-    assert link_view(None, (62.5, 8.0)) == (62.5, 8.0, config.MAP_ZOOM)
+def test_a_link_without_a_reported_view_has_none_so_it_opens_on_the_selection():
+    assert link_view(None, ELKEM) is None
+    assert first_command(link_view(None, ELKEM), selection_view=(*ELKEM, config.SEARCH_ZOOM)).view() == pytest.approx(
+        (*ELKEM, config.SEARCH_ZOOM)
+    )

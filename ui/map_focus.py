@@ -152,14 +152,11 @@ def link_view(shown: View | None, selected_at: tuple[float, float] | None) -> Vi
 
     The screen's view is where the user left the map, or where a popup's auto-pan took it when the feature was
     clicked near an edge; either way a link that names a selection opens with that feature well inside the map,
-    whatever the recipient's window and whenever the browser reported the pan. `shown` None (no report yet): the
-    map's default view."""
-    if selected_at is None:
+    whatever the recipient's window and whenever the browser reported the pan. `shown` None (the map has not
+    reported yet) stays None: a link with a selection and no view opens centred on the selection."""
+    if selected_at is None or shown is None or shows(shown, selected_at):
         return shown
-    view = shown or default_view()
-    if shows(view, selected_at):
-        return view
-    return round(selected_at[0], 5), round(selected_at[1], 5), int(view[2])
+    return round(selected_at[0], 5), round(selected_at[1], 5), int(shown[2])
 
 
 def area_view(kommunenummer: tuple[str, ...], boxes: dict[str, tuple[float, float, float, float]]) -> View | None:
