@@ -54,6 +54,10 @@ MAP_FOCUS_MAX_ZOOM = 13
 MAP_FOCUS_TOLERANCE_PX = 2  # Leaflet's reported centre can be half a pixel off the one it was given
 HIGHLIGHT_COLOUR = "#00e5ff"
 HIGHLIGHT_RADIUS_PX = 14
+# A link with a selection shows it (issue 21): a selected feature outside this box (width, height in px) around
+# the link's centre is brought to the centre. The box fits inside any map a link opens in (MAP_HEIGHT tall, a
+# map column at least ~700 px wide at 1366 px), clear of its edges, where a popup's auto-pan may leave a feature.
+LINK_SELECTION_BOX_PX = (480, 360)
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,12 @@ from ui.page import PageFrame
 from ui.portfolio import flow_store
 from ui.presentation import heading
 from ui.sidebar import presentation_controls
-from ui.state import keep_widget_state
 from ui.view_state import emissions_params
 
 page = PageFrame()
 
 data = emissions_data(page.lang)
 lang = page.link(emissions_params(data))
-keep_widget_state("em_scope", "em_year", "em_base_year", "em_municipal_source", "em_sector")
 names = dict(zip(data.municipalities["kommunenummer"], data.municipalities["name"], strict=True))
 numbers = list(names)
 facility_names = dict(zip(data.sources["id"], data.sources["facility"], strict=True))
@@ -47,10 +45,11 @@ if data.imported:
 
 scopes = em.scopes_with_data(data.figures, data.municipal) or ["co2e"]
 newest = newest_scope(data.figures, scopes, data.municipal) or scopes[0]  # the newest year first: the ETS
+if st.session_state.get("em_scope") not in scopes:  # seeded, not index=: a kept or linked scope is never overridden
+    st.session_state["em_scope"] = newest
 scope = st.selectbox(
     t("em_pollutant", lang),
     scopes,
-    index=scopes.index(newest),
     format_func=lambda s: t(f"scope_{s}", lang),
     key="em_scope",
     help=t("em_pollutant_help", lang) + " " + t("em_scope_help", lang),

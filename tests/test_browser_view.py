@@ -7,8 +7,10 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 import config
+from i18n import t
 from maps.highlight import HIGHLIGHT_CLASS
 from tests.helpers.browser import OfflinePage, choose, running_app
 from ui.map_focus import area_view, bundled_boxes
@@ -278,6 +280,92 @@ def test_a_click_is_marked_at_once_in_the_browser_and_the_servers_highlight_repl
             page.pause(0.25)
         page.settle()
         assert page.map_frame().evaluate(RINGS) == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]  # one, not two
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()
+
+
+SHOWN_ON_MAP = "([lat, lon]) => window.map.getBounds().contains([lat, lon])"
+PIXEL_IN_PAGE = (
+    "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); "
+    "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
+)
+
+
+def record_column(page: OfflinePage):
+    """The column beside the map that holds the clicked feature's record."""
+    heading = page.page.get_by_role("heading", name=t("record", "nb"))
+    return page.page.locator('[data-testid="stColumn"]', has=heading)
+
+
+def test_a_shared_link_of_a_clicked_plant_opens_with_the_plant_on_the_map_and_its_record(browser, app_url, portfolio):
+    """Issue 21 §1: a plant clicked near the map's top edge, whose popup opens above it and pans the map, then
+    the link from the share box in a fresh browser: the plant inside Leaflet's bounds, ringed, its record shown."""
+    elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"]
+    point, name = elkem.geometry, elkem["facility"]
+    page = OfflinePage(browser, app_url)
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        move_to(page, point.y, point.x, 11)
+        frame = page.map_frame()
+        frame.evaluate("() => window.map.panBy([0, 270], {animate: false})")  # Elkem ~40 px below the top edge
+        before = wait_for_link_view(page, leaflet_view(page))
+        x, y = frame.evaluate(PIXEL_IN_PAGE, [point.y, point.x])
+        box = page.page.locator("iframe").first.bounding_box()
+        page.settle()
+        page.page.mouse.click(box["x"] + x, box["y"] + y)
+        expect(record_column(page)).to_contain_text(name, timeout=30_000)
+        page.page.wait_for_url("**sel=sources%3Asrc-elkem-thamshavn**", timeout=30_000)
+        if page.map_frame().locator(".leaflet-popup").count():  # where Kart opens a popup, it moved the map
+            assert not same_view(leaflet_view(page), before)
+        page.settle()
+        sidebar = page.page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Kopier lenke").click()
+        link = sidebar.locator('[data-testid="stCode"]').inner_text().strip()
+        assert "sel=sources%3Asrc-elkem-thamshavn" in link
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()
+
+    fresh = OfflinePage(browser, link)  # a new context: no cookies, no session, only the link
+    try:
+        expect(record_column(fresh)).to_contain_text(name, timeout=30_000)
+        fresh.wait_for_features(lambda f: any(p["layer"] == "sources" for p in f))
+        fresh.settle()
+        shown = fresh.map_frame()
+        assert shown.evaluate(SHOWN_ON_MAP, [point.y, point.x]), shown.evaluate("() => window.map.getBounds()")
+        assert leaflet_view(fresh)[2] == 11  # the sender's zoom
+        assert shown.evaluate(RINGS) == [pytest.approx([point.y, point.x], abs=1e-6)]
+        assert fresh.unexpected_errors() == []
+    finally:
+        fresh.close()
+
+
+def test_the_filter_view_and_selection_survive_a_visit_to_utslipp(browser, app_url, portfolio):
+    """Issue 21 §1: Kart → Utslipp → Kart through the page menu keeps the municipality, the map where the user
+    left it, and the clicked feature's record and ring."""
+    moved = (63.3, 9.9, 11)
+    elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
+    page = OfflinePage(browser, app_url + "?sel=sources:src-elkem-thamshavn")
+    sidebar = page.page.locator('[data-testid="stSidebar"]')
+    try:
+        page.wait_for_features(lambda f: len(f) > 0)
+        choose(page, "Kommune", "Orkland (5059)")
+        page.page.wait_for_url("**kn=5059**", timeout=20_000)
+        wait_for_view(page, area_view(("5059",), bundled_boxes()))
+        move_to(page, *moved)
+        page.settle()
+        sidebar.get_by_role("link", name=t("nav_emissions", "nb"), exact=True).click()
+        page.wait_for_text(t("em_page_title", "nb"), timeout_s=60)
+        page.settle()
+        sidebar.get_by_role("link", name=t("nav_map", "nb"), exact=True).click()
+        page.page.wait_for_url("**kn=5059**", timeout=30_000)
+        expect(sidebar.get_by_text("Orkland (5059)")).to_be_visible()
+        wait_for_view(page, moved)
+        stays(page, moved)
+        wait_for_link_view(page, moved)
+        expect(record_column(page)).to_contain_text("Elkem Thamshavn", timeout=30_000)
+        assert page.map_frame().evaluate(RINGS) == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]
         assert page.unexpected_errors() == []
     finally:
         page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import folium
 import pytest
@@ -19,7 +20,9 @@ from ui.map_focus import (
     fit_view,
     goto,
     keeps_report,
+    link_view,
     next_command,
+    shows,
     user_moved,
 )
 from ui.map_view import Selection
@@ -159,3 +162,48 @@ def test_a_click_is_selected_as_soon_as_it_is_read_so_a_stopped_run_cannot_lose_
     assert st.session_state["selected"] == clicked
     assert _new_click(returned) is None  # the next run: the same click is not new ...
     assert st.session_state["selected"] == clicked  # ... and still selected
+
+
+def _moved(view, dx_px: float, dy_px: float):
+    """`view` with its centre moved by pixels at its zoom (x east, y south), as Leaflet's panBy would."""
+    lat, lon, zoom = view
+    world = 256 * 2**zoom
+    y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 + dy_px / world
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y)))), lon + dx_px / world * 360, zoom
+
+
+ELKEM = (63.32585, 9.89443)
+WIDTH, HEIGHT = config.LINK_SELECTION_BOX_PX
+
+
+def test_shows_counts_pixels_at_the_views_zoom_inside_the_box_around_its_centre():
+    centred = (*ELKEM, 11)
+    assert shows(centred, ELKEM)
+    assert shows(_moved(centred, 0, HEIGHT / 2 - 2), ELKEM) and not shows(_moved(centred, 0, HEIGHT / 2 + 2), ELKEM)
+    assert shows(_moved(centred, -(WIDTH / 2 - 2), 0), ELKEM) and not shows(_moved(centred, -(WIDTH / 2 + 2), 0), ELKEM)
+    assert not shows(_moved(centred, 0, HEIGHT / 2 + 2), ELKEM, (WIDTH, HEIGHT - 10))
+    # the same distance in degrees is many more pixels two zooms closer
+    assert shows(_moved(centred, 0, HEIGHT / 4), ELKEM) and not shows((*_moved(centred, 0, HEIGHT / 4)[:2], 13), ELKEM)
+
+
+def test_a_link_keeps_the_screens_view_when_it_shows_the_selection_well_inside():
+    near = _moved((*ELKEM, 11), 100, -80)
+    assert link_view(near, ELKEM) == near
+    assert link_view(near, None) == near  # no selection: the screen's view, whatever it is
+    assert link_view(None, None) is None
+
+
+def test_a_link_centres_on_a_selection_a_popups_auto_pan_moved_towards_the_edge():
+    """Issue 21 §1: Elkem's popup panned the map until the plant was 326 px below the centre (63.43° N at zoom
+    11); the link names the plant at the zoom the user chose, centred, so it opens with the plant in view."""
+    panned = _moved((*ELKEM, 11), 0, -326)
+    assert panned[0] == pytest.approx(63.43, abs=0.01)
+    assert link_view(panned, ELKEM) == (*ELKEM, 11)
+    assert link_view(_moved((*ELKEM, 9), 400, 0), ELKEM) == (*ELKEM, 9)
+
+
+def test_a_link_without_a_reported_view_has_none_so_it_opens_on_the_selection():
+    assert link_view(None, ELKEM) is None
+    assert first_command(link_view(None, ELKEM), selection_view=(*ELKEM, config.SEARCH_ZOOM)).view() == pytest.approx(
+        (*ELKEM, config.SEARCH_ZOOM)
+    )

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from analysis.filters import Filters, apply_filters
+from maps.vector_tiles import STORED_LAYER
 from tests.helpers.apptest import app, map_args, metrics
 from ui.map_view import Selection
 from ui.view_state import dump, map_params, parse
@@ -49,6 +50,22 @@ def test_round_trip_of_every_parameter(params):
     assert dump(restored, params) == query
     assert restored["selected"] == Selection("parks", ("park-gronora",))
     assert restored["show_sources"] is False
+
+
+def test_the_links_view_shows_its_selection_whatever_the_popup_did_to_the_screen(params, portfolio):
+    """Issue 21 §1: the map's reported view after a popup's auto-pan (63.43° N at zoom 11, Elkem at 63.33° N)
+    becomes Elkem at zoom 11 in the link; a view that shows the selection well is kept as it is."""
+    elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
+    state = {"view": (63.43, 9.89, 11), "selected": Selection("sources", ("src-elkem-thamshavn",))}
+    assert dump(state, params)["view"] == [f"{elkem.y:.5f},{elkem.x:.5f},11"]
+    assert dump({**state, "view": (63.35, 9.85, 11)}, params)["view"] == ["63.35000,9.85000,11"]
+    assert dump({"view": (63.43, 9.89, 11)}, params)["view"] == ["63.43000,9.89000,11"]
+    big_layer_row = Selection(STORED_LAYER, ("3", "7"))  # its place is not known here: the screen's view stays
+    assert dump({"view": (63.43, 9.89, 11), "selected": big_layer_row}, params)["view"] == ["63.43000,9.89000,11"]
+    values, problems = parse({"view": ["63.32585,9.89443,11"]}, params)
+    restored: dict = {}
+    next(p for p in params if p.name == "view").write(restored, values["view"])
+    assert problems == [] and restored == {"view": (63.32585, 9.89443, 11)}
 
 
 def test_defaults_give_an_empty_link(params):

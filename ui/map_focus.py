@@ -6,7 +6,10 @@ differs from the one it was last given). Every run hands the same command back u
 - the first run: the link's `view` wins over the re-run search, the link's selection and its municipalities;
 - a new search match (the map goes to it);
 - a change of the municipality filter, unless the user has moved the map since the last command;
-- the map being drawn afresh (presentation mode on or off): the command becomes what the map showed.
+- the map being drawn afresh (presentation mode on or off, Kart opened again after another page): the command
+  becomes what the map showed.
+
+`link_view` is the view a link keeps: the screen's, or centred on the selection where that would not show it.
 """
 
 from __future__ import annotations
@@ -117,11 +120,7 @@ def fit_view(
     """The centre and the largest whole zoom at which (min lon, min lat, max lon, max lat) fits a map of
     that size in Web Mercator (as Leaflet's fitBounds would, with some padding)."""
     west, south, east, north = bounds
-
-    def y(lat: float) -> float:  # Web Mercator, 0..1 over the world, north up
-        phi = math.radians(max(min(lat, 85.0), -85.0))
-        return (1 - math.log(math.tan(phi) + 1 / math.cos(phi)) / math.pi) / 2
-
+    y = _mercator_y
     dx = max((east - west) / 360.0, 1e-9)
     dy = max(y(south) - y(north), 1e-9)
     usable = 1 - 2 * config.MAP_FIT_PADDING
@@ -130,6 +129,34 @@ def fit_view(
     mid = (y(south) + y(north)) / 2
     lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * mid))))
     return round(lat, 5), round((west + east) / 2, 5), zoom
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator's y, 0..1 over the world, north up."""
+    phi = math.radians(max(min(lat, 85.0), -85.0))
+    return (1 - math.log(math.tan(phi) + 1 / math.cos(phi)) / math.pi) / 2
+
+
+def shows(view: View, point: tuple[float, float], box_px: tuple[int, int] = config.LINK_SELECTION_BOX_PX) -> bool:
+    """Whether `point` (lat, lon) lies inside the box of `box_px` (width, height) around the centre of `view`."""
+    lat, lon, zoom = view
+    world = 256 * 2**zoom  # the world's width in pixels at this zoom
+    dx = abs(point[1] - lon) / 360 * world
+    dy = abs(_mercator_y(point[0]) - _mercator_y(lat)) * world
+    return dx <= box_px[0] / 2 and dy <= box_px[1] / 2
+
+
+def link_view(shown: View | None, selected_at: tuple[float, float] | None) -> View | None:
+    """The view a link keeps: the one on screen, unless the selected feature (at `selected_at`, lat/lon) lies
+    outside its middle box; then the same zoom centred on the feature.
+
+    The screen's view is where the user left the map, or where a popup's auto-pan took it when the feature was
+    clicked near an edge; either way a link that names a selection opens with that feature well inside the map,
+    whatever the recipient's window and whenever the browser reported the pan. `shown` None (the map has not
+    reported yet) stays None: a link with a selection and no view opens centred on the selection."""
+    if selected_at is None or shown is None or shows(shown, selected_at):
+        return shown
+    return round(selected_at[0], 5), round(selected_at[1], 5), int(shown[2])
 
 
 def area_view(kommunenummer: tuple[str, ...], boxes: dict[str, tuple[float, float, float, float]]) -> View | None:

@@ -29,15 +29,11 @@ from loaders.bundled.measures import (
 )
 from maps.measures import group_label
 from ui.measure_tables import chart_measures_table, gap_table, measures_table, sources_sheet
-from ui.state import keep_widget_state
 from ui.text import escape_markdown
-
-FILTER_KEYS = ("pf_m_statuses", "pf_m_kinds")
 
 
 def measure_filters(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The sidebar's measure filters (status, kind); kept between pages and in the link."""
-    keep_widget_state(*FILTER_KEYS)
     sidebar = st.sidebar
     sidebar.subheader(t("ms_filters", lang))
     every = t("all", lang)

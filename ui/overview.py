@@ -12,6 +12,7 @@ from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, search_hit_text, t
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
+from ui.state import arrived
 from ui.text import escape_markdown
 from ui.uploaded_layers import ZOOM_REQUEST
 
@@ -85,7 +86,9 @@ def map_target(
     found = Selection(match.layer, match.ids) if match and match.layer != MUNICIPALITIES else None
     selected = _new_click(state.get(map_key) if map_key else None) or state.get("selected")
     area = tuple(municipalities)
-    redrawn = state.get("_map_present", present) != present
+    # drawn afresh: presentation mode flipped, or back from another page (the map was unmounted meanwhile)
+    opened = arrived()  # read on every run: it is once per arrival
+    redrawn = state.get("_map_present", present) != present or opened
     area_changed = state.get("_map_area", area) != area
     state["_map_present"], state["_map_area"] = present, area
     if "map_command" not in state:  # the first run: the link's view wins over its search and selection
@@ -160,11 +163,17 @@ def _match_view(match) -> tuple[float, float, int] | None:
 
 def selection_view(data: Portfolio, selected: Selection | None) -> tuple[float, float, int] | None:
     """The view centred on a selected portfolio feature (None for another layer's or an unknown one)."""
+    point = selection_point(data, selected)
+    return None if point is None else (*point, config.SEARCH_ZOOM)
+
+
+def selection_point(data: Portfolio, selected: Selection | None) -> tuple[float, float] | None:
+    """(lat, lon) of a selected portfolio feature (None for another layer's or an unknown one)."""
     geometries = selected_geometries(data, selected)
     if not geometries:
         return None
     point = geometries[0].representative_point()
-    return round(point.y, 5), round(point.x, 5), config.SEARCH_ZOOM
+    return round(point.y, 5), round(point.x, 5)
 
 
 def selected_geometries(data, selected: Selection | None, visible=None) -> list:

@@ -15,7 +15,7 @@ from i18n import t
 from store import LayerStore, StoreError, open_store
 from ui import upload_guard, view_state
 from ui.sidebar import share_box
-from ui.state import current_language, language_selector
+from ui.state import current_language, keep_page_state, language_selector, note_page
 from ui.view_state import Param, language_params
 
 
@@ -23,6 +23,8 @@ class PageFrame:
     def __init__(self):
         st.set_page_config(page_title=t("app_title"), page_icon="🏭", layout="wide")
         upload_guard.install()  # before any upload can reach this process: only editors' uploaders take files
+        keep_page_state()  # before any widget: what was set on other pages survives this page's run
+        note_page()
         self.lang = current_language()
         self.params: list[Param] = language_params()
 

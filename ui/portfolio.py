@@ -27,7 +27,6 @@ from store.base import LayerInfo, LayerStore
 from ui.access import editor_access
 from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.shared_frames import shared_view
-from ui.state import keep_widget_state
 from ui.text import escape_markdown
 from ui.widget_texts import table_upload
 
@@ -39,7 +38,6 @@ _LAYER_LABELS = {
     "members": "layer_members",
     "measures": "pf_layer_measures",
 }
-_KEYS = ("pf_sites", "pf_radius_km", "pf_resources", "pf_statuses", "basemap", *(f"pf_show_{k}" for k in LAYERS))
 _FLASH = "pf_flash"
 
 
@@ -61,7 +59,6 @@ class PortfolioFlows:
 
 
 def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
-    keep_widget_state(*_KEYS)
     names = site_names(portfolio)
     state = st.session_state
     # Seed once (not via `default=`), so a kept value is never overridden; drop ids the data lost.

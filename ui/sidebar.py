@@ -12,12 +12,7 @@ from core.portfolio import Portfolio
 from core.schema import MAP_KINDS, PARK_STATUSES
 from i18n import t, theme_label
 from store import LayerInfo
-from ui.state import keep_widget_state
 from ui.uploaded_layers import layer_list
-
-_FILTER_KEYS = ("f_municipalities", "f_statuses", "f_themes", "f_clusters", "f_sectors", "f_only_with_figure")
-_MAP_KEYS = ("basemap", "search", *(f"show_{kind}" for kind in MAP_KINDS))
-_PRESENT_KEYS = ("present", "present_title", "present_subtitle")
 
 
 @dataclass(frozen=True)
@@ -30,8 +25,7 @@ class MapControls:
 
 def map_controls(portfolio: Portfolio, lang: str, uploads: list[LayerInfo] | None = None) -> MapControls:
     """Search, layers (with the uploaded ones in `uploads`, the store's listing), basemap and filters: the sidebar
-    of a map page."""
-    keep_widget_state(*_MAP_KEYS)
+    of a map page (kept between pages: ui.state.KEPT_KEYS)."""
     sidebar = st.sidebar
     query = sidebar.text_input(t("search", lang), key="search", placeholder=t("search_help", lang))
 
@@ -52,8 +46,7 @@ def map_controls(portfolio: Portfolio, lang: str, uploads: list[LayerInfo] | Non
 
 
 def portfolio_filters(portfolio: Portfolio, lang: str) -> Filters:
-    """The filter widgets; their values carry over between pages."""
-    keep_widget_state(*_FILTER_KEYS)
+    """The filter widgets; their values carry over between pages (ui.state.FILTER_KEYS)."""
     options = filter_options(portfolio)
     names = dict(zip(portfolio.municipalities["kommunenummer"], portfolio.municipalities["name"], strict=True))
     sidebar = st.sidebar
@@ -95,7 +88,6 @@ def portfolio_filters(portfolio: Portfolio, lang: str) -> Filters:
 
 def presentation_controls(lang: str) -> bool:
     """The presentation toggle, title and subtitle; True when presenting."""
-    keep_widget_state(*_PRESENT_KEYS)
     if st.session_state.get("present"):
         return True  # the page shows its own small editor; the sidebar is hidden
     with st.sidebar.expander(t("present", lang)):

@@ -23,7 +23,9 @@ from loaders.bundled.measures import MEASURE_KINDS, MEASURE_STATUSES
 from maps.portfolio import LAYERS as PORTFOLIO_LAYERS
 from maps.vector_tiles import STORED_LAYER
 from ui.emissions_data import EmissionsData
+from ui.map_focus import link_view
 from ui.map_view import Selection
+from ui.overview import selection_point
 from ui.portfolio_tables import site_names
 from ui.state import LANG_KEY
 
@@ -188,7 +190,7 @@ def map_params(portfolio: Portfolio) -> list[Param]:
         key_param("q", "search", _text(100), default=""),
         Param("layers", _read_layers, _write_layers, choices([*MAP_KINDS, "none"]), list),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
-        key_param("view", "view", _parse_view, _dump_view),
+        Param("view", _view_reader(portfolio), _write_view, _parse_view, _dump_view),
         Param("sel", _read_selection, _write_selection, _selection_parser(portfolio), _dump_selection),
         *presentation_params(),
     ]
@@ -247,6 +249,20 @@ def _parse_view(values: list[str]) -> tuple[float, float, int]:
 def _dump_view(view: tuple[float, float, int]) -> list[str]:
     lat, lon, zoom = view
     return [f"{lat:.5f},{lon:.5f},{int(zoom)}"]
+
+
+def _view_reader(portfolio: Portfolio) -> Callable[[dict], tuple[float, float, int] | None]:
+    """The link's view: the map's, or centred on the selection where that view would not show it
+    (ui/map_focus.link_view: a popup's auto-pan must not take the selected feature out of a shared link)."""
+
+    def read(state: dict) -> tuple[float, float, int] | None:
+        return link_view(state.get("view"), selection_point(portfolio, state.get("selected")))
+
+    return read
+
+
+def _write_view(state: dict, view: tuple[float, float, int]) -> None:
+    state["view"] = view
 
 
 def _read_selection(state: dict) -> Selection | None:
