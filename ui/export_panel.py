@@ -24,6 +24,8 @@ from loaders.bundled.boundaries import find_boundaries
 from store import StoreError
 from ui.access import client_address
 from ui.export_cache import LAYER_EXPORTS, client_budget
+from ui.map_focus import link_view
+from ui.overview import selection_point
 
 CHOICES = ("png-1920", "png-a4", "pdf", "pptx", "html", "geojson", "gpkg", "csv", "xlsx")
 MAP_SUFFIXES = {
@@ -145,7 +147,8 @@ def export_panel(
         "basemap": basemap,
         "colours": colours,
         "lang": lang,
-        "map_view": st.session_state.get("view"),
+        # the view a shared link keeps: a popup's auto-pan never takes the selected feature out of the file
+        "map_view": link_view(st.session_state.get("view"), selection_point(view, st.session_state.get("selected"))),
         "title": title,
         "subtitle": subtitle,
         "day": day,
