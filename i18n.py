@@ -883,9 +883,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_small_maps": ("Hvert nabolag for seg", "Each neighbourhood on its own"),
     "pf_ranking_title": ("Rangering av alle områder", "Ranking of all sites"),
     "pf_ranking_caption": (
-        "Flest registrerte utslipp innenfor radius først; områder uten tall nederst. "
-        "Klikk på en kolonne for å sortere.",
-        "Most recorded emissions within the radius first; sites without a figure last. Click a column to sort.",
+        "Mest utslipp innenfor radius først (ett omfang, ett år), så flest mulige industripartnere, så flest aktører; "
+        "like nabolag får samme plass. Bare aktører med kjent plassering telles. Klikk på en kolonne for å sortere.",
+        "Most emissions within the radius first (one scope, one year), then most possible industrial partners, then "
+        "most actors; equal neighbourhoods share a rank. Only actors with a known place count. Click a column to "
+        "sort.",
     ),
     "pf_col_rank": ("Rang", "Rank"),
     "pf_col_site": ("Område", "Site"),
@@ -904,10 +906,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_recorded_none": ("Ingen registrerte strømmer innenfor radius.", "No recorded flows within the radius."),
     "pf_candidates_title": ("Mulige koblinger (mulighet)", "Possible links (possibility)"),
     "pf_candidates_caption": (
-        "Mulighet, ikke fakta: her møter én aktørs oppgitte eller antatte utgang en annens inngang innenfor "
-        "{km}. Par som allerede har en registrert strøm er utelatt.",
-        "A possibility, not a fact: one actor's declared or assumed output meets another's input within {km}. "
-        "Pairs that already have a recorded flow are left out.",
+        "Mulighet, ikke fakta: her møter én bedrifts oppgitte eller antatte utgang en annen bedrifts inngang, "
+        "begge med kjent plassering innenfor {km}. Par som allerede har en registrert strøm er utelatt.",
+        "A possibility, not a fact: one company's declared or assumed output meets another company's input, both "
+        "with a known place within {km}. Pairs that already have a recorded flow are left out.",
     ),
     "pf_candidates_none": ("Ingen mulige koblinger innenfor radius.", "No possible links within the radius."),
     "pf_col_reason": ("Begrunnelse", "Reason"),
@@ -916,10 +918,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_col_layer": ("Lag", "Layer"),
     "pf_summary_title": ("Porteføljen i tall", "The portfolio in numbers"),
     "pf_summary_caption": (
-        "Alle {sites} områder, nabolag på {km}. Utslipp: summen av hver kildes siste oppgitte tall for kilder "
-        "innenfor minst ett nabolag, hver kilde telt én gang; planlagte tall er ikke med.",
-        "All {sites} sites, neighbourhoods of {km}. Emissions: the sum of each source's latest stated figure "
-        "for sources inside at least one neighbourhood, each counted once; planned figures are excluded.",
+        "Alle {sites} områder, nabolag på {km}. Utslipp: ett omfang og ett år, som nøkkeltallet på Kart, for kilder "
+        "med kjent plassering innenfor minst ett nabolag, hver kilde telt én gang; planlagte tall er ikke med.",
+        "All {sites} sites, neighbourhoods of {km}. Emissions: one scope and one year, as Kart's key figure, for "
+        "sources with a known place inside at least one neighbourhood, each counted once; planned figures are "
+        "excluded.",
     ),
     "pf_kpi_sites": ("Områder", "Sites"),
     "pf_kpi_emissions": ("Utslipp i nabolagene", "Emissions in the neighbourhoods"),
@@ -1140,6 +1143,68 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "portfolio_nearest_year": ("{name} ({tonnes}, {scope} {year})", "{name} ({tonnes}, {scope} {year})"),
     # --- end of issue 12 ---
+    # --- issue 21, Portefølje: places, actors, sectors, one scope (helper "portfolio") ---
+    "pf_kpi_emissions_scope": ("Utslipp i nabolagene ({scope})", "Emissions in the neighbourhoods ({scope})"),
+    "pf_row_emissions_scope": ("Sum innenfor ({scope})", "Sum inside ({scope})"),
+    "pf_col_emissions_scope": ("Sum innenfor, t ({scope})", "Sum inside, t ({scope})"),
+    "pf_emissions_one_scope_help": (
+        "Samme regel som nøkkeltallet på Kart: ett omfang og ett år ({scope}) for hele porteføljen, hver kilde med "
+        "kjent plassering telt én gang. Kilder uten tall i dette omfanget og året er ikke med; ingen omfang blandes.",
+        "The same rule as Kart's key figure: one scope and one year ({scope}) for the whole portfolio, each source "
+        "with a known place counted once. Sources without a figure in that scope and year are left out; no scopes "
+        "are mixed.",
+    ),
+    "pf_place_unknown": ("i kommunen, plassering ukjent", "in the municipality, exact place unknown"),
+    "pf_row_actors_inside": ("Aktører innenfor (kjent plassering)", "Actors inside (known place)"),
+    "pf_row_industry": ("Mulige industripartnere (avstand)", "Possible industrial partners (distance)"),
+    "pf_row_supporting": ("Støttende aktører (avstand)", "Supporting members (distance)"),
+    "pf_row_unknown_sector": ("Bransje ukjent (avstand)", "Sector unknown (distance)"),
+    "pf_row_unplaced": ("I samme kommune, plassering ukjent", "In the same municipality, place unknown"),
+    "pf_actors_title": ("Aktører rundt området", "Actors around the site"),
+    "pf_actors_caption": (
+        "Én rad per aktør: en utslippskilde og klyngemedlemskapene til samme bedrift er én aktør. Bare aktører med "
+        "kjent plassering telles innenfor {km}; de som bare er plassert ved kommunesenteret står for seg, uten "
+        "avstand. Bransjen står bare der en kilde gir den (se «Grunnlag»); ellers «bransje ukjent».",
+        "One row per actor: an emission source and the same company's cluster memberships are one actor. Only "
+        "actors with a known place count within {km}; those placed only at the municipal centre are listed apart, "
+        "with no distance. A sector is shown only where a source gives it (see “Basis”); else “sector unknown”.",
+    ),
+    "pf_actors_none": ("Ingen aktører innenfor radius.", "No actors within the radius."),
+    "pf_col_actor": ("Aktør", "Actor"),
+    "pf_col_roles": ("Roller", "Roles"),
+    "pf_col_group": ("Gruppe", "Group"),
+    "pf_col_sector_basis": ("Grunnlag for bransje", "Basis of the sector"),
+    "pf_col_where": ("Plassering", "Place"),
+    "pf_role_source": ("utslippskilde", "emission source"),
+    "pf_role_member": ("klyngemedlem ({clusters})", "cluster member ({clusters})"),
+    "pf_group_industry": ("mulig industripartner", "possible industrial partner"),
+    "pf_group_supporting": ("støttende aktør", "supporting member"),
+    "pf_group_unknown": ("bransje ukjent", "sector unknown"),
+    "pf_sector_industry": ("industri", "industry"),
+    "pf_sector_finance": ("finans", "finance"),
+    "pf_sector_public": ("offentlig", "public body"),
+    "pf_sector_grid": ("nett og energi", "grid and energy networks"),
+    "pf_sector_research": ("forskning og utdanning", "research and education"),
+    "pf_sector_cluster_org": ("klyngeorganisasjon", "cluster organisation"),
+    "pf_basis_source": ("utslippskilde", "emission source"),
+    "pf_col_tie": ("Lik plassering", "Tie"),
+    "pf_tie_same_actors": ("delt plass: samme aktører som {others}", "tied: the same actors as {others}"),
+    "pf_tie": ("delt plass", "tied"),
+    "pf_not_ranked": (
+        "ikke rangert: området er plassert ved kommunesenteret",
+        "not ranked: the site is placed at its municipal centre",
+    ),
+    "pf_site_unplaced": (
+        "«{name}» er plassert ved kommunesenteret i {municipality}: ingen avstander måles fra det, og aktørene i "
+        "kommunen står under «I samme kommune, plassering ukjent».",
+        "“{name}” is placed at the municipal centre of {municipality}: no distances are measured from it, and the "
+        "municipality's actors are listed under “In the same municipality, place unknown”.",
+    ),
+    "pf_candidates_none_companies": (
+        "Ingen mulig kobling mellom to bedrifter med kjent plassering innenfor radius.",
+        "No possible link between two companies with a known place within the radius.",
+    ),
+    # --- end of issue 21, Portefølje ---
 }
 
 

@@ -379,9 +379,8 @@ def actor_table(portfolio: Portfolio) -> gpd.GeoDataFrame:
         by_source[source["id"]] = row
     companies: dict[str, dict] = {}
     for member in portfolio.members.to_dict("records"):
-        matches = [
-            r for r in by_source.values() if same_company(member.get("orgnr"), [member["company"]], r["_orgnr"], r["_names"])
-        ]
+        names = [member["company"]]
+        matches = [r for r in by_source.values() if same_company(member.get("orgnr"), names, r["_orgnr"], r["_names"])]
         if matches:
             actor = min(matches, key=lambda r: _precision_rank(r["location_precision"]))
         else:

@@ -8,7 +8,7 @@ import config
 from analysis.candidates import candidates
 from analysis.neighbourhoods import compare, neighbourhoods, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
-from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
+from i18n import fmt_number, fmt_tonnes, t
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
 from ui.data import portfolio
@@ -26,11 +26,14 @@ from ui.measures import (
 from ui.page import PageFrame
 from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
 from ui.portfolio_tables import (
+    actors_table,
     candidates_table,
     comparison_table,
+    emissions_label,
     km_text,
     ranking_table,
     recorded_flows_table,
+    scope_text,
     site_notices,
     source_hosts,
     sources_line,
@@ -101,6 +104,14 @@ else:
     st.subheader(t("pf_flows_title", lang))
     for tab, hood in zip(st.tabs([h.site["name"] for h in hoods]), hoods, strict=True):
         with tab, st.container(border=True):
+            st.markdown(f"#### {t('pf_actors_title', lang)}")
+            st.caption(t("pf_actors_caption", lang, km=km))
+            actors = actors_table(hood, lang)
+            if actors.empty:
+                st.info(t("pf_actors_none", lang))
+            else:
+                show_table(actors, lang)
+        with tab, st.container(border=True):
             st.markdown(f"#### {t('pf_recorded_title', lang)}")
             st.caption(t("pf_recorded_caption", lang, km=km))
             recorded = flows_touching(shown, hood)
@@ -114,25 +125,28 @@ else:
             st.caption(t("pf_candidates_caption", lang, km=km))
             possible = candidates(hood.site_id, data, flows.flows.flows, radius)
             if possible.empty:
-                st.info(t("pf_candidates_none", lang))
+                st.info(t("pf_candidates_none_companies", lang))
             else:
                 show_table(candidates_table(possible, lang), lang)
         with tab, st.container(border=True):
             site_measures(hood, found.measures, data, lang)
 
-st.subheader(t("pf_ranking_title", lang))
-st.caption(t("pf_ranking_caption", lang))
-show_table(ranking_table(ranking(data, radius), data, lang), lang, all_rows=True)
-
 summary = portfolio_summary(data, flows.flows.flows, radius)
 emissions = summary.emissions_in_neighbourhoods
+st.subheader(t("pf_ranking_title", lang))
+st.caption(t("pf_ranking_caption", lang))
+show_table(ranking_table(ranking(data, radius), data, lang, scope_text(emissions, lang)), lang, all_rows=True)
 with st.container(border=True):
     st.subheader(f"{t('pf_summary_title', lang)} · {km}")
     columns = st.columns(5)
     columns[0].metric(t("pf_kpi_sites", lang), fmt_number(summary.sites, lang))
-    columns[1].metric(t("pf_kpi_emissions", lang), fmt_tonnes(emissions.total_t, lang))
+    columns[1].metric(
+        emissions_label(emissions, lang),
+        fmt_tonnes(emissions.total_t, lang),
+        help=t("pf_emissions_one_scope_help", lang, scope=scope_text(emissions, lang)),
+    )
     if emissions.total_t is not None:
-        columns[1].caption(fmt_year_range(list(emissions.years), emissions.unknown_years, lang))
+        columns[1].caption(t("kpi_facilities", lang, n=emissions.with_figure))
     columns[2].metric(t("pf_kpi_sources", lang), fmt_number(summary.sources_in_neighbourhoods, lang))
     columns[3].metric(
         t("pf_kpi_members", lang),
