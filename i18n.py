@@ -1204,6 +1204,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Ingen mulig kobling mellom to bedrifter med kjent plassering innenfor radius.",
         "No possible link between two companies with a known place within the radius.",
     ),
+    "pf_point_hint": (
+        "Klikk i nabolagskartet for å bruke et punkt som sentrum for et nabolag ved siden av områdene.",
+        "Click the neighbourhood map to use a point as the centre of a neighbourhood beside the sites.",
+    ),
+    "pf_point_clear": ("Fjern valgt punkt", "Remove the chosen point"),
+    "pf_point_name": ("Valgt punkt ({lat}, {lon})", "Chosen point ({lat}, {lon})"),
     # --- end of issue 21, Portefølje ---
 }
 

@@ -106,8 +106,13 @@ def candidates(site_id: str, portfolio: Portfolio, flows: pd.DataFrame, radius_m
     Every row is labelled "mulighet". Left out: pairs with a recorded flow (in that direction, any resource).
     Nearest pairs first.
     """
+    return candidates_around(site_row(portfolio, site_id), portfolio, flows, radius_m)
+
+
+def candidates_around(site: pd.Series, portfolio: Portfolio, flows: pd.DataFrame, radius_m: float) -> pd.DataFrame:
+    """`candidates` around a site row (a park's, or a point's from analysis.neighbourhoods.point_site)."""
     radius_m = check_radius(radius_m)
-    site = site_row(portfolio, site_id)
+    site_id = site["id"]
     if site["location_precision"] == IMPRECISE:
         return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
     everyone, recorded = _actors_and_recorded(portfolio, flows)

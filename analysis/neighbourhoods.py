@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import CompareError, RadiusError, UnknownSiteError
@@ -179,6 +180,55 @@ def neighbourhood(site_id: str, portfolio: Portfolio, radius_m: float) -> Neighb
     return _Metric(portfolio).neighbourhood(site_id, check_radius(radius_m))
 
 
+POINT_PREFIX = "point:"  # the id of a neighbourhood centred on a point the user chose
+COAST_M = 2_000.0  # as scripts/build_geodata.py: a point this near a municipality's simplified outline is in it
+
+
+def point_site(lat: float, lon: float, name: str, municipalities: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """A site row for a point the user clicked: exact ("site"), in the municipality whose outline holds it
+    (`municipalities`: kommunenummer, name, geometry in EPSG:4326), else in none."""
+    point = Point(float(lon), float(lat))
+    number, municipality = None, None
+    if municipalities is not None and len(municipalities):
+        # the simplified coast cuts off quays and shores: the nearest outline within COAST_M holds the point
+        point_m = gpd.GeoSeries([point], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+        distance = municipalities.geometry.to_crs(METRIC_CRS).distance(point_m)
+        if distance.min() <= COAST_M:
+            nearest = distance.idxmin()
+            number, municipality = municipalities.loc[nearest, "kommunenummer"], municipalities.loc[nearest, "name"]
+    return pd.Series(
+        {
+            "id": f"{POINT_PREFIX}{float(lat):.5f},{float(lon):.5f}",
+            "name": name,
+            "municipality": municipality,
+            "kommunenummer": number,
+            "status": None,
+            "themes": [],
+            "location_precision": "site",
+            "geometry": point,
+        }
+    )
+
+
+def neighbourhood_around(site: pd.Series, portfolio: Portfolio, radius_m: float) -> Neighbourhood:
+    """The neighbourhood of a site row that is no park (`point_site`)."""
+    site_m = gpd.GeoSeries([site["geometry"]], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+    return _Metric(portfolio).around(site, site_m, check_radius(radius_m))
+
+
+def compare_hoods(hoods: Sequence[Neighbourhood]) -> pd.DataFrame:
+    """`compare` for neighbourhoods already made (parks and points alike): one column per site id."""
+    columns = {}
+    for hood in hoods:
+        row = _ranking_row(hood)
+        for group in (GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN):
+            row[f"{group}_actors"] = "; ".join(_named(hood.group(group)))
+        row["unplaced_actors"] = "; ".join(hood.unplaced["name"])
+        columns[hood.site_id] = row
+    rows = [*RANKING_COLUMNS, *(f"{g}_actors" for g in (GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN))]
+    return pd.DataFrame(columns, index=[*rows, "unplaced_actors"])
+
+
 def neighbourhoods(site_ids: Sequence[str], portfolio: Portfolio, radius_m: float) -> list[Neighbourhood]:
     """`neighbourhood` for several sites, the portfolio projected once for all of them."""
     metric, radius_m = _Metric(portfolio), check_radius(radius_m)
@@ -231,16 +281,7 @@ def compare(site_ids: Sequence[str], portfolio: Portfolio, radius_m: float) -> p
         raise CompareError("compare takes each site once")
     metric = _Metric(portfolio)
     radius_m = check_radius(radius_m)
-    columns = {}
-    for site_id in site_ids:
-        hood = metric.neighbourhood(site_id, radius_m)
-        row = _ranking_row(hood)
-        for group in (GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN):
-            row[f"{group}_actors"] = "; ".join(_named(hood.group(group)))
-        row["unplaced_actors"] = "; ".join(hood.unplaced["name"])
-        columns[site_id] = row
-    rows = [*RANKING_COLUMNS, *(f"{g}_actors" for g in (GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN))]
-    return pd.DataFrame(columns, index=[*rows, "unplaced_actors"])
+    return compare_hoods([metric.neighbourhood(site_id, radius_m) for site_id in site_ids])
 
 
 def portfolio_summary(portfolio: Portfolio, flows: pd.DataFrame, radius_m: float) -> PortfolioSummary:
@@ -447,8 +488,10 @@ class _Metric:
         if len(i) == 0:
             raise UnknownSiteError(f"no site with id {site_id!r} in the parks layer")
         i = i[0]
-        site = self.parks.loc[i]
-        site_m = self.parks_m.loc[i]
+        return self.around(self.parks.loc[i], self.parks_m.loc[i], radius_m, i)
+
+    def around(self, site: pd.Series, site_m: BaseGeometry, radius_m: float, i: int | None = None) -> Neighbourhood:
+        """The neighbourhood of `site` (a park's row, or a point's from `point_site`; `i`: the park's index)."""
         placed_site = site["location_precision"] != IMPRECISE
 
         distance = self.actors_m.distance(site_m)
@@ -468,7 +511,7 @@ class _Metric:
         by_member = {m: a for a, ids in zip(alone["actor_id"], alone["member_ids"], strict=True) for m in ids}
         members = members.assign(distance_m=members["id"].map(lambda m: member_distance[by_member[m]]))
 
-        same_place = self.parks_m.geom_equals_exact(site_m, tolerance=1.0) & (self.parks.index != i)
+        same_place = self.parks_m.distance(site_m).lt(1.0) & (self.parks.index != i)
         buffer = gpd.GeoSeries([site_m.buffer(radius_m, quad_segs=BUFFER_QUAD_SEGS)], crs=METRIC_CRS)
         return Neighbourhood(
             site=site,

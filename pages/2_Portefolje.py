@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import config
-from analysis.candidates import candidates
-from analysis.neighbourhoods import compare, neighbourhoods, portfolio_summary, ranking
+from analysis.candidates import candidates_around
+from analysis.neighbourhoods import compare_hoods, neighbourhoods, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
 from i18n import fmt_number, fmt_tonnes, t
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
@@ -24,7 +24,16 @@ from ui.measures import (
     summary_section,
 )
 from ui.page import PageFrame
-from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
+from ui.portfolio import (
+    flow_editor,
+    flow_store,
+    point_centre,
+    portfolio_controls,
+    portfolio_flows,
+    portfolio_map,
+    read_point_click,
+    show_table,
+)
 from ui.portfolio_tables import (
     actors_table,
     candidates_table,
@@ -51,6 +60,7 @@ store, listing = flow_store(page.lang)
 data = portfolio(page.lang, listing)  # bundled plus stored parks, sources and members
 lang = page.link(portfolio_params(data))
 controls = portfolio_controls(data, lang)
+read_point_click("pf_map")
 found = portfolio_measures(data, listing, lang)
 measure_statuses, measure_kinds = measure_filters(lang)
 present = presentation_controls(lang)
@@ -59,6 +69,8 @@ flows = portfolio_flows(data, store, listing, lang)
 radius = controls.radius_m
 km = km_text(radius, lang)
 hoods = neighbourhoods(controls.site_ids, data, radius)
+point_hood = point_centre(data, radius, lang)  # a clicked point, beside the sites
+hoods += [point_hood] if point_hood is not None else []
 shown = filter_flows(flows.lines, controls.resources, controls.statuses)
 colours = cluster_colours(list(data.members["cluster"].unique()))
 layers = {"visible": controls.visible, "basemap": controls.basemap, "cluster_colours": colours, "lang": lang}
@@ -73,18 +85,17 @@ else:
     st.subheader(t("pf_map_title", lang))
     content = map_content(hoods, data, shown)
     center, zoom = fit_view(content.bounds, config.PORTFOLIO_MAP_WIDTH, config.MAP_HEIGHT)
-    show_map(
+    portfolio_map(
         portfolio_base_map(lang, static_url()),
         portfolio_layers(content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)),
         key="pf_map",
         center=center,
         zoom=zoom,
-        clickable=False,
     )
     st.caption(t("pf_map_caption", lang, km=km) + " " + t("pf_attribution", lang))
 
     st.subheader(t("pf_compare_title", lang))
-    show_table(comparison_table(compare(controls.site_ids, data, radius), hoods, data, lang), lang, all_rows=True)
+    show_table(comparison_table(compare_hoods(hoods), hoods, data, lang), lang, all_rows=True)
     st.caption(t("pf_small_maps", lang))
     for i, (column, hood) in enumerate(zip(st.columns(len(hoods)), hoods, strict=True)):
         with column:
@@ -123,7 +134,7 @@ else:
         with tab, st.container(border=True):
             st.markdown(f"#### {t('pf_candidates_title', lang)}")
             st.caption(t("pf_candidates_caption", lang, km=km))
-            possible = candidates(hood.site_id, data, flows.flows.flows, radius)
+            possible = candidates_around(hood.site, data, flows.flows.flows, radius)
             if possible.empty:
                 st.info(t("pf_candidates_none_companies", lang))
             else:

@@ -84,7 +84,8 @@ def test_distance_of_unknown_id_is_a_typed_error(portfolio):
 
 def test_every_reported_distance_matches_geodesic(portfolio):
     # The widest radius from a western and an eastern site: every real pair inside must agree.
-    for site_id in ("park-gronora", "park-fiborgtangen", "park-krakoya"):  # placed sites: a site at its municipal centre measures nothing
+    # placed sites only: a site at its municipal centre measures nothing
+    for site_id in ("park-gronora", "park-fiborgtangen", "park-krakoya"):
         hood = neighbourhood(site_id, portfolio, 50_000)
         assert len(hood.sources) + len(hood.members) > 0
         site = _point(portfolio, site_id)
@@ -199,9 +200,10 @@ def test_scenario_named_actors(portfolio):
     assert malm.emissions.total_t == pytest.approx(_ets_2022(portfolio, ["src-mm-follacell"]))
     assert (malm.emissions.scope, malm.emissions.year) == ("ets", 2022) and malm.emissions.with_figure == 1
     # MM FollaCell AS (WoodWorks! board) is the same company as the plant: one actor.
-    assert "mem-woodworks-cluster-mm-follacell-as-board" in malm.actors.set_index("actor_id").loc[
-        "src-mm-follacell", "member_ids"
-    ]
+    assert (
+        "mem-woodworks-cluster-mm-follacell-as-board"
+        in malm.actors.set_index("actor_id").loc["src-mm-follacell", "member_ids"]
+    )
     # Trøndelag fylkeskommune sits on Steinkjer's municipal centre: not inside, listed apart.
     assert "Trøndelag fylkeskommune" in set(malm.unplaced["name"])
     assert "Trøndelag fylkeskommune" not in set(malm.actors["name"])
@@ -383,7 +385,8 @@ def test_a_place_at_the_municipal_centre_is_never_at_a_distance(portfolio):
             assert (hood.sources["location_precision"] != "municipality").all()
             assert (hood.members["location_precision"] != "municipality").all()
             # Listed apart only in its own municipality, and never twice.
-            assert hood.unplaced["kommunenummer"].map(lambda n: hood.site["kommunenummer"] in n).all()
+            number = hood.site["kommunenummer"]
+            assert all(number in numbers for numbers in hood.unplaced["kommunenummer"])
             assert not set(hood.unplaced["actor_id"]) & set(hood.actors["actor_id"])
 
 
@@ -438,7 +441,8 @@ def test_equal_neighbourhoods_tie_and_say_so(portfolio):
     assert small.loc["park-gronora", "same_actors_as"] != "park-thamshavn-naeringspark"
     ranked = small[small["rank"].notna()]
     for _, group in ranked.groupby("rank"):
-        keys = {(e if e == e else None, i, a) for e, i, a in group[["emissions_t", "industry_inside", "actors_inside"]].itertuples(index=False)}
+        columns = group[["emissions_t", "industry_inside", "actors_inside"]].astype(float).fillna(-1.0)
+        keys = set(columns.itertuples(index=False))
         assert len(keys) == 1  # a shared rank only where the sites are equal on every key
 
 

@@ -14,8 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 import config
 from analysis.candidates import candidates
-from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary
+from analysis.neighbourhoods import compare, neighbourhood, neighbourhood_around, point_site, portfolio_summary
 from i18n import fmt_number, fmt_tonnes
+from loaders.bundled.boundaries import load_boundaries
 from loaders.bundled.flow_store import save_flows
 from loaders.bundled.flows import flow_lines, flows_from_records, load_flows
 from maps.assets import external_links
@@ -482,3 +483,37 @@ def test_gronora_lists_each_actor_once_and_places_unknown_apart(portfolio):
     (ranking,) = table_with(at, "Rang")
     row = ranking.set_index("Område").loc["Grønøra industriområde (Orkanger)"]
     assert row["Lik plassering"].startswith("delt plass: samme aktører som")
+
+
+def test_a_clicked_point_is_a_neighbourhood_beside_the_sites(portfolio):
+    at = choose(["park-malm"], 5)
+    # what st_folium returns after a click on the map at Orkanger, read on the next run
+    at.session_state["pf_map"] = {"last_clicked": {"lat": 63.32, "lng": 9.86}}
+    at = run(at)
+    shown = comparison(at)
+    point = "Valgt punkt (63,3200, 9,8600)"
+    assert list(shown.columns) == ["Malm Industripark", point]
+    site = point_site(63.32, 9.86, point, load_boundaries(config.BUNDLED_KOMMUNER))
+    hood = neighbourhood_around(site, portfolio, 5_000)
+    assert shown.loc["Aktører innenfor (kjent plassering)", point] == fmt_number(len(hood.actors)) == "2"
+    assert shown.loc["Kommune", point] == "Orkland"  # its municipality's actors are listed apart
+    assert "Orkland kommune" in shown.loc["I samme kommune, plassering ukjent", point]
+    assert at.query_params["pt"] == "63.32000,9.86000"  # in the link
+    # Removing it keeps it removed, though the map still reports the same last click.
+    at.sidebar.button(key="pf_point_clear").click()
+    at = run(at)
+    assert list(comparison(at).columns) == ["Malm Industripark"]
+    assert "pt" not in at.query_params
+
+
+def test_a_link_with_a_point_opens_its_neighbourhood_and_a_bad_one_is_a_notice():
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
+    at.query_params["sites"] = ["park-malm"]
+    at.query_params["pt"] = "63.32000,9.86000"
+    at = run(at)
+    assert "Valgt punkt (63,3200, 9,8600)" in comparison(at).columns
+    bad = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
+    bad.query_params["pt"] = "<script>,1e999"
+    bad = run(bad)
+    assert any("pt" in toast.value for toast in bad.toast)
+    assert not [c for c in comparison(bad).columns if c.startswith("Valgt punkt")]

@@ -88,7 +88,7 @@ def comparison_table(
             nearest_key: nearest,
             "pf_row_nearest_m": nearest_m,
         }
-        columns[_unique(names.get(site_id, site_id), columns)] = column
+        columns[_unique(str(hood.site["name"]), columns)] = column
     # One label column: the nearest-emitter row may be named differently per site (large or any size).
     labels = list(dict.fromkeys(key for column in columns.values() for key in column))
     scope = scope_text(hoods[0].emissions, lang) if hoods else ""
