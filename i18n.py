@@ -832,12 +832,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Velg minst ett område i sidepanelet for å se nabolag, kart og muligheter.",
         "Choose at least one site in the sidebar to see neighbourhoods, maps and possibilities.",
     ),
-    "pf_notice_municipality": (
-        "«{name}» er plassert ved kommunesenteret i {municipality}, ikke ved selve området: "
-        "avstander og hva som ligger innenfor er omtrentlige.",
-        "“{name}” is placed at the municipal centre of {municipality}, not at the site itself: "
-        "distances and what lies inside are approximate.",
-    ),
     "pf_notice_colocated": (
         "«{name}» deler punkt med {others}: de vises på samme sted, og nabolagene deres er like.",
         "“{name}” shares its point with {others}: they are drawn at one place and their neighbourhoods are the same.",
@@ -870,15 +864,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_row_scopes": ("Omfang", "Scope"),
     "pf_row_members_inside": ("Klyngemedlemskap innenfor", "Cluster memberships inside"),
     "pf_row_member_companies": ("Bedrifter innenfor", "Companies inside"),
-    "pf_row_imprecise": ("Innenfor, men plassert ved kommunesenteret", "Inside, but placed at a municipal centre"),
     "pf_row_nearest": ("Nærmeste store utslippskilde", "Nearest large emitter"),
     "pf_row_nearest_any": (
         "Nærmeste utslippskilde (ingen har tall over terskelen)",
         "Nearest emitter (none has a figure above the threshold)",
     ),
     "pf_row_nearest_m": ("Avstand til den", "Its distance"),
-    "pf_row_sources": ("Kilder innenfor (avstand)", "Sources inside (distance)"),
-    "pf_row_members": ("Bedrifter innenfor (avstand)", "Companies inside (distance)"),
     "pf_none": ("ingen", "none"),
     "pf_small_maps": ("Hvert nabolag for seg", "Each neighbourhood on its own"),
     "pf_ranking_title": ("Rangering av alle områder", "Ranking of all sites"),
@@ -911,7 +902,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "A possibility, not a fact: one company's declared or assumed output meets another company's input, both "
         "with a known place within {km}. Pairs that already have a recorded flow are left out.",
     ),
-    "pf_candidates_none": ("Ingen mulige koblinger innenfor radius.", "No possible links within the radius."),
     "pf_col_reason": ("Begrunnelse", "Reason"),
     "pf_col_label": ("Merking", "Label"),
     "pf_label_possibility": ("mulighet", "possibility"),

@@ -471,3 +471,20 @@ def test_member_sectors_file_is_what_the_script_gives():
     for feature in members:
         p = feature["properties"]
         assert (p["sector"] is None) == (p["sector_basis"] is None), p["id"]  # a sector always has its basis
+
+
+def test_a_point_centre_is_measured_like_a_site_at_that_point(portfolio):
+    from config import BUNDLED_KOMMUNER
+    from loaders.bundled.boundaries import load_boundaries
+
+    site = portfolio.parks.set_index("id").geometry["park-fiborgtangen"]
+    point = nb.point_site(site.y, site.x, "punkt", load_boundaries(BUNDLED_KOMMUNER))
+    assert (point["kommunenummer"], point["municipality"]) == ("5037", "Levanger")
+    around = nb.neighbourhood_around(point, portfolio, 15_000)
+    park = neighbourhood("park-fiborgtangen", portfolio, 15_000)
+    assert list(around.actors["actor_id"]) == list(park.actors["actor_id"])
+    assert list(around.unplaced["actor_id"]) == list(park.unplaced["actor_id"])
+    assert around.emissions.total_t == park.emissions.total_t
+    assert around.colocated_sites == ("park-fiborgtangen",)  # a point on a park says so
+    far = nb.point_site(70.0, 5.0, "hav", load_boundaries(BUNDLED_KOMMUNER))  # the Norwegian Sea
+    assert far["kommunenummer"] is None and nb.neighbourhood_around(far, portfolio, 5_000).unplaced.empty
