@@ -1176,7 +1176,20 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_sector_grid": ("nett og energi", "grid and energy networks"),
     "pf_sector_research": ("forskning og utdanning", "research and education"),
     "pf_sector_cluster_org": ("klyngeorganisasjon", "cluster organisation"),
-    "pf_basis_source": ("utslippskilde", "emission source"),
+    "pf_basis_emission_source": ("samme bedrift som utslippskilden", "the same company as the emission source"),
+    "pf_basis_legal_form_municipality": (
+        "rettsform i navnet: kommune",
+        "legal form in the registered name: municipality",
+    ),
+    "pf_basis_legal_form_county": (
+        "rettsform i navnet: fylkeskommune",
+        "legal form in the registered name: county authority",
+    ),
+    "pf_basis_legal_form_savings_bank": (
+        "«sparebank» i navnet: et ord loven forbeholder sparebanker",
+        "“sparebank” in the name: a word Norwegian law reserves for savings banks",
+    ),
+    "pf_basis_reference_facts": ("faktafilen (reference_facts.md)", "the facts file (reference_facts.md)"),
     "pf_col_tie": ("Lik plassering", "Tie"),
     "pf_tie_same_actors": ("delt plass: samme aktører som {others}", "tied: the same actors as {others}"),
     "pf_tie": ("delt plass", "tied"),

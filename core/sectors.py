@@ -17,12 +17,29 @@ MEMBER_SECTORS = (INDUSTRY, *SUPPORTING_SECTORS)
 # Groups an actor is shown in on Portefølje.
 GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN = "industry", "supporting", "unknown"
 
-# Legal forms a registered name shows by itself: (pattern on the whole name, sector, why).
+# Legal forms a registered name shows by itself: (pattern on the whole name, sector, basis code). A member's
+# `sector_basis` is "<basis code>" or "<basis code>: <detail as the source gives it>"; the UI names each code in
+# both languages (i18n "pf_basis_<code>").
 _NAME_RULES = (
-    (r"\bfylkeskommune$", "public", "fylkeskommune (county authority): legal form in the registered name"),
-    (r"\bkommune$", "public", "kommune (municipality): legal form in the registered name"),
-    (r"sparebank", "finance", "«sparebank» in the name: a word Norwegian law reserves for savings banks"),
+    (r"\bfylkeskommune$", "public", "legal_form_county"),
+    (r"\bkommune$", "public", "legal_form_municipality"),
+    (r"sparebank", "finance", "legal_form_savings_bank"),  # a word Norwegian law reserves for savings banks
 )
+BASIS_CODES = (
+    "legal_form_county",
+    "legal_form_municipality",
+    "legal_form_savings_bank",
+    "emission_source",  # the same company as a bundled emission source: "emission_source: <id> «<sector>»"
+    "reference_facts",  # a statement in reference_facts.md: "reference_facts: <section> «<quote>» (<page>)"
+)
+
+
+def basis_parts(basis: object) -> tuple[str, str] | None:
+    """(code, detail) of a `sector_basis`, or None when it is empty or has no known code."""
+    if not isinstance(basis, str):
+        return None
+    code, _, detail = basis.partition(": ")
+    return (code, detail) if code in BASIS_CODES else None
 
 
 def sector_group(sector: object) -> str:

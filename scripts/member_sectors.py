@@ -29,7 +29,7 @@ MEMBERS = ROOT / "geodata" / "cluster_members.geojson"
 
 # company_key -> (sector, basis): statements in reference_facts.md about members no emission source covers.
 FACTS = {
-    "norsk kylling": (INDUSTRY, "reference_facts.md a): «Orkanger – Norsk Kylling factory» (inorkland.no, 2021)"),
+    "norsk kylling": (INDUSTRY, "reference_facts: a) «Orkanger – Norsk Kylling factory» (inorkland.no, 2021)"),
 }
 
 
@@ -45,7 +45,7 @@ def member_sector(member: dict, sources: list[dict]) -> tuple[str | None, str | 
     ]
     if matches:
         named = "; ".join(f"{s['id']} «{s['sector']}»" for s in matches)
-        return INDUSTRY, f"same company as emission source {named}"
+        return INDUSTRY, f"emission_source: {named}"
     return FACTS.get(company_key(member["company"]), (None, None))
 
 

@@ -464,6 +464,7 @@ def test_member_sectors_file_is_what_the_script_gives():
     import sys
 
     from config import GEODATA_DIR
+    from core.sectors import basis_parts
 
     script = GEODATA_DIR.parent / "scripts" / "member_sectors.py"
     assert subprocess.run([sys.executable, str(script), "--check"], check=False).returncode == 0
@@ -471,6 +472,7 @@ def test_member_sectors_file_is_what_the_script_gives():
     for feature in members:
         p = feature["properties"]
         assert (p["sector"] is None) == (p["sector_basis"] is None), p["id"]  # a sector always has its basis
+        assert p["sector"] is None or basis_parts(p["sector_basis"]) is not None, p["id"]  # a basis the app names
 
 
 def test_a_point_centre_is_measured_like_a_site_at_that_point(portfolio):

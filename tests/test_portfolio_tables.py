@@ -69,6 +69,12 @@ def test_actors_table_lists_places_unknown_apart_without_distance(portfolio):
     assert nb.loc["SpareBank 1 SMN", "Gruppe"] == "støttende aktør (finans)"
     assert nb.loc["Orkland kommune", "Gruppe"] == "støttende aktør (offentlig)"
     assert nb.loc["Tensio", "Gruppe"] == "bransje ukjent" and nb.loc["Tensio", "Grunnlag for bransje"] == "–"
+    assert nb.loc["Orkland kommune", "Grunnlag for bransje"] == "rettsform i navnet: kommune"
+    elkem = nb.loc["Elkem Thamshavn", "Grunnlag for bransje"]
+    assert elkem == "samme bedrift som utslippskilden: «Metallurgisk industri»"
+    en = actors_table(hood, "en").set_index("Actor")
+    assert en.loc["SpareBank 1 SMN", "Basis of the sector"].startswith("“sparebank” in the name")
+    assert en.loc["Norsk Kylling", "Basis of the sector"].startswith("the facts file (reference_facts.md): a) «")
 
 
 def test_source_hosts_are_http_only_readable_and_once():

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.neighbourhoods import IMPRECISE, EmissionSum, Neighbourhood, PortfolioSummary
 from core.portfolio import Portfolio
-from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, MEMBER_SECTORS
+from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, MEMBER_SECTORS, basis_parts
 from i18n import fmt_number, fmt_tonnes, key_figure_label, t
 
 
@@ -158,6 +158,15 @@ def ranking_table(ranking: pd.DataFrame, portfolio: Portfolio, lang: str, scope:
 # --- actors --------------------------------------------------------------------------------------
 
 
+def basis_text(basis: object, lang: str) -> str | None:
+    """A member's `sector_basis` in the page's language: its code named, its detail as the source gives it."""
+    parts = basis_parts(basis)
+    if parts is None:
+        return basis if isinstance(basis, str) else None  # an uploaded layer's own words, shown as they are
+    code, detail = parts
+    return t(f"pf_basis_{code}", lang) + (f": {detail}" if detail else "")
+
+
 def actors_table(hood: Neighbourhood, lang: str) -> pd.DataFrame:
     """The actors inside (nearest first, with km) then those in the municipality whose place is unknown (no
     distance, "i kommunen, plassering ukjent"); one row per actor with its roles, group and the sector's basis."""
@@ -171,9 +180,9 @@ def actors_table(hood: Neighbourhood, lang: str) -> pd.DataFrame:
             group = t(f"pf_group_{actor['sector_group']}", lang)
             if not is_source and sector in MEMBER_SECTORS:
                 group += f" ({t('pf_sector_' + sector, lang)})"
-            basis = t("pf_basis_source", lang) if is_source else actor["sector_basis"]
-            if is_source and isinstance(sector, str):
-                basis += f": «{sector}»"
+            basis = basis_text(actor["sector_basis"], lang)
+            if is_source:
+                basis = t("pf_basis_emission_source", lang) + (f": «{sector}»" if isinstance(sector, str) else "")
             rows.append(
                 {
                     t("pf_col_actor", lang): actor["name"],
