@@ -919,8 +919,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_kpi_sources": ("Kilder i nabolagene", "Sources in the neighbourhoods"),
     "pf_kpi_members": ("Klyngebedrifter", "Cluster companies"),
     "pf_kpi_members_help": (
-        "{memberships} medlemskap i alt; {inside} av dem innenfor et nabolag.",
-        "{memberships} memberships in all; {inside} of them inside a neighbourhood.",
+        "Én per bedrift, også når den er i flere klynger eller selv er en utslippskilde. {memberships} medlemskap i "
+        "alt; {inside} av bedriftene har kjent plassering innenfor et nabolag.",
+        "One per company, also when it is in several clusters or is itself an emission source. {memberships} "
+        "memberships in all; {inside} of the companies have a known place inside a neighbourhood.",
     ),
     "pf_kpi_flows": ("Registrerte strømmer", "Recorded flows"),
     "pf_col_sites": ("Områder", "Sites"),
