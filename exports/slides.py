@@ -234,9 +234,13 @@ def _site_view(hood: Neighbourhood) -> View:
 def _site_figures(hood: Neighbourhood, lang: str) -> tuple[tuple[str, str], ...]:
     rows = [
         (t("pf_row_sources_inside", lang), fmt_number(len(hood.sources), lang)),
-        (t("pf_row_emissions", lang), fmt_tonnes(hood.emissions.total_t, lang)),
-        (t("pf_row_members_inside", lang), fmt_number(len(hood.members), lang)),
-        (t("pf_row_member_companies", lang), fmt_number(hood.member_companies, lang)),
+        # the scope and year as on Portefølje and Kart (issue 21)
+        (
+            t("pf_row_emissions_scope", lang, scope=key_figure_label(hood.emissions, lang)),
+            fmt_tonnes(hood.emissions.total_t, lang),
+        ),
+        (t("pf_row_actors_inside", lang), fmt_number(len(hood.actors), lang)),
+        (t("pf_row_unplaced", lang), fmt_number(len(hood.unplaced), lang)),
     ]
     nearest = hood.nearest_emitter
     if nearest is not None:

@@ -117,6 +117,7 @@ def test_one_slide_per_compared_site(portfolio, kommuner):
         found = texts(slide)
         assert str(hood.site["name"]) in found
         assert "Utslippskilder innenfor" in found and str(len(hood.sources)) in found
+        assert "Sum innenfor (EU ETS, CO₂-ekv. 2022)" in found  # the scope and year, as on Portefølje and Kart
         assert any("10\u00a0km" in text for text in found)
         assert any(text.startswith("Kilder: example.org") for text in found)
         (picture,) = pictures(slide)
