@@ -141,7 +141,7 @@ def test_comparison_of_gronora_and_malm_at_15_km_draws_offline(page, portfolio):
     assert page.unexpected_errors() == []
 
 
-POINT_BUFFERS_JS = """() => { const out = [];
+POINT_BUFFERS_JS = """() => { const out = []; if (!window.map) return out;  // a small map may be mounting
     window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
         if (p && p.layer === "buffers" && String(p.ids[0]).startsWith("point:")) out.push(p.ids[0]); });
     return out; }"""
