@@ -835,12 +835,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Velg minst ett område i sidepanelet for å se nabolag, kart og muligheter.",
         "Choose at least one site in the sidebar to see neighbourhoods, maps and possibilities.",
     ),
-    "pf_notice_municipality": (
-        "«{name}» er plassert ved kommunesenteret i {municipality}, ikke ved selve området: "
-        "avstander og hva som ligger innenfor er omtrentlige.",
-        "“{name}” is placed at the municipal centre of {municipality}, not at the site itself: "
-        "distances and what lies inside are approximate.",
-    ),
     "pf_notice_colocated": (
         "«{name}» deler punkt med {others}: de vises på samme sted, og nabolagene deres er like.",
         "“{name}” shares its point with {others}: they are drawn at one place and their neighbourhoods are the same.",
@@ -873,22 +867,21 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_row_scopes": ("Omfang", "Scope"),
     "pf_row_members_inside": ("Klyngemedlemskap innenfor", "Cluster memberships inside"),
     "pf_row_member_companies": ("Bedrifter innenfor", "Companies inside"),
-    "pf_row_imprecise": ("Innenfor, men plassert ved kommunesenteret", "Inside, but placed at a municipal centre"),
     "pf_row_nearest": ("Nærmeste store utslippskilde", "Nearest large emitter"),
     "pf_row_nearest_any": (
         "Nærmeste utslippskilde (ingen har tall over terskelen)",
         "Nearest emitter (none has a figure above the threshold)",
     ),
     "pf_row_nearest_m": ("Avstand til den", "Its distance"),
-    "pf_row_sources": ("Kilder innenfor (avstand)", "Sources inside (distance)"),
-    "pf_row_members": ("Bedrifter innenfor (avstand)", "Companies inside (distance)"),
     "pf_none": ("ingen", "none"),
     "pf_small_maps": ("Hvert nabolag for seg", "Each neighbourhood on its own"),
     "pf_ranking_title": ("Rangering av alle områder", "Ranking of all sites"),
     "pf_ranking_caption": (
-        "Flest registrerte utslipp innenfor radius først; områder uten tall nederst. "
-        "Klikk på en kolonne for å sortere.",
-        "Most recorded emissions within the radius first; sites without a figure last. Click a column to sort.",
+        "Mest utslipp innenfor radius først (ett omfang, ett år), så flest mulige industripartnere, så flest aktører; "
+        "like nabolag får samme plass. Bare aktører med kjent plassering telles. Klikk på en kolonne for å sortere.",
+        "Most emissions within the radius first (one scope, one year), then most possible industrial partners, then "
+        "most actors; equal neighbourhoods share a rank. Only actors with a known place count. Click a column to "
+        "sort.",
     ),
     "pf_col_rank": ("Rang", "Rank"),
     "pf_col_site": ("Område", "Site"),
@@ -907,30 +900,32 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_recorded_none": ("Ingen registrerte strømmer innenfor radius.", "No recorded flows within the radius."),
     "pf_candidates_title": ("Mulige koblinger (mulighet)", "Possible links (possibility)"),
     "pf_candidates_caption": (
-        "Mulighet, ikke fakta: her møter én aktørs oppgitte eller antatte utgang en annens inngang innenfor "
-        "{km}. Par som allerede har en registrert strøm er utelatt.",
-        "A possibility, not a fact: one actor's declared or assumed output meets another's input within {km}. "
-        "Pairs that already have a recorded flow are left out.",
+        "Mulighet, ikke fakta: her møter én bedrifts oppgitte eller antatte utgang en annen bedrifts inngang, "
+        "begge med kjent plassering innenfor {km}. Par som allerede har en registrert strøm er utelatt.",
+        "A possibility, not a fact: one company's declared or assumed output meets another company's input, both "
+        "with a known place within {km}. Pairs that already have a recorded flow are left out.",
     ),
-    "pf_candidates_none": ("Ingen mulige koblinger innenfor radius.", "No possible links within the radius."),
     "pf_col_reason": ("Begrunnelse", "Reason"),
     "pf_col_label": ("Merking", "Label"),
     "pf_label_possibility": ("mulighet", "possibility"),
     "pf_col_layer": ("Lag", "Layer"),
     "pf_summary_title": ("Porteføljen i tall", "The portfolio in numbers"),
     "pf_summary_caption": (
-        "Alle {sites} områder, nabolag på {km}. Utslipp: summen av hver kildes siste oppgitte tall for kilder "
-        "innenfor minst ett nabolag, hver kilde telt én gang; planlagte tall er ikke med.",
-        "All {sites} sites, neighbourhoods of {km}. Emissions: the sum of each source's latest stated figure "
-        "for sources inside at least one neighbourhood, each counted once; planned figures are excluded.",
+        "Alle {sites} områder, nabolag på {km}. Utslipp: ett omfang og ett år, som nøkkeltallet på Kart, for kilder "
+        "med kjent plassering innenfor minst ett nabolag, hver kilde telt én gang; planlagte tall er ikke med.",
+        "All {sites} sites, neighbourhoods of {km}. Emissions: one scope and one year, as Kart's key figure, for "
+        "sources with a known place inside at least one neighbourhood, each counted once; planned figures are "
+        "excluded.",
     ),
     "pf_kpi_sites": ("Områder", "Sites"),
     "pf_kpi_emissions": ("Utslipp i nabolagene", "Emissions in the neighbourhoods"),
     "pf_kpi_sources": ("Kilder i nabolagene", "Sources in the neighbourhoods"),
     "pf_kpi_members": ("Klyngebedrifter", "Cluster companies"),
     "pf_kpi_members_help": (
-        "{memberships} medlemskap i alt; {inside} av dem innenfor et nabolag.",
-        "{memberships} memberships in all; {inside} of them inside a neighbourhood.",
+        "Én per bedrift, også når den er i flere klynger eller selv er en utslippskilde. {memberships} medlemskap i "
+        "alt; {inside} av bedriftene har kjent plassering innenfor et nabolag.",
+        "One per company, also when it is in several clusters or is itself an emission source. {memberships} "
+        "memberships in all; {inside} of the companies have a known place inside a neighbourhood.",
     ),
     "pf_kpi_flows": ("Registrerte strømmer", "Recorded flows"),
     "pf_col_sites": ("Områder", "Sites"),
@@ -1191,11 +1186,88 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Filen lages når du klikker (kart tar noen sekunder).",
         "The file is made when you click (maps take a few seconds).",
     ),
-    "pf_row_emissions_scope": (
-        "Sum siste tall innenfor ({scopes}; {years})",
-        "Sum of latest figures inside ({scopes}; {years})",
-    ),
     # --- end of exports (issue 21) ---
+    # --- issue 21, Portefølje: places, actors, sectors, one scope (helper "portfolio") ---
+    "pf_kpi_emissions_scope": ("Utslipp i nabolagene ({scope})", "Emissions in the neighbourhoods ({scope})"),
+    "pf_row_emissions_scope": ("Sum innenfor ({scope})", "Sum inside ({scope})"),
+    "pf_col_emissions_scope": ("Sum innenfor, t ({scope})", "Sum inside, t ({scope})"),
+    "pf_emissions_one_scope_help": (
+        "Samme regel som nøkkeltallet på Kart: ett omfang og ett år ({scope}) for hele porteføljen, hver kilde med "
+        "kjent plassering telt én gang. Kilder uten tall i dette omfanget og året er ikke med; ingen omfang blandes.",
+        "The same rule as Kart's key figure: one scope and one year ({scope}) for the whole portfolio, each source "
+        "with a known place counted once. Sources without a figure in that scope and year are left out; no scopes "
+        "are mixed.",
+    ),
+    "pf_place_unknown": ("i kommunen, plassering ukjent", "in the municipality, exact place unknown"),
+    "pf_row_actors_inside": ("Aktører innenfor (kjent plassering)", "Actors inside (known place)"),
+    "pf_row_industry": ("Mulige industripartnere (avstand)", "Possible industrial partners (distance)"),
+    "pf_row_supporting": ("Støttende aktører (avstand)", "Supporting members (distance)"),
+    "pf_row_unknown_sector": ("Bransje ukjent (avstand)", "Sector unknown (distance)"),
+    "pf_row_unplaced": ("I samme kommune, plassering ukjent", "In the same municipality, place unknown"),
+    "pf_actors_title": ("Aktører rundt området", "Actors around the site"),
+    "pf_actors_caption": (
+        "Én rad per aktør: en utslippskilde og klyngemedlemskapene til samme bedrift er én aktør. Bare aktører med "
+        "kjent plassering telles innenfor {km}; de som bare er plassert ved kommunesenteret står for seg, uten "
+        "avstand. Bransjen står bare der en kilde gir den (se «Grunnlag»); ellers «bransje ukjent».",
+        "One row per actor: an emission source and the same company's cluster memberships are one actor. Only "
+        "actors with a known place count within {km}; those placed only at the municipal centre are listed apart, "
+        "with no distance. A sector is shown only where a source gives it (see “Basis”); else “sector unknown”.",
+    ),
+    "pf_actors_none": ("Ingen aktører innenfor radius.", "No actors within the radius."),
+    "pf_col_actor": ("Aktør", "Actor"),
+    "pf_col_roles": ("Roller", "Roles"),
+    "pf_col_group": ("Gruppe", "Group"),
+    "pf_col_sector_basis": ("Grunnlag for bransje", "Basis of the sector"),
+    "pf_col_where": ("Plassering", "Place"),
+    "pf_role_source": ("utslippskilde", "emission source"),
+    "pf_role_member": ("klyngemedlem ({clusters})", "cluster member ({clusters})"),
+    "pf_group_industry": ("mulig industripartner", "possible industrial partner"),
+    "pf_group_supporting": ("støttende aktør", "supporting member"),
+    "pf_group_unknown": ("bransje ukjent", "sector unknown"),
+    "pf_sector_industry": ("industri", "industry"),
+    "pf_sector_finance": ("finans", "finance"),
+    "pf_sector_public": ("offentlig", "public body"),
+    "pf_sector_grid": ("nett og energi", "grid and energy networks"),
+    "pf_sector_research": ("forskning og utdanning", "research and education"),
+    "pf_sector_cluster_org": ("klyngeorganisasjon", "cluster organisation"),
+    "pf_basis_emission_source": ("samme bedrift som utslippskilden", "the same company as the emission source"),
+    "pf_basis_legal_form_municipality": (
+        "rettsform i navnet: kommune",
+        "legal form in the registered name: municipality",
+    ),
+    "pf_basis_legal_form_county": (
+        "rettsform i navnet: fylkeskommune",
+        "legal form in the registered name: county authority",
+    ),
+    "pf_basis_legal_form_savings_bank": (
+        "«sparebank» i navnet: et ord loven forbeholder sparebanker",
+        "“sparebank” in the name: a word Norwegian law reserves for savings banks",
+    ),
+    "pf_basis_reference_facts": ("faktafilen (reference_facts.md)", "the facts file (reference_facts.md)"),
+    "pf_col_tie": ("Lik plassering", "Tie"),
+    "pf_tie_same_actors": ("delt plass: samme aktører som {others}", "tied: the same actors as {others}"),
+    "pf_tie": ("delt plass", "tied"),
+    "pf_not_ranked": (
+        "ikke rangert: området er plassert ved kommunesenteret",
+        "not ranked: the site is placed at its municipal centre",
+    ),
+    "pf_site_unplaced": (
+        "«{name}» er plassert ved kommunesenteret i {municipality}: ingen avstander måles fra det, og aktørene i "
+        "kommunen står under «I samme kommune, plassering ukjent».",
+        "“{name}” is placed at the municipal centre of {municipality}: no distances are measured from it, and the "
+        "municipality's actors are listed under “In the same municipality, place unknown”.",
+    ),
+    "pf_candidates_none_companies": (
+        "Ingen mulig kobling mellom to bedrifter med kjent plassering innenfor radius.",
+        "No possible link between two companies with a known place within the radius.",
+    ),
+    "pf_point_hint": (
+        "Klikk i nabolagskartet for å bruke et punkt som sentrum for et nabolag ved siden av områdene.",
+        "Click the neighbourhood map to use a point as the centre of a neighbourhood beside the sites.",
+    ),
+    "pf_point_clear": ("Fjern valgt punkt", "Remove the chosen point"),
+    "pf_point_name": ("Valgt punkt ({lat}, {lon})", "Chosen point ({lat}, {lon})"),
+    # --- end of issue 21, Portefølje ---
 }
 
 

@@ -1,13 +1,16 @@
-"""Possible resource links ("mulighet") around a site: one actor's declared output meets another's input.
+"""Possible resource links ("mulighet") around a site: one company's declared output meets another company's input.
 
 These are possibilities computed from declarations, never facts, and are kept apart from the
 recorded flows (loaders/bundled/flows.py). A pair that already has a recorded flow is never listed.
 
+Both ends are actors (analysis.neighbourhoods.actor_table: an emission source and its cluster memberships are one
+actor; a flow's free-text company joins the actor that is the same company, core.names) with a known place within
+the radius of a site that has one. A park is an area, never an end: its themes declare nothing here.
+
 An actor's declared outputs and inputs come from
 - recorded flows: the giver declares the resource as output, the receiver as input (a fact);
-- a park's themes, through THEME_DECLARATIONS, and an emission source's sector, through
-  SECTOR_DECLARATIONS. Both mappings are HEURISTICS (typical for such sites, not stated for this
-  one); the reason text says so.
+- an emission source's sector, through SECTOR_DECLARATIONS: a HEURISTIC (typical for such plants, not
+  stated for this one); the reason text says so.
 Cluster members declare nothing on their own: membership says nothing about material streams.
 """
 
@@ -19,27 +22,13 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from analysis.neighbourhoods import check_radius, site_row
+from analysis.neighbourhoods import IMPRECISE, actor_table, check_radius, site_row
 from config import CRS, METRIC_CRS
+from core.names import company_key, same_company
 from core.portfolio import Portfolio
 from loaders.bundled.flows import resolve_flows
 
 LABEL = "mulighet"
-COLOCATED_M = 1.0  # closer than this counts as the same position
-
-# Heuristic: what a site with this theme typically gives (outputs) and takes (inputs).
-# Themes without an entry (havn, industrisymbiose, grønn industri, bioøkonomi) declare nothing.
-THEME_DECLARATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "overskuddsvarme": ((), ("overskuddsvarme",)),  # sites named for surplus heat use it
-    "biogass": (("biogass", "biogjødsel"), ("slam", "husdyrgjødsel", "restråstoff")),
-    "biogjødsel": (("biogjødsel",), ()),
-    "havbruk": (("slam",), ()),  # fish-farm sludge
-    "CO2": ((), ("CO2",)),  # the one CO2-themed site (Tjuin) takes CO2 in
-    "næringsmiddel": (("restråstoff",), ()),  # food processing leaves by-products
-    "trefiber": ((), ("trefiber",)),
-    "hydrogen": (("hydrogen",), ()),
-    "kalk": (("CO2",), ()),  # lime burning releases process CO2
-}
 
 # Heuristic: typical outputs and inputs of an emission source's sector.
 SECTOR_DECLARATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -69,31 +58,30 @@ CANDIDATE_COLUMNS = (
 
 @dataclass(frozen=True)
 class Basis:
-    """Why an actor declares a resource: a recorded flow, a theme or a sector."""
+    """Why an actor declares a resource: a recorded flow or a sector."""
 
-    kind: str  # "flow", "theme" or "sector"
-    value: str  # the flow id, theme or sector
+    kind: str  # "flow" or "sector"
+    value: str  # the flow id or sector
 
     @property
     def no(self) -> str:
         if self.kind == "flow":
             return f"registrert strøm {self.value}"
-        what = "tema" if self.kind == "theme" else "bransje"
-        return f"{what} «{self.value}» (antakelse, typisk for slike aktører)"
+        return f"bransje «{self.value}» (antakelse, typisk for slike anlegg)"
 
     @property
     def en(self) -> str:
         if self.kind == "flow":
             return f"recorded flow {self.value}"
-        return f"{self.kind} '{self.value}' (heuristic: typical for such actors)"
+        return f"sector '{self.value}' (heuristic: typical for such plants)"
 
 
 @dataclass
 class Actor:
-    key: tuple[str, float, float]  # casefolded name and rounded position: one actor across layers
-    id: str | None  # layer id, None for free-text actors of flows
+    key: str  # analysis.neighbourhoods actor id ("company:<key>" for a flow's free-text company)
+    id: str | None  # the layer id (the source's, else the first membership's), None for free-text actors of flows
     name: str
-    kind: str  # "parks", "sources", "members" or "actor"
+    kind: str  # "sources", "members", "sources+members" or "actor"
     precision: str
     lon: float
     lat: float
@@ -102,29 +90,33 @@ class Actor:
 
 
 def actors(portfolio: Portfolio, flows: pd.DataFrame) -> list[Actor]:
-    """Every actor with its declared outputs and inputs.
-
-    The same name at the same position in several layers (Elkem Thamshavn as a source and as a
-    cluster member) is one actor; the first layer in the order sources, parks, members gives its id.
-    """
+    """Every company actor with its declared outputs and inputs (parks are areas, not actors)."""
     return _actors_and_recorded(portfolio, flows)[0]
 
 
-def recorded_pairs(portfolio: Portfolio, flows: pd.DataFrame) -> set[tuple[tuple, tuple]]:
-    """(giver key, receiver key) of every recorded flow, whatever its resource or status."""
+def recorded_pairs(portfolio: Portfolio, flows: pd.DataFrame) -> set[tuple[str, str]]:
+    """(giver key, receiver key) of every recorded flow between two actors, whatever its resource or status."""
     return _actors_and_recorded(portfolio, flows)[1]
 
 
 def candidates(site_id: str, portfolio: Portfolio, flows: pd.DataFrame, radius_m: float) -> pd.DataFrame:
-    """Possible links between actors within `radius_m` of the site (see `CANDIDATE_COLUMNS`).
+    """Possible links between two company actors with a known place within `radius_m` of the site (see
+    `CANDIDATE_COLUMNS`); none around a site at its municipality's centre.
 
-    Both ends lie within the radius. Every row is labelled "mulighet". Left out: pairs with a
-    recorded flow (in that direction, any resource), and a park paired with an actor (or park) at
-    its own position, since such actors are placed there as part of it. Nearest pairs first.
+    Every row is labelled "mulighet". Left out: pairs with a recorded flow (in that direction, any resource).
+    Nearest pairs first.
     """
+    return candidates_around(site_row(portfolio, site_id), portfolio, flows, radius_m)
+
+
+def candidates_around(site: pd.Series, portfolio: Portfolio, flows: pd.DataFrame, radius_m: float) -> pd.DataFrame:
+    """`candidates` around a site row (a park's, or a point's from analysis.neighbourhoods.point_site)."""
     radius_m = check_radius(radius_m)
-    site = site_row(portfolio, site_id)
+    site_id = site["id"]
+    if site["location_precision"] == IMPRECISE:
+        return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
     everyone, recorded = _actors_and_recorded(portfolio, flows)
+    everyone = [a for a in everyone if a.precision != IMPRECISE]
 
     points = gpd.GeoSeries(gpd.points_from_xy([a.lon for a in everyone], [a.lat for a in everyone]), crs=CRS)
     points_m = points.to_crs(METRIC_CRS)
@@ -140,37 +132,41 @@ def candidates(site_id: str, portfolio: Portfolio, flows: pd.DataFrame, radius_m
             if i == j or not shared or (giver.key, taker.key) in recorded:
                 continue
             distance = float(points_m.iloc[i].distance(points_m.iloc[j]))
-            if distance < COLOCATED_M and "parks" in (giver.kind, taker.kind):
-                continue  # an actor drawn on a park's own point is taken as part of that park
             rows.extend(_row(site_id, giver, taker, resource, distance) for resource in shared)
     frame = pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
     return frame.sort_values(["distance_m", "resource", "from_name", "to_name"], kind="stable").reset_index(drop=True)
 
 
-def _actors_and_recorded(portfolio: Portfolio, flows: pd.DataFrame) -> tuple[list[Actor], set[tuple[tuple, tuple]]]:
-    by_key: dict[tuple, Actor] = {}
+def _actors_and_recorded(portfolio: Portfolio, flows: pd.DataFrame) -> tuple[list[Actor], set[tuple[str, str]]]:
+    table = actor_table(portfolio)
+    by_key: dict[str, Actor] = {}
     by_id: dict[str, Actor] = {}
+    names: list[tuple[Actor, tuple]] = []  # an actor and the names it goes by, for a flow's free-text end
+    sources = portfolio.sources.set_index("id")
+    for row in table.to_dict("records"):
+        kind = "+".join(f"{role}s" for role in row["roles"])
+        first = row["source_id"] or row["member_ids"][0]
+        point = row["geometry"]
+        actor = Actor(row["actor_id"], first, row["name"], kind, row["location_precision"], point.x, point.y)
+        by_key[actor.key] = actor
+        for ref in (row["source_id"], *row["member_ids"]):
+            if isinstance(ref, str):
+                by_id[ref] = actor
+        source = sources.loc[row["source_id"]] if isinstance(row["source_id"], str) else None
+        known = (row["name"],) if source is None else (source["facility"], source.get("operator"))
+        names.append((actor, (source.get("orgnr") if source is not None else None, known)))
+        if source is not None:
+            outputs, inputs = SECTOR_DECLARATIONS.get(source["sector"], ((), ()))
+            _declare(actor, outputs, inputs, Basis("sector", source["sector"]))
 
-    def add(ref: str | None, name: str, kind: str, precision: str, lon: float, lat: float) -> Actor:
-        key = (name.casefold().strip(), round(lon, 5), round(lat, 5))
-        actor = by_key.get(key)
-        if actor is None:
-            actor = by_key[key] = Actor(key, ref, name, kind, precision, lon, lat)
-        if ref is not None:
-            by_id[ref] = actor
-        return actor
-
-    for row, point in _rows(portfolio.sources):
-        actor = add(row["id"], row["facility"], "sources", row["location_precision"], point.x, point.y)
-        outputs, inputs = SECTOR_DECLARATIONS.get(row["sector"], ((), ()))
-        _declare(actor, outputs, inputs, Basis("sector", row["sector"]))
-    for row, point in _rows(portfolio.parks):
-        actor = add(row["id"], row["name"], "parks", row["location_precision"], point.x, point.y)
-        for theme in row["themes"]:
-            outputs, inputs = THEME_DECLARATIONS.get(theme, ((), ()))
-            _declare(actor, outputs, inputs, Basis("theme", theme))
-    for row, point in _rows(portfolio.members):
-        add(row["id"], row["company"], "members", row["location_precision"], point.x, point.y)
+    def free_text(name: str, precision: str, lon: float, lat: float) -> Actor:
+        for actor, (orgnr, known) in names:
+            if same_company(None, [name], orgnr, known):
+                return actor
+        actor = Actor(f"company:{company_key(name) or name}", None, name, "actor", precision, lon, lat)
+        by_key.setdefault(actor.key, actor)
+        names.append((by_key[actor.key], (None, (name,))))
+        return by_key[actor.key]
 
     recorded = set()
     for flow in resolve_flows(flows, portfolio).to_dict("records"):
@@ -178,14 +174,17 @@ def _actors_and_recorded(portfolio: Portfolio, flows: pd.DataFrame) -> tuple[lis
         for end in ("from", "to"):
             ref = flow[f"{end}_id"]
             if isinstance(ref, str):
-                ends.append(by_id[ref])  # resolve_flows has checked the id
+                ends.append(by_id.get(ref))  # None for a park: an area, not a company
             else:
-                name, precision = flow[f"{end}_name"], flow[f"{end}_precision"]
-                ends.append(add(None, name, "actor", precision, flow[f"{end}_lon"], flow[f"{end}_lat"]))
+                precision, lon, lat = flow[f"{end}_precision"], flow[f"{end}_lon"], flow[f"{end}_lat"]
+                ends.append(free_text(flow[f"{end}_name"], precision, lon, lat))
         basis = Basis("flow", flow["id"])
-        _declare(ends[0], (flow["resource"],), (), basis)
-        _declare(ends[1], (), (flow["resource"],), basis)
-        recorded.add((ends[0].key, ends[1].key))
+        if ends[0] is not None:
+            _declare(ends[0], (flow["resource"],), (), basis)
+        if ends[1] is not None:
+            _declare(ends[1], (), (flow["resource"],), basis)
+        if ends[0] is not None and ends[1] is not None:
+            recorded.add((ends[0].key, ends[1].key))
     return list(by_key.values()), recorded
 
 
@@ -225,8 +224,3 @@ def _declare(actor: Actor, outputs: tuple[str, ...], inputs: tuple[str, ...], ba
         actor.outputs[resource].append(basis)
     for resource in inputs:
         actor.inputs[resource].append(basis)
-
-
-def _rows(layer: gpd.GeoDataFrame):
-    # Polygons (parks) stand at a point guaranteed to lie inside them.
-    return zip(layer.to_dict("records"), layer.geometry.representative_point(), strict=True)

@@ -34,30 +34,55 @@ class KeyFigures:
         return self.by_facility.get(facility_id)
 
 
-def key_figures(view: View, scope: str | None = None) -> KeyFigures:
-    """The sum of one scope's figures for one year: `scope` (else the climate scope whose newest dated, stated
-    figure among the shown sources is the newest, ties in CLIMATE_SCOPES order: the ETS first) and that scope's
-    latest year. Undated figures, planned ones and other scopes never go into it."""
-    figures = view.figures if view.figures is not None else pd.DataFrame(columns=["facility_id", "basis", "scope"])
-    rows = figures[
-        figures["facility_id"].isin(set(view.sources["id"])) & (figures["basis"] == "stated") & figures["year"].notna()
-    ]
+@dataclass(frozen=True)
+class ScopeSum:
+    """One scope's stated figures for one year, summed over a set of facilities."""
+
+    total_t: float | None  # None when none of the facilities has a figure in `scope` and `year`
+    scope: str | None  # None when nothing is summed
+    year: int | None
+    facilities: int  # how many facilities have a figure in `scope` and `year`
+    facility_ids: tuple[str, ...] = ()  # which
+    amounts_t: tuple[float, ...] = ()  # each one's figure, in the order of `facility_ids`
+
+
+def one_scope_sum(
+    figures: pd.DataFrame | None, facility_ids, scope: str | None = None, year: int | None = None
+) -> ScopeSum:
+    """The rule of every summed emission figure: one scope, one year, stated and dated figures only.
+
+    `scope` (else the climate scope whose newest dated, stated figure among the facilities is the newest, ties in
+    CLIMATE_SCOPES order: the ETS first) and `year` (else that scope's latest year among them). Undated figures,
+    planned ones and other scopes never go into it."""
+    figures = figures if figures is not None else pd.DataFrame(columns=["facility_id", "basis", "scope", "year"])
+    rows = figures[figures["facility_id"].isin(set(facility_ids)) & (figures["basis"] == "stated")]
+    rows = rows[rows["year"].notna()]
     chosen = scope or newest_scope(rows, CLIMATE_SCOPES)
     rows = rows[rows["scope"] == chosen]
-    year = int(rows["year"].max()) if len(rows) else None
+    if year is None:
+        year = int(rows["year"].max()) if len(rows) else None
     rows = rows[rows["year"] == year].drop_duplicates(["facility_id", "year", "scope"], keep="last")
+    if rows.empty:
+        return ScopeSum(None, chosen if year is not None else None, year, 0)
+    ids, amounts = tuple(rows["facility_id"]), tuple(rows["amount_t"].astype(float))
+    return ScopeSum(float(rows["amount_t"].sum()), chosen, year, len(rows), ids, amounts)
+
+
+def key_figures(view: View, scope: str | None = None) -> KeyFigures:
+    """Kart's key figures: the shown sources' `one_scope_sum` in `scope` (else the newest climate scope)."""
+    summed = one_scope_sum(view.figures, view.sources["id"], scope)
     return KeyFigures(
         parks=len(view.parks),
         sources=len(view.sources),
         members=len(view.members),
-        total_t=float(rows["amount_t"].sum()) if len(rows) else None,
-        years=(year,) if year is not None else (),
+        total_t=summed.total_t,
+        years=(summed.year,) if summed.total_t is not None else (),
         unknown_years=0,
-        scopes=(chosen,) if year is not None else (),
-        scope=chosen if year is not None else None,
-        year=year,
-        facilities=len(rows),
-        by_facility=dict(zip(rows["facility_id"], rows["amount_t"].astype(float), strict=True)),
+        scopes=(summed.scope,) if summed.total_t is not None else (),
+        scope=summed.scope if summed.total_t is not None else None,
+        year=summed.year if summed.total_t is not None else None,
+        facilities=summed.facilities,
+        by_facility=dict(zip(summed.facility_ids, summed.amounts_t, strict=True)),
     )
 
 

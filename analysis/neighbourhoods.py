@@ -4,8 +4,16 @@ All lengths are metres measured in EPSG:25833 (config.METRIC_CRS); the portfolio
 per public call. A source or member is inside a neighbourhood when its distance to the site is at
 most the radius (the boundary counts as inside). Buffers are returned in EPSG:4326 for drawing.
 
-Positions are only as good as `location_precision`: several sites and members sit on one shared
-point or on a municipal centre ("municipality"). Outputs carry the precision so the UI can warn.
+Positions are only as good as `location_precision`. A place "at the municipality's centre" ("municipality") is not
+known: it is never measured, counted "within N km" or ranked; it is listed apart as "in the same municipality, place
+unknown". A site placed so has no distances at all.
+
+One entry per actor (`actor_table`): an emission source and the cluster members that are the same company
+(core.names.same_company) are one actor with both roles, at the source's place; a company in several clusters is one
+actor. Its sector group (core.sectors) keeps supporting members apart from possible industrial partners.
+
+Every emission sum is `analysis.kpi.one_scope_sum`: the scope and year Kart's key figure takes for the whole
+portfolio, the same for every neighbourhood, so no sum mixes scopes or years.
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import CompareError, RadiusError, UnknownSiteError
 from analysis.figures import with_latest_figure
+from analysis.kpi import ScopeSum, one_scope_sum
 from config import (
     BUFFER_QUAD_SEGS,
     COMPARE_MAX_SITES,
@@ -30,9 +40,26 @@ from config import (
     NEIGHBOURHOOD_RADIUS_MAX_M,
     NEIGHBOURHOOD_RADIUS_MIN_M,
 )
+from core.names import company_key, same_company
 from core.portfolio import Portfolio
+from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, sector_group
 
 IMPRECISE = "municipality"  # a position placed on the municipal centre, not on the actor
+PRECISION_ORDER = ("site", "quay", "locality", IMPRECISE)  # best first
+ACTOR_COLUMNS = (
+    "actor_id",
+    "name",
+    "roles",  # ("source",), ("member",) or both
+    "source_id",  # the emission source, or None
+    "member_ids",  # the member records (one per cluster and role)
+    "clusters",
+    "sector",  # core.sectors code; the source's own sector text for a source
+    "sector_group",  # industry, supporting or unknown
+    "sector_basis",
+    "location_precision",
+    "kommunenummer",  # the municipalities its records name
+    "geometry",
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +72,8 @@ class EmissionSum:
     scopes: tuple[str, ...]  # scopes mixed into the sum (co2, total, ...)
     with_figure: int  # sources whose figure is in the sum
     without_figure: int  # sources counted but with no stated figure
+    scope: str | None = None  # the one scope summed (analysis.kpi.one_scope_sum)
+    year: int | None = None  # the one year summed
 
 
 @dataclass(frozen=True)
@@ -75,6 +104,8 @@ class Neighbourhood:
     nearest_emitter: NearestEmitter | None  # None only when the portfolio has no sources at all
     buffer: BaseGeometry  # the neighbourhood in EPSG:4326
     colocated_sites: tuple[str, ...]  # ids of other sites drawn at the same position
+    actors: pd.DataFrame  # ACTOR_COLUMNS + distance_m: actors with a known place inside, nearest first
+    unplaced: pd.DataFrame  # ACTOR_COLUMNS: in the site's municipality, place unknown (never at a distance)
 
     @property
     def site_id(self) -> str:
@@ -85,9 +116,18 @@ class Neighbourhood:
         return self.site["location_precision"]
 
     @property
+    def placed(self) -> bool:
+        """False for a site at its municipality's centre: nothing is measured from it."""
+        return self.location_precision != IMPRECISE
+
+    @property
     def member_companies(self) -> int:
-        """Distinct company names inside (one company can be a member of several clusters)."""
-        return int(self.members["company"].nunique())
+        """Actors inside with a cluster membership (one company in several clusters counts once)."""
+        return int(self.actors["roles"].map(lambda roles: "member" in roles).sum())
+
+    def group(self, group: str) -> pd.DataFrame:
+        """The actors inside in one sector group (industry, supporting, unknown)."""
+        return self.actors[self.actors["sector_group"] == group]
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,7 +141,7 @@ class PortfolioSummary:
     emissions_in_neighbourhoods: EmissionSum
     members: int  # member rows (company-in-cluster relations) in the portfolio
     member_companies: int
-    members_in_neighbourhoods: int
+    members_in_neighbourhoods: int  # actors with a membership inside at least one neighbourhood
     flows_by_resource: pd.DataFrame  # resource, status, flows
 
 
@@ -140,6 +180,55 @@ def neighbourhood(site_id: str, portfolio: Portfolio, radius_m: float) -> Neighb
     return _Metric(portfolio).neighbourhood(site_id, check_radius(radius_m))
 
 
+POINT_PREFIX = "point:"  # the id of a neighbourhood centred on a point the user chose
+COAST_M = 2_000.0  # as scripts/build_geodata.py: a point this near a municipality's simplified outline is in it
+
+
+def point_site(lat: float, lon: float, name: str, municipalities: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """A site row for a point the user clicked: exact ("site"), in the municipality whose outline holds it
+    (`municipalities`: kommunenummer, name, geometry in EPSG:4326), else in none."""
+    point = Point(float(lon), float(lat))
+    number, municipality = None, None
+    if municipalities is not None and len(municipalities):
+        # the simplified coast cuts off quays and shores: the nearest outline within COAST_M holds the point
+        point_m = gpd.GeoSeries([point], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+        distance = municipalities.geometry.to_crs(METRIC_CRS).distance(point_m)
+        if distance.min() <= COAST_M:
+            nearest = distance.idxmin()
+            number, municipality = municipalities.loc[nearest, "kommunenummer"], municipalities.loc[nearest, "name"]
+    return pd.Series(
+        {
+            "id": f"{POINT_PREFIX}{float(lat):.5f},{float(lon):.5f}",
+            "name": name,
+            "municipality": municipality,
+            "kommunenummer": number,
+            "status": None,
+            "themes": [],
+            "location_precision": "site",
+            "geometry": point,
+        }
+    )
+
+
+def neighbourhood_around(site: pd.Series, portfolio: Portfolio, radius_m: float) -> Neighbourhood:
+    """The neighbourhood of a site row that is no park (`point_site`)."""
+    site_m = gpd.GeoSeries([site["geometry"]], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+    return _Metric(portfolio).around(site, site_m, check_radius(radius_m))
+
+
+def compare_hoods(hoods: Sequence[Neighbourhood]) -> pd.DataFrame:
+    """`compare` for neighbourhoods already made (parks and points alike): one column per site id."""
+    columns = {}
+    for hood in hoods:
+        row = _ranking_row(hood)
+        for group in (GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN):
+            row[f"{group}_actors"] = "; ".join(_named(hood.group(group)))
+        row["unplaced_actors"] = "; ".join(hood.unplaced["name"])
+        columns[hood.site_id] = row
+    rows = [*RANKING_COLUMNS, *(f"{g}_actors" for g in (GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN))]
+    return pd.DataFrame(columns, index=[*rows, "unplaced_actors"])
+
+
 def neighbourhoods(site_ids: Sequence[str], portfolio: Portfolio, radius_m: float) -> list[Neighbourhood]:
     """`neighbourhood` for several sites, the portfolio projected once for all of them."""
     metric, radius_m = _Metric(portfolio), check_radius(radius_m)
@@ -147,16 +236,37 @@ def neighbourhoods(site_ids: Sequence[str], portfolio: Portfolio, radius_m: floa
 
 
 def ranking(portfolio: Portfolio, radius_m: float) -> pd.DataFrame:
-    """One row per site (see `RANKING_COLUMNS`), most recorded emissions around it first."""
+    """One row per site (see `RANKING_COLUMNS`), most emissions (one scope, one year) around it first, then most
+    industrial actors, then most actors. Sites equal on all three share a rank (`rank`, a tie is a tie), and sites
+    whose neighbourhoods are the same actors say so (`same_actors_as`). A site at its municipality's centre has no
+    rank (None) and comes last."""
     metric = _Metric(portfolio)
     radius_m = check_radius(radius_m)
-    rows = [_ranking_row(metric.neighbourhood(site_id, radius_m)) for site_id in metric.parks["id"]]
-    frame = pd.DataFrame(rows, columns=list(RANKING_COLUMNS))
-    frame = frame.sort_values(
-        ["emissions_t", "sources_inside", "members_inside", "name"],
-        ascending=[False, False, False, True],
-        na_position="last",
-    )
+    hoods = [metric.neighbourhood(site_id, radius_m) for site_id in metric.parks["id"]]
+    frame = pd.DataFrame([_ranking_row(h) for h in hoods], columns=list(RANKING_COLUMNS))
+    sets = {h.site_id: frozenset(h.actors["actor_id"]) for h in hoods if h.placed and len(h.actors)}
+    frame["same_actors_as"] = [
+        "; ".join(other for other, actors in sets.items() if other != site and actors == sets.get(site))
+        for site in frame["site_id"]
+    ]
+    placed = frame["location_precision"] != IMPRECISE
+    key = pd.DataFrame(
+        {
+            "emissions": frame["emissions_t"].astype(float).fillna(-1.0),
+            "industry": frame["industry_inside"],
+            "actors": frame["actors_inside"],
+        }
+    )[placed]
+    ordered = key.sort_values(["emissions", "industry", "actors"], ascending=False, kind="stable")
+    ranks, previous, rank = {}, None, 0
+    for n, (i, row) in enumerate(ordered.iterrows(), start=1):
+        current = tuple(row)
+        if current != previous:
+            rank, previous = n, current
+        ranks[i] = rank
+    frame["rank"] = pd.Series(ranks, dtype="Int64").reindex(frame.index)
+    frame["tied"] = frame["rank"].notna() & frame["rank"].duplicated(keep=False)
+    frame = frame.sort_values(["rank", "name"], na_position="last", kind="stable")
     return frame.reset_index(drop=True)
 
 
@@ -171,24 +281,17 @@ def compare(site_ids: Sequence[str], portfolio: Portfolio, radius_m: float) -> p
         raise CompareError("compare takes each site once")
     metric = _Metric(portfolio)
     radius_m = check_radius(radius_m)
-    columns = {}
-    for site_id in site_ids:
-        hood = metric.neighbourhood(site_id, radius_m)
-        row = _ranking_row(hood)
-        row["sources"] = "; ".join(_named(hood.sources, "facility"))
-        row["members"] = "; ".join(_named(hood.members.drop_duplicates("company"), "company"))
-        columns[site_id] = row
-    return pd.DataFrame(columns, index=[*RANKING_COLUMNS, "sources", "members"])
+    return compare_hoods([metric.neighbourhood(site_id, radius_m) for site_id in site_ids])
 
 
 def portfolio_summary(portfolio: Portfolio, flows: pd.DataFrame, radius_m: float) -> PortfolioSummary:
     metric = _Metric(portfolio)
     radius_m = check_radius(radius_m)
-    source_ids, member_ids = set(), set()
+    source_ids, member_actors = set(), set()
     for site_id in metric.parks["id"]:
         hood = metric.neighbourhood(site_id, radius_m)
         source_ids.update(hood.sources["id"])
-        member_ids.update(hood.members["id"])
+        member_actors.update(hood.actors.loc[hood.actors["roles"].map(lambda r: "member" in r), "actor_id"])
     parks = portfolio.parks
     statuses = parks["status"].map(lambda s: s if isinstance(s, str) else None)
     by_status = (
@@ -213,24 +316,42 @@ def portfolio_summary(portfolio: Portfolio, flows: pd.DataFrame, radius_m: float
         sites_by_status=by_status.sort_values("sites", ascending=False, kind="stable").reset_index(drop=True),
         sites_by_theme=by_theme,
         sources_in_neighbourhoods=len(inside),
-        emissions_in_neighbourhoods=emission_sum(inside),
+        emissions_in_neighbourhoods=metric.emission_sum(inside),
         members=len(portfolio.members),
-        member_companies=int(portfolio.members["company"].nunique()),
-        members_in_neighbourhoods=len(member_ids),
+        member_companies=int(metric.actors["roles"].map(lambda r: "member" in r).sum()),
+        members_in_neighbourhoods=len(member_actors),
         flows_by_resource=by_resource,
     )
 
 
-def emission_sum(sources: pd.DataFrame) -> EmissionSum:
-    """Sum the `figure_t` column (latest stated figures) of sources that have one."""
-    with_figure = sources[sources["figure_t"].notna()]
+def sources_inside_any(portfolio: Portfolio, radius_m: float) -> pd.DataFrame:
+    """The sources with a known place inside at least one placed site's neighbourhood, each once, with their
+    latest figure: the set `portfolio_summary` sums."""
+    metric = _Metric(portfolio)
+    radius_m = check_radius(radius_m)
+    ids = set()
+    for site_id in metric.parks["id"]:
+        ids.update(metric.neighbourhood(site_id, radius_m).sources["id"])
+    return metric.sources[metric.sources["id"].isin(ids)]
+
+
+def portfolio_scope(portfolio: Portfolio) -> ScopeSum:
+    """The scope and year of every sum on Portefølje: Kart's key-figure rule over the whole portfolio."""
+    return one_scope_sum(portfolio.figures, portfolio.sources["id"])
+
+
+def emission_sum(sources: pd.DataFrame, figures: pd.DataFrame, scope: str | None, year: int | None) -> EmissionSum:
+    """The sources' figures in one scope and one year (`one_scope_sum`), with how many had none."""
+    summed = one_scope_sum(figures, sources["id"], scope, year) if scope else ScopeSum(None, None, None, 0)
     return EmissionSum(
-        total_t=float(with_figure["figure_t"].sum()) if len(with_figure) else None,
-        years=tuple(sorted(int(y) for y in with_figure["figure_year"].dropna().unique())),
-        unknown_years=int(with_figure["figure_year"].isna().sum()),
-        scopes=tuple(sorted(with_figure["figure_scope"].unique())),
-        with_figure=len(with_figure),
-        without_figure=len(sources) - len(with_figure),
+        total_t=summed.total_t,
+        years=(summed.year,) if summed.total_t is not None else (),
+        unknown_years=0,
+        scopes=(summed.scope,) if summed.total_t is not None else (),
+        with_figure=summed.facilities,
+        without_figure=len(sources) - summed.facilities,
+        scope=scope,
+        year=year,
     )
 
 
@@ -246,12 +367,15 @@ RANKING_COLUMNS = (
     "sources_inside",
     "sources_with_figure",
     "emissions_t",
-    "emission_years",
-    "unknown_year_figures",
-    "scopes",
+    "emission_scope",
+    "emission_year",
+    "actors_inside",
+    "industry_inside",
+    "supporting_inside",
+    "unknown_sector_inside",
     "members_inside",
     "member_companies",
-    "imprecise_inside",
+    "unplaced_in_municipality",
     "nearest_emitter_id",
     "nearest_emitter",
     "nearest_emitter_m",
@@ -263,10 +387,77 @@ RANKING_COLUMNS = (
 
 
 def sources_with_dated_figure(portfolio: Portfolio) -> gpd.GeoDataFrame:
-    """Every source with its latest dated figure: a sum or a "nearest large emitter" names the year it is for."""
+    """Every source with its latest dated figure: a "nearest large emitter" names the year it is for."""
     dated = portfolio.figures[portfolio.figures["year"].notna()]
     sources = with_latest_figure(portfolio.sources.reset_index(drop=True), dated)
     return gpd.GeoDataFrame(sources, geometry="geometry", crs=CRS)
+
+
+def actor_table(portfolio: Portfolio) -> gpd.GeoDataFrame:
+    """One row per actor (`ACTOR_COLUMNS`). A member joins the emission source that is the same company (the one
+    with the best-known place when several are); other members are one actor per company (`company_key`), at
+    their best-known place."""
+    rows: list[dict] = []
+    by_source: dict[str, dict] = {}
+    for source in portfolio.sources.to_dict("records"):
+        row = {
+            "actor_id": source["id"],
+            "name": source["facility"],
+            "roles": ("source",),
+            "source_id": source["id"],
+            "member_ids": (),
+            "clusters": (),
+            "sector": source.get("sector") if isinstance(source.get("sector"), str) else None,
+            "sector_group": GROUP_INDUSTRY,  # a point emission source is an industrial plant
+            "sector_basis": "emission source",
+            "location_precision": source["location_precision"],
+            "kommunenummer": (source["kommunenummer"],),
+            "geometry": source["geometry"],
+            "_names": (source["facility"], source.get("operator")),
+            "_orgnr": source.get("orgnr"),
+        }
+        rows.append(row)
+        by_source[source["id"]] = row
+    companies: dict[str, dict] = {}
+    for member in portfolio.members.to_dict("records"):
+        names = [member["company"]]
+        matches = [r for r in by_source.values() if same_company(member.get("orgnr"), names, r["_orgnr"], r["_names"])]
+        if matches:
+            actor = min(matches, key=lambda r: _precision_rank(r["location_precision"]))
+        else:
+            key = company_key(member["company"]) or member["id"]
+            actor = companies.get(key)
+            if actor is None:
+                actor = companies[key] = {
+                    "actor_id": f"company:{key}",
+                    "name": member["company"],
+                    "roles": (),
+                    "source_id": None,
+                    "member_ids": (),
+                    "clusters": (),
+                    "sector": None,
+                    "sector_group": GROUP_UNKNOWN,
+                    "sector_basis": None,
+                    "location_precision": member["location_precision"],
+                    "kommunenummer": (),
+                    "geometry": member["geometry"],
+                }
+                rows.append(actor)
+            if _precision_rank(member["location_precision"]) < _precision_rank(actor["location_precision"]):
+                actor["location_precision"], actor["geometry"] = member["location_precision"], member["geometry"]
+            sector = member.get("sector")
+            if actor["sector"] is None and isinstance(sector, str):
+                actor["sector"], actor["sector_basis"] = sector, member.get("sector_basis")
+                actor["sector_group"] = sector_group(sector)
+        if "member" not in actor["roles"]:
+            actor["roles"] = (*actor["roles"], "member")
+        actor["member_ids"] = (*actor["member_ids"], member["id"])
+        if member["cluster"] not in actor["clusters"]:
+            actor["clusters"] = (*actor["clusters"], member["cluster"])
+        if actor["source_id"] is None and member["kommunenummer"] not in actor["kommunenummer"]:
+            actor["kommunenummer"] = (*actor["kommunenummer"], member["kommunenummer"])
+    frame = pd.DataFrame(rows, columns=[*ACTOR_COLUMNS, "_names", "_orgnr"]).drop(columns=["_names", "_orgnr"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
 
 
 class _Metric:
@@ -278,37 +469,61 @@ class _Metric:
         self.sources = sources_with_dated_figure(portfolio)
         self.sources_m = self.sources.geometry.to_crs(METRIC_CRS)
         self.members = portfolio.members.reset_index(drop=True)
-        self.members_m = self.members.geometry.to_crs(METRIC_CRS)
-        large = self.sources["figure_t"].ge(LARGE_EMITTER_MIN_T).fillna(False).astype(bool)
-        # Fallback: with no large emitter anywhere, the nearest source of any size stands in (labelled).
-        self.emitter_pool = large if large.any() else pd.Series(True, index=self.sources.index)
+        self.actors = actor_table(portfolio)
+        self.actors_m = self.actors.geometry.to_crs(METRIC_CRS)
+        self.figures = portfolio.figures
+        rule = portfolio_scope(portfolio)
+        self.scope, self.year = rule.scope, rule.year
+        placed = self.sources["location_precision"] != IMPRECISE
+        large = self.sources["figure_t"].ge(LARGE_EMITTER_MIN_T).fillna(False).astype(bool) & placed
+        # Fallback: with no large emitter anywhere, the nearest placed source of any size stands in (labelled).
+        self.emitter_pool = large if large.any() else placed
         self.pool_is_large = bool(large.any())
+
+    def emission_sum(self, sources: pd.DataFrame) -> EmissionSum:
+        return emission_sum(sources, self.figures, self.scope, self.year)
 
     def neighbourhood(self, site_id: str, radius_m: float) -> Neighbourhood:
         i = self.parks.index[self.parks["id"] == site_id]
         if len(i) == 0:
             raise UnknownSiteError(f"no site with id {site_id!r} in the parks layer")
         i = i[0]
-        site_m = self.parks_m.loc[i]
+        return self.around(self.parks.loc[i], self.parks_m.loc[i], radius_m, i)
+
+    def around(self, site: pd.Series, site_m: BaseGeometry, radius_m: float, i: int | None = None) -> Neighbourhood:
+        """The neighbourhood of `site` (a park's row, or a point's from `point_site`; `i`: the park's index)."""
+        placed_site = site["location_precision"] != IMPRECISE
+
+        distance = self.actors_m.distance(site_m)
+        known = self.actors["location_precision"] != IMPRECISE
+        inside = known & (distance <= radius_m) & placed_site
+        actors = self.actors.assign(distance_m=distance)[inside].sort_values("distance_m", kind="stable")
+        here = self.actors["kommunenummer"].map(lambda numbers: site["kommunenummer"] in numbers)
+        unplaced = self.actors[here & ~inside & (~known | (not placed_site))].sort_values("name", kind="stable")
 
         source_m = self.sources_m.distance(site_m)
+        source_ids = set(actors["source_id"].dropna())
         sources = self.sources.assign(distance_m=source_m)
-        sources = sources[source_m <= radius_m].sort_values("distance_m", kind="stable")
-        member_m = self.members_m.distance(site_m)
-        members = self.members.assign(distance_m=member_m)
-        members = members[member_m <= radius_m].sort_values("distance_m", kind="stable")
+        sources = sources[sources["id"].isin(source_ids)].sort_values("distance_m", kind="stable")
+        alone = actors[actors["source_id"].isna()]  # members that are no source: drawn at their own place
+        members = self.members[self.members["id"].isin({m for ids in alone["member_ids"] for m in ids})]
+        member_distance = dict(zip(alone["actor_id"], alone["distance_m"], strict=True))
+        by_member = {m: a for a, ids in zip(alone["actor_id"], alone["member_ids"], strict=True) for m in ids}
+        members = members.assign(distance_m=members["id"].map(lambda m: member_distance[by_member[m]]))
 
-        same_place = self.parks_m.geom_equals_exact(site_m, tolerance=1.0) & (self.parks.index != i)
+        same_place = self.parks_m.distance(site_m).lt(1.0) & (self.parks.index != i)
         buffer = gpd.GeoSeries([site_m.buffer(radius_m, quad_segs=BUFFER_QUAD_SEGS)], crs=METRIC_CRS)
         return Neighbourhood(
-            site=self.parks.loc[i],
+            site=site,
             radius_m=radius_m,
             sources=sources,
-            emissions=emission_sum(sources),
-            members=members,
-            nearest_emitter=self._nearest_emitter(source_m),
+            emissions=self.emission_sum(sources),
+            members=members.sort_values("distance_m", kind="stable"),
+            nearest_emitter=self._nearest_emitter(source_m) if placed_site else None,
             buffer=buffer.to_crs(CRS).iloc[0],
             colocated_sites=tuple(self.parks.loc[same_place, "id"]),
+            actors=actors,
+            unplaced=unplaced,
         )
 
     def _nearest_emitter(self, distance_m: pd.Series) -> NearestEmitter | None:
@@ -329,11 +544,13 @@ class _Metric:
         )
 
 
+def _precision_rank(precision: object) -> int:
+    return PRECISION_ORDER.index(precision) if precision in PRECISION_ORDER else len(PRECISION_ORDER)
+
+
 def _ranking_row(hood: Neighbourhood) -> dict:
     site, emissions, nearest = hood.site, hood.emissions, hood.nearest_emitter
-    imprecise = int((hood.sources["location_precision"] == IMPRECISE).sum()) + int(
-        (hood.members["location_precision"] == IMPRECISE).sum()
-    )
+    groups = hood.actors["sector_group"]
     return {
         "site_id": site["id"],
         "name": site["name"],
@@ -346,12 +563,15 @@ def _ranking_row(hood: Neighbourhood) -> dict:
         "sources_inside": len(hood.sources),
         "sources_with_figure": emissions.with_figure,
         "emissions_t": emissions.total_t,
-        "emission_years": ", ".join(str(y) for y in emissions.years),
-        "unknown_year_figures": emissions.unknown_years,
-        "scopes": ", ".join(emissions.scopes),
-        "members_inside": len(hood.members),
+        "emission_scope": emissions.scope,
+        "emission_year": emissions.year,
+        "actors_inside": len(hood.actors),
+        "industry_inside": int((groups == GROUP_INDUSTRY).sum()),
+        "supporting_inside": int((groups == GROUP_SUPPORTING).sum()),
+        "unknown_sector_inside": int((groups == GROUP_UNKNOWN).sum()),
+        "members_inside": int(hood.actors["member_ids"].map(len).sum()),
         "member_companies": hood.member_companies,
-        "imprecise_inside": imprecise,
+        "unplaced_in_municipality": len(hood.unplaced),
         "nearest_emitter_id": nearest.source_id if nearest else None,
         "nearest_emitter": nearest.facility if nearest else None,
         "nearest_emitter_m": nearest.distance_m if nearest else None,
@@ -362,6 +582,6 @@ def _ranking_row(hood: Neighbourhood) -> dict:
     }
 
 
-def _named(frame: pd.DataFrame, column: str) -> list[str]:
-    pairs = zip(frame[column], frame["distance_m"], strict=True)
+def _named(actors: pd.DataFrame) -> list[str]:
+    pairs = zip(actors["name"], actors["distance_m"], strict=True)
     return [f"{name} ({distance / 1000:.1f} km)" for name, distance in pairs]

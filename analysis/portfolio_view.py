@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from analysis.neighbourhoods import Neighbourhood, check_radius, sources_with_dated_figure
+from analysis.neighbourhoods import Neighbourhood, sources_inside_any  # noqa: F401  (the page's one import)
 from config import CRS, METRIC_CRS
 from core.portfolio import Portfolio
 
@@ -78,17 +78,3 @@ def _union(frames: list[pd.DataFrame], layer: pd.DataFrame) -> gpd.GeoDataFrame:
     # distance_m belongs to one neighbourhood; in a union it would mislead
     joined = joined.drop(columns=["distance_m"], errors="ignore")
     return gpd.GeoDataFrame(joined, geometry="geometry", crs=CRS)
-
-
-def sources_inside_any(portfolio: Portfolio, radius_m: float) -> pd.DataFrame:
-    """The sources inside at least one site's neighbourhood, each once, with their latest figure.
-
-    The set `portfolio_summary` sums; here to name the sources behind that sum.
-    """
-    radius_m = check_radius(radius_m)
-    sources = sources_with_dated_figure(portfolio)  # the figures the summary sums
-    sources_m = portfolio.sources.geometry.reset_index(drop=True).to_crs(METRIC_CRS)
-    inside = pd.Series(False, index=sources.index)
-    for site in portfolio.parks.geometry.to_crs(METRIC_CRS):
-        inside |= sources_m.distance(site) <= radius_m
-    return sources[inside]

@@ -92,6 +92,9 @@ MEMBERS = LayerSchema(
         Field("cluster", "str", required=True),
         Field("role", "str", required=True, choices=MEMBER_ROLES),
         Field("relation_as_stated", "str"),
+        Field("orgnr", "str"),
+        Field("sector", "str"),  # core.sectors.MEMBER_SECTORS, only where a source supports it
+        Field("sector_basis", "str"),  # what supports `sector`
         Field("municipality", "str", required=True),
         Field("kommunenummer", "str", required=True),
         *_SOURCE_FIELDS,

@@ -284,24 +284,19 @@ def _site_view(hood: Neighbourhood) -> View:
 def _site_figures(hood: Neighbourhood, lang: str) -> tuple[tuple[str, str], ...]:
     rows = [
         (t("pf_row_sources_inside", lang), fmt_number(len(hood.sources), lang)),
-        (_emissions_label(hood.emissions, lang), fmt_tonnes(hood.emissions.total_t, lang)),
-        (t("pf_row_members_inside", lang), fmt_number(len(hood.members), lang)),
-        (t("pf_row_member_companies", lang), fmt_number(hood.member_companies, lang)),
+        # the scope and year as on Portefølje and Kart (issue 21)
+        (
+            t("pf_row_emissions_scope", lang, scope=key_figure_label(hood.emissions, lang)),
+            fmt_tonnes(hood.emissions.total_t, lang),
+        ),
+        (t("pf_row_actors_inside", lang), fmt_number(len(hood.actors), lang)),
+        (t("pf_row_unplaced", lang), fmt_number(len(hood.unplaced), lang)),
     ]
     nearest = hood.nearest_emitter
     if nearest is not None:
         key = "pf_row_nearest" if nearest.large else "pf_row_nearest_any"
         rows.append((t(key, lang), f"{nearest.facility} ({_km(nearest.distance_m, lang)})"))
     return tuple(rows)
-
-
-def _emissions_label(emissions, lang: str) -> str:
-    """The sum's row names the scopes and years it is of (analysis.neighbourhoods.EmissionSum), as every figure must."""
-    if not emissions.scopes:
-        return t("pf_row_emissions", lang)
-    scopes = ", ".join(t(f"scope_{scope}", lang) for scope in emissions.scopes)
-    years = ", ".join(str(year) for year in emissions.years) or t("no_figure", lang)
-    return t("pf_row_emissions_scope", lang, scopes=scopes, years=years)
 
 
 def _km(metres: float, lang: str) -> str:

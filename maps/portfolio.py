@@ -18,7 +18,7 @@ import config
 from analysis.neighbourhoods import Neighbourhood
 from analysis.portfolio_view import MapContent
 from core.values import is_missing
-from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
+from i18n import fmt_number, fmt_tonnes, key_figure_label, t
 from maps import popups
 from maps.assets import use_local_assets
 from maps.build import new_map
@@ -108,15 +108,14 @@ def buffers_group(hoods: Iterable[Neighbourhood], lang: str) -> folium.FeatureGr
             "fillOpacity": 0.07,
         }
         emissions = hood.emissions
-        figures = fmt_tonnes(emissions.total_t, lang)
-        if emissions.total_t is not None:
-            figures += f" ({fmt_year_range(list(emissions.years), emissions.unknown_years, lang)})"
+        scope = t("pf_row_emissions_scope", lang, scope=key_figure_label(emissions, lang))
         popup = f"<b>{esc(name)}</b>" + popups.rows_table(
             [
                 (t("pf_radius", lang), esc(f"{km} km")),
                 (t("pf_row_sources_inside", lang), esc(len(hood.sources))),
-                (t("pf_row_emissions", lang), esc(figures)),
-                (t("pf_row_members_inside", lang), esc(len(hood.members))),
+                (scope, esc(fmt_tonnes(emissions.total_t, lang))),
+                (t("pf_row_actors_inside", lang), esc(len(hood.actors))),
+                (t("pf_row_unplaced", lang), esc(len(hood.unplaced))),
             ]
         )
         features.append(feature(hood.buffer, "buffers", [hood.site_id], esc(f"{name} · {km} km"), popup, style))

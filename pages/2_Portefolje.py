@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 import config
-from analysis.candidates import candidates
-from analysis.neighbourhoods import compare, neighbourhoods, portfolio_summary, ranking
+from analysis.candidates import candidates_around
+from analysis.neighbourhoods import compare_hoods, neighbourhoods, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
-from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
+from i18n import fmt_number, fmt_tonnes, t
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
 from ui.data import portfolio
@@ -24,13 +24,25 @@ from ui.measures import (
     summary_section,
 )
 from ui.page import PageFrame
-from ui.portfolio import flow_editor, flow_store, portfolio_controls, portfolio_flows, show_table
+from ui.portfolio import (
+    flow_editor,
+    flow_store,
+    point_centre,
+    portfolio_controls,
+    portfolio_flows,
+    portfolio_map,
+    read_point_click,
+    show_table,
+)
 from ui.portfolio_tables import (
+    actors_table,
     candidates_table,
     comparison_table,
+    emissions_label,
     km_text,
     ranking_table,
     recorded_flows_table,
+    scope_text,
     site_notices,
     source_hosts,
     sources_line,
@@ -48,6 +60,7 @@ store, listing = flow_store(page.lang)
 data = portfolio(page.lang, listing)  # bundled plus stored parks, sources and members
 lang = page.link(portfolio_params(data))
 controls = portfolio_controls(data, lang)
+read_point_click("pf_map")
 found = portfolio_measures(data, listing, lang)
 measure_statuses, measure_kinds = measure_filters(lang)
 present = presentation_controls(lang)
@@ -56,6 +69,8 @@ flows = portfolio_flows(data, store, listing, lang)
 radius = controls.radius_m
 km = km_text(radius, lang)
 hoods = neighbourhoods(controls.site_ids, data, radius)
+point_hood = point_centre(data, radius, lang)  # a clicked point, beside the sites
+hoods += [point_hood] if point_hood is not None else []
 shown = filter_flows(flows.lines, controls.resources, controls.statuses)
 colours = cluster_colours(list(data.members["cluster"].unique()))
 layers = {"visible": controls.visible, "basemap": controls.basemap, "cluster_colours": colours, "lang": lang}
@@ -70,18 +85,17 @@ else:
     st.subheader(t("pf_map_title", lang))
     content = map_content(hoods, data, shown)
     center, zoom = fit_view(content.bounds, config.PORTFOLIO_MAP_WIDTH, config.MAP_HEIGHT)
-    show_map(
+    portfolio_map(
         portfolio_base_map(lang, static_url()),
         portfolio_layers(content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)),
         key="pf_map",
         center=center,
         zoom=zoom,
-        clickable=False,
     )
     st.caption(t("pf_map_caption", lang, km=km) + " " + t("pf_attribution", lang))
 
     st.subheader(t("pf_compare_title", lang))
-    show_table(comparison_table(compare(controls.site_ids, data, radius), hoods, data, lang), lang, all_rows=True)
+    show_table(comparison_table(compare_hoods(hoods), hoods, data, lang), lang, all_rows=True)
     st.caption(t("pf_small_maps", lang))
     for i, (column, hood) in enumerate(zip(st.columns(len(hoods)), hoods, strict=True)):
         with column:
@@ -101,6 +115,14 @@ else:
     st.subheader(t("pf_flows_title", lang))
     for tab, hood in zip(st.tabs([h.site["name"] for h in hoods]), hoods, strict=True):
         with tab, st.container(border=True):
+            st.markdown(f"#### {t('pf_actors_title', lang)}")
+            st.caption(t("pf_actors_caption", lang, km=km))
+            actors = actors_table(hood, lang)
+            if actors.empty:
+                st.info(t("pf_actors_none", lang))
+            else:
+                show_table(actors, lang)
+        with tab, st.container(border=True):
             st.markdown(f"#### {t('pf_recorded_title', lang)}")
             st.caption(t("pf_recorded_caption", lang, km=km))
             recorded = flows_touching(shown, hood)
@@ -112,27 +134,30 @@ else:
         with tab, st.container(border=True):
             st.markdown(f"#### {t('pf_candidates_title', lang)}")
             st.caption(t("pf_candidates_caption", lang, km=km))
-            possible = candidates(hood.site_id, data, flows.flows.flows, radius)
+            possible = candidates_around(hood.site, data, flows.flows.flows, radius)
             if possible.empty:
-                st.info(t("pf_candidates_none", lang))
+                st.info(t("pf_candidates_none_companies", lang))
             else:
                 show_table(candidates_table(possible, lang), lang)
         with tab, st.container(border=True):
             site_measures(hood, found.measures, data, lang)
 
-st.subheader(t("pf_ranking_title", lang))
-st.caption(t("pf_ranking_caption", lang))
-show_table(ranking_table(ranking(data, radius), data, lang), lang, all_rows=True)
-
 summary = portfolio_summary(data, flows.flows.flows, radius)
 emissions = summary.emissions_in_neighbourhoods
+st.subheader(t("pf_ranking_title", lang))
+st.caption(t("pf_ranking_caption", lang))
+show_table(ranking_table(ranking(data, radius), data, lang, scope_text(emissions, lang)), lang, all_rows=True)
 with st.container(border=True):
     st.subheader(f"{t('pf_summary_title', lang)} · {km}")
     columns = st.columns(5)
     columns[0].metric(t("pf_kpi_sites", lang), fmt_number(summary.sites, lang))
-    columns[1].metric(t("pf_kpi_emissions", lang), fmt_tonnes(emissions.total_t, lang))
+    columns[1].metric(
+        emissions_label(emissions, lang),
+        fmt_tonnes(emissions.total_t, lang),
+        help=t("pf_emissions_one_scope_help", lang, scope=scope_text(emissions, lang)),
+    )
     if emissions.total_t is not None:
-        columns[1].caption(fmt_year_range(list(emissions.years), emissions.unknown_years, lang))
+        columns[1].caption(t("kpi_facilities", lang, n=emissions.with_figure))
     columns[2].metric(t("pf_kpi_sources", lang), fmt_number(summary.sources_in_neighbourhoods, lang))
     columns[3].metric(
         t("pf_kpi_members", lang),

@@ -139,3 +139,42 @@ def test_comparison_of_gronora_and_malm_at_15_km_draws_offline(page, portfolio):
     assert main.evaluate("() => !!document.querySelector('.ik-legend')")
     assert page.blocked, "the default basemap asks for tiles, which this test refuses"
     assert page.unexpected_errors() == []
+
+
+POINT_BUFFERS_JS = """() => { const out = []; if (!window.map) return out;  // a small map may be mounting
+    window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+        if (p && p.layer === "buffers" && String(p.ids[0]).startsWith("point:")) out.push(p.ids[0]); });
+    return out; }"""
+# True once some map in the page draws a buffer whose id starts with the argument.
+BUFFER_DRAWN_JS = """(prefix) => [...document.querySelectorAll('iframe')].some(f => { try {
+    const w = f.contentWindow; if (!w.map) return false; let found = false;
+    w.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+        if (p && p.layer === "buffers" && String(p.ids[0]).startsWith(prefix)) found = true; });
+    return found; } catch (e) { return false; } })"""
+# A point right of the buffer (fitted to the map's height), where Leaflet places it, and 3 px of tolerance.
+TARGET_JS = """() => { const size = window.map.getSize(); const at = L.point(Math.round(size.x * 0.85), size.y / 2);
+    const ll = window.map.containerPointToLatLng(at), off = window.map.containerPointToLatLng(at.add([3, 3]));
+    return {x: at.x, y: at.y, lat: ll.lat, lng: ll.lng,
+            dlat: Math.abs(off.lat - ll.lat), dlng: Math.abs(off.lng - ll.lng)}; }"""
+
+
+def test_a_click_on_the_map_makes_a_neighbourhood_around_that_point(browser, tmp_path):
+    env = {"INDUSTRIKART_STORE": str(tmp_path / "generated_layers.gpkg"), "DATABASE_URL": ""}
+    with running_app(env=env) as url:
+        page = OfflinePage(browser, url + "Portefolje?sites=park-malm&r=5")
+        try:
+            page.wait_for_text("Side om side", 60)
+            page.page.wait_for_function(BUFFER_DRAWN_JS, arg="park-malm", timeout=60_000)
+            page.settle()
+            frame = main_frame(page, ("park-malm",))
+            target = frame.evaluate(TARGET_JS)
+            frame.locator(".leaflet-container").first.click(position={"x": target["x"], "y": target["y"]})
+            page.wait_for_text("Valgt punkt (", 60)
+            page.page.wait_for_function(BUFFER_DRAWN_JS, arg="point:", timeout=60_000)
+            ids = [i for f in page.page.frames if "streamlit_folium" in f.url for i in f.evaluate(POINT_BUFFERS_JS)]
+            lat, lon = (float(v) for v in ids[0].removeprefix("point:").split(","))
+            assert abs(lat - target["lat"]) <= target["dlat"] and abs(lon - target["lng"]) <= target["dlng"]
+            page.page.wait_for_function("() => location.search.includes('pt=')", timeout=30_000)  # in the link
+            assert page.unexpected_errors() == []
+        finally:
+            page.close()

@@ -53,17 +53,22 @@ def test_recorded_flows_never_appear(portfolio, flows):
 
 
 def test_recording_a_flow_removes_the_possibility(portfolio, flows):
-    before = candidates("park-gronora", portfolio, flows, 15_000)
-    pair = (before["from_id"] == "src-elkem-thamshavn") & (before["to_id"] == "park-gronora")
-    assert pair.any(), "Elkem's heat and Grønøra's heat theme should meet as a possibility"
-
+    before = candidates("park-malm", portfolio, flows, 15_000)
+    pair = before["from_name"].eq("SalMar Settefisk (Malm)") & before["to_name"].str.startswith("Vertikalt")
+    assert pair.any(), "SalMar's sludge and the vertical farm's recorded intake should meet as a possibility"
     recorded = flows_from_records(
         [
             *flows.to_dict("records"),
             {
-                "id": "test-heat",
-                "from_id": "src-elkem-thamshavn",
-                "to_id": "park-gronora",
+                "id": "test-sludge",
+                "from_name": "SalMar Settefisk (Malm)",
+                "from_lon": 11.2206,
+                "from_lat": 64.0697,
+                "from_precision": "locality",
+                "to_name": "Vertikalt gårdsbruk ved SalMar Tjuin (planlagt)",
+                "to_lon": 11.2206,
+                "to_lat": 64.0697,
+                "to_precision": "locality",
                 "resource": "CO2",  # a different resource still makes the pair a recorded one
                 "status": "mulig",
                 "source_url": "https://example.org",
@@ -71,12 +76,10 @@ def test_recording_a_flow_removes_the_possibility(portfolio, flows):
             },
         ]
     )
-    after = candidates("park-gronora", portfolio, recorded, 15_000)
-    pair = (after["from_id"] == "src-elkem-thamshavn") & (after["to_id"] == "park-gronora")
-    assert not pair.any()
-    assert len(after) == len(before) - int(
-        ((before["from_id"] == "src-elkem-thamshavn") & (before["to_id"] == "park-gronora")).sum()
-    )
+    after = candidates("park-malm", portfolio, recorded, 15_000)
+    gone = after["from_name"].eq("SalMar Settefisk (Malm)") & after["to_name"].str.startswith("Vertikalt")
+    assert not gone.any()
+    assert len(after) == len(before) - int(pair.sum())
 
 
 def actor_lookup(portfolio, flows):
@@ -96,25 +99,36 @@ def test_resources_are_declared_output_and_input(portfolio, flows):
         assert row["from_name"] != row["to_name"]
 
 
-def test_declarations_from_flows_are_facts_and_from_mappings_are_heuristics(portfolio, flows):
-    by_id = {a.id: a for a in actors(portfolio, flows) if a.id}
-    elkem = by_id["src-elkem-thamshavn"]
+def test_declarations_from_flows_are_facts_and_from_sectors_are_heuristics(portfolio, flows):
+    by_key = {a.key: a for a in actors(portfolio, flows)}
+    elkem = by_key["src-elkem-thamshavn"]
+    # Elkem's heat to the Norsk Kylling factory (a park: an area) is recorded; the sector heuristic stays.
     assert [b.kind for b in elkem.outputs["overskuddsvarme"]] == ["sector", "flow"]
-    assert by_id["park-norsk-kylling-orkanger"].inputs["overskuddsvarme"][-1].value == "flow-elkem-norsk-kylling-varme"
+    assert not any(key.startswith("park-") for key in by_key)  # parks are areas, never actors
     # A member declares nothing on its own.
-    assert not by_id["mem-woodworks-cluster-allskog-board"].outputs
-    table = candidates("park-gronora", portfolio, flows, 15_000)
-    heuristic = table[table["from_id"] == "src-elkem-thamshavn"]
-    assert heuristic["reason_no"].str.contains("antakelse").all()
-    assert heuristic["reason_en"].str.contains("heuristic").all()
+    assert not by_key["company:allskog"].outputs and not by_key["company:allskog"].inputs
+    assert elkem.kind == "sources+members"  # one actor with both roles
 
 
-def test_reason_names_both_actors_and_the_resource(portfolio, flows):
-    table = candidates("park-fiborgtangen", portfolio, flows, 15_000)
+def test_reason_names_both_companies_and_the_resource(portfolio, flows):
+    table = candidates("park-malm", portfolio, flows, 15_000)
     assert len(table) > 0
     for row in table.to_dict("records"):
         for text in (row["reason_no"], row["reason_en"]):
             assert row["from_name"] in text and row["to_name"] in text and row["resource"] in text
+
+
+def test_candidates_are_company_to_company_with_known_places(portfolio, flows):
+    table = _all_candidates(portfolio, flows, 50_000)
+    assert len(table) > 0
+    assert not table["from_kind"].eq("parks").any() and not table["to_kind"].eq("parks").any()
+    assert not table["from_id"].fillna("").str.startswith("park-").any()
+    assert not table["to_id"].fillna("").str.startswith("park-").any()
+    assert (table["from_precision"] != "municipality").all() and (table["to_precision"] != "municipality").all()
+    # Grønøra: Elkem → the Grønøra area was the only "possibility" before; no company there takes heat or CO2.
+    assert candidates("park-gronora", portfolio, flows, 10_000).empty
+    # A site at its municipality's centre has no distances, so no possibilities either.
+    assert candidates("park-ustjaaren", portfolio, flows, 50_000).empty
 
 
 def test_both_ends_lie_within_the_radius_and_distances_are_metres(portfolio, flows):
@@ -130,12 +144,6 @@ def test_both_ends_lie_within_the_radius_and_distances_are_metres(portfolio, flo
             assert row["distance_m"] == pytest.approx(GEOD.inv(x0, y0, x1, y1)[2], rel=0.005, abs=1.0)
 
 
-def test_a_park_is_not_paired_with_actors_on_its_own_point(portfolio, flows):
-    table = _all_candidates(portfolio, flows, 50_000)
-    with_park = table[(table["from_kind"] == "parks") | (table["to_kind"] == "parks")]
-    assert (with_park["distance_m"] >= 1.0).all()
-
-
 def test_scenario_malm_possibilities_are_apart_from_its_recorded_flows(portfolio, flows):
     table = candidates("park-malm", portfolio, flows, 15_000)
     recorded = resolve_flows(flows, portfolio)
@@ -143,9 +151,6 @@ def test_scenario_malm_possibilities_are_apart_from_its_recorded_flows(portfolio
     offered = set(zip(table["from_name"], table["to_name"], strict=True))
     assert len(table) > 0
     assert not recorded_pairs & offered
-    # The farms' manure is recorded for Malm Biogass only; the biogas-themed parks are possibilities.
-    manure = table[table["resource"] == "husdyrgjødsel"]
-    assert set(manure["to_id"]) == {"park-malm", "park-salmar-tjuin"}
 
 
 def test_arguments_are_checked(portfolio, flows):
@@ -155,7 +160,6 @@ def test_arguments_are_checked(portfolio, flows):
         candidates("park-atlantis", portfolio, flows, 10_000)
 
 
-def test_no_flows_still_gives_heuristic_possibilities(portfolio, flows):
-    table = candidates("park-tiller", portfolio, flows.iloc[0:0], 15_000)
-    assert "src-heimdal-varmesentral" in set(table["from_id"])
-    assert (table["label"] == LABEL).all()
+def test_no_flows_no_company_takes_what_the_plants_give(portfolio, flows):
+    # Without recorded flows no company declares an input the plants' sectors give: nothing is offered.
+    assert candidates("park-tiller", portfolio, flows.iloc[0:0], 15_000).empty

@@ -15,6 +15,7 @@ import analysis.neighbourhoods as nb
 from analysis.errors import CompareError, RadiusError, UnknownSiteError
 from analysis.figures import latest_figures
 from analysis.neighbourhoods import (
+    actor_table,
     check_radius,
     compare,
     distance_m,
@@ -83,7 +84,8 @@ def test_distance_of_unknown_id_is_a_typed_error(portfolio):
 
 def test_every_reported_distance_matches_geodesic(portfolio):
     # The widest radius from a western and an eastern site: every real pair inside must agree.
-    for site_id in ("park-gronora", "park-fiborgtangen", "park-hitra-industripark"):
+    # placed sites only: a site at its municipal centre measures nothing
+    for site_id in ("park-gronora", "park-fiborgtangen", "park-krakoya"):
         hood = neighbourhood(site_id, portfolio, 50_000)
         assert len(hood.sources) + len(hood.members) > 0
         site = _point(portfolio, site_id)
@@ -160,8 +162,18 @@ def _expected_inside(portfolio, site_id, layer, radius):
 @pytest.mark.parametrize("site_id", ["park-gronora", "park-malm"])
 def test_scenario_membership_matches_geodesic(portfolio, site_id):
     hood = neighbourhood(site_id, portfolio, 15_000)
-    assert set(hood.sources["id"]) == _expected_inside(portfolio, site_id, portfolio.sources, 15_000)
-    assert set(hood.members["id"]) == _expected_inside(portfolio, site_id, portfolio.members, 15_000)
+    placed = portfolio.sources[portfolio.sources["location_precision"] != "municipality"]
+    assert set(hood.sources["id"]) == _expected_inside(portfolio, site_id, placed, 15_000)
+    actors = actor_table(portfolio)
+    known = actors[actors["location_precision"] != "municipality"].rename(columns={"actor_id": "id"})
+    assert set(hood.actors["actor_id"]) == _expected_inside(portfolio, site_id, known, 15_000)
+
+
+def _ets_2022(portfolio, ids) -> float:
+    """The EU ETS's 2022 figures of these plants, summed from the figures table (Kart's key-figure rule)."""
+    f = portfolio.figures
+    rows = f[(f["scope"] == "ets") & (f["year"] == 2022) & (f["basis"] == "stated") & f["facility_id"].isin(ids)]
+    return float(rows["amount_t"].sum())
 
 
 def test_scenario_named_actors(portfolio):
@@ -170,17 +182,31 @@ def test_scenario_named_actors(portfolio):
 
     assert list(gronora.sources["facility"]) == ["Washington Mills AS", "Elkem Thamshavn"]  # both in E-PRTR
     assert "Heimdal varmesentral" not in set(gronora.sources["facility"])  # about 26 km away
-    assert {"Norsk Kylling", "Washington Mills", "Elkem Thamshavn"} <= set(gronora.members["company"])
-
-    # The pulp mill at Follafoss (two EU ETS accounts: Södra Cell Folla to 2013, MM FollaCell since), about 12 km.
-    assert set(malm.sources["id"]) == {"src-sodra-cell-folla", "src-mm-follacell"}
-    assert malm.emissions.total_t == pytest.approx(
-        _dated_latest(portfolio)[["src-sodra-cell-folla", "src-mm-follacell"]].sum()
+    # One entry per actor: Elkem's three memberships are on the plant's row, at the plant's place (2.4 km).
+    assert list(gronora.actors["name"]) == ["Washington Mills AS", "Elkem Thamshavn"]
+    elkem = gronora.actors.set_index("actor_id").loc["src-elkem-thamshavn"]
+    assert elkem["roles"] == ("source", "member") and len(elkem["member_ids"]) == 3
+    assert _geod_m(_point(portfolio, "park-gronora"), _point(portfolio, "src-elkem-thamshavn")) == pytest.approx(
+        elkem["distance_m"], rel=TOLERANCE
     )
-    assert set(malm.members["company"]) == {"MM FollaCell AS", "Trøndelag fylkeskommune"}
-    # Trøndelag fylkeskommune sits on Steinkjer's municipal centre: the output says so.
-    precision = malm.members.set_index("company").loc["Trøndelag fylkeskommune", "location_precision"]
-    assert precision == "municipality"
+    # Members placed at Orkland's centre are never at a distance: listed apart, not inside.
+    assert {"Norsk Kylling", "Orkland kommune", "SpareBank 1 SMN", "Tensio"} <= set(gronora.unplaced["name"])
+    assert not set(gronora.unplaced["actor_id"]) & set(gronora.actors["actor_id"])
+    assert "distance_m" not in gronora.unplaced.columns
+
+    # The pulp mill at Follafoss (two EU ETS accounts: Södra Cell Folla to 2012, MM FollaCell since), about 12 km.
+    assert set(malm.sources["id"]) == {"src-sodra-cell-folla", "src-mm-follacell"}
+    # One scope, one year (EU ETS 2022): the closed account has no 2022 figure and is not summed.
+    assert malm.emissions.total_t == pytest.approx(_ets_2022(portfolio, ["src-mm-follacell"]))
+    assert (malm.emissions.scope, malm.emissions.year) == ("ets", 2022) and malm.emissions.with_figure == 1
+    # MM FollaCell AS (WoodWorks! board) is the same company as the plant: one actor.
+    assert (
+        "mem-woodworks-cluster-mm-follacell-as-board"
+        in malm.actors.set_index("actor_id").loc["src-mm-follacell", "member_ids"]
+    )
+    # Trøndelag fylkeskommune sits on Steinkjer's municipal centre: not inside, listed apart.
+    assert "Trøndelag fylkeskommune" in set(malm.unplaced["name"])
+    assert "Trøndelag fylkeskommune" not in set(malm.actors["name"])
 
 
 def test_scenario_compare_side_by_side(portfolio):
@@ -188,7 +214,9 @@ def test_scenario_compare_side_by_side(portfolio):
     assert list(table.columns) == ["park-gronora", "park-malm"]
     assert table.loc["sources_inside", "park-gronora"] == 2
     assert table.loc["sources_inside", "park-malm"] == 2  # the two accounts of the mill at Follafoss
-    assert "Elkem Thamshavn" in table.loc["sources", "park-gronora"]
+    assert "Elkem Thamshavn (2.4 km)" in table.loc["industry_actors", "park-gronora"]
+    assert "Orkland kommune" in table.loc["unplaced_actors", "park-gronora"]
+    assert "Orkland kommune" not in table.loc["supporting_actors", "park-gronora"]
     assert table.loc["colocated_with", "park-malm"] == "park-salmar-tjuin"
     for site_id in table.columns:
         nearest = table.loc["nearest_emitter_id", site_id]
@@ -287,10 +315,15 @@ def test_no_sources_means_no_nearest_emitter(portfolio):
 def test_ranking_has_one_row_per_site_most_emissions_first(portfolio):
     table = ranking(portfolio, 15_000)
     assert sorted(table["site_id"]) == sorted(portfolio.parks["id"])
-    known = table["emissions_t"].dropna()
+    ranked = table[table["rank"].notna()]
+    known = ranked["emissions_t"].dropna()
     assert list(known) == sorted(known, reverse=True)
-    assert table["emissions_t"].isna().to_numpy()[len(known) :].all()  # unknown sums last
-    assert {"location_precision", "colocated_with", "imprecise_inside"} <= set(table.columns)
+    assert ranked["emissions_t"].isna().to_numpy()[len(known) :].all()  # unknown sums last
+    assert {"location_precision", "colocated_with", "unplaced_in_municipality"} <= set(table.columns)
+    # Sites at their municipal centre are not ranked, and come last.
+    unranked = table[table["rank"].isna()]
+    assert set(unranked["location_precision"]) == {"municipality"}
+    assert list(table.index[table["rank"].isna()]) == list(range(len(ranked), len(table)))
 
 
 def test_ranking_flags_shared_positions(portfolio):
@@ -306,14 +339,15 @@ def test_summary_counts_each_source_once(portfolio):
     radius = 15_000
     summary = portfolio_summary(portfolio, load_flows(), radius)
     inside = set()
-    for site_id in portfolio.parks["id"]:
-        distances = _geod_from(portfolio, site_id, portfolio.sources)
+    placed_sources = portfolio.sources[portfolio.sources["location_precision"] != "municipality"]
+    for site_id in portfolio.parks.loc[portfolio.parks["location_precision"] != "municipality", "id"]:
+        distances = _geod_from(portfolio, site_id, placed_sources)
         inside |= set(distances[distances <= radius].index)
-    latest = _dated_latest(portfolio)
     assert summary.sources_in_neighbourhoods == len(inside)
-    assert summary.emissions_in_neighbourhoods.total_t == pytest.approx(latest[latest.index.isin(inside)].sum())
-    # Seven Orkland sites overlap around Elkem Thamshavn; its figure is still counted once.
-    assert summary.emissions_in_neighbourhoods.total_t < 2 * latest.sum()
+    # Kart's rule: one scope and one year (EU ETS 2022 on the bundled data), each plant once.
+    emissions = summary.emissions_in_neighbourhoods
+    assert (emissions.scope, emissions.year) == ("ets", 2022)
+    assert emissions.total_t == pytest.approx(_ets_2022(portfolio, inside))
 
 
 def test_summary_counts_sites_and_flows(portfolio):
@@ -339,3 +373,120 @@ def test_several_neighbourhoods_at_once_are_each_the_single_one(portfolio):
         assert list(hood.sources["id"]) == list(alone.sources["id"])
         assert list(hood.members["id"]) == list(alone.members["id"])
         assert hood.emissions == alone.emissions
+
+
+# --- issue 21: places unknown, one entry per actor, sectors, ties -------------------------------------
+
+
+def test_a_place_at_the_municipal_centre_is_never_at_a_distance(portfolio):
+    for radius in (1_000, 10_000, 50_000):
+        for hood in neighbourhoods(list(portfolio.parks["id"]), portfolio, radius):
+            assert (hood.actors["location_precision"] != "municipality").all()
+            assert (hood.sources["location_precision"] != "municipality").all()
+            assert (hood.members["location_precision"] != "municipality").all()
+            # Listed apart only in its own municipality, and never twice.
+            number = hood.site["kommunenummer"]
+            assert all(number in numbers for numbers in hood.unplaced["kommunenummer"])
+            assert not set(hood.unplaced["actor_id"]) & set(hood.actors["actor_id"])
+
+
+def test_a_site_at_its_municipal_centre_measures_nothing(portfolio):
+    hood = neighbourhood("park-ustjaaren", portfolio, 50_000)  # Ustjåren: placed at Orkland's centre
+    assert not hood.placed
+    assert hood.actors.empty and hood.sources.empty and hood.nearest_emitter is None
+    assert {"Elkem Thamshavn", "Orkland kommune"} <= set(hood.unplaced["name"])  # the municipality's actors
+    assert hood.emissions.total_t is None
+
+
+def test_one_entry_per_actor(portfolio):
+    actors = actor_table(portfolio)
+    assert actors["actor_id"].is_unique
+    # every member record is on exactly one actor
+    member_ids = [m for ids in actors["member_ids"] for m in ids]
+    assert sorted(member_ids) == sorted(portfolio.members["id"])
+    # every source is its own actor, and a source's company's memberships join it
+    assert set(actors["source_id"].dropna()) == set(portfolio.sources["id"])
+    by_source = actors.dropna(subset=["source_id"]).set_index("source_id")
+    assert by_source.loc["src-elkem-thamshavn", "roles"] == ("source", "member")
+    assert by_source.loc["src-hylla-kalkverk", "clusters"] == ("CCS Midt-Norge",)  # Verdalskalk AS operates Hylla
+    assert by_source.loc["src-wacker-holla", "roles"] == ("source", "member")  # the recorded alias
+    # A company in several clusters (ReMidt twice in Thamsklyngen, Trondheim Havn in two) is one actor.
+    assert (actors["name"] == "Trondheim Havn").sum() == 1
+    assert (actors["name"] == "ReMidt").sum() == 1
+
+
+def test_supporting_members_are_apart_by_a_sourced_sector(portfolio):
+    actors = actor_table(portfolio).set_index("name")
+    for name in ("Orkland kommune", "Trøndelag fylkeskommune", "SpareBank 1 SMN", "Orkla Sparebank"):
+        assert actors.loc[name, "sector_group"] == "supporting", name
+        assert actors.loc[name, "sector_basis"], name  # always with its basis
+    # No source says what these are: sector unknown, never guessed (not "possible industrial partners").
+    for name in ("Tensio", "Nettselskapet", "Orkland Energi", "SINTEF", "ReMidt"):
+        assert actors.loc[name, "sector_group"] == "unknown", name
+        assert pd.isna(actors.loc[name, "sector"])
+    assert actors.loc["Norsk Kylling", "sector_group"] == "industry"  # reference_facts.md: the factory
+
+
+def test_equal_neighbourhoods_tie_and_say_so(portfolio):
+    table = ranking(portfolio, 10_000).set_index("site_id")
+    orkanger = ["park-gronora", "park-isfjord-orkanger", "park-norsk-kylling-orkanger", "park-thamshavn-naeringspark"]
+    hoods = {h.site_id: set(h.actors["actor_id"]) for h in neighbourhoods(orkanger, portfolio, 10_000)}
+    assert len({frozenset(a) for a in hoods.values()}) == 1  # the same actors around all four at 10 km
+    assert table.loc[orkanger, "rank"].nunique() == 1 and table.loc[orkanger, "tied"].all()
+    assert set(table.loc["park-gronora", "same_actors_as"].split("; ")) == set(orkanger) - {"park-gronora"}
+    # Different neighbourhoods rank differently: at 2 km Grønøra has Washington Mills, Thamshavn has Elkem.
+    small = ranking(portfolio, 2_000).set_index("site_id")
+    near = {h.site_id: set(h.actors["actor_id"]) for h in neighbourhoods(orkanger, portfolio, 2_000)}
+    assert near["park-gronora"] != near["park-thamshavn-naeringspark"]
+    assert small.loc["park-gronora", "same_actors_as"] != "park-thamshavn-naeringspark"
+    ranked = small[small["rank"].notna()]
+    for _, group in ranked.groupby("rank"):
+        columns = group[["emissions_t", "industry_inside", "actors_inside"]].astype(float).fillna(-1.0)
+        keys = set(columns.itertuples(index=False))
+        assert len(keys) == 1  # a shared rank only where the sites are equal on every key
+
+
+def test_same_company_rule():
+    from core.names import company_key, same_company
+
+    assert company_key("MM FollaCell AS") == company_key("MM FollaCell (cellulosefabrikken i Follafoss)")
+    assert company_key("Wacker Holla Metall") == company_key("Wacker Chemicals Norway AS, Holla Metall")
+    assert same_company(None, ["Statkraft Varme"], None, ["Heimdal varmesentral", "Statkraft Varme AS"])
+    assert not same_company(None, ["Elkem Thamshavn"], None, ["Elkem Salten", "Elkem ASA"])
+    # org.nr. decides where both have one, whatever the names say
+    assert not same_company("923 609 016", ["Norsk Kylling"], "999999999", ["Norsk Kylling AS"])
+    assert same_company("923609016", ["NK"], "923 609 016", ["Norsk Kylling AS"])
+
+
+def test_member_sectors_file_is_what_the_script_gives():
+    import json
+    import subprocess
+    import sys
+
+    from config import GEODATA_DIR
+    from core.sectors import basis_parts
+
+    script = GEODATA_DIR.parent / "scripts" / "member_sectors.py"
+    assert subprocess.run([sys.executable, str(script), "--check"], check=False).returncode == 0
+    members = json.loads((GEODATA_DIR / "cluster_members.geojson").read_text(encoding="utf-8"))["features"]
+    for feature in members:
+        p = feature["properties"]
+        assert (p["sector"] is None) == (p["sector_basis"] is None), p["id"]  # a sector always has its basis
+        assert p["sector"] is None or basis_parts(p["sector_basis"]) is not None, p["id"]  # a basis the app names
+
+
+def test_a_point_centre_is_measured_like_a_site_at_that_point(portfolio):
+    from config import BUNDLED_KOMMUNER
+    from loaders.bundled.boundaries import load_boundaries
+
+    site = portfolio.parks.set_index("id").geometry["park-fiborgtangen"]
+    point = nb.point_site(site.y, site.x, "punkt", load_boundaries(BUNDLED_KOMMUNER))
+    assert (point["kommunenummer"], point["municipality"]) == ("5037", "Levanger")
+    around = nb.neighbourhood_around(point, portfolio, 15_000)
+    park = neighbourhood("park-fiborgtangen", portfolio, 15_000)
+    assert list(around.actors["actor_id"]) == list(park.actors["actor_id"])
+    assert list(around.unplaced["actor_id"]) == list(park.unplaced["actor_id"])
+    assert around.emissions.total_t == park.emissions.total_t
+    assert around.colocated_sites == ("park-fiborgtangen",)  # a point on a park says so
+    far = nb.point_site(70.0, 5.0, "hav", load_boundaries(BUNDLED_KOMMUNER))  # the Norwegian Sea
+    assert far["kommunenummer"] is None and nb.neighbourhood_around(far, portfolio, 5_000).unplaced.empty

@@ -14,8 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 import config
 from analysis.candidates import candidates
-from analysis.neighbourhoods import compare, neighbourhood, portfolio_summary
+from analysis.neighbourhoods import compare, neighbourhood, neighbourhood_around, point_site, portfolio_summary
 from i18n import fmt_number, fmt_tonnes
+from loaders.bundled.boundaries import load_boundaries
 from loaders.bundled.flow_store import save_flows
 from loaders.bundled.flows import flow_lines, flows_from_records, load_flows
 from maps.assets import external_links
@@ -110,17 +111,16 @@ def test_gronora_and_malm_at_15_km_show_what_the_analysis_gives(portfolio, scena
         row = expected[site_id]
         assert column["Radius"] == "15\u00a0km"
         assert column["Utslippskilder innenfor"] == fmt_number(row["sources_inside"])
-        assert column["Klyngemedlemskap innenfor"] == fmt_number(row["members_inside"])
-        assert column["Bedrifter innenfor"] == fmt_number(row["member_companies"])
+        assert column["Aktører innenfor (kjent plassering)"] == fmt_number(row["actors_inside"])
         emissions = row["emissions_t"] if isinstance(row["emissions_t"], float) else None
-        assert column["Sum siste tall innenfor"] == fmt_tonnes(emissions)
+        assert column["Sum innenfor (EU ETS, CO₂-ekv. 2022)"] == fmt_tonnes(emissions)  # Kart's scope and year
         assert column["Avstand til den"] == km_text(row["nearest_emitter_m"], "nb")
         assert row["nearest_emitter"] in column["Nærmeste store utslippskilde"]
         hood = neighbourhood(site_id, portfolio, 15_000)
         for facility, metres in zip(hood.sources["facility"], hood.sources["distance_m"], strict=True):
-            assert f"{facility} ({km_text(metres, 'nb')})" in column["Kilder innenfor (avstand)"]
+            assert f"{facility} ({km_text(metres, 'nb')})" in column["Mulige industripartnere (avstand)"]
     # Near Malm only the mill at Follafoss (EU ETS): its figure, not a made-up 0 for its closed account.
-    assert "MM FollaCell" in shown.loc["Kilder innenfor (avstand)", "Malm Industripark"]
+    assert "MM FollaCell" in shown.loc["Mulige industripartnere (avstand)", "Malm Industripark"]
     assert shown.loc["Avstand til den", "Grønøra industriområde (Orkanger)"] == "2,4\u00a0km"  # E-PRTR position
 
 
@@ -150,11 +150,11 @@ def test_changing_the_radius_changes_the_counts(portfolio):
     for site_id in SITES:
         narrow = neighbourhood(site_id, portfolio, 3_000)
         column = shown[names(portfolio)[site_id]]
-        assert column["Klyngemedlemskap innenfor"] == fmt_number(len(narrow.members))
+        assert column["Aktører innenfor (kjent plassering)"] == fmt_number(len(narrow.actors))
         assert column["Utslippskilder innenfor"] == fmt_number(len(narrow.sources))
-    # Malm at 3 km loses the two members 12-15 km away: the radius really changed what is counted.
-    assert len(neighbourhood("park-malm", portfolio, 3_000).members) < len(
-        neighbourhood("park-malm", portfolio, 15_000).members
+    # Malm at 3 km loses the mill at Follafoss 12 km away: the radius really changed what is counted.
+    assert len(neighbourhood("park-malm", portfolio, 3_000).actors) < len(
+        neighbourhood("park-malm", portfolio, 15_000).actors
     )
     assert shown.loc["Radius", "Malm Industripark"] == "3\u00a0km"
 
@@ -162,9 +162,10 @@ def test_changing_the_radius_changes_the_counts(portfolio):
 def test_maps_are_offline_quiet_and_keep_their_base_when_settings_change():
     at = choose(SITES, 15)
     first = maps(at)
-    for args in first.values():
+    for name, args in first.items():
         assert external_links(args["js_links"] + args["css_links"]) == []
-        assert args["returned_objects"] == []  # panning or clicking never reruns the page
+        # Panning never reruns the page; only a click on the main map does (it chooses a point centre).
+        assert args["returned_objects"] == (["last_clicked"] if name == "map0" else [])
     at.sidebar.slider(key="pf_radius_km").set_value(20)
     at.sidebar.multiselect(key="pf_resources").set_value(["slam"])
     second = maps(run(at))
@@ -258,9 +259,9 @@ def test_ranking_is_sortable_numbers_with_no_figure_said(portfolio, scenario):
     (table,) = table_with(at, "Rang")
     assert len(table) == len(portfolio.parks)
     assert pd.api.types.is_numeric_dtype(table["Utslippskilder innenfor"])
-    assert pd.api.types.is_numeric_dtype(table["Sum siste tall (t)"])
-    missing = table["Sum siste tall (t)"].isna()
-    assert missing.any() and set(table.loc[missing, "Årstall"]) == {"ingen tall"}
+    emissions = "Sum innenfor, t (EU ETS, CO₂-ekv. 2022)"  # the scope and year in the heading
+    assert pd.api.types.is_numeric_dtype(table[emissions])
+    assert table[emissions].isna().any()
     (shown,) = [df for df in at.dataframe if "Rang" in df.value.columns]
     assert shown.proto.placeholder == "ingen tall"  # a missing sum reads "ingen tall", not "None"
 
@@ -270,7 +271,8 @@ def test_summary_numbers_are_the_analysis_numbers(portfolio, scenario):
     summary = portfolio_summary(portfolio, load_flows(), 15_000)
     shown = {m.label: m.value for m in at.metric}
     assert shown["Områder"] == fmt_number(summary.sites)
-    assert shown["Utslipp i nabolagene"] == fmt_tonnes(summary.emissions_in_neighbourhoods.total_t)
+    label = "Utslipp i nabolagene (EU ETS, CO₂-ekv. 2022)"  # as Kart's key figure: one scope, one year
+    assert shown[label] == fmt_tonnes(summary.emissions_in_neighbourhoods.total_t)
     assert shown["Kilder i nabolagene"] == fmt_number(summary.sources_in_neighbourhoods)
     assert shown["Klyngebedrifter"] == fmt_number(summary.member_companies)
     assert shown["Registrerte strømmer"] == fmt_number(len(load_flows()))
@@ -313,7 +315,8 @@ def test_a_flow_added_in_the_form_is_stored_and_drawn(portfolio, store_path):
     at = choose(SITES, 15)
     before = {ids[0] for ids in drawn(maps(at)["map0"], "flows")}
     possible = table_with(at, "Merking")[0]
-    assert ("Elkem Thamshavn", "Grønøra industriområde (Orkanger)") in pairs(possible)
+    # A possibility is company to company: the Grønøra area is never offered as Elkem's partner.
+    assert not {to for _, to in pairs(possible)} & set(portfolio.parks["name"])
 
     at = fill_form(at)
     assert any("Lagret" in s.value for s in at.success)
@@ -328,7 +331,6 @@ def test_a_flow_added_in_the_form_is_stored_and_drawn(portfolio, store_path):
     assert list(added["Kildeår"]) == ["2024"]
     after = {ids[0] for ids in drawn(maps(at)["map0"], "flows")}
     assert len(after - before) == 1
-    # Now recorded, the same pair is no longer offered as a possibility.
     possible = table_with(at, "Merking")[0]
     assert ("Elkem Thamshavn", "Grønøra industriområde (Orkanger)") not in pairs(possible)
 
@@ -457,3 +459,62 @@ def test_a_link_with_too_many_or_unknown_sites_is_a_notice():
     at = run(at)
     assert any("sites" in toast.value and "r" in toast.value for toast in at.toast)
     assert at.sidebar.slider(key="pf_radius_km").value == config.NEIGHBOURHOOD_RADIUS_DEFAULT_M // 1000
+
+
+# --- issue 21: what a planner sees around Grønøra -------------------------------------------------
+
+
+def test_gronora_lists_each_actor_once_and_places_unknown_apart(portfolio):
+    at = choose(["park-gronora"], 10)
+    (actors,) = table_with(at, "Roller")
+    hood = neighbourhood("park-gronora", portfolio, 10_000)
+    assert len(actors) == len(hood.actors) + len(hood.unplaced)
+    assert list(actors["Aktør"]).count("Elkem Thamshavn") == 1  # one entry: source and member
+    unknown = actors[actors["Plassering"] == "i kommunen, plassering ukjent"]
+    assert len(unknown) == len(hood.unplaced) and unknown["Avstand (km)"].isna().all()
+    assert "Orkland kommune" in set(unknown["Aktør"]) and "SpareBank 1 SMN" in set(unknown["Aktør"])
+    # Nothing placed at Orkland's centre shows the old "1,4 km".
+    assert 1.4 not in set(actors["Avstand (km)"].dropna())
+    shown = comparison(at)["Grønøra industriområde (Orkanger)"]
+    assert shown["Aktører innenfor (kjent plassering)"] == "2"
+    assert "Orkland kommune" in shown["I samme kommune, plassering ukjent"]
+    assert "SpareBank" not in shown["Mulige industripartnere (avstand)"]
+    # No company-to-company possibility here; the Grønøra area is never offered as a partner.
+    assert any("Ingen mulig kobling mellom to bedrifter" in i.value for i in at.info)
+    (ranking,) = table_with(at, "Rang")
+    row = ranking.set_index("Område").loc["Grønøra industriområde (Orkanger)"]
+    assert row["Lik plassering"].startswith("delt plass: samme aktører som")
+
+
+def test_a_clicked_point_is_a_neighbourhood_beside_the_sites(portfolio):
+    at = choose(["park-malm"], 5)
+    # what st_folium returns after a click on the map at Orkanger, read on the next run
+    at.session_state["pf_map"] = {"last_clicked": {"lat": 63.32, "lng": 9.86}}
+    at = run(at)
+    shown = comparison(at)
+    point = "Valgt punkt (63,3200, 9,8600)"
+    assert list(shown.columns) == ["Malm Industripark", point]
+    site = point_site(63.32, 9.86, point, load_boundaries(config.BUNDLED_KOMMUNER))
+    hood = neighbourhood_around(site, portfolio, 5_000)
+    assert shown.loc["Aktører innenfor (kjent plassering)", point] == fmt_number(len(hood.actors)) == "2"
+    assert shown.loc["Kommune", point] == "Orkland"  # its municipality's actors are listed apart
+    assert "Orkland kommune" in shown.loc["I samme kommune, plassering ukjent", point]
+    assert at.query_params["pt"] == "63.32000,9.86000"  # in the link
+    # Removing it keeps it removed, though the map still reports the same last click.
+    at.sidebar.button(key="pf_point_clear").click()
+    at = run(at)
+    assert list(comparison(at).columns) == ["Malm Industripark"]
+    assert "pt" not in at.query_params
+
+
+def test_a_link_with_a_point_opens_its_neighbourhood_and_a_bad_one_is_a_notice():
+    at = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
+    at.query_params["sites"] = ["park-malm"]
+    at.query_params["pt"] = "63.32000,9.86000"
+    at = run(at)
+    assert "Valgt punkt (63,3200, 9,8600)" in comparison(at).columns
+    bad = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
+    bad.query_params["pt"] = "<script>,1e999"
+    bad = run(bad)
+    assert any("pt" in toast.value for toast in bad.toast)
+    assert not [c for c in comparison(bad).columns if c.startswith("Valgt punkt")]

@@ -16,6 +16,7 @@ from pptx import Presentation
 from analysis.filters import Filters, apply_filters
 from analysis.neighbourhoods import neighbourhood
 from exports.slides import MIME, site_slides, slides_pptx, view_slide
+from i18n import fmt_tonnes
 from maps.styles import cluster_colours
 from tests.helpers.hostile_text import EVALUATED, LITERAL_MARKERS
 from ui.export_panel import CHOICES, build_export
@@ -119,6 +120,7 @@ def test_one_slide_per_compared_site(portfolio, kommuner):
         found = texts(slide)
         assert str(hood.site["name"]) in found
         assert "Utslippskilder innenfor" in found and str(len(hood.sources)) in found
+        assert "Sum innenfor (EU ETS, CO₂-ekv. 2022)" in found  # the scope and year, as on Portefølje and Kart
         assert any("10\u00a0km" in text for text in found)
         assert any(text.startswith("Kilder: example.org") for text in found)
         (picture,) = pictures(slide)
@@ -189,8 +191,10 @@ def test_the_slide_draws_and_lists_an_uploaded_layer_and_outlines_the_municipali
 def test_the_sum_row_of_a_site_slide_names_its_scope_and_year(portfolio):
     hood = neighbourhood("park-gronora", portfolio, 10_000)
     (slide,) = site_slides([hood], subtitle="", tile_fetcher=no_tiles, day=DAY)
-    label = next(label for label, _ in slide.figures if label.startswith("Sum siste tall"))
-    assert all(str(year) in label for year in hood.emissions.years) and hood.emissions.years
+    label, value = next((label, value) for label, value in slide.figures if label.startswith("Sum innenfor"))
+    assert hood.emissions.scope == "ets" and hood.emissions.year == 2022  # Kart's one scope and year
+    assert label == "Sum innenfor (EU ETS, CO₂-ekv. 2022)"
+    assert value == fmt_tonnes(hood.emissions.total_t, "nb")
 
 
 def test_the_portfolio_page_exports_one_slide_per_site_with_one_click(monkeypatch, tmp_path):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 import config
+from analysis.neighbourhoods import neighbourhood_around, point_site
 from i18n import error_text, fmt_number, t
 from loaders import LayerError, Portfolio
+from loaders.bundled.boundaries import load_boundaries
 from loaders.bundled.flow_store import TITLE_PREFIX, AllFlows, all_flows, new_flow_id, save_flows
 from loaders.bundled.flows import (
     FLOW_RESOURCES,
@@ -22,6 +26,7 @@ from loaders.bundled.flows import (
     parse_flows_geojson,
 )
 from maps.portfolio import LAYERS
+from maps.single_pass import require_installed
 from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
 from ui.access import editor_access
@@ -278,3 +283,70 @@ def _save(
     st.session_state[_FLASH] = t("pf_saved", lang, title=info.title)
     st.session_state["pf_upload_n"] = st.session_state.get("pf_upload_n", 0) + 1
     st.rerun()
+
+
+# --- a clicked point as the centre of a neighbourhood (issue 21) ------------------------------------
+
+POINT_KEY = "pf_point"  # "lat,lon" (5 decimals) of the centre the user clicked; kept in the link as `pt`
+_SEEN_CLICK = "_pf_seen_click"
+
+
+def read_point_click(map_key: str) -> None:
+    """A new click on the portfolio map (st_folium's returned state, read before the page is drawn) becomes the
+    point centre; the same click seen again on a later run does not bring back a point the user removed."""
+    state = st.session_state
+    clicked = (state.get(map_key) or {}).get("last_clicked") if isinstance(state.get(map_key), dict) else None
+    if not isinstance(clicked, dict) or clicked == state.get(_SEEN_CLICK):
+        return
+    state[_SEEN_CLICK] = clicked
+    point = parse_point(f"{clicked.get('lat')},{clicked.get('lng')}")
+    if point is not None:
+        state[POINT_KEY] = point_text(point)
+
+
+def parse_point(value: object) -> tuple[float, float] | None:
+    """(lat, lon) from "lat,lon" when both are finite and on the globe, else None (text from a link is data)."""
+    try:
+        lat, lon = (float(part) for part in str(value).split(","))
+    except ValueError:
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+def point_text(point: tuple[float, float]) -> str:
+    return f"{point[0]:.5f},{point[1]:.5f}"
+
+
+def point_centre(portfolio: Portfolio, radius_m: float, lang: str):
+    """The neighbourhood around the clicked point (None without one), with the sidebar's hint and remove button."""
+    sidebar = st.sidebar
+    point = parse_point(st.session_state.get(POINT_KEY))
+    sidebar.caption(t("pf_point_hint", lang))
+    if point is None:
+        return None
+    sidebar.button(t("pf_point_clear", lang), key="pf_point_clear", on_click=st.session_state.pop, args=(POINT_KEY,))
+    lat, lon = point
+    name = t("pf_point_name", lang, lat=fmt_number(lat, lang, 4), lon=fmt_number(lon, lang, 4))
+    return neighbourhood_around(point_site(lat, lon, name, _municipalities()), portfolio, radius_m)
+
+
+@st.cache_resource(show_spinner=False)
+def _municipalities() -> gpd.GeoDataFrame:
+    return load_boundaries(config.BUNDLED_KOMMUNER)
+
+
+def portfolio_map(m, groups: list, key: str, center: tuple[float, float], zoom: float) -> None:
+    """The neighbourhood map: only a click on the map comes back (read by `read_point_click` on the next run)."""
+    require_installed()
+    st_folium(
+        m,
+        key=key,
+        feature_group_to_add=groups,
+        center=center,
+        zoom=zoom,
+        returned_objects=["last_clicked"],
+        use_container_width=True,
+        height=config.MAP_HEIGHT,
+    )

@@ -11,9 +11,10 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from analysis.neighbourhoods import IMPRECISE, Neighbourhood, PortfolioSummary
+from analysis.neighbourhoods import IMPRECISE, EmissionSum, Neighbourhood, PortfolioSummary
 from core.portfolio import Portfolio
-from i18n import fmt_number, fmt_tonnes, fmt_year_range, t
+from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, MEMBER_SECTORS, basis_parts
+from i18n import fmt_number, fmt_tonnes, key_figure_label, t
 
 
 def site_names(portfolio: Portfolio) -> dict[str, str]:
@@ -28,6 +29,16 @@ def km_text(metres: float, lang: str) -> str:
 
 def status_text(status: object, lang: str) -> str:
     return t(f"status_{status if isinstance(status, str) else None}", lang)
+
+
+def scope_text(emissions: EmissionSum, lang: str) -> str:
+    """ "EU ETS, CO₂-ekv. 2022": the one scope and year every Portefølje sum takes (Kart's key-figure label)."""
+    return key_figure_label(emissions, lang)
+
+
+def emissions_label(emissions: EmissionSum, lang: str) -> str:
+    """ "Utslipp i nabolagene (EU ETS, CO₂-ekv. 2022)"."""
+    return t("pf_kpi_emissions_scope", lang, scope=scope_text(emissions, lang))
 
 
 # --- side by side --------------------------------------------------------------------------------
@@ -59,7 +70,6 @@ def comparison_table(
             if not bool(c["nearest_emitter_large"]):
                 nearest_key = "pf_row_nearest_any"
         has_sum = c["emissions_t"] is not None and not pd.isna(c["emissions_t"])
-        years = list(hood.emissions.years)
         column = {
             "pf_row_municipality": c["municipality"],
             "pf_row_status": status_text(c["status"], lang),
@@ -70,29 +80,29 @@ def comparison_table(
             "pf_row_sources_inside": fmt_number(c["sources_inside"], lang),
             "pf_row_sources_with_figure": fmt_number(c["sources_with_figure"], lang),
             "pf_row_emissions": fmt_tonnes(c["emissions_t"] if has_sum else None, lang),
-            "pf_row_emission_years": fmt_year_range(years, int(c["unknown_year_figures"]), lang) if has_sum else "–",
-            "pf_row_scopes": ", ".join(t(f"scope_{s}", lang) for s in hood.emissions.scopes) or "–",
-            "pf_row_members_inside": fmt_number(c["members_inside"], lang),
-            "pf_row_member_companies": fmt_number(c["member_companies"], lang),
-            "pf_row_imprecise": fmt_number(c["imprecise_inside"], lang),
+            "pf_row_actors_inside": fmt_number(c["actors_inside"], lang),
+            "pf_row_industry": _listed(hood.group(GROUP_INDUSTRY), lang),
+            "pf_row_supporting": _listed(hood.group(GROUP_SUPPORTING), lang),
+            "pf_row_unknown_sector": _listed(hood.group(GROUP_UNKNOWN), lang),
+            "pf_row_unplaced": "; ".join(hood.unplaced["name"]) or t("pf_none", lang),
             nearest_key: nearest,
             "pf_row_nearest_m": nearest_m,
-            "pf_row_sources": _listed(hood.sources, "facility", lang),
-            "pf_row_members": _listed(hood.members.drop_duplicates("company"), "company", lang),
         }
-        columns[_unique(names.get(site_id, site_id), columns)] = column
+        columns[_unique(str(hood.site["name"]), columns)] = column
     # One label column: the nearest-emitter row may be named differently per site (large or any size).
     labels = list(dict.fromkeys(key for column in columns.values() for key in column))
-    frame = pd.DataFrame({t("pf_measure", lang): [t(key, lang) for key in labels]})
+    scope = scope_text(hoods[0].emissions, lang) if hoods else ""
+    text = {"pf_row_emissions": t("pf_row_emissions_scope", lang, scope=scope)}
+    frame = pd.DataFrame({t("pf_measure", lang): [text.get(key) or t(key, lang) for key in labels]})
     for name, column in columns.items():
         frame[name] = [column.get(key, "–") for key in labels]
     return frame
 
 
-def _listed(frame: pd.DataFrame, column: str, lang: str) -> str:
-    if frame.empty:
+def _listed(actors: pd.DataFrame, lang: str) -> str:
+    if actors.empty:
         return t("pf_none", lang)
-    pairs = zip(frame[column], frame["distance_m"], strict=True)
+    pairs = zip(actors["name"], actors["distance_m"], strict=True)
     return "; ".join(f"{name} ({km_text(distance, lang)})" for name, distance in pairs)
 
 
@@ -107,29 +117,34 @@ def _unique(name: str, taken: dict) -> str:
 # --- ranking -------------------------------------------------------------------------------------
 
 
-def ranking_table(ranking: pd.DataFrame, portfolio: Portfolio, lang: str) -> pd.DataFrame:
-    """`analysis.neighbourhoods.ranking` for st.dataframe: counts, tonnes and km stay numbers (sortable)."""
+def ranking_table(ranking: pd.DataFrame, portfolio: Portfolio, lang: str, scope: str = "") -> pd.DataFrame:
+    """`analysis.neighbourhoods.ranking` for st.dataframe: counts, tonnes and km stay numbers (sortable); a tie is
+    one rank and says so; a site at its municipal centre has no rank. `scope`: `scope_text` of the sums."""
     names = site_names(portfolio)
     emissions = ranking["emissions_t"].astype("Float64")
+    ties = []
+    for unranked, tied, same in zip(ranking["rank"].isna(), ranking["tied"], ranking["same_actors_as"], strict=True):
+        if unranked:
+            ties.append(t("pf_not_ranked", lang))
+        elif same:
+            ties.append(t("pf_tie_same_actors", lang, others=", ".join(names.get(i, i) for i in same.split("; "))))
+        else:
+            ties.append(t("pf_tie", lang) if tied else "–")
     return pd.DataFrame(
         {
-            t("pf_col_rank", lang): range(1, len(ranking) + 1),
+            t("pf_col_rank", lang): ranking["rank"].astype("Int64"),
             t("pf_col_site", lang): ranking["name"],
+            t("pf_col_tie", lang): ties,
             t("municipality", lang): ranking["municipality"],
             t("status", lang): [status_text(s, lang) for s in ranking["status"]],
             t("pf_row_themes", lang): ranking["themes"].str.replace("; ", ", "),
             t("pf_row_sources_inside", lang): ranking["sources_inside"].astype(int),
-            t("pf_col_emissions_t", lang): emissions.round(0),
-            t("pf_col_years", lang): [
-                fmt_year_range([int(y) for y in years.split(", ") if y], int(unknown), lang)
-                if not pd.isna(total)
-                else t("no_figure", lang)
-                for total, years, unknown in zip(
-                    emissions, ranking["emission_years"], ranking["unknown_year_figures"], strict=True
-                )
-            ],
-            t("pf_row_members_inside", lang): ranking["members_inside"].astype(int),
-            t("pf_row_member_companies", lang): ranking["member_companies"].astype(int),
+            t("pf_col_emissions_scope", lang, scope=scope): emissions.round(0),
+            t("pf_row_actors_inside", lang): ranking["actors_inside"].astype(int),
+            t("pf_group_industry", lang): ranking["industry_inside"].astype(int),
+            t("pf_group_supporting", lang): ranking["supporting_inside"].astype(int),
+            t("pf_group_unknown", lang): ranking["unknown_sector_inside"].astype(int),
+            t("pf_row_unplaced", lang): ranking["unplaced_in_municipality"].astype(int),
             t("pf_row_nearest", lang): ranking["nearest_emitter"].fillna("–"),
             t("pf_col_nearest_km", lang): (ranking["nearest_emitter_m"].astype("Float64") / 1000).round(1),
             t("pf_row_precision", lang): [t(f"precision_{p}", lang) for p in ranking["location_precision"]],
@@ -138,6 +153,51 @@ def ranking_table(ranking: pd.DataFrame, portfolio: Portfolio, lang: str) -> pd.
             ],
         }
     )
+
+
+# --- actors --------------------------------------------------------------------------------------
+
+
+def basis_text(basis: object, lang: str) -> str | None:
+    """A member's `sector_basis` in the page's language: its code named, its detail as the source gives it."""
+    parts = basis_parts(basis)
+    if parts is None:
+        return basis if isinstance(basis, str) else None  # an uploaded layer's own words, shown as they are
+    code, detail = parts
+    return t(f"pf_basis_{code}", lang) + (f": {detail}" if detail else "")
+
+
+def actors_table(hood: Neighbourhood, lang: str) -> pd.DataFrame:
+    """The actors inside (nearest first, with km) then those in the municipality whose place is unknown (no
+    distance, "i kommunen, plassering ukjent"); one row per actor with its roles, group and the sector's basis."""
+    rows = []
+    for frame, placed in ((hood.actors, True), (hood.unplaced, False)):
+        for actor in frame.to_dict("records"):
+            roles = [t("pf_role_source", lang)] if "source" in actor["roles"] else []
+            if "member" in actor["roles"]:
+                roles.append(t("pf_role_member", lang, clusters=", ".join(actor["clusters"])))
+            sector, is_source = actor["sector"], isinstance(actor["source_id"], str)
+            group = t(f"pf_group_{actor['sector_group']}", lang)
+            if not is_source and sector in MEMBER_SECTORS:
+                group += f" ({t('pf_sector_' + sector, lang)})"
+            basis = basis_text(actor["sector_basis"], lang)
+            if is_source:
+                basis = t("pf_basis_emission_source", lang) + (f": «{sector}»" if isinstance(sector, str) else "")
+            rows.append(
+                {
+                    t("pf_col_actor", lang): actor["name"],
+                    t("pf_col_roles", lang): "; ".join(roles),
+                    t("pf_col_group", lang): group,
+                    t("pf_col_sector_basis", lang): basis if isinstance(basis, str) else "–",
+                    t("pf_col_where", lang): t(f"precision_{actor['location_precision']}", lang)
+                    if placed
+                    else t("pf_place_unknown", lang),
+                    t("pf_col_distance_km", lang): round(actor["distance_m"] / 1000, 1) if placed else None,
+                }
+            )
+    columns = ["pf_col_actor", "pf_col_roles", "pf_col_group", "pf_col_sector_basis", "pf_col_where"]
+    frame = pd.DataFrame(rows, columns=[*(t(c, lang) for c in columns), t("pf_col_distance_km", lang)])
+    return frame.astype({t("pf_col_distance_km", lang): "Float64"})
 
 
 # --- flows and possibilities --------------------------------------------------------------------
@@ -206,9 +266,7 @@ def site_notices(hoods: Sequence[Neighbourhood], portfolio: Portfolio, lang: str
     for hood in hoods:
         name = hood.site["name"]
         if hood.location_precision == IMPRECISE:
-            notices.append(
-                ("warning", t("pf_notice_municipality", lang, name=name, municipality=hood.site["municipality"]))
-            )
+            notices.append(("warning", t("pf_site_unplaced", lang, name=name, municipality=hood.site["municipality"])))
         if hood.colocated_sites:
             others = ", ".join(
                 f"«{names.get(i, i)}»" if lang != "en" else f"“{names.get(i, i)}”" for i in hood.colocated_sites

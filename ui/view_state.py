@@ -26,6 +26,7 @@ from ui.emissions_data import EmissionsData
 from ui.map_focus import link_view
 from ui.map_view import Selection
 from ui.overview import selection_point
+from ui.portfolio import POINT_KEY, parse_point, point_text
 from ui.portfolio_tables import site_names
 from ui.state import LANG_KEY
 
@@ -338,5 +339,14 @@ def portfolio_params(portfolio: Portfolio) -> list[Param]:
         key_param("mkind", "pf_m_kinds", choices(MEASURE_KINDS), list),
         Param("layers", read_layers, write_layers, choices([*PORTFOLIO_LAYERS, "none"]), list),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
+        key_param("pt", POINT_KEY, clicked_point),  # the clicked centre (issue 21)
         *presentation_params(),
     ]
+
+
+def clicked_point(values: list[str]) -> str:
+    """ "lat,lon" of a clicked centre, or ValueError (the link shows its notice)."""
+    point = parse_point(values[0]) if len(values) == 1 else None
+    if point is None:
+        raise ValueError(values)
+    return point_text(point)
