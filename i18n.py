@@ -920,12 +920,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_kpi_sites": ("Områder", "Sites"),
     "pf_kpi_emissions": ("Utslipp i nabolagene", "Emissions in the neighbourhoods"),
     "pf_kpi_sources": ("Kilder i nabolagene", "Sources in the neighbourhoods"),
-    "pf_kpi_members": ("Klyngebedrifter", "Cluster companies"),
+    "pf_kpi_members": ("Aktører i klynger og prosjekter", "Actors in clusters and projects"),
     "pf_kpi_members_help": (
-        "Én per bedrift, også når den er i flere klynger eller selv er en utslippskilde. {memberships} medlemskap i "
-        "alt; {inside} av bedriftene har kjent plassering innenfor et nabolag.",
-        "One per company, also when it is in several clusters or is itself an emission source. {memberships} "
-        "memberships in all; {inside} of the companies have a known place inside a neighbourhood.",
+        "Én per bedrift eller organisasjon, også når den er i flere klynger eller selv er en utslippskilde. "
+        "{memberships} tilknytninger i alt, som kilden oppgir dem (medlem, styre, partner, prosjektdeltaker): en "
+        "prosjektdeltaker er ikke nødvendigvis medlem; {inside} av dem har kjent plassering innenfor et nabolag.",
+        "One per company or organisation, also when it is in several clusters or is itself an emission source. "
+        "{memberships} relations in all, as their sources state them (member, board, partner, project "
+        "participant): a project participant is not necessarily a member; {inside} of them have a known place "
+        "inside a neighbourhood.",
     ),
     "pf_kpi_flows": ("Registrerte strømmer", "Recorded flows"),
     "pf_col_sites": ("Områder", "Sites"),
@@ -1220,7 +1223,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pf_col_sector_basis": ("Grunnlag for bransje", "Basis of the sector"),
     "pf_col_where": ("Plassering", "Place"),
     "pf_role_source": ("utslippskilde", "emission source"),
-    "pf_role_member": ("klyngemedlem ({clusters})", "cluster member ({clusters})"),
+    "pf_role_in": ("{role} i {cluster}", "{role} in {cluster}"),
     "pf_group_industry": ("mulig industripartner", "possible industrial partner"),
     "pf_group_supporting": ("støttende aktør", "supporting member"),
     "pf_group_unknown": ("bransje ukjent", "sector unknown"),

@@ -53,6 +53,7 @@ ACTOR_COLUMNS = (
     "source_id",  # the emission source, or None
     "member_ids",  # the member records (one per cluster and role)
     "clusters",
+    "cluster_roles",  # (cluster, role) per relation, the role as its source states it (core.schema.MEMBER_ROLES)
     "sector",  # core.sectors code; the source's own sector text for a source
     "sector_group",  # industry, supporting or unknown
     "sector_basis",
@@ -407,6 +408,7 @@ def actor_table(portfolio: Portfolio) -> gpd.GeoDataFrame:
             "source_id": source["id"],
             "member_ids": (),
             "clusters": (),
+            "cluster_roles": (),
             "sector": source.get("sector") if isinstance(source.get("sector"), str) else None,
             "sector_group": GROUP_INDUSTRY,  # a point emission source is an industrial plant
             "sector_basis": "emission source",
@@ -435,6 +437,7 @@ def actor_table(portfolio: Portfolio) -> gpd.GeoDataFrame:
                     "source_id": None,
                     "member_ids": (),
                     "clusters": (),
+                    "cluster_roles": (),
                     "sector": None,
                     "sector_group": GROUP_UNKNOWN,
                     "sector_basis": None,
@@ -454,6 +457,8 @@ def actor_table(portfolio: Portfolio) -> gpd.GeoDataFrame:
         actor["member_ids"] = (*actor["member_ids"], member["id"])
         if member["cluster"] not in actor["clusters"]:
             actor["clusters"] = (*actor["clusters"], member["cluster"])
+        if (member["cluster"], member["role"]) not in actor["cluster_roles"]:
+            actor["cluster_roles"] = (*actor["cluster_roles"], (member["cluster"], member["role"]))
         if actor["source_id"] is None and member["kommunenummer"] not in actor["kommunenummer"]:
             actor["kommunenummer"] = (*actor["kommunenummer"], member["kommunenummer"])
     frame = pd.DataFrame(rows, columns=[*ACTOR_COLUMNS, "_names", "_orgnr"]).drop(columns=["_names", "_orgnr"])

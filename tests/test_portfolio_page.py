@@ -274,7 +274,7 @@ def test_summary_numbers_are_the_analysis_numbers(portfolio, scenario):
     label = "Utslipp i nabolagene (EU ETS, CO₂-ekv. 2022)"  # as Kart's key figure: one scope, one year
     assert shown[label] == fmt_tonnes(summary.emissions_in_neighbourhoods.total_t)
     assert shown["Kilder i nabolagene"] == fmt_number(summary.sources_in_neighbourhoods)
-    assert shown["Klyngebedrifter"] == fmt_number(summary.member_companies)
+    assert shown["Aktører i klynger og prosjekter"] == fmt_number(summary.member_companies)
     assert shown["Registrerte strømmer"] == fmt_number(len(load_flows()))
     (by_status,) = table_with(at, "Områder")[:1]
     assert by_status["Områder"].sum() == len(portfolio.parks)

@@ -175,7 +175,10 @@ def actors_table(hood: Neighbourhood, lang: str) -> pd.DataFrame:
         for actor in frame.to_dict("records"):
             roles = [t("pf_role_source", lang)] if "source" in actor["roles"] else []
             if "member" in actor["roles"]:
-                roles.append(t("pf_role_member", lang, clusters=", ".join(actor["clusters"])))
+                roles += [  # as each source states it: a project participant is no cluster member
+                    t("pf_role_in", lang, role=t(f"role_{role}", lang), cluster=cluster)
+                    for cluster, role in actor["cluster_roles"]
+                ]
             sector, is_source = actor["sector"], isinstance(actor["source_id"], str)
             group = t(f"pf_group_{actor['sector_group']}", lang)
             if not is_source and sector in MEMBER_SECTORS:
