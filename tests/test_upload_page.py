@@ -312,3 +312,16 @@ def test_switching_off_an_uploaded_parks_layer_takes_its_parks_off_the_map_and_t
     assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks) + 3)
     dashboard.sidebar.checkbox(key=f"show_upload_{info.id}").uncheck().run()
     assert metrics(dashboard)["Parker og områder"] == str(len(portfolio.parks))
+
+
+def test_a_features_name_in_an_error_is_text_not_markdown():
+    """The outside-Trøndelag message names the feature: a link, an image (a request to another host) or colour
+    markup in that name is shown as the characters it is."""
+    name = "[Klikk her](https://evil.example/phish) ![px](https://evil.example/track.png) :red[**RØD**]"
+    csv = ("navn;kilde;lat;lon\n" + name + ";https://example.org/g;60,0;5,0\n").encode()
+    at = upload(csv, "generated_outside_trondelag.csv", upload_kind="parks")
+    at.selectbox(key="upload_default_parks_location_precision").set_value("site").run()
+    assert not at.exception
+    (error,) = at.error
+    assert "utenfor Trøndelag" in error.value
+    assert r"\[Klikk her\]\(https\:" in error.value and r"\!\[px\]" in error.value and r"\:red\[\*\*RØD" in error.value

@@ -56,7 +56,7 @@ def inspect(data: bytes, filename: str, lang: str) -> UploadInspection | None:
             cache[digest] = inspect_upload(data, filename, progress=progress_callback(bar))
         except LayerError as exc:
             bar.empty()
-            st.error(t("upload_error", lang, error=error_text(exc, lang)))
+            st.error(escape_markdown(t("upload_error", lang, error=error_text(exc, lang))))
             return None
         bar.empty()
     return cache[digest]
@@ -66,7 +66,11 @@ def choose_layer(inspection: UploadInspection, lang: str) -> str | None:
     readable = [layer.name for layer in inspection.layers if layer.problem is None]
     for layer in inspection.layers:
         if layer.problem:
-            st.warning(t("upload_layer_unreadable", lang, layer=layer.name, error=error_text(layer.problem, lang)))
+            st.warning(
+                escape_markdown(
+                    t("upload_layer_unreadable", lang, layer=layer.name, error=error_text(layer.problem, lang))
+                )
+            )
     if len(readable) <= 1:
         return readable[0] if readable else None
     return st.selectbox(
@@ -201,7 +205,7 @@ def prepared_layer(data, filename, layer, crs, swap, kind, mapping, defaults, la
             progress=progress_callback(bar),
         )
     except LayerError as exc:
-        st.error(t("upload_error", lang, error=error_text(named_field(exc, lang), lang)))
+        st.error(escape_markdown(t("upload_error", lang, error=error_text(named_field(exc, lang), lang))))
         result = None
     bar.empty()
     return result
@@ -234,7 +238,7 @@ def report(prepared: Prepared, lang: str) -> None:
     ]
     st.dataframe(pd.DataFrame(rows, columns=[t("field_field", lang), t("field_value", lang)]), hide_index=True)
     for warning in r.warnings:
-        st.warning(error_text(warning, lang))
+        st.warning(escape_markdown(error_text(warning, lang)))
 
 
 def _crs_source(source: str, lang: str) -> str:
@@ -302,7 +306,7 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
             )
         except (StoreError, LayerError, ValueError) as exc:
             bar.empty()
-            st.error(t("store_error", lang, error=error_text(exc, lang)))
+            st.error(escape_markdown(t("store_error", lang, error=error_text(exc, lang))))
             return
         build_tiles_at_save(info, prepared.layer, lambda: store.read(info.id), lang)
         bar.progress(1.0, text=t("stage_done", lang))
