@@ -42,7 +42,7 @@ from config import (
 )
 from core.names import company_key, same_company
 from core.portfolio import Portfolio
-from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, sector_group
+from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, sector_group, sourced_sector
 
 IMPRECISE = "municipality"  # a position placed on the municipal centre, not on the actor
 PRECISION_ORDER = ("site", "quay", "locality", IMPRECISE)  # best first
@@ -448,8 +448,8 @@ def actor_table(portfolio: Portfolio) -> gpd.GeoDataFrame:
                 rows.append(actor)
             if _precision_rank(member["location_precision"]) < _precision_rank(actor["location_precision"]):
                 actor["location_precision"], actor["geometry"] = member["location_precision"], member["geometry"]
-            sector = member.get("sector")
-            if actor["sector"] is None and isinstance(sector, str):
+            sector = sourced_sector(member.get("sector"), member.get("sector_basis"))
+            if actor["sector"] is None and sector is not None:
                 actor["sector"], actor["sector_basis"] = sector, member.get("sector_basis")
                 actor["sector_group"] = sector_group(sector)
         if "member" not in actor["roles"]:

@@ -56,3 +56,11 @@ def sector_from_name(name: str) -> tuple[str, str] | None:
         if re.search(pattern, text):
             return sector, why
     return None
+
+
+def sourced_sector(sector: object, basis: object) -> str | None:
+    """A member's sector as far as it is sourced: one of MEMBER_SECTORS with a `sector_basis` (a file's bare
+    "industri" decides nothing); None otherwise ("sector unknown")."""
+    if sector not in MEMBER_SECTORS or not isinstance(basis, str) or not basis.strip():
+        return None
+    return sector

@@ -490,3 +490,23 @@ def test_a_point_centre_is_measured_like_a_site_at_that_point(portfolio):
     assert around.colocated_sites == ("park-fiborgtangen",)  # a point on a park says so
     far = nb.point_site(70.0, 5.0, "hav", load_boundaries(BUNDLED_KOMMUNER))  # the Norwegian Sea
     assert far["kommunenummer"] is None and nb.neighbourhood_around(far, portfolio, 5_000).unplaced.empty
+
+
+def test_a_members_sector_without_a_basis_or_outside_the_codes_decides_nothing(portfolio):
+    """An uploaded members file's bare "industry" (no basis), or a sector that is no code, leaves the actor's
+    sector unknown: a file's claim alone never makes a possible industrial partner or a supporting member."""
+    from core.sectors import sourced_sector
+
+    members = portfolio.members.copy()
+    tensio = members["company"] == "Tensio"
+    assert tensio.any()
+    for sector, basis in (("industry", None), ("industry", "  "), ("finance", float("nan")), ("Industri", "x")):
+        assert sourced_sector(sector, basis) is None
+        members.loc[tensio, "sector"], members.loc[tensio, "sector_basis"] = sector, basis
+        changed = dataclasses.replace(portfolio, members=members)
+        actor = actor_table(changed).set_index("name").loc["Tensio"]
+        assert actor["sector_group"] == "unknown" and pd.isna(actor["sector"]), (sector, basis)
+    members.loc[tensio, "sector"], members.loc[tensio, "sector_basis"] = "industry", "reference_facts: a stated basis"
+    assert actor_table(dataclasses.replace(portfolio, members=members)).set_index("name").loc[
+        "Tensio", "sector_group"
+    ] == ("industry")
