@@ -57,6 +57,9 @@ HIGHLIGHT_RADIUS_PX = 14
 # A link with a selection shows it (issue 21): a selected feature outside this box (width, height in px) around
 # the link's centre is brought to the centre. The box fits inside any map a link opens in (MAP_HEIGHT tall, a
 # map column at least ~700 px wide at 1366 px), clear of its edges, where a popup's auto-pan may leave a feature.
+# Where a link may point a map (west, south, east, north, degrees): Norway and its seas, with room to spare;
+# a view or a clicked centre outside it is a bad link parameter, not a neighbourhood in the Gulf of Guinea.
+LINK_BOUNDS = (-5.0, 55.0, 35.0, 75.0)
 LINK_SELECTION_BOX_PX = (480, 360)
 
 

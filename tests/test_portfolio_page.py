@@ -513,8 +513,9 @@ def test_a_link_with_a_point_opens_its_neighbourhood_and_a_bad_one_is_a_notice()
     at.query_params["pt"] = "63.32000,9.86000"
     at = run(at)
     assert "Valgt punkt (63,3200, 9,8600)" in comparison(at).columns
-    bad = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
-    bad.query_params["pt"] = "<script>,1e999"
-    bad = run(bad)
-    assert any("pt" in toast.value for toast in bad.toast)
-    assert not [c for c in comparison(bad).columns if c.startswith("Valgt punkt")]
+    for value in ("<script>,1e999", "0,0", "-90,-180", "63.3,9.8,1"):  # text, the Gulf of Guinea, the pole
+        bad = AppTest.from_file(str(config.ROOT / PAGE), default_timeout=60)
+        bad.query_params["pt"] = value
+        bad = run(bad)
+        assert any("pt" in toast.value for toast in bad.toast), value
+        assert not [c for c in comparison(bad).columns if c.startswith("Valgt punkt")], value

@@ -305,12 +305,14 @@ def read_point_click(map_key: str) -> None:
 
 
 def parse_point(value: object) -> tuple[float, float] | None:
-    """(lat, lon) from "lat,lon" when both are finite and on the globe, else None (text from a link is data)."""
+    """(lat, lon) from "lat,lon" when both are finite and inside config.LINK_BOUNDS, else None (text from a link
+    is data)."""
     try:
         lat, lon = (float(part) for part in str(value).split(","))
     except ValueError:
         return None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+    west, south, east, north = config.LINK_BOUNDS
+    if not (math.isfinite(lat) and math.isfinite(lon) and south <= lat <= north and west <= lon <= east):
         return None
     return lat, lon
 

@@ -242,7 +242,8 @@ def _write_layers(state: dict, kinds: list[str]) -> None:
 def _parse_view(values: list[str]) -> tuple[float, float, int]:
     lat, lon, zoom = values[0].split(",") if len(values) == 1 else ("x", "x", "x")
     lat, lon, zoom = float(lat), float(lon), int(zoom)
-    if not (55 <= lat <= 75 and -5 <= lon <= 35 and 3 <= zoom <= config.MAP_MAX_ZOOM):
+    west, south, east, north = config.LINK_BOUNDS
+    if not (south <= lat <= north and west <= lon <= east and 3 <= zoom <= config.MAP_MAX_ZOOM):
         raise ValueError(values)
     return lat, lon, zoom
 
