@@ -33,6 +33,7 @@ from ui.portfolio import (
     portfolio_map,
     read_point_click,
     show_table,
+    table_box,
 )
 from ui.portfolio_tables import (
     actors_table,
@@ -113,32 +114,33 @@ else:
             )
 
     st.subheader(t("pf_flows_title", lang))
-    for tab, hood in zip(st.tabs([h.site["name"] for h in hoods]), hoods, strict=True):
-        with tab, st.container(border=True):
-            st.markdown(f"#### {t('pf_actors_title', lang)}")
-            st.caption(t("pf_actors_caption", lang, km=km))
-            actors = actors_table(hood, lang)
-            if actors.empty:
-                st.info(t("pf_actors_none", lang))
-            else:
-                show_table(actors, lang)
-        with tab, st.container(border=True):
-            st.markdown(f"#### {t('pf_recorded_title', lang)}")
-            st.caption(t("pf_recorded_caption", lang, km=km))
+    # a site's name may come from an upload: a tab's label is Markdown, the name is text
+    for tab, hood in zip(st.tabs([escape_markdown(h.site["name"]) for h in hoods]), hoods, strict=True):
+        with tab:
+            table_box(
+                t("pf_actors_title", lang),
+                t("pf_actors_caption", lang, km=km),
+                actors_table(hood, lang),
+                t("pf_actors_none", lang),
+                lang,
+            )
             recorded = flows_touching(shown, hood)
-            if recorded.empty:
-                st.info(t("pf_recorded_none", lang))
-            else:
-                show_table(recorded_flows_table(recorded, lang), lang)
-        # Possibilities in their own box, never mixed into the recorded flows above.
-        with tab, st.container(border=True):
-            st.markdown(f"#### {t('pf_candidates_title', lang)}")
-            st.caption(t("pf_candidates_caption", lang, km=km))
+            table_box(
+                t("pf_recorded_title", lang),
+                t("pf_recorded_caption", lang, km=km),
+                recorded_flows_table(recorded, lang) if not recorded.empty else recorded,
+                t("pf_recorded_none", lang),
+                lang,
+            )
+            # Possibilities in their own box, never mixed into the recorded flows above.
             possible = candidates_around(hood.site, data, flows.flows.flows, radius)
-            if possible.empty:
-                st.info(t("pf_candidates_none_companies", lang))
-            else:
-                show_table(candidates_table(possible, lang), lang)
+            table_box(
+                t("pf_candidates_title", lang),
+                t("pf_candidates_caption", lang, km=km),
+                candidates_table(possible, lang) if not possible.empty else possible,
+                t("pf_candidates_none_companies", lang),
+                lang,
+            )
         with tab, st.container(border=True):
             site_measures(hood, found.measures, data, lang)
 

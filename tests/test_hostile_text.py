@@ -294,3 +294,17 @@ def test_a_hostile_view_survives_replacing_every_frame(view, texts, sentinel):
     for group in overview_layers(empty, {"parks", "sources", "members"}, "none", {}, "nb"):
         group.add_to(m)
     assert_literal(rendered(m), sentinel)
+
+
+def test_a_hostile_sites_name_is_its_tabs_label_as_written(hostile_store, hostile):
+    """A site's tab label is Markdown to Streamlit: an uploaded park's name is escaped into it, never a link."""
+    from ui.text import escape_markdown
+
+    at = AppTest.from_file(str(config.ROOT / "pages/2_Portefolje.py"), default_timeout=90)
+    parks = next(info for info in hostile_store.list() if info.kind == "parks")
+    at.query_params["sites"] = f"L{parks.id}:upl-parks-0"  # a stored feature's id: its layer's prefix, its own id
+    at.run()
+    assert not at.exception, at.exception
+    name = hostile.parks["name"].iloc[0]
+    assert any(c in name for c in "[]()*_`<")
+    assert [tab.label for tab in at.tabs] == [escape_markdown(name)]

@@ -180,6 +180,17 @@ def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
     )
 
 
+def table_box(title: str, caption: str, table: pd.DataFrame, empty: str, lang: str) -> None:
+    """A bordered box of a site's tab: its title, what it lists, and the table (or what to say when it is empty)."""
+    with st.container(border=True):
+        st.markdown(f"#### {title}")
+        st.caption(caption)
+        if table.empty:
+            st.info(empty)
+        else:
+            show_table(table, lang)
+
+
 def flow_editor(portfolio: Portfolio, flows: PortfolioFlows, lang: str) -> None:
     """The editors' form for one flow and the CSV/GeoJSON upload; both save through the layer store."""
     flash = st.session_state.pop(_FLASH, None)
