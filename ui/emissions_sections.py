@@ -22,6 +22,7 @@ from ui.emissions_charts import path_chart, sector_chart, series_chart, top_char
 from ui.emissions_data import EmissionsData, boundaries
 from ui.map_view import show_map
 from ui.state import static_url
+from ui.text import escape_markdown
 
 _ANSWER_ROWS = 15  # rows the answer table shows before it scrolls
 
@@ -73,24 +74,33 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
         register_caption(data, scope, year, lang)
         missing = year_table[year_table["not_reported"]]
         if not missing.empty:
-            names = ", ".join(missing["facility"])
+            names = escape_markdown(", ".join(missing["facility"]))  # register text, or an import's
             st.caption(t("em_not_reported_list", lang, year=year, scope=scope_text, names=names))
         unplaced = year_table[~year_table["placed"] & year_table["amount_t"].notna()]
         if not unplaced.empty:
-            st.caption(t("em_unplaced", lang, n=len(unplaced), year=year, names=", ".join(unplaced["facility"])))
+            st.caption(
+                t(
+                    "em_unplaced",
+                    lang,
+                    n=len(unplaced),
+                    year=year,
+                    names=escape_markdown(", ".join(unplaced["facility"])),
+                )
+            )
         download_buttons(tables.year_table(year_table, lang), f"facilities_{scope}_{year}", lang)
     if clicked is not None and clicked.layer == "sources":
         st.session_state["em_selected"] = clicked.ids[0]
     with series_column:
         selected = st.session_state.get("em_selected")
         facility = facility_names.get(selected)
+        shown_name = escape_markdown(facility) if facility is not None else None
         if facility is None:
             st.caption(t("em_series_hint", lang))
         else:
-            st.markdown(f"**{t('em_series_title', lang, facility=facility)}**")
+            st.markdown(f"**{t('em_series_title', lang, facility=shown_name)}**")
             series = em.facility_series(data.figures, selected, scope)
             if series.empty:
-                st.info(t("em_series_none", lang, facility=facility, scope=scope_text))
+                st.info(t("em_series_none", lang, facility=shown_name, scope=scope_text))
             else:
                 both = em.register_series(data.figures, selected, scope)  # the other register's CO₂ beside it
                 if both["scope"].nunique() > 1:
