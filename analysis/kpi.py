@@ -10,7 +10,9 @@ import pandas as pd
 
 from analysis.figures import newest_scope, with_latest_figure
 from analysis.filters import View
+from config import LARGE_EMITTER_MIN_T
 from core.schema import CLIMATE_SCOPES
+from core.values import is_missing
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,9 @@ def in_key_scope(view: View, kpi: KeyFigures) -> View:
     chosen = figures[(figures["scope"] == kpi.scope) & (figures["year"] == kpi.year)] if kpi.scope else figures[:0]
     sources = with_latest_figure(view.sources.drop(columns=_FIGURE_COLUMNS, errors="ignore"), chosen)
     return dataclasses.replace(view, sources=gpd.GeoDataFrame(sources, crs=view.sources.crs))
+
+
+def is_large_emitter(figure_t) -> bool:
+    """Named on every map and export, and the "nearest large emitter" on Portefølje: a figure of at least
+    config.LARGE_EMITTER_MIN_T (the portfolio's threshold) in the one scope and year shown."""
+    return not is_missing(figure_t) and float(figure_t) >= LARGE_EMITTER_MIN_T

@@ -30,12 +30,11 @@ from shapely.geometry.base import BaseGeometry
 
 from analysis.errors import CompareError, RadiusError, UnknownSiteError
 from analysis.figures import with_latest_figure
-from analysis.kpi import ScopeSum, one_scope_sum
+from analysis.kpi import ScopeSum, is_large_emitter, one_scope_sum
 from config import (
     BUFFER_QUAD_SEGS,
     COMPARE_MAX_SITES,
     CRS,
-    LARGE_EMITTER_MIN_T,
     METRIC_CRS,
     NEIGHBOURHOOD_RADIUS_MAX_M,
     NEIGHBOURHOOD_RADIUS_MIN_M,
@@ -86,7 +85,7 @@ class NearestEmitter:
     figure_year: int | None
     figure_scope: str | None
     location_precision: str
-    # True: the latest stated figure is at least LARGE_EMITTER_MIN_T. False only in the fallback,
+    # True: its figure in the one scope and year is large (analysis.kpi.is_large_emitter). False only in the fallback,
     # when no source in the portfolio qualifies: then this is the nearest source of any size.
     large: bool
 
@@ -387,10 +386,12 @@ RANKING_COLUMNS = (
 )
 
 
-def sources_with_dated_figure(portfolio: Portfolio) -> gpd.GeoDataFrame:
-    """Every source with its latest dated figure: a "nearest large emitter" names the year it is for."""
-    dated = portfolio.figures[portfolio.figures["year"].notna()]
-    sources = with_latest_figure(portfolio.sources.reset_index(drop=True), dated)
+def sources_in_scope(portfolio: Portfolio, rule: ScopeSum) -> gpd.GeoDataFrame:
+    """Every source with its figure in the portfolio's one scope and year (`rule`; none where it has none there):
+    a "nearest large emitter" is large by the same figure Kart draws and names it by."""
+    figures = portfolio.figures
+    chosen = figures[(figures["scope"] == rule.scope) & (figures["year"] == rule.year)] if rule.scope else figures[:0]
+    sources = with_latest_figure(portfolio.sources.reset_index(drop=True), chosen)
     return gpd.GeoDataFrame(sources, geometry="geometry", crs=CRS)
 
 
@@ -471,16 +472,16 @@ class _Metric:
     def __init__(self, portfolio: Portfolio):
         self.parks = portfolio.parks.reset_index(drop=True)
         self.parks_m = self.parks.geometry.to_crs(METRIC_CRS)
-        self.sources = sources_with_dated_figure(portfolio)
+        rule = portfolio_scope(portfolio)
+        self.scope, self.year = rule.scope, rule.year
+        self.sources = sources_in_scope(portfolio, rule)
         self.sources_m = self.sources.geometry.to_crs(METRIC_CRS)
         self.members = portfolio.members.reset_index(drop=True)
         self.actors = actor_table(portfolio)
         self.actors_m = self.actors.geometry.to_crs(METRIC_CRS)
         self.figures = portfolio.figures
-        rule = portfolio_scope(portfolio)
-        self.scope, self.year = rule.scope, rule.year
         placed = self.sources["location_precision"] != IMPRECISE
-        large = self.sources["figure_t"].ge(LARGE_EMITTER_MIN_T).fillna(False).astype(bool) & placed
+        large = self.sources["figure_t"].map(is_large_emitter).astype(bool) & placed
         # Fallback: with no large emitter anywhere, the nearest placed source of any size stands in (labelled).
         self.emitter_pool = large if large.any() else placed
         self.pool_is_large = bool(large.any())

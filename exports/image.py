@@ -36,7 +36,7 @@ from shapely.geometry import Polygon as ShapelyPolygon
 
 import config
 from analysis.filters import View
-from analysis.kpi import KeyFigures, in_key_scope, key_figures
+from analysis.kpi import KeyFigures, in_key_scope, is_large_emitter, key_figures
 from core.progress import Progress
 from core.text import attribution_text
 from exports.cartography import (
@@ -63,7 +63,6 @@ from exports.overlays import (
 from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
 from loaders.bundled.boundaries import load_boundaries
-from maps.labels import is_large_emitter
 from maps.styles import (
     FeatureStyle,
     member_style,
@@ -439,7 +438,7 @@ def _park_markers(ax, parks: gpd.GeoDataFrame, labels: list) -> list:
 
 
 def _source_label(row: dict) -> str | None:
-    """Large emitters are named, by the figure the circle is drawn from (maps.labels.is_large_emitter)."""
+    """Large emitters are named, by the figure the circle is drawn from (analysis.kpi.is_large_emitter)."""
     return _plain(row.get("facility")) if is_large_emitter(row.get("figure_t")) else None
 
 

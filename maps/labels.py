@@ -15,7 +15,7 @@ from jinja2 import Template
 
 import config
 from analysis.filters import View
-from core.values import is_missing
+from analysis.kpi import is_large_emitter
 
 LABEL_CSS = """
 <style>
@@ -79,11 +79,6 @@ class Labels(MacroElement):
         self.labels_json = json.dumps([[round(lat, 6), round(lon, 6), str(text)] for lat, lon, text in labels]).replace(
             "</", "<\\/"
         )  # never close the <script>
-
-
-def is_large_emitter(figure_t) -> bool:
-    """Named on every map and export: a figure of at least config.LARGE_EMITTER_MIN_T (the portfolio's threshold)."""
-    return not is_missing(figure_t) and float(figure_t) >= config.LARGE_EMITTER_MIN_T
 
 
 def key_point_labels(view: View, visible: set[str], kpi) -> list[tuple[float, float, str]]:

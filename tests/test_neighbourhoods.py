@@ -294,7 +294,9 @@ def test_nearest_large_emitter_is_the_geodesically_nearest_qualifying_source(por
 
 
 def test_nearest_emitter_falls_back_to_any_size_when_none_is_large(portfolio, monkeypatch):
-    monkeypatch.setattr(nb, "LARGE_EMITTER_MIN_T", 10**9)
+    import analysis.kpi
+
+    monkeypatch.setattr(analysis.kpi, "LARGE_EMITTER_MIN_T", 10**9)
     nearest = neighbourhood("park-malm", portfolio, 10_000).nearest_emitter
     distances = _geod_from(portfolio, "park-malm", portfolio.sources)
     assert not nearest.large
@@ -510,3 +512,18 @@ def test_a_members_sector_without_a_basis_or_outside_the_codes_decides_nothing(p
     assert actor_table(dataclasses.replace(portfolio, members=members)).set_index("name").loc[
         "Tensio", "sector_group"
     ] == ("industry")
+
+
+def test_the_nearest_large_emitter_is_large_in_the_portfolios_one_scope_and_year(portfolio):
+    """A plant whose only large figure is of another year (a closed plant's last one, made large here) is no large
+    emitter on Portefølje, as it is none on Kart: one figure decides it everywhere."""
+    figures = portfolio.figures.copy()
+    folla = figures["facility_id"] == "src-sodra-cell-folla"
+    assert folla.any() and figures.loc[folla, "year"].max() < 2022
+    figures.loc[folla, "amount_t"] *= 10_000  # generated: far above the threshold, in 2012 only
+    changed = dataclasses.replace(portfolio, figures=figures)
+    for site in changed.parks["id"]:
+        nearest = neighbourhood(site, changed, 10_000).nearest_emitter
+        assert nearest is None or nearest.source_id != "src-sodra-cell-folla" or not nearest.large, site
+        if nearest is not None and nearest.large:
+            assert (nearest.figure_scope, nearest.figure_year) == ("ets", 2022)
