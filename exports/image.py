@@ -806,11 +806,12 @@ def _clip(text: str, width_in: float, size: float, bold: bool = False) -> str:
 
 
 def _wrap(text: str, width_in: float, size: float) -> list[str]:
-    """`text` broken at spaces into lines no wider than `width_in` (a longer word gets a line of its own)."""
+    """`text` broken at spaces into lines no wider than `width_in` (a longer word gets a line of its own, cut with
+    an ellipsis where even that would run past the legend's edge)."""
     lines: list[str] = []
     for word in str(text).split():
         if lines and _width_in(f"{lines[-1]} {word}", size) <= width_in:
             lines[-1] = f"{lines[-1]} {word}"
         else:
-            lines.append(word)
+            lines.append(_clip(word, width_in, size))
     return lines or [""]

@@ -256,3 +256,12 @@ def test_the_exported_circles_are_of_the_key_figures_scope_and_year_and_the_lege
     other = other[[kpi.figure_of(i) is None for i in other.index]]
     assert not other.empty, "the bundled data has a large plant of another scope only"
     assert not any(name in text for name in other["facility"])
+
+
+def test_a_legend_row_never_runs_past_the_legend():
+    from exports.image import _width_in, _wrap
+
+    word = "Generert" + "x" * 200  # one unbreakable name, far wider than the legend
+    lines = _wrap(f"Klynge {word} slutt", 2.0, 9)
+    assert all(_width_in(line, 9) <= 2.0 for line in lines)
+    assert lines[0] == "Klynge" and lines[1].endswith("…") and lines[-1] == "slutt"
