@@ -979,6 +979,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "pf_store_problem": ("Lag «{title}» ble utelatt: {error}", "Layer “{title}” was left out: {error}"),
     "kind_flows": ("ressursstrømmer", "resource flows"),  # the store kind, on the Kartlag page
+    "kind_measures": ("tiltak", "measures"),  # the store kind, on the Kartlag page
     "pf_kind_parks": ("område", "site"),
     "pf_kind_sources": ("utslippskilde", "emission source"),
     "pf_kind_members": ("klyngemedlem", "cluster member"),

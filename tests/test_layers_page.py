@@ -115,3 +115,22 @@ def test_an_unreadable_store_is_a_message(tmp_path, monkeypatch):
     at = page()
     assert not at.exception
     assert any("Kartlaglageret svarte" in e.value for e in at.error)
+
+
+def test_every_kind_the_store_keeps_is_listed_with_its_name(store, portfolio):
+    """The measure and flow editors keep their records as store layers too: Kartlag lists them by kind, in both
+    languages (a stored measure once broke the page: its kind had no name)."""
+    from core.schema import TABLE_KINDS, UPLOAD_KINDS
+    from i18n import t
+    from loaders.bundled.measure_store import add_measure
+    from tests.test_measure_store import record
+
+    add_measure(store, record(), portfolio, uploader="editor")
+    for lang in ("nb", "en"):
+        at = app("pages/4_Kartlag.py")
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception, at.exception
+        kinds = set(at.dataframe[0].value.iloc[:, 1])
+        assert {t("kind_measures", lang), t("kind_parks", lang)} <= kinds
+        assert all(t(f"kind_{kind}", lang) for kind in (*UPLOAD_KINDS, *TABLE_KINDS))  # a missing name raises
