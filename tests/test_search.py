@@ -171,3 +171,16 @@ def test_kart_shows_theme_values_in_english_and_filters_by_the_datas_own_word(po
     assert not at.exception
     expected = sum("havbruk" in row for row in portfolio.parks["themes"])
     assert metrics(at)["Parks and sites"] == str(expected)
+
+
+def test_a_searched_municipality_after_a_searched_plant_leaves_the_plant_unselected():
+    """The map moves to the municipality: neither the record panel nor a shared link keeps the plant it left."""
+    from tests.helpers.apptest import run
+
+    at = run("dashboard.py")
+    at.sidebar.text_input(key="search").input("Elkem").run()
+    assert at.session_state["selected"].ids == ("src-elkem-thamshavn",)
+    at.sidebar.text_input(key="search").input("5059").run()
+    assert not at.exception
+    assert at.session_state["selected"] is None
+    assert "sel" not in at.query_params

@@ -102,6 +102,8 @@ def map_target(
         state["_shown_match"] = match_key
         if new_match and found:
             selected = found
+        elif new_match and match.layer == MUNICIPALITIES:
+            selected = None  # the map leaves the old selection: neither the record nor a link may keep it
         command = map_focus.next_command(
             state["map_command"],
             state.get("view"),
