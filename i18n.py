@@ -1186,6 +1186,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{title} (too big for the HTML file: shown in PNG, PDF and slide)",
     ),
     "export_key_figure_credit": ("Nøkkeltall: {credit}", "Key figure: {credit}"),
+    "export_wait": (
+        "Du har laget {n} filer det siste minuttet: vent litt, så kan du laste ned igjen (høyst {n} per {seconds} s).",
+        "You have made {n} files in the last minute: wait a moment, then you can download again (at most {n} per "
+        "{seconds} s).",
+    ),
     "export_one_click_help": (
         "Filen lages når du klikker (kart tar noen sekunder).",
         "The file is made when you click (maps take a few seconds).",

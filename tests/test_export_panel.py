@@ -129,3 +129,24 @@ def test_one_click_png_of_an_orkland_view_has_the_uploaded_layer_and_the_title_a
     x0, y0, x1, y1 = bundled_boundaries().set_index("kommunenummer").loc[["5059"]].to_crs("EPSG:3857").total_bounds
     assert west <= x0 and south <= y0 and east >= x1 and north >= y1
     assert min((east - west) / (x1 - x0), (north - south) / (y1 - y0)) < 1.1
+
+
+def test_with_the_clients_exports_used_up_the_button_waits_and_says_why(monkeypatch):
+    """A refused download has no page to say so on: the panel says it, and offers no button, until the window passes."""
+    import ui.export_cache
+    import ui.export_panel
+    from ui.export_cache import client_budget
+
+    monkeypatch.setattr(ui.export_cache, "_BUDGETS", {})  # this test's own budgets
+    monkeypatch.setattr(ui.export_panel, "client_address", lambda: "generated-client")  # AppTest has none
+    at = app("dashboard.py").run()
+    (button,) = [b for b in at.get("download_button") if b.key == "export_download"]
+    assert not button.proto.disabled
+    budget = client_budget("generated-client")
+    while budget.left():
+        budget.take()
+    at.run()
+    assert not at.exception
+    (button,) = [b for b in at.get("download_button") if b.key == "export_download"]
+    assert button.proto.disabled
+    assert any("vent litt" in c.value for c in at.caption)

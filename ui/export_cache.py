@@ -94,11 +94,21 @@ class ExportBudget:
         self._started: deque[float] = deque()
         self._lock = threading.Lock()
 
+    def left(self) -> int:
+        """How many exports may start now (the page says so, and offers none, when it is 0)."""
+        with self._lock:
+            self._forget_old()
+            return self.limit - len(self._started)
+
+    def _forget_old(self) -> None:
+        now = self._clock()
+        while self._started and self._started[0] <= now - self.window_s:
+            self._started.popleft()
+
     def take(self) -> None:
         with self._lock:
             now = self._clock()
-            while self._started and self._started[0] <= now - self.window_s:
-                self._started.popleft()
+            self._forget_old()
             if len(self._started) >= self.limit:
                 raise ExportRefused(f"{self.limit} exports within {self.window_s:.0f} s")
             self._started.append(now)

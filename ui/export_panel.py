@@ -171,7 +171,17 @@ def export_panel(
         key="export_download",
         help=t("export_one_click_help", lang),
         on_click="ignore",
+        disabled=not budget_left(budget, lang),
     )
+
+
+def budget_left(budget, lang: str) -> bool:
+    """Whether the client may start another export now; says when it may not (a refused download has no page
+    of its own to say it on)."""
+    if budget.left() > 0:
+        return True
+    st.caption(t("export_wait", lang, n=budget.limit, seconds=round(budget.window_s)))
+    return False
 
 
 def portfolio_export(hoods, *, lang: str, subtitle: str, sources: str, visible, basemap, cluster_colours) -> None:
@@ -205,6 +215,7 @@ def portfolio_export(hoods, *, lang: str, subtitle: str, sources: str, visible, 
         key="pf_export_download",
         help=t("export_one_click_help", lang),
         on_click="ignore",
+        disabled=not budget_left(budget, lang),
     )
 
 
