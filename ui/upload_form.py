@@ -140,6 +140,7 @@ def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> tupl
                 t("upload_default", lang),
                 LOCATION_PRECISIONS,
                 index=None,
+                format_func=lambda code: f"{t('precision_' + code, lang)} ({code})",  # the code is what a file holds
                 placeholder=t("upload_no_default", lang),
                 key=f"upload_default_{kind}_{field}",
             )
