@@ -213,3 +213,20 @@ def test_kart_draws_each_circle_from_the_key_figures_scope_and_year_and_names_it
     content = legend_content(in_key_scope(view, kpi), {"sources"}, scope=label)
     html = legend_html({}, "nb", content=content)
     assert f"Sirkelareal ∝ tonn ({label})" in html and f"Hul sirkel: ingen tall i {label}" in html
+
+
+def test_the_records_figures_name_their_scope_beside_each_number(portfolio):
+    """A figure of another scope than the headline's (fossil CO₂ 2013 beside EU ETS 2022) has its scope in view."""
+    table = figure_rows(portfolio, "src-elkem-thamshavn", "nb")
+    assert t("em_col_free_allocation", "nb") in table.columns  # the ETS's columns, inserted after the scope
+    assert list(table.columns[:3]) == [t("field_year", "nb"), t("field_amount_t", "nb"), t("field_scope", "nb")]
+
+
+def test_a_measure_on_a_plant_alone_shows_no_place_as_a_dash(portfolio):
+    from loaders.bundled.measures import load_measures
+    from ui.measure_tables import measures_table
+
+    measures = load_measures().copy()
+    measures.loc[measures.index[0], "site_id"] = None
+    column = measures_table(measures, portfolio, "nb")[t("ms_place", "nb")]
+    assert column.iloc[0] == "–" and "None" not in column.astype(str).tolist()

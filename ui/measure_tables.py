@@ -17,7 +17,7 @@ def measures_table(measures: pd.DataFrame, portfolio: Portfolio, lang: str) -> p
     return pd.DataFrame(
         {
             t("ms_col_title", lang): measures["title"],
-            t("ms_place", lang): [places.get(s, s) if isinstance(s, str) else None for s in measures["site_id"]],
+            t("ms_place", lang): [places.get(s, s) if isinstance(s, str) else "–" for s in measures["site_id"]],
             t("ms_plant", lang): [plants.get(f, f) if isinstance(f, str) else None for f in measures["facility_id"]],
             t("ms_kind", lang): [t(f"ms_kind_{k}", lang) for k in measures["kind"]],
             t("status", lang): [t(f"ms_status_{s}", lang) for s in measures["status"]],

@@ -100,8 +100,8 @@ def figure_rows(portfolio: Portfolio, facility_id: str, lang: str) -> pd.DataFra
         # The ETS register's free allocation beside its verified emissions: as stated, "" where none is.
         allocation = ["" if is_missing(v) else fmt_number(v, lang) for v in figures["free_allocation_t"]]
         codes = ["" if is_missing(v) else str(v) for v in figures["compliance_code"]]
-        table.insert(2, t("em_col_free_allocation", lang), allocation)
-        table.insert(3, t("em_col_compliance", lang), codes)
+        table.insert(3, t("em_col_free_allocation", lang), allocation)  # after the scope: a number's scope in view
+        table.insert(4, t("em_col_compliance", lang), codes)
     return table
 
 
