@@ -56,7 +56,7 @@ def inspect(data: bytes, filename: str, lang: str) -> UploadInspection | None:
             cache[digest] = inspect_upload(data, filename, progress=progress_callback(bar))
         except LayerError as exc:
             bar.empty()
-            st.error(escape_markdown(t("upload_error", lang, error=error_text(exc, lang))))
+            st.error(t("upload_error", lang, error=escape_markdown(error_text(exc, lang))))
             return None
         bar.empty()
     return cache[digest]
@@ -67,8 +67,11 @@ def choose_layer(inspection: UploadInspection, lang: str) -> str | None:
     for layer in inspection.layers:
         if layer.problem:
             st.warning(
-                escape_markdown(
-                    t("upload_layer_unreadable", lang, layer=layer.name, error=error_text(layer.problem, lang))
+                t(
+                    "upload_layer_unreadable",
+                    lang,
+                    layer=escape_markdown(layer.name),
+                    error=escape_markdown(error_text(layer.problem, lang)),
                 )
             )
     if len(readable) <= 1:
@@ -206,7 +209,7 @@ def prepared_layer(data, filename, layer, crs, swap, kind, mapping, defaults, la
             progress=progress_callback(bar),
         )
     except LayerError as exc:
-        st.error(escape_markdown(t("upload_error", lang, error=error_text(named_field(exc, lang), lang))))
+        st.error(t("upload_error", lang, error=escape_markdown(error_text(named_field(exc, lang), lang))))
         result = None
     bar.empty()
     return result
@@ -307,7 +310,7 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
             )
         except (StoreError, LayerError, ValueError) as exc:
             bar.empty()
-            st.error(escape_markdown(t("store_error", lang, error=error_text(exc, lang))))
+            st.error(t("store_error", lang, error=escape_markdown(error_text(exc, lang))))
             return
         build_tiles_at_save(info, prepared.layer, lambda: store.read(info.id), lang)
         bar.progress(1.0, text=t("stage_done", lang))

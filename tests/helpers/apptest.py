@@ -24,6 +24,12 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def read_back(element) -> str:
+    """A Markdown element's text as the reader sees it: the escapes that keep file text from being Markdown
+    (ui/text.escape_markdown) read back."""
+    return re.sub(r"\\(.)", r"\1", str(element.value))
+
+
 def js_unescaped(text: str) -> str:
     """folium writes < and & inside its JSON as \\u003c and \\u0026; read them back before looking for HTML."""
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
