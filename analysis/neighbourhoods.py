@@ -42,6 +42,7 @@ from config import (
 from core.names import company_key, same_company
 from core.portfolio import Portfolio
 from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, sector_group, sourced_sector
+from loaders.upload.municipalities import municipalities_of
 
 IMPRECISE = "municipality"  # a position placed on the municipal centre, not on the actor
 PRECISION_ORDER = ("site", "quay", "locality", IMPRECISE)  # best first
@@ -188,20 +189,16 @@ def point_site(lat: float, lon: float, name: str, municipalities: gpd.GeoDataFra
     """A site row for a point the user clicked: exact ("site"), in the municipality whose outline holds it
     (`municipalities`: kommunenummer, name, geometry in EPSG:4326), else in none."""
     point = Point(float(lon), float(lat))
-    number, municipality = None, None
+    found = None
     if municipalities is not None and len(municipalities):
         # the simplified coast cuts off quays and shores: the nearest outline within COAST_M holds the point
-        point_m = gpd.GeoSeries([point], crs=CRS).to_crs(METRIC_CRS).iloc[0]
-        distance = municipalities.geometry.to_crs(METRIC_CRS).distance(point_m)
-        if distance.min() <= COAST_M:
-            nearest = distance.idxmin()
-            number, municipality = municipalities.loc[nearest, "kommunenummer"], municipalities.loc[nearest, "name"]
+        (found,) = municipalities_of(gpd.GeoSeries([point], crs=CRS), municipalities, near_m=COAST_M)
     return pd.Series(
         {
             "id": f"{POINT_PREFIX}{float(lat):.5f},{float(lon):.5f}",
             "name": name,
-            "municipality": municipality,
-            "kommunenummer": number,
+            "municipality": found.name if found else None,
+            "kommunenummer": found.kommunenummer if found else None,
             "status": None,
             "themes": [],
             "location_precision": "site",
