@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 
 import replica_checks as rc  # noqa: E402
 import requests  # noqa: E402
+from revisions import checkouts  # noqa: E402
 
 from tests.helpers.big_layer_fixtures import generated_points, stored_layer  # noqa: E402
 from tests.helpers.browser import free_port  # noqa: E402
@@ -139,15 +140,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-floods-"))
     store = work / "generated_layers.gpkg"
     stored_layer(store, generated_points(args.points), f"Generated {args.points} points")
-    setups = {}
-    if args.baseline:
-        tree = work / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree), args.baseline], cwd=ROOT, check=True)
-        try:
-            setups[f"baseline {args.baseline}"] = measure(tree, store, work, "baseline", args)
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
-    setups["ours"] = measure(ROOT, store, work, "ours", args)
+    with checkouts(args.baseline) as trees:
+        setups = {name: measure(tree, store, work, name.split()[0], args) for name, tree in trees.items()}
 
     rows = [
         ("upload flood: answers", lambda r: " ".join(map(str, r["statuses"]))),

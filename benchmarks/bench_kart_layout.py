@@ -10,15 +10,14 @@ Each revision's app is started on the bundled data with an empty store of its ow
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
+from revisions import checkouts  # noqa: E402
 
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, running_app  # noqa: E402
 
@@ -75,21 +74,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="a git revision to measure beside ours (a worktree of it is made)")
     args = parser.parse_args()
-    trees = {"ours": ROOT}
-    baseline = None
-    if args.baseline:
-        baseline = Path(tempfile.mkdtemp(prefix="bench-layout-baseline-")) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", str(baseline), args.baseline], cwd=ROOT, check=True)
-        trees = {f"baseline {args.baseline}": baseline, "ours": ROOT}
-    try:
+    with checkouts(args.baseline) as trees:
         results = {name: measure(tree) for name, tree in trees.items()}
-        print(f"{'':<36} " + " ".join(f"{name:>22}" for name in results))
-        print(f"{'map top at 1366×768 (px)':<36} " + " ".join(f"{r['top']:>22.0f}" for r in results.values()))
-        popups = [f"{r['popup'][0]}×{r['popup'][1]}" for r in results.values()]
-        print(f"{'Elkem popup at 1600×1000 (px)':<36} " + " ".join(f"{p:>22}" for p in popups))
-    finally:
-        if baseline is not None:
-            subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False)
+    print(f"{'':<36} " + " ".join(f"{name:>22}" for name in results))
+    print(f"{'map top at 1366×768 (px)':<36} " + " ".join(f"{r['top']:>22.0f}" for r in results.values()))
+    popups = [f"{r['popup'][0]}×{r['popup'][1]}" for r in results.values()]
+    print(f"{'Elkem popup at 1600×1000 (px)':<36} " + " ".join(f"{p:>22}" for p in popups))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from revisions import checkouts
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("dashboard.py", "pages/1_Utslipp.py", "pages/2_Portefolje.py")
 
@@ -58,13 +60,7 @@ def main() -> None:
     parser.add_argument("--baseline", help="a git revision to measure beside ours (a worktree of it is made)")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    trees = {"ours": ROOT}
-    baseline = None
-    if args.baseline:
-        baseline = Path(tempfile.mkdtemp(prefix="bench-pages-baseline-")) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", str(baseline), args.baseline], cwd=ROOT, check=True)
-        trees = {f"baseline {args.baseline}": baseline, "ours": ROOT}
-    try:
+    with checkouts(args.baseline) as trees:
         print(f"{'page':<24} " + " ".join(f"{name:>30}" for name in trees))
         for page in PAGES:
             cells = []
@@ -72,9 +68,6 @@ def main() -> None:
                 result = measure(tree, page, args.repeat)
                 cells.append(f"{result['median']:.2f} s (fastest {result['fastest']:.2f}), {result['rss_mb']:.0f} MB")
             print(f"{page:<24} " + " ".join(f"{cell:>30}" for cell in cells))
-    finally:
-        if baseline is not None:
-            subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":
