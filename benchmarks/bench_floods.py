@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "deploy"))
 
-import replica_checks as rc  # noqa: E402
 import requests  # noqa: E402
 from revisions import checkouts  # noqa: E402
 
+from deploy.checks import processes  # noqa: E402
 from tests.helpers.big_layer_fixtures import generated_points, stored_layer  # noqa: E402
 from tests.helpers.browser import free_port  # noqa: E402
 from tests.helpers.streamlit_socket import Session, page_cookie  # noqa: E402
@@ -44,7 +44,7 @@ PASSWORD = "generated-bench-password"
 
 
 def rss_mb(pid: int) -> float:
-    return rc.rss_kb(pid) / 1024
+    return processes.rss_kb(pid) / 1024
 
 
 async def upload_flood(url: str, pid: int, uploads: int, megabytes: int) -> dict:
@@ -76,13 +76,13 @@ async def download_flood(url: str, pid: int, requests_n: int = 12) -> dict:
     attacker = await Session.open(url, cookie, xsrf)
     await attacker.run("Kartlag")
     geojson = attacker.deferred[0]  # the first layer's first button: GeoJSON
-    cpu, started = rc.cpu_seconds(pid), time.monotonic()
+    cpu, started = processes.cpu_seconds(pid), time.monotonic()
     await attacker.ask_downloads(geojson, requests_n)
     during = []
     while attacker.answers < requests_n and time.monotonic() - started < 600:
         during.append(await victim.run())
         await asyncio.sleep(0.5)
-    answered_s, flood_cpu = time.monotonic() - started, rc.cpu_seconds(pid) - cpu
+    answered_s, flood_cpu = time.monotonic() - started, processes.cpu_seconds(pid) - cpu
     await attacker.close()
     await victim.close()
     return {

@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from revisions import checkouts  # noqa: E402
 
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, running_app  # noqa: E402
+from tests.helpers.browser import OfflinePage, running_app  # noqa: E402
+from tests.helpers.chromium import launch  # noqa: E402
 
 ELKEM = "src-elkem-thamshavn"
 _CLICK = """(id) => { let hit = null;
@@ -63,7 +64,7 @@ def popup_size(browser, url: str) -> list[int]:
 
 def measure(tree: Path) -> dict:
     with running_app(str(tree / "dashboard.py")) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             return {"top": map_top(browser, url), "popup": popup_size(browser, url)}
         finally:

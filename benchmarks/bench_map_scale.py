@@ -44,7 +44,8 @@ from tests.helpers.big_layer_fixtures import (  # noqa: E402
     stored_layer,
     tiles_drawn,
 )
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from tests.helpers.browser import running_app  # noqa: E402
+from tests.helpers.chromium import launch  # noqa: E402
 from ui.uploaded_layers import version_of  # noqa: E402
 
 BASELINE = textwrap.dedent(
@@ -221,7 +222,7 @@ def main() -> None:
         layers.append(("generated_dense_counties", lambda: generated_dense_counties(SHARED_GEODATA)))
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         for title, make in layers:
             frame = make()
             store = work / f"{title}.gpkg"

@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "deploy"))
 
 import render_nginx  # noqa: E402
-import replica_checks as rc  # noqa: E402
 
+from deploy.checks import pages, processes  # noqa: E402
 from tests.helpers.browser import free_port  # noqa: E402
+from tests.helpers.chromium import UNTHROTTLED, launch  # noqa: E402
 
 CHECKBOX = "Bare kilder med utslippstall"
 
@@ -77,10 +78,10 @@ def start_nginx(work: Path, upstream: str) -> tuple[subprocess.Popen, str]:
     return process, f"http://127.0.0.1:{port}"
 
 
-async def open_drawn(browser, url: str) -> tuple[object, object, rc.RunCounter, float]:
+async def open_drawn(browser, url: str) -> tuple[object, object, pages.RunCounter, float]:
     started = time.monotonic()
-    context, page, runs, _ = await rc.new_page(browser, url)
-    await rc.wait_idle(page, runs, 0, 180)
+    context, page, runs, _ = await pages.new_page(browser, url)
+    await pages.wait_idle(page, runs, 0, 180)
     return context, page, runs, time.monotonic() - started
 
 
@@ -88,16 +89,16 @@ async def measure(url: str, pid: int, loads: int, together: int, reruns: int) ->
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=rc.CHROMIUM, args=rc.CHROMIUM_ARGS)
+        browser = await launch(pw, UNTHROTTLED)
         try:
             context, *_ = await open_drawn(browser, url)  # warm: caches, nginx's copy, the browser's first start
             await context.close()
-            cpu, seconds = rc.cpu_seconds(pid), []
+            cpu, seconds = processes.cpu_seconds(pid), []
             for _ in range(loads):
                 context, _page, _runs, took = await open_drawn(browser, url)
                 seconds.append(took)
                 await context.close()
-            load_cpu = (rc.cpu_seconds(pid) - cpu) / loads
+            load_cpu = (processes.cpu_seconds(pid) - cpu) / loads
 
             started = time.monotonic()
             opened = await asyncio.gather(*[open_drawn(browser, url) for _ in range(together)])
@@ -107,7 +108,7 @@ async def measure(url: str, pid: int, loads: int, together: int, reruns: int) ->
 
             context, page, runs, _ = await open_drawn(browser, url)
             box = page.locator('[data-testid="stSidebar"]').get_by_text(CHECKBOX, exact=True)
-            cpu, latencies = rc.cpu_seconds(pid), []
+            cpu, latencies = processes.cpu_seconds(pid), []
             for _ in range(reruns):
                 await page.wait_for_timeout(1000)  # let the map settle, as a person would
                 before, clicked = runs.runs, time.monotonic()
@@ -115,7 +116,7 @@ async def measure(url: str, pid: int, loads: int, together: int, reruns: int) ->
                 if not await runs.wait_beyond(before, 60):
                     raise TimeoutError("no rerun ended within 60 s")
                 latencies.append(runs.end - clicked)
-            rerun_cpu = (rc.cpu_seconds(pid) - cpu) / reruns
+            rerun_cpu = (processes.cpu_seconds(pid) - cpu) / reruns
             await context.close()
         finally:
             await browser.close()
@@ -125,7 +126,7 @@ async def measure(url: str, pid: int, loads: int, together: int, reruns: int) ->
         "together_s": together_s,
         "rerun_cpu": rerun_cpu,
         "rerun_s": statistics.median(latencies),
-        "rss_mb": rc.rss_kb(pid) / 1024,
+        "rss_mb": processes.rss_kb(pid) / 1024,
     }
 
 

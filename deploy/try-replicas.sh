@@ -91,24 +91,24 @@ wait_health "$NGINX" "$NGINX_PID"
 log "PostGIS, replicas A :$PORT_A (pid $PID_A), B :$PORT_B (pid $PID_B), nginx :$PORT_N (pid $NGINX_PID)"
 
 log "upload via nginx, seen on B; delete on B, gone on A"
-$PY deploy/replica_checks.py crosscheck --via "$NGINX" --a "http://127.0.0.1:$PORT_A" --b "http://127.0.0.1:$PORT_B" \
+$PY -m deploy.checks.crosscheck --via "$NGINX" --a "http://127.0.0.1:$PORT_A" --b "http://127.0.0.1:$PORT_B" \
     --out "$WORK/cross.json" >&2 || echo '{"failed": true}' >"$WORK/cross.json"
 
 # One replica first, on the same PostGIS, so the two-replica figures are not the warmer machine's.
 log "the load against ONE replica (single-process figures)"
 PORT_S=$(free_port); start_replica "$PORT_S" replica-single; PID_S=$REPLICA_PID
 wait_health "http://127.0.0.1:$PORT_S" "$PID_S"
-$PY deploy/replica_checks.py load --url "http://127.0.0.1:$PORT_S" --sessions "$SESSIONS" --seconds "$LOAD_SECONDS" \
+$PY -m deploy.checks.load --url "http://127.0.0.1:$PORT_S" --sessions "$SESSIONS" --seconds "$LOAD_SECONDS" \
     --pids "$PID_S" --out "$WORK/one.json" >&2 || echo '{"failed": true}' >"$WORK/one.json"
 kill "$PID_S"; for _ in $(seq 50); do kill -0 "$PID_S" 2>/dev/null || break; sleep 0.2; done
 
 BEFORE=$(layer_ids)
 log "the same load: $SESSIONS sessions for $LOAD_SECONDS s through nginx on two replicas, then kill -9 A and $KILL_SECONDS s more"
-$PY deploy/replica_checks.py load --url "$NGINX" --sessions "$SESSIONS" --seconds "$LOAD_SECONDS" \
+$PY -m deploy.checks.load --url "$NGINX" --sessions "$SESSIONS" --seconds "$LOAD_SECONDS" \
     --pids "$PID_A,$PID_B" --kill-pid "$PID_A" --killed-port "$PORT_A" --after-kill "$KILL_SECONDS" \
     --out "$WORK/two.json" >&2 || echo '{"failed": true}' >"$WORK/two.json"
 AFTER=$(layer_ids)
 
 
-$PY deploy/replica_checks.py summary --work "$WORK" --layers-before "$BEFORE" --layers-after "$AFTER" \
+$PY -m deploy.checks.summary --work "$WORK" --layers-before "$BEFORE" --layers-after "$AFTER" \
     --pids "$PID_A,$PID_B,$PID_S"

@@ -1,8 +1,9 @@
-"""Basemap tiles for server-rendered maps: Web Mercator tile maths, a urllib fetcher and a tile mosaic.
+"""Basemap tiles for server-rendered maps: which Web Mercator tiles cover a view, a urllib fetcher and a mosaic.
 
-Exports must never fail for lack of network: a fetcher returns None for a tile it cannot get, one probe
-tile is tried before the rest (so an offline server waits one timeout, not one per tile), and
-`fetch_mosaic` returns None when no tile came, leaving the caller to draw a vector background.
+The tile maths is mercantile's; what is ours is the choice of zoom (tiles as sharp as the output, no more than a
+cap of them) and the mosaic. Exports must never fail for lack of network: a fetcher returns None for a tile it
+cannot get, one probe tile is tried before the rest (so an offline server waits one timeout, not one per tile),
+and `fetch_mosaic` returns None when no tile came, leaving the caller to draw a vector background.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import mercantile
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 import config
 
-EARTH_RADIUS = 6378137.0  # the sphere EPSG:3857 projects onto
-ORIGIN_SHIFT = math.pi * EARTH_RADIUS  # half the world's width in EPSG:3857 metres
 TILE_PX = 256
 MAX_LAT = 85.0511287798  # Web Mercator's square world
 
@@ -38,21 +38,17 @@ class Mosaic:
 
 
 def to_mercator(lon: float, lat: float) -> tuple[float, float]:
-    lat = max(-MAX_LAT, min(MAX_LAT, lat))
-    x = math.radians(lon) * EARTH_RADIUS
-    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * EARTH_RADIUS
-    return x, y
+    """EPSG:3857 metres of a longitude and latitude; latitudes beyond the square world are brought onto its edge."""
+    return mercantile.xy(lon, max(-MAX_LAT, min(MAX_LAT, lat)))
 
 
 def to_lonlat(x: float, y: float) -> tuple[float, float]:
-    lon = math.degrees(x / EARTH_RADIUS)
-    lat = math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2)
-    return lon, lat
+    return mercantile.lnglat(x, y)
 
 
 def resolution(zoom: float) -> float:
     """EPSG:3857 metres per screen pixel at a Leaflet/slippy-map zoom level."""
-    return 2 * ORIGIN_SHIFT / (TILE_PX * 2**zoom)
+    return mercantile.CE / (TILE_PX * 2**zoom)
 
 
 def url_fetcher(basemap_key: str, timeout: float = config.EXPORT_TILE_TIMEOUT_S) -> TileFetcher | None:
@@ -80,24 +76,16 @@ def tile_zoom(extent: tuple[float, float, float, float], width_px: float, max_zo
     # resolution(zoom) <= the output's metres per pixel, so tiles are not enlarged
     ratio = resolution(0) * width_px / max(east - west, 1e-9)
     zoom = max(0, min(max_zoom, math.ceil(math.log2(max(ratio, 1.0)))))
-    while zoom > 0 and _count(tile_range(extent, zoom)) > max_tiles:
+    while zoom > 0 and len(covering(extent, zoom)) > max_tiles:
         zoom -= 1
     return zoom
 
 
-def tile_range(extent: tuple[float, float, float, float], zoom: int) -> tuple[int, int, int, int]:
-    """First and last tile column and row (inclusive) covering a west, south, east, north box in EPSG:3857."""
-    west, south, east, north = extent
-    size = 2 * ORIGIN_SHIFT / 2**zoom
-    last = 2**zoom - 1
-
-    def column(x: float) -> int:
-        return max(0, min(last, math.floor((x + ORIGIN_SHIFT) / size)))
-
-    def row(y: float) -> int:
-        return max(0, min(last, math.floor((ORIGIN_SHIFT - y) / size)))
-
-    return column(west), column(east), row(north), row(south)
+def covering(extent: tuple[float, float, float, float], zoom: int) -> list[mercantile.Tile]:
+    """The tiles covering a west, south, east, north box in EPSG:3857, row by row from the top left."""
+    west, south = to_lonlat(extent[0], extent[1])
+    east, north = to_lonlat(extent[2], extent[3])
+    return sorted(mercantile.tiles(west, south, east, north, zoom), key=lambda tile: (tile.y, tile.x))
 
 
 def fetch_mosaic(
@@ -109,42 +97,33 @@ def fetch_mosaic(
 ) -> Mosaic | None:
     """The tiles covering `extent` as one RGBA image, or None when not a single tile could be had."""
     zoom = tile_zoom(extent, width_px, max_zoom, max_tiles)
-    x0, x1, y0, y1 = tile_range(extent, zoom)
-    tiles = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
+    tiles = covering(extent, zoom)
     # Probe one tile from the middle: without network this is the only wait.
     probe = tiles[len(tiles) // 2]
-    first = _decode(_safe_fetch(fetcher, zoom, *probe))
+    first = _decode(_safe_fetch(fetcher, probe))
     if first is None:
         return None
     rest = [tile for tile in tiles if tile != probe]
     with ThreadPoolExecutor(max_workers=config.EXPORT_TILE_WORKERS) as pool:
-        images = list(pool.map(lambda tile: _decode(_safe_fetch(fetcher, zoom, *tile)), rest))
+        images = list(pool.map(lambda tile: _decode(_safe_fetch(fetcher, tile)), rest))
     found = {probe: first, **dict(zip(rest, images, strict=True))}
 
-    mosaic = np.zeros(((y1 - y0 + 1) * TILE_PX, (x1 - x0 + 1) * TILE_PX, 4), dtype=np.uint8)
-    for (x, y), image in found.items():
+    top_left, bottom_right = tiles[0], tiles[-1]
+    columns, rows = bottom_right.x - top_left.x + 1, bottom_right.y - top_left.y + 1
+    mosaic = np.zeros((rows * TILE_PX, columns * TILE_PX, 4), dtype=np.uint8)
+    for tile, image in found.items():
         if image is not None:
-            top, left = (y - y0) * TILE_PX, (x - x0) * TILE_PX
+            top, left = (tile.y - top_left.y) * TILE_PX, (tile.x - top_left.x) * TILE_PX
             mosaic[top : top + TILE_PX, left : left + TILE_PX] = image
-    size = 2 * ORIGIN_SHIFT / 2**zoom
-    bounds = (
-        -ORIGIN_SHIFT + x0 * size,
-        -ORIGIN_SHIFT + (x1 + 1) * size,
-        ORIGIN_SHIFT - (y1 + 1) * size,
-        ORIGIN_SHIFT - y0 * size,
-    )
+    first_box, last_box = mercantile.xy_bounds(top_left), mercantile.xy_bounds(bottom_right)
+    bounds = (first_box.left, last_box.right, last_box.bottom, first_box.top)
     received = sum(image is not None for image in found.values())
     return Mosaic(mosaic, bounds, zoom, received, len(tiles))
 
 
-def _count(tile_box: tuple[int, int, int, int]) -> int:
-    x0, x1, y0, y1 = tile_box
-    return (x1 - x0 + 1) * (y1 - y0 + 1)
-
-
-def _safe_fetch(fetcher: TileFetcher, z: int, x: int, y: int) -> bytes | None:
+def _safe_fetch(fetcher: TileFetcher, tile: mercantile.Tile) -> bytes | None:
     try:
-        return fetcher(z, x, y)
+        return fetcher(tile.z, tile.x, tile.y)
     except Exception:  # noqa: BLE001 - an injected fetcher's failure must not fail the export
         return None
 

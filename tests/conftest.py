@@ -46,14 +46,14 @@ def _private_store(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium through Playwright, shared by every browser test (Playwright's own download fails here)."""
-    from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.helpers.chromium import CHROMIUM, launch
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the README's test command does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 

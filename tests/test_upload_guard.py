@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import urllib.request
 import uuid
-from pathlib import Path
 
+import psutil
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -34,10 +34,7 @@ def app_url():
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+    return psutil.Process(pid).memory_info().rss / 2**20
 
 
 class Visitor:

@@ -20,17 +20,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.helpers.chromium import is_local
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def free_port() -> int:
@@ -98,11 +90,6 @@ def running_app(
             process.kill()
         log.close()
         Path(log.name).unlink(missing_ok=True)
-
-
-def is_local(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    return url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost")
 
 
 BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
