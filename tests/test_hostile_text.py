@@ -31,6 +31,7 @@ from analysis.portfolio_view import map_content
 from exports.data import export_data
 from exports.html import standalone_html
 from exports.image import render_map
+from exports.request import MapRequest
 from loaders.bundled.flows import flow_lines, flows_from_records
 from loaders.upload.ingest import prepare
 from maps import single_pass
@@ -208,14 +209,16 @@ def test_the_upload_preview_map(texts, sentinel, monkeypatch):
 
 
 def test_the_standalone_html_export(view, colours, texts, sentinel):
-    document = js_unescaped(standalone_html(view, cluster_colours=colours, title=texts[0]))
+    document = js_unescaped(standalone_html(view, MapRequest(colours=colours, title=texts[0])))
     assert_literal(document, sentinel, LITERAL_MARKERS)
     assert "<title>{{ 7*191919 }}</title>" in document
 
 
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_the_image_exports(view, colours, texts, sentinel, fmt):
-    data = render_map(view, fmt=fmt, title=texts[0], subtitle=texts[4], cluster_colours=colours, tile_fetcher=None)
+    data = render_map(
+        view, MapRequest(format=fmt, title=texts[0], subtitle=texts[4], colours=colours), tile_fetcher=None
+    )
     assert data[:4] == (b"\x89PNG" if fmt == "png" else b"%PDF")
     if fmt == "pdf":
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
