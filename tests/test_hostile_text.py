@@ -33,14 +33,14 @@ from exports.html import standalone_html
 from exports.image import render_map
 from exports.request import MapRequest
 from loaders.bundled.flows import flow_lines, flows_from_records
-from loaders.upload.ingest import prepare
+from loaders.upload.ingest import LayerMapping, prepare
 from maps import single_pass
 from maps.build import base_map, legend_group, overview_layers, placement_map
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import stored_layer_group
 from maps.portfolio import portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
-from store import open_store
+from store import Origin, open_store
 from tests.helpers.apptest import js_unescaped
 from tests.helpers.exports import read_layers
 from tests.helpers.hostile_text import EVALUATED, LITERAL_MARKERS, RAN_FLAG, assert_literal, corpus, hostile_portfolio
@@ -204,7 +204,7 @@ def test_the_upload_preview_map(texts, sentinel, monkeypatch):
 
     monkeypatch.setattr(upload_form, "_lang", lambda: "nb")
     frame = other_layer(texts)
-    prepared = prepare(frame.to_json().encode(), texts[0] + ".geojson", kind="other")
+    prepared = prepare(frame.to_json().encode(), texts[0] + ".geojson", fields=LayerMapping("other"))
     assert_literal(rendered(upload_form.preview_map(prepared, None, "/app/static")), sentinel)
 
 
@@ -241,13 +241,14 @@ def hostile_store(hostile, texts, monkeypatch, tmp_path):
     path = tmp_path / "generated_hostile_store.gpkg"
     monkeypatch.setenv("INDUSTRIKART_STORE", str(path))
     store = open_store({"INDUSTRIKART_STORE": str(path)})
-    meta = {"uploader": texts[5], "description": texts[6], "source_licence": texts[7]}
+    meta = {"uploader": texts[5], "source_licence": texts[7]}
     for i, kind in enumerate(("parks", "sources", "members")):
         frame = getattr(hostile, kind).copy()
         frame["id"] = [f"upl-{kind}-{j}" for j in range(len(frame))]
-        store.save(frame, texts[i], kind, original_filename=texts[8] + ".geojson", **meta)
+        store.save(frame, texts[i], kind, Origin(original_filename=texts[8] + ".geojson", **meta), description=texts[6])
     frame = other_layer(texts)
-    store.save(frame, texts[9], "other", original_filename=texts[10], style=other_style(frame), **meta)
+    origin = Origin(original_filename=texts[10], **meta)
+    store.save(frame, texts[9], "other", origin, description=texts[6], style=other_style(frame))
     return store
 
 
