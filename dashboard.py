@@ -16,7 +16,7 @@ from maps.outlines import area_group
 from maps.styles import cluster_colours
 from maps.vector_tiles import STORED_LAYER
 from ui.data import portfolio, stored_layers
-from ui.export_panel import export_panel
+from ui.export_panel import ExportSettings, export_panel
 from ui.map_view import show_map
 from ui.measure_data import portfolio_measures
 from ui.overview import compact_header, key_figure_row, map_target, remember, selected_geometries
@@ -90,12 +90,14 @@ if not present:
 with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}"):
     export_panel(
         view,
-        visible=controls.visible,
-        basemap=controls.basemap,
-        colours=colours,
-        lang=lang,
-        title=st.session_state.get("present_title") or t("present_default_title", lang),
-        subtitle=st.session_state.get("present_subtitle") or t("app_subtitle", lang),
+        ExportSettings(
+            visible=controls.visible,
+            basemap=controls.basemap,
+            colours=colours,
+            lang=lang,
+            title=st.session_state.get("present_title") or t("present_default_title", lang),
+            subtitle=st.session_state.get("present_subtitle") or t("app_subtitle", lang),
+        ),
         uploaded=uploaded,
         municipalities=controls.filters.kommunenummer,
     )

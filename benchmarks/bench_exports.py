@@ -48,6 +48,7 @@ def _run(case: str, shared: str, repeat: int, queue) -> None:
 
     from analysis.filters import Filters, apply_filters
     from exports.image import render_map
+    from exports.request import MapRequest
     from loaders import load_portfolio
     from maps.styles import cluster_colours
 
@@ -62,7 +63,7 @@ def _run(case: str, shared: str, repeat: int, queue) -> None:
 
     def export(size: str, fmt: str, fetcher) -> bytes:
         return render_map(
-            view, size=size, fmt=fmt, cluster_colours=colours, boundaries=boundaries, tile_fetcher=fetcher
+            view, MapRequest(size=size, format=fmt, colours=colours, boundaries=boundaries), tile_fetcher=fetcher
         )
 
     def bare(size: str, fmt: str) -> bytes:

@@ -29,7 +29,7 @@ from analysis.filters import Filters, apply_filters  # noqa: E402
 from exports.overlays import MapExtras, UploadedLayer  # noqa: E402
 from loaders import load_portfolio  # noqa: E402
 from maps.styles import cluster_colours  # noqa: E402
-from ui.export_panel import build_export  # noqa: E402
+from ui.export_panel import ExportSettings, build_export  # noqa: E402
 
 
 def generated_layers() -> tuple[UploadedLayer, ...]:
@@ -57,13 +57,15 @@ def main() -> None:
             build_export(
                 "png-1920",
                 view,
-                visible={"parks", "sources", "members"},
-                basemap="none",
-                colours=colours,
-                lang="nb",
-                map_view=None,
-                title="Orkland møte",
-                subtitle="",
+                ExportSettings(
+                    visible={"parks", "sources", "members"},
+                    basemap="none",
+                    colours=colours,
+                    lang="nb",
+                    map_view=None,
+                    title="Orkland møte",
+                    subtitle="",
+                ),
                 extras=MapExtras(uploaded=uploaded, municipalities=numbers),
             )
             times.append(time.perf_counter() - start)

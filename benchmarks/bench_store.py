@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import store.base  # noqa: E402
-from store import errors  # noqa: E402
+from store import Origin, errors  # noqa: E402
 from store.base import LayerStore  # noqa: E402
 from store.geopackage import GeoPackageStore  # noqa: E402
 
@@ -80,7 +80,11 @@ def build_large(directory: Path, target_mb: float) -> tuple[Path, int]:
     version = 1
     while file_mb(store.path) < target_mb:
         version += 1
-        store.replace(info.id, generated_polygons(20_000, 60, seed=version), f"generated-v{version}.gpkg")
+        store.replace(
+            info.id,
+            generated_polygons(20_000, 60, seed=version),
+            Origin(original_filename=f"generated-v{version}.gpkg"),
+        )
         print(f"  large store: version {version}, {file_mb(store.path):.0f} MB", file=sys.stderr)
     return store.path, info.id
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable
 
 import folium
 
 import config
 from analysis.filters import View
-from exports.options import LAYERS, check_map_options
-from exports.overlays import MapExtras, check_extras, simplified
-from i18n import DEFAULT_LANGUAGE, t
+from exports.options import check_view
+from exports.overlays import simplified
+from exports.request import MapRequest
+from i18n import t
 from loaders.bundled.boundaries import load_boundaries
 from maps.assets import OfflineAssetError, use_local_assets
 from maps.build import base_map, legend_group, overview_layers
@@ -29,28 +29,15 @@ LEAFLET_DIR = config.STATIC_DIR / "vendor" / "leaflet"
 _ASSET_LINK = re.compile(r"<script\b[^>]*\bsrc\s*=|<link\b[^>]*\bhref\s*=", re.IGNORECASE)
 
 
-def standalone_html(
-    view: View,
-    *,
-    visible_layers: Iterable[str] = LAYERS,
-    basemap: str = config.DEFAULT_BASEMAP,
-    cluster_colours: dict[str, str] | None = None,
-    lang: str = DEFAULT_LANGUAGE,
-    bounds: tuple[float, float, float, float] | None = None,
-    center: tuple[float, float] | None = None,
-    zoom: float | None = None,
-    title: str | None = None,
-    subtitle: str | None = None,
-    extras: MapExtras | None = None,
-) -> str:
-    """A complete HTML document of the map. The view is `bounds` (west, south, east, north in lon/lat),
-    or `center` (lat, lon) with `zoom`, or else fitted to the visible features. Title and subtitle are
-    shown on the map (top left, beside the zoom buttons) as well as in `<title>`. `extras`: uploaded layers are
-    drawn as on the web map, except those the web map draws from tiles, which the legend names as left out of the
-    file (it would be too big to open); with no other view given, the map fits the chosen municipalities."""
-    visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
-    extras = check_extras(extras)
-    colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
+def standalone_html(view: View, request: MapRequest) -> str:
+    """A complete HTML document of the map as `request` asks for it (its format and size are not used). The
+    request's title and subtitle are shown on the map (top left, beside the zoom buttons) as well as in
+    `<title>`. Its uploaded layers are drawn as on the web map, except those the web map draws from tiles, which
+    the legend names as left out of the file (it would be too big to open); with no view box given, the map fits
+    the chosen municipalities, else the visible features."""
+    check_view(view)
+    lang, extras = request.lang, request.extras
+    colours = request.colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     m = base_map(static_url="")
     small = [(layer.title, layer.frame, layer.style) for layer in extras.uploaded if not simplified(layer)]
     small = [(name, frame, style) for name, frame, style in small if len(frame)]
@@ -61,22 +48,18 @@ def standalone_html(
     ]
     legend_group(colours, lang, legend).add_to(m)
     # folium's GeoJsonTooltip refuses a layer with no feature, so empty layers are left out.
-    drawn = {name for name in visible if len(getattr(view, name))}
-    for group in overview_layers(view, drawn, basemap, colours, lang, small):
+    drawn = {name for name in request.layers if len(getattr(view, name))}
+    for group in overview_layers(view, drawn, request.basemap, colours, lang, small):
         group.add_to(m)
     use_local_assets(m, static_url="", inline_ground=True)  # again, with the layers; the outlines inline
     m.default_js, m.default_css = [], []  # inlined below instead
     header = m.get_root().header
     header.add_child(RenderedText(f"<style>{_leaflet_css()}</style>"), name="leaflet_css_inline")
     header.add_child(RenderedText(f"<script>{_leaflet_js()}</script>"), name="leaflet_js_inline")
-    title = title if title is not None else t("app_title", lang)
-    subtitle = subtitle if subtitle is not None else t("app_subtitle", lang)
-    m.get_root().title = esc(title)
+    m.get_root().title = esc(request.shown_title)
     header.add_child(RenderedText(_TITLE_CSS), name="ik_title_css")
-    m.get_root().html.add_child(RenderedText(_title_box(title, subtitle)), name="ik_title")
-    if bounds is None and center is None and extras.municipalities:
-        bounds = _municipality_bounds(extras.municipalities)
-    _set_view(m, view, visible, bounds, center, zoom)
+    m.get_root().html.add_child(RenderedText(_title_box(request.shown_title, request.shown_subtitle)), name="ik_title")
+    _set_view(m, view, request)
 
     document = m.get_root().render()
     if _ASSET_LINK.search(document):
@@ -99,7 +82,11 @@ def _title_box(title: str, subtitle: str) -> str:
     return f'<div class="ik-title" id="ik-title"><h1>{esc(title)}</h1>{sub}</div>'
 
 
-def _set_view(m: folium.Map, view: View, visible: set[str], bounds, center, zoom) -> None:
+def _set_view(m: folium.Map, view: View, request: MapRequest) -> None:
+    """The request's view box; with none, the chosen municipalities, else the visible features."""
+    bounds, center, zoom = request.bounds, request.center, request.zoom
+    if request.framed:
+        bounds = _municipality_bounds(request.extras.municipalities)
     if bounds is not None:
         west, south, east, north = (float(v) for v in bounds)
         m.fit_bounds([[south, west], [north, east]])
@@ -107,7 +94,7 @@ def _set_view(m: folium.Map, view: View, visible: set[str], bounds, center, zoom
         m.location = [float(center[0]), float(center[1])]
         m.options["zoom"] = int(zoom) if float(zoom).is_integer() else float(zoom)
     else:
-        frames = [getattr(view, name) for name in sorted(visible) if len(getattr(view, name))]
+        frames = [getattr(view, name) for name in sorted(request.layers) if len(getattr(view, name))]
         if frames:
             boxes = [frame.to_crs(config.CRS).total_bounds for frame in frames]
             west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import io
 import math
 import threading
-from collections.abc import Iterable
-from datetime import date
 from pathlib import Path as FilePath
 
 import geopandas as gpd
@@ -47,11 +45,11 @@ from exports.cartography import (
     scale_bar,
     spread_points,
 )
-from exports.errors import ExportDataError, ExportOptionError
-from exports.options import LAYERS, check_map_options
+from exports.errors import ExportOptionError
+from exports.layout import MARGIN, STRIP, Box, PageLayout
+from exports.options import check_view
 from exports.overlays import (
     MapExtras,
-    check_extras,
     draw_outline,
     draw_uploaded,
     municipality_shapes,
@@ -60,8 +58,9 @@ from exports.overlays import (
     uploaded_in_view,
     uploaded_legend,
 )
+from exports.request import MapRequest
 from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
-from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
+from i18n import fmt_date, fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
 from loaders.bundled.boundaries import load_boundaries
 from maps.styles import (
     FeatureStyle,
@@ -73,17 +72,10 @@ from maps.styles import (
 )
 from maps.styles import cluster_colours as default_cluster_colours
 
-FORMATS = ("png", "pdf")
-PDF_SIZE = "a4-landscape-300dpi"
+FORMATS = ("png", "pdf")  # the requests this module draws (exports.options.FORMATS has the slide and HTML too)
 MERCATOR = "EPSG:3857"
+Extent = tuple[float, float, float, float]  # west, south, east, north in EPSG:3857 metres
 
-# Layout in inches from the page edges: every size is about 12 x 8 inches, so one layout fits all.
-MARGIN = 0.2
-HEADER = 0.95
-CREDITS = 0.34
-STRIP = 0.6
-LEGEND_WIDTH = 2.7
-GAP = 0.14
 PT_PER_SCREEN_PX = 72 / config.EXPORT_SCREEN_DPI  # radii in maps.layers are screen pixels
 INK = "#111111"
 MUTED = "#3c3c3c"
@@ -93,6 +85,7 @@ LEADER_COLOUR = "#4a4a4a"
 LABEL_SIZE = 8.5  # pt
 LABEL_MAX = 24  # key-point labels per map; one that would cover another is left off (its marker stays)
 LABEL_CHARS = 40
+AUTHOR = "Industrikart Trøndelag"
 
 _TEXT_TO_PATH = TextToPath()
 _RENDER_LOCK = threading.Lock()  # rc_context changes process-wide rcParams
@@ -106,118 +99,79 @@ _RC = {
 
 
 def render_map(
-    view: View,
-    *,
-    bounds: tuple[float, float, float, float] | None = None,
-    center: tuple[float, float] | None = None,
-    zoom: float | None = None,
-    size: str | None = None,
-    fmt: str = "png",
-    title: str | None = None,
-    subtitle: str | None = None,
-    lang: str = DEFAULT_LANGUAGE,
-    visible_layers: Iterable[str] = LAYERS,
-    cluster_colours: dict[str, str] | None = None,
-    boundaries: gpd.GeoDataFrame | None = None,
-    basemap: str = config.DEFAULT_BASEMAP,
-    tile_fetcher: TileFetcher | None = None,
-    progress: Progress | None = None,
-    day: date | None = None,
-    extras: MapExtras | None = None,
+    view: View, request: MapRequest, *, tile_fetcher: TileFetcher | None = None, progress: Progress | None = None
 ) -> bytes:
-    """PNG or PDF bytes of the map view.
+    """PNG or PDF bytes (`request.format`) of the map view as `request` asks for it (exports.request.MapRequest).
 
-    The view box is `bounds` (west, south, east, north in lon/lat, e.g. st_folium's bounds), or `center`
-    (lat, lon, as folium takes it) with a Leaflet `zoom`, or else the visible features. It is widened,
-    never cropped, to the map frame's shape. `size` is "1920x1080" (default for PNG) or
-    "a4-landscape-300dpi" (3508 x 2480 px; the PDF is always one A4 landscape page of 842 x 595 pt).
-    `tile_fetcher(z, x, y)` returns tile bytes or None; without one the basemap's URL is fetched.
-    `progress(fraction, message)` is called as the export goes on. `extras` adds the uploaded layers shown on
-    the web map, and the municipalities the view is filtered to: without `bounds` or `center` the map frames
-    them, and their border is drawn.
+    The view box is widened, never cropped, to the map frame's shape. `tile_fetcher(z, x, y)` returns tile bytes
+    or None; without one the basemap's URL is fetched. `progress(fraction, message)` is called as the export goes
+    on. The request's uploaded layers are drawn as on the web map; its chosen municipalities are outlined, and
+    framed when the request gives no view box.
     """
-    size, visible = _validate(view, bounds, center, zoom, size, fmt, lang, visible_layers, boundaries, basemap)
-    extras = check_extras(extras)
+    if request.format not in FORMATS:
+        raise ExportOptionError(f"Unknown image format {request.format!r}: use one of {', '.join(FORMATS)}.")
+    check_view(view)
+    lang = request.lang
     report = progress or (lambda fraction, message: None)
-    width_px, height_px, dpi = config.EXPORT_IMAGE_SIZES[size]
-    if fmt == "pdf":
-        fig_w, fig_h = config.EXPORT_PDF_PAGE_PT[0] / 72, config.EXPORT_PDF_PAGE_PT[1] / 72
-    else:
-        fig_w, fig_h = width_px / dpi, height_px / dpi
-    colours = cluster_colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
+    page = PageLayout.of(request.size, request.format)
+    dpi = config.EXPORT_IMAGE_SIZES[request.size][2]
+    colours = request.colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     kpi = key_figures(view)
     view = in_key_scope(view, kpi)  # circles and names in the key figure's one scope and year, as on Kart
-    frames = {name: getattr(view, name).to_crs(MERCATOR) for name in visible}
-    if boundaries is None:  # the outlines bundled in geodata/ (scripts/build_geodata.py), else a graticule
-        boundaries = bundled_boundaries()
+    frames = {name: getattr(view, name).to_crs(MERCATOR) for name in request.layers}
+    # the outlines bundled in geodata/ (scripts/build_geodata.py), else a graticule
+    boundaries = request.boundaries if request.boundaries is not None else bundled_boundaries()
     shapes = boundaries.to_crs(MERCATOR) if boundaries is not None else None
-    chosen = _chosen_municipalities(boundaries, extras.municipalities)
-    title = t("app_title", lang) if title is None else title
-    subtitle = t("app_subtitle", lang) if subtitle is None else subtitle
-
-    map_box = _map_box(fig_w, fig_h)
-    if bounds is None and center is None and chosen is not None:
-        extent = fit_extent(tuple(chosen.total_bounds), map_box[2] / map_box[3], pad=0.03)
-    else:
-        extent = _extent(frames, bounds, center, zoom, map_box[2] / map_box[3], map_box[2], map_box[3])
+    chosen = _chosen_municipalities(boundaries, request.extras.municipalities)
+    map_box = page.map_box
+    extent = _extent(request, frames, chosen, map_box)
     screen_px = (extent[2] - extent[0]) / (map_box[2] * config.EXPORT_SCREEN_DPI)  # EPSG:3857 m per screen px
 
     # Tiles first, outside the lock: waiting for the network must not hold up other exports.
     report(0.05, t("export_progress_background", lang))
-    fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
-    mosaic = None
-    if fetcher is not None and config.BASEMAPS[basemap].url is not None:  # "none" chosen: nothing to fetch
-        max_zoom = min(config.BASEMAPS[basemap].max_zoom, config.MAP_MAX_ZOOM)
-        mosaic = fetch_mosaic(extent, map_box[2] * dpi, fetcher, max_zoom=max_zoom)
+    mosaic = _fetch_tiles(request.basemap, tile_fetcher, extent, map_box[2] * dpi)
 
     with _RENDER_LOCK, matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(fig_w, fig_h), dpi=dpi, facecolor="white")
-        ax = fig.add_axes(_fraction(map_box, fig_w, fig_h))
+        fig = Figure(figsize=(page.width, page.height), dpi=dpi, facecolor="white")
+        ax = fig.add_axes(page.fraction(map_box))
         background = _draw_background(ax, extent, shapes, mosaic, lang)
 
         report(0.45, t("export_progress_layers", lang))
+        extras = request.extras
         draw_uploaded(ax, uploaded_in_view(extras.uploaded, extent, (extent[2] - extent[0]) / (map_box[2] * dpi)))
         if chosen is not None:
             draw_outline(ax, chosen)
         _draw_layers(ax, frames, colours, extent, screen_px)
         _frame_axes(ax, extent)
-        _draw_scale_bar(fig, ax, map_box, extent, fig_w, fig_h, lang)
-        _draw_north_arrow(fig, map_box, fig_w, fig_h, lang)
-        _draw_header(fig, title, subtitle, day or date.today(), fig_w, fig_h, lang)
-        legend_box = (fig_w - MARGIN - LEGEND_WIDTH, map_box[1], LEGEND_WIDTH, map_box[3])
-        entries = _legend_entries(frames, visible, colours, lang, extras, chosen, kpi)
-        _draw_legend(fig, legend_box, entries, fig_w, fig_h)
-        _draw_key_figures(fig, kpi, fig_w, fig_h, lang)
-        _draw_credits(fig, _credits(background, basemap, shapes is not None, lang, kpi), fig_w, fig_h)
+        _draw_scale_bar(fig, page, extent, lang)
+        _draw_north_arrow(fig, page, lang)
+        _draw_header(fig, page, request)
+        _draw_legend(fig, page, _legend_entries(frames, request.layers, colours, lang, extras, chosen, kpi))
+        _draw_key_figures(fig, page, kpi, lang)
+        _draw_credits(fig, page, _credits(background, request.basemap, shapes is not None, lang, kpi))
 
         report(0.85, t("export_progress_saving", lang))
         buffer = io.BytesIO()
-        metadata = {"Title": title, "Creator" if fmt == "pdf" else "Software": "Industrikart Trøndelag"}
-        fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+        metadata = {"Title": request.shown_title, "Creator" if request.format == "pdf" else "Software": AUTHOR}
+        fig.savefig(buffer, format=request.format, dpi=dpi, facecolor="white", metadata=metadata)
     report(1.0, t("export_progress_done", lang))
     return buffer.getvalue()
 
 
 def map_frame_px(size: str = "1920x1080") -> tuple[int, int, int, int]:
     """The map frame's left, top, right and bottom pixel in a PNG of `size` (for cropping and tests)."""
-    width_px, height_px, dpi = config.EXPORT_IMAGE_SIZES[size]
-    x, y, w, h = _map_box(width_px / dpi, height_px / dpi)
+    _, height_px, dpi = config.EXPORT_IMAGE_SIZES[size]
+    x, y, w, h = PageLayout.of(size).map_box
     return round(x * dpi), round(height_px - (y + h) * dpi), round((x + w) * dpi), round(height_px - y * dpi)
 
 
-def legend_entries(
-    view: View,
-    visible: Iterable[str],
-    colours: dict[str, str],
-    lang: str,
-    extras: MapExtras | None = None,
-    boundaries: gpd.GeoDataFrame | None = None,
-) -> list[tuple[str, dict, str]]:
-    """The legend's (kind, marker style, text) rows as the image draws them (for the slide export)."""
-    shown, extras = set(visible), check_extras(extras)
-    chosen = _chosen_municipalities(boundaries, extras.municipalities)
+def legend_entries(view: View, request: MapRequest) -> list[tuple[str, dict, str]]:
+    """The legend's (kind, marker style, text) rows as the image draws them (for the slide export); clusters in the
+    request's colours, any other in the mixed colour."""
+    shown, extras, colours = set(request.layers), request.extras, dict(request.colours or {})
+    chosen = _chosen_municipalities(request.boundaries, extras.municipalities)
     frames = {name: getattr(view, name) for name in shown}
-    return _legend_entries(frames, shown, colours, lang, extras, chosen, key_figures(view))
+    return _legend_entries(frames, shown, colours, request.lang, extras, chosen, key_figures(view))
 
 
 def _chosen_municipalities(boundaries, numbers: tuple[str, ...]):
@@ -226,36 +180,10 @@ def _chosen_municipalities(boundaries, numbers: tuple[str, ...]):
     return chosen if chosen is not None or not numbers else municipality_shapes(bundled_boundaries(), numbers)
 
 
-def _map_box(fig_w: float, fig_h: float) -> tuple[float, float, float, float]:
-    """Left, bottom, width, height in inches: below the header, above key figures and credits, left of the legend."""
-    bottom = MARGIN + CREDITS + STRIP + GAP
-    return MARGIN, bottom, fig_w - 2 * MARGIN - LEGEND_WIDTH - GAP, fig_h - HEADER - bottom
-
-
 def bundled_boundaries() -> gpd.GeoDataFrame | None:
     """The simplified municipalities bundled in static/outlines/kommunegrenser.geojson, or None when not bundled."""
     path = FilePath(config.BUNDLED_KOMMUNER)
     return load_boundaries(path) if path.exists() else None
-
-
-def _validate(view, bounds, center, zoom, size, fmt, lang, visible_layers, boundaries, basemap) -> tuple[str, set]:
-    if fmt not in FORMATS:
-        raise ExportOptionError(f"Unknown image format {fmt!r}: use one of {', '.join(FORMATS)}.")
-    size = size or (PDF_SIZE if fmt == "pdf" else "1920x1080")
-    if size not in config.EXPORT_IMAGE_SIZES:
-        raise ExportOptionError(f"Unknown image size {size!r}: use one of {', '.join(config.EXPORT_IMAGE_SIZES)}.")
-    if fmt == "pdf" and size != PDF_SIZE:
-        raise ExportOptionError(f"A PDF is always one A4 landscape page: use size {PDF_SIZE!r}.")
-    visible = check_map_options(view, lang, visible_layers, basemap, bounds, center, zoom)
-    if boundaries is not None and (not isinstance(boundaries, gpd.GeoDataFrame) or boundaries.crs is None):
-        raise ExportDataError("The boundaries must be a GeoDataFrame with a CRS.")
-    return size, visible
-
-
-def _fraction(box: tuple[float, float, float, float], fig_w: float, fig_h: float) -> list[float]:
-    """A left, bottom, width, height box in inches as figure fractions."""
-    x, y, w, h = box
-    return [x / fig_w, y / fig_h, w / fig_w, h / fig_h]
 
 
 def _text(target, x: float, y: float, text: str, **kwargs):
@@ -266,17 +194,33 @@ def _text(target, x: float, y: float, text: str, **kwargs):
 # --- the view box ---------------------------------------------------------------------------
 
 
-def _extent(frames, bounds, center, zoom, aspect, width_in, height_in) -> tuple[float, float, float, float]:
-    if bounds is not None:
-        return fit_extent(lonlat_box_to_mercator(bounds), aspect)
-    if center is not None:
-        return extent_from_center(center, zoom, width_in, height_in, config.EXPORT_SCREEN_DPI)
+def _extent(request: MapRequest, frames, chosen, map_box: Box) -> Extent:
+    """The map's box in EPSG:3857 in the frame's shape: the chosen municipalities when no view box is asked for,
+    else the request's bounds, or its center and zoom, or else the visible features."""
+    width_in, height_in = map_box[2], map_box[3]
+    aspect = width_in / height_in
+    if request.bounds is None and request.center is None and chosen is not None:
+        return fit_extent(tuple(chosen.total_bounds), aspect, pad=0.03)
+    if request.bounds is not None:
+        return fit_extent(lonlat_box_to_mercator(request.bounds), aspect)
+    if request.center is not None:
+        return extent_from_center(request.center, request.zoom, width_in, height_in, config.EXPORT_SCREEN_DPI)
     shown = [frame for frame in frames.values() if len(frame) and not frame.geometry.is_empty.all()]
     if not shown:
         return extent_from_center(config.MAP_CENTER, config.MAP_ZOOM, width_in, height_in, config.EXPORT_SCREEN_DPI)
     boxes = np.array([frame.total_bounds for frame in shown])
     box = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
     return fit_extent(box, aspect, pad=0.08)
+
+
+def _fetch_tiles(basemap: str, tile_fetcher: TileFetcher | None, extent: Extent, width_px: float) -> Mosaic | None:
+    """The basemap's tiles over `extent` for a frame `width_px` wide; None when the basemap is "none" or there is
+    no fetcher."""
+    fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
+    if fetcher is None or config.BASEMAPS[basemap].url is None:  # "none" chosen: nothing to fetch
+        return None
+    max_zoom = min(config.BASEMAPS[basemap].max_zoom, config.MAP_MAX_ZOOM)
+    return fetch_mosaic(extent, width_px, fetcher, max_zoom=max_zoom)
 
 
 def _frame_axes(ax, extent) -> None:
@@ -538,9 +482,9 @@ def _scatter(ax, points: list[tuple[float, float, FeatureStyle]], zorder: float)
 # --- map furniture --------------------------------------------------------------------------
 
 
-def _inset(fig, box, fig_w, fig_h, zorder=10):
+def _inset(fig, page: PageLayout, box: Box, zorder=10):
     """An axes over `box` (inches) whose data units are inches from its lower-left corner."""
-    ax = fig.add_axes(_fraction(box, fig_w, fig_h), zorder=zorder)
+    ax = fig.add_axes(page.fraction(box), zorder=zorder)
     ax.set_xlim(0, box[2])
     ax.set_ylim(0, box[3])
     ax.set_axis_off()
@@ -561,14 +505,15 @@ def _panel(ax, w: float, h: float, alpha: float = 0.88) -> None:
     )
 
 
-def _draw_scale_bar(fig, ax, map_box, extent, fig_w, fig_h, lang) -> None:
+def _draw_scale_bar(fig, page: PageLayout, extent: Extent, lang: str) -> None:
+    map_box = page.map_box
     bar = scale_bar(extent)
     bar_in = bar.map_units / (extent[2] - extent[0]) * map_box[2]
     length = f"{fmt_number(bar.metres / 1000, lang)} km" if bar.metres >= 1000 else f"{fmt_number(bar.metres)} m"
     label = t("export_scale_at", lang, length=length, lat=fmt_number(bar.latitude, lang, 1))
     w, h = max(bar_in, 1.2) + 0.3, 0.46
     box = (map_box[0] + 0.12, map_box[1] + 0.12, w, h)
-    inset = _inset(fig, box, fig_w, fig_h)
+    inset = _inset(fig, page, box)
     _panel(inset, w, h)
     x0, y0, height = 0.15, 0.1, 0.07
     for i in range(4):  # four alternating quarters, as on paper maps
@@ -585,11 +530,12 @@ def _draw_scale_bar(fig, ax, map_box, extent, fig_w, fig_h, lang) -> None:
     _text(inset, x0, y0 + height + 0.06, label, fontsize=9, color=INK, va="bottom", ha="left")
 
 
-def _draw_north_arrow(fig, map_box, fig_w, fig_h, lang) -> None:
+def _draw_north_arrow(fig, page: PageLayout, lang: str) -> None:
     """North is straight up everywhere in Web Mercator."""
+    map_box = page.map_box
     w, h = 0.46, 0.72
     box = (map_box[0] + map_box[2] - w - 0.12, map_box[1] + map_box[3] - h - 0.12, w, h)
-    inset = _inset(fig, box, fig_w, fig_h)
+    inset = _inset(fig, page, box)
     _panel(inset, w, h)
     cx, bottom, top = w / 2, 0.1, 0.45
     inset.add_patch(
@@ -603,13 +549,14 @@ def _draw_north_arrow(fig, map_box, fig_w, fig_h, lang) -> None:
     )
 
 
-def _draw_header(fig, title: str, subtitle: str, day: date, fig_w, fig_h, lang) -> None:
-    width = fig_w - 2 * MARGIN - 2.4  # leave room for the date
+def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
+    """Title and subtitle top left, the date top right."""
+    title, lang = request.shown_title, request.lang
+    width = page.title_width  # leave room for the date
     title_size = _fit_size(title, width, 22, 13)
     _text(
         fig,
-        MARGIN / fig_w,
-        1 - (MARGIN + 0.02) / fig_h,
+        *page.from_top(MARGIN, MARGIN + 0.02),
         _clip(title, width, title_size, bold=True),
         fontsize=title_size,
         weight="bold",
@@ -618,18 +565,16 @@ def _draw_header(fig, title: str, subtitle: str, day: date, fig_w, fig_h, lang) 
     )
     _text(
         fig,
-        MARGIN / fig_w,
-        1 - (MARGIN + 0.45) / fig_h,
-        _clip(subtitle, width, 12.5),
+        *page.from_top(MARGIN, MARGIN + 0.45),
+        _clip(request.shown_subtitle, width, 12.5),
         fontsize=12.5,
         color=MUTED,
         va="top",
     )
     _text(
         fig,
-        1 - MARGIN / fig_w,
-        1 - (MARGIN + 0.06) / fig_h,
-        t("export_date", lang, date=fmt_date(day, lang)),
+        *page.from_right(MARGIN, MARGIN + 0.06),
+        t("export_date", lang, date=fmt_date(request.shown_day, lang)),
         fontsize=11,
         color=MUTED,
         va="top",
@@ -637,9 +582,10 @@ def _draw_header(fig, title: str, subtitle: str, day: date, fig_w, fig_h, lang) 
     )
 
 
-def _draw_legend(fig, box, entries: list[tuple[str, dict, str]], fig_w, fig_h) -> None:
+def _draw_legend(fig, page: PageLayout, entries: list[tuple[str, dict, str]]) -> None:
+    box = page.legend_box
     w, h = box[2], box[3]
-    inset = _inset(fig, box, fig_w, fig_h)
+    inset = _inset(fig, page, box)
     _panel(inset, w, h, alpha=1.0)
     heights = {"heading": 0.3, "group": 0.25, "item": 0.2}
     # Groups are set from x = 0.15 in at 9.5 pt, items from x = 0.55 in at 9 pt.
@@ -733,7 +679,7 @@ def _legend_marker(ax, x: float, y: float, style: dict, scale: float) -> None:
     )
 
 
-def _draw_key_figures(fig, kpi: KeyFigures, fig_w, fig_h, lang) -> None:
+def _draw_key_figures(fig, page: PageLayout, kpi: KeyFigures, lang: str) -> None:
     total_label = key_figure_label(kpi, lang, facilities=True)
     cells = [
         (fmt_number(kpi.parks, lang), t("kpi_parks", lang)),
@@ -741,11 +687,9 @@ def _draw_key_figures(fig, kpi: KeyFigures, fig_w, fig_h, lang) -> None:
         (fmt_number(kpi.members, lang), t("kpi_members", lang)),
         (fmt_tonnes(kpi.total_t, lang), total_label),
     ]
-    gap = 0.12
-    width = (fig_w - 2 * MARGIN - gap * (len(cells) - 1)) / len(cells)
-    for i, (value, label) in enumerate(cells):
-        box = (MARGIN + i * (width + gap), MARGIN + CREDITS, width, STRIP)
-        inset = _inset(fig, box, fig_w, fig_h, zorder=5)
+    for box, (value, label) in zip(page.key_figure_boxes(len(cells)), cells, strict=True):
+        width = box[2]
+        inset = _inset(fig, page, box, zorder=5)
         inset.add_patch(
             FancyBboxPatch(
                 (0, 0), width, STRIP, boxstyle="round,pad=0,rounding_size=0.05", facecolor=PANEL, edgecolor="none"
@@ -772,9 +716,11 @@ def _credits(background: str, basemap: str, has_boundaries: bool, lang: str, kpi
     return parts
 
 
-def _draw_credits(fig, parts: list[str], fig_w, fig_h) -> None:
-    lines = _wrap(" · ".join(parts), fig_w - 2 * MARGIN, 8)[:2]
-    _text(fig, MARGIN / fig_w, MARGIN / fig_h, "\n".join(lines), fontsize=8, color=MUTED, va="bottom", linespacing=1.3)
+def _draw_credits(fig, page: PageLayout, parts: list[str]) -> None:
+    lines = _wrap(" · ".join(parts), page.text_width, 8)[:2]
+    _text(
+        fig, *page.from_bottom(MARGIN, MARGIN), "\n".join(lines), fontsize=8, color=MUTED, va="bottom", linespacing=1.3
+    )
 
 
 def _width_in(text: str, size: float, bold: bool = False) -> float:

@@ -1,4 +1,5 @@
-"""Checks shared by the map exports (image and HTML): language, layers, basemap, the view box and the frames."""
+"""Checks shared by the map exports (image, slide and HTML): format and size, language, layers, basemap, the view box,
+the boundaries and the frames. `exports.request.MapRequest` runs the option checks once, when it is made."""
 
 from __future__ import annotations
 
@@ -13,10 +14,23 @@ from exports.errors import ExportDataError, ExportOptionError
 from i18n import LANGUAGES
 
 LAYERS = ("parks", "sources", "members")
+FORMATS = ("png", "pdf", "pptx", "html")  # a map as an image, a one-page PDF, a slide or a standalone web page
+PDF_SIZE = "a4-landscape-300dpi"
+
+
+def check_image_options(fmt: str, size: str | None) -> str:
+    """The image size (`size`, or the format's own when None), or a typed error naming what does not fit."""
+    if fmt not in FORMATS:
+        raise ExportOptionError(f"Unknown image format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    size = size or (PDF_SIZE if fmt == "pdf" else "1920x1080")
+    if size not in config.EXPORT_IMAGE_SIZES:
+        raise ExportOptionError(f"Unknown image size {size!r}: use one of {', '.join(config.EXPORT_IMAGE_SIZES)}.")
+    if fmt == "pdf" and size != PDF_SIZE:
+        raise ExportOptionError(f"A PDF is always one A4 landscape page: use size {PDF_SIZE!r}.")
+    return size
 
 
 def check_map_options(
-    view: View,
     lang: str,
     visible_layers: Iterable[str],
     basemap: str,
@@ -40,11 +54,20 @@ def check_map_options(
         check_bounds(bounds)
     if center is not None:
         check_center(center, zoom)
+    return visible
+
+
+def check_boundaries(boundaries) -> None:
+    if boundaries is not None and (not isinstance(boundaries, gpd.GeoDataFrame) or boundaries.crs is None):
+        raise ExportDataError("The boundaries must be a GeoDataFrame with a CRS.")
+
+
+def check_view(view: View) -> None:
+    """Each of the view's three layers is a GeoDataFrame with a CRS."""
     for name in LAYERS:
         frame = getattr(view, name, None)
         if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
             raise ExportDataError(f"The {name} layer must be a GeoDataFrame with a CRS.")
-    return visible
 
 
 def check_bounds(bounds) -> tuple[float, float, float, float]:

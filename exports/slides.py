@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 import geopandas as gpd
@@ -31,8 +31,8 @@ from analysis.neighbourhoods import Neighbourhood
 from core.progress import Progress
 from core.text import attribution_text, xml_text
 from exports.image import legend_entries, map_frame_px, render_map
-from exports.options import LAYERS
 from exports.overlays import MapExtras
+from exports.request import MapRequest
 from exports.tiles import TileFetcher, url_fetcher
 from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, t
 from maps.measures import gap_text, group_label
@@ -49,6 +49,7 @@ MARGIN = 0.4
 SIDE_W = 3.3  # legend and key figures, right of the map
 TOP = 1.55  # below title and subtitle
 BOTTOM = 0.55  # the sources line
+Place = tuple[float, float, float, float]  # left, top, width, height in inches from the slide's top-left corner
 INK = RGBColor(0x11, 0x11, 0x11)
 MUTED = RGBColor(0x3C, 0x3C, 0x3C)
 
@@ -67,30 +68,13 @@ class Slide:
 
 
 def view_slide(
-    view: View,
-    *,
-    title: str,
-    subtitle: str,
-    lang: str = DEFAULT_LANGUAGE,
-    visible_layers: Iterable[str] = LAYERS,
-    cluster_colours: dict[str, str] | None = None,
-    boundaries: gpd.GeoDataFrame | None = None,
-    basemap: str = config.DEFAULT_BASEMAP,
-    tile_fetcher: TileFetcher | None = None,
-    bounds: tuple[float, float, float, float] | None = None,
-    center: tuple[float, float] | None = None,
-    zoom: float | None = None,
-    progress: Progress | None = None,
-    day: date | None = None,
-    extras: MapExtras | None = None,
+    view: View, request: MapRequest, *, tile_fetcher: TileFetcher | None = None, progress: Progress | None = None
 ) -> Slide:
-    """The map view as a slide: the map picture with the view's legend, key figures and sources; `extras`:
-    the uploaded layers and the chosen municipalities, as exports.image.render_map draws them."""
-    visible = set(visible_layers)
-    colours = cluster_colours or {}
-    where = {"bounds": bounds, "center": center, "zoom": zoom}
-    render = {"boundaries": boundaries, "basemap": basemap, "tile_fetcher": tile_fetcher, "progress": progress}
-    image, background = _map_image(view, lang, visible, colours, where, {**render, "day": day, "extras": extras})
+    """The map view as a slide: the map picture with the view's legend, key figures and sources; the request's
+    uploaded layers and chosen municipalities as exports.image.render_map draws them. Title and subtitle are the
+    request's (the app's own when None); its format and size are not used."""
+    lang = request.lang
+    image, background = _map_image(view, request, tile_fetcher, progress)
     kpi = key_figures(view)
     total_label = key_figure_label(kpi, lang, facilities=True)
     figures = (
@@ -100,51 +84,42 @@ def view_slide(
         (total_label, fmt_tonnes(kpi.total_t, lang)),
     )
     return Slide(
-        title=title,
-        subtitle=subtitle,
+        title=request.shown_title,
+        subtitle=request.shown_subtitle,
         image=image,
-        legend=_legend(view, visible, colours, lang, extras, boundaries),
+        legend=_legend(view, request),
         figures=figures,
-        sources=sources_line(background, basemap, boundaries is not None, lang),
+        sources=sources_line(background, request.basemap, request.boundaries is not None, lang),
     )
 
 
 def site_slides(
     hoods: Sequence[Neighbourhood],
+    request: MapRequest,
     *,
-    subtitle: str,
-    lang: str = DEFAULT_LANGUAGE,
     sources: str | None = None,
-    visible_layers: Iterable[str] = LAYERS,
-    cluster_colours: dict[str, str] | None = None,
-    boundaries: gpd.GeoDataFrame | None = None,
-    basemap: str = config.DEFAULT_BASEMAP,
     tile_fetcher: TileFetcher | None = None,
     progress: Progress | None = None,
-    day: date | None = None,
 ) -> list[Slide]:
     """One slide per compared site: the site's neighbourhood on the map and its numbers in the table.
 
-    `sources` is the page's own sources line (its data hosts); the basemap and boundary credits are added.
-    The page's other layers (buffers, flows) are not drawn: the map shows the neighbourhood's box.
+    `request` gives the layers, colours, basemap, boundaries, language and date, and the subtitle each slide's
+    starts with; each map shows its neighbourhood's box. `sources` is the page's own sources line (its data
+    hosts); the basemap and boundary credits are added. The page's other layers (buffers, flows) are not drawn.
     """
-    visible = set(visible_layers) & set(LAYERS)
-    colours = cluster_colours or {}
+    lang, subtitle = request.lang, request.subtitle or ""
     slides = []
     for i, hood in enumerate(hoods):
         view = _site_view(hood)
-        step = _step(progress, i, len(hoods))
-        render = {"boundaries": boundaries, "basemap": basemap, "tile_fetcher": tile_fetcher, "day": day}
-        image, background = _map_image(
-            view, lang, visible, colours, {"bounds": hood.buffer.bounds}, {**render, "progress": step}
-        )
-        credits = sources_line(background, basemap, boundaries is not None, lang)
+        site = replace(request, bounds=hood.buffer.bounds, center=None, zoom=None, extras=MapExtras())
+        image, background = _map_image(view, site, tile_fetcher, _step(progress, i, len(hoods)))
+        credits = sources_line(background, request.basemap, request.boundaries is not None, lang)
         slides.append(
             Slide(
                 title=str(hood.site["name"]),
                 subtitle=f"{subtitle} · {t('pf_radius', lang)} {_km(hood.radius_m, lang)}",
                 image=image,
-                legend=_legend(view, visible, colours, lang),
+                legend=_legend(view, site),
                 figures=_site_figures(hood, lang),
                 sources=f"{sources} · {credits}" if sources else credits,
             )
@@ -227,13 +202,10 @@ def sources_line(background: str, basemap: str, has_boundaries: bool, lang: str)
 # --- building blocks ------------------------------------------------------------------------
 
 
-def _map_image(view, lang, visible, colours, where: dict, render: dict):
-    """(PNG of the map frame only, "tiles" if any basemap tile came else "vector"). `where`: bounds, or center and
-    zoom; `render`: boundaries, basemap, tile_fetcher, progress, day and extras, as render_map takes them."""
-    render = dict(render)
-    basemap = render.pop("basemap", config.DEFAULT_BASEMAP)
-    tile_fetcher = render.pop("tile_fetcher", None)
-    fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(basemap)
+def _map_image(view: View, request: MapRequest, tile_fetcher: TileFetcher | None, progress: Progress | None):
+    """(PNG of the map frame only, "tiles" if any basemap tile came else "vector"): the request drawn by
+    render_map at IMAGE_SIZE without title and subtitle."""
+    fetcher = tile_fetcher if tile_fetcher is not None else url_fetcher(request.basemap)
     got = []
 
     def counting(z: int, x: int, y: int) -> bytes | None:
@@ -242,19 +214,8 @@ def _map_image(view, lang, visible, colours, where: dict, render: dict):
             got.append(1)
         return tile
 
-    png = render_map(
-        view,
-        **where,
-        size=IMAGE_SIZE,
-        title="",
-        subtitle="",
-        lang=lang,
-        visible_layers=visible,
-        cluster_colours=colours or None,
-        basemap=basemap,
-        tile_fetcher=counting,
-        **render,
-    )
+    picture_request = replace(request, format="png", size=IMAGE_SIZE, title="", subtitle="")
+    png = render_map(view, picture_request, tile_fetcher=counting, progress=progress)
     with Image.open(io.BytesIO(png)) as picture:
         frame = picture.convert("RGB").crop(map_frame_px(IMAGE_SIZE))
         out = io.BytesIO()
@@ -262,9 +223,9 @@ def _map_image(view, lang, visible, colours, where: dict, render: dict):
     return out.getvalue(), "tiles" if got else "vector"
 
 
-def _legend(view: View, visible: set[str], colours: dict[str, str], lang: str, extras=None, boundaries=None) -> tuple:
+def _legend(view: View, request: MapRequest) -> tuple:
     rows = []
-    for kind, style, text in legend_entries(view, visible, colours, lang, extras, boundaries):
+    for kind, style, text in legend_entries(view, request):
         colour = None
         if kind == "item":
             fill = to_rgba(style["fill"])
@@ -313,9 +274,9 @@ def _step(progress: Progress | None, i: int, n: int) -> Progress | None:
 
 def _add_slide(slide, content: Slide, lang: str, day: date) -> None:
     width = SLIDE_W - 2 * MARGIN
-    _textbox(slide, MARGIN, 0.25, width - 2.6, 0.8, content.title, _title_size(content.title), bold=True)
-    _textbox(slide, SLIDE_W - MARGIN - 2.5, 0.3, 2.5, 0.4, fmt_date(day, lang), 14, colour=MUTED, right=True)
-    _textbox(slide, MARGIN, 1.0, width, 0.45, content.subtitle, 16, colour=MUTED)
+    _textbox(slide, (MARGIN, 0.25, width - 2.6, 0.8), content.title, _title_size(content.title), bold=True)
+    _textbox(slide, (SLIDE_W - MARGIN - 2.5, 0.3, 2.5, 0.4), fmt_date(day, lang), 14, colour=MUTED, right=True)
+    _textbox(slide, (MARGIN, 1.0, width, 0.45), content.subtitle, 16, colour=MUTED)
 
     map_w, map_h = width - SIDE_W - 0.2, SLIDE_H - TOP - BOTTOM - 0.1
     with Image.open(io.BytesIO(content.image)) as picture:
@@ -326,14 +287,14 @@ def _add_slide(slide, content: Slide, lang: str, day: date) -> None:
     side_x = SLIDE_W - MARGIN - SIDE_W
     figures_h = 0.34 * (len(content.figures) + 1)
     legend_h = map_h - figures_h - 0.2
-    _legend_box(slide, side_x, TOP, SIDE_W, legend_h, content.legend)
+    _legend_box(slide, (side_x, TOP, SIDE_W, legend_h), content.legend)
     header = content.figures_header or (t("slide_figures", lang), t("slide_value", lang))
-    _figures_table(slide, side_x, TOP + map_h - figures_h, SIDE_W, figures_h, content.figures, header)
-    _textbox(slide, MARGIN, SLIDE_H - BOTTOM, width, BOTTOM - 0.1, content.sources, 10, colour=MUTED)
+    _figures_table(slide, (side_x, TOP + map_h - figures_h, SIDE_W, figures_h), content.figures, header)
+    _textbox(slide, (MARGIN, SLIDE_H - BOTTOM, width, BOTTOM - 0.1), content.sources, 10, colour=MUTED)
 
 
-def _textbox(slide, x, y, w, h, text: str, size: float, *, bold=False, colour=INK, right=False):
-    box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+def _textbox(slide, at: Place, text: str, size: float, *, bold=False, colour=INK, right=False):
+    box = slide.shapes.add_textbox(*(Inches(v) for v in at))
     frame = box.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
@@ -357,8 +318,9 @@ def _font(font, size: float, *, bold=False, italic=False, colour=INK) -> None:
     font.color.rgb = colour
 
 
-def _legend_box(slide, x, y, w, h, legend) -> None:
-    box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+def _legend_box(slide, at: Place, legend) -> None:
+    h = at[3]
+    box = slide.shapes.add_textbox(*(Inches(v) for v in at))
     frame = box.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
@@ -374,8 +336,9 @@ def _legend_box(slide, x, y, w, h, legend) -> None:
         _font(run.font, size * (1.2 if kind == "heading" else 1.0), bold=kind == "heading", italic=kind == "group")
 
 
-def _figures_table(slide, x, y, w, h, figures, header: tuple[str, str]) -> None:
-    shape = slide.shapes.add_table(len(figures) + 1, 2, Inches(x), Inches(y), Inches(w), Inches(h))
+def _figures_table(slide, at: Place, figures, header: tuple[str, str]) -> None:
+    w = at[2]
+    shape = slide.shapes.add_table(len(figures) + 1, 2, *(Inches(v) for v in at))
     table = shape.table
     table.columns[0].width = Emu(int(Inches(w) * 0.62))
     table.columns[1].width = Inches(w) - table.columns[0].width

@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _ingest(args) -> int:
     from pathlib import Path
 
-    from loaders.upload.ingest import prepare, report_lines, save
+    from loaders.upload.ingest import LayerMapping, prepare, report_lines, save
     from store import StoreError, open_store
 
     path = Path(args.file)
@@ -98,8 +98,7 @@ def _ingest(args) -> int:
             layer=args.layer,
             crs=args.crs,
             swap_axes=args.swap_axes,
-            kind=args.kind,
-            defaults=defaults,
+            fields=LayerMapping(args.kind, defaults=defaults),
         )
     except NeedsLayerChoice as exc:
         print(f"error: {exc}; pass --layer NAME", file=sys.stderr)

@@ -50,12 +50,12 @@ crs, swap = choose_crs(inspection, layer, lang)
 columns = list(inspection.layer(layer).fields)
 
 st.subheader(t("upload_step_kind", lang))
-kind, mapping, defaults = kind_and_mapping(columns, lang, inspection.layer(layer).geometry_types)
-style = style_form(columns, lang) if kind == "other" else None
-if not mapping_hint(kind, mapping, defaults, lang):
+fields = kind_and_mapping(columns, lang, inspection.layer(layer).geometry_types)
+style = style_form(columns, lang) if fields.kind == "other" else None
+if not mapping_hint(fields, lang):
     st.stop()
 
-prepared = prepared_layer(data, file.name, layer, crs, swap, kind, mapping, defaults, lang)
+prepared = prepared_layer(data, file.name, layer, crs, swap, fields, lang)
 if prepared is None:
     st.stop()
 

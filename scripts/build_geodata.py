@@ -48,7 +48,7 @@ import config  # noqa: E402
 from core.kommunenummer import MUNICIPALITIES  # noqa: E402
 from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL, FIGURE_SCOPES  # noqa: E402
 from loaders.files.layers import read_layer  # noqa: E402
-from loaders.official.eea import read_eea_f1_4  # noqa: E402
+from loaders.official.eea import Selection, read_eea_f1_4  # noqa: E402
 from loaders.official.eutl import Exclusion, read_eutl  # noqa: E402
 
 EPRTR_CSV = "eprtr_f1_4_air_norway_2007_2017.csv"
@@ -257,7 +257,7 @@ def register(csv_path: Path, kommuner: gpd.GeoDataFrame, sources: gpd.GeoDataFra
     area = gpd.GeoSeries([near], crs=config.METRIC_CRS).to_crs(config.CRS).iloc[0]
     aliases = pd.DataFrame([{"id": sid, "facility": name} for name, (sid, _) in NAME_MAPPINGS.items()])
     known = pd.concat([sources[["id", "facility"]], aliases], ignore_index=True)
-    result = read_eea_f1_4(csv_path, known, country="Norway", area=area, source=config.EEA_SOURCE_URL)
+    result = read_eea_f1_4(csv_path, known, selection=Selection("Norway", area), source=config.EEA_SOURCE_URL)
     if result.summary.rows_skipped - sum(v for k, v in result.summary.skipped.items() if str(k).startswith("outside")):
         raise SystemExit(f"rows skipped for another reason than place: {result.summary.skipped}")
     by_id = sources.set_index("id")

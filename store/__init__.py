@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from config import STORE_PATH, STORE_PG_SCHEMA
-from store.base import KINDS, LayerStore
+from store.base import KINDS, LayerStore, Origin
 from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
 from store.geopackage import GeoPackageStore
 from store.postgis import PostGISStore
@@ -43,6 +43,7 @@ __all__ = [
     "LayerInfo",
     "LayerNotFound",
     "LayerStore",
+    "Origin",
     "PostGISStore",
     "StoreBusy",
     "StoreError",

@@ -47,6 +47,17 @@ class NewVersion:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a layer version comes from, as its metadata keeps it: the file's name and CRS, who uploaded it and the
+    source or licence. `source_licence` None: none given (a new layer has none; a new version keeps the layer's)."""
+
+    original_filename: str = ""
+    original_crs: str | None = None  # None: the frame's own
+    uploader: str = ""
+    source_licence: str | None = None
+
+
 class LayerStore(ABC):
     """Layers kept in EPSG:4326 with their metadata, versions and a 30-day bin."""
 
@@ -57,37 +68,31 @@ class LayerStore(ABC):
         gdf: gpd.GeoDataFrame,
         title: str,
         kind: str,
-        original_filename: str = "",
-        original_crs: str | None = None,
-        uploader: str = "",
+        origin: Origin = Origin(),
         description: str = "",
-        source_licence: str = "",
         style: dict | None = None,
     ) -> LayerInfo:
         """Store `gdf` as a new layer (version 1) and return its record."""
         title = _title(title)
         if kind not in KINDS:
             raise StoreError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
-        new = _new_version(gdf, original_filename, original_crs, uploader, source_licence)
+        new = _new_version(gdf, origin, origin.source_licence or "")
         return self._save(new, title, kind, _text("description", description), style_text(style))
 
     def replace(
         self,
         layer_id: int,
         gdf: gpd.GeoDataFrame,
-        original_filename: str = "",
-        original_crs: str | None = None,
-        uploader: str = "",
+        origin: Origin = Origin(),
         description: str | None = None,
-        source_licence: str | None = None,
     ) -> LayerInfo:
         """Store `gdf` as the layer's next version; earlier versions stay restorable.
 
-        `description` and `source_licence` left as None keep the current ones.
+        `description` and the origin's `source_licence` left as None keep the current ones.
         """
         current = self._live(layer_id)
-        licence = current.source_licence if source_licence is None else source_licence
-        new = _new_version(gdf, original_filename, original_crs, uploader, licence)
+        licence = current.source_licence if origin.source_licence is None else origin.source_licence
+        new = _new_version(gdf, origin, licence)
         desc = None if description is None else _text("description", description)
         return self._replace(layer_id, new, desc)
 
@@ -193,7 +198,8 @@ class LayerStore(ABC):
         return info
 
 
-def _new_version(gdf, original_filename, original_crs, uploader, source_licence) -> NewVersion:
+def _new_version(gdf, origin: Origin, source_licence: str) -> NewVersion:
+    original_crs = origin.original_crs
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise StoreError("a layer must be a GeoDataFrame")
     try:
@@ -205,9 +211,9 @@ def _new_version(gdf, original_filename, original_crs, uploader, source_licence)
     crs = original_crs or gdf.crs.to_string()
     return NewVersion(
         data=encode(gdf if gdf.crs is not None else gdf.set_crs(crs)),
-        original_filename=_text("original file name", original_filename),
+        original_filename=_text("original file name", origin.original_filename),
         original_crs=_text("original CRS", crs),
-        uploader=_text("uploader", uploader),
+        uploader=_text("uploader", origin.uploader),
         source_licence=_text("source/licence", source_licence),
         created_at=datetime.now(UTC),
     )

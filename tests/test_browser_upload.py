@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from store import open_store
+from store import Origin, open_store
 from tests.helpers.browser import OfflinePage, running_app
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,9 @@ def hostile_app(tmp_path_factory, sentinel):
         crs=4326,
     )
     style = {"colour": "#123456", "fill": True, "label_field": "navn", "popup_fields": ["navn", "merknad"]}
-    store.save(frame, HOSTILE + " " + TEMPLATE, "other", original_filename="generated_hostile.geojson", style=style)
+    store.save(
+        frame, HOSTILE + " " + TEMPLATE, "other", Origin(original_filename="generated_hostile.geojson"), style=style
+    )
     members = gpd.GeoDataFrame(
         {
             "id": ["generated-member-1", "generated-member-2"],
@@ -51,7 +53,7 @@ def hostile_app(tmp_path_factory, sentinel):
         geometry=[Point(9.85, 63.30), Point(9.86, 63.31)],
         crs=4326,
     )
-    store.save(members, TEMPLATE, "members", original_filename="generated_hostile_members.geojson")
+    store.save(members, TEMPLATE, "members", Origin(original_filename="generated_hostile_members.geojson"))
     with running_app(env={"INDUSTRIKART_STORE": str(path)}) as url:
         yield url
 
@@ -178,7 +180,7 @@ def app_with_a_layer(tmp_path_factory):
     path = tmp_path_factory.mktemp("store") / "generated_layer_list_store.gpkg"
     frame = gpd.GeoDataFrame({"navn": ["Generert område Lade"]}, geometry=[box(*LADE)], crs=4326)
     open_store({"INDUSTRIKART_STORE": str(path)}).save(
-        frame, "Generert lag Lade", "other", original_filename="generated_lade.geojson"
+        frame, "Generert lag Lade", "other", Origin(original_filename="generated_lade.geojson")
     )
     with running_app(env={"INDUSTRIKART_STORE": str(path)}) as url:
         yield url

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from config import ROOT
-from store import open_store
+from store import Origin, open_store
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -19,7 +19,12 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_layers_lists_the_store_as_text_and_json(portfolio):
     store = open_store()  # the test's private store: INDUSTRIKART_STORE is set by conftest
-    kept = store.save(portfolio.parks.head(2), "Generated parker – Ørland", "parks", "p.geojson", uploader="Åse")
+    kept = store.save(
+        portfolio.parks.head(2),
+        "Generated parker – Ørland",
+        "parks",
+        Origin(original_filename="p.geojson", uploader="Åse"),
+    )
     gone = store.save(portfolio.sources.head(1), "Generated deleted", "sources")
     store.delete(gone.id)
 

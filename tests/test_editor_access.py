@@ -10,7 +10,7 @@ import config
 import ui.access
 from tests.helpers.apptest import app
 from ui.access import PASSWORD_ENV
-from ui.guess_limits import GuessLimiter, whole_units
+from ui.guess_limits import GuessLimiter, GuessRules, whole_units
 
 SECRET = "generated-test-passord-æøå"
 WINDOW = config.EDITOR_GUESS_WINDOW_S
@@ -147,7 +147,7 @@ def test_success_resets_the_session(limiter, clock):
 
 
 def test_threads_lose_no_guesses(clock):
-    limiter = GuessLimiter(clock=clock, global_limit=10**9)
+    limiter = GuessLimiter(GuessRules(global_limit=10**9), clock=clock)
     threads = [threading.Thread(target=lambda i=i: [limiter.failure(f"s{i}") for _ in range(200)]) for i in range(8)]
     for thread in threads:
         thread.start()

@@ -23,10 +23,12 @@ import config
 import exports.image
 from analysis.filters import Filters, apply_filters
 from exports.cartography import spread_points
+from exports.errors import ExportDataError
 from exports.html import standalone_html
 from exports.image import SPREAD_MIN_PX, map_frame_px, render_map
 from exports.names import MAX_STEM, export_file_name, title_slug
 from exports.overlays import MapExtras, UploadedLayer
+from exports.request import MapRequest
 from exports.tiles import to_mercator
 
 DAY = date(2026, 11, 25)
@@ -94,34 +96,38 @@ def extent_of(monkeypatch) -> list:
 
 def test_an_uploaded_layer_is_drawn_in_its_style_and_listed_in_the_legend(orkland, generated_polygon_layer):
     extras = MapExtras(uploaded=(generated_polygon_layer,), municipalities=ORKLAND)
-    without = render_map(orkland, tile_fetcher=no_tiles, day=DAY, extras=MapExtras(municipalities=ORKLAND))
-    with_layer = render_map(orkland, tile_fetcher=no_tiles, day=DAY, extras=extras)
+    without = render_map(orkland, MapRequest(day=DAY, extras=MapExtras(municipalities=ORKLAND)), tile_fetcher=no_tiles)
+    with_layer = render_map(orkland, MapRequest(day=DAY, extras=extras), tile_fetcher=no_tiles)
     assert near(map_pixels(without), PINK).sum() < 20
     assert near(map_pixels(with_layer), PINK).sum() > 300  # its outline in its own colour
-    text = pdf_text(render_map(orkland, fmt="pdf", tile_fetcher=no_tiles, day=DAY, extras=extras))
+    text = pdf_text(render_map(orkland, MapRequest(format="pdf", day=DAY, extras=extras), tile_fetcher=no_tiles))
     assert "Opplastede kartlag" in text and "Generert flate" in text
 
 
 def test_a_big_uploaded_layer_is_drawn_simplified_and_the_legend_says_so(orkland, generated_big_point_layer):
     extras = MapExtras(uploaded=(generated_big_point_layer,), municipalities=ORKLAND)
-    png = render_map(orkland, tile_fetcher=no_tiles, day=DAY, extras=extras)
+    png = render_map(orkland, MapRequest(day=DAY, extras=extras), tile_fetcher=no_tiles)
     drawn = near(map_pixels(png), PINK, tolerance=40)
     assert drawn.sum() > 2000  # thousands of dots, none left out
-    text = pdf_text(render_map(orkland, fmt="pdf", lang="en", tile_fetcher=no_tiles, day=DAY, extras=extras))
+    text = pdf_text(
+        render_map(orkland, MapRequest(format="pdf", lang="en", day=DAY, extras=extras), tile_fetcher=no_tiles)
+    )
     assert "Genererte punkter (drawn simplified)" in text
 
 
 def test_an_uploaded_layer_without_a_crs_is_refused(orkland):
     frame = gpd.GeoDataFrame(geometry=[Point(9.5, 63.0)])
-    with pytest.raises(exports.image.ExportDataError):
-        render_map(orkland, tile_fetcher=no_tiles, extras=MapExtras(uploaded=(UploadedLayer("x", frame, {}),)))
+    with pytest.raises(ExportDataError):
+        render_map(
+            orkland, MapRequest(extras=MapExtras(uploaded=(UploadedLayer("x", frame, {}),))), tile_fetcher=no_tiles
+        )
 
 
 def test_the_html_file_carries_a_small_uploaded_layer_and_names_a_big_one_left_out(
     orkland, generated_polygon_layer, generated_big_point_layer
 ):
     extras = MapExtras(uploaded=(generated_polygon_layer, generated_big_point_layer), municipalities=ORKLAND)
-    html = standalone_html(orkland, extras=extras)
+    html = standalone_html(orkland, MapRequest(extras=extras))
     assert "Generert flate" in html and "9.45" in html  # the polygon's coordinates are in the file
     assert "Genererte punkter (for stort for HTML-fila" in html
 
@@ -132,7 +138,9 @@ def test_the_html_file_carries_a_small_uploaded_layer_and_names_a_big_one_left_o
 def test_a_view_filtered_to_orkland_is_framed_on_orkland_and_outlined(orkland, kommuner, monkeypatch):
     seen = extent_of(monkeypatch)
     png = render_map(
-        orkland, tile_fetcher=no_tiles, boundaries=kommuner, day=DAY, extras=MapExtras(municipalities=ORKLAND)
+        orkland,
+        MapRequest(boundaries=kommuner, day=DAY, extras=MapExtras(municipalities=ORKLAND)),
+        tile_fetcher=no_tiles,
     )
     west, south, east, north = seen[-1]
     shape = kommuner[kommuner["kommunenummer"] == "5059"].to_crs("EPSG:3857")
@@ -146,7 +154,9 @@ def test_a_view_filtered_to_orkland_is_framed_on_orkland_and_outlined(orkland, k
     assert max((cols.max() - cols.min()) / frame_w, (rows.max() - rows.min()) / frame_h) > 0.85  # and fills it
     text = pdf_text(
         render_map(
-            orkland, fmt="pdf", tile_fetcher=no_tiles, boundaries=kommuner, extras=MapExtras(municipalities=ORKLAND)
+            orkland,
+            MapRequest(format="pdf", boundaries=kommuner, extras=MapExtras(municipalities=ORKLAND)),
+            tile_fetcher=no_tiles,
         )
     )
     assert "Valgt kommune: Orkland" in text
@@ -154,7 +164,11 @@ def test_a_view_filtered_to_orkland_is_framed_on_orkland_and_outlined(orkland, k
 
 def test_an_explicit_view_box_still_wins_over_the_municipality(orkland, monkeypatch):
     seen = extent_of(monkeypatch)
-    render_map(orkland, center=(63.31, 9.86), zoom=13, tile_fetcher=no_tiles, extras=MapExtras(municipalities=ORKLAND))
+    render_map(
+        orkland,
+        MapRequest(center=(63.31, 9.86), zoom=13, extras=MapExtras(municipalities=ORKLAND)),
+        tile_fetcher=no_tiles,
+    )
     west, _, east, _ = seen[-1]
     assert east - west < 20_000  # zoom 13 shows a few kilometres, not the whole municipality
 
@@ -163,7 +177,9 @@ def test_an_explicit_view_box_still_wins_over_the_municipality(orkland, monkeypa
 
 
 def test_parks_and_large_emitters_are_named_on_the_map(orkland):
-    text = pdf_text(render_map(orkland, fmt="pdf", tile_fetcher=no_tiles, extras=MapExtras(municipalities=ORKLAND)))
+    text = pdf_text(
+        render_map(orkland, MapRequest(format="pdf", extras=MapExtras(municipalities=ORKLAND)), tile_fetcher=no_tiles)
+    )
     assert "Elkem Thamshavn" in text  # a large emitter (218 541 t in 2022)
     assert "Biopark Vormstad (Orkland Næringspark)" in text  # a park
     assert "Washington Mills" not in text  # a source without a figure is not a large emitter
@@ -178,7 +194,9 @@ def test_a_hostile_name_is_labelled_as_written(orkland, monkeypatch):
     hostile = "$x$ <b>Park</b>"
     parks.loc[parks["name"].str.startswith("Biopark"), "name"] = hostile
     view = type(orkland)(**{**orkland.__dict__, "parks": parks})
-    text = pdf_text(render_map(view, fmt="pdf", tile_fetcher=no_tiles, extras=MapExtras(municipalities=ORKLAND)))
+    text = pdf_text(
+        render_map(view, MapRequest(format="pdf", extras=MapExtras(municipalities=ORKLAND)), tile_fetcher=no_tiles)
+    )
     assert hostile in text
 
 
@@ -203,7 +221,7 @@ def test_points_at_orkanger_are_drawn_apart_with_leader_lines(orkland, monkeypat
         return original(ax, points, zorder)
 
     monkeypatch.setattr(exports.image, "_scatter", recording)
-    render_map(orkland, tile_fetcher=no_tiles, extras=MapExtras(municipalities=ORKLAND))
+    render_map(orkland, MapRequest(extras=MapExtras(municipalities=ORKLAND)), tile_fetcher=no_tiles)
     west, _, east, _ = seen[-1]
     left, _, right, _ = map_frame_px("1920x1080")
     screen_px = (east - west) / ((right - left) / 150 * config.EXPORT_SCREEN_DPI)
@@ -248,7 +266,7 @@ def test_the_exported_circles_are_of_the_key_figures_scope_and_year_and_the_lege
     view = apply_filters(portfolio, Filters())
     kpi = key_figures(view)
     label = key_figure_label(kpi, "nb")
-    text = pdf_text(render_map(view, fmt="pdf", tile_fetcher=no_tiles))
+    text = pdf_text(render_map(view, MapRequest(format="pdf"), tile_fetcher=no_tiles))
     assert f"Sirkelareal ∝ tonn ({label})" in text and f"Hul sirkel: ingen tall i {label}" in text
     # a plant whose latest figure is large in another scope only is no large emitter in this one: not named
     latest = view.sources.set_index("id")

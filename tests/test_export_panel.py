@@ -13,7 +13,7 @@ from PIL import Image
 
 from analysis.filters import Filters, apply_filters
 from tests.helpers.apptest import app
-from ui.export_panel import CHOICES, build_export
+from ui.export_panel import CHOICES, ExportSettings, build_export
 
 DAY = date(2026, 11, 25)
 
@@ -29,15 +29,17 @@ def test_each_choice_makes_its_file(choice, orkland, kommuner, tmp_path):
     data, name, mime = build_export(
         choice,
         orkland,
-        visible={"parks", "sources", "members"},
-        basemap="none",
-        colours={},
-        lang="nb",
-        map_view=(63.31, 9.86, 12),
-        title="Generated title",
-        subtitle="",
+        ExportSettings(
+            visible={"parks", "sources", "members"},
+            basemap="none",
+            colours={},
+            lang="nb",
+            map_view=(63.31, 9.86, 12),
+            title="Generated title",
+            subtitle="",
+            day=DAY,
+        ),
         boundaries=kommuner,
-        day=DAY,
     )
     map_file = choice in ("png-1920", "png-a4", "pdf", "pptx", "html")
     assert name.startswith("generated-title-2026-11-25" if map_file else "industrikart-trondelag-2026-11-25")

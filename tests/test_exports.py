@@ -28,6 +28,7 @@ from exports.data import FORMATS, export_data, export_filename
 from exports.errors import ExportDataError, ExportOptionError
 from exports.html import standalone_html
 from exports.image import map_frame_px, render_map
+from exports.request import MapRequest
 from exports.tiles import to_lonlat, to_mercator, url_fetcher
 from i18n import fmt_tonnes
 from maps.styles import cluster_colours
@@ -99,7 +100,7 @@ def generated_hostile_view(view):
 
 @pytest.fixture(scope="module")
 def offline_png(view, colours):
-    return render_map(view, cluster_colours=colours, tile_fetcher=no_tiles, day=DAY)
+    return render_map(view, MapRequest(colours=colours, day=DAY), tile_fetcher=no_tiles)
 
 
 # --- PNG and PDF ----------------------------------------------------------------------------
@@ -121,7 +122,7 @@ def test_png_1920x1080_has_the_exact_size_and_draws_every_layer_in_its_colour(of
 
 
 def test_png_a4_landscape_at_300_dpi_has_the_exact_size_and_is_not_blank(view, colours):
-    png = render_map(view, size="a4-landscape-300dpi", cluster_colours=colours, tile_fetcher=no_tiles)
+    png = render_map(view, MapRequest(size="a4-landscape-300dpi", colours=colours), tile_fetcher=no_tiles)
     image = Image.open(io.BytesIO(png))
     assert image.size == (3508, 2480)
     assert image.info.get("dpi") and round(image.info["dpi"][0]) == 300
@@ -131,7 +132,7 @@ def test_png_a4_landscape_at_300_dpi_has_the_exact_size_and_is_not_blank(view, c
 
 
 def test_hidden_layers_are_not_drawn(view, colours):
-    png = render_map(view, visible_layers={"members"}, cluster_colours=colours, tile_fetcher=no_tiles)
+    png = render_map(view, MapRequest(layers={"members"}, colours=colours), tile_fetcher=no_tiles)
     area = map_area(png)
     assert share_near(area, config.SOURCE_COLOUR, tolerance=6) == 0
     assert share_near(area, config.PARK_STATUS_COLOURS["planlagt"], tolerance=6) == 0
@@ -145,7 +146,7 @@ def test_offline_with_boundaries_draws_land_coast_and_sea(view, colours, kommune
         calls.append((z, x, y))
         return None
 
-    png = render_map(view, cluster_colours=colours, boundaries=kommuner, tile_fetcher=unreachable)
+    png = render_map(view, MapRequest(colours=colours, boundaries=kommuner), tile_fetcher=unreachable)
     area = map_area(png)
     land, sea = share_near(area, config.EXPORT_LAND_COLOUR, 3), share_near(area, config.EXPORT_SEA_COLOUR, 3)
     assert land > 0.25 and sea > 0.1, (land, sea)
@@ -154,7 +155,7 @@ def test_offline_with_boundaries_draws_land_coast_and_sea(view, colours, kommune
 
 
 def test_offline_without_boundaries_uses_the_bundled_outlines(view, colours):
-    png = render_map(view, cluster_colours=colours, tile_fetcher=no_tiles)
+    png = render_map(view, MapRequest(colours=colours), tile_fetcher=no_tiles)
     area = map_area(png)
     land, sea = share_near(area, config.EXPORT_LAND_COLOUR, 3), share_near(area, config.EXPORT_SEA_COLOUR, 3)
     assert land > 0.25 and sea > 0.1, (land, sea)  # static/outlines/kommunegrenser.geojson, not a bare graticule
@@ -162,7 +163,7 @@ def test_offline_without_boundaries_uses_the_bundled_outlines(view, colours):
 
 def test_offline_without_any_boundaries_draws_a_graticule_instead(view, colours, monkeypatch, tmp_path):
     monkeypatch.setattr(config, "BUNDLED_KOMMUNER", tmp_path / "none.geojson")
-    png = render_map(view, cluster_colours=colours, tile_fetcher=no_tiles)
+    png = render_map(view, MapRequest(colours=colours), tile_fetcher=no_tiles)
     area = map_area(png)
     assert share_near(area, config.EXPORT_LAND_COLOUR, 3) > 0.6
     assert share_near(area, config.EXPORT_SEA_COLOUR, 3) < 0.001  # antialiased edges aside, no sea
@@ -173,7 +174,7 @@ def test_a_fetcher_that_raises_does_not_fail_the_export(view):
     def broken(z, x, y):
         raise OSError("network is unreachable")
 
-    png = render_map(view, tile_fetcher=broken)
+    png = render_map(view, MapRequest(), tile_fetcher=broken)
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
 
 
@@ -185,7 +186,7 @@ def test_generated_tiles_from_a_fake_fetcher_fill_the_background(view, colours, 
         calls.append((z, x, y))
         return tile
 
-    png = render_map(view, cluster_colours=colours, boundaries=kommuner, tile_fetcher=fetcher)
+    png = render_map(view, MapRequest(colours=colours, boundaries=kommuner), tile_fetcher=fetcher)
     area = map_area(png)
     assert share_near(area, TILE_RGB, 3) > 0.8, "the tiles cover the background"
     assert share_near(area, config.EXPORT_LAND_COLOUR, 3) < 0.01, "the vector background is under the tiles"
@@ -211,13 +212,17 @@ def test_the_default_fetcher_reads_the_configured_url_and_gives_none_for_a_missi
 
 def test_basemap_none_fetches_no_tile(view):
     calls = []
-    png = render_map(view, basemap="none", tile_fetcher=lambda z, x, y: calls.append(1) or generated_tile_png())
+    png = render_map(
+        view, MapRequest(basemap="none"), tile_fetcher=lambda z, x, y: calls.append(1) or generated_tile_png()
+    )
     assert calls == []
     assert share_near(map_area(png), TILE_RGB, 3) == 0
 
 
 def test_pdf_is_one_a4_landscape_page_with_its_text(view, colours, kommuner):
-    pdf = render_map(view, fmt="pdf", cluster_colours=colours, boundaries=kommuner, tile_fetcher=no_tiles, day=DAY)
+    pdf = render_map(
+        view, MapRequest(format="pdf", colours=colours, boundaries=kommuner, day=DAY), tile_fetcher=no_tiles
+    )
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
@@ -235,7 +240,9 @@ def test_pdf_is_one_a4_landscape_page_with_its_text(view, colours, kommuner):
 def test_pdf_in_english_credits_the_basemap_when_tiles_came(view, colours):
     tile = generated_tile_png()
     pdf = render_map(
-        view, fmt="pdf", lang="en", cluster_colours=colours, basemap="osm", tile_fetcher=lambda z, x, y: tile, day=DAY
+        view,
+        MapRequest(format="pdf", lang="en", colours=colours, basemap="osm", day=DAY),
+        tile_fetcher=lambda z, x, y: tile,
     )
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Legend" in text and "Cluster members" in text and "Date: 25 November 2026" in text
@@ -251,9 +258,9 @@ def test_a_hostile_name_is_printed_as_written_not_parsed_as_math(generated_hosti
         raise AssertionError("mathtext was asked to parse a text")
 
     monkeypatch.setattr(matplotlib.mathtext.MathTextParser, "parse", refuse)
-    png = render_map(generated_hostile_view, title=HOSTILE, subtitle=HOSTILE, tile_fetcher=no_tiles)
+    png = render_map(generated_hostile_view, MapRequest(title=HOSTILE, subtitle=HOSTILE), tile_fetcher=no_tiles)
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
-    pdf = render_map(generated_hostile_view, fmt="pdf", title=HOSTILE, tile_fetcher=no_tiles)
+    pdf = render_map(generated_hostile_view, MapRequest(format="pdf", title=HOSTILE), tile_fetcher=no_tiles)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert HOSTILE in text  # title, dollar signs and backslash included; the cluster's legend line too
     assert "α" not in text
@@ -263,22 +270,24 @@ def test_a_hostile_name_is_printed_as_written_not_parsed_as_math(generated_hosti
 def test_every_glyph_is_in_the_font(view, colours, lang):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        render_map(view, lang=lang, cluster_colours=colours, tile_fetcher=no_tiles)
+        render_map(view, MapRequest(lang=lang, colours=colours), tile_fetcher=no_tiles)
     assert not [w for w in caught if "Glyph" in str(w.message)]
 
 
 def test_bounds_choose_what_is_drawn(view, colours):
     oslo = (10.5, 59.8, 11.0, 60.0)  # no feature there
-    png = render_map(view, bounds=oslo, cluster_colours=colours, tile_fetcher=no_tiles)
+    png = render_map(view, MapRequest(bounds=oslo, colours=colours), tile_fetcher=no_tiles)
     assert share_near(map_area(png), config.SOURCE_COLOUR, 6) == 0
     orkanger = (9.7, 63.2, 10.2, 63.4)
-    png = render_map(view, bounds=orkanger, cluster_colours=colours, tile_fetcher=no_tiles)
+    png = render_map(view, MapRequest(bounds=orkanger, colours=colours), tile_fetcher=no_tiles)
     assert share_near(map_area(png), config.SOURCE_COLOUR) > 0.0001
 
 
 def test_progress_is_reported_up_to_done(view):
     seen = []
-    render_map(view, tile_fetcher=no_tiles, progress=lambda fraction, message: seen.append((fraction, message)))
+    render_map(
+        view, MapRequest(), tile_fetcher=no_tiles, progress=lambda fraction, message: seen.append((fraction, message))
+    )
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(fractions) >= 3
     assert all(message for _, message in seen)
@@ -288,11 +297,11 @@ def test_progress_is_reported_up_to_done(view):
     "kwargs",
     [
         {"size": "800x600"},
-        {"fmt": "svg"},
-        {"fmt": "pdf", "size": "1920x1080"},
+        {"format": "svg"},
+        {"format": "pdf", "size": "1920x1080"},
         {"lang": "de"},
-        {"visible_layers": {"roads"}},
-        {"visible_layers": "parks"},
+        {"layers": {"roads"}},
+        {"layers": "parks"},
         {"basemap": "google"},
         {"bounds": (11.0, 63.0, 10.0, 64.0)},
         {"bounds": (10.0, 63.0, 11.0)},
@@ -302,12 +311,12 @@ def test_progress_is_reported_up_to_done(view):
 )
 def test_options_that_do_not_fit_raise_a_typed_error(view, kwargs):
     with pytest.raises(ExportOptionError):
-        render_map(view, tile_fetcher=no_tiles, **kwargs)
+        render_map(view, MapRequest(**kwargs), tile_fetcher=no_tiles)
 
 
 def test_a_boundaries_frame_without_crs_is_refused(view, kommuner):
     with pytest.raises(ExportDataError):
-        render_map(view, boundaries=kommuner.set_crs(None, allow_override=True), tile_fetcher=no_tiles)
+        render_map(view, MapRequest(boundaries=kommuner.set_crs(None, allow_override=True)), tile_fetcher=no_tiles)
 
 
 # --- cartography ----------------------------------------------------------------------------
@@ -342,7 +351,7 @@ def test_fit_extent_widens_to_the_frame_and_keeps_the_box():
 
 @pytest.fixture(scope="module")
 def html_document(generated_hostile_view, colours):
-    return standalone_html(generated_hostile_view, cluster_colours=colours, lang="nb", title=HOSTILE)
+    return standalone_html(generated_hostile_view, MapRequest(colours=colours, lang="nb", title=HOSTILE))
 
 
 def test_standalone_html_inlines_leaflet_and_links_no_script_or_style(html_document):
@@ -361,32 +370,32 @@ def test_standalone_html_escapes_names(html_document):
 
 
 def test_standalone_html_takes_the_view_box(view):
-    fitted = standalone_html(view, bounds=(9.7, 63.2, 10.6, 63.5))
+    fitted = standalone_html(view, MapRequest(bounds=(9.7, 63.2, 10.6, 63.5)))
     assert re.search(r"map_[0-9a-f]+\.fitBounds\(\s*\[\[63\.2, 9\.7\], \[63\.5, 10\.6\]\]", fitted)
-    centred = standalone_html(view, center=(63.43, 10.39), zoom=11)
+    centred = standalone_html(view, MapRequest(center=(63.43, 10.39), zoom=11))
     assert re.search(r"center: \[63\.43, 10\.39\],", centred) and '"zoom": 11,' in centred
     assert not re.search(r"map_[0-9a-f]+\.fitBounds\(", centred)
 
 
 def test_an_empty_view_still_gives_a_map_image_and_html(portfolio):
     empty = apply_filters(portfolio, Filters(kommunenummer=("9999",)))
-    png = render_map(empty, tile_fetcher=no_tiles)
+    png = render_map(empty, MapRequest(), tile_fetcher=no_tiles)
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
     assert share_near(map_area(png), config.SOURCE_COLOUR, 6) == 0
-    document = standalone_html(empty)
+    document = standalone_html(empty, MapRequest())
     assert "ik-legend" in document  # the bundled outlines only, no features:
     assert not re.search(r'"layer": "(parks|sources|members)"', document)
 
 
 def test_standalone_html_refuses_bad_options(view):
     with pytest.raises(ExportOptionError):
-        standalone_html(view, visible_layers={"roads"})
+        standalone_html(view, MapRequest(layers={"roads"}))
 
 
 @pytest.mark.browser
 def test_standalone_html_opens_offline_in_chromium_and_draws_every_feature(browser, portfolio, colours, tmp_path):
     view = apply_filters(portfolio, Filters())
-    document = standalone_html(view, cluster_colours=colours, basemap="kartverket_grey", lang="en")
+    document = standalone_html(view, MapRequest(colours=colours, basemap="kartverket_grey", lang="en"))
     map_name = re.search(r"var (map_[0-9a-f]+) = L\.map\(", document).group(1)
     path = tmp_path / "generated_standalone_map.html"
     path.write_text(document, encoding="utf-8")

@@ -322,11 +322,11 @@ def test_a_mapped_column_or_a_default_overrides_the_derived_municipality():
 
 
 def test_ids_are_generated_from_the_layer_name_and_row_and_are_stable():
-    from loaders.upload.ingest import prepare
+    from loaders.upload.ingest import LayerMapping, prepare
 
     data = generated_three_areas().to_json(drop_id=True).encode()
-    first = prepare(data, "generated_parker.geojson", kind="parks", mapping={"name": "navn"}, defaults=DEFAULTS)
-    again = prepare(data, "generated_parker.geojson", kind="parks", mapping={"name": "navn"}, defaults=DEFAULTS)
+    first = prepare(data, "generated_parker.geojson", fields=LayerMapping("parks", {"name": "navn"}, DEFAULTS))
+    again = prepare(data, "generated_parker.geojson", fields=LayerMapping("parks", {"name": "navn"}, DEFAULTS))
     assert list(first.layer["id"]) == ["generated-parker-1", "generated-parker-2", "generated-parker-3"]
     assert list(again.layer["id"]) == list(first.layer["id"])
     assert list(first.layer["kommunenummer"]) == ["5059", "5059", "5001"]

@@ -34,7 +34,7 @@ from shapely.geometry import LineString, Point, Polygon
 from core.schema import UPLOAD_KINDS as KINDS
 from loaders import cli
 from loaders.errors import LayerError
-from loaders.upload.ingest import prepare, save
+from loaders.upload.ingest import LayerMapping, prepare, save
 from loaders.upload.upload import inspect_upload
 from store import StoreError
 from tests.helpers.store_fixtures import PG_URL, Backend
@@ -119,7 +119,7 @@ def page_path(backend, data: bytes, filename: str, kind: str) -> str:
             layer=summary.name if len(inspection.layers) > 1 else None,
             crs=crs,
             swap_axes=swap,
-            kind=kind,
+            fields=LayerMapping(kind),
         )
     except LayerError as exc:
         assert snapshot(backend) == before, "a refused file changed the store"

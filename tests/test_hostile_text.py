@@ -31,15 +31,16 @@ from analysis.portfolio_view import map_content
 from exports.data import export_data
 from exports.html import standalone_html
 from exports.image import render_map
+from exports.request import MapRequest
 from loaders.bundled.flows import flow_lines, flows_from_records
-from loaders.upload.ingest import prepare
+from loaders.upload.ingest import LayerMapping, prepare
 from maps import single_pass
 from maps.build import base_map, legend_group, overview_layers, placement_map
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import stored_layer_group
 from maps.portfolio import portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
-from store import open_store
+from store import Origin, open_store
 from tests.helpers.apptest import js_unescaped
 from tests.helpers.exports import read_layers
 from tests.helpers.hostile_text import EVALUATED, LITERAL_MARKERS, RAN_FLAG, assert_literal, corpus, hostile_portfolio
@@ -203,19 +204,21 @@ def test_the_upload_preview_map(texts, sentinel, monkeypatch):
 
     monkeypatch.setattr(upload_form, "_lang", lambda: "nb")
     frame = other_layer(texts)
-    prepared = prepare(frame.to_json().encode(), texts[0] + ".geojson", kind="other")
+    prepared = prepare(frame.to_json().encode(), texts[0] + ".geojson", fields=LayerMapping("other"))
     assert_literal(rendered(upload_form.preview_map(prepared, None, "/app/static")), sentinel)
 
 
 def test_the_standalone_html_export(view, colours, texts, sentinel):
-    document = js_unescaped(standalone_html(view, cluster_colours=colours, title=texts[0]))
+    document = js_unescaped(standalone_html(view, MapRequest(colours=colours, title=texts[0])))
     assert_literal(document, sentinel, LITERAL_MARKERS)
     assert "<title>{{ 7*191919 }}</title>" in document
 
 
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_the_image_exports(view, colours, texts, sentinel, fmt):
-    data = render_map(view, fmt=fmt, title=texts[0], subtitle=texts[4], cluster_colours=colours, tile_fetcher=None)
+    data = render_map(
+        view, MapRequest(format=fmt, title=texts[0], subtitle=texts[4], colours=colours), tile_fetcher=None
+    )
     assert data[:4] == (b"\x89PNG" if fmt == "png" else b"%PDF")
     if fmt == "pdf":
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -238,13 +241,14 @@ def hostile_store(hostile, texts, monkeypatch, tmp_path):
     path = tmp_path / "generated_hostile_store.gpkg"
     monkeypatch.setenv("INDUSTRIKART_STORE", str(path))
     store = open_store({"INDUSTRIKART_STORE": str(path)})
-    meta = {"uploader": texts[5], "description": texts[6], "source_licence": texts[7]}
+    meta = {"uploader": texts[5], "source_licence": texts[7]}
     for i, kind in enumerate(("parks", "sources", "members")):
         frame = getattr(hostile, kind).copy()
         frame["id"] = [f"upl-{kind}-{j}" for j in range(len(frame))]
-        store.save(frame, texts[i], kind, original_filename=texts[8] + ".geojson", **meta)
+        store.save(frame, texts[i], kind, Origin(original_filename=texts[8] + ".geojson", **meta), description=texts[6])
     frame = other_layer(texts)
-    store.save(frame, texts[9], "other", original_filename=texts[10], style=other_style(frame), **meta)
+    origin = Origin(original_filename=texts[10], **meta)
+    store.save(frame, texts[9], "other", origin, description=texts[6], style=other_style(frame))
     return store
 
 

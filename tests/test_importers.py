@@ -22,7 +22,7 @@ from loaders.errors import FileFormatError, LayerError, SchemaError
 from loaders.files.layers import read_figures
 from loaders.files.numbers import CellError, parse_number, parse_year, tonnes_factor
 from loaders.files.tables import MissingColumnError
-from loaders.official.eea import read_eea_f1_4
+from loaders.official.eea import Selection, read_eea_f1_4
 from loaders.official.importing import FACILITY_COLUMNS, MUNICIPAL_COLUMNS, run_import, summary_lines
 from loaders.official.kommunestatistikk import read_kommunestatistikk
 from loaders.official.matching import Municipalities, match_facilities, name_key, split_kommune
@@ -325,7 +325,7 @@ def test_eea_summary_and_facilities(known):
 
 
 def test_eea_whole_country_and_no_area():
-    result = read_eea_f1_4(EEA_CSV, country=None, area=None)
+    result = read_eea_f1_4(EEA_CSV, selection=Selection(country=None, area=None))
     assert result.summary.rows_kept == 10  # + NOx, Porsgrunn, the kalkverk without coordinates, Sweden, Germany
     without_position = result.facilities.set_index("inspire_id").loc["NO.TEST/000005.FACILITY"]
     assert without_position.geometry is None
@@ -334,7 +334,7 @@ def test_eea_whole_country_and_no_area():
 
 def test_eea_area_polygon():
     trondheim = box(10.2, 63.3, 10.6, 63.5)
-    result = read_eea_f1_4(EEA_CSV, area=trondheim)
+    result = read_eea_f1_4(EEA_CSV, selection=Selection(area=trondheim))
     assert list(result.facilities["name"]) == ["Heimdal varmesentral"]
 
 
@@ -373,7 +373,7 @@ def test_eea_windows_1252_found_after_an_ascii_head(tmp_path):
     assert result.summary.rows_read == 13 + len(filler)
     assert result.summary.rows_kept == 6
     assert result.summary.notes[0] == "the file is not UTF-8; read as Windows-1252"
-    assert "Luleå" in set(read_eea_f1_4(path, country=None, area=None).facilities["city"])
+    assert "Luleå" in set(read_eea_f1_4(path, selection=Selection(country=None, area=None)).facilities["city"])
 
 
 def test_eea_progress_is_reported():

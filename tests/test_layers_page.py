@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import open_store
+from store import Origin, open_store
 from tests.helpers.apptest import app
 from ui.access import PASSWORD_ENV, password_matches
 
@@ -14,7 +14,12 @@ SECRET = "generated-test-passord-æøå"
 @pytest.fixture
 def store(portfolio):
     store = open_store()  # the private store every test gets (tests/conftest.py)
-    store.save(portfolio.parks.head(3), "Generated <img src=x onerror=alert(1)> parks", "parks", "parks.geojson")
+    store.save(
+        portfolio.parks.head(3),
+        "Generated <img src=x onerror=alert(1)> parks",
+        "parks",
+        Origin(original_filename="parks.geojson"),
+    )
     return store
 
 
@@ -101,7 +106,7 @@ def test_delete_needs_confirmation_and_can_be_undone(store):
 
 def test_older_versions_can_be_restored(store, portfolio):
     layer = store.list()[0]
-    store.replace(layer.id, portfolio.parks.head(5), original_filename="v2.geojson")
+    store.replace(layer.id, portfolio.parks.head(5), Origin(original_filename="v2.geojson"))
     at = page()
     at.button(key=f"layer_{layer.id}_v1").click().run()
     assert not at.exception

@@ -104,9 +104,12 @@ def test_source_links_read_as_sources():
 def test_the_standalone_html_has_title_and_subtitle_on_the_map(portfolio):
     from analysis.filters import Filters, apply_filters
     from exports.html import standalone_html
+    from exports.request import MapRequest
 
     view = apply_filters(portfolio, Filters(kommunenummer=("5059",)))
-    document = standalone_html(view, basemap="none", title="<b>Møte</b> {{ 7*191919 }}", subtitle="Orkland & co")
+    document = standalone_html(
+        view, MapRequest(basemap="none", title="<b>Møte</b> {{ 7*191919 }}", subtitle="Orkland & co")
+    )
     assert '<div class="ik-title" id="ik-title"><h1>&lt;b&gt;Møte&lt;/b&gt; {{ 7*191919 }}</h1>' in document
     assert "<p>Orkland &amp; co</p>" in document and "1343433" not in document
     assert "<title>&lt;b&gt;Møte&lt;/b&gt;" in document

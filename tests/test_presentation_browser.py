@@ -11,6 +11,7 @@ import pytest
 
 from analysis.filters import Filters, apply_filters
 from exports.html import standalone_html
+from exports.request import MapRequest
 from tests.helpers.browser import OfflinePage, running_app, serve_file
 
 pytestmark = pytest.mark.browser
@@ -127,7 +128,9 @@ def test_a_popup_opens_above_its_circle(slide, portfolio):
 def test_the_standalone_html_shows_title_and_subtitle_on_the_map(browser, portfolio, tmp_path):
     view = apply_filters(portfolio, Filters(kommunenummer=("5059",)))
     hostile = "<b>Møte</b> {{ 7*191919 }}"
-    document = standalone_html(view, basemap="none", title=hostile, subtitle="Orkland, " + date.today().isoformat())
+    document = standalone_html(
+        view, MapRequest(basemap="none", title=hostile, subtitle="Orkland, " + date.today().isoformat())
+    )
     map_name = re.search(r"var (map_[0-9a-f]+) = L\.map\(", document).group(1)
     path = tmp_path / "generated_titled_map.html"
     path.write_text(document, encoding="utf-8")

@@ -18,7 +18,7 @@ import config
 import ui.data
 from store.shared_counters import PostGISGuessCounter, shared_guess_counter
 from tests.helpers.store_fixtures import PG_URL
-from ui.guess_limits import GuessLimiter
+from ui.guess_limits import GuessLimiter, GuessRules
 from ui.shared_frames import shared_view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +101,8 @@ def test_the_limit_for_everyone_holds_across_replicas(pg_schema):
     # two replicas: two processes' limiters, each with its own connection to the same schema
     replicas = [
         GuessLimiter(
-            free_failures=100, session_limit=100, global_limit=6, shared=PostGISGuessCounter(PG_URL, pg_schema)
+            GuessRules(free_failures=100, session_limit=100, global_limit=6),
+            shared=PostGISGuessCounter(PG_URL, pg_schema),
         )
         for _ in range(2)
     ]

@@ -15,11 +15,12 @@ from pptx import Presentation
 
 from analysis.filters import Filters, apply_filters
 from analysis.neighbourhoods import neighbourhood
+from exports.request import MapRequest
 from exports.slides import MIME, site_slides, slides_pptx, view_slide
 from i18n import fmt_tonnes
 from maps.styles import cluster_colours
 from tests.helpers.hostile_text import EVALUATED, LITERAL_MARKERS
-from ui.export_panel import CHOICES, build_export
+from ui.export_panel import CHOICES, ExportSettings, build_export
 
 DAY = date(2026, 11, 25)
 HOSTILE = "{{ 7*191919 }} <b>fet</b> & $\\alpha$ {# ik comment #} \u202eRTL"
@@ -57,14 +58,16 @@ def test_the_view_slide_reopens_with_its_texts_as_text(orkland, kommuner):
     colours = cluster_colours(list(orkland.members["cluster"].dropna().unique()))
     slide = view_slide(
         orkland,
-        title="Industri i Orkland",
-        subtitle="Møte med formannskapet",
-        cluster_colours=colours,
-        boundaries=kommuner,
+        MapRequest(
+            title="Industri i Orkland",
+            subtitle="Møte med formannskapet",
+            colours=colours,
+            boundaries=kommuner,
+            center=(63.31, 9.86),
+            zoom=11,
+            day=DAY,
+        ),
         tile_fetcher=no_tiles,
-        center=(63.31, 9.86),
-        zoom=11,
-        day=DAY,
     )
     deck = Presentation(io.BytesIO(slides_pptx([slide], day=DAY)))
     assert (deck.slide_width, deck.slide_height) == (12_192_000, 6_858_000)  # PowerPoint's 13.333 × 7.5 in
@@ -82,7 +85,9 @@ def test_the_view_slide_reopens_with_its_texts_as_text(orkland, kommuner):
 
 
 def test_hostile_text_stays_literal_on_the_slide(orkland):
-    slide = view_slide(orkland, title=HOSTILE, subtitle=HOSTILE + "\nline two", tile_fetcher=no_tiles, day=DAY)
+    slide = view_slide(
+        orkland, MapRequest(title=HOSTILE, subtitle=HOSTILE + "\nline two", day=DAY), tile_fetcher=no_tiles
+    )
     data = slides_pptx([slide], day=DAY)
     (only,) = Presentation(io.BytesIO(data)).slides
     found = texts(only)
@@ -95,14 +100,14 @@ def test_hostile_text_stays_literal_on_the_slide(orkland):
 def test_characters_no_office_file_can_hold_are_replaced_not_a_crash(orkland):
     """Issue 19: ?title=Møte%07 (or U+FFFF) made python-pptx raise "All strings must be XML compatible"."""
     title, subtitle = "Møte\x07 i Orkland\uffff", "Saksliste\x00\x1b med\ttabulator"
-    slide = view_slide(orkland, title=title, subtitle=subtitle, tile_fetcher=no_tiles, day=DAY)
+    slide = view_slide(orkland, MapRequest(title=title, subtitle=subtitle, day=DAY), tile_fetcher=no_tiles)
     (only,) = Presentation(io.BytesIO(slides_pptx([slide], day=DAY))).slides
     found = texts(only)
     assert "Møte\ufffd i Orkland\ufffd" in found and "Saksliste\ufffd\ufffd med\ttabulator" in found
 
 
 def test_english_slide(orkland):
-    slide = view_slide(orkland, title="T", subtitle="S", lang="en", tile_fetcher=no_tiles, day=DAY)
+    slide = view_slide(orkland, MapRequest(title="T", subtitle="S", lang="en", day=DAY), tile_fetcher=no_tiles)
     (only,) = Presentation(io.BytesIO(slides_pptx([slide], lang="en", day=DAY))).slides
     found = texts(only)
     assert "25 November 2026" in found and "Legend" in " ".join(found) and "Key figures" in found
@@ -112,7 +117,10 @@ def test_one_slide_per_compared_site(portfolio, kommuner):
     site_ids = list(portfolio.parks["id"][:3])
     hoods = [neighbourhood(site_id, portfolio, 10_000) for site_id in site_ids]
     made = site_slides(
-        hoods, subtitle="Portefølje", sources="Kilder: example.org", boundaries=kommuner, tile_fetcher=no_tiles
+        hoods,
+        MapRequest(subtitle="Portefølje", boundaries=kommuner),
+        sources="Kilder: example.org",
+        tile_fetcher=no_tiles,
     )
     deck = Presentation(io.BytesIO(slides_pptx(made, day=DAY)))
     assert len(deck.slides) == 3
@@ -132,15 +140,17 @@ def test_the_export_panel_offers_the_slide(orkland, kommuner):
     data, name, mime = build_export(
         "pptx",
         orkland,
-        visible={"parks", "sources", "members"},
-        basemap="none",
-        colours={},
-        lang="nb",
-        map_view=(63.31, 9.86, 12),
-        title="Generert tittel",
-        subtitle="Undertittel",
+        ExportSettings(
+            visible={"parks", "sources", "members"},
+            basemap="none",
+            colours={},
+            lang="nb",
+            map_view=(63.31, 9.86, 12),
+            title="Generert tittel",
+            subtitle="Undertittel",
+            day=DAY,
+        ),
         boundaries=kommuner,
-        day=DAY,
     )
     assert name == "generert-tittel-2026-11-25.pptx" and mime == MIME
     (only,) = Presentation(io.BytesIO(data)).slides
@@ -150,7 +160,7 @@ def test_the_export_panel_offers_the_slide(orkland, kommuner):
 def test_the_slide_says_when_and_by_whom_it_was_made_and_is_tagged_16_9(orkland):
     """python-pptx's template said "created 2013" by its author and "On-screen Show (4:3)" with sldSz screen4x3."""
     made = datetime(2026, 12, 6, 11, 30, tzinfo=UTC)
-    slide = view_slide(orkland, title="Orkland", subtitle="Formannskapet", tile_fetcher=no_tiles, day=DAY)
+    slide = view_slide(orkland, MapRequest(title="Orkland", subtitle="Formannskapet", day=DAY), tile_fetcher=no_tiles)
     data = slides_pptx([slide], day=DAY, now=made)
     props = Presentation(io.BytesIO(data)).core_properties
     assert props.created == props.modified == made.replace(tzinfo=None)
@@ -180,7 +190,7 @@ def test_the_slide_draws_and_lists_an_uploaded_layer_and_outlines_the_municipali
 
     layer = gpd.GeoDataFrame(geometry=[box(9.45, 63.0, 9.65, 63.1)], crs="EPSG:4326")  # inland, no point near
     extras = MapExtras((UploadedLayer("Generert lag <b>", layer, {"colour": "#c51b7d", "fill": True}),), ("5059",))
-    slide = view_slide(orkland, title="Orkland", subtitle="", tile_fetcher=no_tiles, day=DAY, extras=extras)
+    slide = view_slide(orkland, MapRequest(title="Orkland", subtitle="", day=DAY, extras=extras), tile_fetcher=no_tiles)
     (only,) = Presentation(io.BytesIO(slides_pptx([slide], day=DAY))).slides
     legend = next(text for text in texts(only) if text.startswith("Tegnforklaring"))
     assert "Opplastede kartlag" in legend and "Generert lag <b>" in legend and "Valgt kommune: Orkland" in legend
@@ -190,7 +200,7 @@ def test_the_slide_draws_and_lists_an_uploaded_layer_and_outlines_the_municipali
 
 def test_the_sum_row_of_a_site_slide_names_its_scope_and_year(portfolio):
     hood = neighbourhood("park-gronora", portfolio, 10_000)
-    (slide,) = site_slides([hood], subtitle="", tile_fetcher=no_tiles, day=DAY)
+    (slide,) = site_slides([hood], MapRequest(subtitle="", day=DAY), tile_fetcher=no_tiles)
     label, value = next((label, value) for label, value in slide.figures if label.startswith("Sum innenfor"))
     assert hood.emissions.scope == "ets" and hood.emissions.year == 2022  # Kart's one scope and year
     assert label == "Sum innenfor (EU ETS, CO₂-ekv. 2022)"

@@ -26,7 +26,7 @@ from shapely.geometry import Point
 
 from config import STORE_PATH
 from loaders import load_portfolio
-from store import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError, open_store
+from store import LayerDeleted, LayerNotFound, Origin, StoreBusy, StoreError, StoreLayoutError, open_store
 from store.base import data_table
 from store.geopackage import SCHEMA_VERSION, GeoPackageStore
 from tests.helpers.store_fixtures import (
@@ -63,8 +63,8 @@ def store(backend):
     return backend.open()
 
 
-def save_parks(store, n=4, title="Generated parks", **kwargs):
-    return store.save(generated_parks(n), title, "parks", **kwargs)
+def save_parks(store, n=4, title="Generated parks", *args, **kwargs):
+    return store.save(generated_parks(n), title, "parks", *args, **kwargs)
 
 
 # --- round trips ---------------------------------------------------------------------------------
@@ -72,7 +72,15 @@ def save_parks(store, n=4, title="Generated parks", **kwargs):
 
 def test_generated_parks_round_trip_with_dtypes_lists_and_norwegian_letters(store):
     parks = generated_parks(6)
-    info = store.save(parks, "Parker i Ørland", "parks", "parker.geojson", "EPSG:4326", "Åse", "", "CC BY 4.0")
+    info = store.save(
+        parks,
+        "Parker i Ørland",
+        "parks",
+        Origin(
+            original_filename="parker.geojson", original_crs="EPSG:4326", uploader="Åse", source_licence="CC BY 4.0"
+        ),
+        description="",
+    )
     back = store.read(info.id)
     assert_geodataframe_equal(back, parks, check_dtype=True)
     assert back.crs.to_epsg() == 4326
@@ -180,7 +188,7 @@ def test_z_coordinates_and_empty_layer_round_trip(store):
 def test_stored_in_4326_with_original_crs_recorded(store):
     parks = generated_parks(3)
     utm = parks.to_crs("EPSG:25833")
-    info = store.save(utm, "Generated parks in UTM", "parks", original_filename="utm.gpkg")
+    info = store.save(utm, "Generated parks in UTM", "parks", Origin(original_filename="utm.gpkg"))
     back = store.read(info.id)
     assert info.original_crs == "EPSG:25833"
     assert back.crs.to_epsg() == 4326
@@ -197,11 +205,13 @@ def test_metadata_is_recorded(store):
         store,
         5,
         "Tittel",
-        original_filename="parker.geojson",
-        original_crs="EPSG:4326",
-        uploader="Ola Nordmann",
+        Origin(
+            original_filename="parker.geojson",
+            original_crs="EPSG:4326",
+            uploader="Ola Nordmann",
+            source_licence="© Trøndelag fylkeskommune, CC BY 4.0",
+        ),
         description="Beskrivelse",
-        source_licence="© Trøndelag fylkeskommune, CC BY 4.0",
     )
     after = datetime.now(UTC)
     again = store.get(info.id)
@@ -255,8 +265,10 @@ def test_style_is_saved_checked_and_kept_across_versions(backend, store):
 def test_replace_keeps_previous_versions_and_restore_version(store):
     first = generated_parks(4)
     second = generated_parks(2, prefix="v2")
-    info = store.save(first, "Parker", "parks", "v1.geojson", description="første", source_licence="CC0")
-    replaced = store.replace(info.id, second, "v2.geojson", uploader="Kari")
+    info = store.save(
+        first, "Parker", "parks", Origin(original_filename="v1.geojson", source_licence="CC0"), description="første"
+    )
+    replaced = store.replace(info.id, second, Origin(original_filename="v2.geojson", uploader="Kari"))
     assert (replaced.id, replaced.version, replaced.feature_count) == (info.id, 2, 2)
     assert (replaced.title, replaced.description, replaced.source_licence) == ("Parker", "første", "CC0")
     assert_geodataframe_equal(store.read(info.id), second, check_dtype=True)
@@ -271,7 +283,12 @@ def test_replace_keeps_previous_versions_and_restore_version(store):
     restored = store.restore_version(info.id, 1)
     assert restored.version == 1 and restored.feature_count == 4
     assert_geodataframe_equal(store.read(info.id), first, check_dtype=True)
-    third = store.replace(info.id, generated_parks(1), "v3.geojson", description="tredje", source_licence="CC BY")
+    third = store.replace(
+        info.id,
+        generated_parks(1),
+        Origin(original_filename="v3.geojson", source_licence="CC BY"),
+        description="tredje",
+    )
     assert third.version == 3 and [v.version for v in store.versions(info.id)] == [1, 2, 3]
     assert (third.description, third.source_licence) == ("tredje", "CC BY")
     with pytest.raises(LayerNotFound):
@@ -365,7 +382,13 @@ def test_hostile_titles_and_values_are_stored_verbatim(backend, store):
     ids = []
     for text in HOSTILE_TEXTS:
         frame = gpd.GeoDataFrame({text[:40]: [text], "verdi": [text]}, geometry=[Point(10, 63)], crs=4326)
-        info = store.save(frame, text, "other", text, "EPSG:4326", text, text, text)
+        info = store.save(
+            frame,
+            text,
+            "other",
+            Origin(original_filename=text, original_crs="EPSG:4326", uploader=text, source_licence=text),
+            description=text,
+        )
         ids.append(info.id)
         back = store.read(info.id)
         assert list(back.columns) == [text[:40], "verdi", "geometry"]
@@ -382,7 +405,7 @@ def test_hostile_titles_and_values_are_stored_verbatim(backend, store):
 
 def test_export_geojson_reopens_with_the_same_rows(store):
     parks = generated_parks(5)
-    info = store.save(parks, "Parker «æøå»", "parks", source_licence="CC BY 4.0 Generated")
+    info = store.save(parks, "Parker «æøå»", "parks", Origin(source_licence="CC BY 4.0 Generated"))
     data = store.export(info.id, "geojson")
     assert "Ørland".encode() in data  # UTF-8, not \u escapes
     document = json.loads(data)
@@ -396,7 +419,7 @@ def test_export_geojson_reopens_with_the_same_rows(store):
 
 def test_export_gpkg_reopens_with_the_same_rows(tmp_path, store):
     parks = generated_parks(5)
-    info = store.save(parks, "Parker", "parks", source_licence="CC BY 4.0 Generated")
+    info = store.save(parks, "Parker", "parks", Origin(source_licence="CC BY 4.0 Generated"))
     store.replace(info.id, generated_parks(2))
     path = tmp_path / "download.gpkg"
     path.write_bytes(store.export(info.id, "gpkg", version=1))

@@ -15,7 +15,7 @@ import pytest
 from i18n import error_text, t
 from loaders.errors import FileFormatError, UploadTooLarge
 from maps.tiles import FID, TILE_LAYER, store_folder, tile_path
-from store import open_store
+from store import Origin, open_store
 from tests.helpers.apptest import app, js_unescaped, map_args, metrics, read_back
 from tests.helpers.big_layer_fixtures import generated_dense_counties
 from tests.helpers.store_fixtures import PG_URL
@@ -292,7 +292,7 @@ def test_kart_lists_an_uploaded_layer_with_a_toggle_for_this_session_and_a_zoom_
     from shapely.geometry import box
 
     frame = gpd.GeoDataFrame({"navn": ["Generert område Lade"]}, geometry=[box(10.44, 63.44, 10.45, 63.445)], crs=4326)
-    info = open_store().save(frame, "Generert lag Lade", "other", original_filename="generated_lade.geojson")
+    info = open_store().save(frame, "Generert lag Lade", "other", Origin(original_filename="generated_lade.geojson"))
     at = app("dashboard.py").run()
     assert not at.exception, [e.message for e in at.exception]
     toggle = at.sidebar.checkbox(key=f"show_upload_{info.id}")

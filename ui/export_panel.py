@@ -6,6 +6,7 @@ One click each: the download button makes its file when clicked (Streamlit's def
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 
 import streamlit as st
@@ -15,7 +16,9 @@ from exports.data import MIME_TYPES, export_data, export_filename
 from exports.html import standalone_html
 from exports.image import render_map
 from exports.names import export_file_name
+from exports.options import LAYERS, PDF_SIZE
 from exports.overlays import MapExtras, UploadedLayer
+from exports.request import MapRequest
 from exports.slides import MIME as PPTX_MIME
 from exports.slides import site_slides, slides_pptx, view_slide
 from i18n import t
@@ -37,78 +40,80 @@ MAP_SUFFIXES = {
 }
 
 
+# The map choices as a request's format and size (None: the format's own).
+MAP_FORMATS = {
+    "png-1920": ("png", "1920x1080"),
+    "png-a4": ("png", PDF_SIZE),
+    "pdf": ("pdf", PDF_SIZE),
+    "pptx": ("pptx", None),
+    "html": ("html", None),
+}
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """What the user sees, as the panel hands it to an export: layers, basemap and cluster colours, the language,
+    title and subtitle, the map's (lat, lon, zoom) and the day the file is made (None: today)."""
+
+    visible: frozenset[str]
+    basemap: str
+    colours: dict[str, str]
+    lang: str
+    title: str
+    subtitle: str
+    map_view: tuple[float, float, float] | None = None
+    day: date | None = None
+
+
 def build_export(
     choice: str,
     view: View,
+    settings: ExportSettings,
     *,
-    visible: set[str],
-    basemap: str,
-    colours: dict[str, str],
-    lang: str,
-    map_view: tuple[float, float, int] | None,
-    title: str,
-    subtitle: str,
     boundaries=None,
     progress=None,
-    day: date | None = None,
     extras: MapExtras | None = None,
 ) -> tuple[bytes, str, str]:
     """(file bytes, file name, MIME type) for one export of what the user sees. `extras`: the uploaded layers on
     the web map and the municipalities the view is filtered to (then the map frames those, not `map_view`)."""
-    day = day or date.today()
-    name = export_name(choice, title, day)
+    day = settings.day or date.today()
+    name = export_name(choice, settings.title, day)
+    if choice not in MAP_FORMATS:
+        return export_data(view, choice, settings.lang, day=day), export_filename(choice, day), MIME_TYPES[choice]
+    request = map_request(choice, replace(settings, day=day), boundaries=boundaries, extras=extras)
+    if request.format == "pptx":
+        slide = view_slide(view, request, progress=progress)
+        return slides_pptx([slide], lang=request.lang, day=day), name, PPTX_MIME
+    if request.format == "html":
+        return standalone_html(view, request).encode("utf-8"), name, "text/html"
+    return render_map(view, request, progress=progress), name, export_mime(choice)
+
+
+def map_request(
+    choice: str, settings: ExportSettings, *, boundaries=None, extras: MapExtras | None = None
+) -> MapRequest:
+    """The map export `choice` of what the user sees. The view box is the map's, unless the view is filtered to
+    municipalities (then the map frames those); an empty title or subtitle on a slide is the app's own."""
+    fmt, size = MAP_FORMATS[choice]
     framed = extras is not None and bool(extras.municipalities)
-    where = {"center": map_view[:2], "zoom": map_view[2]} if map_view and not framed else {}
-    if choice in ("png-1920", "png-a4", "pdf"):
-        size = "a4-landscape-300dpi" if choice in ("png-a4", "pdf") else "1920x1080"
-        fmt = "pdf" if choice == "pdf" else "png"
-        data = render_map(
-            view,
-            size=size,
-            fmt=fmt,
-            title=title,
-            subtitle=subtitle,
-            lang=lang,
-            visible_layers=visible,
-            cluster_colours=colours,
-            boundaries=boundaries,
-            basemap=basemap,
-            progress=progress,
-            day=day,
-            extras=extras,
-            **where,
-        )
-        return data, name, "application/pdf" if fmt == "pdf" else "image/png"
-    if choice == "pptx":
-        slide = view_slide(
-            view,
-            title=title or t("app_title", lang),
-            subtitle=subtitle or t("app_subtitle", lang),
-            lang=lang,
-            visible_layers=visible,
-            cluster_colours=colours,
-            boundaries=boundaries,
-            basemap=basemap,
-            progress=progress,
-            day=day,
-            extras=extras,
-            **where,
-        )
-        return slides_pptx([slide], lang=lang, day=day), name, PPTX_MIME
-    if choice == "html":
-        html = standalone_html(
-            view,
-            visible_layers=visible,
-            basemap=basemap,
-            cluster_colours=colours,
-            lang=lang,
-            title=title,
-            subtitle=subtitle,
-            extras=extras,
-            **where,
-        )
-        return html.encode("utf-8"), name, "text/html"
-    return export_data(view, choice, lang, day=day), export_filename(choice, day), MIME_TYPES[choice]
+    where = {"center": settings.map_view[:2], "zoom": settings.map_view[2]} if settings.map_view and not framed else {}
+    title, subtitle = settings.title, settings.subtitle
+    if fmt == "pptx":  # a slide's empty title or subtitle is the app's own
+        title, subtitle = title or None, subtitle or None
+    return MapRequest(
+        format=fmt,
+        size=size,
+        title=title,
+        subtitle=subtitle,
+        lang=settings.lang,
+        layers=settings.visible,
+        colours=settings.colours,
+        basemap=settings.basemap,
+        boundaries=boundaries,
+        day=settings.day,
+        extras=extras,
+        **where,
+    )
 
 
 def export_name(choice: str, title: str, day: date) -> str:
@@ -124,14 +129,14 @@ def export_mime(choice: str) -> str:
     )
 
 
-def export_panel(
-    view: View, *, visible, basemap, colours, lang: str, title: str, subtitle: str, uploaded=None, municipalities=()
-) -> None:
+def export_panel(view: View, settings: ExportSettings, *, uploaded=None, municipalities=()) -> None:
     """Pick an export; one click on the download button makes the file and downloads it.
 
-    `uploaded`: ui.uploaded_layers.UploadedLayers (its layers are read when the button is clicked, so a big layer
-    is not read on every rerun); `municipalities`: the numbers the view is filtered to.
+    `settings`: what the user sees (its map view and day are filled in here); `uploaded`:
+    ui.uploaded_layers.UploadedLayers (its layers are read when the button is clicked, so a big layer is not read on
+    every rerun); `municipalities`: the numbers the view is filtered to.
     """
+    lang = settings.lang
     choice = st.selectbox(
         t("export_what", lang),
         CHOICES,
@@ -140,19 +145,11 @@ def export_panel(
         placeholder=t("choose_placeholder", lang),
     )
     day = date.today()
-    name = export_name(choice, title, day)
+    name = export_name(choice, settings.title, day)
     readers = list(uploaded.readers) if uploaded is not None else []
-    options = {
-        "visible": set(visible),
-        "basemap": basemap,
-        "colours": colours,
-        "lang": lang,
-        # the view a shared link keeps: a popup's auto-pan never takes the selected feature out of the file
-        "map_view": link_view(st.session_state.get("view"), selection_point(view, st.session_state.get("selected"))),
-        "title": title,
-        "subtitle": subtitle,
-        "day": day,
-    }
+    # the view a shared link keeps: a popup's auto-pan never takes the selected feature out of the file
+    map_view = link_view(st.session_state.get("view"), selection_point(view, st.session_state.get("selected")))
+    settings = replace(settings, visible=frozenset(settings.visible), map_view=map_view, day=day)
     budget = client_budget(client_address())
 
     def make() -> bytes:  # runs when the button is clicked, outside the script run: no Streamlit calls in here
@@ -160,7 +157,7 @@ def export_panel(
             uploaded=tuple(UploadedLayer(layer_title, read(), style) for layer_title, read, style in readers),
             municipalities=tuple(municipalities),
         )
-        build = lambda: build_export(choice, view, boundaries=_boundaries(), extras=extras, **options)[0]  # noqa: E731
+        build = lambda: build_export(choice, view, settings, boundaries=_boundaries(), extras=extras)[0]  # noqa: E731
         return LAYER_EXPORTS.run(build, budget)  # one export at a time in the process, within the budget
 
     st.download_button(
@@ -191,18 +188,17 @@ def portfolio_export(hoods, *, lang: str, subtitle: str, sources: str, visible, 
     budget = client_budget(client_address())
 
     def build() -> bytes:
-        slides = site_slides(
-            hoods,
+        request = MapRequest(
+            format="pptx",
             subtitle=subtitle,
             lang=lang,
-            sources=sources,
-            visible_layers=set(visible),
-            cluster_colours=cluster_colours,
-            boundaries=_boundaries(),
+            layers=set(visible) & set(LAYERS),
+            colours=cluster_colours,
             basemap=basemap,
+            boundaries=_boundaries(),
             day=day,
         )
-        return slides_pptx(slides, lang=lang, day=day)
+        return slides_pptx(site_slides(hoods, request, sources=sources), lang=lang, day=day)
 
     def make() -> bytes:  # on click, outside the script run
         return LAYER_EXPORTS.run(build, budget)

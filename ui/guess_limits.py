@@ -37,6 +37,22 @@ class _Session:
     locked_until: float = 0.0
 
 
+@dataclass(frozen=True)
+class GuessRules:
+    """The limits: wrong guesses count within `window_s`; after `free_failures` of them a session waits 1, 2, 4 … s
+    up to `delay_max_s`; `session_limit` of them lock the session, and `client_limit` the client, out for
+    `session_lockout_s`; `global_limit` from everyone lock everyone out for `global_lockout_s`."""
+
+    window_s: float = config.EDITOR_GUESS_WINDOW_S
+    free_failures: int = config.EDITOR_GUESS_FREE_FAILURES
+    delay_max_s: float = config.EDITOR_GUESS_DELAY_MAX_S
+    session_limit: int = config.EDITOR_GUESS_SESSION_LIMIT
+    session_lockout_s: float = config.EDITOR_GUESS_SESSION_LOCKOUT_S
+    client_limit: int = config.EDITOR_GUESS_CLIENT_LIMIT
+    global_limit: int = config.EDITOR_GUESS_GLOBAL_LIMIT
+    global_lockout_s: float = config.EDITOR_GUESS_GLOBAL_LOCKOUT_S
+
+
 class SharedCount(Protocol):
     """The process-wide count kept where every replica sees it (store.shared_counters.PostGISGuessCounter)."""
 
@@ -56,26 +72,12 @@ class GuessLimiter:
 
     def __init__(
         self,
+        rules: GuessRules = GuessRules(),
         *,
-        window_s: float = config.EDITOR_GUESS_WINDOW_S,
-        free_failures: int = config.EDITOR_GUESS_FREE_FAILURES,
-        delay_max_s: float = config.EDITOR_GUESS_DELAY_MAX_S,
-        session_limit: int = config.EDITOR_GUESS_SESSION_LIMIT,
-        session_lockout_s: float = config.EDITOR_GUESS_SESSION_LOCKOUT_S,
-        client_limit: int = config.EDITOR_GUESS_CLIENT_LIMIT,
-        global_limit: int = config.EDITOR_GUESS_GLOBAL_LIMIT,
-        global_lockout_s: float = config.EDITOR_GUESS_GLOBAL_LOCKOUT_S,
         clock: Callable[[], float] = time.monotonic,
         shared: SharedCount | None = None,
     ) -> None:
-        self.window_s = window_s
-        self.free_failures = free_failures
-        self.delay_max_s = delay_max_s
-        self.session_limit = session_limit
-        self.session_lockout_s = session_lockout_s
-        self.client_limit = client_limit
-        self.global_limit = global_limit
-        self.global_lockout_s = global_lockout_s
+        self.rules = rules
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, _Session] = {}
@@ -86,9 +88,9 @@ class GuessLimiter:
 
     def delay_after(self, failures: int) -> float:
         """The wait after the n-th wrong guess in the window: none for the first few, then 1, 2, 4 … s up to the cap."""
-        if failures <= self.free_failures:
+        if failures <= self.rules.free_failures:
             return 0.0
-        return float(min(2 ** (failures - self.free_failures - 1), self.delay_max_s))
+        return float(min(2 ** (failures - self.rules.free_failures - 1), self.rules.delay_max_s))
 
     def refusal(self, key: str, client: str | None = None) -> Refusal | None:
         """None when session `key` (of the client at address `client`) may try a password now; otherwise how long
@@ -105,7 +107,7 @@ class GuessLimiter:
                     locked = max(locked, now + self._shared.locked_for())
                 except Exception:  # noqa: BLE001 (any database error): refuse rather than count nothing
                     log.exception("shared guess count unreadable: sign-in refused for now")
-                    return Refusal(self.delay_max_s, locked=True)
+                    return Refusal(self.rules.delay_max_s, locked=True)
             if locked > now:
                 return Refusal(locked - now, locked=True)
             if session and session.wait_until > now:
@@ -116,38 +118,38 @@ class GuessLimiter:
         """Record a wrong guess by session `key` of the client at `client` (only for tries `refusal` let through)."""
         with self._lock:
             now = self._clock()
-            self._forget_before(now - self.window_s)
+            self._forget_before(now - self.rules.window_s)
             session = self._sessions.setdefault(key, _Session())
             session.failures.append(now)
             self._global.append(now)
-            if len(session.failures) >= self.session_limit:
-                session.locked_until = now + self.session_lockout_s
+            if len(session.failures) >= self.rules.session_limit:
+                session.locked_until = now + self.rules.session_lockout_s
             session.wait_until = now + self.delay_after(len(session.failures))
             if client:
                 own = self._clients.setdefault(client, _Session())
                 own.failures.append(now)
-                if len(own.failures) >= self.client_limit:  # it is refused from now on: no more counting for all
-                    own.locked_until = now + self.session_lockout_s
+                if len(own.failures) >= self.rules.client_limit:  # it is refused from now on: no more counting for all
+                    own.locked_until = now + self.rules.session_lockout_s
             if self._shared is not None:
                 self._shared_failure()
-            elif len(self._global) >= self.global_limit and self._global_locked_until <= now:
-                self._global_locked_until = now + self.global_lockout_s
+            elif len(self._global) >= self.rules.global_limit and self._global_locked_until <= now:
+                self._global_locked_until = now + self.rules.global_lockout_s
                 log.warning(
                     "%d wrong editor passwords within %d s: sign-in refused for everyone for %d s",
                     len(self._global),
-                    self.window_s,
-                    self.global_lockout_s,
+                    self.rules.window_s,
+                    self.rules.global_lockout_s,
                 )
 
     def _shared_failure(self) -> None:
         try:
-            count = self._shared.add_failure(self.window_s)
-            if count >= self.global_limit and self._shared.lock(self.global_lockout_s):
+            count = self._shared.add_failure(self.rules.window_s)
+            if count >= self.rules.global_limit and self._shared.lock(self.rules.global_lockout_s):
                 log.warning(
                     "%d wrong editor passwords within %d s on all replicas: sign-in refused for everyone for %d s",
                     count,
-                    self.window_s,
-                    self.global_lockout_s,
+                    self.rules.window_s,
+                    self.rules.global_lockout_s,
                 )
         except Exception:  # noqa: BLE001 (any database error): the per-session limits still hold
             log.exception("shared guess count not updated")
@@ -171,7 +173,7 @@ class GuessLimiter:
         """Drop guesses older than the window, and sessions with nothing left to remember (caller holds the lock)."""
         while self._global and self._global[0] <= cutoff:
             self._global.popleft()
-        now = cutoff + self.window_s
+        now = cutoff + self.rules.window_s
         for records in (self._sessions, self._clients):
             for key in list(records):
                 record = records[key]

@@ -23,7 +23,7 @@ from loaders.upload.field_mapping import (
     suggest_label,
     suggest_mapping,
 )
-from loaders.upload.ingest import Prepared, prepare, save
+from loaders.upload.ingest import LayerMapping, Prepared, prepare, save
 from loaders.upload.upload import UploadInspection, inspect_upload
 from maps.assets import use_local_assets
 from maps.build import MetricScale
@@ -101,7 +101,7 @@ def choose_crs(inspection: UploadInspection, layer: str, lang: str) -> tuple[str
     return candidates[chosen].crs, candidates[chosen].swap_axes
 
 
-def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> tuple[str, dict, dict]:
+def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> LayerMapping:
     """Layer kind, {schema field: column} and default values, as the user sets them (suggestions first)."""
     # "other" keeps every field: the safe start, unless the fields say it is a boundary file (Kartverket's).
     guess = suggest_kind(columns, geometry_types)
@@ -116,7 +116,7 @@ def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> tupl
     if guess != "other":
         st.caption(t("upload_kind_suggested", lang, kind=t(f"kind_{guess}", lang)))
     if kind == "other":
-        return kind, {}, {}
+        return LayerMapping(kind, {}, {})
     suggested = suggest_mapping(columns, kind)
     st.caption(t("upload_mapping_help", lang))
     required = set(required_fields(kind))
@@ -151,13 +151,13 @@ def kind_and_mapping(columns: list[str], lang: str, geometry_types=None) -> tupl
             value = right.text_input(t("upload_default", lang), key=f"upload_default_{kind}_{field}")
         if value:
             defaults[field] = value
-    return kind, mapping, defaults
+    return LayerMapping(kind, mapping, defaults)
 
 
-def mapping_hint(kind: str, mapping: dict, defaults: dict, lang: str) -> bool:
+def mapping_hint(fields: LayerMapping, lang: str) -> bool:
     """Whether every required field has a column or a default; if not, a neutral hint naming the fields left
     (no error: the user has not mapped them yet, and the check would only say the same in red)."""
-    left = fields_to_map(kind, mapping, defaults)
+    left = fields_to_map(fields.kind, fields.mapping, fields.defaults)
     if left:
         st.info(t("upload_map_these", lang, fields=", ".join(f"«{field_label(f, lang)}»" for f in left)))
     return not left
@@ -194,7 +194,7 @@ def style_form(columns: list[str], lang: str) -> LayerStyle:
     )
 
 
-def prepared_layer(data, filename, layer, crs, swap, kind, mapping, defaults, lang) -> Prepared | None:
+def prepared_layer(data, filename, layer, crs, swap, fields: LayerMapping, lang) -> Prepared | None:
     bar = st.progress(0.0, text=t("stage_reading", lang))
     try:
         result = prepare(
@@ -203,9 +203,7 @@ def prepared_layer(data, filename, layer, crs, swap, kind, mapping, defaults, la
             layer=layer,
             crs=crs,
             swap_axes=swap,
-            kind=kind,
-            mapping=mapping,
-            defaults=defaults,
+            fields=fields,
             progress=progress_callback(bar),
         )
     except LayerError as exc:

@@ -19,6 +19,7 @@ from core.portfolio import Portfolio
 from loaders.bundled.flows import FLOW_COLUMNS, flow_lines, flows_from_records, resolve_flows
 from loaders.errors import LayerError, SchemaError
 from loaders.messages import Message
+from store import Origin
 from store.base import LayerInfo, LayerStore, StoreError
 
 TITLE_PREFIX = "Ressursstrømmer"
@@ -64,7 +65,7 @@ def save_flows(
         if flow_id in taken:
             raise SchemaError(i, "id", "new_flow_id", flow_id)
     layer = flow_layer(flows, portfolio)
-    return store.save(layer, title, STORE_FLOWS_KIND, original_filename=original_filename, uploader=uploader)
+    return store.save(layer, title, STORE_FLOWS_KIND, Origin(original_filename=original_filename, uploader=uploader))
 
 
 def all_flows(

@@ -21,6 +21,7 @@ from core.portfolio import Portfolio
 from loaders.bundled.measures import MEASURE_COLUMNS, check_counted_in, check_measure, measure_table, place_point
 from loaders.errors import LayerError, SchemaError
 from loaders.messages import Message
+from store import Origin
 from store.base import LayerInfo, LayerStore, StoreError
 
 TITLE_PREFIX = "Tiltak"
@@ -66,7 +67,7 @@ def add_measure(
 ) -> LayerInfo:
     layer = measure_layer(record, portfolio, shown)
     title = f"{TITLE_PREFIX}: {layer.at[0, 'title']}"
-    return store.save(layer, title, STORE_MEASURES_KIND, uploader=uploader)
+    return store.save(layer, title, STORE_MEASURES_KIND, Origin(uploader=uploader))
 
 
 def change_measure(
@@ -81,7 +82,7 @@ def change_measure(
     current = measure_from_layer(store.read(layer_id))
     if record.get("id") != current["id"]:
         raise SchemaError(0, "id", "same_measure_id", record.get("id"))
-    info = store.replace(layer_id, measure_layer(record, portfolio, shown), uploader=uploader)
+    info = store.replace(layer_id, measure_layer(record, portfolio, shown), Origin(uploader=uploader))
     title = f"{TITLE_PREFIX}: {record['title']}"
     return store.rename(layer_id, title) if info.title != title else info
 
@@ -193,7 +194,7 @@ def apply_import(store: LayerStore, plan: ImportPlan, portfolio: Portfolio, uplo
         try:
             if layer_id is None:
                 saved.append(
-                    store.save(layer, f"{TITLE_PREFIX}: {row['title']}", STORE_MEASURES_KIND, uploader=uploader)
+                    store.save(layer, f"{TITLE_PREFIX}: {row['title']}", STORE_MEASURES_KIND, Origin(uploader=uploader))
                 )
             else:
                 saved.append(change_measure(store, layer_id, row, portfolio, uploader))

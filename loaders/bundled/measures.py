@@ -150,6 +150,15 @@ def measure_table(rows: list[dict]) -> pd.DataFrame:
 def check_measure(i: int, record: Mapping[str, object], portfolio: Portfolio | None = None) -> dict:
     """One measure record checked and cleaned (numbers as numbers, empty text as None)."""
     row = {name: clean(record.get(name)) for name in MEASURE_COLUMNS}
+    _check_texts(i, record, row)
+    _check_choices(i, row)
+    _check_numbers(i, row)
+    _check_place(i, row, portfolio)
+    return row
+
+
+def _check_texts(i: int, record: Mapping[str, object], row: dict) -> None:
+    """The required fields are there, and every text field is printable text."""
     for name in _TEXT_FIELDS:
         if row[name] is None:
             raise SchemaError(i, name, "present", record.get(name))
@@ -161,6 +170,10 @@ def check_measure(i: int, record: Mapping[str, object], portfolio: Portfolio | N
     for name in (*_TEXT_FIELDS, "site_id", "facility_id", "counted_in", "note"):
         if row[name] is not None and _CONTROL.search(row[name]):
             raise SchemaError(i, name, "printable_text", row[name])
+
+
+def _check_choices(i: int, row: dict) -> None:
+    """Kind and status are among the known ones; the sources are web addresses."""
     if row["kind"] not in MEASURE_KINDS:
         raise SchemaError(i, "kind", "one_of", row["kind"], choices=one_of(MEASURE_KINDS))
     if row["status"] not in MEASURE_STATUSES:
@@ -168,6 +181,10 @@ def check_measure(i: int, record: Mapping[str, object], portfolio: Portfolio | N
     for url in row["source_url"].split(";"):
         if not url.strip().startswith(("http://", "https://")):
             raise SchemaError(i, "source_url", "urls", row["source_url"])
+
+
+def _check_numbers(i: int, row: dict) -> None:
+    """The cut (with its scope), the potential flag and the years, as numbers in `row`."""
     row["cut_t"] = _cut(i, row["cut_t"])
     if row["scope"] is None and row["cut_t"] is not None:
         raise SchemaError(i, "scope", "cut_scope")
@@ -176,6 +193,10 @@ def check_measure(i: int, record: Mapping[str, object], portfolio: Portfolio | N
     row["potential"] = _flag(i, row["potential"])
     row["start_year"] = _year(i, "start_year", row["start_year"], FIRST_START_YEAR, LAST_START_YEAR)
     row["source_year"] = _year(i, "source_year", row["source_year"], 1800, LAST_START_YEAR)
+
+
+def _check_place(i: int, row: dict, portfolio: Portfolio | None) -> None:
+    """A site or a facility (of the portfolio's, when one is given), and not counted in itself."""
     if row["site_id"] is None and row["facility_id"] is None:
         raise SchemaError(i, "site_id", "measure_place")
     if row["counted_in"] == row["id"]:
@@ -185,7 +206,6 @@ def check_measure(i: int, record: Mapping[str, object], portfolio: Portfolio | N
             raise SchemaError(i, "site_id", "site_ref", row["site_id"])
         if row["facility_id"] is not None and row["facility_id"] not in set(portfolio.sources["id"]):
             raise SchemaError(i, "facility_id", "facility_ref", row["facility_id"])
-    return row
 
 
 def measure_points(measures: pd.DataFrame, portfolio: Portfolio) -> gpd.GeoDataFrame:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -102,24 +103,36 @@ NO_YEAR = Message("skip_no_reporting_year")
 NEGATIVE = Message("skip_negative")
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which of an F1_4 file's rows are kept: those of `country` in `area` (a lon/lat box or polygon; None keeps
+    all), of the pollutants `pollutants` maps to figure scopes (e.g. POLLUTANT_SCOPES for CO2 only; None: every
+    pollutant in core/pollutants.py, each as its own scope)."""
+
+    country: str | None = "Norway"
+    area: tuple[float, float, float, float] | shapely.Geometry | None = TRONDELAG_BBOX
+    pollutants: dict[str, str] | None = None
+
+    @property
+    def region(self) -> shapely.Geometry | None:
+        return box(*self.area) if isinstance(self.area, tuple) else self.area
+
+
 def read_eea_f1_4(
     path: str | Path,
     known: pd.DataFrame | None = None,
     *,
-    country: str | None = "Norway",
-    area: tuple[float, float, float, float] | shapely.Geometry | None = TRONDELAG_BBOX,
-    pollutants: dict[str, str] | None = None,
+    selection: Selection = Selection(),
     unit: str = "kg",
     chunk_rows: int = EEA_CHUNK_ROWS,
     municipalities: Municipalities | None = None,
     source: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Read an F1_4 CSV, keep `country` and `area` (a lon/lat box or polygon; None keeps all).
+    """Read an F1_4 CSV, keeping the rows `selection` keeps (by default Norway's in Trøndelag, every pollutant).
 
-    `pollutants` maps pollutant labels to figure scopes (e.g. POLLUTANT_SCOPES for CO2 only); by default
-    every pollutant in core/pollutants.py is kept, each as its own scope. `progress(fraction,
-    stage)` is called after each chunk with the share of the file read, and with (1.0, "done") at the end.
+    `progress(fraction, stage)` is called after each chunk with the share of the file read, and with
+    (1.0, "done") at the end.
     """
     path = Path(path)
     if not path.is_file():
@@ -132,6 +145,7 @@ def read_eea_f1_4(
     layout = sniff_csv(path, _SNIFF_REQUIRED, _SNIFF_OPTIONAL, WHAT)
     actual = _actual_columns(layout, path.name)
     summary = ImportSummary()
+    country = selection.country
     try:
         kept = _read_country(path, layout, actual, country, chunk_rows, summary, progress, layout.encoding)
     except UnicodeDecodeError:
@@ -141,7 +155,7 @@ def read_eea_f1_4(
         kept = _read_country(path, layout, actual, country, chunk_rows, summary, progress, "cp1252")
     if progress:
         progress(0.97, "checking")
-    region = box(*area) if isinstance(area, tuple) else area
+    region, pollutants = selection.region, selection.pollutants
     facilities: dict[str, dict] = {}
     figures: list[dict] = []
     co2_kg: list[float] = []
@@ -229,26 +243,16 @@ def _figure(row, row_number, file, region, pollutants, factor, unit, source) -> 
 
     lon = parse_number(text("Longitude"), row_number, "Longitude", file)
     lat = parse_number(text("Latitude"), row_number, "Latitude", file)
-    if region is not None:
-        if lon is None or lat is None:
-            return NO_POSITION, None
-        if not region.covers(Point(lon, lat)):
-            return OUTSIDE, None
+    reason = _place_skip(region, lon, lat)
+    if reason:
+        return reason, None
     release = text("targetRelease")
     if release and release.casefold() != "air":
         return NOT_AIR, None
     pollutant = text("pollutant") or ""
-    if pollutant.casefold() == "confidential":
-        return CONFIDENTIAL_POLLUTANT, None
-    if pollutants is None:
-        known = pollutant_for(pollutant)
-        if known is None:
-            return UNKNOWN_POLLUTANT, None
-        scope = known.code
-    elif pollutant in pollutants:
-        scope = pollutants[pollutant]
-    else:
-        return OTHER_POLLUTANT, None
+    reason, scope = _scope(pollutant, pollutants)
+    if reason:
+        return reason, None
     raw = text("emissions")
     # The EEA writes machine numbers ("0.022" is 22 grams, not 22 kg with a thousands dot); anything else
     # (a decimal comma from a re-saved sheet) goes through the forgiving parser.
@@ -284,6 +288,29 @@ def _figure(row, row_number, file, region, pollutants, factor, unit, source) -> 
         "_lon": lon,
         "_lat": lat,
     }
+
+
+def _place_skip(region: shapely.Geometry | None, lon: float | None, lat: float | None) -> Message | None:
+    """Why a release is skipped for where it is (no place, or outside `region`); None when kept or no region."""
+    if region is None:
+        return None
+    if lon is None or lat is None:
+        return NO_POSITION
+    if not region.covers(Point(lon, lat)):
+        return OUTSIDE
+    return None
+
+
+def _scope(pollutant: str, pollutants: dict[str, str] | None) -> tuple[Message | None, str | None]:
+    """(skip reason, None) or (None, the figure scope) for a release of `pollutant`."""
+    if pollutant.casefold() == "confidential":
+        return CONFIDENTIAL_POLLUTANT, None
+    if pollutants is None:
+        known = pollutant_for(pollutant)
+        return (UNKNOWN_POLLUTANT, None) if known is None else (None, known.code)
+    if pollutant in pollutants:
+        return None, pollutants[pollutant]
+    return OTHER_POLLUTANT, None
 
 
 def _facility(row: dict, lon: float | None, lat: float | None, municipalities: Municipalities) -> dict:

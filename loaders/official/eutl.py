@@ -118,14 +118,7 @@ def read_eutl(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Read an EUTL installations table (CSV or XLSX); see the module's docstring for what is kept."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileFormatError("no_such_file", name=path.name)
-    size = path.stat().st_size
-    if size == 0:
-        raise FileFormatError("named_file_empty", name=path.name)
-    if size > MAX_UPLOAD_BYTES:
-        raise UploadTooLarge(size, MAX_UPLOAD_BYTES)
+    path = _readable(Path(path))
     source = source or ETS_SOURCE_URL
     excluded = read_excluded() if excluded is None else excluded
     municipalities = municipalities or Municipalities.bundled()
@@ -168,38 +161,12 @@ def read_eutl(
             summary.skip(reason)
             continue
         key = f"eutl:{installation}"
-        kept = 0
-        last_year = _year_or_none(cell("last_year"))
-        for year, (verified, raw, allocation, compliance) in sorted(values.items()):
-            if verified is None:
-                continue
-            if last_year and year > last_year and compliance is None:
-                # After the account's last year of emissions, with no compliance code: a placeholder, not a
-                # verified figure (Södra Cell Folla's "0" for 2013, when the mill's emissions are on MM FollaCell's).
-                summary.skip(AFTER_LAST_YEAR)
-                continue
-            figures.append(
-                {
-                    "key": key,
-                    "year": year,
-                    "amount_t": verified,
-                    "scope": ETS_SCOPE,
-                    "basis": "stated",
-                    "quote": f"{raw} t CO₂-ekv. ({header[years[year]['verified']]})",  # as the file prints it
-                    "note": "EU ETS verifiserte utslipp; CO₂ fra biomasse regnes som null i kvotesystemet",
-                    "source_url": source,
-                    "pollutant": "Verified emissions (EU ETS)",
-                    "licence": ETS_CREDIT,
-                    "eutl_id": installation,
-                    "permit_id": cell("permit_id"),
-                    "free_allocation_t": allocation,
-                    "compliance_code": compliance,
-                }
-            )
-            kept += 1
+        quoted = {year: header[years[year]["verified"]] for year in values}  # the column each figure is quoted from
+        kept = _verified_figures(installation, values, cell, quoted, source, summary)
         if not kept:
             summary.skip(NO_VERIFIED)
             continue
+        figures.extend(kept)
         facilities[key] = _facility(installation, cell, municipalities)
         if progress:
             progress(min(0.95, (offset + 1) / total), "reading")
@@ -208,6 +175,53 @@ def read_eutl(
     if progress:
         progress(1.0, "done")
     return result
+
+
+def _verified_figures(installation: str, values: dict, cell, quoted: dict[int, str], source: str, summary) -> list:
+    """The installation's figure rows: one per year with verified emissions (`values`: year -> verified, as
+    written, allocation, compliance code), up to its last year of emissions unless a compliance code says more."""
+    key = f"eutl:{installation}"
+    last_year = _year_or_none(cell("last_year"))
+    figures = []
+    for year, (verified, raw, allocation, compliance) in sorted(values.items()):
+        if verified is None:
+            continue
+        if last_year and year > last_year and compliance is None:
+            # After the account's last year of emissions, with no compliance code: a placeholder, not a
+            # verified figure (Södra Cell Folla's "0" for 2013, when the mill's emissions are on MM FollaCell's).
+            summary.skip(AFTER_LAST_YEAR)
+            continue
+        figures.append(
+            {
+                "key": key,
+                "year": year,
+                "amount_t": verified,
+                "scope": ETS_SCOPE,
+                "basis": "stated",
+                "quote": f"{raw} t CO₂-ekv. ({quoted[year]})",  # as the file prints it
+                "note": "EU ETS verifiserte utslipp; CO₂ fra biomasse regnes som null i kvotesystemet",
+                "source_url": source,
+                "pollutant": "Verified emissions (EU ETS)",
+                "licence": ETS_CREDIT,
+                "eutl_id": installation,
+                "permit_id": cell("permit_id"),
+                "free_allocation_t": allocation,
+                "compliance_code": compliance,
+            }
+        )
+    return figures
+
+
+def _readable(path: Path) -> Path:
+    """`path`, or a typed error when it is no file, is empty or is larger than an upload may be."""
+    if not path.is_file():
+        raise FileFormatError("no_such_file", name=path.name)
+    size = path.stat().st_size
+    if size == 0:
+        raise FileFormatError("named_file_empty", name=path.name)
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadTooLarge(size, MAX_UPLOAD_BYTES)
+    return path
 
 
 def _records(path: Path) -> tuple[int, list[str], list[list[object]]]:

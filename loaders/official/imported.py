@@ -21,6 +21,7 @@ import pandas as pd
 from config import CRS
 from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL, SOURCES
 from loaders.official.importing import MUNICIPAL_COLUMNS, ImportResult, MunicipalImportResult
+from store import Origin
 
 FIGURES_KIND = "figures"
 SOURCES_KIND = "sources"
@@ -97,13 +98,13 @@ def sources_layer(result: ImportResult) -> gpd.GeoDataFrame:
 
 def save_import(store, result: ImportResult | MunicipalImportResult, title: str, uploader: str = "") -> list:
     """Save an import's layers in `store`; returns their LayerInfo records."""
-    saved = []
+    origin = Origin(original_filename=result.source, uploader=uploader)
     if isinstance(result, MunicipalImportResult):
-        return [store.save(municipal_layer(result), title, MUNICIPAL_KIND, result.source, uploader=uploader)]
-    saved.append(store.save(figures_layer(result), title, FIGURES_KIND, result.source, uploader=uploader))
+        return [store.save(municipal_layer(result), title, MUNICIPAL_KIND, origin)]
+    saved = [store.save(figures_layer(result), title, FIGURES_KIND, origin)]
     placed = sources_layer(result)
     if not placed.empty:
-        saved.append(store.save(placed, f"{title}: facilities", SOURCES_KIND, result.source, uploader=uploader))
+        saved.append(store.save(placed, f"{title}: facilities", SOURCES_KIND, origin))
     return saved
 
 

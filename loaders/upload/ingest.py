@@ -1,6 +1,6 @@
 """One path from an uploaded file to a stored layer, shared by the upload page and `python -m loaders ingest`.
 
-prepared = prepare(data, "fylker.geojson", layer="Fylke", kind="boundaries")
+prepared = prepare(data, "fylker.geojson", layer="Fylke", fields=LayerMapping("boundaries"))
 report_lines(prepared)                        # what was found and repaired, for a person to read
 save(prepared, store, title="Trøndelag")      # atomic; a new layer, or a new version with replace_id
 """
@@ -16,6 +16,17 @@ from core.progress import Progress
 from core.schema import UPLOAD_KINDS
 from loaders.upload.field_mapping import LayerStyle, apply_mapping, check_style, suggest_mapping
 from loaders.upload.upload import UploadedLayer, read_upload
+from store import Origin
+
+
+@dataclass(frozen=True)
+class LayerMapping:
+    """How a layer read from a file becomes one of the app's: its `kind` (core.schema.UPLOAD_KINDS), the file's
+    column for each schema field (`mapping`; None: the suggested one) and values for the fields no column gives."""
+
+    kind: str = "other"
+    mapping: Mapping[str, str | None] | None = None
+    defaults: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,21 +46,20 @@ def prepare(
     layer: str | None = None,
     crs: str | None = None,
     swap_axes: bool = False,
-    kind: str = "other",
-    mapping: Mapping[str, str | None] | None = None,
-    defaults: Mapping[str, object] | None = None,
+    fields: LayerMapping = LayerMapping(),
     progress: Progress | None = None,
 ) -> Prepared:
-    """Read one layer of the file and map it to `kind` (the suggested mapping unless one is given).
+    """Read one layer of the file and map it to `fields.kind` (the suggested mapping unless one is given).
 
     Raises the loaders' typed errors (`NeedsLayerChoice`, `NeedsCRSChoice`, `SchemaError`, ...).
     """
+    kind, mapping = fields.kind, fields.mapping
     if kind not in UPLOAD_KINDS:
         raise ValueError(f"unknown layer kind {kind!r}; expected one of {', '.join(UPLOAD_KINDS)}")
     uploaded = read_upload(data, filename, layer=layer, crs=crs, swap_axes=swap_axes, progress=progress)
     columns = [c for c in uploaded.frame.columns if c != uploaded.frame.geometry.name]
     chosen = dict(suggest_mapping(columns, kind) if mapping is None else mapping)
-    frame = apply_mapping(uploaded.frame, kind, chosen, defaults, id_prefix=_id_prefix(uploaded.name))
+    frame = apply_mapping(uploaded.frame, kind, chosen, fields.defaults, id_prefix=_id_prefix(uploaded.name))
     return Prepared(uploaded, kind, {k: v for k, v in chosen.items() if v}, frame)
 
 
@@ -94,11 +104,13 @@ def save(
         info = store.replace(
             replace_id,
             prepared.layer,
-            original_filename=uploaded.filename,
-            original_crs=uploaded.original_crs,
-            uploader=uploader,
+            Origin(
+                original_filename=uploaded.filename,
+                original_crs=uploaded.original_crs,
+                uploader=uploader,
+                source_licence=source_licence or None,
+            ),
             description=description or None,
-            source_licence=source_licence or None,
         )
         if style is not None:
             info = store.set_style(info.id, style_dict(check_style(style, prepared.layer.columns)))
@@ -107,11 +119,13 @@ def save(
         prepared.layer,
         title,
         prepared.kind,
-        original_filename=uploaded.filename,
-        original_crs=uploaded.original_crs,
-        uploader=uploader,
+        Origin(
+            original_filename=uploaded.filename,
+            original_crs=uploaded.original_crs,
+            uploader=uploader,
+            source_licence=source_licence,
+        ),
         description=description,
-        source_licence=source_licence,
         style=style_dict(check_style(style, prepared.layer.columns)) if style else None,
     )
 

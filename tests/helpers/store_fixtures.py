@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:  # as a script, only tests/ is on the path
     sys.path.insert(0, str(ROOT))
 
 from loaders import parse_geojson  # noqa: E402
+from store import Origin  # noqa: E402
 from store.base import LayerStore  # noqa: E402
 from store.columns import encode  # noqa: E402
 from store.geopackage import GeoPackageStore  # noqa: E402
@@ -255,7 +256,9 @@ def _main(argv: list[str]) -> None:
         prefix, count, go = argv[2], int(argv[3]), Path(argv[4])
         wait_for(go, timeout=60)
         for i in range(count):
-            info = store.save(generated_parks(200, prefix=f"{prefix}{i}"), f"{prefix} {i}", "parks", uploader=prefix)
+            info = store.save(
+                generated_parks(200, prefix=f"{prefix}{i}"), f"{prefix} {i}", "parks", Origin(uploader=prefix)
+            )
             print(info.id, flush=True)
     elif command == "hang":
         marker = Path(argv[2])
@@ -265,11 +268,11 @@ def _main(argv: list[str]) -> None:
             time.sleep(600)
 
         store._before_publish = hang
-        store.save(generated_parks(500, prefix="killed"), "killed writer", "parks", uploader="killed")
+        store.save(generated_parks(500, prefix="killed"), "killed writer", "parks", Origin(uploader="killed"))
     elif command == "churn":
         print("ready", flush=True)
         for i in range(10**6):  # until killed: every kind of write, so a kill can land in any of them
-            info = store.save(generated_parks(300, prefix=f"churn{i}"), f"churn {i}", "parks", uploader="churn")
+            info = store.save(generated_parks(300, prefix=f"churn{i}"), f"churn {i}", "parks", Origin(uploader="churn"))
             store.replace(info.id, generated_parks(100 + i % 50, prefix=f"churn{i}b"))
             store.rename(info.id, f"churn {i} renamed")
             store.set_visible(info.id, False)
