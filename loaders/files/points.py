@@ -167,8 +167,8 @@ def read_csv(data: bytes, stem: str) -> list[RawLayer]:
     text, encoding = decode_text(data, fallback="cp1252", utf16=True)
     notes = [Message("read_as_cp1252")] if encoding == "cp1252" else []
     found = find_csv_header(text, _cells, 1)
-    if found is None:
-        raise FileFormatError("file_empty")
+    if found is None:  # the text is not blank (checked above): its first record would not parse under any separator
+        raise FileFormatError("not_a_table", reason="the header row could not be read")
     delimiter, header_index, header = found
     # Counted in the header before anything is parsed: a 2 MB file of a million empty columns took pandas minutes
     # and gigabytes to parse only to be refused by the field cap afterwards.
