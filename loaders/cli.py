@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from core.schema import UPLOAD_KINDS
 from loaders.errors import LayerError, NeedsCRSChoice, NeedsLayerChoice
-from loaders.official.importing import FORMATS as IMPORT_FORMATS
+from loaders.official.registry import FORMATS as IMPORT_FORMATS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,7 +136,8 @@ def _import(args) -> int:
 
     from loaders.bundled.portfolio import load_portfolio
     from loaders.official.imported import save_import
-    from loaders.official.importing import run_import, summary_lines
+    from loaders.official.importing import summary_lines
+    from loaders.official.registry import run_import
     from store import StoreError, open_store
 
     path = Path(args.file)

@@ -23,10 +23,11 @@ from loaders.files.layers import read_figures
 from loaders.files.numbers import CellError, parse_number, parse_year, tonnes_factor
 from loaders.files.tables import MissingColumnError
 from loaders.official.eea import Selection, read_eea_f1_4
-from loaders.official.importing import FACILITY_COLUMNS, MUNICIPAL_COLUMNS, run_import, summary_lines
+from loaders.official.importing import FACILITY_COLUMNS, MUNICIPAL_COLUMNS, summary_lines
 from loaders.official.kommunestatistikk import read_kommunestatistikk
 from loaders.official.matching import Municipalities, match_facilities, name_key, split_kommune
 from loaders.official.norskeutslipp import read_norskeutslipp
+from loaders.official.registry import run_import
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

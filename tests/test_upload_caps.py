@@ -149,13 +149,13 @@ def no_geometry_reading(monkeypatch):
     """Reading any geometry fails the test: the caps must refuse from the counts alone."""
     import pyogrio
 
-    import loaders.files.formats as formats
+    import loaders.files.geojson as geojson
 
     def refuse(*args, **kwargs):
         raise AssertionError("geometries were read although the count was known")
 
     monkeypatch.setattr(pyogrio, "read_dataframe", refuse)
-    monkeypatch.setattr(formats, "_geojson_frame", refuse)
+    monkeypatch.setattr(geojson, "_geojson_frame", refuse)
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "shapefile", "kml"])

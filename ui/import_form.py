@@ -15,7 +15,8 @@ from i18n import error_text, t
 from loaders.errors import LayerError
 from loaders.files.coordinates import UTM_ZONES, CoordinateError, parse_coordinates
 from loaders.official.imported import save_import
-from loaders.official.importing import FORMATS, ImportResult, run_import, summary_lines
+from loaders.official.importing import ImportResult, summary_lines
+from loaders.official.registry import FORMATS, run_import
 from ui.text import escape_markdown
 from ui.upload_form import progress_callback
 

@@ -36,7 +36,7 @@ from shapely.geometry import shape
 import config
 from core.kommunenummer import clean_number
 from loaders.errors import CRSError, FileFormatError, LayerError
-from loaders.files.layers import load_json
+from loaders.files.geojson import feature_collections, load_json
 
 BOUNDARIES_KIND = "boundaries"
 CACHE_NAME = "kommuner.geojson"
@@ -92,28 +92,18 @@ def _from_zip(data: bytes, name: str) -> tuple[str, bytes]:
 
 def _read_geojson(data: bytes) -> gpd.GeoDataFrame:
     document = load_json(data)
-    collections = _collections(document)
+    collections = feature_collections(document, "")
     if not collections:
         raise FileFormatError("no_geojson_collection")
     best = None
-    for key, collection in collections:
-        frame = _collection_frame(collection, document.get("crs"))
+    for key, collection, outer_crs in collections:
+        frame = _collection_frame(collection, outer_crs)
         # "Kommune" beats any other collection with polygons and a number
         if frame is not None and not frame.empty and (best is None or key.lower() in ("kommune", "kommuner")):
             best = frame
     if best is None:
         raise FileFormatError("no_boundary_polygons")
     return best
-
-
-def _collections(document: dict) -> list[tuple[str, dict]]:
-    if document.get("type") == "FeatureCollection":
-        return [("", document)]
-    return [
-        (str(key), value)
-        for key, value in document.items()
-        if isinstance(value, dict) and value.get("type") == "FeatureCollection"
-    ]
 
 
 def _collection_frame(collection: dict, outer_crs: object) -> gpd.GeoDataFrame | None:

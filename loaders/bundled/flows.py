@@ -28,7 +28,7 @@ from core.portfolio import Portfolio
 from core.schema import LOCATION_PRECISIONS
 from loaders.bundled.records import clean, csv_records, one_of
 from loaders.errors import FileFormatError, SchemaError
-from loaders.files.layers import load_json
+from loaders.files.geojson import features, single_collection
 
 FLOWS_PATH = GEODATA_DIR / "flows.csv"
 
@@ -84,17 +84,9 @@ def parse_flows_csv(data: bytes | str) -> pd.DataFrame:
 
 def parse_flows_geojson(data: bytes | str) -> pd.DataFrame:
     """Parse a FeatureCollection of LineString features whose properties follow `FLOW_COLUMNS`."""
-    collection = load_json(data)
-    if collection.get("type") != "FeatureCollection":
-        raise FileFormatError("not_geojson")
-    features = collection.get("features")
-    if not isinstance(features, list):
-        raise FileFormatError("not_geojson")
     records = []
-    for i, feature in enumerate(features):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise SchemaError(i, "type", "feature_type")
-        properties = dict(feature.get("properties") or {})
+    for i, feature, found in features(single_collection(data)["features"]):
+        properties = dict(found)
         geometry = feature.get("geometry")
         try:
             line = shape(geometry) if geometry else None

@@ -27,7 +27,7 @@ from core.schema import CLIMATE_SCOPES
 from core.values import to_plain
 from loaders.bundled.records import clean, csv_records, one_of
 from loaders.errors import FileFormatError, SchemaError
-from loaders.files.layers import load_json
+from loaders.files.geojson import features, single_collection
 from loaders.files.numbers import parse_number
 
 MEASURES_PATH = GEODATA_DIR / "measures.csv"
@@ -88,15 +88,7 @@ def measure_records_csv(data: bytes | str) -> list[dict]:
 
 def measure_records_geojson(data: bytes | str) -> list[dict]:
     """The properties of a FeatureCollection's features, unchecked (a measure's place is its site or facility)."""
-    collection = load_json(data)
-    if collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
-        raise FileFormatError("not_geojson")
-    records = []
-    for i, feature in enumerate(collection["features"]):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise SchemaError(i, "type", "feature_type")
-        records.append(dict(feature.get("properties") or {}))
-    return records
+    return [dict(properties) for _, _, properties in features(single_collection(data)["features"])]
 
 
 def parse_measures_csv(data: bytes | str, portfolio: Portfolio | None = None) -> pd.DataFrame:

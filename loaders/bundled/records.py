@@ -8,7 +8,7 @@ import pandas as pd
 
 from core.values import to_plain
 from loaders.errors import FileFormatError, SchemaError
-from loaders.files.layers import utf8_text
+from loaders.files.text import nonempty_text
 
 
 def clean(value: object) -> object:
@@ -28,7 +28,7 @@ def one_of(choices: tuple[str, ...]) -> tuple[str, ...]:
 def csv_records(data: bytes | str, required: tuple[str, ...], what: str) -> list[dict]:
     """The rows of a UTF-8 CSV with a header row, every cell as text; SchemaError naming the first of `required`
     missing from the header (`what` names the table in the message)."""
-    text = utf8_text(data)
+    text = nonempty_text(data)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

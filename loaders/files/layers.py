@@ -1,4 +1,4 @@
-"""Read layer files (GeoJSON, GeoPackage) and emission-figure tables into checked, typed frames.
+"""Read the app's own layer files (GeoJSON, GeoPackage) and emission-figure tables into checked, typed frames.
 
 Everything is checked up front by `_validate`, which raises a typed error naming the feature,
 the field and what was expected; nothing half-read is ever returned.
@@ -6,7 +6,6 @@ the field and what was expected; nothing half-read is ever returned.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -27,6 +26,7 @@ from core.schema import (
     LayerSchema,
 )
 from loaders.errors import CRSError, FileFormatError, SchemaError
+from loaders.files.geojson import features, single_collection
 
 _CRS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "CRS84"}
 _KOMMUNENUMMER = re.compile(r"^\d{4}$")
@@ -51,22 +51,14 @@ def read_layer(path: str | Path, kind: str) -> gpd.GeoDataFrame:
 
 
 def parse_geojson(data: bytes | str, kind: str) -> gpd.GeoDataFrame:
-    """Parse GeoJSON text or bytes as a layer of `kind`."""
+    """Parse GeoJSON text or bytes (one FeatureCollection, or a single Feature) as a layer of `kind`."""
     schema = _schema(kind)
-    collection = load_json(data)
-    if collection.get("type") == "Feature":
-        collection = {"type": "FeatureCollection", "features": [collection]}
-    if collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
-        raise FileFormatError("not_geojson")
+    collection = single_collection(data, feature=True)
     _check_crs(collection.get("crs"))
-    records = []
-    for i, feature in enumerate(collection["features"]):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise SchemaError(i, "type", "feature_type", feature.get("type") if isinstance(feature, dict) else feature)
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            raise SchemaError(i, "properties", "object", properties)
-        records.append((properties, _geometry(i, feature.get("geometry"))))
+    records = [
+        (properties, _geometry(i, feature.get("geometry")))
+        for i, feature, properties in features(collection["features"])
+    ]
     return _validate(records, schema)
 
 
@@ -108,32 +100,6 @@ def _schema(kind: str) -> LayerSchema:
         return LAYERS[kind]
     except KeyError:
         raise ValueError(f"unknown layer kind {kind!r}; expected one of {sorted(LAYERS)}") from None
-
-
-def utf8_text(data: bytes | str) -> str:
-    """The file as text (UTF-8, a BOM allowed); FileFormatError when it is empty or not UTF-8."""
-    if isinstance(data, bytes):
-        if not data.strip():
-            raise FileFormatError("file_empty")
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FileFormatError("not_utf8", byte=exc.start) from None
-    if not data.strip():
-        raise FileFormatError("file_empty")
-    return data
-
-
-def load_json(data: bytes | str) -> dict:
-    """A JSON object from UTF-8 text (BOM allowed), or a FileFormatError saying why not."""
-    data = utf8_text(data)
-    try:
-        value = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError("not_json", line=exc.lineno, column_number=exc.colno, reason=exc.msg) from None
-    if not isinstance(value, dict):
-        raise FileFormatError("not_geojson_object")
-    return value
 
 
 def _check_crs(crs: object) -> None:

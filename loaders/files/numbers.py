@@ -7,10 +7,10 @@ import math
 import re
 
 from loaders.errors import SchemaError
+from loaders.files.text import SPACES
 
 # Printed instead of a number when there is none (SSB and Miljødirektoratet use ".." and ":" too).
 MISSING_MARKS = frozenset({"", "-", "–", "—", "..", ":", "nan", "NaN"})
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _DOT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d*)?$")  # 1.234 or 1.234.567,5
 _COMMA_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")  # 1,234.5 (English)
 _PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -47,7 +47,7 @@ def parse_number(raw: object, row: int | None = None, column: str = "", file: st
     text = str(raw).strip()
     if text in MISSING_MARKS:
         return None
-    compact = _SPACES.sub("", text).replace("\u2212", "-")  # U+2212 is the typographic minus
+    compact = SPACES.sub("", text).replace("\u2212", "-")  # U+2212 is the typographic minus
     if _DOT_THOUSANDS.match(compact):
         number = compact.replace(".", "").replace(",", ".")
     elif _COMMA_THOUSANDS.match(compact) and "." in compact:

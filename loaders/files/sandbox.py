@@ -1,7 +1,7 @@
 """GDAL reads of uploaded files, and layer exports, in worker processes with CPU-time and memory limits (issue 19).
 
 A crafted file can make GDAL (or the SQLite inside a GeoPackage) run for ever or allocate without end: a recursive
-view held a core long after the browser left, a zeroblob view took 5.5 GB. The schema check (formats.py) refuses the
+view held a core long after the browser left, a zeroblob view took 5.5 GB. The schema check (ogr.py) refuses the
 known ways before GDAL opens a file; this is the limit for the unknown ones. Every pyogrio call on an uploaded file
 runs in a worker process (`python -m loaders.files.sandbox_worker`: a clean interpreter, not a fork of a threaded
 server and never a re-run of the page that asked; without the server's secrets in its environment), whose address

@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +41,15 @@ from core.progress import Progress
 from core.schema import ETS_SCOPE
 from loaders.errors import FileFormatError, TooManyFields, UploadTooLarge
 from loaders.files.numbers import CellError, parse_number
-from loaders.files.tables import HEADER_SEARCH_ROWS, MissingColumnError, column_key, sniff_csv
+from loaders.files.tables import (
+    HEADER_SEARCH_ROWS,
+    MissingColumnError,
+    column_key,
+    csv_text,
+    find_header,
+    open_workbook,
+    sniff_csv,
+)
 from loaders.messages import Message
 from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id
@@ -229,29 +236,22 @@ def _records(path: Path) -> tuple[int, list[str], list[list[object]]]:
     wanted = {column_key(name) for name in COLUMNS["installation_id"]}
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         records = _xlsx_records(path)
-        for index, record in enumerate(records[:HEADER_SEARCH_ROWS]):
-            if wanted & {column_key(cell) for cell in record}:
-                header = ["" if c is None else str(c) for c in record]
-                return index + 1, header, records[index + 1 :]
-        raise _no_header(path.name)
+        found = find_header(records, lambda record: len(wanted & {column_key(cell) for cell in record}), 1)
+        if found is None:
+            raise _no_header(path.name)
+        index = found[0]
+        return index + 1, ["" if c is None else str(c) for c in records[index]], records[index + 1 :]
     layout = sniff_csv(path, (), tuple(n for names in COLUMNS.values() for n in names), WHAT)
     if not wanted & {column_key(cell) for cell in layout.header}:
         raise _no_header(path.name)
     if len(layout.header) > MAX_UPLOAD_FIELDS * 10:  # counted before the rows are parsed
         raise TooManyFields(len(layout.header), MAX_UPLOAD_FIELDS * 10)
-    text = path.read_bytes().decode(layout.encoding, errors="strict")
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter))
+    records = list(csv.reader(io.StringIO(csv_text(path), newline=""), delimiter=layout.delimiter))
     return layout.header_index + 1, records[layout.header_index], records[layout.header_index + 1 :]
 
 
 def _xlsx_records(path: Path) -> list[list[object]]:
-    import openpyxl  # imported here: the CSV path should not pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise FileFormatError("not_xlsx", name=path.name, reason=exc.__class__.__name__) from None
+    book = open_workbook(path, path.name)
     try:
         sheet = book.worksheets[0]
         if (sheet.max_column or 0) > MAX_UPLOAD_FIELDS * 10:

@@ -1,7 +1,7 @@
 """What every import returns: figures, facilities, their matches and a summary to show before saving.
 
-The four formats live in loaders/official/: norskeutslipp.py, eea.py, eutl.py and kommunestatistikk.py;
-`run_import` picks one by the names the command line uses (`--format norskeutslipp|eea-f1_4|eutl|kommunestatistikk`).
+The four formats live in loaders/official/: norskeutslipp.py, eea.py, eutl.py and kommunestatistikk.py, each
+importing this module; loaders/official/registry.py names them and runs one (`run_import`).
 Nothing here saves: the caller shows `summary_lines(result)` and hands the frames to the layer store.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -20,8 +19,6 @@ from config import CRS
 from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL
 from loaders.messages import Message
 from loaders.official.matching import MATCH_RULES, match_facilities, new_facility_id
-
-FORMATS = ("norskeutslipp", "eea-f1_4", "eutl", "kommunestatistikk")
 
 FACILITY_COLUMNS = (
     "key",  # the facility's identity within this file: "anlegg:5447", "inspire:NO.…", "name:…"
@@ -113,28 +110,6 @@ class MunicipalImportResult:
     table: pd.DataFrame  # MUNICIPAL_COLUMNS
     summary: ImportSummary
     title: Message | None = None
-
-
-def run_import(path: str | Path, fmt: str, known: pd.DataFrame | None = None, **options):
-    """Run the importer for `fmt` (one of FORMATS); `known` is the sources layer (ignored by kommunestatistikk)."""
-    # Imported here: the format modules import this one.
-    if fmt == "norskeutslipp":
-        from loaders.official.norskeutslipp import read_norskeutslipp
-
-        return read_norskeutslipp(path, known, **options)
-    if fmt == "eea-f1_4":
-        from loaders.official.eea import read_eea_f1_4
-
-        return read_eea_f1_4(path, known, **options)
-    if fmt == "eutl":
-        from loaders.official.eutl import read_eutl
-
-        return read_eutl(path, known, **options)
-    if fmt == "kommunestatistikk":
-        from loaders.official.kommunestatistikk import read_kommunestatistikk
-
-        return read_kommunestatistikk(path, **options)
-    raise ValueError(f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 def build_result(

@@ -52,7 +52,9 @@ from loaders.files.crs import (
     sample_coordinates,
     where,
 )
-from loaders.files.formats import FORMAT_NAMES, RawLayer, open_source, storable_text
+from loaders.files.raw import FORMAT_NAMES, RawLayer
+from loaders.files.read import open_source
+from loaders.files.text import storable_text
 from loaders.messages import Message
 from loaders.upload.field_mapping import pad_codes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from loaders.official.imported import read_imported, save_import
-from loaders.official.importing import run_import
+from loaders.official.registry import run_import
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 IMPORTS = (
