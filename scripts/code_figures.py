@@ -42,16 +42,21 @@ def text_pairs(root: Path) -> int:
         if path.relative_to(root).parts[0] == "tests":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Tuple) and len(node.elts) == 2:
-                if all(isinstance(e, ast.Constant | ast.JoinedStr) for e in node.elts):
-                    if all(isinstance(getattr(e, "value", ""), str) for e in node.elts if isinstance(e, ast.Constant)):
-                        total += 1
+            total += isinstance(node, ast.Tuple) and len(node.elts) == 2 and all(map(_is_text, node.elts))
     return total
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
 
 
 def catalogue_entries(root: Path) -> int:
     po = root / "locales" / "nb" / "LC_MESSAGES" / "messages.po"
     return po.read_text(encoding="utf-8").count('\nmsgid "') - 1 if po.exists() else 0
+
+
+def lines_of(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines()) if "files" in path.parts else 0
 
 
 def lines(paths: list[Path]) -> int:
@@ -97,10 +102,8 @@ def main() -> None:
         "catalogue entries (locales/nb)": catalogue_entries(root),
         "functions with more than 8 arguments": ruff_over_limits(root, "PLR0913"),
         "functions over complexity 14": ruff_over_limits(root, "C90"),
-        "lines of loaders/files/formats.py": lines([root / "loaders/files/formats.py"])
-        if (root / "loaders/files/formats.py").exists()
-        else 0,
-        "UTF-8 decodes in loaders (.decode(\"utf-8…\"))": count(r"\.decode\(\s*[\"']utf-8", python_files(root, ("loaders",))),
+        "lines of the largest module in loaders/files": max(map(lines_of, python_files(root, ("loaders",)))),
+        "UTF-8 decodes in loaders": count(r"\.decode\(\s*[\"']utf-8", python_files(root, ("loaders",))),
         "sys.path.insert outside tests": count(r"sys\.path\.insert", code),
         "environment reads outside config.py": count(
             r"os\.environ|os\.getenv|getenv\(", [p for p in code if p.name != "config.py"]
