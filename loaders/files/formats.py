@@ -33,12 +33,12 @@ import shapely
 from shapely.geometry import shape
 
 from config import MAX_UPLOAD_FIELDS
+from core.messages import Message
 from loaders.errors import FileFormatError, SchemaError, TooManyFields
 from loaders.files.archive import SafeZip, ZipLimits, open_zip
 from loaders.files.crs import geojson_crs_member
 from loaders.files.numbers import CellError
 from loaders.files.sandbox import pyogrio_call
-from loaders.messages import Message
 
 FORMATS = {
     ".geojson": "geojson",

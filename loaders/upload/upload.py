@@ -26,6 +26,7 @@ import pyproj
 import shapely
 
 import config
+from core.messages import Message
 from core.progress import Progress
 from loaders.errors import (
     CoordinatesOutOfRange,
@@ -53,7 +54,6 @@ from loaders.files.crs import (
     where,
 )
 from loaders.files.formats import FORMAT_NAMES, RawLayer, open_source, storable_text
-from loaders.messages import Message
 from loaders.upload.field_mapping import pad_codes
 
 
