@@ -19,7 +19,10 @@ from i18n.catalogue import DEFAULT_LANGUAGE, has, template
 from i18n.numbers import fmt_number, fmt_size
 
 # Params that are ordinals or identifiers, shown as plain digits in every language.
-_PLAIN_NUMBERS = frozenset({"feature", "row", "line", "column_number", "byte", "year", "header_row", "zone", "epsg"})
+_PLAIN_NUMBERS = frozenset(
+    {"feature", "row", "line", "column_number", "byte", "year", "header_row", "zone", "epsg"}
+    | {"layer_id", "version", "layout", "known"}  # the store's ids and layout versions
+)
 _GOT_LIMIT = 60
 # Params whose value names a sub-text `<param>_<value>` (filled with the same params) where one exists.
 _NAMED = ("what", "kind", "expected")

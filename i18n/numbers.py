@@ -47,9 +47,12 @@ def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals
     """12 466 and 1,2 in Norwegian; 12,466 and 1.2 in English. None or NaN gives the "no figure" text."""
     if _missing(value):
         return t("no_figure", lang)
-    exact = Decimal(value) if isinstance(value, int) else Decimal(float(value))
-    if not exact.is_finite():
-        return f"{value:,.{decimals}f}"  # inf, -inf
+    try:
+        exact = Decimal(value) if isinstance(value, int) else Decimal(float(value))
+    except (TypeError, ValueError):
+        exact = None
+    if exact is None or not exact.is_finite():
+        return format(value, f",.{decimals}f")  # inf, -inf; pandas' NA formats itself ("<NA>")
     text = _pattern(decimals).apply(abs(exact), _locale(lang))
     return "-" + text if exact.is_signed() else text
 

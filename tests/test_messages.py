@@ -20,24 +20,27 @@ from babel.messages.extract import extract_python
 from streamlit.testing.v1 import AppTest
 
 import config
+from analysis import errors as analysis_errors
 from core.messages import CodedError, Message
 from i18n import error_text, t
 from i18n.catalogue import LANGUAGES, catalogue
 from loaders import errors
 from loaders.errors import FileFormatError, LayerError, SchemaError, TooManyFeatures, UnsafeArchive
+from store import errors as store_errors
 from tests.helpers.apptest import read_back
 
 ENGLISH_WORDS = (" the ", " is ", " must ", " file ", " not ", " expected ", " and ", " has ", " was ", " could ")
 NORWEGIAN_WORDS = (" ikke ", " og ", " filen ", " skal ", " må ", " har ", " ble ", " kunne ")
 APP_DIRS = ("ui", "pages", "maps", "exports", "analysis", "loaders", "store", "core", "i18n")
-# Calls whose first argument is a message code (a `msg_<code>` text) ...
-_CODE_CALLS = {
-    "Message",
-    "note",
-    "__init__",
-    *(name for name in dir(errors) if name.endswith(("Error", "Archive", "CRS"))),
+# Calls whose first argument is a message code (a `msg_<code>` text): notes, and every coded error class ...
+_ERROR_MODULES = (errors, store_errors, analysis_errors)  # exports' errors still carry sentences
+_CODE_CALLS = {"Message", "note", "__init__", "CodedError", "CoordinateError", "BoundariesError"}
+_CODE_CALLS |= {
+    name
+    for module in _ERROR_MODULES
+    for name, value in vars(module).items()
+    if isinstance(value, type) and issubclass(value, CodedError)
 }
-_CODE_CALLS |= {"CodedError", "CoordinateError", "BoundariesError"}
 _CODE_CALLS -= {"MissingColumnError", "SchemaError", "CellError"}
 # ... and the schema errors, whose third argument names a `msg_expected_<value>` text.
 _EXPECTED_CALLS = {"SchemaError", "CellError"}
