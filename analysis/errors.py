@@ -1,9 +1,12 @@
-"""Typed errors for the portfolio analysis. `str()` is a complete, user-facing sentence."""
+"""Typed errors for the portfolio analysis: a code and params (core.messages.CodedError); `str()` is the English
+sentence, and the pages show them in the user's language with `i18n.error_text`."""
 
 from __future__ import annotations
 
+from core.messages import CodedError
 
-class AnalysisError(ValueError):
+
+class AnalysisError(CodedError, ValueError):
     """An analysis was asked for with arguments it cannot take."""
 
 

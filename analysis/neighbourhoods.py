@@ -150,9 +150,9 @@ def check_radius(radius_m: object) -> float:
     """The radius as float metres, or `RadiusError` when it is not within the allowed range."""
     low, high = NEIGHBOURHOOD_RADIUS_MIN_M, NEIGHBOURHOOD_RADIUS_MAX_M
     if isinstance(radius_m, bool) or not isinstance(radius_m, numbers.Real):
-        raise RadiusError(f"the radius must be a number of metres, got {radius_m!r}")
+        raise RadiusError("radius_not_number", got=radius_m)
     if not math.isfinite(radius_m) or not low <= radius_m <= high:
-        raise RadiusError(f"the radius must be between {low / 1000:g} and {high / 1000:g} km, got {radius_m!r} m")
+        raise RadiusError("radius_out_of_range", low_km=low / 1000, high_km=high / 1000, got=radius_m)
     return float(radius_m)
 
 
@@ -160,7 +160,7 @@ def site_row(portfolio: Portfolio, site_id: str) -> pd.Series:
     """The park with this id, or `UnknownSiteError`."""
     matches = portfolio.parks[portfolio.parks["id"] == site_id]
     if matches.empty:
-        raise UnknownSiteError(f"no site with id {site_id!r} in the parks layer")
+        raise UnknownSiteError("unknown_site", got=site_id)
     return matches.iloc[0]
 
 
@@ -172,7 +172,7 @@ def distance_m(portfolio: Portfolio, a_id: str, b_id: str) -> float:
         found.update(zip(hits["id"], hits.geometry, strict=True))
     for ref in (a_id, b_id):
         if ref not in found:
-            raise UnknownSiteError(f"no park, emission source or cluster member with id {ref!r}")
+            raise UnknownSiteError("unknown_actor", got=ref)
     a, b = gpd.GeoSeries([found[a_id], found[b_id]], crs=CRS).to_crs(METRIC_CRS)
     return float(a.distance(b))
 
@@ -273,9 +273,9 @@ def compare(site_ids: Sequence[str], portfolio: Portfolio, radius_m: float) -> p
         site_ids = [site_ids]
     site_ids = list(site_ids)
     if not 1 <= len(site_ids) <= COMPARE_MAX_SITES:
-        raise CompareError(f"compare takes 1 to {COMPARE_MAX_SITES} sites, got {len(site_ids)}")
+        raise CompareError("compare_count", limit=COMPARE_MAX_SITES, count=len(site_ids))
     if len(set(site_ids)) != len(site_ids):
-        raise CompareError("compare takes each site once")
+        raise CompareError("compare_twice")
     metric = _Metric(portfolio)
     radius_m = check_radius(radius_m)
     return compare_hoods([metric.neighbourhood(site_id, radius_m) for site_id in site_ids])
@@ -489,7 +489,7 @@ class _Metric:
     def neighbourhood(self, site_id: str, radius_m: float) -> Neighbourhood:
         i = self.parks.index[self.parks["id"] == site_id]
         if len(i) == 0:
-            raise UnknownSiteError(f"no site with id {site_id!r} in the parks layer")
+            raise UnknownSiteError("unknown_site", got=site_id)
         i = i[0]
         return self.around(self.parks.loc[i], self.parks_m.loc[i], radius_m, i)
 

@@ -5,7 +5,7 @@ together; every other pollutant is its own scope, named by the short code below.
 pollutants are the app's two CO₂ scopes: "Carbon dioxide (CO2)" is all CO₂ (fossil and biogenic) = "total",
 "Carbon dioxide (CO2) excluding biomass" is the fossil part = "fossil".
 
-Names for people are in i18n.py (`scope_<code>`, bokmål and English).
+Names for people are in the catalogues (locales/: `scope_<code>`, bokmål and English).
 """
 
 from __future__ import annotations

@@ -704,9 +704,8 @@ def _credits(background: str, basemap: str, has_boundaries: bool, lang: str, kpi
     if background in ("tiles", "partial tiles"):
         parts.append(t("export_basemap_credit", lang, credit=attribution_text(config.BASEMAPS[basemap].attribution)))
     elif config.BASEMAPS[basemap].url is not None:  # a basemap was wanted and could not be had
-        parts.append(
-            t("export_no_tiles_boundaries" if background == "boundaries" else "export_no_tiles_graticule", lang)
-        )
+        no_tiles = "export_no_tiles_boundaries" if background == "boundaries" else "export_no_tiles_graticule"
+        parts.append(t(no_tiles, lang))
     if has_boundaries:
         parts.append(t("export_boundaries_credit", lang, credit=config.EXPORT_BOUNDARIES_CREDIT))
     parts.append(t("export_data_credit", lang))

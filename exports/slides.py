@@ -34,7 +34,7 @@ from exports.image import legend_entries, map_frame_px, render_map
 from exports.overlays import MapExtras
 from exports.request import MapRequest
 from exports.tiles import TileFetcher, url_fetcher
-from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_number, fmt_tonnes, key_figure_label, t
+from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_km, fmt_number, fmt_tonnes, key_figure_label, t
 from maps.measures import gap_text, group_label
 
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -117,7 +117,7 @@ def site_slides(
         slides.append(
             Slide(
                 title=str(hood.site["name"]),
-                subtitle=f"{subtitle} · {t('pf_radius', lang)} {_km(hood.radius_m, lang)}",
+                subtitle=f"{subtitle} · {t('pf_radius', lang)} {fmt_km(hood.radius_m, lang)}",
                 image=image,
                 legend=_legend(view, site),
                 figures=_site_figures(hood, lang),
@@ -256,14 +256,8 @@ def _site_figures(hood: Neighbourhood, lang: str) -> tuple[tuple[str, str], ...]
     nearest = hood.nearest_emitter
     if nearest is not None:
         key = "pf_row_nearest" if nearest.large else "pf_row_nearest_any"
-        rows.append((t(key, lang), f"{nearest.facility} ({_km(nearest.distance_m, lang)})"))
+        rows.append((t(key, lang), f"{nearest.facility} ({fmt_km(nearest.distance_m, lang)})"))
     return tuple(rows)
-
-
-def _km(metres: float, lang: str) -> str:
-    """As the portfolio page writes it: '1,5 km', whole kilometres without decimals."""
-    km = metres / 1000
-    return f"{fmt_number(km, lang, 0 if float(km).is_integer() else 1)}\u00a0km"
 
 
 def _step(progress: Progress | None, i: int, n: int) -> Progress | None:

@@ -1,25 +1,17 @@
 """Typed errors for files that do not fit. Each says which feature, which field and what was expected.
 
 Every error carries a stable `code` and plain `params` (counts, field names, file names, numbers): the pages
-render them with `i18n.error_text(error, lang)`; `str()` is the English sentence (loaders/messages.py) for logs
+render them with `i18n.error_text(error, lang)`; `str()` is the English sentence (core/messages.py) for logs
 and the command line.
 """
 
 from __future__ import annotations
 
-from loaders.messages import english
+from core.messages import CodedError
 
 
-class LayerError(ValueError):
-    """A file could not be read as a layer: `code` names the message in loaders/messages.py, `params` fill it."""
-
-    def __init__(self, code: str, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        return english(self.code, self.params)
+class LayerError(CodedError, ValueError):
+    """A file could not be read as a layer: `code` names its `msg_<code>` text in the catalogues, `params` fill it."""
 
 
 class FileFormatError(LayerError):
@@ -31,7 +23,7 @@ class CRSError(LayerError):
 
 
 class SchemaError(LayerError):
-    """One feature (or row) breaks the layer schema: `expected` names an `expected_*` text of loaders/messages.py.
+    """One feature (or row) breaks the layer schema: `expected` names an `msg_expected_*` text.
 
     Extra keyword params fill that text (`choices`, `what`, `width` ...).
     """

@@ -210,8 +210,8 @@ def flow_popup(row: dict, lang: str) -> str:
         [
             (t("pf_from", lang), esc(_actor(row, "from", lang))),
             (t("pf_to", lang), esc(_actor(row, "to", lang))),
-            (t("pf_resource", lang), esc(t("resource_" + row["resource"], lang))),
-            (t("status", lang), esc(t("flow_status_" + row["status"], lang))),
+            (t("pf_resource", lang), esc(t(f"resource_{row['resource']}", lang))),
+            (t("status", lang), esc(t(f"flow_status_{row['status']}", lang))),
             (t("field_quote", lang), esc(row.get("quote"))),
             (t("field_note", lang), esc(row.get("note"))),
             (t("pf_layer", lang), esc(layer if isinstance(layer, str) else t("pf_bundled", lang))),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import t
+from i18n import error_text, t
 from store import StoreError
 from ui.access import editor_access
 from ui.data import store_env
@@ -25,7 +25,7 @@ try:
     store.purge()  # deleted layers are restorable for 30 days, then gone
     layers = store.list(include_deleted=True)
 except (StoreError, OSError) as exc:
-    st.error(t("store_error", lang, error=str(exc)))
+    st.error(t("store_error", lang, error=error_text(exc, lang)))
     st.stop()
 
 live = [i for i in layers if not i.deleted]

@@ -75,7 +75,7 @@ class LayerStore(ABC):
         """Store `gdf` as a new layer (version 1) and return its record."""
         title = _title(title)
         if kind not in KINDS:
-            raise StoreError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
+            raise StoreError("store_unknown_kind", got=kind, kinds=KINDS)
         new = _new_version(gdf, origin, origin.source_licence or "")
         return self._save(new, title, kind, _text("description", description), style_text(style))
 
@@ -100,7 +100,7 @@ class LayerStore(ABC):
         """Make an earlier (or later) version current again. No version is removed."""
         self._live(layer_id)
         if version not in {v.version for v in self.versions(layer_id)}:
-            raise LayerNotFound(f"layer {layer_id} has no version {version}")
+            raise LayerNotFound("store_no_version", layer_id=layer_id, version=version)
         return self._update(layer_id, current_version=int(version))
 
     def set_visible(self, layer_id: int, visible: bool) -> LayerInfo:
@@ -143,12 +143,12 @@ class LayerStore(ABC):
     def export(self, layer_id: int, fmt: str = "geojson", version: int | None = None) -> bytes:
         """The layer as a GeoJSON (RFC 7946) or GeoPackage file, with its title and licence inside."""
         if fmt not in EXPORT_FORMATS:
-            raise StoreError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+            raise StoreError("store_unknown_export", got=fmt, formats=EXPORT_FORMATS)
         info = self.get(layer_id)
         if version is not None:
             info = next((v for v in self.versions(layer_id) if v.version == version), None)
             if info is None:
-                raise LayerNotFound(f"layer {layer_id} has no version {version}")
+                raise LayerNotFound("store_no_version", layer_id=layer_id, version=version)
         frame = self.read(layer_id, version=info.version)
         return to_geojson(frame, info) if fmt == "geojson" else to_gpkg(frame, info)
 
@@ -194,20 +194,20 @@ class LayerStore(ABC):
     def _live(self, layer_id: int) -> LayerInfo:
         info = self.get(layer_id)
         if info.deleted:
-            raise LayerDeleted(f"layer {layer_id} ({info.title!r}) is deleted; restore it first")
+            raise LayerDeleted("store_layer_deleted_title", layer_id=layer_id, title=info.title)
         return info
 
 
 def _new_version(gdf, origin: Origin, source_licence: str) -> NewVersion:
     original_crs = origin.original_crs
     if not isinstance(gdf, gpd.GeoDataFrame):
-        raise StoreError("a layer must be a GeoDataFrame")
+        raise StoreError("store_not_a_frame")
     try:
         gdf.geometry  # noqa: B018 (raises when the frame has no active geometry column)
     except AttributeError:
-        raise StoreError("the layer has no geometry column") from None
+        raise StoreError("store_no_geometry_column") from None
     if gdf.crs is None and not original_crs:
-        raise StoreError("the layer has no coordinate reference system")
+        raise StoreError("store_no_crs")
     crs = original_crs or gdf.crs.to_string()
     return NewVersion(
         data=encode(gdf if gdf.crs is not None else gdf.set_crs(crs)),
@@ -259,17 +259,17 @@ def style_text(style: dict | None) -> str:
     """A style checked against STYLE_KEYS, as JSON text for the metadata table."""
     style = style or {}
     if not isinstance(style, dict):
-        raise StoreError("a layer style must be a mapping")
+        raise StoreError("store_style_not_mapping")
     for key, value in style.items():
         if key not in STYLE_KEYS:
-            raise StoreError(f"unknown style setting {key!r}; expected one of {', '.join(STYLE_KEYS)}")
+            raise StoreError("store_unknown_style", got=key, keys=STYLE_KEYS)
         if not isinstance(value, STYLE_KEYS[key]) or (
             key == "popup_fields" and not all(isinstance(v, str) for v in value)
         ):
-            raise StoreError(f"the style setting {key!r} has the wrong type")
+            raise StoreError("store_style_type", key=key)
     colour = style.get("colour")
     if colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
-        raise StoreError(f"the colour must look like #1f78b4, got {colour!r}")
+        raise StoreError("store_bad_colour", got=colour)
     return _text("style", json.dumps(style, ensure_ascii=False, sort_keys=True))
 
 
@@ -280,7 +280,7 @@ def parse_style(text: str | None) -> dict:
 def _title(title: object) -> str:
     title = _text("title", title)
     if not title.strip():
-        raise StoreError("a layer needs a title")
+        raise StoreError("store_needs_title")
     return title
 
 
@@ -288,9 +288,9 @@ def _text(what: str, value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise StoreError(f"the {what} must be text, got {type(value).__name__}")
+        raise StoreError("store_not_text", field=what, type=type(value).__name__)
     if "\x00" in value:  # PostgreSQL text cannot hold NUL; refuse it in both backends alike
-        raise StoreError(f"the {what} contains a NUL character")
+        raise StoreError("store_text_nul", field=what)
     return value
 
 
@@ -298,18 +298,18 @@ def _utc(now: datetime | None) -> datetime:
     if now is None:
         return datetime.now(UTC)
     if now.tzinfo is None:
-        raise StoreError("times must be timezone-aware")
+        raise StoreError("store_naive_time")
     return now.astimezone(UTC)
 
 
 def layer_key(layer_id: object) -> int:
     """Layer ids are integers; anything else names no layer."""
     if isinstance(layer_id, bool):
-        raise LayerNotFound(f"no layer with id {layer_id!r}")
+        raise LayerNotFound("store_no_layer_got", got=layer_id)
     try:
         return int(layer_id)
     except (TypeError, ValueError):
-        raise LayerNotFound(f"no layer with id {layer_id!r}") from None
+        raise LayerNotFound("store_no_layer_got", got=layer_id) from None
 
 
 MAX_ROW = 2**53  # far beyond any layer (config.MAX_UPLOAD_FEATURES), far below the databases' 64-bit integers

@@ -83,16 +83,16 @@ class Encoded:
 def encode(gdf: gpd.GeoDataFrame) -> Encoded:
     names = list(gdf.columns)
     if not all(isinstance(n, str) for n in names):
-        raise StoreError("every column name must be text")
+        raise StoreError("store_column_not_text")
     if len(set(names)) != len(names):
-        raise StoreError("two columns have the same name")
+        raise StoreError("store_columns_same_name")
     if any("\x00" in n for n in names):
-        raise StoreError("a column name contains a NUL character")
+        raise StoreError("store_column_name_nul")
     geometry_name = gdf.geometry.name
     attributes = [n for n in names if n != geometry_name]
     extra = [n for n in attributes if isinstance(gdf[n].dtype, gpd.array.GeometryDtype)]
     if extra:
-        raise StoreError(f"a layer has one geometry column; {extra[0]!r} is a second one")
+        raise StoreError("store_second_geometry", got=extra[0])
     physical = attributes if _names_safe(attributes) else [f"c{i}" for i in range(len(attributes))]
 
     columns, values = [], {}
@@ -148,7 +148,7 @@ def _encode_series(series: pd.Series) -> tuple[str, list]:
     items = [None if _missing(v) else v for v in series.tolist()]
     if all(v is None or isinstance(v, str) for v in items):
         if any("\x00" in v for v in items if v is not None):
-            raise StoreError(f"column {series.name!r} contains a NUL character")
+            raise StoreError("store_column_nul", got=series.name)
         return "str", items
     try:
         texts = [
@@ -156,9 +156,9 @@ def _encode_series(series: pd.Series) -> tuple[str, list]:
             for v in items
         ]
     except ValueError as exc:  # NaN/inf inside a list, or a circular structure
-        raise StoreError(f"column {series.name!r} holds a value that is not JSON: {exc}") from None
+        raise StoreError("store_column_not_json", got=series.name, reason=str(exc)) from None
     if any("\\u0000" in t for t in texts if t is not None):
-        raise StoreError(f"column {series.name!r} contains a NUL character")
+        raise StoreError("store_column_nul", got=series.name)
     return "json", texts
 
 

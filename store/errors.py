@@ -1,9 +1,12 @@
-"""The store's errors. `str()` of each is a complete, user-facing sentence."""
+"""The store's errors: a code and params (core.messages.CodedError); `str()` is the English sentence, and the
+pages show them in the user's language with `i18n.error_text`."""
 
 from __future__ import annotations
 
+from core.messages import CodedError
 
-class StoreError(Exception):
+
+class StoreError(CodedError):
     """The store could not do what was asked."""
 
 

@@ -159,7 +159,7 @@ class GeoPackageStore(LayerStore):
                 (layer_id, version),
             ).fetchall()
             if not rows:
-                raise LayerNotFound(f"layer {layer_id} has no version {version}")
+                raise LayerNotFound("store_no_version", layer_id=layer_id, version=version)
             table, layout = rows[0]
             return _read_table(con, table, layout, start, count)
 
@@ -177,7 +177,7 @@ class GeoPackageStore(LayerStore):
                 con.execute("SELECT count(*) FROM gpkg_contents").fetchall()
             except sqlite3.DatabaseError as exc:
                 log.warning("the layer store %s is not a GeoPackage (%s)", self.path, exc)  # the path: log only
-                raise StoreError("the layer store is not a GeoPackage (the server's log says which file)") from None
+                raise StoreError("store_not_geopackage") from None
             yield con
         finally:
             con.close()
@@ -201,7 +201,7 @@ class GeoPackageStore(LayerStore):
         layer_id = layer_key(layer_id)
         with self._writing() as con:
             if _get(con, layer_id).deleted:
-                raise LayerDeleted(f"layer {layer_id} is deleted; restore it first")
+                raise LayerDeleted("store_layer_deleted", layer_id=layer_id)
             ((last,),) = con.execute(
                 f"SELECT max(version) FROM {VERSIONS_TABLE} WHERE layer_id = ?", (layer_id,)
             ).fetchall()
@@ -292,7 +292,7 @@ class GeoPackageStore(LayerStore):
         try:
             self._lock.acquire(timeout=timeout)
         except Timeout:
-            raise StoreBusy(f"the layer store is busy (another save held it for {self._lock.timeout:.0f} s)") from None
+            raise StoreBusy("store_busy", seconds=round(self._lock.timeout)) from None
         try:
             yield
         finally:
@@ -340,10 +340,7 @@ class GeoPackageStore(LayerStore):
         if layout > SCHEMA_VERSION:
             raise _too_new(self.path, layout)
         if con.execute("PRAGMA journal_mode = WAL").fetchall() != [("wal",)]:
-            raise StoreLayoutError(
-                f"the layer store {self.path} could not be switched to WAL mode while another process has it "
-                "open (an older version of the app?); stop it and open the store again"
-            )
+            raise StoreLayoutError("store_no_wal", path=str(self.path))
         with self._incoming() as incoming:
             if not _table_exists(con, SCHEMA_TABLE):
                 _write_frame(incoming, SCHEMA_TABLE, pd.DataFrame({"version": [layout]}))
@@ -413,10 +410,7 @@ def _layout(con: sqlite3.Connection) -> int:
 
 
 def _too_new(path: Path, layout: int) -> StoreLayoutError:
-    return StoreLayoutError(
-        f"the layer store {path} has layout version {layout}, but this version of the app knows up to "
-        f"{SCHEMA_VERSION}: upgrade the app, or point INDUSTRIKART_STORE at another file"
-    )
+    return StoreLayoutError("store_too_new", path=str(path), layout=layout, known=SCHEMA_VERSION)
 
 
 def _table_exists(con: sqlite3.Connection, name: str, schema: str = "main") -> bool:
@@ -436,7 +430,7 @@ def _get(con: sqlite3.Connection | None, layer_id: int) -> LayerInfo:
     if con is not None and _has_tables(con):
         rows = con.execute(f"{_INFO_SELECT} WHERE {_CURRENT} AND l.id = ?", (layer_id,)).fetchall()
     if not rows:
-        raise LayerNotFound(f"no layer with id {layer_id}")
+        raise LayerNotFound("store_no_layer", layer_id=layer_id)
     return _info(rows[0])
 
 
@@ -486,7 +480,7 @@ def _write_frame(path: Path, table: str, frame: pd.DataFrame, **options) -> None
     try:
         pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", **options)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise StoreError(f"the GeoPackage could not store the layer: {exc}") from None
+        raise StoreError("store_write_failed", reason=str(exc)) from None
 
 
 def _adopt(con: sqlite3.Connection, table: str) -> None:
@@ -539,7 +533,7 @@ def _ddl(objects: list[tuple], kind: str, name: str) -> str:
     for obj_kind, obj, _, sql in objects:
         if obj_kind == kind and obj == name and sql:
             return sql
-    raise StoreError(f"GDAL wrote no {kind} {name}")
+    raise StoreError("store_gdal_wrote_nothing", object=kind, name=name)
 
 
 def _read_table(
@@ -553,7 +547,7 @@ def _read_table(
             (-1 if count is None else count, start),  # LIMIT -1: every row
         ).fetchall()
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"the layer store is damaged: table {table} cannot be read ({exc})") from None
+        raise StoreError("store_damaged_table", table=table, reason=str(exc)) from None
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(names) + 1)]
     values = {name: list(col) for name, col in zip(names, columns[1:], strict=True)}
     return decode(layout, values, [_wkb(blob) for blob in columns[0]])
@@ -564,10 +558,10 @@ def _wkb(blob: bytes | None) -> bytes | None:
     if blob is None:
         return None
     if len(blob) < 8 or blob[:2] != b"GP" or blob[3] & 0x20:  # 0x20: an extended (non-standard) geometry
-        raise StoreError("the layer store holds a geometry that is not a standard GeoPackage geometry")
+        raise StoreError("store_bad_geometry")
     envelope = (blob[3] >> 1) & 0x07
     if envelope not in _ENVELOPE_DOUBLES:
-        raise StoreError("the layer store holds a geometry with an unknown envelope")
+        raise StoreError("store_bad_envelope")
     return bytes(blob[8 + struct.calcsize("d") * _ENVELOPE_DOUBLES[envelope] :])
 
 

@@ -95,7 +95,7 @@ class PostGISStore(LayerStore):
             )
             row = cur.fetchone()
             if row is None:
-                raise LayerNotFound(f"layer {layer_id} has no version {version}")
+                raise LayerNotFound("store_no_version", layer_id=layer_id, version=version)
             table, layout = row
             spec = layout_columns(layout)
             names = [c.column for c in spec]
@@ -138,9 +138,9 @@ class PostGISStore(LayerStore):
             )
             row = cur.fetchone()
             if row is None:
-                raise LayerNotFound(f"no layer with id {layer_id}")
+                raise LayerNotFound("store_no_layer", layer_id=layer_id)
             if row[0] is not None:
-                raise LayerDeleted(f"layer {layer_id} is deleted; restore it first")
+                raise LayerDeleted("store_layer_deleted", layer_id=layer_id)
             cur.execute(
                 sql.SQL("SELECT max(version) FROM {} WHERE layer_id = %s").format(self._t("layer_versions")),
                 (layer_id,),
@@ -224,7 +224,7 @@ class PostGISStore(LayerStore):
         except psycopg.OperationalError as exc:
             # The driver's text names the database host, port and user: for the log, never for a page.
             log.warning("cannot reach the PostGIS layer store: %s", exc)
-            raise StoreError("cannot reach the PostGIS layer store (the server's log says why)") from None
+            raise StoreError("store_unreachable") from None
         try:
             with conn, conn.cursor() as cur:
                 if not self._ready:
@@ -232,7 +232,7 @@ class PostGISStore(LayerStore):
                 yield cur
         except psycopg.Error as exc:
             log.warning("the PostGIS layer store refused the change: %s", exc)
-            raise StoreError("the PostGIS layer store refused the change (the server's log says why)") from exc
+            raise StoreError("store_refused") from exc
         self._ready = True
 
     def _create_tables(self, cur) -> None:
@@ -244,9 +244,7 @@ class PostGISStore(LayerStore):
                 cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
             except psycopg.Error as exc:
                 log.warning("PostGIS could not be added: %s", exc)
-                raise StoreError(
-                    "the database has no PostGIS and it could not be added (the server's log says why)"
-                ) from None
+                raise StoreError("store_no_postgis") from None
         cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
         cur.execute(
             sql.SQL(
@@ -296,7 +294,7 @@ class PostGISStore(LayerStore):
         cur.execute(self._info_sql(sql.SQL("l.id = %s")), (layer_id,))
         row = cur.fetchone()
         if row is None:
-            raise LayerNotFound(f"no layer with id {layer_id}")
+            raise LayerNotFound("store_no_layer", layer_id=layer_id)
         return _info(row)
 
     def _set(self, cur, layer_id: int, fields: dict) -> None:

@@ -1,71 +1,218 @@
-"""Localised messages have one system: every loader error and note is a code with params, rendered by i18n.
+"""Every text has one home, the catalogues in locales/, in both languages, and every code in use has a text.
 
-Every code the loaders raise or note (found in their source) has an English text (loaders/messages.py) and a
-bokmål one (i18n.py); both render with no missing key, the bokmål has none of the English give-away words and
-the English none of the Norwegian ones; the upload page in bokmål shows a bad file's message in bokmål only.
+Babel's extractor (babel.messages.extract) finds the keys the app passes to `t` and the codes it passes to
+`Message`, the coded errors and `ImportSummary.note`; a key or code in use without a text fails, and so does a
+text no code uses. Both catalogues hold the same msgids with the same placeholders; each message renders in both
+languages with no missing param, the bokmål has none of the English give-away words and the English none of the
+Norwegian ones; the upload page in bokmål shows a bad file's message in bokmål only.
 """
 
 from __future__ import annotations
 
-import ast
 import io
 import string
 import zipfile
+from functools import cache
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_python
 from streamlit.testing.v1 import AppTest
 
 import config
-import i18n
+from analysis import errors as analysis_errors
+from core.messages import CodedError, Message
 from i18n import error_text, t
+from i18n.catalogue import LANGUAGES, catalogue
 from loaders import errors
 from loaders.errors import FileFormatError, LayerError, SchemaError, TooManyFeatures, UnsafeArchive
-from loaders.messages import ENGLISH, Message
+from store import errors as store_errors
 from tests.helpers.apptest import read_back
 
 ENGLISH_WORDS = (" the ", " is ", " must ", " file ", " not ", " expected ", " and ", " has ", " was ", " could ")
 NORWEGIAN_WORDS = (" ikke ", " og ", " filen ", " skal ", " må ", " har ", " ble ", " kunne ")
-LOADERS = config.ROOT / "loaders"
-# Calls whose first argument is a message code; SchemaError/CellError take it as `expected` (third argument).
-_CODE_FIRST = {"Message", "note", *(name for name in dir(errors) if name.endswith(("Error", "Archive", "CRS")))}
-_CODE_FIRST |= {"CoordinateError", "BoundariesError", "MissingColumnError"}
-_EXPECTED_THIRD = {"SchemaError", "CellError"}
+APP_DIRS = ("ui", "pages", "maps", "exports", "analysis", "loaders", "store", "core", "i18n")
+# Calls whose first argument is a message code (a `msg_<code>` text): notes, and every coded error class ...
+_ERROR_MODULES = (errors, store_errors, analysis_errors)  # exports' errors still carry sentences
+_CODE_CALLS = {"Message", "note", "__init__", "CodedError", "CoordinateError", "BoundariesError"}
+_CODE_CALLS |= {
+    name
+    for module in _ERROR_MODULES
+    for name, value in vars(module).items()
+    if isinstance(value, type) and issubclass(value, CodedError)
+}
+_CODE_CALLS -= {"MissingColumnError", "SchemaError", "CellError"}
+# ... and the schema errors, whose third argument names a `msg_expected_<value>` text.
+_EXPECTED_CALLS = {"SchemaError", "CellError"}
+
+# Texts whose key the code builds from a value (f"scope_{code}", "ms_status_" + status) or passes as a keyword
+# or class attribute, which an extractor cannot see: a text counts as used when its key starts with one of these.
+DYNAMIC = {
+    # values of the data and of core.schema / core.pollutants, each with its text
+    "scope_": "a figure's scope or pollutant code (core.pollutants, core.schema)",
+    "status_": "a park's status (core.schema)",
+    "precision_": "a place's location precision (core.schema.LOCATION_PRECISIONS)",
+    "resource_": "a flow's resource (bundled flows, analysis.candidates)",
+    "flow_status_": "a flow's status",
+    "role_": "a cluster membership's role",
+    "search_role_": "a membership role in a search hit (i18n.labels)",
+    "search_hit_": "the layer of a search hit (i18n.labels)",
+    "theme_": "a park theme as the bundled data names it (i18n.labels)",
+    "basemap_": "config.BASEMAPS' keys",
+    "layer_": "the map layers' names",
+    "kind_": "an upload's or a stored layer's kind (core.schema.UPLOAD_KINDS, store kinds)",
+    "field_": "a layer field's label (core.schema)",
+    "crs_source_": "how a layer's CRS was settled (loaders.upload)",
+    "ms_kind_": "a measure's kind (loaders.bundled.measures.MEASURE_KINDS)",
+    "ms_status_": "a measure's status (MEASURE_STATUSES)",
+    "ms_group_": "a measure's group on the path",
+    "ms_origin_": "where a measure comes from (bundled, stored, changed)",
+    "ms_reason_": "why a measure is left out of the path (analysis.measures)",
+    "ms_form_": "the measure form's two modes",
+    "pf_sector_": "a member's sector group (analysis.portfolio)",
+    "pf_basis_": "what a member's sector is read from",
+    "pf_kind_": "a portfolio layer",
+    "pf_show_": "the portfolio map's layer toggles",
+    "export_": "an export's format, sheet, heading or view part (exports/, ui/export_panel)",
+    "download_": "a download's format",
+    "import_format_": "an official import's format (loaders.official)",
+    "em_source_": "an emission figure's source kind",
+    "em_basis_": "what the emission totals are built from",
+    "em_group_": "a pollutant group",
+    "em_no_baseline_": "why there is no baseline (analysis.emissions)",
+    "em_reason_": "why the municipal statistics are not shown",
+    "em_series_": "the emission series' titles",
+    "em_register_": "the point-source register",
+    "editor_minutes_": "the editor's session time",
+    "editor_seconds_": "the editor's session time",
+    "stage_": "an upload's progress stage (loaders.upload)",
+    "basis_": "a figure's basis (stated, planned)",
+    # coded messages composed by i18n.messages from a param's value
+    "msg_part_": "a message's optional piece for a given param ({name_part})",
+    "msg_none_": "a message's piece for a param given as None",
+    "msg_what_": "a `what` param's text",
+    "msg_kind_": "a `kind` param's text",
+    "msg_expected_": "a schema error's `expected` param",
+    "msg_rule_": "a facility matching rule (loaders.official.matching.MATCH_RULES)",
+    "msg_json_": "what a JSON document's top holds (loaders.files)",
+    "msg_lands_": "where a CRS candidate lands (loaders.files.crs)",
+    "msg_axes_": "a CRS candidate's axis order",
+    # codes given as a keyword (code="...") or a class attribute (_CODE), or as a default
+    "msg_too_many_": "LayerTooLarge's subclasses name theirs in _CODE",
+    "msg_field_expected": "SchemaError's default code",
+    "msg_cell_expected": "CellError's code, a keyword",
+    "msg_missing_column": "MissingColumnError's code, a keyword",
+    "msg_outside_trondelag": "a SchemaError code, a keyword",
+    "msg_unit_bytes": "i18n.numbers.fmt_size",
+    "msg_count": "ImportSummary's count line",
+}
 
 
-def _codes_in_loaders() -> set[str]:
-    """Every literal code the loaders pass to an error, a Message or ImportSummary.note."""
-    codes = set()
-    for path in LOADERS.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call | ast.Assign):
-                continue
-            func = getattr(node, "func", None)
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            args = getattr(node, "args", ())
-            literal = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in args]
-            if name in _EXPECTED_THIRD and len(literal) >= 3 and literal[2]:
-                codes.add(f"expected_{literal[2]}")
-            elif name in _CODE_FIRST - {"MissingColumnError"} and literal and literal[0]:
-                codes.add(literal[0])
-            for keyword in getattr(node, "keywords", ()):
-                if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
-                    codes.add(keyword.value.value)
-            if (
-                isinstance(node, ast.Assign)
-                and any(isinstance(n, ast.Name) and n.id == "_CODE" for n in node.targets)
-                and isinstance(node.value, ast.Constant)
-                and node.value.value
-            ):
-                codes.add(node.value.value)
-    return codes
+def _app_files() -> list[Path]:
+    """The app's modules: the top-level ones (dashboard.py, config.py) and those of its packages."""
+    return sorted([*config.ROOT.glob("*.py"), *(p for d in APP_DIRS for p in (config.ROOT / d).rglob("*.py"))])
+
+
+@cache
+def _extracted() -> dict[str, dict[str, list[str]]]:
+    """Per kind of call ("t", "code", "expected"): the literal strings the app passes as its key, with where."""
+    found: dict[str, dict[str, list[str]]] = {"t": {}, "code": {}, "expected": {}}
+    names = {"t", *_CODE_CALLS, *_EXPECTED_CALLS}
+    for path in _app_files():
+        with path.open("rb") as fileobj:
+            for line, name, args, _comments in extract_python(fileobj, names, (), {}):
+                args = args if isinstance(args, tuple) else (args,)
+                kind, index = ("t", 0) if name == "t" else ("expected", 2) if name in _EXPECTED_CALLS else ("code", 0)
+                if len(args) > index and args[index]:
+                    found[kind].setdefault(args[index], []).append(f"{path.relative_to(config.ROOT)}:{line}")
+    return found
+
+
+def _keys_in(text: str, known: set[str]) -> list[str] | None:
+    """`text` as the keys it is glued from, or None. Babel's extractor joins the literals of one argument, so
+    t("em_yes" if placed else "em_no") reads as "em_yesem_no"; a dynamic prefix may end it ("ms_status_" + x)."""
+    if text in known:
+        return [text]
+    for key in sorted(known, key=len, reverse=True):
+        if text.startswith(key):
+            rest = _keys_in(text[len(key) :], known)
+            if rest is not None:
+                return [key, *rest]
+    return None
+
+
+def _used_keys() -> dict[str, list[str]]:
+    """Every key the app's calls name: page texts as themselves, message codes as msg_<code>."""
+    ids = catalogue("nb").ids
+    prefixes = {p for p in DYNAMIC if p.endswith("_")}
+    used: dict[str, list[str]] = {}
+    found = _extracted()
+    groups = ((found["t"], ""), (found["code"], "msg_"), (found["expected"], "msg_expected_"))
+    for found, prefix in groups:
+        known = {key.removeprefix(prefix) for key in ids | prefixes if key.startswith(prefix)}
+        for text, where in found.items():
+            keys = _keys_in(text, known) or [text]
+            for key in keys:
+                used.setdefault(prefix + key, []).extend(where)
+    return used
+
+
+def test_every_key_and_code_in_use_has_a_text():
+    used = _used_keys()
+    assert len(used) > 600
+    ids = catalogue("nb").ids
+    missing = {key: where for key, where in used.items() if key not in ids and key not in DYNAMIC}
+    assert not missing, missing
+
+
+def test_every_text_is_used():
+    used = set(_used_keys())
+    source = "".join(path.read_text(encoding="utf-8") for path in _app_files())
+
+    def named(key: str) -> bool:  # a table of keys: ("nav_map", "pages/…") or a code constant
+        bare = key.removeprefix("msg_")
+        return any(f"{quote}{name}{quote}" in source for name in {key, bare} for quote in "\"'")
+
+    unused = [key for key in catalogue("nb").ids if key not in used and not key.startswith(tuple(DYNAMIC))]
+    assert not [key for key in unused if not named(key)]
+
+
+def _fields(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+# Placeholders the bokmål leaves out: what a library says in English has no place in a bokmål sentence.
+ENGLISH_ONLY = {"reason": "a library's technical reason (GDAL, JSON, zip)", "area": "pyproj's area of use"}
+
+
+def test_both_catalogues_hold_the_same_keys_and_placeholders():
+    nb, en = catalogue("nb"), catalogue("en")
+    assert nb.ids == en.ids and nb.plural == en.plural
+    for key in nb.ids:
+        assert all(nb.forms[key]) and all(en.forms[key]), key
+        nb_fields = {frozenset(_fields(f)) for f in nb.forms[key]}
+        en_fields = {frozenset(_fields(f) - set(ENGLISH_ONLY)) for f in en.forms[key]}
+        assert nb_fields == en_fields, key
+
+
+def test_a_missing_placeholder_is_an_error():
+    with pytest.raises(KeyError):
+        t("search_none", "nb")
+    with pytest.raises(KeyError):
+        error_text(Message("no_such_file"), "en")
+    with pytest.raises(KeyError):
+        t("no such key", "en")
+
+
+MESSAGE_CODES = sorted(key.removeprefix("msg_") for key in catalogue("en").ids if key.startswith("msg_"))
 
 
 def _sample(code: str) -> Message:
     """The message `code` with every placeholder of its English and bokmål texts filled by a neutral value."""
     names = set()
-    for text in (ENGLISH[code], i18n._MESSAGES_NB[code]):
-        names |= {field for _, field, _, _ in string.Formatter().parse(text) if field}
+    for lang in LANGUAGES:
+        for text in catalogue(lang).forms[f"msg_{code}"]:
+            names |= _fields(text)
     params: dict[str, object] = {}
     for name in names:
         base = name.removesuffix("_part")
@@ -83,13 +230,13 @@ def _sample(code: str) -> Message:
 
 
 def test_every_code_the_loaders_use_has_both_texts():
-    used = _codes_in_loaders()
+    used = {key for key in _used_keys() if key.startswith("msg_")}
     assert len(used) > 150
-    assert used <= set(ENGLISH), sorted(used - set(ENGLISH))
-    assert set(ENGLISH) == set(i18n._MESSAGES_NB)
+    assert used <= {f"msg_{code}" for code in MESSAGE_CODES} | set(DYNAMIC), sorted(used)
+    assert {k for k in catalogue("nb").ids if k.startswith("msg_")} == {f"msg_{c}" for c in MESSAGE_CODES}
 
 
-@pytest.mark.parametrize("code", sorted(ENGLISH))
+@pytest.mark.parametrize("code", MESSAGE_CODES)
 def test_each_code_renders_in_both_languages(code):
     message = _sample(code)
     nb, en = error_text(message, "nb"), error_text(message, "en")
@@ -111,6 +258,7 @@ def test_errors_are_codes_and_plain_params_and_str_is_english():
     assert error_text(too_many, "nb").startswith("laget har 12\u00a0345 objekter")
     assert str(too_many).startswith("the layer has 12,345 features")
     assert isinstance(FileFormatError("file_empty"), LayerError)
+    assert isinstance(FileFormatError("file_empty"), CodedError)
     # i18n is duck-typed: anything with a code and params renders; everything else is str().
     assert error_text(ValueError("plain"), "nb") == "plain"
 

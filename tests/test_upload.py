@@ -19,6 +19,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
+from core.messages import Message
 from i18n import error_text
 from loaders.errors import (
     CoordinatesOutOfRange,
@@ -31,7 +32,6 @@ from loaders.errors import (
     UnsafeArchive,
     UploadTooLarge,
 )
-from loaders.messages import Message
 from loaders.upload.upload import UploadLimits, inspect_upload, read_upload
 
 UTM33_URN = "urn:ogc:def:crs:EPSG::25833"

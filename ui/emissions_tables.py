@@ -157,7 +157,7 @@ def point_path_table(path, lang: str) -> pd.DataFrame:
     """The point-source path over its constant set of plants per year, against the base year, with the credit."""
     totals = path.totals
     base = path.baseline_t
-    credit = t("ets_credit_short" if path.scope == "ets" else "eea_credit_short", lang)
+    credit = t("ets_credit_short", lang) if path.scope == "ets" else t("eea_credit_short", lang)
     return pd.DataFrame(
         {
             t("field_year", lang): totals["year"],

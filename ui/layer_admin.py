@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from i18n import fmt_number, fmt_time, t
+from i18n import error_text, fmt_number, fmt_time, t
 from loaders.files.sandbox import run_limited
 from store import LayerInfo, LayerStore, StoreError, export_stored
 from ui.access import client_address
@@ -87,6 +87,6 @@ def _do(action, lang: str) -> None:
     try:
         action()
     except StoreError as exc:
-        st.error(t("store_error", lang, error=str(exc)))
+        st.error(t("store_error", lang, error=error_text(exc, lang)))
         return
     st.rerun()

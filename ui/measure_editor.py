@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import config
+from core.messages import Message
 from exports.tables import csv_bytes
 from i18n import error_text, fmt_time, t
 from loaders import LayerError, Portfolio, SchemaError
@@ -28,7 +29,6 @@ from loaders.bundled.measures import (
     measure_records_csv,
     measure_records_geojson,
 )
-from loaders.messages import Message
 from store import StoreError
 from store.base import LayerInfo, LayerStore
 from ui.access import signed_in_editor

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import t
+from i18n import error_text, t
 from store import LayerStore, StoreError, open_store
 from ui import upload_guard, view_state
 from ui.sidebar import share_box
@@ -43,7 +43,7 @@ class PageFrame:
         try:
             return open_store()
         except (StoreError, OSError) as exc:
-            st.error(t("store_error", self.lang, error=str(exc)))
+            st.error(t("store_error", self.lang, error=error_text(exc, self.lang)))
             st.stop()
 
     def finish(self, share: bool = True) -> str:

@@ -14,17 +14,12 @@ import pandas as pd
 from analysis.neighbourhoods import IMPRECISE, EmissionSum, Neighbourhood, PortfolioSummary
 from core.portfolio import Portfolio
 from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, MEMBER_SECTORS, basis_parts
+from i18n import fmt_km as km_text  # '1,5 km' / '1.5 km', as the pages and slides write it
 from i18n import fmt_number, fmt_tonnes, key_figure_label, t
 
 
 def site_names(portfolio: Portfolio) -> dict[str, str]:
     return dict(zip(portfolio.parks["id"], portfolio.parks["name"], strict=True))
-
-
-def km_text(metres: float, lang: str) -> str:
-    """'1,5 km' / '1.5 km'; whole kilometres without decimals."""
-    km = metres / 1000
-    return f"{fmt_number(km, lang, 0 if float(km).is_integer() else 1)}\u00a0km"
 
 
 def status_text(status: object, lang: str) -> str:

@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 import config
+from core.messages import Message
 from core.schema import LOCATION_PRECISIONS, UPLOAD_KINDS
 from i18n import error_text, fmt_number, t
 from loaders.errors import LayerError, SchemaError
-from loaders.messages import Message
 from loaders.upload.field_mapping import (
     DERIVED_FIELDS,
     LayerStyle,

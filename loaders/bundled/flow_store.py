@@ -15,10 +15,10 @@ import geopandas as gpd
 import pandas as pd
 
 from config import CRS, STORE_FLOWS_KIND
+from core.messages import Message
 from core.portfolio import Portfolio
 from loaders.bundled.flows import FLOW_COLUMNS, flow_lines, flows_from_records, resolve_flows
 from loaders.errors import LayerError, SchemaError
-from loaders.messages import Message
 from store import Origin
 from store.base import LayerInfo, LayerStore, StoreError
 

@@ -17,10 +17,10 @@ import geopandas as gpd
 import pandas as pd
 
 from config import CRS, STORE_MEASURES_KIND
+from core.messages import Message
 from core.portfolio import Portfolio
 from loaders.bundled.measures import MEASURE_COLUMNS, check_counted_in, check_measure, measure_table, place_point
 from loaders.errors import LayerError, SchemaError
-from loaders.messages import Message
 from store import Origin
 from store.base import LayerInfo, LayerStore, StoreError
 

@@ -17,8 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from core.messages import Message
 from loaders.errors import FileFormatError, UnsafeArchive
-from loaders.messages import Message
 
 _CHUNK = 1024 * 1024
 _RATIO_MIN_BYTES = 1024 * 1024  # members smaller than this are never called bombs: tiny files pack oddly

@@ -26,8 +26,8 @@ import shapely
 from pyproj.exceptions import CRSError as ProjCRSError
 
 from core import norway_outline
+from core.messages import Message
 from loaders.errors import CoordinatesOutOfRange, NeedsCRSChoice, UnknownCRS
-from loaders.messages import Message
 
 WGS84 = "EPSG:4326"
 # Mainland Norway, Svalbard and Jan Mayen in one coarse lon/lat box (it takes in some sea and neighbours).

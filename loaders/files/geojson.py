@@ -26,11 +26,11 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from core.messages import Message
 from loaders.errors import FileFormatError, SchemaError
 from loaders.files.crs import geojson_crs_member
 from loaders.files.raw import RawLayer, typed_frame
 from loaders.files.text import LONE_SURROGATE, nonempty_text
-from loaders.messages import Message
 
 GEOJSON_DEFAULT = "GeoJSON default (RFC 7946)"
 _GEOMETRY_TYPES = {

@@ -16,11 +16,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from core.messages import Message
 from loaders.errors import FileFormatError
 from loaders.files.raw import FORMAT_NAMES, RawLayer
 from loaders.files.sandbox import pyogrio_call
 from loaders.files.text import decode_text
-from loaders.messages import Message
 
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding=["']([A-Za-z0-9._-]+)["']""")
 # Columns LIBKML adds to every KML layer; dropped when they carry nothing.

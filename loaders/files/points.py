@@ -19,12 +19,12 @@ import pandas as pd
 import shapely
 
 from config import MAX_UPLOAD_FIELDS
+from core.messages import Message
 from loaders.errors import FileFormatError, TooManyFields
 from loaders.files.numbers import CellError
 from loaders.files.raw import RawLayer, typed_frame
 from loaders.files.tables import find_csv_header, find_header, open_workbook
 from loaders.files.text import SPACES, decode_text
-from loaders.messages import Message
 
 SHEET_HEADER_ROWS = 20  # rows of a sheet searched for its header
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from loaders.messages import Message
+from core.messages import Message
 
 FORMAT_NAMES = {
     "geojson": "GeoJSON",

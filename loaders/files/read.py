@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from core.messages import Message
 from loaders.errors import FileFormatError
 from loaders.files.archive import SafeZip, ZipLimits, open_zip
 from loaders.files.geojson import read_geojson
@@ -27,7 +28,6 @@ from loaders.files.ogr import read_gpkg, read_kml, read_shapefile
 from loaders.files.points import read_csv, read_xlsx
 from loaders.files.raw import RawLayer, Source
 from loaders.files.text import file_stem
-from loaders.messages import Message
 
 FORMATS = {
     ".geojson": "geojson",

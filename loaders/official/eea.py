@@ -32,12 +32,12 @@ import shapely
 from shapely.geometry import Point, box
 
 from config import EEA_CHUNK_ROWS, EEA_CREDIT, TRONDELAG_BBOX
+from core.messages import Message
 from core.pollutants import pollutant_for
 from core.progress import Progress
 from loaders.errors import FileFormatError
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import MissingColumnError, sniff_csv
-from loaders.messages import Message
 from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id, name_key
 
@@ -83,14 +83,14 @@ ALIASES = {
 _ALIASED_REQUIRED = tuple(c for c in REQUIRED if c in ALIASES)
 _SNIFF_REQUIRED = tuple(c for c in REQUIRED if c not in ALIASES)
 _SNIFF_OPTIONAL = (*_ALIASED_REQUIRED, *OPTIONAL, *(a for names in ALIASES.values() for a in names))
-WHAT = "eea"  # names a text in loaders/messages.py (what_eea)
+WHAT = "eea"  # names a text in the catalogues (locales/) (what_eea)
 POLLUTANT_SCOPES = {
     "Carbon dioxide (CO2)": "total",
     "Carbon dioxide (CO2) excluding biomass": "fossil",
 }
 CO2_THRESHOLD_KG = 1e8  # E-PRTR Annex II: CO2 to air is reported above 100 000 t a year
 
-# Skip reasons (the keys of ImportSummary.skipped; texts in loaders/messages.py).
+# Skip reasons (the keys of ImportSummary.skipped; texts in the catalogues (locales/)).
 OUTSIDE = Message("skip_outside_trondelag")
 NO_POSITION = Message("skip_no_position")
 NOT_AIR = Message("skip_not_air")

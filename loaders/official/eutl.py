@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from config import ETS_CREDIT, ETS_EXCLUDED_CSV, ETS_SOURCE_URL, MAX_UPLOAD_BYTES, MAX_UPLOAD_FIELDS
+from core.messages import Message
 from core.progress import Progress
 from core.schema import ETS_SCOPE
 from loaders.errors import FileFormatError, TooManyFields, UploadTooLarge
@@ -50,11 +51,10 @@ from loaders.files.tables import (
     open_workbook,
     sniff_csv,
 )
-from loaders.messages import Message
 from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id
 
-WHAT = "eutl"  # names a text in loaders/messages.py (what_eutl)
+WHAT = "eutl"  # names a text in the catalogues (locales/) (what_eutl)
 FORMAT = "eutl"
 # Canonical column -> its spellings (the shared table's first, then the Commission's workbook).
 COLUMNS = {
@@ -83,7 +83,7 @@ _MACHINE_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 AIRCRAFT_ACTIVITY = "10"  # the register's code for aircraft operator activities
 NORWAY = "NO"
 
-# Skip reasons (texts in loaders/messages.py).
+# Skip reasons (texts in the catalogues (locales/)).
 AIRCRAFT = Message("skip_aircraft_operator")
 EXCLUDED = Message("skip_ets_excluded")
 OUTSIDE = Message("skip_ets_outside_trondelag")

@@ -16,8 +16,8 @@ import pandas as pd
 from shapely.geometry import Point
 
 from config import CRS
+from core.messages import Message
 from core.schema import FIGURE_COLUMNS, FIGURE_OPTIONAL
-from loaders.messages import Message
 from loaders.official.matching import MATCH_RULES, match_facilities, new_facility_id
 
 FACILITY_COLUMNS = (
@@ -69,7 +69,7 @@ class ImportSummary:
             self.skipped[reason] = self.skipped.get(reason, 0) + count
 
     def note(self, code: str, **params: object) -> None:
-        """A note to show with the summary: a code of loaders/messages.py and its params."""
+        """A note to show with the summary: a code of the catalogues (msg_<code>) and its params."""
         self.notes.append(Message(code, **params))
 
     @property

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.messages import Message
 from core.progress import Progress
 from core.schema import CO2_SCOPES
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import read_table
-from loaders.messages import Message
 from loaders.official.importing import MUNICIPAL_COLUMNS, ImportSummary, MunicipalImportResult
 from loaders.official.matching import Municipalities, clean_id, split_kommune
 
 COLUMNS = ("Kommune", "År", "Sektor", "Utslippskilde", "Utslipp")
-WHAT = "kommunestatistikk"  # names a text in loaders/messages.py
+WHAT = "kommunestatistikk"  # names a text in the catalogues (locales/)
 
-# Skip reasons (the keys of ImportSummary.skipped; texts in loaders/messages.py).
+# Skip reasons (the keys of ImportSummary.skipped; texts in the catalogues (locales/)).
 NO_KOMMUNE = Message("skip_no_municipality")
 NOT_LISTED = Message("skip_not_listed")
 NO_YEAR = Message("skip_no_year")

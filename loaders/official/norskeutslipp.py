@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.messages import Message
 from core.progress import Progress
 from core.schema import CO2_SCOPES
 from loaders.files.numbers import parse_number, parse_year, tonnes_factor
 from loaders.files.tables import read_table
-from loaders.messages import Message
 from loaders.official.importing import ImportResult, ImportSummary, build_result
 from loaders.official.matching import Municipalities, clean_id, clean_orgnr, name_key
 
@@ -37,11 +37,11 @@ COLUMNS = (
 )
 REQUIRED = ("Anleggsnavn", "Kommune", "År", "Årlig utslipp til luft", "Enhet", "AnleggId", "Org.nr.")
 OPTIONAL = tuple(c for c in COLUMNS if c not in REQUIRED)
-WHAT = "norskeutslipp"  # names a text in loaders/messages.py
+WHAT = "norskeutslipp"  # names a text in the catalogues (locales/)
 AIR = "Årlig utslipp til luft"
 WATER = "Årlig utslipp til vann"
 
-# Skip reasons (the keys of ImportSummary.skipped; texts in loaders/messages.py).
+# Skip reasons (the keys of ImportSummary.skipped; texts in the catalogues (locales/)).
 NO_NAME = Message("skip_no_name")
 OUTSIDE = Message("skip_outside_trondelag")
 NO_YEAR = Message("skip_no_year_sum")

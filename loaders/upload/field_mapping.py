@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from config import CRS
+from core.messages import Message
 from core.schema import LAYERS, UPLOAD_KINDS
 from core.values import to_plain
 from loaders.errors import SchemaError
 from loaders.files.layers import validate_records
 from loaders.files.numbers import parse_number, parse_year
-from loaders.messages import Message
 from loaders.upload.municipalities import municipalities_of, municipality_name
 
 BOUNDARY_COLUMNS = ("name", "kommunenummer", "fylkesnummer")

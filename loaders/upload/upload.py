@@ -26,6 +26,7 @@ import pyproj
 import shapely
 
 import config
+from core.messages import Message
 from core.progress import Progress
 from loaders.errors import (
     CoordinatesOutOfRange,
@@ -55,7 +56,6 @@ from loaders.files.crs import (
 from loaders.files.raw import FORMAT_NAMES, RawLayer
 from loaders.files.read import open_source
 from loaders.files.text import storable_text
-from loaders.messages import Message
 from loaders.upload.field_mapping import pad_codes
 
 

@@ -1,0 +1,91 @@
+"""Coded messages (a `code` and plain `params`) as sentences: loader, store, analysis and export errors and notes.
+
+A message's text is `msg_<code>` in the catalogues. Both languages compose the same way:
+- the text is filled with the formatted params; a placeholder with no param is an error (KeyError);
+- `{expected}`, `{what}`, `{kind}`: the value names a sub-text `msg_expected_<value>` (`what_…`, `kind_…`),
+  filled with the same params (for `what` and `kind` only where such a text exists);
+- `{<name>_part}`: for a param `<name>`, the text `msg_part_<name>` when the value is given, else `msg_none_<name>`
+  (or nothing): optional pieces such as "feature 3" / "the file", ", got 'x'", "row 12, ";
+- a param that is itself a message (has `code` and `params`) is rendered in the same language;
+- numbers take the language's format (except years, rows, lines and other ordinals), `*_bytes` are sizes
+  (12 KB, 1.5 MB), lists and tuples are joined by ", ".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from i18n.catalogue import DEFAULT_LANGUAGE, has, template
+from i18n.numbers import fmt_number, fmt_size
+
+# Params that are ordinals or identifiers, shown as plain digits in every language.
+_PLAIN_NUMBERS = frozenset(
+    {"feature", "row", "line", "column_number", "byte", "year", "header_row", "zone", "epsg"}
+    | {"layer_id", "version", "layout", "known"}  # the store's ids and layout versions
+)
+_GOT_LIMIT = 60
+# Params whose value names a sub-text `<param>_<value>` (filled with the same params) where one exists.
+_NAMED = ("what", "kind", "expected")
+PREFIX = "msg_"
+
+
+def known(code: str) -> bool:
+    """Whether `code` has a text in the catalogues."""
+    return has(PREFIX + code)
+
+
+def render(code: str, params: Mapping[str, object], lang: str = DEFAULT_LANGUAGE) -> str:
+    """The message `code` with `params` as a sentence in `lang`. KeyError for an unknown code or a missing param."""
+    values = {name: _format(name, value, lang) for name, value in params.items()}
+    for name, value in params.items():
+        piece = f"part_{name}" if value is not None else f"none_{name}"
+        values[f"{name}_part"] = _fill(piece, values, lang) if known(piece) else ""
+    for name in _NAMED:
+        value = params.get(name)
+        if isinstance(value, str) and (name == "expected" or known(f"{name}_{value}")):
+            values[name] = _fill(f"{name}_{value}", values, lang)
+    return _fill(code, values, lang)
+
+
+def _fill(code: str, values: dict, lang: str) -> str:
+    return template(PREFIX + code, lang).format_map(values)
+
+
+def _format(name: str, value: object, lang: str) -> str:
+    if value is None:
+        return ""
+    if _is_message(value):
+        return render(value.code, value.params, lang)
+    if isinstance(value, bool):
+        return str(value)
+    if name.endswith("_bytes") and isinstance(value, int):
+        return fmt_size(value, lang)
+    if name == "got":
+        text = repr(value)
+        return text if len(text) <= _GOT_LIMIT else text[: _GOT_LIMIT - 1] + "…"
+    if isinstance(value, int):
+        return str(value) if name in _PLAIN_NUMBERS else fmt_number(value, lang, 0)
+    if isinstance(value, float):
+        if name.startswith(("lon", "lat")):
+            return fmt_number(value, lang, 4 if name in ("lat", "lon") else 2)
+        return fmt_number(value, lang, 0 if abs(value) >= 100 or value.is_integer() else 1)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_format(name, item, lang) for item in value)
+    return str(value)
+
+
+def _is_message(value: object) -> bool:
+    return isinstance(getattr(value, "code", None), str) and isinstance(getattr(value, "params", None), dict)
+
+
+def english(code: str, params: Mapping[str, object]) -> str:
+    """The English sentence of a message: str() of every coded error and note (an unknown code reads as itself)."""
+    return render(code, params, "en") if known(code) else code
+
+
+def error_text(message: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A coded error or note (anything with a `code` and `params` whose code has a text) as a sentence in `lang`;
+    anything else as str(). Duck-typed: i18n knows no error classes."""
+    if not _is_message(message) or not known(message.code):
+        return str(message)
+    return render(message.code, message.params, lang)
