@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import config  # noqa: E402 (after the path above)
+import config
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 
