@@ -276,8 +276,7 @@ KOMMUNER_CSV = GEODATA_DIR / "kommuner.csv"
 STORE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before giving up
 STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
 
-# Presentation mode: content this wide and a map this tall give a 16:9 map frame.
-PRESENT_WIDTH = 1200
+# Presentation mode: a map this tall in content 1200 px wide gives a 16:9 map frame.
 PRESENT_MAP_HEIGHT = 675
 
 # Exports (exports/): server-rendered map images, the standalone HTML map and data downloads.
@@ -347,7 +346,6 @@ FLOW_RING_STEP = 4.0
 # these are the map sizes (pixels) the zoom is fitted to.
 PORTFOLIO_MAP_WIDTH = 1050
 SMALL_MAP_HEIGHT = 320
-SMALL_MAP_WIDTH = 360
 STORE_FLOWS_KIND = "flows"  # the layer store kind of stored flow tables (store/base.py KINDS)
 # Measures on the portfolio map (maps/measures.py): a colour per kind, circle area by the yearly cut, hollow where
 # the source gives no tonnes, dashed where the cut is a potential.
@@ -391,14 +389,11 @@ EDITOR_GUESS_GLOBAL_LOCKOUT_S = 15 * 60
 # that draw the choropleth, the offline basemap and the export's no-tiles background on a fresh clone.
 EEA_CREDIT = "European Environment Agency, E-PRTR (CC BY 4.0)"
 EEA_SOURCE_URL = "https://sdi.eea.europa.eu/catalogue/srv/api/records/9f373400-35b7-4978-9a34-a3cf839e053f"
-EPRTR_FIGURES_CSV = GEODATA_DIR / "eprtr_figures.csv"
-EPRTR_FACILITIES = GEODATA_DIR / "eprtr_facilities.geojson"
 # The EU ETS register (issue 18): verified emissions per installation from the EU Transaction Log, 2008–2022 for
 # Norway's installations (Norway joined in 2008), made by the same script; the excluded rows keep their reason,
 # so a later import of the whole Norwegian table knows them too.
 ETS_CREDIT = "EU Transaction Log (European Commission), CC BY 4.0"
 ETS_SOURCE_URL = "https://union-registry-data.ec.europa.eu/report/welcome"
-ETS_FIGURES_CSV = GEODATA_DIR / "ets_figures.csv"
 ETS_INSTALLATIONS = GEODATA_DIR / "ets_installations.geojson"
 ETS_EXCLUDED_CSV = GEODATA_DIR / "ets_excluded.csv"
 ETS_SCOPE_WIDENED_YEAR = 2013  # ferroalloys, mineral wool … joined the ETS: the default base year of its path
@@ -406,9 +401,7 @@ ETS_SCOPE_WIDENED_YEAR = 2013  # ferroalloys, mineral wool … joined the ETS: t
 OUTLINES_DIR = STATIC_DIR / "outlines"
 BUNDLED_KOMMUNER = OUTLINES_DIR / "kommunegrenser.geojson"
 BUNDLED_FYLKE = OUTLINES_DIR / "fylkesgrense.geojson"
-KARTVERKET_CREDIT = "© Kartverket, CC BY 4.0"
 OFFLINE_BASEMAP = "kommunegrenser"  # the vector background drawn from the bundled outlines, no network
-OFFLINE_SEA_COLOUR = "#dce9f2"
 OFFLINE_LAND_COLOUR = "#f6f4ee"
 OFFLINE_MUNICIPALITY_COLOUR = "#a7a29a"
 OFFLINE_COUNTY_COLOUR = "#5f6b73"

@@ -83,10 +83,6 @@ _ALIASED_REQUIRED = tuple(c for c in REQUIRED if c in ALIASES)
 _SNIFF_REQUIRED = tuple(c for c in REQUIRED if c not in ALIASES)
 _SNIFF_OPTIONAL = (*_ALIASED_REQUIRED, *OPTIONAL, *(a for names in ALIASES.values() for a in names))
 WHAT = "eea"  # names a text in loaders/messages.py (what_eea)
-POLLUTANT_SCOPES = {
-    "Carbon dioxide (CO2)": "total",
-    "Carbon dioxide (CO2) excluding biomass": "fossil",
-}
 CO2_THRESHOLD_KG = 1e8  # E-PRTR Annex II: CO2 to air is reported above 100 000 t a year
 
 # Skip reasons (the keys of ImportSummary.skipped; texts in loaders/messages.py).
@@ -117,7 +113,7 @@ def read_eea_f1_4(
 ) -> ImportResult:
     """Read an F1_4 CSV, keep `country` and `area` (a lon/lat box or polygon; None keeps all).
 
-    `pollutants` maps pollutant labels to figure scopes (e.g. POLLUTANT_SCOPES for CO2 only); by default
+    `pollutants` maps pollutant labels to figure scopes (e.g. {"Carbon dioxide (CO2)": "total"}); by default
     every pollutant in core/pollutants.py is kept, each as its own scope. `progress(fraction,
     stage)` is called after each chunk with the share of the file read, and with (1.0, "done") at the end.
     """
