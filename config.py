@@ -1,15 +1,85 @@
-"""The one place for settings: paths, basemaps, colours, map defaults and limits."""
+"""The one place for settings: paths, basemaps, colours, map defaults and limits, and `settings()`, the one object
+that reads the environment."""
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-# The bundled data; INDUSTRIKART_GEODATA points the app at another folder of the same layout (tests use it).
-GEODATA_DIR = Path(os.environ.get("INDUSTRIKART_GEODATA") or ROOT / "geodata")
 STATIC_DIR = ROOT / "static"
+
+# The layer store (store/): a GeoPackage at STORE_PATH (git-ignored data/), or the file named by
+# INDUSTRIKART_STORE; DATABASE_URL switches to PostgreSQL/PostGIS, tables in INDUSTRIKART_PG_SCHEMA or STORE_PG_SCHEMA.
+STORE_PATH = ROOT / "data" / "layers.gpkg"
+STORE_PG_SCHEMA = "industrikart"
+EDITOR_PASSWORD_ENV = "INDUSTRIKART_EDITOR_PASSWORD"  # set: editors sign in with it (else Streamlit's secrets)
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """Where the layer store is: PostgreSQL/PostGIS at `url` (tables in `schema`) when a URL is given, else the
+    GeoPackage at `path`."""
+
+    url: str
+    schema: str
+    path: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> StoreLocation:
+        """DATABASE_URL, INDUSTRIKART_PG_SCHEMA and INDUSTRIKART_STORE as `env` has them; STORE_PATH and
+        STORE_PG_SCHEMA where they are unset or blank."""
+        return cls(
+            url=(env.get("DATABASE_URL") or "").strip(),
+            schema=(env.get("INDUSTRIKART_PG_SCHEMA") or "").strip() or STORE_PG_SCHEMA,
+            path=Path((env.get("INDUSTRIKART_STORE") or "").strip() or STORE_PATH),
+        )
+
+    @property
+    def key(self) -> str:
+        """The store's address, naming it in cache keys and tile folders (a URL may hold a password: never shown)."""
+        return self.url or str(self.path)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app takes from the environment, read once per process by `settings()`."""
+
+    store: StoreLocation
+    geodata_dir: Path  # INDUSTRIKART_GEODATA: the bundled data, or another folder of the same layout
+    tile_dir: Path  # INDUSTRIKART_TILES: the vector-tile cache (served only while it is under STATIC_DIR)
+    tile_secret_file: Path  # INDUSTRIKART_TILE_SECRET_FILE: the key that names a store's tile folder
+    frame_ancestors: str  # 'self' and INDUSTRIKART_FRAME_ANCESTORS: who may show the app in a frame
+    trusted_proxies: frozenset[str]  # INDUSTRIKART_TRUSTED_PROXIES: addresses whose X-Real-IP is believed
+    editor_password: str  # EDITOR_PASSWORD_ENV; empty: none set in the environment
+    boundaries_file: str  # INDUSTRIKART_BOUNDARIES: a municipality boundary file to use; empty: none named
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        return cls(
+            store=StoreLocation.from_env(env),
+            geodata_dir=Path(env.get("INDUSTRIKART_GEODATA") or ROOT / "geodata"),
+            tile_dir=Path(env.get("INDUSTRIKART_TILES") or STATIC_DIR / "tiles"),
+            tile_secret_file=Path(env.get("INDUSTRIKART_TILE_SECRET_FILE") or ROOT / "data" / "tile_secret"),
+            frame_ancestors=" ".join(["'self'", *env.get("INDUSTRIKART_FRAME_ANCESTORS", "").split()]),
+            trusted_proxies=frozenset(env.get("INDUSTRIKART_TRUSTED_PROXIES", "").split()),
+            editor_password=env.get(EDITOR_PASSWORD_ENV) or "",
+            boundaries_file=(env.get("INDUSTRIKART_BOUNDARIES") or "").strip(),
+        )
+
+
+@functools.cache
+def settings() -> Settings:
+    """This process's settings, read from the environment once (tests that change it call settings.cache_clear())."""
+    return Settings.from_env(os.environ)
+
+
+# The bundled data (INDUSTRIKART_GEODATA points the app at another folder of the same layout). This path and the
+# tile folders below are taken from the settings once, when config is imported: files and defaults hang off them.
+GEODATA_DIR = settings().geodata_dir
 
 # Leaflet is served by Streamlit's static serving (see .streamlit/config.toml),
 # so maps draw with no network. Paths are relative to STATIC_DIR.
@@ -24,10 +94,10 @@ LEAFLET_CSS = "vendor/leaflet/leaflet.css"
 PROTOMAPS_JS = "vendor/protomaps-leaflet/protomaps-leaflet.js"
 TILE_MIN_FEATURES = 5_000
 TILE_MIN_VERTICES = 50_000  # or this many vertices (Geonorge's county file: 15 features, 181 000 vertices)
-TILE_DIR = Path(os.environ.get("INDUSTRIKART_TILES") or STATIC_DIR / "tiles")
+TILE_DIR = settings().tile_dir
 # The key that names a store's tile folder (an HMAC of the store's address: a database URL holds its password).
 # Made once per machine, readable by its owner only, and outside STATIC_DIR so it is never served.
-TILE_SECRET_FILE = Path(os.environ.get("INDUSTRIKART_TILE_SECRET_FILE") or ROOT / "data" / "tile_secret")
+TILE_SECRET_FILE = settings().tile_secret_file
 # tippecanoe drops the densest features of a tile above this size (its default is 500 000): the first, zoomed-out
 # view of a 100 000-polygon layer decodes and paints a few small tiles, not several megabytes
 TILE_MAX_BYTES = 200_000
@@ -135,10 +205,6 @@ EXPORTS_PER_WINDOW = 6
 EXPORT_WINDOW_S = 60
 EXPORT_FAILURE_S = 60  # a failed export is not tried again for this long
 
-# Who may show the app in a frame (CSP frame-ancestors, set by nginx: deploy/render_nginx.py): the app itself, and
-# any https:// origin an installation lists in INDUSTRIKART_FRAME_ANCESTORS (e.g. the county's own pages).
-FRAME_ANCESTORS = " ".join(["'self'", *os.environ.get("INDUSTRIKART_FRAME_ANCESTORS", "").split()])
-
 # Reading an uploaded file with GDAL (and exporting a layer) runs in a worker process with these limits
 # (loaders/files/sandbox.py): CPU seconds per call (1 000 000 points take about 15 s to read), its address space,
 # how long to wait at most, and the largest answer it may send back.
@@ -206,15 +272,11 @@ TRONDELAG_BBOX = (8.0, 62.2, 14.5, 65.2)  # min lon, min lat, max lon, max lat
 EEA_CHUNK_ROWS = 20_000  # rows per pandas chunk: ~36 MB peak on a 100 MB F1_4 file, and no slower (benchmarks/)
 KOMMUNER_CSV = GEODATA_DIR / "kommuner.csv"
 
-# The layer store (store/): a GeoPackage at STORE_PATH (git-ignored data/), or the file named by
-# INDUSTRIKART_STORE; DATABASE_URL switches to PostgreSQL/PostGIS, tables in STORE_PG_SCHEMA.
-STORE_PATH = ROOT / "data" / "layers.gpkg"
-STORE_PG_SCHEMA = "industrikart"
+# The layer store's writers and bin (store/).
 STORE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before giving up
 STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
 
-# Presentation mode: content this wide and a map this tall give a 16:9 map frame.
-PRESENT_WIDTH = 1200
+# Presentation mode: a map this tall in content 1200 px wide gives a 16:9 map frame.
 PRESENT_MAP_HEIGHT = 675
 
 # Exports (exports/): server-rendered map images, the standalone HTML map and data downloads.
@@ -284,7 +346,6 @@ FLOW_RING_STEP = 4.0
 # these are the map sizes (pixels) the zoom is fitted to.
 PORTFOLIO_MAP_WIDTH = 1050
 SMALL_MAP_HEIGHT = 320
-SMALL_MAP_WIDTH = 360
 STORE_FLOWS_KIND = "flows"  # the layer store kind of stored flow tables (store/base.py KINDS)
 # Measures on the portfolio map (maps/measures.py): a colour per kind, circle area by the yearly cut, hollow where
 # the source gives no tonnes, dashed where the cut is a potential.
@@ -319,8 +380,6 @@ EDITOR_GUESS_FREE_FAILURES = 1  # a single typo costs no wait
 EDITOR_GUESS_DELAY_MAX_S = 30
 EDITOR_GUESS_SESSION_LIMIT = 5
 EDITOR_GUESS_SESSION_LOCKOUT_S = 15 * 60
-# Where nginx runs when not on the replica's own machine (its X-Real-IP is believed from these addresses only).
-TRUSTED_PROXIES = frozenset(os.environ.get("INDUSTRIKART_TRUSTED_PROXIES", "").split())
 EDITOR_GUESS_CLIENT_LIMIT = 20  # one address, however many sessions: below the limit for everyone, so no single
 # client can lock every editor out (a locked-out client's tries no longer count towards it)
 EDITOR_GUESS_GLOBAL_LIMIT = 50
@@ -330,14 +389,11 @@ EDITOR_GUESS_GLOBAL_LOCKOUT_S = 15 * 60
 # that draw the choropleth, the offline basemap and the export's no-tiles background on a fresh clone.
 EEA_CREDIT = "European Environment Agency, E-PRTR (CC BY 4.0)"
 EEA_SOURCE_URL = "https://sdi.eea.europa.eu/catalogue/srv/api/records/9f373400-35b7-4978-9a34-a3cf839e053f"
-EPRTR_FIGURES_CSV = GEODATA_DIR / "eprtr_figures.csv"
-EPRTR_FACILITIES = GEODATA_DIR / "eprtr_facilities.geojson"
 # The EU ETS register (issue 18): verified emissions per installation from the EU Transaction Log, 2008–2022 for
 # Norway's installations (Norway joined in 2008), made by the same script; the excluded rows keep their reason,
 # so a later import of the whole Norwegian table knows them too.
 ETS_CREDIT = "EU Transaction Log (European Commission), CC BY 4.0"
 ETS_SOURCE_URL = "https://union-registry-data.ec.europa.eu/report/welcome"
-ETS_FIGURES_CSV = GEODATA_DIR / "ets_figures.csv"
 ETS_INSTALLATIONS = GEODATA_DIR / "ets_installations.geojson"
 ETS_EXCLUDED_CSV = GEODATA_DIR / "ets_excluded.csv"
 ETS_SCOPE_WIDENED_YEAR = 2013  # ferroalloys, mineral wool … joined the ETS: the default base year of its path
@@ -345,9 +401,7 @@ ETS_SCOPE_WIDENED_YEAR = 2013  # ferroalloys, mineral wool … joined the ETS: t
 OUTLINES_DIR = STATIC_DIR / "outlines"
 BUNDLED_KOMMUNER = OUTLINES_DIR / "kommunegrenser.geojson"
 BUNDLED_FYLKE = OUTLINES_DIR / "fylkesgrense.geojson"
-KARTVERKET_CREDIT = "© Kartverket, CC BY 4.0"
 OFFLINE_BASEMAP = "kommunegrenser"  # the vector background drawn from the bundled outlines, no network
-OFFLINE_SEA_COLOUR = "#dce9f2"
 OFFLINE_LAND_COLOUR = "#f6f4ee"
 OFFLINE_MUNICIPALITY_COLOUR = "#a7a29a"
 OFFLINE_COUNTY_COLOUR = "#5f6b73"

@@ -34,19 +34,13 @@ POTENTIAL = "potential"
 GROUPS = ("running", "decided", "planned", "idea", POTENTIAL)
 ENDED = "avsluttet"
 
-# Why a measure is beside the chart, not in it.
-REASONS = (
-    "no_figure",  # the source gives no tonnes
-    "counted_in",  # another measure's cut already holds it
-    "counted_in_missing",  # it names a measure that is not shown (retired, left out): not counted either
-    "ended",  # status avsluttet
-    "not_a_plant",  # a site's measure, not a plant's: outside the register's plants
-    "other_scope",  # its scope is not the path's
-    "not_in_set",  # its plant is not in the path's like-for-like set
-    "in_figures",  # it started acting by the newest year: already in the actual series
-    "running_no_start",  # in operation, start year not stated: may already be in the figures
-    "after_target",  # it starts after the target year
-)
+# Why a measure is beside the chart, not in it (the `reason` of `beside`): no_figure (the source gives no tonnes),
+# counted_in (another measure's cut already holds it), counted_in_missing (it names a measure that is not shown,
+# retired or left out: not counted either), ended (status avsluttet), not_a_plant (a site's measure, not a plant's:
+# outside the register's plants), other_scope (its scope is not the path's), not_in_set (its plant is not in the
+# path's like-for-like set), in_figures (it started acting by the newest year: already in the actual series),
+# running_no_start (in operation, start year not stated: may already be in the figures), after_target (it starts
+# after the target year).
 COUNTED_COLUMNS = ["id", "group", "cut_t", "facility_id", "from_year", "start_stated"]
 BESIDE_COLUMNS = ["id", "reason"]
 
@@ -57,7 +51,7 @@ class MeasuresPath:
 
     source: PointSourcePath
     counted: pd.DataFrame  # COUNTED_COLUMNS: each counted measure, its group and the year it is drawn from
-    beside: pd.DataFrame  # BESIDE_COLUMNS: each measure not added, with its reason (REASONS)
+    beside: pd.DataFrame  # BESIDE_COLUMNS: each measure not added, with its reason (above)
     levels: pd.DataFrame  # year, group, upper_t, lower_t: each group's wedge per year, newest year to target year
     groups: pd.DataFrame  # group, measures, cut_t, gap_high_t, gap_low_t (the gap after this group and those above)
     over: pd.DataFrame  # facility_id, cut_t, newest_t, newest_year: plants whose counted cuts exceed their figure

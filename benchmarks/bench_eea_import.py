@@ -1,6 +1,6 @@
 """Chunked EEA F1_4 import against a naive whole-file pd.read_csv, on a generated file of ~100 MB.
 
-    /work/main/.venv/bin/python benchmarks/bench_eea_import.py [--rows 500000] [--chunk-rows N] [--file F]
+    .venv/bin/python -m benchmarks.bench_eea_import [--rows 500000] [--chunk-rows N] [--file F]
 
 Each method runs in a fresh process (multiprocessing "spawn"), so its peak resident memory
 (resource.ru_maxrss, minus the process's size after imports) is its own. Prints rows/s and peak memory.
@@ -16,15 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
 def _run(method: str, path: str, chunk_rows: int, queue) -> None:
-    sys.path.insert(0, str(ROOT))
     import pandas as pd
 
     from loaders.official.eea import read_eea_f1_4
@@ -48,15 +45,13 @@ def main() -> None:
     parser.add_argument("--chunk-rows", type=int, default=None, help="default: config.EEA_CHUNK_ROWS")
     parser.add_argument("--file", type=Path, help="an F1_4 file to use instead of a generated one")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     from config import EEA_CHUNK_ROWS
 
     chunk_rows = args.chunk_rows or EEA_CHUNK_ROWS
     with tempfile.TemporaryDirectory() as folder:
         path = args.file
         if path is None:
-            sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
-            from make_fixtures import write_generated_f1_4
+            from tests.fixtures.make_fixtures import write_generated_f1_4
 
             path = Path(folder) / "generated_f1_4_bench.csv"
             write_generated_f1_4(path, args.rows)

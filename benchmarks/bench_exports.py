@@ -1,6 +1,6 @@
 """Map image exports against a bare GeoDataFrame.plot() + savefig of the same layers at the same size.
 
-    /work/main/.venv/bin/python benchmarks/bench_exports.py [--repeat 3] [--shared ../shared]
+    .venv/bin/python -m benchmarks.bench_exports [--repeat 3] [--shared ../shared]
 
 The bundled portfolio, with the municipal boundaries from ../shared/geodata when they are there.
 No network: exports get a fetcher that returns no tile (the vector-background path), plus one row
@@ -39,7 +39,6 @@ def _peak_mb() -> float:
 
 
 def _run(case: str, shared: str, repeat: int, queue) -> None:
-    sys.path.insert(0, str(ROOT))
     import geopandas as gpd
     import matplotlib
 

@@ -1,6 +1,6 @@
 """Two anonymous floods against one replica, side by side for a baseline revision and ours (issue 19).
 
-    .venv/bin/python benchmarks/bench_floods.py [--baseline REV] [--points 300000] [--uploads 3] [--upload-mb 100]
+    .venv/bin/python -m benchmarks.bench_floods [--baseline REV] [--points 300000] [--uploads 3] [--upload-mb 100]
 
 Each set-up is a fresh server (`streamlit run`, editor password set, as a public installation) on a generated store
 holding one big layer. The clients are plain websocket and HTTP clients on loopback, as an attacker's would be:
@@ -28,17 +28,13 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "deploy"))
+import requests
 
-import requests  # noqa: E402
-from revisions import checkouts  # noqa: E402
-
-from deploy.checks import processes  # noqa: E402
-from tests.helpers.big_layer_fixtures import generated_points, stored_layer  # noqa: E402
-from tests.helpers.browser import free_port  # noqa: E402
-from tests.helpers.streamlit_socket import Session, page_cookie  # noqa: E402
+from benchmarks.revisions import checkouts
+from deploy.checks import processes
+from tests.helpers.big_layer_fixtures import generated_points, stored_layer
+from tests.helpers.browser import free_port
+from tests.helpers.streamlit_socket import Session, page_cookie
 
 PASSWORD = "generated-bench-password"
 

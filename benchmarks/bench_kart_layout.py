@@ -1,7 +1,7 @@
 """Kart as a planner first sees it (issue 21), side by side for a baseline revision and ours: where the map starts
 on a 1366×768 laptop, and how big Elkem Thamshavn's popup is at 1600×1000 once clicked at zoom 11.
 
-    .venv/bin/python benchmarks/bench_kart_layout.py [--baseline REV]
+    .venv/bin/python -m benchmarks.bench_kart_layout [--baseline REV]
 
 Each revision's app is started on the bundled data with an empty store of its own and driven by Debian's chromium
 (offline: no tiles). `--baseline REV` runs the same from a git worktree of REV, with this venv.
@@ -10,17 +10,13 @@ Each revision's app is started on the bundled data with an empty store of its ow
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from revisions import checkouts  # noqa: E402
-
-from tests.helpers.browser import OfflinePage, running_app  # noqa: E402
-from tests.helpers.chromium import launch  # noqa: E402
+from benchmarks.revisions import checkouts
+from tests.helpers.browser import OfflinePage, running_app
+from tests.helpers.chromium import launch
 
 ELKEM = "src-elkem-thamshavn"
 _CLICK = """(id) => { let hit = null;

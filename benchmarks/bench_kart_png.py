@@ -1,6 +1,6 @@
 """Kart's PNG export (1920 × 1080) as the export panel makes it, for the whole county and for Orkland.
 
-    .venv/bin/python benchmarks/bench_kart_png.py [--repeat 3] [--uploaded]
+    .venv/bin/python -m benchmarks.bench_kart_png [--repeat 3] [--uploaded]
 
 Offline (basemap "none": the bundled boundaries are the background). `--uploaded` adds a generated polygon layer
 and a generated layer of 5 500 points (drawn simplified), as Kart hands its uploaded layers to the export.
@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import geopandas as gpd  # noqa: E402
-import matplotlib  # noqa: E402
-import numpy as np  # noqa: E402
-from shapely.geometry import Point, box  # noqa: E402
+import geopandas as gpd
+import matplotlib
+import numpy as np
+from shapely.geometry import Point, box
 
 matplotlib.use("Agg")
 

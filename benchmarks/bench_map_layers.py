@@ -1,6 +1,6 @@
 """Map layer build time and size: our one-GeoJson-per-layer builder beside one folium object per feature.
 
-    .venv/bin/python benchmarks/bench_map_layers.py [--points 10000] [--repeat 3]
+    .venv/bin/python -m benchmarks.bench_map_layers [--points 10000] [--repeat 3]
 
 Generated points in Trøndelag (named generated_...) are shaped like the emission-source layer. For each
 size the script prints, in one run, the seconds to build and render the map's JavaScript and the size of
@@ -12,21 +12,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import folium
+import geopandas as gpd
+from shapely.geometry import Point
 
-import folium  # noqa: E402
-import geopandas as gpd  # noqa: E402
-from shapely.geometry import Point  # noqa: E402
-
-from maps.build import new_map  # noqa: E402
-from maps.layers import sources_group  # noqa: E402
-from maps.popups import esc  # noqa: E402
-from maps.styles import source_radius  # noqa: E402
+from maps.build import new_map
+from maps.layers import sources_group
+from maps.popups import esc
+from maps.styles import source_radius
 
 
 def generated_sources(n: int, seed: int = 1) -> gpd.GeoDataFrame:

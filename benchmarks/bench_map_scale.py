@@ -1,6 +1,6 @@
 """Big uploaded layers on the Kart page, beside the baseline, in headless chromium, offline (issue 11).
 
-    .venv/bin/python benchmarks/bench_map_scale.py [--sizes 10000 100000 1000000] [--polygons 100000]
+    .venv/bin/python -m benchmarks.bench_map_scale [--sizes 10000 100000 1000000] [--polygons 100000]
         [--counties | --no-counties] [--no-baseline]
 
 For each generated layer (generated_points_N, generated_polygons_N, saved as an "other" layer in a fresh
@@ -20,22 +20,17 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import sys
 import tempfile
 import textwrap
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_GEODATA = ROOT.parent / "shared" / "geodata"
-sys.path.insert(0, str(ROOT))
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from maps.highlight import HIGHLIGHT_CLASS  # noqa: E402
-from maps.tiles import ensure_tiles, store_folder  # noqa: E402
-from store import open_store  # noqa: E402
-from tests.helpers.big_layer_fixtures import (  # noqa: E402
+from maps.highlight import HIGHLIGHT_CLASS
+from maps.tiles import ensure_tiles, store_folder
+from store import open_store
+from tests.helpers.big_layer_fixtures import (
     TILE_STATE_JS,
     CountingPage,
     generated_dense_counties,
@@ -44,14 +39,15 @@ from tests.helpers.big_layer_fixtures import (  # noqa: E402
     stored_layer,
     tiles_drawn,
 )
-from tests.helpers.browser import running_app  # noqa: E402
-from tests.helpers.chromium import launch  # noqa: E402
-from ui.uploaded_layers import version_of  # noqa: E402
+from tests.helpers.browser import running_app
+from tests.helpers.chromium import launch
+from ui.uploaded_layers import version_of
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_GEODATA = ROOT.parent / "shared" / "geodata"
 
 BASELINE = textwrap.dedent(
-    f"""
-    import sys
-    sys.path.insert(0, {str(ROOT)!r})
+    """
     import folium, streamlit as st
     from streamlit_folium import st_folium
     from store import open_store

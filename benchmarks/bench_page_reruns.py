@@ -1,6 +1,6 @@
 """What a warm rerun of each page costs, side by side for a baseline revision and ours (issue 20: the measures).
 
-    .venv/bin/python benchmarks/bench_page_reruns.py [--baseline REV] [--repeat 7]
+    .venv/bin/python -m benchmarks.bench_page_reruns [--baseline REV] [--repeat 7]
 
 Each page runs in Streamlit's AppTest (the script itself, no browser, no websocket) on the bundled data with an
 empty store of its own: two warm-up runs, then the median and the fastest of `repeat` reruns. `--baseline REV`
@@ -16,17 +16,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from revisions import checkouts
+from benchmarks.revisions import checkouts
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("dashboard.py", "pages/1_Utslipp.py", "pages/2_Portefolje.py")
 
 # Run inside the checkout being measured: prints {"median": s, "fastest": s, "rss_mb": MB}.
 _ONE_PAGE = """
 import json, os, statistics, sys, time
 root, page, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
-os.chdir(root)
-sys.path.insert(0, root)
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file(os.path.join(root, page), default_timeout=300)
 at.run()
@@ -47,6 +44,7 @@ def measure(tree: Path, page: str, repeat: int) -> dict:
     env = {"INDUSTRIKART_STORE": str(store), "PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()}
     done = subprocess.run(
         [sys.executable, "-c", _ONE_PAGE, str(tree), page, str(repeat)],
+        cwd=tree,  # `python -c` imports from the working directory first: the checkout measured
         env=env,
         capture_output=True,
         text=True,

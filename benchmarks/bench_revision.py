@@ -1,7 +1,7 @@
 """What every rerun pays to know the store's revision (issue 14): one `store.list()`, the key of the caches.
 
     eval "$(bash tests/postgis.sh start)"   # optional: adds the PostGIS rows
-    .venv/bin/python benchmarks/bench_revision.py [--layers 1 50] [--repeat 50]
+    .venv/bin/python -m benchmarks.bench_revision [--layers 1 50] [--repeat 50]
 
 For each backend (a fresh GeoPackage; the PostGIS at TEST_DATABASE_URL, in a throwaway schema, when set)
 and each layer count, generated point layers of 1 000 features are saved, then the median of `repeat`
@@ -14,19 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import geopandas as gpd
+import numpy as np
 
-import geopandas as gpd  # noqa: E402
-import numpy as np  # noqa: E402
-
-from store import open_store  # noqa: E402
+from store import open_store
 
 
 def generated_points(n: int, seed: int) -> gpd.GeoDataFrame:

@@ -1,6 +1,6 @@
 """What a page load and a rerun cost the app server, beside Streamlit's defaults, in headless chromium (issue 14).
 
-    .venv/bin/python benchmarks/bench_server_cpu.py [--loads 10] [--reruns 20] [--together 10]
+    .venv/bin/python -m benchmarks.bench_server_cpu [--loads 10] [--reruns 20] [--together 10]
 
 Three set-ups, each a fresh server on the bundled data (an empty generated store), measured one after the other:
 - "Streamlit defaults": `--runner.postScriptGC true`, Streamlit's default (a full gc.collect() after every run);
@@ -26,15 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from deploy import render_nginx
+from deploy.checks import pages, processes
+from tests.helpers.browser import free_port
+from tests.helpers.chromium import UNTHROTTLED, launch
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "deploy"))
-
-import render_nginx  # noqa: E402
-
-from deploy.checks import pages, processes  # noqa: E402
-from tests.helpers.browser import free_port  # noqa: E402
-from tests.helpers.chromium import UNTHROTTLED, launch  # noqa: E402
 
 CHECKBOX = "Bare kilder med utslippstall"
 

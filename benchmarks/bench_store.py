@@ -1,6 +1,6 @@
 """Rename and hide a layer in a small (~1 MB) and a large (>= 300 MB) GeoPackage layer store.
 
-    /work/main/.venv/bin/python benchmarks/bench_store.py [--repeat 15] [--large-mb 300] [--no-baseline]
+    .venv/bin/python -m benchmarks.bench_store [--repeat 15] [--large-mb 300] [--no-baseline]
 
 Both stores are generated in a temporary directory (removed afterwards unless --keep): the small one
 holds one generated polygon layer, the large one many versions of a bigger generated polygon layer.
@@ -30,14 +30,12 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import store.base
+from store import Origin, errors
+from store.base import LayerStore
+from store.geopackage import GeoPackageStore
 
-import store.base  # noqa: E402
-from store import Origin, errors  # noqa: E402
-from store.base import LayerStore  # noqa: E402
-from store.geopackage import GeoPackageStore  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 COPY_ON_WRITE = "shutil.copyfile(self.path, tmp)"  # how to recognise the old backend's source
 

@@ -1,6 +1,6 @@
 """Upload read + validate time and peak memory, beside plain geopandas.read_file in the same run.
 
-    .venv/bin/python benchmarks/bench_upload.py [--features 50000] [--repeat 3] [--shared ../shared/geodata]
+    .venv/bin/python -m benchmarks.bench_upload [--features 50000] [--repeat 3] [--shared ../shared/geodata]
 
 Files: the real 346-part Trøndelag county file (../shared/geodata/trondelag_fylke.geojson), the same county
 reprojected to UTM 33 and wrapped Geonorge-style ({"Fylke": …, "Grense": …}, legacy `crs` member), and a
@@ -51,7 +51,6 @@ def _peak_mb() -> float:
 
 
 def _run(method: str, path: str, layer: str | None, repeat: int, queue) -> None:
-    sys.path.insert(0, str(ROOT))
     import geopandas as gpd
 
     from loaders.upload.upload import read_upload
@@ -131,7 +130,6 @@ def main() -> None:
         "--shared", type=Path, default=Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared")) / "geodata"
     )
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     county = args.shared / "trondelag_fylke.geojson"
     with tempfile.TemporaryDirectory() as folder:
         generated = Path(folder) / f"generated_{args.features}_features.geojson"

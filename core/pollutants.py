@@ -57,7 +57,6 @@ EPRTR_POLLUTANTS: tuple[Pollutant, ...] = (
     Pollutant("fluorine", "Fluorine and inorganic compounds (as HF)", False),
 )
 BY_LABEL = {p.label.casefold(): p for p in EPRTR_POLLUTANTS}
-BY_CODE = {p.code: p for p in EPRTR_POLLUTANTS}
 
 
 def pollutant_for(label: str) -> Pollutant | None:

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import config  # noqa: E402 (after the path above)
+import config
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 
@@ -23,19 +20,21 @@ def render(
     replicas: list[str],
     max_fails: int = 1,
     fail_timeout: str = "10s",
-    frame_ancestors: str = config.FRAME_ANCESTORS,
+    frame_ancestors: str | None = None,
     expose_upstream: bool = False,
 ) -> str:
     """The filled template. `expose_upstream` adds a header naming the replica that answered: for the replica
-    check on loopback (deploy/try-replicas.sh) only, never for an installation (it names an internal address)."""
+    check on loopback (deploy/try-replicas.sh) only, never for an installation (it names an internal address).
+    `frame_ancestors` defaults to the settings' (INDUSTRIKART_FRAME_ANCESTORS)."""
     servers = "\n".join(f"        server {r} max_fails={max_fails} fail_timeout={fail_timeout};" for r in replicas)
     text = TEMPLATE.read_text()
+    ancestors = config.settings().frame_ancestors if frame_ancestors is None else frame_ancestors
     for key, value in {
         "@LISTEN@": listen,
         "@RUNDIR@": rundir,
         "@SERVERS@": servers,
         "@MAX_BODY@": str(config.MAX_UPLOAD_BYTES),
-        "@FRAME_ANCESTORS@": _frame_ancestors(frame_ancestors),
+        "@FRAME_ANCESTORS@": _frame_ancestors(ancestors),
         "@UPSTREAM_HEADER@": _UPSTREAM_HEADER if expose_upstream else "",
     }.items():
         text = text.replace(key, value)
@@ -61,7 +60,7 @@ def main() -> None:
     parser.add_argument("--rundir", required=True, help="directory for nginx's pid, logs and temporary files")
     parser.add_argument(
         "--frame-ancestors",
-        default=config.FRAME_ANCESTORS,
+        default=config.settings().frame_ancestors,
         help="who may show the app in a frame (CSP frame-ancestors): 'self' (default) and https:// origins",
     )
     parser.add_argument(

@@ -9,13 +9,10 @@ could otherwise park files on a fresh replica.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from streamlit.web import cli
 
-from streamlit.web import cli  # noqa: E402
-
-from ui import upload_guard  # noqa: E402
+from ui import upload_guard
 
 if __name__ == "__main__":
     upload_guard.install_for_server()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from config import settings
 from i18n import error_text, t
 from store import StoreError
 from ui.access import editor_access
-from ui.data import store_env
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
 from ui.page import PageFrame
 from ui.text import escape_markdown
@@ -38,12 +38,12 @@ for info in live:
     with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)} · v{info.version}"):
         if info.description:
             st.text(info.description)
-        downloads(info, lang, store_env())
+        downloads(info, lang, settings().store)
         if editor:
             editor_actions(store, info, lang)
 if binned and editor:  # a deleted layer is for the editors who may restore it: no one else downloads it
     st.subheader(t("bin", lang))
     for info in binned:
         with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)}"):
-            downloads(info, lang, store_env())
+            downloads(info, lang, settings().store)
             bin_actions(store, info, lang, editor)

@@ -33,11 +33,9 @@ import csv
 import io
 import json
 import os
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import geopandas as gpd  # noqa: E402
 import pandas as pd  # noqa: E402

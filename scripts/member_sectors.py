@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from core.names import company_key, same_company
+from core.sectors import INDUSTRY, sector_from_name
+from loaders.bundled.portfolio import load_portfolio
 
-from core.names import company_key, same_company  # noqa: E402
-from core.sectors import INDUSTRY, sector_from_name  # noqa: E402
-from loaders.bundled.portfolio import load_portfolio  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MEMBERS = ROOT / "geodata" / "cluster_members.geojson"
 

@@ -1,6 +1,6 @@
 """The layer store: uploaded layers with metadata, versions and a bin, in a GeoPackage or PostGIS.
 
-`open_store()` picks the backend from the environment:
+`open_store()` opens the store the settings name (`config.settings().store`, decided by `config.StoreLocation`):
   DATABASE_URL        set -> PostgreSQL/PostGIS (tables in INDUSTRIKART_PG_SCHEMA, default config.STORE_PG_SCHEMA)
   INDUSTRIKART_STORE  set -> the GeoPackage file at that path
   neither             -> the GeoPackage at config.STORE_PATH (data/layers.gpkg, git-ignored)
@@ -10,11 +10,9 @@ Inside the package imports go one way: errors, records <- columns <- export <- b
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
 
-from config import STORE_PATH, STORE_PG_SCHEMA
+from config import StoreLocation, settings
 from store.base import KINDS, LayerStore, Origin
 from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
 from store.geopackage import GeoPackageStore
@@ -23,17 +21,20 @@ from store.records import LayerInfo
 
 
 def open_store(env: Mapping[str, str] | None = None) -> LayerStore:
-    env = os.environ if env is None else env
-    url = (env.get("DATABASE_URL") or "").strip()
-    if url:
-        return PostGISStore(url, schema=(env.get("INDUSTRIKART_PG_SCHEMA") or "").strip() or STORE_PG_SCHEMA)
-    return GeoPackageStore(Path((env.get("INDUSTRIKART_STORE") or "").strip() or STORE_PATH))
+    """The store this process's settings name, or the one an environment-like `env` names."""
+    return store_at(settings().store if env is None else StoreLocation.from_env(env))
 
 
-def export_stored(env: Mapping[str, str], layer_id: int, fmt: str, version: int | None = None) -> bytes:
-    """A layer version's download from the store `env` names: a module-level function, so a worker process can run
+def store_at(location: StoreLocation) -> LayerStore:
+    if location.url:
+        return PostGISStore(location.url, schema=location.schema)
+    return GeoPackageStore(location.path)
+
+
+def export_stored(location: StoreLocation, layer_id: int, fmt: str, version: int | None = None) -> bytes:
+    """A layer version's download from the store at `location`: a module-level function, so a worker process can run
     it (ui/layer_admin.py does, keeping a big export's Python work off the server's lock)."""
-    return open_store(env).export(layer_id, fmt, version)
+    return store_at(location).export(layer_id, fmt, version)
 
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "StoreLayoutError",
     "export_stored",
     "open_store",
+    "store_at",
 ]

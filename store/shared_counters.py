@@ -9,7 +9,6 @@ quoted identifiers; nothing of what was typed is stored. A connection per call: 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import sql
 
-from config import STORE_PG_SCHEMA
+from config import STORE_PG_SCHEMA, StoreLocation, settings
 
 GUESSES_TABLE = "shared_guesses"
 LOCKS_TABLE = "shared_locks"
@@ -115,9 +114,7 @@ class PostGISGuessCounter:
 
 
 def shared_guess_counter(env: Mapping[str, str] | None = None) -> PostGISGuessCounter | None:
-    """The PostGIS counter when DATABASE_URL is set (several replicas share it); None for local use."""
-    env = os.environ if env is None else env
-    url = (env.get("DATABASE_URL") or "").strip()
-    if not url:
-        return None
-    return PostGISGuessCounter(url, schema=(env.get("INDUSTRIKART_PG_SCHEMA") or "").strip() or STORE_PG_SCHEMA)
+    """The PostGIS counter when the store is PostGIS (several replicas share it); None for local use. The store is
+    the one the settings name, or the one an environment-like `env` names."""
+    location = settings().store if env is None else StoreLocation.from_env(env)
+    return PostGISGuessCounter(location.url, schema=location.schema) if location.url else None

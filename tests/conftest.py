@@ -36,6 +36,16 @@ def kommuner(shared_geodata):
     return gpd.read_file(shared_geodata / "trondelag_kommuner.geojson")
 
 
+@pytest.fixture
+def monkeypatch():
+    """pytest's own, but a change to the environment is seen by config.settings(), which reads it once per process."""
+    from tests.helpers.environment import SettingsMonkeyPatch
+
+    patch = SettingsMonkeyPatch()
+    yield patch
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _private_store(tmp_path_factory, monkeypatch):
     """Every test gets an empty store of its own, never the developer's data/layers.gpkg or DATABASE_URL."""

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .  # the app's packages, editable
 
 # Browser tests drive Debian's chromium (Playwright's own browser download does not work offline);
 # the deploy tests start Debian's nginx in front of a stand-in replica.

@@ -8,8 +8,8 @@ import pytest
 
 import config
 import ui.access
+from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 from tests.helpers.apptest import app
-from ui.access import PASSWORD_ENV
 from ui.guess_limits import GuessLimiter, GuessRules, whole_units
 
 SECRET = "generated-test-passord-æøå"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 from config import ROOT
 from i18n import error_text
 from loaders.files.coordinates import CoordinateError, parse_coordinates
 from loaders.official.imported import read_imported
 from store import open_store
 from tests.helpers.apptest import app
-from ui.access import PASSWORD_ENV
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

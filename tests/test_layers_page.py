@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 from store import Origin, open_store
 from tests.helpers.apptest import app
-from ui.access import PASSWORD_ENV, password_matches
+from ui.access import password_matches
 
 SECRET = "generated-test-passord-æøå"
 

@@ -21,6 +21,7 @@ from loaders.bundled.flow_store import save_flows
 from loaders.bundled.flows import flow_lines, flows_from_records, load_flows
 from maps.assets import external_links
 from store import open_store
+from tests.helpers.environment import SettingsMonkeyPatch
 from ui.portfolio_tables import actor_text, km_text
 
 PAGE = "pages/2_Portefolje.py"
@@ -40,7 +41,7 @@ def store_path(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory) -> AppTest:
     """The planner's scenario, run once for the tests that only read it: Grønøra and Malm at 15 km."""
-    with pytest.MonkeyPatch.context() as mp:
+    with SettingsMonkeyPatch.context() as mp:
         mp.delenv("DATABASE_URL", raising=False)
         mp.setenv("INDUSTRIKART_STORE", str(tmp_path_factory.mktemp("store") / "layers.gpkg"))
         return choose(SITES, 15)
@@ -416,7 +417,7 @@ def test_an_unreachable_store_leaves_a_working_page_with_a_message(store_path, m
 
 
 def test_with_an_editor_password_only_editors_get_the_form(monkeypatch, store_path):
-    from ui.access import PASSWORD_ENV
+    from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 
     monkeypatch.setenv(PASSWORD_ENV, "generated-test-passord")
     at = run()

@@ -579,7 +579,7 @@ def test_open_store_follows_the_environment(tmp_path, monkeypatch):
     path = tmp_path / "valgt" / "lag.gpkg"
     chosen = open_store({"INDUSTRIKART_STORE": str(path)})
     assert isinstance(chosen, GeoPackageStore) and chosen.path == path.resolve()
-    monkeypatch.setattr("store.STORE_PATH", tmp_path / "default.gpkg")
+    monkeypatch.setattr("config.STORE_PATH", tmp_path / "default.gpkg")
     assert open_store({}).path == (tmp_path / "default.gpkg").resolve()
     assert STORE_PATH.name == "layers.gpkg" and STORE_PATH.parent.name == "data"
     # DATABASE_URL wins over the path: a closed port proves PostGIS was tried

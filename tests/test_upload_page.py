@@ -12,6 +12,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
+from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 from i18n import error_text, t
 from loaders.errors import FileFormatError, UploadTooLarge
 from maps.tiles import FID, TILE_LAYER, store_folder, tile_path
@@ -20,7 +21,6 @@ from tests.helpers.apptest import app, js_unescaped, map_args, metrics, read_bac
 from tests.helpers.big_layer_fixtures import generated_dense_counties
 from tests.helpers.store_fixtures import PG_URL
 from tests.helpers.uploads import generated_geonorge_fylke, upload
-from ui.access import PASSWORD_ENV
 from ui.data import store_key
 from ui.uploaded_layers import version_of
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 
 import streamlit as st
 
-from config import TRUSTED_PROXIES
+from config import settings
 from i18n import t
 from store.shared_counters import shared_guess_counter
 from ui.guess_limits import GuessLimiter, whole_units
 from ui.upload_guard import withhold_uploads
 
-PASSWORD_ENV = "INDUSTRIKART_EDITOR_PASSWORD"
 PASSWORD_SECRET = "editor_password"
 _EDITOR = "_is_editor"
 _INPUT = "_editor_password_input"
@@ -30,8 +28,8 @@ LIMITER = GuessLimiter(shared=shared_guess_counter())
 
 def configured_password() -> str | None:
     """The editor password from the environment or Streamlit secrets; None means open local use."""
-    if os.environ.get(PASSWORD_ENV):
-        return os.environ[PASSWORD_ENV]
+    if settings().editor_password:
+        return settings().editor_password
     try:
         value = st.secrets.get(PASSWORD_SECRET)
     except Exception:  # no (or a broken) secrets.toml: Streamlit raises its own error types
@@ -53,10 +51,10 @@ def _guess_key() -> str:
 
 def client_address() -> str:
     """Who is guessing, as far as this replica can tell: for a connection from nginx (this machine, or an address in
-    config.TRUSTED_PROXIES) the client's address nginx passes on (X-Real-IP, which it always sets itself), else the
-    connection's own address."""
+    INDUSTRIKART_TRUSTED_PROXIES) the client's address nginx passes on (X-Real-IP, which it always sets itself), else
+    the connection's own address."""
     direct = st.context.ip_address
-    if direct is None or direct in TRUSTED_PROXIES:
+    if direct is None or direct in settings().trusted_proxies:
         return (st.context.headers.get("X-Real-Ip") or direct or "local").strip()[:64]
     return direct
 

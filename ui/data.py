@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 import config
@@ -59,16 +57,9 @@ def portfolio(lang: str, layers: list[LayerInfo] | None = None) -> Portfolio:
         return shared_view(bundled)
 
 
-STORE_ENV = ("DATABASE_URL", "INDUSTRIKART_STORE", "INDUSTRIKART_PG_SCHEMA")
-
-
-def store_env() -> dict[str, str]:
-    """What names this session's store, for a worker process that opens it itself."""
-    return {name: os.environ[name] for name in STORE_ENV if os.environ.get(name)}
-
-
 def store_key() -> str:
-    return os.environ.get("DATABASE_URL") or os.environ.get("INDUSTRIKART_STORE") or str(config.STORE_PATH)
+    """The store's address (config.StoreLocation.key): part of every cache key, since two stores may have a layer 3."""
+    return config.settings().store.key
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -8,9 +8,7 @@ fixture imports. Boundaries come from `loaders.bundled.boundaries.find_boundarie
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -18,6 +16,7 @@ import streamlit as st
 
 import config
 from analysis.emissions import prepare_municipal
+from config import StoreLocation
 from core.kommunenummer import NumberReport
 from i18n import error_text, t
 from loaders import LayerError
@@ -29,7 +28,7 @@ from loaders.bundled.boundaries import (
     to_current_numbers,
 )
 from loaders.official.imported import Imported, combine_figures, combine_sources, read_imported
-from store import LayerStore, StoreError, open_store
+from store import LayerStore, StoreError, store_at
 from ui.data import portfolio
 from ui.shared_frames import shared_view
 
@@ -45,27 +44,16 @@ class EmissionsData:
     error: str | None  # the store could not be read: the page says so and shows the bundled data
 
 
-def existing_store(env=None) -> LayerStore | None:
-    """The layer store when there is one; never creates an empty GeoPackage just by looking."""
-    env = os.environ if env is None else env
-    if (env.get("DATABASE_URL") or "").strip():
-        return open_store(env)
-    path = Path((env.get("INDUSTRIKART_STORE") or "").strip() or config.STORE_PATH)
-    return open_store(env) if path.exists() else None
-
-
 @st.cache_resource(show_spinner=False)
-def _open_store(database_url: str, path: str) -> LayerStore | None:
-    return existing_store({"DATABASE_URL": database_url, "INDUSTRIKART_STORE": path})
+def _open_store(location: StoreLocation) -> LayerStore:
+    return store_at(location)
 
 
 def _current_store() -> LayerStore | None:
-    """Checked on every run (a store made by an import later is found), opened once."""
-    url = (os.environ.get("DATABASE_URL") or "").strip()
-    path = Path((os.environ.get("INDUSTRIKART_STORE") or "").strip() or config.STORE_PATH)
-    if not url and not path.exists():
-        return None
-    return _open_store(url, str(path))
+    """The layer store when there is one (never an empty GeoPackage made just by looking): checked on every run, so a
+    store made by an import later is found, and opened once."""
+    location = config.settings().store
+    return _open_store(location) if location.url or location.path.exists() else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from config import StoreLocation
 from i18n import error_text, fmt_number, fmt_time, t
 from loaders.files.sandbox import run_limited
 from store import LayerInfo, LayerStore, StoreError, export_stored
@@ -29,16 +30,16 @@ def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
     )
 
 
-def downloads(info: LayerInfo, lang: str, store_env: dict[str, str]) -> None:
+def downloads(info: LayerInfo, lang: str, store: StoreLocation) -> None:
     """The layer as GeoJSON and GeoPackage: built when clicked, once per version and format (ui/export_cache.py),
     in the worker process (loaders/files/sandbox.py), so a big export leaves the server free for everyone else."""
     stem = f"industrikart_lag_{info.id}_v{info.version}"
     budget = client_budget(client_address())  # per client address: a fresh session gets no fresh budget
     for fmt, mime in (("geojson", "application/geo+json"), ("gpkg", "application/geopackage+sqlite3")):
-        key = (tuple(sorted(store_env.items())), info.id, info.version, fmt)
+        key = (store, info.id, info.version, fmt)
 
         def build(fmt=fmt) -> bytes:
-            return run_limited(export_stored, store_env, info.id, fmt, info.version, worker="export")
+            return run_limited(export_stored, store, info.id, fmt, info.version, worker="export")
 
         st.download_button(
             t(f"download_{fmt}", lang),

@@ -41,7 +41,6 @@ from loaders.files.geojson import feature_collections, load_json
 BOUNDARIES_KIND = "boundaries"
 CACHE_NAME = "kommuner.geojson"
 CACHE_SOURCE_NAME = "kommuner.source.json"
-ENV_FILE = "INDUSTRIKART_BOUNDARIES"
 _NUMBER_KEYS = ("kommunenummer", "kommunenr", "knr")
 _NAME_KEYS = ("kommunenavn", "name", "navn")
 _GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".gml")
@@ -286,8 +285,7 @@ class FoundBoundaries:
 
 def boundaries_signature(env: Mapping[str, str] | None = None, store=None, cache_dir: Path | None = None) -> tuple:
     """What `find_boundaries` would read, as a hashable value (so a caller can cache on it)."""
-    env = os.environ if env is None else env
-    path = (env.get(ENV_FILE) or "").strip()
+    path = _named_file(env)
     layer = _store_layer(store)
     cached = Path(cache_dir or config.BOUNDARIES_CACHE_DIR) / CACHE_NAME
     return (
@@ -304,8 +302,7 @@ def find_boundaries(
 ) -> FoundBoundaries | None:
     """The boundaries to use: INDUSTRIKART_BOUNDARIES, else a store layer of kind "boundaries", else the
     cached download, else the bundled simplified copy, else None. A file that is named but unreadable raises."""
-    env = os.environ if env is None else env
-    path = (env.get(ENV_FILE) or "").strip()
+    path = _named_file(env)
     if path:
         return FoundBoundaries(load_boundaries(Path(path)), "file", path)
     layer = _store_layer(store)
@@ -318,6 +315,11 @@ def find_boundaries(
     if bundled.exists():
         return FoundBoundaries(load_boundaries(bundled), "bundled", str(bundled))
     return None
+
+
+def _named_file(env: Mapping[str, str] | None) -> str:
+    """INDUSTRIKART_BOUNDARIES: in the settings, or in an environment-like `env`."""
+    return (config.settings() if env is None else config.Settings.from_env(env)).boundaries_file
 
 
 def _store_layer(store):

@@ -294,12 +294,6 @@ def where(lonlat: Bounds) -> Message:
     return _where(lonlat)
 
 
-def lonlat_box(bounds: Bounds, crs: pyproj.CRS | str) -> Bounds | None:
-    """Where a box of coordinates in `crs` lands in lon/lat (approximately, from its corners and middles)."""
-    crs = parse_crs(crs)
-    return bounds if crs.is_geographic else _projected_box(bounds, crs)
-
-
 def _swap_or_as_written(crs: pyproj.CRS, bounds: Bounds) -> list[CRSCandidate]:
     code, swapped = crs_code(crs), _swapped(bounds)
     return [

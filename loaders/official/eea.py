@@ -84,10 +84,6 @@ _ALIASED_REQUIRED = tuple(c for c in REQUIRED if c in ALIASES)
 _SNIFF_REQUIRED = tuple(c for c in REQUIRED if c not in ALIASES)
 _SNIFF_OPTIONAL = (*_ALIASED_REQUIRED, *OPTIONAL, *(a for names in ALIASES.values() for a in names))
 WHAT = "eea"  # names a text in the catalogues (locales/) (what_eea)
-POLLUTANT_SCOPES = {
-    "Carbon dioxide (CO2)": "total",
-    "Carbon dioxide (CO2) excluding biomass": "fossil",
-}
 CO2_THRESHOLD_KG = 1e8  # E-PRTR Annex II: CO2 to air is reported above 100 000 t a year
 
 # Skip reasons (the keys of ImportSummary.skipped; texts in the catalogues (locales/)).
