@@ -44,15 +44,7 @@ import pyogrio.errors
 from filelock import FileLock, Timeout
 
 from config import STORE_LOCK_TIMEOUT
-from store.base import (
-    VERSION_COLUMNS,
-    LayerStore,
-    NewVersion,
-    data_table,
-    info_from_row,
-    layer_key,
-    row_range,
-)
+from store.base import VERSION_COLUMNS, LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
 from store.records import LayerInfo

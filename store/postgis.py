@@ -21,15 +21,7 @@ import shapely
 from psycopg import sql
 
 from config import STORE_PG_SCHEMA
-from store.base import (
-    VERSION_COLUMNS,
-    LayerStore,
-    NewVersion,
-    data_table,
-    info_from_row,
-    layer_key,
-    row_range,
-)
+from store.base import VERSION_COLUMNS, LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreError
 from store.records import LayerInfo
