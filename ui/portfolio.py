@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -32,6 +33,7 @@ from store.base import LayerInfo, LayerStore
 from ui.access import editor_access
 from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.shared_frames import shared_view
+from ui.sidebar import basemap_choice, sidebar_filter
 from ui.text import escape_markdown
 from ui.widget_texts import table_upload
 
@@ -88,21 +90,8 @@ def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
     radius_km = sidebar.slider(t("pf_radius_km", lang), int(low), int(high), step=1, key="pf_radius_km")
 
     sidebar.subheader(t("pf_flow_filters", lang))
-    every = t("all", lang)
-    resources = sidebar.multiselect(
-        t("pf_resource", lang),
-        list(FLOW_RESOURCES),
-        format_func=lambda r: t(f"resource_{r}", lang),
-        placeholder=every,
-        key="pf_resources",
-    )
-    statuses = sidebar.multiselect(
-        t("pf_flow_status", lang),
-        list(FLOW_STATUSES),
-        format_func=lambda s: t(f"flow_status_{s}", lang),
-        placeholder=every,
-        key="pf_statuses",
-    )
+    resources = sidebar_filter(t("pf_resource", lang), FLOW_RESOURCES, "pf_resources", lang, _resource_text(lang))
+    statuses = sidebar_filter(t("pf_flow_status", lang), FLOW_STATUSES, "pf_statuses", lang, _status_text(lang))
 
     sidebar.subheader(t("layers", lang))
     for layer in LAYERS:
@@ -110,21 +99,13 @@ def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
     visible = frozenset(
         layer for layer in LAYERS if sidebar.checkbox(t(_LAYER_LABELS[layer], lang), key=f"pf_show_{layer}")
     )
-    state.setdefault("basemap", config.DEFAULT_BASEMAP)
-    basemap = sidebar.selectbox(
-        t("basemap", lang),
-        list(config.BASEMAPS),
-        format_func=lambda key: t(f"basemap_{key}", lang),
-        key="basemap",
-        placeholder=t("choose_placeholder", lang),
-    )
     return PortfolioControls(
         site_ids=tuple(sites),
         radius_m=float(radius_km) * 1000,
         resources=tuple(resources),
         statuses=tuple(statuses),
         visible=visible,
-        basemap=basemap,
+        basemap=basemap_choice(lang),
     )
 
 
@@ -216,19 +197,12 @@ def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: s
         pick = {"format_func": actors.__getitem__, "index": None, "placeholder": t("pf_form_pick", lang)}
         from_id = left.selectbox(t("pf_form_from", lang), list(actors), key="pf_form_from", **pick)
         to_id = right.selectbox(t("pf_form_to", lang), list(actors), key="pf_form_to", **pick)
-        resource = left.selectbox(
-            t("pf_resource", lang),
-            FLOW_RESOURCES,
-            format_func=lambda r: t(f"resource_{r}", lang),
-            key="pf_form_res",
-            placeholder=t("choose_placeholder", lang),
-        )
-        status = right.selectbox(
-            t("pf_flow_status", lang),
-            FLOW_STATUSES,
-            format_func=lambda s: t(f"flow_status_{s}", lang),
-            key="pf_form_status",
-            placeholder=t("choose_placeholder", lang),
+        resource, status = (
+            where.selectbox(label, codes, format_func=texts, key=key, placeholder=t("choose_placeholder", lang))
+            for where, label, codes, texts, key in (
+                (left, t("pf_resource", lang), FLOW_RESOURCES, _resource_text(lang), "pf_form_res"),
+                (right, t("pf_flow_status", lang), FLOW_STATUSES, _status_text(lang), "pf_form_status"),
+            )
         )
         url = left.text_input(t("pf_form_url", lang), placeholder="https://", key="pf_form_url")
         year = right.text_input(t("pf_form_year", lang), key="pf_form_year")
@@ -254,6 +228,16 @@ def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: s
     names = actor_names(portfolio)
     title = f"{TITLE_PREFIX}: {names[from_id]} → {names[to_id]} ({resource})"
     _save(store, [record], portfolio, title, taken, "", lang)
+
+
+def _resource_text(lang: str) -> Callable[[str], str]:
+    """A flow's resource as the filter and the form show it."""
+    return lambda resource: t(f"resource_{resource}", lang)
+
+
+def _status_text(lang: str) -> Callable[[str], str]:
+    """A flow's status as the filter and the form show it."""
+    return lambda status: t(f"flow_status_{status}", lang)
 
 
 def _flow_upload(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: str) -> None:
