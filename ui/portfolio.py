@@ -32,6 +32,7 @@ from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
 from ui.access import editor_access
 from ui.portfolio_tables import actor_names, actor_options, site_names
+from ui.saving import saved
 from ui.shared_frames import shared_view
 from ui.sidebar import basemap_choice, sidebar_filter
 from ui.text import escape_markdown
@@ -161,13 +162,14 @@ def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
     )
 
 
-def table_box(title: str, caption: str, table: pd.DataFrame, empty: str, lang: str) -> None:
-    """A bordered box of a site's tab: its title, what it lists, and the table (or what to say when it is empty)."""
+def table_box(title: str, caption: str, table: pd.DataFrame, empty: str, lang: str, **params) -> None:
+    """A bordered box of a site's tab: its title, what it lists, and the table (or what to say when it is empty);
+    the texts are message codes, `params` fill the caption's."""
     with st.container(border=True):
-        st.markdown(f"#### {title}")
-        st.caption(caption)
+        st.markdown(f"#### {t(title, lang)}")
+        st.caption(t(caption, lang, **params))
         if table.empty:
-            st.info(empty)
+            st.info(t(empty, lang))
         else:
             show_table(table, lang)
 
@@ -266,14 +268,13 @@ def _save(
     filename: str,
     lang: str,
 ) -> None:
-    try:
+
+    def save() -> LayerInfo:
         table = flows_from_records(flows) if isinstance(flows, list) else flows
-        info = save_flows(store, table, portfolio, title, taken, original_filename=filename)
-    except LayerError as exc:
-        st.error(escape_markdown(t("pf_invalid", lang, error=error_text(exc, lang))))
-        return
-    except (StoreError, OSError) as exc:
-        st.error(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
+        return save_flows(store, table, portfolio, title, taken, original_filename=filename)
+
+    info = saved(save, "pf_invalid", lang)
+    if info is None:
         return
     st.session_state[_FLASH] = t("pf_saved", lang, title=info.title)
     st.session_state["pf_upload_n"] = st.session_state.get("pf_upload_n", 0) + 1
