@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import folium
 import geopandas as gpd
 
@@ -31,37 +33,33 @@ def basemap_group(key: str, lang: str) -> folium.FeatureGroup:
 
 def parks_group(parks: gpd.GeoDataFrame, lang: str, brief: bool = False) -> folium.FeatureGroup:
     """`brief`: popups with the name and status only (Kart: the record panel beside the map has the rest)."""
-    features = [
-        feature(
-            row["geometry"],
-            "parks",
-            [row["id"]],
-            popups.esc(row["name"]),
-            popups.brief_park_popup(row, lang) if brief else popups.park_popup(row, lang),
-            park_style(row).leaflet(),
-        )
-        for row in parks.to_dict("records")
-    ]
+
+    def popup(row: dict) -> str:
+        return popups.brief_park_popup(row, lang) if brief else popups.park_popup(row, lang)
+
+    features = _row_features(parks, "parks", "name", popup, park_style)
     return geojson_group(features, t("layer_parks", lang))
 
 
 def sources_group(sources: gpd.GeoDataFrame, lang: str, kpi=None) -> folium.FeatureGroup:
     """`kpi` (analysis.kpi.KeyFigures): brief popups with the name and the figure in the key figure's scope and
     year (Kart); without it the full record with the latest figure, its scope named."""
-    features = [
-        feature(
-            row["geometry"],
-            "sources",
-            [row["id"]],
-            popups.esc(row["facility"]),
-            popups.brief_source_popup(row, kpi, lang) if kpi is not None else popups.source_popup(row, lang),
-            source_style(row).leaflet(),
-        )
-        for row in sources.to_dict("records")
-    ]
+
+    def popup(row: dict) -> str:
+        return popups.brief_source_popup(row, kpi, lang) if kpi is not None else popups.source_popup(row, lang)
+
+    features = _row_features(sources, "sources", "facility", popup, source_style)
     # Largest circles first, so small ones stay clickable on top.
     features.sort(key=lambda f: -f["properties"]["style"]["radius"])
     return geojson_group(features, t("layer_sources", lang))
+
+
+def _row_features(frame: gpd.GeoDataFrame, layer: str, name: str, popup: Callable[[dict], str], style) -> list[dict]:
+    """One feature a row of `frame`: its id, its `name` column as the tooltip, `popup(row)` and `style(row)`."""
+    return [
+        feature(row["geometry"], layer, [row["id"]], popups.esc(row[name]), popup(row), style(row).leaflet())
+        for row in frame.to_dict("records")
+    ]
 
 
 def members_group(

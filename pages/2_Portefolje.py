@@ -117,29 +117,15 @@ else:
     # a site's name may come from an upload: a tab's label is Markdown, the name is text
     for tab, hood in zip(st.tabs([escape_markdown(h.site["name"]) for h in hoods]), hoods, strict=True):
         with tab:
-            table_box(
-                t("pf_actors_title", lang),
-                t("pf_actors_caption", lang, km=km),
-                actors_table(hood, lang),
-                t("pf_actors_none", lang),
-                lang,
-            )
+            table_box("pf_actors_title", "pf_actors_caption", actors_table(hood, lang), "pf_actors_none", lang, km=km)
             recorded = flows_touching(shown, hood)
-            table_box(
-                t("pf_recorded_title", lang),
-                t("pf_recorded_caption", lang, km=km),
-                recorded_flows_table(recorded, lang) if not recorded.empty else recorded,
-                t("pf_recorded_none", lang),
-                lang,
-            )
+            listed = recorded_flows_table(recorded, lang) if not recorded.empty else recorded
+            table_box("pf_recorded_title", "pf_recorded_caption", listed, "pf_recorded_none", lang, km=km)
             # Possibilities in their own box, never mixed into the recorded flows above.
             possible = candidates_around(hood.site, data, flows.flows.flows, radius)
+            listed = candidates_table(possible, lang) if not possible.empty else possible
             table_box(
-                t("pf_candidates_title", lang),
-                t("pf_candidates_caption", lang, km=km),
-                candidates_table(possible, lang) if not possible.empty else possible,
-                t("pf_candidates_none_companies", lang),
-                lang,
+                "pf_candidates_title", "pf_candidates_caption", listed, "pf_candidates_none_companies", lang, km=km
             )
         with tab, st.container(border=True):
             site_measures(hood, found.measures, data, lang)

@@ -6,7 +6,6 @@ import streamlit as st
 
 from i18n import error_text, t
 from store import StoreError
-from ui.access import editor_access
 from ui.map_view import show_map
 from ui.page import PageFrame
 from ui.state import static_url
@@ -26,12 +25,8 @@ from ui.upload_form import (
 from ui.widget_texts import file_uploader
 
 page = PageFrame()
-
-lang = page.link()
-page.finish(share=False)  # only the language is in the link, and the page may stop early
-editor = editor_access(lang)
-st.title(t("upload_page_title", lang))
-st.caption(t("upload_page_intro", lang))
+editor = page.editors_page("upload_page_title", "upload_page_intro")
+lang = page.lang
 if not editor:
     st.stop()
 

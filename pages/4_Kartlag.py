@@ -7,18 +7,13 @@ import streamlit as st
 from config import settings
 from i18n import error_text, t
 from store import StoreError
-from ui.access import editor_access
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
 from ui.page import PageFrame
 from ui.text import escape_markdown
 
 page = PageFrame()
-
-lang = page.link()
-page.finish(share=False)  # only the language is in the link, and the page may stop early
-editor = editor_access(lang)
-st.title(t("layers_page_title", lang))
-st.caption(t("layers_page_intro", lang))
+editor = page.editors_page("layers_page_title", "layers_page_intro")
+lang = page.lang
 
 store = page.store()
 try:

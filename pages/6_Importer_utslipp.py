@@ -7,7 +7,6 @@ import streamlit as st
 from analysis.figures import with_latest_figure
 from i18n import t
 from maps.build import placement_map
-from ui.access import editor_access
 from ui.data import portfolio
 from ui.import_form import format_choice, placement_form, run, save_form, summary, unplaced
 from ui.map_view import clicked_point
@@ -16,12 +15,8 @@ from ui.state import static_url
 from ui.widget_texts import file_uploader
 
 page = PageFrame()
-
-lang = page.link()
-page.finish(share=False)  # only the language is in the link, and the page may stop early
-editor = editor_access(lang)
-st.title(t("import_page_title", lang))
-st.caption(t("import_page_intro", lang))
+editor = page.editors_page("import_page_title", "import_page_intro")
+lang = page.lang
 if not editor:
     st.stop()
 

@@ -46,6 +46,37 @@ class NewVersion:
     source_licence: str
     created_at: datetime
 
+    def row(self, layer_id: int, version: int, table: str, time=lambda when: when) -> tuple:
+        """The version's row in the versions table, in VERSION_COLUMNS' order; `time` writes the creation time as
+        the backend keeps it."""
+        return (
+            layer_id,
+            version,
+            table,
+            self.original_filename,
+            self.original_crs,
+            self.uploader,
+            time(self.created_at),
+            len(self.data),
+            self.source_licence,
+            self.data.layout_json(),
+        )
+
+
+# The versions table's columns a new version writes (NewVersion.row), in the order of its row.
+VERSION_COLUMNS = (
+    "layer_id",
+    "version",
+    "table_name",
+    "original_filename",
+    "original_crs",
+    "uploader",
+    "created_at",
+    "feature_count",
+    "source_licence",
+    "layout",
+)
+
 
 @dataclass(frozen=True)
 class Origin:

@@ -44,7 +44,7 @@ import pyogrio.errors
 from filelock import FileLock, Timeout
 
 from config import STORE_LOCK_TIMEOUT
-from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
+from store.base import VERSION_COLUMNS, LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
 from store.records import LayerInfo
@@ -228,21 +228,9 @@ class GeoPackageStore(LayerStore):
                     if insert_layer is not None:
                         insert_layer()
                     con.execute(
-                        f"INSERT INTO {VERSIONS_TABLE} (layer_id, version, table_name, original_filename, "
-                        "original_crs, uploader, created_at, feature_count, source_licence, layout) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            layer_id,
-                            version,
-                            table,
-                            new.original_filename,
-                            new.original_crs,
-                            new.uploader,
-                            new.created_at.isoformat(),
-                            len(new.data),
-                            new.source_licence,
-                            new.data.layout_json(),
-                        ),
+                        f"INSERT INTO {VERSIONS_TABLE} ({', '.join(VERSION_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(VERSION_COLUMNS))})",
+                        new.row(layer_id, version, table, datetime.isoformat),
                     )
                     _set(con, layer_id, {"current_version": version, **fields})
                     info = _get(con, layer_id)

@@ -21,7 +21,7 @@ import shapely
 from psycopg import sql
 
 from config import STORE_PG_SCHEMA
-from store.base import LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
+from store.base import VERSION_COLUMNS, LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreError
 from store.records import LayerInfo
@@ -153,22 +153,12 @@ class PostGISStore(LayerStore):
         table = data_table(layer_id, version)
         self._write_table(cur, table, new.data)
         cur.execute(
-            sql.SQL(
-                "INSERT INTO {} (layer_id, version, table_name, original_filename, original_crs, uploader, "
-                "created_at, feature_count, source_licence, layout) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-            ).format(self._t("layer_versions")),
-            (
-                layer_id,
-                version,
-                table,
-                new.original_filename,
-                new.original_crs,
-                new.uploader,
-                new.created_at,
-                len(new.data),
-                new.source_licence,
-                new.data.layout_json(),
+            sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                self._t("layer_versions"),
+                sql.SQL(", ").join(map(sql.Identifier, VERSION_COLUMNS)),
+                sql.SQL(", ").join(sql.Placeholder() * len(VERSION_COLUMNS)),
             ),
+            new.row(layer_id, version, table),
         )
         self._set(cur, layer_id, {"current_version": version, **extra})
         info = self._get(cur, layer_id)

@@ -32,6 +32,7 @@ from loaders.bundled.measures import (
 from store import StoreError
 from store.base import LayerInfo, LayerStore
 from ui.access import signed_in_editor
+from ui.saving import saved
 from ui.text import escape_markdown
 from ui.widget_texts import table_upload
 
@@ -96,43 +97,29 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
         return options.index(v) if v in options else None
 
     form_key = choice or "new"  # one set of widgets per measure: a kept widget value never lands on another measure
+
+    def choose(where, label: str, options, column: str, name: str, texts, first_by_default: bool = False):
+        """One of `options` for the record's `column`: the chosen measure's; else the first (`first_by_default`) or
+        none."""
+        at = index(options, column)
+        return where.selectbox(
+            label,
+            options,
+            index=(at or 0) if first_by_default else at,
+            format_func=texts,
+            placeholder=t("choose_placeholder" if first_by_default else "ms_form_none", lang),
+            key=f"ms_f_{name}_{form_key}",
+        )
+
     with st.form(f"ms_form_{form_key}"):
         st.caption(t("ms_form_required", lang))
         title = st.text_input(required(t("ms_col_title", lang)), value=value("title", ""), key=f"ms_f_title_{form_key}")
         left, right = st.columns(2)
-        site_ids = list(sites)
-        plant_ids = list(plants)
-        site = left.selectbox(
-            t("ms_place", lang) + " ¹",
-            site_ids,
-            index=index(site_ids, "site_id"),
-            format_func=sites.__getitem__,
-            placeholder=t("ms_form_none", lang),
-            key=f"ms_f_site_{form_key}",
-        )
-        plant = right.selectbox(
-            t("ms_plant", lang) + " ¹",
-            plant_ids,
-            index=index(plant_ids, "facility_id"),
-            format_func=plants.__getitem__,
-            placeholder=t("ms_form_none", lang),
-            key=f"ms_f_plant_{form_key}",
-        )
-        kind = left.selectbox(
-            t("ms_kind", lang),
-            MEASURE_KINDS,
-            index=index(list(MEASURE_KINDS), "kind") or 0,
-            format_func=lambda k: t(f"ms_kind_{k}", lang),
-            key=f"ms_f_kind_{form_key}",
-            placeholder=t("choose_placeholder", lang),
-        )
-        status = right.selectbox(
-            t("status", lang),
-            MEASURE_STATUSES,
-            index=index(list(MEASURE_STATUSES), "status") or 0,
-            format_func=lambda s: t(f"ms_status_{s}", lang),
-            key=f"ms_f_status_{form_key}",
-            placeholder=t("choose_placeholder", lang),
+        site = choose(left, t("ms_place", lang) + " ¹", list(sites), "site_id", "site", sites.__getitem__)
+        plant = choose(right, t("ms_plant", lang) + " ¹", list(plants), "facility_id", "plant", plants.__getitem__)
+        kind = choose(left, t("ms_kind", lang), MEASURE_KINDS, "kind", "kind", lambda k: t(f"ms_kind_{k}", lang), True)
+        status = choose(
+            right, t("status", lang), MEASURE_STATUSES, "status", "status", lambda s: t(f"ms_status_{s}", lang), True
         )
         cut = left.text_input(
             t("ms_col_cut_t", lang),
@@ -140,13 +127,8 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
             help=t("ms_form_cut_help", lang),
             key=f"ms_f_cut_{form_key}",
         )
-        scope = right.selectbox(
-            t("ms_col_scope", lang),
-            MEASURE_SCOPES,
-            index=index(list(MEASURE_SCOPES), "scope"),
-            format_func=lambda s: t(f"scope_{s}", lang),
-            placeholder=t("ms_form_none", lang),
-            key=f"ms_f_scope_{form_key}",
+        scope = choose(
+            right, t("ms_col_scope", lang), MEASURE_SCOPES, "scope", "scope", lambda s: t(f"scope_{s}", lang)
         )
         start = left.text_input(
             t("ms_start", lang),
@@ -217,17 +199,15 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
         "counted_in": counted_in,
         "note": note,
     }
-    try:
+
+    def save() -> LayerInfo:
         layer_id = None if current is None or pd.isna(current["layer_id"]) else int(current["layer_id"])
         if layer_id is None:
-            info = add_measure(store, record, portfolio, shown=shown)
-        else:
-            info = change_measure(store, layer_id, record, portfolio, shown=shown)
-    except LayerError as exc:
-        st.error(escape_markdown(t("ms_invalid", lang, error=error_text(exc, lang))))
-        return
-    except (StoreError, OSError) as exc:
-        st.error(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
+            return add_measure(store, record, portfolio, shown=shown)
+        return change_measure(store, layer_id, record, portfolio, shown=shown)
+
+    info = saved(save, "ms_invalid", lang)
+    if info is None:
         return
     st.session_state[_FLASH] = t("ms_saved", lang, title=info.title)
     st.rerun()

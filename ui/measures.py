@@ -29,28 +29,17 @@ from loaders.bundled.measures import (
 )
 from maps.measures import group_label
 from ui.measure_tables import chart_measures_table, gap_table, measures_table, sources_sheet
+from ui.sidebar import sidebar_filter
 from ui.text import escape_markdown
 
 
 def measure_filters(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The sidebar's measure filters (status, kind); kept between pages and in the link."""
-    sidebar = st.sidebar
-    sidebar.subheader(t("ms_filters", lang))
-    every = t("all", lang)
-    statuses = sidebar.multiselect(
-        t("status", lang),
-        list(MEASURE_STATUSES),
-        format_func=lambda s: t(f"ms_status_{s}", lang),
-        placeholder=every,
-        key="pf_m_statuses",
+    st.sidebar.subheader(t("ms_filters", lang))
+    statuses = sidebar_filter(
+        t("status", lang), MEASURE_STATUSES, "pf_m_statuses", lang, lambda s: t(f"ms_status_{s}", lang)
     )
-    kinds = sidebar.multiselect(
-        t("ms_kind", lang),
-        list(MEASURE_KINDS),
-        format_func=lambda k: t(f"ms_kind_{k}", lang),
-        placeholder=every,
-        key="pf_m_kinds",
-    )
+    kinds = sidebar_filter(t("ms_kind", lang), MEASURE_KINDS, "pf_m_kinds", lang, lambda k: t(f"ms_kind_{k}", lang))
     return tuple(statuses), tuple(kinds)
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 from i18n import error_text, t
 from store import LayerStore, StoreError, open_store
 from ui import upload_guard, view_state
+from ui.access import editor_access
 from ui.sidebar import share_box
 from ui.state import current_language, keep_page_state, language_selector, note_page
 from ui.view_state import Param, language_params
@@ -37,6 +38,16 @@ class PageFrame:
         if ignored:
             st.toast(t("url_ignored", self.lang, names=", ".join(ignored)))
         return self.lang
+
+    def editors_page(self, title: str, intro: str) -> bool:
+        """The head of a page for editors (upload, import, stored layers): only the language in the link (the page
+        may stop early), the sign-in box, the page's title and intro (message codes). True when the user may edit."""
+        self.link()
+        self.finish(share=False)
+        editor = editor_access(self.lang)
+        st.title(t(title, self.lang))
+        st.caption(t(intro, self.lang))
+        return editor
 
     def store(self) -> LayerStore:
         """The layer store, or a clear message and the page stops."""

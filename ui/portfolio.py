@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -31,7 +32,9 @@ from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
 from ui.access import editor_access
 from ui.portfolio_tables import actor_names, actor_options, site_names
+from ui.saving import saved
 from ui.shared_frames import shared_view
+from ui.sidebar import basemap_choice, sidebar_filter
 from ui.text import escape_markdown
 from ui.widget_texts import table_upload
 
@@ -88,21 +91,8 @@ def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
     radius_km = sidebar.slider(t("pf_radius_km", lang), int(low), int(high), step=1, key="pf_radius_km")
 
     sidebar.subheader(t("pf_flow_filters", lang))
-    every = t("all", lang)
-    resources = sidebar.multiselect(
-        t("pf_resource", lang),
-        list(FLOW_RESOURCES),
-        format_func=lambda r: t(f"resource_{r}", lang),
-        placeholder=every,
-        key="pf_resources",
-    )
-    statuses = sidebar.multiselect(
-        t("pf_flow_status", lang),
-        list(FLOW_STATUSES),
-        format_func=lambda s: t(f"flow_status_{s}", lang),
-        placeholder=every,
-        key="pf_statuses",
-    )
+    resources = sidebar_filter(t("pf_resource", lang), FLOW_RESOURCES, "pf_resources", lang, _resource_text(lang))
+    statuses = sidebar_filter(t("pf_flow_status", lang), FLOW_STATUSES, "pf_statuses", lang, _status_text(lang))
 
     sidebar.subheader(t("layers", lang))
     for layer in LAYERS:
@@ -110,21 +100,13 @@ def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
     visible = frozenset(
         layer for layer in LAYERS if sidebar.checkbox(t(_LAYER_LABELS[layer], lang), key=f"pf_show_{layer}")
     )
-    state.setdefault("basemap", config.DEFAULT_BASEMAP)
-    basemap = sidebar.selectbox(
-        t("basemap", lang),
-        list(config.BASEMAPS),
-        format_func=lambda key: t(f"basemap_{key}", lang),
-        key="basemap",
-        placeholder=t("choose_placeholder", lang),
-    )
     return PortfolioControls(
         site_ids=tuple(sites),
         radius_m=float(radius_km) * 1000,
         resources=tuple(resources),
         statuses=tuple(statuses),
         visible=visible,
-        basemap=basemap,
+        basemap=basemap_choice(lang),
     )
 
 
@@ -180,13 +162,14 @@ def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
     )
 
 
-def table_box(title: str, caption: str, table: pd.DataFrame, empty: str, lang: str) -> None:
-    """A bordered box of a site's tab: its title, what it lists, and the table (or what to say when it is empty)."""
+def table_box(title: str, caption: str, table: pd.DataFrame, empty: str, lang: str, **params) -> None:
+    """A bordered box of a site's tab: its title, what it lists, and the table (or what to say when it is empty);
+    the texts are message codes, `params` fill the caption's."""
     with st.container(border=True):
-        st.markdown(f"#### {title}")
-        st.caption(caption)
+        st.markdown(f"#### {t(title, lang)}")
+        st.caption(t(caption, lang, **params))
         if table.empty:
-            st.info(empty)
+            st.info(t(empty, lang))
         else:
             show_table(table, lang)
 
@@ -216,19 +199,12 @@ def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: s
         pick = {"format_func": actors.__getitem__, "index": None, "placeholder": t("pf_form_pick", lang)}
         from_id = left.selectbox(t("pf_form_from", lang), list(actors), key="pf_form_from", **pick)
         to_id = right.selectbox(t("pf_form_to", lang), list(actors), key="pf_form_to", **pick)
-        resource = left.selectbox(
-            t("pf_resource", lang),
-            FLOW_RESOURCES,
-            format_func=lambda r: t(f"resource_{r}", lang),
-            key="pf_form_res",
-            placeholder=t("choose_placeholder", lang),
-        )
-        status = right.selectbox(
-            t("pf_flow_status", lang),
-            FLOW_STATUSES,
-            format_func=lambda s: t(f"flow_status_{s}", lang),
-            key="pf_form_status",
-            placeholder=t("choose_placeholder", lang),
+        resource, status = (
+            where.selectbox(label, codes, format_func=texts, key=key, placeholder=t("choose_placeholder", lang))
+            for where, label, codes, texts, key in (
+                (left, t("pf_resource", lang), FLOW_RESOURCES, _resource_text(lang), "pf_form_res"),
+                (right, t("pf_flow_status", lang), FLOW_STATUSES, _status_text(lang), "pf_form_status"),
+            )
         )
         url = left.text_input(t("pf_form_url", lang), placeholder="https://", key="pf_form_url")
         year = right.text_input(t("pf_form_year", lang), key="pf_form_year")
@@ -254,6 +230,16 @@ def _flow_form(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: s
     names = actor_names(portfolio)
     title = f"{TITLE_PREFIX}: {names[from_id]} → {names[to_id]} ({resource})"
     _save(store, [record], portfolio, title, taken, "", lang)
+
+
+def _resource_text(lang: str) -> Callable[[str], str]:
+    """A flow's resource as the filter and the form show it."""
+    return lambda resource: t(f"resource_{resource}", lang)
+
+
+def _status_text(lang: str) -> Callable[[str], str]:
+    """A flow's status as the filter and the form show it."""
+    return lambda status: t(f"flow_status_{status}", lang)
 
 
 def _flow_upload(portfolio: Portfolio, store: LayerStore, taken: set[str], lang: str) -> None:
@@ -282,14 +268,13 @@ def _save(
     filename: str,
     lang: str,
 ) -> None:
-    try:
+
+    def save() -> LayerInfo:
         table = flows_from_records(flows) if isinstance(flows, list) else flows
-        info = save_flows(store, table, portfolio, title, taken, original_filename=filename)
-    except LayerError as exc:
-        st.error(escape_markdown(t("pf_invalid", lang, error=error_text(exc, lang))))
-        return
-    except (StoreError, OSError) as exc:
-        st.error(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
+        return save_flows(store, table, portfolio, title, taken, original_filename=filename)
+
+    info = saved(save, "pf_invalid", lang)
+    if info is None:
         return
     st.session_state[_FLASH] = t("pf_saved", lang, title=info.title)
     st.session_state["pf_upload_n"] = st.session_state.get("pf_upload_n", 0) + 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -34,15 +36,25 @@ def map_controls(portfolio: Portfolio, lang: str, uploads: list[LayerInfo] | Non
         st.session_state.setdefault(f"show_{kind}", True)  # a default here, not value=, as links set it too
     visible = frozenset(kind for kind in MAP_KINDS if sidebar.checkbox(t(f"layer_{kind}", lang), key=f"show_{kind}"))
     layer_list(uploads or [], lang, sidebar)
+    return MapControls(portfolio_filters(portfolio, lang), visible, basemap_choice(lang), query.strip())
+
+
+def basemap_choice(lang: str) -> str:
+    """The basemap, one choice for every map page (a default here, not index=, as links set it too)."""
     st.session_state.setdefault("basemap", config.DEFAULT_BASEMAP)
-    basemap = sidebar.selectbox(
+    return st.sidebar.selectbox(
         t("basemap", lang),
         list(config.BASEMAPS),
         format_func=lambda key: t(f"basemap_{key}", lang),
         key="basemap",
         placeholder=t("choose_placeholder", lang),
     )
-    return MapControls(portfolio_filters(portfolio, lang), visible, basemap, query.strip())
+
+
+def sidebar_filter(label: str, options, key: str, lang: str, texts: Callable[[Any], str] = str) -> list:
+    """A filter in the sidebar: the options chosen (shown as `texts` gives them), none meaning all as its
+    placeholder says; kept between pages and in the link under `key`."""
+    return st.sidebar.multiselect(label, list(options), format_func=texts, placeholder=t("all", lang), key=key)
 
 
 def portfolio_filters(portfolio: Portfolio, lang: str) -> Filters:
@@ -58,23 +70,12 @@ def portfolio_filters(portfolio: Portfolio, lang: str) -> Filters:
         placeholder=t("all_municipalities", lang),
         key="f_municipalities",
     )
-    statuses = sidebar.multiselect(
-        t("status", lang),
-        [*PARK_STATUSES, None],
-        format_func=lambda status: t(f"status_{status}", lang),
-        key="f_statuses",
-        placeholder=t("all", lang),
+    statuses = sidebar_filter(
+        t("status", lang), [*PARK_STATUSES, None], "f_statuses", lang, lambda status: t(f"status_{status}", lang)
     )
-    every = t("all", lang)
-    themes = sidebar.multiselect(
-        t("theme", lang),
-        options["themes"],
-        format_func=lambda v: theme_label(v, lang),
-        key="f_themes",
-        placeholder=every,
-    )
-    clusters = sidebar.multiselect(t("cluster", lang), options["clusters"], key="f_clusters", placeholder=every)
-    sectors = sidebar.multiselect(t("sector", lang), options["sectors"], key="f_sectors", placeholder=every)
+    themes = sidebar_filter(t("theme", lang), options["themes"], "f_themes", lang, lambda v: theme_label(v, lang))
+    clusters = sidebar_filter(t("cluster", lang), options["clusters"], "f_clusters", lang)
+    sectors = sidebar_filter(t("sector", lang), options["sectors"], "f_sectors", lang)
     only_with_figure = sidebar.checkbox(t("only_with_figure", lang), key="f_only_with_figure")
     return Filters(
         kommunenummer=tuple(municipalities),

@@ -189,7 +189,7 @@ def map_params(portfolio: Portfolio) -> list[Param]:
     return [
         *filter_params(portfolio),
         key_param("q", "search", _text(100), default=""),
-        Param("layers", _read_layers, _write_layers, choices([*MAP_KINDS, "none"]), list),
+        layers_param(MAP_KINDS, "show_"),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
         Param("view", _view_reader(portfolio), _write_view, _parse_view, _dump_view),
         Param("sel", _read_selection, _write_selection, _selection_parser(portfolio), _dump_selection),
@@ -229,14 +229,20 @@ def _text(limit: int):
     return parse
 
 
-def _read_layers(state: dict) -> list[str] | None:
-    visible = [kind for kind in MAP_KINDS if state.get(f"show_{kind}", True)]
-    return None if len(visible) == len(MAP_KINDS) else visible or ["none"]
+def layers_param(layers: Iterable[str], prefix: str) -> Param:
+    """The shown layers, each a checkbox under `prefix` + its name (all shown by default): left out of the URL
+    when all are shown, "none" when none is."""
+    layers = tuple(layers)
 
+    def read(state: dict) -> list[str] | None:
+        shown = [layer for layer in layers if state.get(f"{prefix}{layer}", True)]
+        return None if len(shown) == len(layers) else shown or ["none"]
 
-def _write_layers(state: dict, kinds: list[str]) -> None:
-    for kind in MAP_KINDS:
-        state[f"show_{kind}"] = kind in kinds
+    def write(state: dict, shown: list[str]) -> None:
+        for layer in layers:
+            state[f"{prefix}{layer}"] = layer in shown
+
+    return Param("layers", read, write, choices([*layers, "none"]), list)
 
 
 def _parse_view(values: list[str]) -> tuple[float, float, int]:
@@ -322,14 +328,6 @@ def portfolio_params(portfolio: Portfolio) -> list[Param]:
             raise ValueError(values)
         return chosen
 
-    def read_layers(state: dict) -> list[str] | None:
-        shown = [layer for layer in PORTFOLIO_LAYERS if state.get(f"pf_show_{layer}", True)]
-        return None if len(shown) == len(PORTFOLIO_LAYERS) else shown or ["none"]
-
-    def write_layers(state: dict, shown: list[str]) -> None:
-        for layer in PORTFOLIO_LAYERS:
-            state[f"pf_show_{layer}"] = layer in shown
-
     return [
         *language_params(),
         key_param("sites", "pf_sites", sites, list),
@@ -338,7 +336,7 @@ def portfolio_params(portfolio: Portfolio) -> list[Param]:
         key_param("fst", "pf_statuses", choices(FLOW_STATUSES), list),
         key_param("mst", "pf_m_statuses", choices(MEASURE_STATUSES), list),
         key_param("mkind", "pf_m_kinds", choices(MEASURE_KINDS), list),
-        Param("layers", read_layers, write_layers, choices([*PORTFOLIO_LAYERS, "none"]), list),
+        layers_param(PORTFOLIO_LAYERS, "pf_show_"),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
         key_param("pt", POINT_KEY, clicked_point),  # the clicked centre (issue 21)
         *presentation_params(),

@@ -26,7 +26,7 @@ from shapely.geometry import LineString, Point, shape
 from config import CRS, FLOW_RESOURCE_COLOURS, GEODATA_DIR, METRIC_CRS
 from core.portfolio import Portfolio
 from core.schema import LOCATION_PRECISIONS
-from loaders.bundled.records import clean, csv_records, one_of
+from loaders.bundled.records import check_choice, check_text, check_urls, clean, csv_records, one_of
 from loaders.errors import FileFormatError, SchemaError
 from loaders.files.geojson import features, single_collection
 
@@ -170,18 +170,10 @@ def flow_lines(flows: pd.DataFrame, portfolio: Portfolio) -> gpd.GeoDataFrame:
 
 def _check_record(i: int, record: Mapping[str, object]) -> dict:
     row = {name: clean(record.get(name)) for name in FLOW_COLUMNS}
-    for name in ("id", "resource", "status", "source_url", "quote"):
-        if row[name] is None:
-            raise SchemaError(i, name, "present", record.get(name))
-        if not isinstance(row[name], str):
-            raise SchemaError(i, name, "text", row[name])
-    if row["resource"] not in FLOW_RESOURCES:
-        raise SchemaError(i, "resource", "one_of", row["resource"], choices=one_of(FLOW_RESOURCES))
-    if row["status"] not in FLOW_STATUSES:
-        raise SchemaError(i, "status", "one_of", row["status"], choices=one_of(FLOW_STATUSES))
-    for url in row["source_url"].split(";"):
-        if not url.strip().startswith(("http://", "https://")):
-            raise SchemaError(i, "source_url", "urls", row["source_url"])
+    check_text(i, record, row, ("id", "resource", "status", "source_url", "quote"))
+    check_choice(i, row, "resource", FLOW_RESOURCES)
+    check_choice(i, row, "status", FLOW_STATUSES)
+    check_urls(i, row)
     row["source_year"] = _year(i, row["source_year"])
     for end in _ENDS:
         _check_end(i, end, row)

@@ -65,24 +65,7 @@ def with_register(sources: gpd.GeoDataFrame, register: gpd.GeoDataFrame) -> gpd.
             sources.at[index, "inspire_id"] = row["inspire_id"]
             sources.loc[[index], "geometry"] = gpd.GeoSeries([row["geometry"]], index=[index], crs=sources.crs)
         else:
-            new.append(
-                {
-                    "id": row["id"],
-                    "facility": row["register_name"],
-                    "operator": None,
-                    "orgnr": None,
-                    "municipality": row["municipality"],
-                    "kommunenummer": row["kommunenummer"],
-                    "sector": row["sector"],
-                    "note": f"{mark}; {row['join_note']}. {row['position_note']}.",
-                    "source_url": row["source_url"],
-                    "source_year": int(row["last_year"]),
-                    "location_precision": "site",
-                    "inspire_id": row["inspire_id"],
-                    "eutl_id": None,
-                    "geometry": row["geometry"],
-                }
-            )
+            new.append(_new_source(row, mark, row["register_name"], "site", inspire_id=row["inspire_id"]))
     return _with_new(sources, new)
 
 
@@ -104,24 +87,34 @@ def with_ets(sources: gpd.GeoDataFrame, installations: gpd.GeoDataFrame) -> gpd.
             sources.at[index, "source_url"] = f"{sources.at[index, 'source_url']} ; {row['source_url']}"
         else:
             new.append(
-                {
-                    "id": row["id"],
-                    "facility": row["facility"],
-                    "operator": row["operator"],
-                    "orgnr": None,
-                    "inspire_id": None,
-                    "eutl_id": row["eutl_id"],
-                    "municipality": row["municipality"],
-                    "kommunenummer": row["kommunenummer"],
-                    "sector": row["sector"],
-                    "note": f"{mark}; {row['join_note']}. {row['position_note']}.",
-                    "source_url": row["source_url"],
-                    "source_year": int(row["last_year"]),
-                    "location_precision": row["location_precision"],
-                    "geometry": row["geometry"],
-                }
+                _new_source(
+                    row, mark, row["facility"], row["location_precision"], row["operator"], eutl_id=row["eutl_id"]
+                )
             )
     return _with_new(sources, new)
+
+
+def _new_source(
+    row: dict, mark: str, facility: str, precision: str, operator=None, inspire_id=None, eutl_id=None
+) -> dict:
+    """A register's facility that is no source yet, as a source record: what every register row gives (place,
+    sector, source, year, geometry; the note starts with `mark`), and what differs between the registers."""
+    return {
+        "id": row["id"],
+        "facility": facility,
+        "operator": operator,
+        "orgnr": None,
+        "inspire_id": inspire_id,
+        "eutl_id": eutl_id,
+        "location_precision": precision,
+        "municipality": row["municipality"],
+        "kommunenummer": row["kommunenummer"],
+        "sector": row["sector"],
+        "note": f"{mark}; {row['join_note']}. {row['position_note']}.",
+        "source_url": row["source_url"],
+        "source_year": int(row["last_year"]),
+        "geometry": row["geometry"],
+    }
 
 
 def _with_new(sources: gpd.GeoDataFrame, new: list[dict]) -> gpd.GeoDataFrame:

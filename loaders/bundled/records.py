@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -23,6 +24,28 @@ def clean(value: object) -> object:
 def one_of(choices: tuple[str, ...]) -> tuple[str, ...]:
     """A vocabulary as it is named in a message."""
     return tuple(repr(c) for c in choices)
+
+
+def check_text(i: int, record: Mapping[str, object], row: Mapping[str, object], names: Iterable[str]) -> None:
+    """Each of `names` present in the checked `row` and text; SchemaError naming the first that is not (with the
+    value as `record` gave it)."""
+    for name in names:
+        if row[name] is None:
+            raise SchemaError(i, name, "present", record.get(name))
+        if not isinstance(row[name], str):
+            raise SchemaError(i, name, "text", row[name])
+
+
+def check_choice(i: int, row: Mapping[str, object], name: str, choices: tuple[str, ...]) -> None:
+    if row[name] not in choices:
+        raise SchemaError(i, name, "one_of", row[name], choices=one_of(choices))
+
+
+def check_urls(i: int, row: Mapping[str, str], name: str = "source_url") -> None:
+    """Every ";"-separated address in `name` a web address."""
+    for url in row[name].split(";"):
+        if not url.strip().startswith(("http://", "https://")):
+            raise SchemaError(i, name, "urls", row[name])
 
 
 def csv_records(data: bytes | str, required: tuple[str, ...], what: str) -> list[dict]:

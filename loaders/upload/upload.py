@@ -166,11 +166,7 @@ def inspect_upload(
     data: bytes, filename: str, *, limits: UploadLimits | None = None, progress: Progress | None = None
 ) -> UploadInspection:
     """The layers in an uploaded file with counts, types, fields and CRS (found, or ranked candidates)."""
-    limits = limits or UploadLimits.from_config()
-    report = _reporter(progress)
-    report(0.0, "checking")
-    _check_size(data, limits)
-    report(0.02, "reading")
+    limits, report = _started(data, limits, progress)
     with open_source(data, filename, limits.zip) as source:
         summaries, errors = [], []
         for index, raw in enumerate(source.layers):
@@ -209,11 +205,7 @@ def read_upload(
     latitude and y as longitude (or northing/easting). Invalid geometries are repaired with
     `shapely.make_valid`, empty ones dropped, duplicates counted; all of it is in `report`.
     """
-    limits = limits or UploadLimits.from_config()
-    report = _reporter(progress)
-    report(0.0, "checking")
-    _check_size(data, limits)
-    report(0.02, "reading")
+    limits, report = _started(data, limits, progress)
     with open_source(data, filename, limits.zip) as source:
         raw = _pick(source.layers, layer)
         _check_counts(raw, limits)
@@ -229,6 +221,17 @@ def read_upload(
 
 
 # --- internals -------------------------------------------------------------------------------------
+
+
+def _started(data: bytes, limits: UploadLimits | None, progress: Progress | None) -> tuple[UploadLimits, Progress]:
+    """The limits in force (the configured ones unless given) and the progress reporter, once the file's size is
+    within them."""
+    limits = limits or UploadLimits.from_config()
+    report = _reporter(progress)
+    report(0.0, "checking")
+    _check_size(data, limits)
+    report(0.02, "reading")
+    return limits, report
 
 
 def _reporter(progress: Progress | None) -> Progress:
