@@ -86,7 +86,7 @@ GEODATA_DIR = settings().geodata_dir
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/leaflet.css"
 
-# Vector tiles for big uploaded layers (issue 11, maps/tiles.py): a layer of its own kind with more than
+# Vector tiles for big uploaded layers (issue 11, maps/pmtiles_build.py): a layer of its own kind with more than
 # TILE_MIN_FEATURES features is drawn from a PMTiles file that tippecanoe builds at save (again where missing), kept per
 # layer version under TILE_DIR (inside STATIC_DIR, so Streamlit serves it with HTTP Range; git-ignored) and
 # drawn by the vendored protomaps-leaflet. Smaller layers travel as GeoJSON. INDUSTRIKART_TILES moves the
@@ -372,7 +372,7 @@ MEASURE_T_PER_PX2 = 150.0
 MEASURE_MIN_RADIUS = 6.0
 MEASURE_NO_FIGURE_RADIUS = 8.0
 STORE_MEASURES_KIND = "measures"  # one stored measure per layer (loaders/bundled/measure_store.py)
-# Editor password guesses (ui/access.py, ui/guess_limits.py): wrong guesses within the window count;
+# Editor password guesses (ui/access.py, ui/password_throttle.py): wrong guesses within the window count;
 # after the first few each one makes the next try wait (1, 2, 4 … s), then the session is locked out,
 # and past a higher count every session of the process is.
 EDITOR_GUESS_WINDOW_S = 15 * 60

@@ -13,8 +13,8 @@ from maps.highlight import highlight_group
 from maps.labels import key_point_labels, labels_group
 from maps.legend import legend_content
 from maps.outlines import area_group
+from maps.pmtiles_layer import STORED_LAYER
 from maps.styles import cluster_colours
-from maps.vector_tiles import STORED_LAYER
 from ui.data import portfolio, stored_layers
 from ui.export_panel import ExportSettings, export_panel
 from ui.map_view import show_map

@@ -28,7 +28,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from maps.highlight import HIGHLIGHT_CLASS
-from maps.tiles import ensure_tiles, store_folder
+from maps.pmtiles_build import ensure_tiles, store_folder
 from store import open_store
 from tests.helpers.big_layer_fixtures import (
     TILE_STATE_JS,

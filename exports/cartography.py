@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from exports.tiles import resolution, to_lonlat, to_mercator
+from exports.basemap_mosaic import resolution, to_lonlat, to_mercator
 
 WGS84_E2 = 0.00669437999014  # first eccentricity squared of the WGS84 ellipsoid
 SCALE_BAR_MAX_FRACTION = 0.22  # of the map's width

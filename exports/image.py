@@ -37,6 +37,7 @@ from analysis.filters import View
 from analysis.kpi import KeyFigures, in_key_scope, is_large_emitter, key_figures
 from core.progress import Progress
 from core.text import attribution_text
+from exports.basemap_mosaic import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from exports.cartography import (
     extent_from_center,
     fit_extent,
@@ -59,7 +60,6 @@ from exports.overlays import (
     uploaded_legend,
 )
 from exports.request import MapRequest
-from exports.tiles import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from i18n import fmt_date, fmt_number, fmt_tonnes, key_figure_label, key_figure_source, t
 from loaders.bundled.boundaries import load_boundaries
 from maps.styles import (

@@ -2,8 +2,8 @@
 outline of the municipalities the view is filtered to (which also frame the export).
 
 Uploaded layers come as frames (ui resolves big, tiled layers by reading them from the store at click time). A
-layer the web map draws from tiles (maps.tiles.is_big) is drawn here simplified to about one output pixel and only
-where it meets the map; the legend says "simplified" for it. No layer is left out for being big.
+layer the web map draws from tiles (maps.pmtiles_build.is_big) is drawn here simplified to about one output pixel
+and only where it meets the map; the legend says "simplified" for it. No layer is left out for being big.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from shapely.geometry import Polygon as ShapelyPolygon
 import config
 from exports.errors import ExportDataError
 from i18n import t
+from maps.pmtiles_build import is_big
 from maps.styles import stored_style
-from maps.tiles import is_big
 
 MERCATOR = "EPSG:3857"
 OUTLINE_COLOUR = "#1b1b1b"  # the chosen municipality: dark over every basemap, with a white halo under it

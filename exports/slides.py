@@ -30,10 +30,10 @@ from analysis.measures import MeasuresPath
 from analysis.neighbourhoods import Neighbourhood
 from core.progress import Progress
 from core.text import attribution_text, xml_text
+from exports.basemap_mosaic import TileFetcher, url_fetcher
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.overlays import MapExtras
 from exports.request import MapRequest
-from exports.tiles import TileFetcher, url_fetcher
 from i18n import DEFAULT_LANGUAGE, fmt_date, fmt_km, fmt_number, fmt_tonnes, key_figure_label, t
 from maps.measures import gap_text, group_label
 

@@ -78,7 +78,7 @@ def base_map(static_url: str = "/app/static", vector_tiles: bool = False) -> fol
     """The part of the map that stays the same while filters, language and layers change, so the view never
     jumps: streamlit-folium keys the mounted map by this script, and rebuilds it when the script changes.
 
-    `vector_tiles` loads the vendored tile renderer for big layers (maps/vector_tiles.py).
+    `vector_tiles` loads the vendored tile renderer for big layers (maps/pmtiles_layer.py).
     """
     m = new_map()
     NorthArrow().add_to(m)
@@ -113,7 +113,7 @@ def overview_layers(
     kpi=None,
 ) -> list[folium.FeatureGroup]:
     """The groups handed to st_folium's `feature_group_to_add` (with `legend_group`): background first, uploaded
-    layers of their own kind next (`tiled`: big ones as tile groups, maps/vector_tiles.py),
+    layers of their own kind next (`tiled`: big ones as tile groups, maps/pmtiles_layer.py),
     the portfolio's points on top.
 
     `kpi` (analysis.kpi.KeyFigures of `view`): brief popups, a source's with its figure in the key figure's scope

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from maps.tiles import store_folder
+from maps.pmtiles_build import store_folder
 from tests.helpers.big_layer_fixtures import TILE_STATE_JS, CountingPage, generated_points, stored_layer, tiles_drawn
 from tests.helpers.browser import running_app
 
@@ -68,7 +68,7 @@ def test_clicking_a_feature_shows_its_record_escaped(page, big_layer):
     box = page.page.locator("iframe").first.bounding_box()
     page.page.mouse.click(box["x"] + x, box["y"] + y)
     # the record panel: the feature's own title line, then every property in a table (ui/record.py,
-    # tested in tests/test_tiles.py; st.dataframe draws on a canvas, so its cells are not in the DOM)
+    # tested in tests/test_pmtiles.py; st.dataframe draws on a canvas, so its cells are not in the DOM)
     page.wait_for_text(f"Objekt {position + 1} i generated_points_100k")
     page.page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').last.wait_for(timeout=30_000)
     assert page.page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0

@@ -10,7 +10,7 @@ import config
 import ui.access
 from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 from tests.helpers.apptest import app
-from ui.guess_limits import GuessLimiter, GuessRules, whole_units
+from ui.password_throttle import GuessLimiter, GuessRules, whole_units
 
 SECRET = "generated-test-passord-æøå"
 WINDOW = config.EDITOR_GUESS_WINDOW_S

@@ -22,6 +22,7 @@ from shapely.geometry import Point, box
 import config
 import exports.image
 from analysis.filters import Filters, apply_filters
+from exports.basemap_mosaic import to_mercator
 from exports.cartography import spread_points
 from exports.errors import ExportDataError
 from exports.html import standalone_html
@@ -29,7 +30,6 @@ from exports.image import SPREAD_MIN_PX, map_frame_px, render_map
 from exports.names import MAX_STEM, export_file_name, title_slug
 from exports.overlays import MapExtras, UploadedLayer
 from exports.request import MapRequest
-from exports.tiles import to_mercator
 
 DAY = date(2026, 11, 25)
 PINK = "#c51b7d"  # a colour no bundled layer or background uses

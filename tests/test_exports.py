@@ -23,13 +23,13 @@ from pyproj import Geod
 import config
 from analysis.filters import Filters, apply_filters
 from analysis.kpi import key_figures
+from exports.basemap_mosaic import to_lonlat, to_mercator, url_fetcher
 from exports.cartography import fit_extent, scale_bar
 from exports.data import FORMATS, export_data, export_filename
 from exports.errors import ExportDataError, ExportOptionError
 from exports.html import standalone_html
 from exports.image import map_frame_px, render_map
 from exports.request import MapRequest
-from exports.tiles import to_lonlat, to_mercator, url_fetcher
 from i18n import fmt_tonnes
 from maps.styles import cluster_colours
 from tests.helpers.browser import OfflinePage, serve_file

@@ -18,7 +18,7 @@ import config
 import ui.data
 from store.shared_counters import PostGISGuessCounter, shared_guess_counter
 from tests.helpers.store_fixtures import PG_URL
-from ui.guess_limits import GuessLimiter, GuessRules
+from ui.password_throttle import GuessLimiter, GuessRules
 from ui.shared_frames import shared_view
 
 ROOT = Path(__file__).resolve().parents[1]

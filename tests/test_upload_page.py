@@ -15,7 +15,7 @@ import pytest
 from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 from i18n import error_text, t
 from loaders.errors import FileFormatError, UploadTooLarge
-from maps.tiles import FID, TILE_LAYER, store_folder, tile_path
+from maps.pmtiles_build import FID, TILE_LAYER, store_folder, tile_path
 from store import Origin, open_store
 from tests.helpers.apptest import app, js_unescaped, map_args, metrics, read_back
 from tests.helpers.big_layer_fixtures import generated_dense_counties
@@ -230,7 +230,7 @@ def test_a_big_layer_gets_its_tiles_when_saved_and_its_first_display_uses_them(s
     def no_build(*args, **kwargs):
         raise AssertionError("the tiles were built again at first display")
 
-    monkeypatch.setattr("maps.tiles.build_tiles", no_build)
+    monkeypatch.setattr("maps.pmtiles_build.build_tiles", no_build)
     dashboard = app("dashboard.py").run()
     assert not dashboard.exception and not dashboard.warning
     assert path.name in map_args(dashboard)["feature_group"]

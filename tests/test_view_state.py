@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis.filters import Filters, apply_filters
-from maps.vector_tiles import STORED_LAYER
+from maps.pmtiles_layer import STORED_LAYER
 from tests.helpers.apptest import app, map_args, metrics
 from ui.map_view import Selection
 from ui.view_state import dump, map_params, parse

@@ -11,7 +11,7 @@ import streamlit as st
 from config import settings
 from i18n import t
 from store.shared_counters import shared_guess_counter
-from ui.guess_limits import GuessLimiter, whole_units
+from ui.password_throttle import GuessLimiter, whole_units
 from ui.upload_guard import withhold_uploads
 
 PASSWORD_SECRET = "editor_password"

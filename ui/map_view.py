@@ -8,8 +8,8 @@ import folium
 from streamlit_folium import st_folium
 
 import config
+from maps.pmtiles_layer import STORED_LAYER
 from maps.single_pass import require_installed
-from maps.vector_tiles import STORED_LAYER
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ import streamlit as st
 import config
 from core.schema import OWN_KINDS, UPLOAD_KINDS
 from i18n import error_text, t
-from maps.styles import layer_colours
-from maps.tiles import (
+from maps.pmtiles_build import (
     LayerVersion,
     TileBuildError,
     TileSet,
@@ -26,7 +25,8 @@ from maps.tiles import (
     store_folder,
     tile_path,
 )
-from maps.vector_tiles import tile_layer_group
+from maps.pmtiles_layer import tile_layer_group
+from maps.styles import layer_colours
 from store import LayerInfo, StoreError, open_store
 from ui.data import own_layers, store_key, stored_row
 from ui.map_focus import fit_view

@@ -20,8 +20,8 @@ from core.schema import FIGURE_SCOPES, MAP_KINDS, PARK_STATUSES
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from loaders.bundled.flows import FLOW_RESOURCES, FLOW_STATUSES
 from loaders.bundled.measures import MEASURE_KINDS, MEASURE_STATUSES
+from maps.pmtiles_layer import STORED_LAYER
 from maps.portfolio import LAYERS as PORTFOLIO_LAYERS
-from maps.vector_tiles import STORED_LAYER
 from ui.emissions_data import EmissionsData
 from ui.map_focus import link_view
 from ui.map_view import Selection

@@ -1,4 +1,5 @@
-"""Tile building and the tile layer element (maps/tiles.py, maps/vector_tiles.py), the stored record (ui/record.py)."""
+"""Tile building and the tile layer element (maps/pmtiles_build.py, maps/pmtiles_layer.py), the stored record
+(ui/record.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from shapely.geometry import Point
 
 import config
 from maps.build import base_map, overview_layers
-from maps.tiles import (
+from maps.pmtiles_build import (
     FID,
     TILE_LAYER,
     LayerVersion,
@@ -25,7 +26,7 @@ from maps.tiles import (
     store_folder,
     tile_path,
 )
-from maps.vector_tiles import STORED_LAYER, tile_layer_group
+from maps.pmtiles_layer import STORED_LAYER, tile_layer_group
 from tests.helpers.big_layer_fixtures import HOSTILE, generated_points, generated_polygons
 from ui.map_view import Selection, selection_from
 from ui.record import stored_record_rows
@@ -192,7 +193,7 @@ def test_a_tile_folder_is_no_function_of_the_store_address(tmp_path):
     import hashlib
     import stat
 
-    from maps.tiles import tile_secret
+    from maps.pmtiles_build import tile_secret
 
     url = "postgresql://industrikart:generated-password@db.example/industrikart"
     one, other = (store_folder(url, tmp_path, secret=key) for key in (b"a" * 32, b"b" * 32))

@@ -16,8 +16,8 @@ from folium.map import Layer
 from jinja2 import Template
 
 import config
+from maps.pmtiles_build import TileSet
 from maps.styles import stored_style
-from maps.tiles import TileSet
 
 STORED_LAYER = "stored"  # the `layer` a click on an uploaded layer's feature reports
 
