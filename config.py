@@ -86,7 +86,7 @@ GEODATA_DIR = settings().geodata_dir
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/leaflet.css"
 
-# Vector tiles for big uploaded layers (issue 11, maps/pmtiles_build.py): a layer of its own kind with more than
+# Vector tiles for big uploaded layers (maps/pmtiles_build.py): a layer of its own kind with more than
 # TILE_MIN_FEATURES features is drawn from a PMTiles file that tippecanoe builds at save (again where missing), kept per
 # layer version under TILE_DIR (inside STATIC_DIR, so Streamlit serves it with HTTP Range; git-ignored) and
 # drawn by the vendored protomaps-leaflet. Smaller layers travel as GeoJSON. INDUSTRIKART_TILES moves the
@@ -115,7 +115,7 @@ MAP_MAX_ZOOM = 18
 SEARCH_ZOOM = 13
 LABEL_MIN_ZOOM = 11  # Kart names its parks and large emitters from this zoom on (maps/labels.py)
 MAP_HEIGHT = 620
-# Where the overview map goes (ui/map_focus.py, issue 13): a municipality chosen in the filter is fitted into
+# Where the overview map goes (ui/map_focus.py): a municipality chosen in the filter is fitted into
 # a map about this wide (the page's map column) with this padding, never closer than the max zoom; a reported
 # view within a few pixels of the last command counts as not moved by the user. The selected feature's ring.
 MAP_FIT_WIDTH_PX = 900
@@ -124,7 +124,7 @@ MAP_FOCUS_MAX_ZOOM = 13
 MAP_FOCUS_TOLERANCE_PX = 2  # Leaflet's reported centre can be half a pixel off the one it was given
 HIGHLIGHT_COLOUR = "#00e5ff"
 HIGHLIGHT_RADIUS_PX = 14
-# A link with a selection shows it (issue 21): a selected feature outside this box (width, height in px) around
+# A link with a selection shows it: a selected feature outside this box (width, height in px) around
 # the link's centre is brought to the centre. The box fits inside any map a link opens in (MAP_HEIGHT tall, a
 # map column at least ~700 px wide at 1366 px), clear of its edges, where a popup's auto-pan may leave a feature.
 # Where a link may point a map (west, south, east, north, degrees): Norway and its seas, with room to spare;
@@ -183,13 +183,13 @@ CLUSTER_COLOURS = [
 SOURCE_COLOUR = "#b2182b"
 MIXED_CLUSTER_COLOUR = "#333333"  # a place whose memberships belong to several clusters
 STORED_DEFAULT_COLOUR = "#555555"  # an uploaded layer whose uploader chose no colour
-# Uploaded layers of their own kind (issue 13 §3): a layer without a chosen colour gets the first of these
+# Uploaded layers of their own kind: a layer without a chosen colour gets the first of these
 # that no other uploaded layer on the map uses (two boundary layers never share one grey); polygons are
 # drawn as outlines unless the uploader asked for a fill, which is then this transparent.
 STORED_LAYER_COLOURS = ("#404040", "#6a3d9a", "#b15928", "#01665e", "#c51b7d", "#8c6d31", "#3288bd", "#9e0142")
 STORED_FILL_DEFAULT = False
 STORED_FILL_OPACITY = 0.25
-PRESENT_SIDE_PADDING_PX = 24  # issue 13 §4: the presentation slide fills the screen's width but for this margin
+PRESENT_SIDE_PADDING_PX = 24  # the presentation slide fills the screen's width but for this margin
 
 # Circle area is proportional to tonnes: radius = sqrt(t / SOURCE_T_PER_PX2 / pi).
 SOURCE_T_PER_PX2 = 300.0
@@ -384,12 +384,12 @@ EDITOR_GUESS_CLIENT_LIMIT = 20  # one address, however many sessions: below the 
 # client can lock every editor out (a locked-out client's tries no longer count towards it)
 EDITOR_GUESS_GLOBAL_LIMIT = 50
 EDITOR_GUESS_GLOBAL_LOCKOUT_S = 15 * 60
-# Bundled register data and boundaries (issue 12; made by scripts/build_geodata.py from ../shared/geodata).
+# Bundled register data and boundaries (made by scripts/build_geodata.py from ../shared/geodata).
 # The EEA's E-PRTR table F1_4 for the Trøndelag facilities, and simplified Kartverket municipality outlines
 # that draw the choropleth, the offline basemap and the export's no-tiles background on a fresh clone.
 EEA_CREDIT = "European Environment Agency, E-PRTR (CC BY 4.0)"
 EEA_SOURCE_URL = "https://sdi.eea.europa.eu/catalogue/srv/api/records/9f373400-35b7-4978-9a34-a3cf839e053f"
-# The EU ETS register (issue 18): verified emissions per installation from the EU Transaction Log, 2008–2022 for
+# The EU ETS register: verified emissions per installation from the EU Transaction Log, 2008–2022 for
 # Norway's installations (Norway joined in 2008), made by the same script; the excluded rows keep their reason,
 # so a later import of the whole Norwegian table knows them too.
 ETS_CREDIT = "EU Transaction Log (European Commission), CC BY 4.0"

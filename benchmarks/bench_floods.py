@@ -1,4 +1,4 @@
-"""Two anonymous floods against one replica, side by side for a baseline revision and ours (issue 19).
+"""Two anonymous floods against one replica, side by side for a baseline revision and ours.
 
     .venv/bin/python -m benchmarks.bench_floods [--baseline REV] [--points 300000] [--uploads 3] [--upload-mb 100]
 

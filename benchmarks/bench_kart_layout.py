@@ -1,4 +1,4 @@
-"""Kart as a planner first sees it (issue 21), side by side for a baseline revision and ours: where the map starts
+"""Kart as a planner first sees it, side by side for a baseline revision and ours: where the map starts
 on a 1366×768 laptop, and how big Elkem Thamshavn's popup is at 1600×1000 once clicked at zoom 11.
 
     .venv/bin/python -m benchmarks.bench_kart_layout [--baseline REV]

@@ -1,4 +1,4 @@
-"""Big uploaded layers on the Kart page, beside the baseline, in headless chromium, offline (issue 11).
+"""Big uploaded layers on the Kart page, beside the baseline, in headless chromium, offline.
 
     .venv/bin/python -m benchmarks.bench_map_scale [--sizes 10000 100000 1000000] [--polygons 100000]
         [--counties | --no-counties] [--no-baseline]

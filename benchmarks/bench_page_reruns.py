@@ -1,4 +1,4 @@
-"""What a warm rerun of each page costs, side by side for a baseline revision and ours (issue 20: the measures).
+"""What a warm rerun of each page costs, side by side for a baseline revision and ours (the measures).
 
     .venv/bin/python -m benchmarks.bench_page_reruns [--baseline REV] [--repeat 7]
 

@@ -1,4 +1,4 @@
-"""What every rerun pays to know the store's revision (issue 14): one `store.list()`, the key of the caches.
+"""What every rerun pays to know the store's revision: one `store.list()`, the key of the caches.
 
     eval "$(bash tests/postgis.sh start)"   # optional: adds the PostGIS rows
     .venv/bin/python -m benchmarks.bench_revision [--layers 1 50] [--repeat 50]

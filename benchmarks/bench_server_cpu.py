@@ -1,4 +1,4 @@
-"""What a page load and a rerun cost the app server, beside Streamlit's defaults, in headless chromium (issue 14).
+"""What a page load and a rerun cost the app server, beside Streamlit's defaults, in headless chromium.
 
     .venv/bin/python -m benchmarks.bench_server_cpu [--loads 10] [--reruns 20] [--together 10]
 

@@ -1,4 +1,4 @@
-"""Start a replica with the upload guard in place before it accepts a connection (issue 19).
+"""Start a replica with the upload guard in place before it accepts a connection.
 
     python deploy/serve.py run dashboard.py [streamlit options]     (what deploy/start-replica.sh runs)
 

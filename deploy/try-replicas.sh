@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two replicas behind nginx on one PostGIS, for real, on loopback (issue 14):
+# Two replicas behind nginx on one PostGIS, for real, on loopback:
 #   1. PostGIS (as tests/postgis.sh does), replicas A and B (DATABASE_URL set), nginx in front;
 #   2. upload through nginx (landing on A or B), seen on B directly; deleted on B, gone on A;
 #   3. load: SESSIONS browser sessions for LOAD_SECONDS through nginx: 0 errors, p50/p95, RSS flat;

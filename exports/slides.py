@@ -245,7 +245,7 @@ def _site_view(hood: Neighbourhood) -> View:
 def _site_figures(hood: Neighbourhood, lang: str) -> tuple[tuple[str, str], ...]:
     rows = [
         (t("pf_row_sources_inside", lang), fmt_number(len(hood.sources), lang)),
-        # the scope and year as on Portefølje and Kart (issue 21)
+        # the scope and year as on Portefølje and Kart
         (
             t("pf_row_emissions_scope", lang, scope=key_figure_label(hood.emissions, lang)),
             fmt_tonnes(hood.emissions.total_t, lang),

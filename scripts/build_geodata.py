@@ -62,7 +62,7 @@ FYLKE_NAME = "fylkesgrense.geojson"
 SIMPLIFY_DEG = 0.01  # Visvalingam–Whyatt tolerance (area ~ its square): ~4 600 vertices for the 38
 DECIMALS = 5  # ~1 m
 
-# The register's names that differ from ours (issue 12): register name -> bundled source id, and why.
+# The register's names that differ from ours: register name -> bundled source id, and why.
 NAME_MAPPINGS = {
     "Statkraft Varme- avfallsforbrenning": (
         "src-heimdal-varmesentral",
@@ -75,7 +75,7 @@ NAME_MAPPINGS = {
     ),
 }
 
-# The EU ETS installations in Trøndelag (issue 18): EUTL id -> (the source it is, why; kommunenummer, why there).
+# The EU ETS installations in Trøndelag: EUTL id -> (the source it is, why; kommunenummer, why there).
 # The table's EPRTRIdentification holds the E-PRTR activity code ("3.(e)"), not a FacilityInspireId, so every
 # join is a recorded mapping; the municipality comes from where the plant is, never from the contact address.
 _EPRTR_PLACE = "E-PRTR-registerets koordinater for anlegget ligger i kommunen"

@@ -1,4 +1,4 @@
-"""Issue 21: one click on Kart's export button downloads the map, named after the title, in a real browser."""
+"""One click on Kart's export button downloads the map, named after the title, in a real browser."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Kart's readable map in a real browser (issue 21): a brief popup drawn over the legend, a legend that folds by
+"""Kart's readable map in a real browser: a brief popup drawn over the legend, a legend that folds by
 keyboard, names from zoom 11 on, the chosen municipality outlined, and the map's top on a laptop's first screen."""
 
 from __future__ import annotations

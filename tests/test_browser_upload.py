@@ -107,7 +107,7 @@ def test_template_text_on_the_portfolio_page_shows_as_written(browser, hostile_a
         page.close()
 
 
-# --- issue 21, finding 6: our uploader labels, the file chip, and uploaded layers in Kart's layer list ----------
+# --- our uploader labels, the file chip, and uploaded layers in Kart's layer list ----------
 
 # The text a person sees in an element: the text of its rendered nodes and the ::before/::after content drawn
 # around them (innerText leaves the latter out), skipping what is not displayed and icons (aria-hidden ligatures).

@@ -1,4 +1,4 @@
-"""The prepared view survives (issue 13 §1), in chromium: prepare a view, switch, reopen the link in a fresh
+"""The prepared view survives, in chromium: prepare a view, switch, reopen the link in a fresh
 browser context, and compare Leaflet's own centre and zoom."""
 
 from __future__ import annotations
@@ -299,7 +299,7 @@ def record_column(page: OfflinePage):
 
 
 def test_a_shared_link_of_a_clicked_plant_opens_with_the_plant_on_the_map_and_its_record(browser, app_url, portfolio):
-    """Issue 21 §1: a plant clicked near the map's top edge, whose popup opens above it and pans the map, then
+    """A plant clicked near the map's top edge, whose popup opens above it and pans the map, then
     the link from the share box in a fresh browser: the plant inside Leaflet's bounds, ringed, its record shown."""
     elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"]
     point, name = elkem.geometry, elkem["facility"]
@@ -342,7 +342,7 @@ def test_a_shared_link_of_a_clicked_plant_opens_with_the_plant_on_the_map_and_it
 
 
 def test_the_filter_view_and_selection_survive_a_visit_to_utslipp(browser, app_url, portfolio):
-    """Issue 21 §1: Kart → Utslipp → Kart through the page menu keeps the municipality, the map where the user
+    """Kart → Utslipp → Kart through the page menu keeps the municipality, the map where the user
     left it, and the clicked feature's record and ring."""
     moved = (63.3, 9.9, 11)
     elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry

@@ -1,4 +1,4 @@
-"""The bundled EU ETS register (issue 18): every Trøndelag installation, each figure traced to the shared table,
+"""The bundled EU ETS register: every Trøndelag installation, each figure traced to the shared table,
 every row that names a Trøndelag place either bundled or excluded with a reason, and like-for-like paths.
 
 The build script itself is checked byte for byte in test_bundled_register.py (its BUILT list holds the ETS files).

@@ -1,4 +1,4 @@
-"""The bundled EEA register data and boundaries (issue 12): reproducible from ../shared, every figure traced.
+"""The bundled EEA register data and boundaries: reproducible from ../shared, every figure traced.
 
 The build script (scripts/build_geodata.py) is run into tmp_path and must give the bundled files byte for
 byte; every figure in geodata/eprtr_figures.csv is a row of the shared F1_4 file (facility id, year,

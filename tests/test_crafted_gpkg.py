@@ -1,4 +1,4 @@
-"""Crafted GeoPackages (issue 19): SQLite schema objects that run when the file is read are refused before GDAL
+"""Crafted GeoPackages: SQLite schema objects that run when the file is read are refused before GDAL
 opens it, with a clear message, through the upload path and the command line alike.
 
 Every file is generated here: a real GeoPackage written by GDAL (pyogrio), then one object added with sqlite3 and,
@@ -92,7 +92,7 @@ def test_the_command_line_refuses_it_at_once_and_stores_nothing(crafted, tmp_pat
 
 
 def test_an_sqlite_database_in_another_formats_clothes_is_refused(tmp_path):
-    """Issue 19 review: GDAL opened a zipped Shapefile's layer.shp that was really SQLite with its SQLite driver, and
+    """GDAL opened a zipped Shapefile's layer.shp that was really SQLite with its SQLite driver, and
     ran a view named like the layer, past the GeoPackage check."""
     import io
     import zipfile

@@ -122,7 +122,7 @@ def test_neutralise_leaves_everything_else(value):
 
 
 def test_a_workbook_takes_text_with_characters_xml_cannot_hold():
-    """Issue 19: a bell (U+0007) or U+FFFF in uploaded text made openpyxl refuse the whole workbook."""
+    """A bell (U+0007) or U+FFFF in uploaded text made openpyxl refuse the whole workbook."""
     table = pd.DataFrame({"navn": ["Møte\x07 i Orkland", "x\uffff", "=1+1\x00"], "tonn": [1.0, 2.0, 3.0]})
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"data": table})))
     values = [row[0] for row in book["data"].iter_rows(min_row=2, values_only=True)]

@@ -1,4 +1,4 @@
-"""Editor password guesses: a growing wait, a lockout per session and one for everyone (issue 9)."""
+"""Editor password guesses: a growing wait, a lockout per session and one for everyone."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def test_just_below_the_process_wide_limit_a_fresh_session_may_try(limiter, cloc
 
 
 def test_one_client_with_many_sessions_cannot_lock_everyone_out(limiter, clock):
-    """Issue 19: 50 wrong guesses from anywhere locked every editor out for 15 minutes; one client could do it."""
+    """50 wrong guesses from anywhere locked every editor out for 15 minutes; one client could do it."""
     tried = 0
     for i in range(3 * config.EDITOR_GUESS_GLOBAL_LIMIT):  # a fresh session for every guess, all from one address
         if limiter.refusal(f"attacker-{i}", "203.0.113.9") is None:

@@ -1,4 +1,4 @@
-"""The EU ETS importer (issue 18): next years by import, through the command line and the import page.
+"""The EU ETS importer: next years by import, through the command line and the import page.
 
 The 2023 tables are generated here from the shared table's layout (made-up numbers, "generated" in their names).
 """

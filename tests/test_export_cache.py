@@ -1,4 +1,4 @@
-"""Layer downloads (issue 19): built once per layer version and format, one at a time, within a budget per session.
+"""Layer downloads: built once per layer version and format, one at a time, within a budget per session.
 
 Twelve "Last ned GeoJSON" requests for a 300 000-point layer in one websocket batch used to cost about 92 s of
 server work (each exported again, all at once). The AppTest below records the page's deferred downloads and runs
@@ -151,7 +151,7 @@ def test_the_budget_belongs_to_the_client_not_the_session():
 
 
 def test_map_exports_run_one_at_a_time_are_never_kept_and_count_against_the_budget():
-    """Issue 21: a map export (a view with no version) is built on every click, one at a time, within the budget."""
+    """A map export (a view with no version) is built on every click, one at a time, within the budget."""
     cache, running, most, builds = ExportCache(), [0], [0], []
     changed = threading.Condition()
     started = threading.Barrier(4, timeout=10)

@@ -1,4 +1,4 @@
-"""Issue 21, finding 5: what the map exports (PNG, PDF, slide, HTML) hold beyond the three layers.
+"""What the map exports (PNG, PDF, slide, HTML) hold beyond the three layers.
 
 Uploaded layers visible on the web map, the municipality a view is filtered to (framed and outlined), names for
 parks and large emitters, stacked points set apart, and the title as the file name.

@@ -234,7 +234,7 @@ def test_unknown_kind():
         suggest_mapping(["navn"], "rivers")
 
 
-# --- Kartverket's boundary files are suggested as boundaries (issue 13 §3) -----------------------------
+# --- Kartverket's boundary files are suggested as boundaries -----------------------------
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_kartverket_names_prefer_the_plain_name_column_over_the_nested_navn():
     assert suggest_mapping(columns, "boundaries") == {"kommunenummer": "kommunenummer", "name": "kommunenavn"}
 
 
-# --- issue 21: municipality from the geometry, generated ids, the default label --------------------------------
+# --- municipality from the geometry, generated ids, the default label --------------------------------
 
 
 def generated_three_areas(municipality_columns: bool = False) -> gpd.GeoDataFrame:

@@ -1,4 +1,4 @@
-"""Generated hostile and malformed files through the upload page's and the CLI's one pipeline (issue 9).
+"""Generated hostile and malformed files through the upload page's and the CLI's one pipeline.
 
 Hypothesis generates several hundred files (every one named generated_hostile_…): mutated and truncated GeoJSON,
 wrong types, huge/NaN/inf coordinates, invalid JSON, binary junk, empty files, zips with odd members, damaged

@@ -1,4 +1,4 @@
-"""Kart's readable map without a browser (issue 21): brief popups in the key figure's scope and year, formatted
+"""Kart's readable map without a browser: brief popups in the key figure's scope and year, formatted
 numbers (never a register's raw kg), a legend of what is on the map, labels and the chosen municipality as data."""
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def test_viewers_can_download_but_not_change(store, monkeypatch):
 
 
 def test_the_bin_is_for_editors_only(store, portfolio, monkeypatch):
-    """Issue 19: a deleted layer stayed downloadable by anyone for the bin's 30 days."""
+    """A deleted layer stayed downloadable by anyone for the bin's 30 days."""
     gone = store.save(portfolio.sources.head(1), "Generated deleted layer", "sources")
     store.delete(gone.id)
     monkeypatch.setenv(PASSWORD_ENV, SECRET)

@@ -194,7 +194,7 @@ def test_a_link_keeps_the_screens_view_when_it_shows_the_selection_well_inside()
 
 
 def test_a_link_centres_on_a_selection_a_popups_auto_pan_moved_towards_the_edge():
-    """Issue 21 §1: Elkem's popup panned the map until the plant was 326 px below the centre (63.43° N at zoom
+    """Elkem's popup panned the map until the plant was 326 px below the centre (63.43° N at zoom
     11); the link names the plant at the zoom the user chose, centred, so it opens with the plant in view."""
     panned = _moved((*ELKEM, 11), 0, -326)
     assert panned[0] == pytest.approx(63.43, abs=0.01)

@@ -263,7 +263,7 @@ def test_buffer_reaches_the_radius_on_the_ground(portfolio):
 
 
 def _dated_latest(portfolio):
-    """The latest *dated* stated figure per facility: what sums and the nearest emitter use (issue 12)."""
+    """The latest *dated* stated figure per facility: what sums and the nearest emitter use."""
     return latest_figures(portfolio.figures[portfolio.figures["year"].notna()]).set_index("facility_id")["amount_t"]
 
 
@@ -377,7 +377,7 @@ def test_several_neighbourhoods_at_once_are_each_the_single_one(portfolio):
         assert hood.emissions == alone.emissions
 
 
-# --- issue 21: places unknown, one entry per actor, sectors, ties -------------------------------------
+# --- places unknown, one entry per actor, sectors, ties -------------------------------------
 
 
 def test_a_place_at_the_municipal_centre_is_never_at_a_distance(portfolio):

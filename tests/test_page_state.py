@@ -1,4 +1,4 @@
-"""What a planner set on one page is still set after a visit to another (issue 21 §1), under AppTest's page
+"""What a planner set on one page is still set after a visit to another, under AppTest's page
 switch: Streamlit drops a widget's value at the end of a run of a page that does not draw it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13 §3: uploaded polygon layers as outlines in colours of their own; the emissions page's defaults
+"""Uploaded polygon layers as outlines in colours of their own; the emissions page's defaults
 after a norskeutslipp import (municipal figures from the source that has them; every top-3 label shown)."""
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def test_the_top_chart_labels_every_bar():
     assert json.dumps(spec)  # a plain Vega-Lite spec
 
 
-# --- source links read as sources; the standalone HTML shows its title (issue 13 §4) -------------------
+# --- source links read as sources; the standalone HTML shows its title -------------------
 
 
 def test_source_links_read_as_sources():

@@ -189,7 +189,7 @@ def test_a_big_layer_with_tiles_is_drawn_unread_and_only_a_clicked_row_is_read(m
 
 
 def test_a_tile_folder_is_no_function_of_the_store_address(tmp_path):
-    """Issue 19: the folder was sha256(DATABASE_URL)[:16], so a guessable address's password fell to a dictionary."""
+    """The folder was sha256(DATABASE_URL)[:16], so a guessable address's password fell to a dictionary."""
     import hashlib
     import stat
 
@@ -207,7 +207,7 @@ def test_a_tile_folder_is_no_function_of_the_store_address(tmp_path):
 
 
 def test_a_failed_store_listing_deletes_no_tiles(monkeypatch):
-    """Issue 19: an unreadable store listed as empty, and the stale-tile clean-up then removed every tile."""
+    """An unreadable store listed as empty, and the stale-tile clean-up then removed every tile."""
     import os
     from pathlib import Path
 

@@ -462,7 +462,7 @@ def test_a_link_with_too_many_or_unknown_sites_is_a_notice():
     assert at.sidebar.slider(key="pf_radius_km").value == config.NEIGHBOURHOOD_RADIUS_DEFAULT_M // 1000
 
 
-# --- issue 21: what a planner sees around Grønøra -------------------------------------------------
+# --- what a planner sees around Grønøra -------------------------------------------------
 
 
 def test_gronora_lists_each_actor_once_and_places_unknown_apart(portfolio):

@@ -1,4 +1,4 @@
-"""Issue 13 §4 in chromium: the slide fills a 1920 × 1080 screen's width at 16:9, «Rediger» is off the slide,
+"""In chromium: the slide fills a 1920 × 1080 screen's width at 16:9, «Rediger» is off the slide,
 the legend folds away and never covers more than a quarter of the map, a popup opens above its circle, and the
 standalone HTML export shows its title and subtitle on the map."""
 

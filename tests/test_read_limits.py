@@ -1,4 +1,4 @@
-"""GDAL reads of uploads run in a child process with CPU-time and memory limits (issue 19, loaders/files/sandbox.py).
+"""GDAL reads of uploads run in a child process with CPU-time and memory limits (loaders/files/sandbox.py).
 
 A crafted file that made GDAL spin or allocate without end is stood in for by tasks that do just that."""
 

@@ -1,4 +1,4 @@
-"""Several replicas (issue 14): cached frames are read-only per session, the guess limit is shared in PostGIS."""
+"""Several replicas: cached frames are read-only per session, the guess limit is shared in PostGIS."""
 
 from __future__ import annotations
 

@@ -98,7 +98,7 @@ def test_hostile_text_stays_literal_on_the_slide(orkland):
 
 
 def test_characters_no_office_file_can_hold_are_replaced_not_a_crash(orkland):
-    """Issue 19: ?title=Møte%07 (or U+FFFF) made python-pptx raise "All strings must be XML compatible"."""
+    """A link's ?title=Møte%07 (or U+FFFF) made python-pptx raise "All strings must be XML compatible"."""
     title, subtitle = "Møte\x07 i Orkland\uffff", "Saksliste\x00\x1b med\ttabulator"
     slide = view_slide(orkland, MapRequest(title=title, subtitle=subtitle, day=DAY), tile_fetcher=no_tiles)
     (only,) = Presentation(io.BytesIO(slides_pptx([slide], day=DAY))).slides

@@ -124,7 +124,7 @@ def test_a_range_of_rows_is_read_without_the_rest(store):
     for start, count in [(-1, 1), (0, -1), (True, 1)]:
         with pytest.raises(ValueError):
             store.read(info.id, start=start, count=count)
-    # A row number from a crafted link (issue 19: ?sel=stored:1|9223372036854775808 overflowed SQLite's integer).
+    # A row number from a crafted link (?sel=stored:1|9223372036854775808 overflowed SQLite's integer).
     for start, count in [(2**63, 1), (0, 2**63), (10**30, None)]:
         with pytest.raises(ValueError):
             store.read(info.id, start=start, count=count)
@@ -141,7 +141,7 @@ def test_clashing_column_names_are_mapped_not_lost(store):
 
 
 def test_column_names_either_backend_reserves_are_stored_the_same_way_on_both(store):
-    """Issue 19: PostGIS refused ctid, xmin, xmax, cmin, cmax and tableoid, which GeoPackage took."""
+    """PostGIS refused ctid, xmin, xmax, cmin, cmax and tableoid, which GeoPackage took."""
     frame = gpd.GeoDataFrame(
         {name: [i] for i, name in enumerate(("ctid", "xmin", "xmax", "cmin", "cmax", "tableoid", "OID", "navn"))},
         geometry=[Point(10, 63)],
@@ -152,7 +152,7 @@ def test_column_names_either_backend_reserves_are_stored_the_same_way_on_both(st
 
 
 def test_geopackage_download_works_for_every_stored_layer(store):
-    """Issue 19: the GeoPackage download failed for a column "fid" or "geom", or two names differing in case."""
+    """The GeoPackage download failed for a column "fid" or "geom", or two names differing in case."""
     import io
 
     import pyogrio

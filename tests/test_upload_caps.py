@@ -249,7 +249,7 @@ def test_the_upload_page_shows_the_refusal_and_stores_nothing(small_caps, store_
 
 
 def test_a_csv_of_a_million_empty_columns_is_refused_from_its_header(monkeypatch):
-    """Issue 19: a 2 MB CSV with 1 000 000 empty columns ran 156 s and peaked at 3.4 GB before the field cap
+    """A 2 MB CSV with 1 000 000 empty columns ran 156 s and peaked at 3.4 GB before the field cap
     refused it, because the cap was checked after pandas had parsed everything. Now the header is counted first."""
     import tracemalloc
 

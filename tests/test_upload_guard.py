@@ -1,4 +1,4 @@
-"""Uploads are for editors (issue 19): an anonymous session cannot park files on a replica, directly or through nginx.
+"""Uploads are for editors: an anonymous session cannot park files on a replica, directly or through nginx.
 
 A real Streamlit server with an editor password, a real chromium session (its session id read from the server's own
 NewSession message, its XSRF cookie from the browser) and real nginx in front; the flood is bounded (a few requests

@@ -236,7 +236,7 @@ def test_a_big_layer_gets_its_tiles_when_saved_and_its_first_display_uses_them(s
     assert path.name in map_args(dashboard)["feature_group"]
 
 
-# --- issue 21: three polygons as "parker og områder", the notice before saving ----------------------------------
+# --- three polygons as "parker og områder", the notice before saving ----------------------------------
 
 
 def generated_three_polygons() -> bytes:

@@ -53,7 +53,7 @@ def test_round_trip_of_every_parameter(params):
 
 
 def test_the_links_view_shows_its_selection_whatever_the_popup_did_to_the_screen(params, portfolio):
-    """Issue 21 §1: the map's reported view after a popup's auto-pan (63.43° N at zoom 11, Elkem at 63.33° N)
+    """The map's reported view after a popup's auto-pan (63.43° N at zoom 11, Elkem at 63.33° N)
     becomes Elkem at zoom 11 in the link; a view that shows the selection well is kept as it is."""
     elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
     state = {"view": (63.43, 9.89, 11), "selected": Selection("sources", ("src-elkem-thamshavn",))}
@@ -183,7 +183,7 @@ def test_the_emissions_and_portfolio_pages_present_too(page, title):
 
 
 def test_a_crafted_row_number_in_a_link_is_a_message_not_a_traceback(tmp_path, monkeypatch):
-    """Issue 19: ?sel=stored:<big layer>|9223372036854775808 raised an uncaught OverflowError from SQLite."""
+    """A link's ?sel=stored:<big layer>|9223372036854775808 raised an uncaught OverflowError from SQLite."""
     from streamlit.testing.v1 import AppTest
 
     import config

@@ -1,4 +1,4 @@
-"""Layer downloads built once, one at a time, within a budget per session (issue 19).
+"""Layer downloads built once, one at a time, within a budget per session.
 
 Each "Last ned" of a stored layer used to export it again: twelve clicks on a 300 000-point layer in one batch cost
 about 92 s of server work, and another user's rerun went from 0.1 s to 12 s. Now a download is kept per (store, layer,

@@ -17,7 +17,7 @@ from ui.text import escape_markdown
 from ui.uploaded_layers import ZOOM_REQUEST
 
 # Our own constant CSS (no user text): Kart's header (title, subtitle, key figures) kept to a few lines, so the
-# map's top is on the first screen of a 1366×768 laptop (issue 21). Only inside the header's own container.
+# map's top is on the first screen of a 1366×768 laptop. Only inside the header's own container.
 _COMPACT_HEADER_CSS = """
 <style>
 [data-testid="stMainBlockContainer"]:has(.st-key-ik_kart_header) {padding-top: 2.6rem !important;}

@@ -281,7 +281,7 @@ def _save(
     st.rerun()
 
 
-# --- a clicked point as the centre of a neighbourhood (issue 21) ------------------------------------
+# --- a clicked point as the centre of a neighbourhood ------------------------------------
 
 POINT_KEY = "pf_point"  # "lat,lon" (5 decimals) of the centre the user clicked; kept in the link as `pt`
 _SEEN_CLICK = "_pf_seen_click"

@@ -13,7 +13,7 @@ from maps.portfolio import LAYERS as PORTFOLIO_LAYERS
 LANG_KEY = "lang"
 _LANGUAGE_NAMES = {"nb": "Norsk bokmål", "en": "English"}
 
-# Every widget value a planner finds again on coming back to a page (issue 21: Kart → Utslipp → Kart keeps the
+# Every widget value a planner finds again on coming back to a page (Kart → Utslipp → Kart keeps the
 # filters). Kart and Data og kilder share one filter, so one set of keys: a municipality chosen on one is the
 # one on the other (Utslipp and Portefølje have no municipality filter). Non-widget state (the map's view and
 # selection, em_selected) is never dropped and needs no entry here.

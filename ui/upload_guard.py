@@ -2,7 +2,7 @@
 
 Streamlit's upload route (PUT /_stcore/upload_file/<session>/<file id>) takes any file id for any live session and
 keeps the file in memory until the session ends, so an anonymous visitor could park hundreds of megabytes per
-request (issue 19: 8 × 190 MB took a replica from 484 MB to 2 GB). This module wraps Streamlit's classes once per
+request (8 × 190 MB took a replica from 484 MB to 2 GB). This module wraps Streamlit's classes once per
 process:
 
 - `runtime.is_active_session`, which the upload route asks before it reads a byte of the body, answers False for a

@@ -338,7 +338,7 @@ def portfolio_params(portfolio: Portfolio) -> list[Param]:
         key_param("mkind", "pf_m_kinds", choices(MEASURE_KINDS), list),
         layers_param(PORTFOLIO_LAYERS, "pf_show_"),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
-        key_param("pt", POINT_KEY, clicked_point),  # the clicked centre (issue 21)
+        key_param("pt", POINT_KEY, clicked_point),  # the clicked centre
         *presentation_params(),
     ]
 

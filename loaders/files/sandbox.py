@@ -1,4 +1,4 @@
-"""GDAL reads of uploaded files, and layer exports, in worker processes with CPU-time and memory limits (issue 19).
+"""GDAL reads of uploaded files, and layer exports, in worker processes with CPU-time and memory limits.
 
 A crafted file can make GDAL (or the SQLite inside a GeoPackage) run for ever or allocate without end: a recursive
 view held a core long after the browser left, a zeroblob view took 5.5 GB. The schema check (ogr.py) refuses the
