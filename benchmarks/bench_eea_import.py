@@ -9,12 +9,13 @@ Each method runs in a fresh process (multiprocessing "spawn"), so its peak resid
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.fresh import in_fresh_process
 
 
 def _peak_mb() -> float:
@@ -58,17 +59,12 @@ def main() -> None:
         size_mb = path.stat().st_size / 1e6
         print(f"file: {path.name}, {size_mb:.1f} MB; chunk rows: {chunk_rows:,}; python {sys.version.split()[0]}")
         print(f"{'method':<42} {'rows':>9} {'kept':>6} {'seconds':>8} {'rows/s':>10} {'peak MB':>8}")
-        context = multiprocessing.get_context("spawn")
         methods = [
             ("chunked", "loaders.official.eea.read_eea_f1_4 (chunked)"),
             ("naive", "naive pd.read_csv(whole file) + filter"),
         ]
         for method, label in methods:
-            queue = context.Queue()
-            process = context.Process(target=_run, args=(method, str(path), chunk_rows, queue))
-            process.start()
-            rows, kept, seconds, peak, base = queue.get()
-            process.join()
+            rows, kept, seconds, peak, base = in_fresh_process(_run, method, str(path), chunk_rows)
             print(f"{label:<42} {rows:>9,} {kept:>6,} {seconds:>8.2f} {rows / seconds:>10,.0f} {peak:>8.1f}")
         print(f"(peak MB: resident memory above the process after imports, ~{base:.0f} MB)")
 

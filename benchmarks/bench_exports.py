@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import multiprocessing
 import resource
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from benchmarks.fresh import in_fresh_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,14 +112,9 @@ def main() -> None:
     boundaries = (args.shared / "geodata" / "trondelag_kommuner.geojson").exists()
     print(f"python {sys.version.split()[0]}; boundaries: {'trondelag_kommuner.geojson' if boundaries else 'none'}")
     print(f"{'case':<44} {'first s':>8} {'median s':>9} {'peak MB':>8} {'bytes':>10}")
-    context = multiprocessing.get_context("spawn")
     base = 0.0
     for case, label in CASES:
-        queue = context.Queue()
-        process = context.Process(target=_run, args=(case, str(args.shared), args.repeat, queue))
-        process.start()
-        first, median, peak, base, size = queue.get()
-        process.join()
+        first, median, peak, base, size = in_fresh_process(_run, case, str(args.shared), args.repeat)
         print(f"{label:<44} {first:>8.2f} {median:>9.2f} {peak:>8.1f} {size:>10,}")
     print(f"(peak MB: resident memory above the process after imports and data loading, ~{base:.0f} MB)")
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import multiprocessing
 import os
 import random
 import resource
@@ -25,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.fresh import in_fresh_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,15 +142,10 @@ def main() -> None:
         files = [(county, None), (wrapped, "Fylke"), (generated, None), (many_parts, None)]
         print(f"python {sys.version.split()[0]}; best of {args.repeat}; peak MB: resident memory above the process")
         print(f"{'file':<42} {'MB':>6} {'method':<34} {'rows':>7} {'seconds':>8} {'peak MB':>8}  notes")
-        context = multiprocessing.get_context("spawn")
         for path, layer in files:
             size = path.stat().st_size / 1e6
             for method, label in (("upload", "read_upload (read + validate)"), ("baseline", "geopandas.read_file")):
-                queue = context.Queue()
-                process = context.Process(target=_run, args=(method, str(path), layer, args.repeat, queue))
-                process.start()
-                rows, seconds, peak, base, note = queue.get()
-                process.join()
+                rows, seconds, peak, base, note = in_fresh_process(_run, method, str(path), layer, args.repeat)
                 print(f"{path.name:<42} {size:>6.1f} {label:<34} {rows:>7,} {seconds:>8.3f} {peak:>8.1f}  {note}")
         print(f"(process size after imports ~{base:.0f} MB)")
 

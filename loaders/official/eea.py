@@ -174,10 +174,7 @@ def read_eea_f1_4(
     if confidential:
         summary.note("note_confidential_rows", count=confidential)
     title = Message("import_title_eea", file=path.name)
-    result = build_result("eea-f1_4", source, figures, facilities, known, summary, title=title)
-    if progress:
-        progress(1.0, "done")
-    return result
+    return build_result("eea-f1_4", source, figures, facilities, known, summary, title=title, progress=progress)
 
 
 _MACHINE_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")

@@ -178,10 +178,7 @@ def read_eutl(
         if progress:
             progress(min(0.95, (offset + 1) / total), "reading")
     title = Message("import_title_eutl", file=path.name)
-    result = build_result(FORMAT, source, figures, facilities, known, summary, title=title)
-    if progress:
-        progress(1.0, "done")
-    return result
+    return build_result(FORMAT, source, figures, facilities, known, summary, title=title, progress=progress)
 
 
 def _verified_figures(installation: str, values: dict, cell, quoted: dict[int, str], source: str, summary) -> list:

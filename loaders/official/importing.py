@@ -121,10 +121,12 @@ def build_result(
     summary: ImportSummary,
     *,
     title: Message | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> ImportResult:
     """Match the facilities, give figures their facility ids, drop duplicate figures and fill the counts.
 
-    `figure_rows` carry a `key` into `facilities`; facility dicts may carry `lon`/`lat`.
+    `figure_rows` carry a `key` into `facilities`; facility dicts may carry `lon`/`lat`. `progress` hears
+    (1.0, "done") when the result is ready.
     """
     figure_rows = _drop_duplicates(figure_rows, summary)
     counts = Counter(row["key"] for row in figure_rows)
@@ -163,6 +165,8 @@ def build_result(
     summary.unmatched = len(frame) - summary.matched
     summary.matched_by = {k: int(v) for k, v in frame["matched_by"].value_counts().items()}
     summary.unmatched_names = [str(n) for n in frame.loc[frame["matched_by"].isna(), "name"]]
+    if progress:
+        progress(1.0, "done")
     return ImportResult(fmt, source, figures, facilities_gdf.reset_index(drop=True), summary, title)
 
 

@@ -142,10 +142,7 @@ def read_norskeutslipp(
     if water_rows:
         summary.note("note_water_rows", count=water_rows)
     title = Message("import_title_norskeutslipp", file=path.name)
-    result = build_result("norskeutslipp", source, figures, facilities, known, summary, title=title)
-    if progress:
-        progress(1.0, "done")
-    return result
+    return build_result("norskeutslipp", source, figures, facilities, known, summary, title=title, progress=progress)
 
 
 def _in_counties(county: str | None, kommune: str | None, wanted: list[str | None], municipalities) -> bool:

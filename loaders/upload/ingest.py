@@ -97,37 +97,23 @@ def save(
 ):
     """Store the layer (a new one, or the next version of `replace_id`) and return its `LayerInfo`."""
     uploaded = prepared.uploaded
-    if replace_id is not None:
-        current = store.get(replace_id)
-        if current.kind != prepared.kind:
-            raise ValueError(f"layer {replace_id} holds {current.kind}; a new version must be {current.kind} too")
-        info = store.replace(
-            replace_id,
+    origin = Origin(uploaded.filename, uploaded.original_crs, uploader, source_licence or None)
+    if replace_id is None:
+        return store.save(
             prepared.layer,
-            Origin(
-                original_filename=uploaded.filename,
-                original_crs=uploaded.original_crs,
-                uploader=uploader,
-                source_licence=source_licence or None,
-            ),
-            description=description or None,
+            title,
+            prepared.kind,
+            origin,
+            description=description,
+            style=style_dict(check_style(style, prepared.layer.columns)) if style else None,
         )
-        if style is not None:
-            info = store.set_style(info.id, style_dict(check_style(style, prepared.layer.columns)))
-        return info
-    return store.save(
-        prepared.layer,
-        title,
-        prepared.kind,
-        Origin(
-            original_filename=uploaded.filename,
-            original_crs=uploaded.original_crs,
-            uploader=uploader,
-            source_licence=source_licence,
-        ),
-        description=description,
-        style=style_dict(check_style(style, prepared.layer.columns)) if style else None,
-    )
+    current = store.get(replace_id)
+    if current.kind != prepared.kind:
+        raise ValueError(f"layer {replace_id} holds {current.kind}; a new version must be {current.kind} too")
+    info = store.replace(replace_id, prepared.layer, origin, description=description or None)
+    if style is not None:
+        info = store.set_style(info.id, style_dict(check_style(style, prepared.layer.columns)))
+    return info
 
 
 def style_dict(style: LayerStyle) -> dict:
