@@ -93,7 +93,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, default=Path("."))
     root = parser.parse_args().repo.resolve()
-    code = [p for p in python_files(root) if p.relative_to(root).parts[0] != "tests"]
+    this = Path(__file__).resolve().relative_to(Path(__file__).resolve().parents[1])
+    code = [p for p in python_files(root) if p.relative_to(root).parts[0] != "tests" and p.relative_to(root) != this]
     tests = python_files(root, ("tests",))
     text_modules = [root / "i18n.py", root / "loaders" / "messages.py", *python_files(root, ("i18n",))]
     figures = {
