@@ -7,12 +7,14 @@ A message's text is `msg_<code>` in the catalogues. Both languages compose the s
 - `{<name>_part}`: for a param `<name>`, the text `msg_part_<name>` when the value is given, else `msg_none_<name>`
   (or nothing): optional pieces such as "feature 3" / "the file", ", got 'x'", "row 12, ";
 - a param that is itself a message (has `code` and `params`) is rendered in the same language;
+- `{<name>!r}` is the repr of the param as the code gave it (a tuple as a tuple: "(10.0, 63.0, 11.0, 64.0)");
 - numbers take the language's format (except years, rows, lines and other ordinals), `*_bytes` are sizes
   (12 KB, 1.5 MB), lists and tuples are joined by ", ".
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 
 from i18n.catalogue import DEFAULT_LANGUAGE, has, template
@@ -39,16 +41,34 @@ def render(code: str, params: Mapping[str, object], lang: str = DEFAULT_LANGUAGE
     values = {name: _format(name, value, lang) for name, value in params.items()}
     for name, value in params.items():
         piece = f"part_{name}" if value is not None else f"none_{name}"
-        values[f"{name}_part"] = _fill(piece, values, lang) if known(piece) else ""
+        values[f"{name}_part"] = _fill(piece, values, lang, params) if known(piece) else ""
     for name in _NAMED:
         value = params.get(name)
         if isinstance(value, str) and (name == "expected" or known(f"{name}_{value}")):
-            values[name] = _fill(f"{name}_{value}", values, lang)
-    return _fill(code, values, lang)
+            values[name] = _fill(f"{name}_{value}", values, lang, params)
+    return _fill(code, values, lang, params)
 
 
-def _fill(code: str, values: dict, lang: str) -> str:
-    return template(PREFIX + code, lang).format_map(values)
+class _Filler(string.Formatter):
+    """Fills a text from the formatted values; `{name!r}` takes the repr of the raw param instead."""
+
+    def __init__(self, raw: Mapping[str, object]):
+        super().__init__()
+        self.raw = raw
+
+    def get_field(self, field_name: str, args, kwargs):
+        value, used = super().get_field(field_name, args, kwargs)
+        return (field_name, value), used
+
+    def convert_field(self, value, conversion):
+        name, formatted = value
+        if conversion == "r" and name in self.raw:
+            return repr(self.raw[name])
+        return super().convert_field(formatted, conversion)
+
+
+def _fill(code: str, values: dict, lang: str, raw: Mapping[str, object]) -> str:
+    return _Filler(raw).vformat(template(PREFIX + code, lang), (), values)
 
 
 def _format(name: str, value: object, lang: str) -> str:

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 import config
 from analysis import errors as analysis_errors
 from core.messages import CodedError, Message
+from exports import errors as export_errors
 from i18n import error_text, t
 from i18n.catalogue import LANGUAGES, catalogue
 from loaders import errors
@@ -33,7 +34,7 @@ ENGLISH_WORDS = (" the ", " is ", " must ", " file ", " not ", " expected ", " a
 NORWEGIAN_WORDS = (" ikke ", " og ", " filen ", " skal ", " må ", " har ", " ble ", " kunne ")
 APP_DIRS = ("ui", "pages", "maps", "exports", "analysis", "loaders", "store", "core", "i18n")
 # Calls whose first argument is a message code (a `msg_<code>` text): notes, and every coded error class ...
-_ERROR_MODULES = (errors, store_errors, analysis_errors)  # exports' errors still carry sentences
+_ERROR_MODULES = (errors, store_errors, analysis_errors, export_errors)
 _CODE_CALLS = {"Message", "note", "__init__", "CodedError", "CoordinateError", "BoundariesError"}
 _CODE_CALLS |= {
     name
@@ -261,6 +262,19 @@ def test_errors_are_codes_and_plain_params_and_str_is_english():
     assert isinstance(FileFormatError("file_empty"), CodedError)
     # i18n is duck-typed: anything with a code and params renders; everything else is str().
     assert error_text(ValueError("plain"), "nb") == "plain"
+
+
+def test_export_errors_are_coded_and_keep_their_english():
+    from exports.errors import ExportError, ExportOptionError
+    from exports.options import check_bounds
+
+    with pytest.raises(ExportOptionError) as caught:
+        check_bounds((5, 6, 1, 2))
+    error = caught.value
+    assert isinstance(error, ExportError) and isinstance(error, ValueError) and isinstance(error, CodedError)
+    assert (error.code, error.params) == ("export_bounds_not_box", {"bounds": (5, 6, 1, 2)})
+    assert str(error) == "bounds (5, 6, 1, 2) are not a west, south, east, north box in lon/lat."
+    assert error_text(error, "nb").startswith("bounds (5, 6, 1, 2) er ikke en boks")
 
 
 def _zip_bomb() -> bytes:
