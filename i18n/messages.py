@@ -8,12 +8,14 @@ A message's text is `msg_<code>` in the catalogues. Both languages compose the s
   (or nothing): optional pieces such as "feature 3" / "the file", ", got 'x'", "row 12, ";
 - a param that is itself a message (has `code` and `params`) is rendered in the same language;
 - `{<name>!r}` is the repr of the param as the code gave it (a tuple as a tuple: "(10.0, 63.0, 11.0, 64.0)");
+  `{<name>:.1f}` the number with one decimal (1,5 / 1.5), whatever its size;
 - numbers take the language's format (except years, rows, lines and other ordinals), `*_bytes` are sizes
-  (12 KB, 1.5 MB), lists and tuples are joined by ", ".
+  (12 KB, 1.5 MB), lists and tuples are joined by ", ", lists of messages by "; ".
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 
@@ -50,11 +52,13 @@ def render(code: str, params: Mapping[str, object], lang: str = DEFAULT_LANGUAGE
 
 
 class _Filler(string.Formatter):
-    """Fills a text from the formatted values; `{name!r}` takes the repr of the raw param instead."""
+    """Fills a text from the formatted values. From the raw param instead: `{name!r}` its repr, and
+    `{name:.<d>f}` a number with <d> decimals in the language's format."""
 
-    def __init__(self, raw: Mapping[str, object]):
+    def __init__(self, raw: Mapping[str, object], lang: str):
         super().__init__()
         self.raw = raw
+        self.lang = lang
 
     def get_field(self, field_name: str, args, kwargs):
         value, used = super().get_field(field_name, args, kwargs)
@@ -62,13 +66,26 @@ class _Filler(string.Formatter):
 
     def convert_field(self, value, conversion):
         name, formatted = value
+        if conversion is None:
+            return value
         if conversion == "r" and name in self.raw:
-            return repr(self.raw[name])
-        return super().convert_field(formatted, conversion)
+            return None, repr(self.raw[name])
+        return None, super().convert_field(formatted, conversion)
+
+    def format_field(self, value, format_spec):
+        name, formatted = value
+        number = self.raw.get(name) if name is not None else None
+        decimals = _DECIMALS.fullmatch(format_spec)
+        if decimals and isinstance(number, int | float) and not isinstance(number, bool):
+            return fmt_number(number, self.lang, int(decimals.group(1)))
+        return super().format_field(formatted, format_spec)
+
+
+_DECIMALS = re.compile(r"\.(\d+)f")
 
 
 def _fill(code: str, values: dict, lang: str, raw: Mapping[str, object]) -> str:
-    return _Filler(raw).vformat(template(PREFIX + code, lang), (), values)
+    return _Filler(raw, lang).vformat(template(PREFIX + code, lang), (), values)
 
 
 def _format(name: str, value: object, lang: str) -> str:
@@ -90,7 +107,8 @@ def _format(name: str, value: object, lang: str) -> str:
             return fmt_number(value, lang, 4 if name in ("lat", "lon") else 2)
         return fmt_number(value, lang, 0 if abs(value) >= 100 or value.is_integer() else 1)
     if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_format(name, item, lang) for item in value)
+        joiner = "; " if any(_is_message(item) for item in value) else ", "
+        return joiner.join(_format(name, item, lang) for item in value)
     return str(value)
 
 
