@@ -8,9 +8,10 @@ A message's text is `msg_<code>` in the catalogues. Both languages compose the s
   (or nothing): optional pieces such as "feature 3" / "the file", ", got 'x'", "row 12, ";
 - a param that is itself a message (has `code` and `params`) is rendered in the same language;
 - `{<name>!r}` is the repr of the param as the code gave it (a tuple as a tuple: "(10.0, 63.0, 11.0, 64.0)");
-  `{<name>:.1f}` the number with one decimal (1,5 / 1.5), whatever its size;
+  `{<name>:.1f}` the number with one decimal (1,5 / 1.5), whatever its size; `{<name>:.6g}` to six significant
+  digits (i18n.numbers.fmt_significant: 160 000 / 160,000, 10,3956 / 10.3956);
 - numbers take the language's format (except years, rows, lines and other ordinals), `*_bytes` are sizes
-  (12 KB, 1.5 MB), lists and tuples are joined by ", ", lists of messages by "; ".
+  (12 KB, 1.5 MB), lists and tuples are joined by ", " (by "; " with `{<name>:;}`, for items that hold commas).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import string
 from collections.abc import Mapping
 
 from i18n.catalogue import DEFAULT_LANGUAGE, has, template
-from i18n.numbers import fmt_number, fmt_size
+from i18n.numbers import fmt_number, fmt_significant, fmt_size
 
 # Params that are ordinals or identifiers, shown as plain digits in every language.
 _PLAIN_NUMBERS = frozenset(
@@ -53,7 +54,8 @@ def render(code: str, params: Mapping[str, object], lang: str = DEFAULT_LANGUAGE
 
 class _Filler(string.Formatter):
     """Fills a text from the formatted values. From the raw param instead: `{name!r}` its repr, and
-    `{name:.<d>f}` a number with <d> decimals in the language's format."""
+    `{name:.<d>f}` a number with <d> decimals and `{name:.<d>g}` one to <d> significant digits, in the language's
+    format; `{name:;}` a list joined by "; "."""
 
     def __init__(self, raw: Mapping[str, object], lang: str):
         super().__init__()
@@ -74,14 +76,19 @@ class _Filler(string.Formatter):
 
     def format_field(self, value, format_spec):
         name, formatted = value
-        number = self.raw.get(name) if name is not None else None
-        decimals = _DECIMALS.fullmatch(format_spec)
-        if decimals and isinstance(number, int | float) and not isinstance(number, bool):
-            return fmt_number(number, self.lang, int(decimals.group(1)))
+        raw = self.raw.get(name) if name is not None else None  # None after a conversion (!r, !s)
+        if format_spec == ";":  # a list joined by "; "; anything else as it is
+            if isinstance(raw, list | tuple):
+                return "; ".join(_format(name, item, self.lang) for item in raw)
+            return formatted
+        spec = _NUMBER_SPEC.fullmatch(format_spec)
+        if spec and isinstance(raw, int | float) and not isinstance(raw, bool):
+            digits, kind = int(spec.group(1)), spec.group(2)
+            return fmt_number(raw, self.lang, digits) if kind == "f" else fmt_significant(raw, self.lang, digits)
         return super().format_field(formatted, format_spec)
 
 
-_DECIMALS = re.compile(r"\.(\d+)f")
+_NUMBER_SPEC = re.compile(r"\.(\d+)([fg])")
 
 
 def _fill(code: str, values: dict, lang: str, raw: Mapping[str, object]) -> str:
@@ -107,8 +114,7 @@ def _format(name: str, value: object, lang: str) -> str:
             return fmt_number(value, lang, 4 if name in ("lat", "lon") else 2)
         return fmt_number(value, lang, 0 if abs(value) >= 100 or value.is_integer() else 1)
     if isinstance(value, list | tuple | set | frozenset):
-        joiner = "; " if any(_is_message(item) for item in value) else ", "
-        return joiner.join(_format(name, item, lang) for item in value)
+        return ", ".join(_format(name, item, lang) for item in value)
     return str(value)
 
 

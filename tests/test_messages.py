@@ -277,6 +277,23 @@ def test_export_errors_are_coded_and_keep_their_english():
     assert error_text(error, "nb").startswith("bounds (5, 6, 1, 2) er ikke en boks")
 
 
+def test_a_text_formats_raw_params_by_its_spec():
+    """{x!r} the param's repr, {x:.1f} fixed decimals, {x:.6g} significant digits, {x:;} a list joined by "; "."""
+    bases = [Message("candidate_basis_flow", flow="f1"), Message("candidate_basis_sector", sector="S")]
+    ends = {"giver": "A", "taker": "B", "resource": "CO2"}
+    reason = Message("candidate_reason", **ends, given=bases, taken=bases[:1], distance_km=2.0)
+    assert str(reason) == (
+        "A may give CO2 (recorded flow f1; sector 'S' (heuristic: typical for such plants)); "
+        "B may take CO2 (recorded flow f1). Distance 2.0 km. A possibility, not a recorded flow."
+    )
+    assert "(registrert strøm f1; bransje «S» (antakelse, typisk for slike anlegg))" in error_text(reason, "nb")
+    assert "Avstand 2,0 km." in error_text(reason, "nb")
+    ranges = Message("fit_not_degrees", xmin=160_000.0, xmax=1_234_567.8, ymin=10.3956123, ymax=-0.5)
+    assert str(ranges).startswith("x runs 160,000 to 1,234,570 and y 10.3956 to -0.5,")
+    nb = error_text(ranges, "nb").replace("\u00a0", " ")
+    assert nb.startswith("x går fra 160 000 til 1 234 570 og y fra 10,3956 til -0,5,")
+
+
 def _zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
