@@ -10,7 +10,9 @@ the radius of a site that has one. A park is an area, never an end: its themes d
 An actor's declared outputs and inputs come from
 - recorded flows: the giver declares the resource as output, the receiver as input (a fact);
 - an emission source's sector, through SECTOR_DECLARATIONS: a HEURISTIC (typical for such plants, not
-  stated for this one); the reason text says so.
+  stated for this one); the reason says so.
+Each row's reason is a `core.messages.Message` (`candidate_reason`, with the bases as messages): the page renders
+it in the user's language with `i18n.error_text`.
 Cluster members declare nothing on their own: membership says nothing about material streams.
 """
 
@@ -24,6 +26,7 @@ import pandas as pd
 
 from analysis.neighbourhoods import IMPRECISE, actor_table, check_radius, site_row
 from config import CRS, METRIC_CRS
+from core.messages import Message
 from core.names import company_key, same_company
 from core.portfolio import Portfolio
 from loaders.bundled.flows import resolve_flows
@@ -49,8 +52,7 @@ CANDIDATE_COLUMNS = (
     "to_kind",
     "to_precision",
     "resource",
-    "reason_no",
-    "reason_en",
+    "reason",  # a core.messages.Message
     "distance_m",
     "label",
 )
@@ -64,16 +66,10 @@ class Basis:
     value: str  # the flow id or sector
 
     @property
-    def no(self) -> str:
+    def message(self) -> Message:
         if self.kind == "flow":
-            return f"registrert strøm {self.value}"
-        return f"bransje «{self.value}» (antakelse, typisk for slike anlegg)"
-
-    @property
-    def en(self) -> str:
-        if self.kind == "flow":
-            return f"recorded flow {self.value}"
-        return f"sector '{self.value}' (heuristic: typical for such plants)"
+            return Message("candidate_basis_flow", flow=self.value)
+        return Message("candidate_basis_sector", sector=self.value)
 
 
 @dataclass
@@ -190,16 +186,14 @@ def _actors_and_recorded(portfolio: Portfolio, flows: pd.DataFrame) -> tuple[lis
 
 def _row(site_id: str, giver: Actor, taker: Actor, resource: str, distance_m: float) -> dict:
     given, taken = giver.outputs[resource], taker.inputs[resource]
-    km = f"{distance_m / 1000:.1f}"
-    reason_no = (
-        f"{giver.name} kan gi {resource} ({'; '.join(b.no for b in given)}); "
-        f"{taker.name} kan ta imot {resource} ({'; '.join(b.no for b in taken)}). "
-        f"Avstand {km.replace('.', ',')} km. Mulighet, ikke registrert strøm."
-    )
-    reason_en = (
-        f"{giver.name} may give {resource} ({'; '.join(b.en for b in given)}); "
-        f"{taker.name} may take {resource} ({'; '.join(b.en for b in taken)}). "
-        f"Distance {km} km. A possibility, not a recorded flow."
+    reason = Message(
+        "candidate_reason",
+        giver=giver.name,
+        taker=taker.name,
+        resource=resource,
+        given=[basis.message for basis in given],
+        taken=[basis.message for basis in taken],
+        distance_km=distance_m / 1000,
     )
     return {
         "site_id": site_id,
@@ -212,8 +206,7 @@ def _row(site_id: str, giver: Actor, taker: Actor, resource: str, distance_m: fl
         "to_kind": taker.kind,
         "to_precision": taker.precision,
         "resource": resource,
-        "reason_no": reason_no,
-        "reason_en": reason_en,
+        "reason": reason,
         "distance_m": distance_m,
         "label": LABEL,
     }

@@ -69,22 +69,22 @@ def export_data(view: View, fmt: str = "geojson", lang: str = DEFAULT_LANGUAGE, 
 def export_filename(fmt: str, day: date | None = None) -> str:
     """industrikart-trondelag-2026-11-25.gpkg, ...-2026-11-25.geojson.zip and so on."""
     if fmt not in FORMATS:
-        raise ExportOptionError(f"Unknown data format {fmt!r}: use one of {', '.join(FORMATS)}.")
+        raise ExportOptionError("export_unknown_data_format", format=fmt, choices=FORMATS)
     return f"industrikart-trondelag-{(day or date.today()).isoformat()}.{EXTENSIONS[fmt]}"
 
 
 def _validate(view: View, fmt: str, lang: str) -> None:
     if fmt not in FORMATS:
-        raise ExportOptionError(f"Unknown data format {fmt!r}: use one of {', '.join(FORMATS)}.")
+        raise ExportOptionError("export_unknown_data_format", format=fmt, choices=FORMATS)
     if lang not in LANGUAGES:
-        raise ExportOptionError(f"Unknown language {lang!r}: use one of {', '.join(LANGUAGES)}.")
+        raise ExportOptionError("export_unknown_language", language=lang, choices=LANGUAGES)
     for name in LAYERS:
         frame = getattr(view, name, None)
         if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
-            raise ExportDataError(f"The {name} layer must be a GeoDataFrame with a CRS.")
+            raise ExportDataError("export_layer_no_crs", layer=name)
         for column in ("id", NAME_COLUMNS[name], "source_url", "source_year"):
             if column not in frame.columns:
-                raise ExportDataError(f"The {name} layer has no {column!r} column.")
+                raise ExportDataError("export_layer_no_column", layer=name, column=column)
 
 
 def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -1,9 +1,12 @@
-"""Typed errors for exports. `str()` is a complete, user-facing sentence."""
+"""Typed errors for exports: a code and params (core.messages.CodedError); `str()` is the English sentence, and a
+page shows one in the user's language with `i18n.error_text`."""
 
 from __future__ import annotations
 
+from core.messages import CodedError
 
-class ExportError(ValueError):
+
+class ExportError(CodedError, ValueError):
     """An export was asked for with arguments it cannot take."""
 
 

@@ -109,7 +109,7 @@ def render_map(
     framed when the request gives no view box.
     """
     if request.format not in FORMATS:
-        raise ExportOptionError(f"Unknown image format {request.format!r}: use one of {', '.join(FORMATS)}.")
+        raise ExportOptionError("export_unknown_image_format", format=request.format, choices=FORMATS)
     check_view(view)
     lang = request.lang
     report = progress or (lambda fraction, message: None)

@@ -21,12 +21,12 @@ PDF_SIZE = "a4-landscape-300dpi"
 def check_image_options(fmt: str, size: str | None) -> str:
     """The image size (`size`, or the format's own when None), or a typed error naming what does not fit."""
     if fmt not in FORMATS:
-        raise ExportOptionError(f"Unknown image format {fmt!r}: use one of {', '.join(FORMATS)}.")
+        raise ExportOptionError("export_unknown_image_format", format=fmt, choices=FORMATS)
     size = size or (PDF_SIZE if fmt == "pdf" else "1920x1080")
     if size not in config.EXPORT_IMAGE_SIZES:
-        raise ExportOptionError(f"Unknown image size {size!r}: use one of {', '.join(config.EXPORT_IMAGE_SIZES)}.")
+        raise ExportOptionError("export_unknown_size", size=size, choices=tuple(config.EXPORT_IMAGE_SIZES))
     if fmt == "pdf" and size != PDF_SIZE:
-        raise ExportOptionError(f"A PDF is always one A4 landscape page: use size {PDF_SIZE!r}.")
+        raise ExportOptionError("export_pdf_size", size=PDF_SIZE)
     return size
 
 
@@ -40,16 +40,16 @@ def check_map_options(
 ) -> set[str]:
     """The visible layers as a set, or a typed error naming the first argument that does not fit."""
     if lang not in LANGUAGES:
-        raise ExportOptionError(f"Unknown language {lang!r}: use one of {', '.join(LANGUAGES)}.")
+        raise ExportOptionError("export_unknown_language", language=lang, choices=LANGUAGES)
     if isinstance(visible_layers, str):
-        raise ExportOptionError("visible_layers must be a collection of layer names, not one string.")
+        raise ExportOptionError("export_layers_one_string")
     visible = set(visible_layers)
     if not visible <= set(LAYERS):
-        raise ExportOptionError(f"Unknown layers {sorted(visible - set(LAYERS))}: use {', '.join(LAYERS)}.")
+        raise ExportOptionError("export_unknown_layers", layers=sorted(visible - set(LAYERS)), choices=LAYERS)
     if basemap not in config.BASEMAPS:
-        raise ExportOptionError(f"Unknown basemap {basemap!r}: use one of {', '.join(config.BASEMAPS)}.")
+        raise ExportOptionError("export_unknown_basemap", basemap=basemap, choices=tuple(config.BASEMAPS))
     if bounds is not None and center is not None:
-        raise ExportOptionError("Give either bounds or center and zoom, not both.")
+        raise ExportOptionError("export_view_twice")
     if bounds is not None:
         check_bounds(bounds)
     if center is not None:
@@ -59,7 +59,7 @@ def check_map_options(
 
 def check_boundaries(boundaries) -> None:
     if boundaries is not None and (not isinstance(boundaries, gpd.GeoDataFrame) or boundaries.crs is None):
-        raise ExportDataError("The boundaries must be a GeoDataFrame with a CRS.")
+        raise ExportDataError("export_boundaries_no_crs")
 
 
 def check_view(view: View) -> None:
@@ -67,18 +67,18 @@ def check_view(view: View) -> None:
     for name in LAYERS:
         frame = getattr(view, name, None)
         if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
-            raise ExportDataError(f"The {name} layer must be a GeoDataFrame with a CRS.")
+            raise ExportDataError("export_layer_no_crs", layer=name)
 
 
 def check_bounds(bounds) -> tuple[float, float, float, float]:
     try:
         west, south, east, north = (float(v) for v in bounds)
     except (TypeError, ValueError) as exc:
-        raise ExportOptionError(f"bounds must be four numbers (west, south, east, north), got {bounds!r}.") from exc
+        raise ExportOptionError("export_bounds_not_four", bounds=bounds) from exc
     if not all(map(math.isfinite, (west, south, east, north))):
-        raise ExportOptionError(f"bounds must be finite numbers, got {bounds!r}.")
+        raise ExportOptionError("export_bounds_not_finite", bounds=bounds)
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ExportOptionError(f"bounds {bounds!r} are not a west, south, east, north box in lon/lat.")
+        raise ExportOptionError("export_bounds_not_box", bounds=bounds)
     return west, south, east, north
 
 
@@ -87,8 +87,6 @@ def check_center(center, zoom) -> None:
         lat, lon = (float(v) for v in center)
         zoom = float(zoom)
     except (TypeError, ValueError) as exc:
-        raise ExportOptionError(
-            f"center must be (lat, lon) given with a numeric zoom, got {center!r}, {zoom!r}."
-        ) from exc
+        raise ExportOptionError("export_center_not_numbers", center=center, zoom=zoom) from exc
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= config.MAP_MAX_ZOOM):
-        raise ExportOptionError(f"center {center!r} or zoom {zoom!r} is outside the world.")
+        raise ExportOptionError("export_center_outside", center=center, zoom=zoom)

@@ -62,10 +62,10 @@ class DrawnLayer:
 def check_extras(extras: MapExtras | None) -> MapExtras:
     extras = extras or MapExtras()
     if not isinstance(extras, MapExtras):
-        raise ExportDataError("extras must be exports.overlays.MapExtras.")
+        raise ExportDataError("export_extras_type")
     for layer in extras.uploaded:
         if not isinstance(layer.frame, gpd.GeoDataFrame) or layer.frame.crs is None:
-            raise ExportDataError(f"The uploaded layer {layer.title!r} must be a GeoDataFrame with a CRS.")
+            raise ExportDataError("export_uploaded_no_crs", title=layer.title)
     return extras
 
 

@@ -7,16 +7,21 @@ A message's text is `msg_<code>` in the catalogues. Both languages compose the s
 - `{<name>_part}`: for a param `<name>`, the text `msg_part_<name>` when the value is given, else `msg_none_<name>`
   (or nothing): optional pieces such as "feature 3" / "the file", ", got 'x'", "row 12, ";
 - a param that is itself a message (has `code` and `params`) is rendered in the same language;
+- `{<name>!r}` is the repr of the param as the code gave it (a tuple as a tuple: "(10.0, 63.0, 11.0, 64.0)");
+  `{<name>:.1f}` the number with one decimal (1,5 / 1.5), whatever its size; `{<name>:.6g}` to six significant
+  digits (i18n.numbers.fmt_significant: 160 000 / 160,000, 10,3956 / 10.3956);
 - numbers take the language's format (except years, rows, lines and other ordinals), `*_bytes` are sizes
-  (12 KB, 1.5 MB), lists and tuples are joined by ", ".
+  (12 KB, 1.5 MB), lists and tuples are joined by ", " (by "; " with `{<name>:;}`, for items that hold commas).
 """
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Mapping
 
 from i18n.catalogue import DEFAULT_LANGUAGE, has, template
-from i18n.numbers import fmt_number, fmt_size
+from i18n.numbers import fmt_number, fmt_significant, fmt_size
 
 # Params that are ordinals or identifiers, shown as plain digits in every language.
 _PLAIN_NUMBERS = frozenset(
@@ -39,16 +44,55 @@ def render(code: str, params: Mapping[str, object], lang: str = DEFAULT_LANGUAGE
     values = {name: _format(name, value, lang) for name, value in params.items()}
     for name, value in params.items():
         piece = f"part_{name}" if value is not None else f"none_{name}"
-        values[f"{name}_part"] = _fill(piece, values, lang) if known(piece) else ""
+        values[f"{name}_part"] = _fill(piece, values, lang, params) if known(piece) else ""
     for name in _NAMED:
         value = params.get(name)
         if isinstance(value, str) and (name == "expected" or known(f"{name}_{value}")):
-            values[name] = _fill(f"{name}_{value}", values, lang)
-    return _fill(code, values, lang)
+            values[name] = _fill(f"{name}_{value}", values, lang, params)
+    return _fill(code, values, lang, params)
 
 
-def _fill(code: str, values: dict, lang: str) -> str:
-    return template(PREFIX + code, lang).format_map(values)
+class _Filler(string.Formatter):
+    """Fills a text from the formatted values. From the raw param instead: `{name!r}` its repr, and
+    `{name:.<d>f}` a number with <d> decimals and `{name:.<d>g}` one to <d> significant digits, in the language's
+    format; `{name:;}` a list joined by "; "."""
+
+    def __init__(self, raw: Mapping[str, object], lang: str):
+        super().__init__()
+        self.raw = raw
+        self.lang = lang
+
+    def get_field(self, field_name: str, args, kwargs):
+        value, used = super().get_field(field_name, args, kwargs)
+        return (field_name, value), used
+
+    def convert_field(self, value, conversion):
+        name, formatted = value
+        if conversion is None:
+            return value
+        if conversion == "r" and name in self.raw:
+            return None, repr(self.raw[name])
+        return None, super().convert_field(formatted, conversion)
+
+    def format_field(self, value, format_spec):
+        name, formatted = value
+        raw = self.raw.get(name) if name is not None else None  # None after a conversion (!r, !s)
+        if format_spec == ";":  # a list joined by "; "; anything else as it is
+            if isinstance(raw, list | tuple):
+                return "; ".join(_format(name, item, self.lang) for item in raw)
+            return formatted
+        spec = _NUMBER_SPEC.fullmatch(format_spec)
+        if spec and isinstance(raw, int | float) and not isinstance(raw, bool):
+            digits, kind = int(spec.group(1)), spec.group(2)
+            return fmt_number(raw, self.lang, digits) if kind == "f" else fmt_significant(raw, self.lang, digits)
+        return super().format_field(formatted, format_spec)
+
+
+_NUMBER_SPEC = re.compile(r"\.(\d+)([fg])")
+
+
+def _fill(code: str, values: dict, lang: str, raw: Mapping[str, object]) -> str:
+    return _Filler(raw, lang).vformat(template(PREFIX + code, lang), (), values)
 
 
 def _format(name: str, value: object, lang: str) -> str:

@@ -57,6 +57,15 @@ def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals
     return "-" + text if exact.is_signed() else text
 
 
+def fmt_significant(value: float, lang: str = DEFAULT_LANGUAGE, digits: int = 6) -> str:
+    """`value` to `digits` significant digits as Python's `g` format rounds it, in the language's format and never
+    in exponent form: 160 000 / 160,000; 10,3956 / 10.3956; 63 / 63."""
+    if _missing(value) or not math.isfinite(value):
+        return fmt_number(value, lang)
+    rounded = Decimal(f"{value:.{digits}g}")
+    return fmt_number(float(rounded), lang, max(0, -rounded.as_tuple().exponent))
+
+
 def fmt_tonnes(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """Whole tonnes; below 10 t three significant digits (a register's 0,000022 t of a PAH is not 0 t)."""
     if _missing(value):

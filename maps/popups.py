@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from urllib.parse import urlparse
 
-from core.sources import source_label
+from core.sources import source_name
 from core.values import is_missing
 from i18n import DEFAULT_LANGUAGE, fmt_number, fmt_tonnes, key_figure_label, t
 
@@ -19,6 +19,13 @@ def esc(value: object) -> str:
     if is_missing(value):
         return ""
     return html.escape(str(value), quote=True)
+
+
+def source_label(url: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """What a link to `url` reads as in `lang` (core.sources, the catalogue's `source_link_*`), or None when it is
+    not an http(s) link."""
+    name = source_name(url)
+    return None if name is None else t(name[0], lang, **name[1])
 
 
 def source_links(source_url: object, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from analysis.filters import Filters, apply_filters
-from core.sources import source_label
+from maps.popups import source_label
 from tests.helpers.browser import OfflinePage, choose, running_app
 
 pytestmark = pytest.mark.browser

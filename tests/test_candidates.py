@@ -8,6 +8,7 @@ from pyproj import Geod
 
 from analysis.candidates import CANDIDATE_COLUMNS, LABEL, actors, candidates
 from analysis.errors import RadiusError, UnknownSiteError
+from i18n import error_text
 from loaders.bundled.flows import flows_from_records, load_flows, resolve_flows
 from loaders.bundled.portfolio import load_portfolio
 
@@ -40,8 +41,9 @@ def test_every_row_is_labelled_a_possibility(portfolio, flows):
     assert len(table) > 0
     assert list(table.columns) == list(CANDIDATE_COLUMNS)
     assert (table["label"] == LABEL).all() and LABEL == "mulighet"
-    assert table["reason_no"].str.contains("Mulighet, ikke registrert strøm").all()
-    assert table["reason_en"].str.contains("not a recorded flow").all()
+    nb, en = (table["reason"].map(lambda reason, lang=lang: error_text(reason, lang)) for lang in ("nb", "en"))
+    assert nb.str.contains("Mulighet, ikke registrert strøm").all()
+    assert en.str.contains("not a recorded flow").all()
 
 
 def test_recorded_flows_never_appear(portfolio, flows):
@@ -114,7 +116,7 @@ def test_reason_names_both_companies_and_the_resource(portfolio, flows):
     table = candidates("park-malm", portfolio, flows, 15_000)
     assert len(table) > 0
     for row in table.to_dict("records"):
-        for text in (row["reason_no"], row["reason_en"]):
+        for text in (error_text(row["reason"], "nb"), error_text(row["reason"], "en")):
             assert row["from_name"] in text and row["to_name"] in text and row["resource"] in text
 
 

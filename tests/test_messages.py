@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 import config
 from analysis import errors as analysis_errors
 from core.messages import CodedError, Message
+from exports import errors as export_errors
 from i18n import error_text, t
 from i18n.catalogue import LANGUAGES, catalogue
 from loaders import errors
@@ -33,7 +34,7 @@ ENGLISH_WORDS = (" the ", " is ", " must ", " file ", " not ", " expected ", " a
 NORWEGIAN_WORDS = (" ikke ", " og ", " filen ", " skal ", " må ", " har ", " ble ", " kunne ")
 APP_DIRS = ("ui", "pages", "maps", "exports", "analysis", "loaders", "store", "core", "i18n")
 # Calls whose first argument is a message code (a `msg_<code>` text): notes, and every coded error class ...
-_ERROR_MODULES = (errors, store_errors, analysis_errors)  # exports' errors still carry sentences
+_ERROR_MODULES = (errors, store_errors, analysis_errors, export_errors)
 _CODE_CALLS = {"Message", "note", "__init__", "CodedError", "CoordinateError", "BoundariesError"}
 _CODE_CALLS |= {
     name
@@ -261,6 +262,36 @@ def test_errors_are_codes_and_plain_params_and_str_is_english():
     assert isinstance(FileFormatError("file_empty"), CodedError)
     # i18n is duck-typed: anything with a code and params renders; everything else is str().
     assert error_text(ValueError("plain"), "nb") == "plain"
+
+
+def test_export_errors_are_coded_and_keep_their_english():
+    from exports.errors import ExportError, ExportOptionError
+    from exports.options import check_bounds
+
+    with pytest.raises(ExportOptionError) as caught:
+        check_bounds((5, 6, 1, 2))
+    error = caught.value
+    assert isinstance(error, ExportError) and isinstance(error, ValueError) and isinstance(error, CodedError)
+    assert (error.code, error.params) == ("export_bounds_not_box", {"bounds": (5, 6, 1, 2)})
+    assert str(error) == "bounds (5, 6, 1, 2) are not a west, south, east, north box in lon/lat."
+    assert error_text(error, "nb").startswith("bounds (5, 6, 1, 2) er ikke en boks")
+
+
+def test_a_text_formats_raw_params_by_its_spec():
+    """{x!r} the param's repr, {x:.1f} fixed decimals, {x:.6g} significant digits, {x:;} a list joined by "; "."""
+    bases = [Message("candidate_basis_flow", flow="f1"), Message("candidate_basis_sector", sector="S")]
+    ends = {"giver": "A", "taker": "B", "resource": "CO2"}
+    reason = Message("candidate_reason", **ends, given=bases, taken=bases[:1], distance_km=2.0)
+    assert str(reason) == (
+        "A may give CO2 (recorded flow f1; sector 'S' (heuristic: typical for such plants)); "
+        "B may take CO2 (recorded flow f1). Distance 2.0 km. A possibility, not a recorded flow."
+    )
+    assert "(registrert strøm f1; bransje «S» (antakelse, typisk for slike anlegg))" in error_text(reason, "nb")
+    assert "Avstand 2,0 km." in error_text(reason, "nb")
+    ranges = Message("fit_not_degrees", xmin=160_000.0, xmax=1_234_567.8, ymin=10.3956123, ymax=-0.5)
+    assert str(ranges).startswith("x runs 160,000 to 1,234,570 and y 10.3956 to -0.5,")
+    nb = error_text(ranges, "nb").replace("\u00a0", " ")
+    assert nb.startswith("x går fra 160 000 til 1 234 570 og y fra 10,3956 til -0,5,")
 
 
 def _zip_bomb() -> bytes:

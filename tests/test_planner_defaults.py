@@ -86,8 +86,7 @@ def test_the_top_chart_labels_every_bar():
 
 
 def test_source_links_read_as_sources():
-    from core.sources import source_label
-    from maps.popups import source_links
+    from maps.popups import source_label, source_links
 
     kyogre = "https://github.com/orcalabs/kyogre/blob/ffff/src/postgres/migrations/x.sql"
     assert source_label(kyogre) == "Havnedata (kyogre), GitHub"

@@ -14,8 +14,8 @@ import pandas as pd
 from analysis.neighbourhoods import IMPRECISE, EmissionSum, Neighbourhood, PortfolioSummary
 from core.portfolio import Portfolio
 from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, MEMBER_SECTORS, basis_parts
+from i18n import error_text, fmt_number, fmt_tonnes, key_figure_label, t
 from i18n import fmt_km as km_text  # '1,5 km' / '1.5 km', as the pages and slides write it
-from i18n import fmt_number, fmt_tonnes, key_figure_label, t
 
 
 def site_names(portfolio: Portfolio) -> dict[str, str]:
@@ -236,7 +236,6 @@ def recorded_flows_table(lines: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def candidates_table(candidates: pd.DataFrame, lang: str) -> pd.DataFrame:
     """analysis.candidates rows: every row says "mulighet"/"possibility"; the reason in the chosen language."""
-    reason = "reason_en" if lang == "en" else "reason_no"
     return pd.DataFrame(
         {
             t("pf_from", lang): [
@@ -248,7 +247,7 @@ def candidates_table(candidates: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
             t("pf_resource", lang): [t(f"resource_{r}", lang) for r in candidates["resource"]],
             t("pf_col_distance_km", lang): (candidates["distance_m"].astype(float) / 1000).round(1),
-            t("pf_col_reason", lang): candidates[reason].astype(str).tolist(),
+            t("pf_col_reason", lang): [error_text(reason, lang) for reason in candidates["reason"]],
             t("pf_col_label", lang): [t("pf_label_possibility", lang)] * len(candidates),
         }
     )

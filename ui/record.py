@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from core.portfolio import Portfolio
-from core.sources import source_label
 from core.values import is_missing
 from i18n import error_text, fmt_number, fmt_quote, t, theme_label
-from maps.popups import scope_figure_text
+from maps.popups import scope_figure_text, source_label
 from store import StoreError
 from ui.measure_tables import measures_table
 from ui.text import escape_markdown
@@ -167,7 +166,7 @@ def record_panel(
 
 
 def _source_links(values: list[str], lang: str) -> None:
-    """One button per distinct http(s) source, named as a source (core.sources), not a bare host."""
+    """One button per distinct http(s) source, named as a source (core.sources, maps.popups), not a bare host."""
     urls = dict.fromkeys(u.strip() for v in values for u in str(v).split(" ; ") if u.strip())
     for url in urls:
         label = source_label(url, lang)

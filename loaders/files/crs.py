@@ -358,17 +358,9 @@ def _metres(low: float, high: float) -> Message:
     return Message("metres_range", low=round(low), high=round(high))
 
 
-def _ranges(bounds: Bounds) -> dict[str, str]:
-    return {
-        "xmin": _number(bounds[0]),
-        "xmax": _number(bounds[2]),
-        "ymin": _number(bounds[1]),
-        "ymax": _number(bounds[3]),
-    }
-
-
-def _number(value: float) -> str:
-    return f"{value:.6g}"
+def _ranges(bounds: Bounds) -> dict[str, float]:
+    """The box's ranges as plain numbers; the texts show them to six significant digits ({xmin:.6g})."""
+    return {"xmin": float(bounds[0]), "xmax": float(bounds[2]), "ymin": float(bounds[1]), "ymax": float(bounds[3])}
 
 
 def _quote(value: object, limit: int = 80) -> str:
