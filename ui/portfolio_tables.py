@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.neighbourhoods import IMPRECISE, EmissionSum, Neighbourhood, PortfolioSummary
 from core.portfolio import Portfolio
 from core.sectors import GROUP_INDUSTRY, GROUP_SUPPORTING, GROUP_UNKNOWN, MEMBER_SECTORS, basis_parts
+from core.sources import readable_host
 from i18n import error_text, fmt_number, fmt_tonnes, key_figure_label, t
 from i18n import fmt_km as km_text  # '1,5 km' / '1.5 km', as the pages and slides write it
 
@@ -307,16 +308,8 @@ def source_hosts(*url_columns: Sequence[object]) -> list[str]:
             for url in str(value if isinstance(value, str) else "").split(";"):
                 parsed = urlparse(url.strip())
                 if parsed.scheme in ("http", "https") and parsed.netloc:
-                    hosts.add(_readable_host(parsed.netloc.removeprefix("www.")))
+                    hosts.add(readable_host(parsed.netloc))
     return sorted(hosts)
-
-
-def _readable_host(host: str) -> str:
-    """xn--hitranrduvil-ycb.no reads as hitrandrøvil.no (IDNA), as the reader would type it."""
-    try:
-        return host.encode("ascii").decode("idna")
-    except UnicodeError:
-        return host
 
 
 def sources_line(hosts: Sequence[str], lang: str) -> str:
