@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from revisions import checkouts  # noqa: E402
 
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, running_app  # noqa: E402
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage, run, running_app  # noqa: E402
 
 ELKEM = "src-elkem-thamshavn"
 _CLICK = """(id) => { let hit = null;
@@ -36,8 +36,8 @@ def map_top(browser, url: str) -> float:
     page = OfflinePage(browser, url)
     try:
         page.page.set_viewport_size({"width": 1366, "height": 768})
-        page.wait_for_features(lambda features: len(features) > 0, timeout_s=90)
-        page.settle()
+        page.wait_for_features(timeout_s=90)
+        run(page)
         return page.page.locator("iframe").first.bounding_box()["y"]
     finally:
         page.close()
@@ -48,10 +48,10 @@ def popup_size(browser, url: str) -> list[int]:
     page = OfflinePage(browser, url)
     try:
         page.page.set_viewport_size({"width": 1600, "height": 1000})
-        page.wait_for_features(lambda features: len(features) > 0, timeout_s=90)
-        page.settle()
+        page.wait_for_features(timeout_s=90)
+        run(page)
         page.map_frame().evaluate("() => window.map.setView([63.32083, 9.87833], 11, {animate: false})")
-        page.settle()
+        run(page)
         frame = page.map_frame()
         if not frame.evaluate(_CLICK, ELKEM):
             raise SystemExit(f"{ELKEM} is not on the map")
