@@ -127,6 +127,12 @@ SCRIPT_IDLE_JS = """([after, quiet]) => { const runs = window.__ikRuns;
     const root = document.querySelector('[data-testid="stApp"]');
     return !!runs && !!root && root.dataset.testScriptState === 'notRunning' && runs.started > after
         && performance.now() - runs.changed >= quiet; }"""
+# True once the app has finished a script run and is not in another: before that no map can be drawn. On a loaded
+# machine the first run of a freshly started app (its imports, the bundled data) takes a good while.
+SCRIPT_RAN_JS = """() => { const runs = window.__ikRuns;
+    const root = document.querySelector('[data-testid="stApp"]');
+    return !!runs && !!root && runs.started > 0 && root.dataset.testScriptState === 'notRunning'; }"""
+FIRST_RUN_S = 120
 # The windows of the streamlit-folium frames whose Leaflet map exists, in page order (same origin as the app).
 MAP_WINDOWS_JS = """() => [...document.querySelectorAll('iframe')].flatMap(f => {
     try { const w = f.contentWindow;
@@ -186,7 +192,12 @@ class OfflinePage:
         """Wait in the page until `condition`, a JS function `(maps, arg) => …` of the drawn Leaflet maps' windows
         (see MAP_WINDOWS_JS), returns something truthy; return that (as JSON). Running out of time fails the test.
 
-        Evaluated in the app's page, not in one map's frame: a rerun may replace a map's frame while we wait."""
+        Evaluated in the app's page, not in one map's frame: a rerun may replace a map's frame while we wait. The
+        time starts once the app has finished a script run (the maps are drawn after one)."""
+        try:
+            self.page.wait_for_function(SCRIPT_RAN_JS, timeout=FIRST_RUN_S * 1000, polling=100)
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"the app finished no script run in {FIRST_RUN_S} s; errors: {self.errors}") from None
         check = f"""(arg) => {{ try {{ return ({condition})(({MAP_WINDOWS_JS})(), arg) || false; }}
             catch (e) {{ return false; }} }}"""  # a map being mounted or replaced: not yet
         try:
