@@ -112,32 +112,22 @@ BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 
 
 # Streamlit marks its root with the script's run state (`data-test-script-state`: initial, running, notRunning, …).
-# Installed in every page before the app's own scripts: how many runs have started, when the state last changed
-# (performance.now()), and when the page last asked the server for a rerun (a BackMsg whose first byte is the tag of
-# its `rerun_script` field, 11): between that request and the run it starts the state still says notRunning.
+# Installed in every page before the app's own scripts: how many runs have started, and when the state last changed
+# (performance.now()), so that a wait can ask for "a run that started after this click has finished, and nothing since".
 SCRIPT_RUNS_JS = """(() => { if (window.top !== window) return;
-    const runs = window.__ikRuns = {started: 0, changed: performance.now(), requested: -1, finished: -1};
+    const runs = window.__ikRuns = {started: 0, changed: performance.now()};
     new MutationObserver(changes => { for (const c of changes) { runs.changed = performance.now();
-        const state = c.target.getAttribute('data-test-script-state');
-        if (state === 'running') runs.started++;
-        if (state === 'notRunning') runs.finished = runs.changed; } })
+        if (c.target.getAttribute('data-test-script-state') === 'running') runs.started++; } })
         .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
-    const send = WebSocket.prototype.send;
-    WebSocket.prototype.send = function (data) {
-        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
-            : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
-        if (bytes && bytes[0] === (11 << 3 | 2)) runs.requested = runs.changed = performance.now();
-        return send.call(this, data);
-    };
 })()"""
-# True once no script run is under way or asked for, at least one started after `after`, and nothing has changed for
-# `quiet` ms since `since` (performance.now() when the wait began) or the last change. A run can start a moment after
-# the page looks done (the map's first reply, its view after a zoom): the quiet period lets such a follow-up start
-# before we call the app idle.
+# True once no script run is under way, at least one started after `after`, and the state has not changed for `quiet`
+# ms since `since` (performance.now() when the wait began) or its last change. A run can start a moment after the page
+# looks done (the map's first reply, its view after a zoom): the quiet period lets such a follow-up start before we
+# call the app idle.
 SCRIPT_IDLE_JS = """([after, quiet, since]) => { const runs = window.__ikRuns;
     const root = document.querySelector('[data-testid="stApp"]');
     return !!runs && !!root && root.dataset.testScriptState === 'notRunning' && runs.started > after
-        && runs.requested < runs.finished && performance.now() - Math.max(since, runs.changed) >= quiet; }"""
+        && performance.now() - Math.max(since, runs.changed) >= quiet; }"""
 # True once the app has finished a script run and is not in another: before that no map can be drawn. On a loaded
 # machine the first run of a freshly started app (its imports, the bundled data) takes a good while.
 SCRIPT_RAN_JS = """() => { const runs = window.__ikRuns;
@@ -264,7 +254,7 @@ class OfflinePage:
 
 
 def run(page: OfflinePage, action: Callable[[], object] | None = None, quiet_s: float = 1.0, timeout_s: float = 60):
-    """Wait until Streamlit has finished its script runs and, for `quiet_s` from now, started or asked for none.
+    """Wait until Streamlit has finished its script runs and, for `quiet_s` from now, started none.
 
     With `action`: first that (input given mid-rerun can be swallowed), then `action()`, then until a run that
     started after it has finished and `quiet_s` passed without another. Running out of time fails the test."""
