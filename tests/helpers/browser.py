@@ -111,28 +111,46 @@ def is_local(url: str) -> bool:
 BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 
 
-# Streamlit marks its root with the script's run state (`data-test-script-state`: initial, running, notRunning, …).
-# Installed in every page before the app's own scripts: how many runs have started, and when the state last changed
-# (performance.now()), so that a wait can ask for "a run that started after this click has finished, and nothing since".
+# Installed in every page before the app's own scripts: how many script runs the server has reported finished (a
+# ForwardMsg with its `script_finished` field, 6, read off Streamlit's websocket: a quick run can start and end between
+# two renders of the page, so the page alone may never show it running) and when anything last changed (a finished
+# run, or the run state Streamlit marks its root with, `data-test-script-state`), as performance.now().
 SCRIPT_RUNS_JS = """(() => { if (window.top !== window) return;
-    const runs = window.__ikRuns = {started: 0, changed: performance.now()};
-    new MutationObserver(changes => { for (const c of changes) { runs.changed = performance.now();
-        if (c.target.getAttribute('data-test-script-state') === 'running') runs.started++; } })
+    const runs = window.__ikRuns = {finished: 0, changed: performance.now()};
+    new MutationObserver(() => { runs.changed = performance.now(); })
         .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+    const finishes = (bytes) => {  // the message's top-level fields: is field 6 among them?
+        let i = 0;
+        const varint = () => { let v = 0, shift = 0, b; do { b = bytes[i++]; v += (b & 127) * 2 ** shift; shift += 7; }
+            while (b & 128 && i < bytes.length); return v; };
+        while (i < bytes.length) { const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+            if (field === 6) return true;
+            if (wire === 0) varint(); else if (wire === 2) { const n = varint(); i += n; }
+            else if (wire === 1) i += 8; else if (wire === 5) i += 4; else return false; }
+        return false; };
+    const Socket = window.WebSocket;
+    window.WebSocket = function (...args) {
+        const socket = new Socket(...args);
+        socket.addEventListener('message', (event) => {
+            if (event.data instanceof ArrayBuffer && finishes(new Uint8Array(event.data))) {
+                runs.finished++; runs.changed = performance.now(); } });
+        return socket; };
+    Object.assign(window.WebSocket, Socket);
+    window.WebSocket.prototype = Socket.prototype;
 })()"""
-# True once no script run is under way, at least one started after `after`, and the state has not changed for `quiet`
-# ms since `since` (performance.now() when the wait began) or its last change. A run can start a moment after the page
-# looks done (the map's first reply, its view after a zoom): the quiet period lets such a follow-up start before we
-# call the app idle.
+# True once no script run is under way, more than `after` have finished, and nothing has changed for `quiet` ms since
+# `since` (performance.now() when the wait began) or the last change. A run can start a moment after the page looks
+# done (the map's first reply, its view after a zoom): the quiet period lets such a follow-up start before we call the
+# app idle.
 SCRIPT_IDLE_JS = """([after, quiet, since]) => { const runs = window.__ikRuns;
     const root = document.querySelector('[data-testid="stApp"]');
-    return !!runs && !!root && root.dataset.testScriptState === 'notRunning' && runs.started > after
+    return !!runs && !!root && root.dataset.testScriptState === 'notRunning' && runs.finished > after
         && performance.now() - Math.max(since, runs.changed) >= quiet; }"""
 # True once the app has finished a script run and is not in another: before that no map can be drawn. On a loaded
 # machine the first run of a freshly started app (its imports, the bundled data) takes a good while.
 SCRIPT_RAN_JS = """() => { const runs = window.__ikRuns;
     const root = document.querySelector('[data-testid="stApp"]');
-    return !!runs && !!root && runs.started > 0 && root.dataset.testScriptState === 'notRunning'; }"""
+    return !!runs && !!root && runs.finished > 0 && root.dataset.testScriptState === 'notRunning'; }"""
 FIRST_RUN_S = 120
 # The windows of the streamlit-folium frames whose Leaflet map exists, in page order (same origin as the app).
 MAP_WINDOWS_JS = """() => [...document.querySelectorAll('iframe')].flatMap(f => {
@@ -269,14 +287,14 @@ def run(page: OfflinePage, action: Callable[[], object] | None = None, quiet_s: 
             state = page.page.evaluate(
                 "() => [document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState, window.__ikRuns]"
             )
-            cause = "no run started" if after >= 0 and state[1] and state[1]["started"] <= after else "kept running"
+            cause = "finished no run" if after >= 0 and state[1] and state[1]["finished"] <= after else "kept running"
             raise AssertionError(f"the app {cause} within {timeout_s} s (state {state})") from None
 
     idle(-1)
     if action is not None:
-        started = page.page.evaluate("() => window.__ikRuns.started")
+        finished = page.page.evaluate("() => window.__ikRuns.finished")
         action()
-        idle(started)
+        idle(finished)
 
 
 def choose(page: OfflinePage, label: str, option: str, within=None, reruns: bool = True):
