@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks.revisions import checkouts
-from tests.helpers.browser import OfflinePage, running_app
+from tests.helpers.browser import OfflinePage, run, running_app
 from tests.helpers.chromium import launch
 
 ELKEM = "src-elkem-thamshavn"
@@ -33,8 +33,8 @@ def map_top(browser, url: str) -> float:
     page = OfflinePage(browser, url)
     try:
         page.page.set_viewport_size({"width": 1366, "height": 768})
-        page.wait_for_features(lambda features: len(features) > 0, timeout_s=90)
-        page.settle()
+        page.wait_for_features(timeout_s=90)
+        run(page)
         return page.page.locator("iframe").first.bounding_box()["y"]
     finally:
         page.close()
@@ -45,10 +45,10 @@ def popup_size(browser, url: str) -> list[int]:
     page = OfflinePage(browser, url)
     try:
         page.page.set_viewport_size({"width": 1600, "height": 1000})
-        page.wait_for_features(lambda features: len(features) > 0, timeout_s=90)
-        page.settle()
+        page.wait_for_features(timeout_s=90)
+        run(page)
         page.map_frame().evaluate("() => window.map.setView([63.32083, 9.87833], 11, {animate: false})")
-        page.settle()
+        run(page)
         frame = page.map_frame()
         if not frame.evaluate(_CLICK, ELKEM):
             raise SystemExit(f"{ELKEM} is not on the map")

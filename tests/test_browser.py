@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -10,7 +9,7 @@ from playwright.sync_api import expect
 
 from analysis.filters import Filters, apply_filters
 from maps.popups import source_label
-from tests.helpers.browser import OfflinePage, choose, running_app
+from tests.helpers.browser import OfflinePage, choose, run, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +39,7 @@ def counts(features: list[dict]) -> Counter:
 
 def test_map_draws_all_layers_offline_on_canvas(page, portfolio):
     expected = expected_counts(portfolio, Filters())
-    features = page.wait_for_features(lambda f: counts(f) == expected)
+    features = page.wait_for_features(counts=expected)
     assert counts(features) == expected
     frame = page.map_frame()
     assert frame.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane canvas').length") >= 1
@@ -51,8 +50,8 @@ def test_map_draws_all_layers_offline_on_canvas(page, portfolio):
 
 
 def test_filter_to_orkland_redraws_in_place_without_moving_the_view(page, portfolio):
-    page.wait_for_features(lambda f: counts(f) == expected_counts(portfolio, Filters()))
-    page.settle()  # the map's first reply reruns the script; a move made during it may never reach the link
+    page.wait_for_features(counts=expected_counts(portfolio, Filters()))
+    run(page)  # the map's first reply reruns the script; a move made during it may never reach the link
     frame = page.map_frame()
     frame.evaluate("() => { window.__sameMap = true; window.map.setView([63.5, 10.2], 9, {animate: false}); }")
     # The move reruns the script (the view goes into the link); let that finish before touching widgets.
@@ -61,7 +60,7 @@ def test_filter_to_orkland_redraws_in_place_without_moving_the_view(page, portfo
     choose(page, "Kommune", "Orkland (5059)")
 
     expected = expected_counts(portfolio, Filters(kommunenummer=("5059",)))
-    features = page.wait_for_features(lambda f: counts(f) == expected)
+    features = page.wait_for_features(counts=expected)
     assert counts(features) == expected
     frame = page.map_frame()
     assert frame.evaluate("() => window.__sameMap === true"), "the map was remounted"
@@ -73,21 +72,21 @@ def test_filter_to_orkland_redraws_in_place_without_moving_the_view(page, portfo
 
 
 def test_search_zooms_to_elkem_thamshavn_and_shows_its_sourced_figure(page, portfolio):
-    page.wait_for_features(lambda f: len(f) > 0)
-    page.settle()  # the map's first reply reruns the script; a search typed during it can be lost
+    page.wait_for_features()
+    run(page)  # the map's first reply reruns the script; a search typed during it can be lost
     search = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
     search.fill("Elkem Thamshavn")
     search.press("Enter")
     body = page.wait_for_text("NRK ↗")  # a source named as a source (core.sources), not a bare host
     assert "Elkem Thamshavn" in body
     elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
-    frame = page.map_frame()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        lat, lng = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
-        if abs(lat - elkem.y) < 1e-3 and abs(lng - elkem.x) < 1e-3:
-            break
-        page.pause(0.25)
+    lat, lng = page.wait_for_maps(
+        "(maps, [y, x]) => { const c = maps[0].map.getCenter();"
+        " return Math.abs(c.lat - y) < 1e-3 && Math.abs(c.lng - x) < 1e-3 && [c.lat, c.lng]; }",
+        [elkem.y, elkem.x],
+        timeout_s=15,
+        what="the map never centred on Elkem Thamshavn",
+    )
     assert (lat, lng) == pytest.approx((elkem.y, elkem.x), abs=1e-3)
 
 
@@ -95,8 +94,8 @@ def test_search_for_orkland_fits_the_map_to_the_municipalitys_outline(page):
     from ui.map_focus import bundled_boxes
 
     west, south, east, north = bundled_boxes()["5059"]
-    page.wait_for_features(lambda f: len(f) > 0)
-    page.settle()  # the map's first reply reruns the script; a search typed during it can be lost
+    page.wait_for_features()
+    run(page)  # the map's first reply reruns the script; a search typed during it can be lost
     frame = page.map_frame()
     county_zoom = frame.evaluate("() => window.map.getZoom()")
     search = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
@@ -114,13 +113,15 @@ def test_search_for_orkland_fits_the_map_to_the_municipalitys_outline(page):
 
 
 def test_clicking_a_feature_shows_its_record(page, portfolio):
-    page.wait_for_features(lambda f: len(f) > 0)
-    page.settle()  # the reruns that follow the first draw swap the map's groups; click on a quiet map
+    page.wait_for_features()
+    run(page)  # the reruns that follow the first draw swap the map's groups; click on a quiet map
     frame = page.map_frame()
     park = portfolio.parks.set_index("id").loc["park-fiborgtangen"]
     point = park.geometry
-    frame.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 13, {{animate: false}}); }}")
-    page.settle()  # the map reports its new view, which reruns the page: a click during that run can be lost
+    # the map reports its new view, which reruns the page: a click during that run can be lost
+    run(
+        page, lambda: frame.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 13, {{animate: false}}); }}")
+    )
     x, y = frame.evaluate(
         f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
         "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
@@ -138,13 +139,13 @@ def test_clicking_a_feature_shows_its_record(page, portfolio):
 def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, portfolio):
     first = OfflinePage(browser, app_url)
     try:
-        first.wait_for_features(lambda f: counts(f) == expected_counts(portfolio, Filters()))
+        first.wait_for_features(counts=expected_counts(portfolio, Filters()))
         choose(first, "Kommune", "Orkland (5059)")
         expected = expected_counts(portfolio, Filters(kommunenummer=("5059",)))
-        first.wait_for_features(lambda f: counts(f) == expected, timeout_s=60)  # a filter, then the zoom to it
+        first.wait_for_features(counts=expected, timeout_s=60)  # a filter, then the zoom to it
         # choosing a municipality zooms to it: let that land before the user moves the map
         first.page.wait_for_url(lambda url: "view=" in url and not url.endswith("%2C7"), timeout=20_000)
-        first.page.wait_for_timeout(500)
+        run(first)
         first.map_frame().evaluate("() => { window.map.setView([63.31, 9.86], 13, {animate: false}); }")
         first.page.wait_for_url("**view=63.31000%2C9.86000%2C13**", timeout=20_000)
         sidebar = first.page.locator('[data-testid="stSidebar"]')
@@ -156,17 +157,16 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, 
 
     second = OfflinePage(browser, link)  # a new context: no cookies, no session, only the link
     try:
-        features = second.wait_for_features(lambda f: counts(f) == expected)
+        features = second.wait_for_features(counts=expected)
         assert counts(features) == expected
-        frame = second.map_frame()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            view = frame.evaluate(
-                "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-            )
-            if view == pytest.approx([63.31, 9.86, 13], abs=1e-4):
-                break
-            second.pause(0.25)
+        view = second.wait_for_maps(
+            "(maps, [lat, lng, zoom]) => { const m = maps[0].map, c = m.getCenter();"
+            " return Math.abs(c.lat - lat) <= 1e-4 && Math.abs(c.lng - lng) <= 1e-4 && m.getZoom() === zoom"
+            " && [c.lat, c.lng, m.getZoom()]; }",
+            [63.31, 9.86, 13],
+            timeout_s=15,
+            what="the link's view never showed",
+        )
         assert view == pytest.approx([63.31, 9.86, 13], abs=1e-4)
         assert second.unexpected_errors() == []
     finally:
@@ -174,17 +174,14 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, 
 
 
 def test_a_language_switch_redraws_the_legend_in_place_and_keeps_it_closed(page):
-    page.wait_for_features(lambda f: len(f) > 0)
+    page.wait_for_features()
     frame = page.map_frame()
     frame.evaluate("() => { window.__sameMap = true; }")
     frame.locator(".ik-legend-toggle").click()  # the reader closes the legend
     assert frame.evaluate("() => document.querySelector('.ik-legend-body').style.display") == "none"
-    page.settle()
-    page.page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    run(page, page.page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click)
     legend_text = "() => Array.from(document.querySelectorAll('.ik-legend')).map(l => l.textContent)"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and "Industrial parks" not in " ".join(frame.evaluate(legend_text)):
-        page.pause(0.25)
+    frame.wait_for_function(f"() => ({legend_text})().join(' ').includes('Industrial parks')", timeout=30_000)
     legends = frame.evaluate(legend_text)
     assert len(legends) == 1 and "Industrial parks and symbiosis sites" in legends[0]
     assert frame.evaluate("() => window.__sameMap === true"), "the map was remounted"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from maps.pmtiles_build import store_folder
 from tests.helpers.big_layer_fixtures import TILE_STATE_JS, CountingPage, generated_points, stored_layer, tiles_drawn
-from tests.helpers.browser import running_app
+from tests.helpers.browser import run, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -58,9 +57,12 @@ def test_clicking_a_feature_shows_its_record_escaped(page, big_layer):
     position = 4242
     point = frame.geometry.iloc[position]
     map_frame = page.map_frame()
-    map_frame.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 15, {{animate: false}}); }}")
+    # the map reports its new view, which reruns the page: a click during that run can be lost
+    run(
+        page,
+        lambda: map_frame.evaluate(f"() => {{ window.map.setView([{point.y}, {point.x}], 15, {{animate: false}}); }}"),
+    )
     page.wait_for_tiles()
-    page.settle()  # the map reports its new view, which reruns the page: a click during that run can be lost
     x, y = map_frame.evaluate(
         f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
         "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
@@ -79,22 +81,11 @@ def test_a_layer_toggle_does_not_resend_the_big_layer(browser, app_url):
     # re-sent with every change like all streamlit-folium groups; this test is about the big layer.
     page = CountingPage(browser, app_url + "?base=none")
     page.wait_for_tiles()
-    page.pause(2)  # let the first draw's messages finish
+    run(page)  # the first draw's runs (and the map's replies to them) have finished: their messages are in
     before = page.received
     sidebar = page.page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text("Punktutslipp", exact=True).first.click()
-    started = time.monotonic()
-    while time.monotonic() - started < 30:
-        if (
-            page.map_frame().evaluate(
-                "() => { let n = 0; window.map.eachLayer(l => { if (l.feature && "
-                "l.feature.properties.layer === 'sources') n++; }); return n; }"
-            )
-            == 0
-        ):
-            break
-        page.pause(0.1)
-    page.pause(1.5)
+    run(page, sidebar.get_by_text("Punktutslipp", exact=True).first.click)  # the toggle's run, and any it starts
+    page.wait_for_features("f => !f.some(x => x.layer === 'sources')", timeout_s=30)
     sent = page.received - before
     assert sent < 100_000, f"{sent} bytes over the websocket for a toggle"
     assert tiles_drawn(page.map_frame().evaluate(TILE_STATE_JS))

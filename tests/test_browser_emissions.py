@@ -6,21 +6,18 @@ INDUSTRIKART_STORE, and the shared Kartverket-based boundaries passed as INDUSTR
 
 from __future__ import annotations
 
-import contextlib
-import time
-
 import pytest
 
 from analysis import emissions as em
 from maps.styles import source_radius
-from tests.helpers.browser import OfflinePage, running_app
+from tests.helpers.browser import OfflinePage, run, running_app
 from tests.helpers.emissions_fixtures import make_fixture_store
 from tests.helpers.ets_fixtures import generated_2023
 
 pytestmark = pytest.mark.browser
 
-CIRCLES_JS = """() => { const out = {};
-    window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+CIRCLES_OF_JS = """(w) => { const out = {};
+    w.map.eachLayer(l => { const p = l.feature && l.feature.properties;
         if (p && p.layer === "sources") out[p.ids[0]] = {radius: l.options.radius, fill: l.options.fillOpacity}; });
     return out; }"""
 
@@ -37,22 +34,15 @@ def app_url(tmp_path_factory, portfolio, shared_geodata):
         yield url
 
 
-def circles(page: OfflinePage, timeout_s: float = 30, predicate=lambda c: bool(c)) -> dict[str, dict]:
-    """Radius and fill of every facility circle drawn in the facility map, once `predicate` holds."""
-    deadline = time.monotonic() + timeout_s
-    seen: dict[str, dict] = {}
-    while time.monotonic() < deadline:
-        for frame in page.page.frames:
-            if "streamlit_folium" not in frame.url:
-                continue
-            with contextlib.suppress(Exception):
-                found = frame.evaluate(CIRCLES_JS)
-                if found:
-                    seen = found
-                    if predicate(found):
-                        return found
-        page.pause(0.25)
-    raise AssertionError(f"the facility circles never matched; last seen {seen}")
+def circles(page: OfflinePage, predicate: str, arg=None, timeout_s: float = 30) -> dict[str, dict]:
+    """Radius and fill of every facility circle drawn in a map of the page (the first whose circles match), once
+    `predicate`, a JS function `(circles, arg) => …`, holds."""
+    return page.wait_for_maps(
+        f"""(maps, arg) => maps.map({CIRCLES_OF_JS}).find(c => Object.keys(c).length && ({predicate})(c, arg))""",
+        arg,
+        timeout_s=timeout_s,
+        what=f"the facility circles never matched {predicate} ({arg})",
+    )
 
 
 def test_year_slider_redraws_the_circles_offline(browser, app_url):
@@ -61,16 +51,14 @@ def test_year_slider_redraws_the_circles_offline(browser, app_url):
     page = OfflinePage(browser, app_url + "Utslipp?scope=co2e")
     try:
         page.wait_for_text("Punktutslipp 2022")
-        in_2022 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
+        in_2022 = circles(page, "c => 'src-elkem-thamshavn' in c")
         assert in_2022["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(123456.7))
         assert in_2022["src-heimdal-varmesentral"]["fill"] > 0
 
-        page.settle()
         thumb = page.page.get_by_role("slider")
-        thumb.focus()
-        thumb.press("ArrowLeft")  # 2022 -> 2021
+        run(page, lambda: thumb.press("ArrowLeft"))  # 2022 -> 2021
         page.wait_for_text("Punktutslipp 2021")
-        in_2021 = circles(page, predicate=lambda c: c.get("src-heimdal-varmesentral", {}).get("fill") == 0)
+        in_2021 = circles(page, "c => (c['src-heimdal-varmesentral'] || {}).fill === 0")
         assert in_2021["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(120000.5))
         assert in_2021["src-heimdal-varmesentral"]["fill"] == 0  # no co2e figure for 2021: hollow
         assert set(in_2021) == set(in_2022)  # the same facilities, redrawn
@@ -97,15 +85,13 @@ def test_bundled_register_series_in_chromium(browser, fresh_clone_url, portfolio
     try:
         page.wait_for_text("Punktutslipp 2022")
         page.wait_for_text("EU Transaction Log (Europakommisjonen)")
-        in_2022 = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
+        in_2022 = circles(page, "c => 'src-elkem-thamshavn' in c")
         assert in_2022["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(ets[2022]))
-        page.settle()
         thumb = page.page.get_by_role("slider")
-        thumb.focus()
-        thumb.press("ArrowLeft")  # 2022 -> 2021
+        run(page, lambda: thumb.press("ArrowLeft"))  # 2022 -> 2021
         page.wait_for_text("Punktutslipp 2021")
         in_2021 = circles(
-            page, predicate=lambda c: c.get("src-elkem-thamshavn", {}).get("radius") == source_radius(ets[2021])
+            page, "(c, radius) => (c['src-elkem-thamshavn'] || {}).radius === radius", source_radius(ets[2021])
         )
         assert set(in_2021) == set(in_2022)
         assert page.unexpected_errors() == []
@@ -122,13 +108,11 @@ def test_a_2023_release_imported_through_the_page_shows_on_utslipp(browser, tmp_
         page = OfflinePage(browser, url + "Importer_utslipp")
         try:
             page.wait_for_text("Importer utslippsdata")
-            page.settle()
-            page.page.get_by_text("EU ETS verifiserte utslipp (EU Transaction Log)").click()
-            page.settle()
+            run(page, page.page.get_by_text("EU ETS verifiserte utslipp (EU Transaction Log)").click)
             page.page.locator('input[type="file"]').set_input_files(str(folder / "generated_eutl_2023.csv"))
             shown = page.wait_for_text("Rader beholdt", timeout_s=60)
             assert "Anlegg: 10 (10 koblet til kjente anlegg: EUTL-id 10; 0 ikke koblet" in shown
-            page.settle()
+            run(page)
             page.page.get_by_role("button", name="Lagre").click()
             page.wait_for_text("Lagret «EU ETS verifiserte utslipp: generated_eutl_2023.csv»")
             assert page.unexpected_errors() == []
@@ -137,7 +121,7 @@ def test_a_2023_release_imported_through_the_page_shows_on_utslipp(browser, tmp_
         page = OfflinePage(browser, url + "Utslipp")
         try:
             page.wait_for_text("Punktutslipp 2023")
-            drawn = circles(page, predicate=lambda c: "src-elkem-thamshavn" in c)
+            drawn = circles(page, "c => 'src-elkem-thamshavn' in c")
             assert drawn["src-elkem-thamshavn"]["radius"] == pytest.approx(source_radius(made["203893"]))
             assert page.unexpected_errors() == []
         finally:

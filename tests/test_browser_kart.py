@@ -10,7 +10,7 @@ import config
 from analysis.filters import Filters, apply_filters
 from analysis.kpi import key_figures
 from i18n import fmt_tonnes, key_figure_label
-from tests.helpers.browser import OfflinePage, choose, running_app
+from tests.helpers.browser import OfflinePage, choose, run, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +33,8 @@ def page(browser, app_url):
 
 def ready(page):
     """The map drawn and the runs its first reply starts finished (input during a run can be lost)."""
-    page.wait_for_features(lambda f: len(f) > 0)
-    page.settle()
+    page.wait_for_features()
+    run(page)
     frame = page.map_frame()
     # Leaflet's stylesheet can apply a moment after the script ran; until then a control is a full-width block
     frame.wait_for_function(
@@ -53,8 +53,7 @@ def elkem_point(portfolio):
 def test_a_brief_popup_is_drawn_over_the_legend(page, portfolio):
     frame = ready(page)
     lat, lon = elkem_point(portfolio)
-    frame.evaluate(f"() => window.map.setView([{lat}, {lon}], 12, {{animate: false}})")
-    page.settle()
+    run(page, lambda: frame.evaluate(f"() => window.map.setView([{lat}, {lon}], 12, {{animate: false}})"))
     frame = page.map_frame()
     # Elkem's circle just inside the legend's top-left corner: its popup opens above the circle, across the
     # legend's top edge
@@ -117,8 +116,12 @@ def test_key_points_are_named_from_zoom_11_on(page, portfolio):
     frame = ready(page)
     lat, lon = elkem_point(portfolio)
     park = portfolio.parks.set_index("id").loc["park-fiborgtangen", "name"]
-    frame.evaluate(f"() => window.map.setView([{lat}, {lon}], {config.LABEL_MIN_ZOOM - 2}, {{animate: false}})")
-    page.settle()
+    run(
+        page,
+        lambda: frame.evaluate(
+            f"() => window.map.setView([{lat}, {lon}], {config.LABEL_MIN_ZOOM - 2}, {{animate: false}})"
+        ),
+    )
     elkem_label = frame.locator(".ik-label", has_text="Elkem Thamshavn")
     expect(elkem_label).to_have_count(1)
     expect(elkem_label).to_be_hidden()

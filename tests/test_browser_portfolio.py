@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections import Counter
 
 import pytest
@@ -12,15 +11,18 @@ from analysis.neighbourhoods import distance_m, neighbourhood
 from analysis.portfolio_view import flows_touching
 from loaders.bundled.flows import flow_lines, load_flows
 from loaders.bundled.measures import load_measures, measure_points
-from tests.helpers.browser import OfflinePage, running_app
+from tests.helpers.browser import FEATURES_OF_JS, OfflinePage, choose, run, running_app
 
 pytestmark = pytest.mark.browser
 
 SITES = {"park-gronora": "Grønøra industriområde (Orkanger)", "park-malm": "Malm Industripark"}
-FEATURES_JS = """() => { const out = [];
-    window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
-        if (p && p.layer !== "outlines") out.push({layer: p.layer, ids: p.ids}); });
-    return out; }"""
+FEATURES_JS = f"() => ({FEATURES_OF_JS})(window)"
+# Every drawn map, by the sites whose buffers it shows (sorted ids joined by ","): its feature counts per layer.
+MAPS_JS = f"""(maps) => {{ const out = {{}};
+    maps.forEach(w => {{ const features = ({FEATURES_OF_JS})(w), counts = {{}};
+        features.forEach(f => {{ counts[f.layer] = (counts[f.layer] || 0) + 1; }});
+        out[features.filter(f => f.layer === "buffers").map(f => f.ids[0]).sort().join(",")] = counts; }});
+    return out; }}"""
 
 
 @pytest.fixture
@@ -66,26 +68,30 @@ def drawn_maps(page: OfflinePage) -> dict[tuple[str, ...], Counter]:
 
 
 def wait_for_maps(page: OfflinePage, wanted: dict[tuple[str, ...], Counter], timeout_s: float = 45) -> None:
-    deadline = time.monotonic() + timeout_s
-    seen: dict = {}
-    while time.monotonic() < deadline:
-        seen = drawn_maps(page)
-        if seen == wanted:
-            return
-        page.pause(0.3)
-    raise AssertionError(f"maps drawn {seen}, expected {wanted}")
+    """Until the drawn maps are `wanted` (as `drawn_maps`: the same maps, the same counts; a layer counted 0 may be
+    absent)."""
+    expected = {",".join(sites): {k: n for k, n in counts.items() if n} for sites, counts in wanted.items()}
+    try:
+        page.wait_for_maps(
+            f"(maps, expected) => {{ const seen = ({MAPS_JS})(maps);"
+            " return JSON.stringify(Object.keys(seen).sort()) === JSON.stringify(Object.keys(expected).sort())"
+            " && Object.keys(expected).every(k => JSON.stringify(Object.entries(seen[k]).sort())"
+            " === JSON.stringify(Object.entries(expected[k]).sort())); }",
+            expected,
+            timeout_s=timeout_s,
+        )
+    except AssertionError:
+        raise AssertionError(f"maps drawn {drawn_maps(page)}, expected {wanted}") from None
 
 
-def set_slider(page: OfflinePage, slider, value: int, timeout_s: float = 30) -> None:
-    """Step the slider with the arrow keys until it reads `value` (a rerun may swallow a key press)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+def set_slider(page: OfflinePage, slider, value: int) -> None:
+    """Step the slider with the arrow keys, one rerun per step, until it reads `value`."""
+    for _ in range(3 * abs(int(slider.input_value()) - value) + 3):  # a step lost to a rerun is taken again
         current = int(slider.input_value())
         if current == value:
             return
         slider.focus()
-        page.page.keyboard.press("ArrowRight" if current < value else "ArrowLeft")
-        page.pause(0.3)
+        run(page, lambda key="ArrowRight" if current < value else "ArrowLeft": page.page.keyboard.press(key))
     raise AssertionError(f"the slider stayed at {slider.input_value()}, not {value}")
 
 
@@ -101,21 +107,15 @@ def main_frame(page: OfflinePage, sites: tuple[str, ...]):
 
 def test_comparison_of_gronora_and_malm_at_15_km_draws_offline(page, portfolio):
     sidebar = page.page.locator('[data-testid="stSidebar"]')
-    page.page.get_by_role("link", name="Portefølje").click()
+    run(page, page.page.get_by_role("link", name="Portefølje").click)  # a click during the first runs can be lost
     page.wait_for_text("Side om side", 60)
 
     # Start from an empty choice, then pick the two sites the way a planner does.
     for name in SITES.values():
-        sidebar.get_by_role("button", name=f"Remove {name}").click()
-        page.pause(0.5)
+        run(page, sidebar.get_by_role("button", name=f"Remove {name}").click)
     page.wait_for_text("Velg minst ett område")
-    box = sidebar.get_by_role("combobox", name="Områder å sammenligne")
     for name in SITES.values():
-        box.click()
-        box.fill(name.split(" ")[0])
-        page.page.get_by_role("option", name=name).first.click()
-        page.page.keyboard.press("Escape")
-        page.pause(0.5)
+        choose(page, "Områder å sammenligne", name)
     page.wait_for_text("(10\u00a0km)")  # the default radius
     wait_for_maps(page, all_maps(portfolio, 10_000))
 
@@ -165,7 +165,7 @@ def test_a_click_on_the_map_makes_a_neighbourhood_around_that_point(browser, tmp
         try:
             page.wait_for_text("Side om side", 60)
             page.page.wait_for_function(BUFFER_DRAWN_JS, arg="park-malm", timeout=60_000)
-            page.settle()
+            run(page)
             frame = main_frame(page, ("park-malm",))
             target = frame.evaluate(TARGET_JS)
             frame.locator(".leaflet-container").first.click(position={"x": target["x"], "y": target["y"]})

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from store import Origin, open_store
-from tests.helpers.browser import OfflinePage, running_app
+from tests.helpers.browser import OfflinePage, run, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -61,10 +61,10 @@ def hostile_app(tmp_path_factory, sentinel):
 def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app, sentinel):
     page = OfflinePage(browser, hostile_app)
     try:
-        page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f))
+        page.wait_for_features("f => f.some(x => x.layer === 'stored')")
         frame = page.map_frame()
-        frame.evaluate("() => window.map.setView([63.43, 10.4], 12, {animate: false})")
-        page.settle()  # the rerun for the new view could swallow the click
+        # the rerun for the new view could swallow the click
+        run(page, lambda: frame.evaluate("() => window.map.setView([63.43, 10.4], 12, {animate: false})"))
         x, y = frame.evaluate(
             "() => { const p = window.map.latLngToContainerPoint([63.43, 10.4]);"
             " const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
@@ -78,7 +78,9 @@ def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app, senti
         legend = frame.locator(".ik-legend").inner_text()
         assert HOSTILE in legend and frame.locator(".ik-legend img, .ik-legend script").count() == 0
         assert TEMPLATE in legend and "1343433" not in legend  # cluster names and titles are text, not templates
-        page.pause(1.0)  # give a planted onerror time to fire
+        # a planted onerror fires when its image fails: wait until every image in both documents has loaded or failed
+        for document in (frame, page.page):
+            document.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
         assert frame.evaluate("() => window.__xss") is None
         assert page.page.evaluate("() => window.__xss") is None
         assert not any(sentinel.iterdir())
@@ -89,9 +91,9 @@ def test_hostile_values_show_as_text_and_run_nothing(browser, hostile_app, senti
 def test_template_text_on_the_portfolio_page_shows_as_written(browser, hostile_app, sentinel):
     page = OfflinePage(browser, hostile_app)
     try:
-        page.page.get_by_role("link", name="Portefølje").click()
+        run(page, page.page.get_by_role("link", name="Portefølje").click)  # a click during the first runs can be lost
         page.wait_for_text("Side om side", 60)
-        drawn = page.wait_for_features(lambda f: any(x["layer"] == "members" for x in f))
+        drawn = page.wait_for_features("f => f.some(x => x.layer === 'members')")
         assert drawn
         frame = page.map_frame()
         tooltips = frame.evaluate(
@@ -150,7 +152,7 @@ def test_the_uploader_shows_only_our_label_and_a_readable_file_chip(browser, pla
     try:
         zone = page.page.locator('[data-testid="stFileUploaderDropzone"]')
         zone.locator("button").wait_for(timeout=60_000)
-        page.settle()
+        run(page)
         assert zone.locator("button").evaluate(VISIBLE_TEXT) == button
         assert "Upload" not in zone.locator("button").inner_text()  # Streamlit's own label is not even laid out
         assert zone.locator('[data-testid="stFileUploaderDropzoneInstructions"]').evaluate(VISIBLE_TEXT) == limit
@@ -189,11 +191,11 @@ def app_with_a_layer(tmp_path_factory):
 def test_an_uploaded_layer_in_karts_layer_list_hides_and_zooms(browser, app_with_a_layer):
     page = OfflinePage(browser, app_with_a_layer)
     try:
-        page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f))
+        page.wait_for_features("f => f.some(x => x.layer === 'stored')")
         sidebar = page.page.locator('[data-testid="stSidebar"]')
-        page.settle()
+        run(page)
         sidebar.get_by_text("Generert lag Lade", exact=True).click()
-        page.wait_for_features(lambda f: f and not any(x["layer"] == "stored" for x in f), 60)
+        page.wait_for_features("f => f.length > 0 && !f.some(x => x.layer === 'stored')", timeout_s=60)
         frame = page.map_frame()
         west, south, east, north = LADE
         inside = (
@@ -201,10 +203,10 @@ def test_an_uploaded_layer_in_karts_layer_list_hides_and_zooms(browser, app_with
             f" && c.lat < {north} && c.lng > {west} && c.lng < {east}; }}"
         )
         assert not frame.evaluate(inside)  # the map opens on the county, not on the layer
-        page.settle()
+        run(page)
         sidebar.get_by_role("button", name="Zoom til laget").click()
         page.map_frame().wait_for_function(inside, timeout=60_000)
-        page.wait_for_features(lambda f: any(x["layer"] == "stored" for x in f), 60)  # and shows it again
+        page.wait_for_features("f => f.some(x => x.layer === 'stored')", timeout_s=60)  # and shows it again
         assert sidebar.get_by_role("checkbox", name="Generert lag Lade").is_checked()
     finally:
         page.close()

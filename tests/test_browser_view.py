@@ -3,26 +3,27 @@ browser context, and compare Leaflet's own centre and zoom."""
 
 from __future__ import annotations
 
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 import config
 from i18n import t
 from maps.highlight import HIGHLIGHT_CLASS
-from tests.helpers.browser import OfflinePage, choose, running_app
+from tests.helpers.browser import OfflinePage, choose, run, running_app
 from ui.map_focus import area_view, bundled_boxes
 
 pytestmark = pytest.mark.browser
 
 LEAFLET_VIEW = "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-RINGS = (
-    "() => { const out = []; window.map.eachLayer(l => { if (l.options && l.options.className === '"
+RINGS_IN = (  # the highlight rings on the map in the given window
+    "(window) => { const out = []; window.map.eachLayer(l => { if (l.options && l.options.className === '"
     + HIGHLIGHT_CLASS
     + "' && l.getLatLng) out.push([l.getLatLng().lat, l.getLatLng().lng]); }); return out; }"
 )
+RINGS = f"() => ({RINGS_IN})(window)"
 
 
 @pytest.fixture(scope="module")
@@ -49,28 +50,32 @@ def leaflet_view(page: OfflinePage) -> list[float]:
 
 def wait_for_view(page: OfflinePage, expected, timeout_s: float = 20) -> list[float]:
     """Leaflet's centre and zoom once they are `expected` (lat, lon, zoom), else the assertion fails."""
-    deadline = time.monotonic() + timeout_s
-    view = None
-    while time.monotonic() < deadline:
-        try:
-            view = leaflet_view(page)
-        except Exception:  # the map frame is being replaced
-            view = None
-        if same_view(view, expected):
-            return view
-        page.pause(0.25)
-    raise AssertionError(f"Leaflet shows {view}, not {expected}")
+    lat, lon, zoom = expected
+    view = page.wait_for_maps(
+        "(maps, [lat, lon, zoom, tolerance]) => { const m = maps[0].map, c = m.getCenter();"
+        " return m.getZoom() === zoom && Math.abs(c.lat - lat) <= tolerance && Math.abs(c.lng - lon) <= tolerance"
+        " && [c.lat, c.lng, m.getZoom()]; }",
+        [lat, lon, zoom, pixels(zoom)],
+        timeout_s=timeout_s,
+        what=f"Leaflet never showed {expected}",
+    )
+    assert same_view(view, expected), view
+    return view
 
 
 def stays(page: OfflinePage, expected, seconds: float = 3.0) -> None:
-    """The view is still `expected` after `seconds` (nothing snaps it elsewhere later)."""
-    page.pause(seconds)
+    """The view is still `expected` once the app has run nothing for `seconds` (nothing snaps it elsewhere later)."""
+    run(page, quiet_s=seconds)
     view = leaflet_view(page)
     assert same_view(view, expected), view
 
 
 def link_view(page: OfflinePage) -> tuple[float, float, int] | None:
-    values = parse_qs(urlparse(page.page.url).query).get("view")
+    return view_in(page.page.url)
+
+
+def view_in(url: str) -> tuple[float, float, int] | None:
+    values = parse_qs(urlparse(url).query).get("view")
     if not values:
         return None
     lat, lon, zoom = values[0].split(",")
@@ -78,18 +83,15 @@ def link_view(page: OfflinePage) -> tuple[float, float, int] | None:
 
 
 def wait_for_link_view(page: OfflinePage, expected, timeout_s: float = 20) -> tuple[float, float, int]:
-    deadline = time.monotonic() + timeout_s
-    shown = None
-    while time.monotonic() < deadline:
-        shown = link_view(page)
-        if same_view(shown, expected):
-            return shown
-        page.pause(0.25)
-    raise AssertionError(f"the link says view={shown}, the screen {expected}")
+    try:
+        page.page.wait_for_url(lambda url: same_view(view_in(url), expected), timeout=timeout_s * 1000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"the link says view={link_view(page)}, the screen {expected}") from None
+    return link_view(page)
 
 
 def move_to(page: OfflinePage, lat: float, lon: float, zoom: int) -> None:
-    page.settle()  # not while a rerun is under way: the move must reach the link
+    run(page)  # not while a rerun is under way: the move must reach the link
     page.map_frame().evaluate(f"() => {{ window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}")
     wait_for_link_view(page, (lat, lon, zoom))
 
@@ -103,26 +105,24 @@ def reopen(browser, url: str, expected) -> OfflinePage:
 
 
 def set_presentation(page: OfflinePage, on: bool) -> None:
-    page.settle()
+    run(page)
     if on:
         sidebar = page.page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Presentasjon", exact=True).click()
         switch = sidebar.get_by_text("Presentasjonsmodus")
         switch.wait_for(timeout=10_000)
-        page.settle()  # the expander has opened and nothing reruns: the switch's change cannot be swallowed
+        run(page)  # the expander has opened and nothing reruns: the switch's change cannot be swallowed
         switch.click()
         page.page.wait_for_url("**mode=present**", timeout=30_000)
     else:
         page.page.get_by_role("button", name="Rediger").click()
         page.page.get_by_text("Presentasjonsmodus").click()
-        deadline = time.monotonic() + 20
-        while "mode=present" in page.page.url and time.monotonic() < deadline:
-            page.pause(0.25)
+        page.page.wait_for_url(lambda url: "mode=present" not in url, timeout=20_000)
         assert "mode=present" not in page.page.url
 
 
 def search_for(page: OfflinePage, text: str) -> None:
-    page.settle()
+    run(page)
     box = page.page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Søk etter navn")
     box.fill(text)
     box.press("Enter")
@@ -132,7 +132,7 @@ def test_presentation_mode_keeps_the_view_on_and_off_and_in_the_link(browser, ap
     prepared = (63.4, 10.4, 9)
     page = OfflinePage(browser, app_url)
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         move_to(page, *prepared)
         set_presentation(page, True)
         wait_for_view(page, prepared)
@@ -173,7 +173,7 @@ def test_after_a_search_without_a_match_the_link_still_describes_the_screen(brow
     at_malm = (malm.y, malm.x, config.SEARCH_ZOOM)
     page = OfflinePage(browser, app_url)
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         search_for(page, "Malm")
         wait_for_view(page, at_malm)
         wait_for_link_view(page, at_malm)
@@ -194,7 +194,7 @@ def test_choosing_a_municipality_zooms_to_it_and_the_link_keeps_it(browser, app_
     orkland = area_view(("5059",), bundled_boxes())
     page = OfflinePage(browser, app_url)
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         choose(page, "Kommune", "Orkland (5059)")
         wait_for_view(page, orkland)
         stays(page, orkland)
@@ -208,7 +208,7 @@ def test_choosing_a_municipality_zooms_to_it_and_the_link_keeps_it(browser, app_
 def test_a_clicked_feature_is_highlighted(browser, app_url, portfolio):
     page = OfflinePage(browser, app_url)
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         park = portfolio.parks.set_index("id").loc["park-fiborgtangen"]
         point = park.geometry
         move_to(page, point.y, point.x, 13)
@@ -220,11 +220,11 @@ def test_a_clicked_feature_is_highlighted(browser, app_url, portfolio):
         box = page.page.locator("iframe").first.bounding_box()
         page.page.mouse.click(box["x"] + x, box["y"] + y)
         page.wait_for_text(park["name"])
-        deadline = time.monotonic() + 20
-        rings = []
-        while time.monotonic() < deadline and not rings:
-            rings = page.map_frame().evaluate(RINGS)
-            page.pause(0.25)
+        rings = page.wait_for_maps(
+            f"(maps) => {{ const rings = ({RINGS_IN})(maps[0]); return rings.length > 0 && rings; }}",
+            timeout_s=20,
+            what="no ring was drawn",
+        )
         assert rings == [pytest.approx([point.y, point.x], abs=1e-6)]
         assert "sel=parks%3Apark-fiborgtangen" in page.page.url
         assert leaflet_view(page)[2] == 13  # the selection did not zoom the map (the popup may pan it)
@@ -239,7 +239,7 @@ def test_choosing_a_municipality_after_moving_the_map_leaves_the_view_alone(brow
     moved = (63.5, 10.2, 10)
     page = OfflinePage(browser, app_url)
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         move_to(page, *moved)
         choose(page, "Kommune", "Orkland (5059)")
         page.page.wait_for_url("**kn=5059**", timeout=20_000)
@@ -268,17 +268,15 @@ def test_a_click_is_marked_at_once_in_the_browser_and_the_servers_highlight_repl
     elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
     page = OfflinePage(browser, app_url + "?sel=parks:park-fiborgtangen")
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         assert page.map_frame().evaluate(RINGS) == [pytest.approx([park.y, park.x], abs=1e-6)]  # the server's
-        page.settle()
+        run(page)
         at_once = page.map_frame().evaluate(FIRE_AND_COUNT, ["sources", "src-elkem-thamshavn"])
         assert at_once["rings"] == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]  # the old ring gone, a new one
         assert at_once["features_after"] == at_once["features_before"]  # the ring is no feature of the map
         page.wait_for_text("Elkem Thamshavn")
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and "sel=sources%3Asrc-elkem-thamshavn" not in page.page.url:
-            page.pause(0.25)
-        page.settle()
+        page.page.wait_for_url("**sel=sources%3Asrc-elkem-thamshavn**", timeout=20_000)
+        run(page)
         assert page.map_frame().evaluate(RINGS) == [pytest.approx([elkem.y, elkem.x], abs=1e-6)]  # one, not two
         assert page.unexpected_errors() == []
     finally:
@@ -305,20 +303,20 @@ def test_a_shared_link_of_a_clicked_plant_opens_with_the_plant_on_the_map_and_it
     point, name = elkem.geometry, elkem["facility"]
     page = OfflinePage(browser, app_url)
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         move_to(page, point.y, point.x, 11)
         frame = page.map_frame()
         frame.evaluate("() => window.map.panBy([0, 270], {animate: false})")  # Elkem ~40 px below the top edge
         before = wait_for_link_view(page, leaflet_view(page))
         x, y = frame.evaluate(PIXEL_IN_PAGE, [point.y, point.x])
         box = page.page.locator("iframe").first.bounding_box()
-        page.settle()
+        run(page)
         page.page.mouse.click(box["x"] + x, box["y"] + y)
         expect(record_column(page)).to_contain_text(name, timeout=30_000)
         page.page.wait_for_url("**sel=sources%3Asrc-elkem-thamshavn**", timeout=30_000)
         if page.map_frame().locator(".leaflet-popup").count():  # where Kart opens a popup, it moved the map
             assert not same_view(leaflet_view(page), before)
-        page.settle()
+        run(page)
         sidebar = page.page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Kopier lenke").click()
         link = sidebar.locator('[data-testid="stCode"]').inner_text().strip()
@@ -330,8 +328,8 @@ def test_a_shared_link_of_a_clicked_plant_opens_with_the_plant_on_the_map_and_it
     fresh = OfflinePage(browser, link)  # a new context: no cookies, no session, only the link
     try:
         expect(record_column(fresh)).to_contain_text(name, timeout=30_000)
-        fresh.wait_for_features(lambda f: any(p["layer"] == "sources" for p in f))
-        fresh.settle()
+        fresh.wait_for_features("f => f.some(p => p.layer === 'sources')")
+        run(fresh)
         shown = fresh.map_frame()
         assert shown.evaluate(SHOWN_ON_MAP, [point.y, point.x]), shown.evaluate("() => window.map.getBounds()")
         assert leaflet_view(fresh)[2] == 11  # the sender's zoom
@@ -349,15 +347,15 @@ def test_the_filter_view_and_selection_survive_a_visit_to_utslipp(browser, app_u
     page = OfflinePage(browser, app_url + "?sel=sources:src-elkem-thamshavn")
     sidebar = page.page.locator('[data-testid="stSidebar"]')
     try:
-        page.wait_for_features(lambda f: len(f) > 0)
+        page.wait_for_features()
         choose(page, "Kommune", "Orkland (5059)")
         page.page.wait_for_url("**kn=5059**", timeout=20_000)
         wait_for_view(page, area_view(("5059",), bundled_boxes()))
         move_to(page, *moved)
-        page.settle()
+        run(page)
         sidebar.get_by_role("link", name=t("nav_emissions", "nb"), exact=True).click()
         page.wait_for_text(t("em_page_title", "nb"), timeout_s=60)
-        page.settle()
+        run(page)
         sidebar.get_by_role("link", name=t("nav_map", "nb"), exact=True).click()
         page.page.wait_for_url("**kn=5059**", timeout=30_000)
         expect(sidebar.get_by_text("Orkland (5059)")).to_be_visible()

@@ -8,11 +8,12 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from analysis.filters import Filters, apply_filters
 from exports.html import standalone_html
 from exports.request import MapRequest
-from tests.helpers.browser import OfflinePage, running_app, serve_file
+from tests.helpers.browser import OfflinePage, run, running_app, serve_file
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,7 @@ def overlaps(a: dict, b: dict) -> bool:
 
 
 def test_the_slide_fills_the_width_at_16_to_9(slide):
-    slide.wait_for_features(lambda f: len(f) > 0)
+    slide.wait_for_features()
     frame = slide.map_frame()
     iframe = box(slide.page.locator('iframe[title="streamlit_folium.st_folium"]').first)
     assert iframe["width"] >= 1800, iframe  # not a 1024 px column with white margins
@@ -64,7 +65,7 @@ def test_the_slide_fills_the_width_at_16_to_9(slide):
 
 
 def test_the_legend_folds_and_covers_at_most_a_quarter_of_the_map(slide):
-    slide.wait_for_features(lambda f: len(f) > 0)
+    slide.wait_for_features()
     frame = slide.map_frame()
     map_w, map_h = frame.evaluate("() => [window.map.getSize().x, window.map.getSize().y]")
     legend = frame.locator(".ik-legend")
@@ -88,11 +89,14 @@ def test_the_legend_folds_and_covers_at_most_a_quarter_of_the_map(slide):
 
 
 def test_a_popup_opens_above_its_circle(slide, portfolio):
-    slide.wait_for_features(lambda f: len(f) > 0)
+    slide.wait_for_features()
     frame = slide.map_frame()
     elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
-    frame.evaluate(f"() => {{ window.map.setView([{elkem.y}, {elkem.x}], 12, {{animate: false}}); }}")
-    slide.pause(0.5)
+    # the map reports its new view, which reruns the page: the click below is made on the map that run leaves
+    run(
+        slide,
+        lambda: frame.evaluate(f"() => {{ window.map.setView([{elkem.y}, {elkem.x}], 12, {{animate: false}}); }}"),
+    )
     found = frame.evaluate(
         """() => { let best = null;
             window.map.eachLayer(l => { if (l.feature && l.feature.properties.layer === 'sources' && l.getRadius
@@ -106,7 +110,7 @@ def test_a_popup_opens_above_its_circle(slide, portfolio):
     assert found
     popup = frame.locator(".leaflet-popup")
     popup.wait_for(timeout=15_000)
-    slide.pause(0.5)
+    expect(popup).to_have_css("opacity", "1", timeout=15_000)  # faded in: where it stays
     map_box = frame.evaluate(
         "() => { const r = window.map.getContainer().getBoundingClientRect(); return [r.x, r.y]; }"
     )

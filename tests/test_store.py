@@ -37,7 +37,7 @@ from tests.helpers.store_fixtures import (
     generated_other_layer,
     generated_parks,
     layout_1_store,
-    wait_for,
+    says,
     writer,
 )
 
@@ -468,12 +468,14 @@ def test_a_failed_write_leaves_the_store_as_it_was(backend, store):
     assert store.save(generated_parks(1), "Etterpå", "parks").id != earlier.id
 
 
-def test_two_processes_saving_at_once_both_land(backend, store, tmp_path):
+def test_two_processes_saving_at_once_both_land(backend, store):
     earlier = save_parks(store, 2, "Tidligere")
-    go = tmp_path / "go"
-    writers = [writer("save", backend.spec, prefix, "5", str(go)) for prefix in ("A", "B")]
-    time.sleep(0.5)  # both processes importing; the go file starts their saves together
-    go.touch()
+    writers = [writer("save", backend.spec, prefix, "5") for prefix in ("A", "B")]
+    for w in writers:
+        says(w, "ready")  # imported, store open
+    for w in writers:  # start their saves together
+        w.stdin.write("go\n")
+        w.stdin.flush()
     seen = 0
     while any(w.poll() is None for w in writers):
         # a reader during the writes sees complete states only: every listed layer reads whole
@@ -517,13 +519,12 @@ def test_two_threads_saving_at_once_both_land(store):
     assert all(len(store.read(i.id)) == 100 for i in store.list())
 
 
-def test_a_killed_writer_leaves_earlier_layers_intact(backend, store, tmp_path):
+def test_a_killed_writer_leaves_earlier_layers_intact(backend, store):
     earlier = save_parks(store, 3, "Tidligere")
     replaced = store.replace(earlier.id, generated_parks(2))
     tables = backend.physical_tables()
-    marker = tmp_path / "writing"
-    proc = writer("hang", backend.spec, str(marker))
-    wait_for(marker, timeout=120, proc=proc)  # the writer has written everything but not published it
+    proc = writer("hang", backend.spec)
+    says(proc, "writing", timeout=120)  # the writer has written everything but not published it
     if backend.name == "gpkg":
         strays = [p for p in os.listdir(store.path.parent) if ".tmp-" in p]
         assert strays, "GDAL should have written the version into a private file"

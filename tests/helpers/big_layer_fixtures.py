@@ -57,17 +57,18 @@ def stored_layer(path: Path, frame: gpd.GeoDataFrame, title: str) -> LayerInfo:
     return store.save(frame, title, "other", style={"colour": "#1f78b4", "label_field": "name"})
 
 
-# Through Leaflet itself (a tile renderer leaves no per-feature DOM): for every protomaps-leaflet layer on the
-# map, whether tiles are still loading, how many tiles are shown and how many distinct features (fid) the
+# Through Leaflet itself (a tile renderer leaves no per-feature DOM): for every protomaps-leaflet layer on the map in
+# window `w`, whether tiles are still loading, how many tiles are shown and how many distinct features (fid) the
 # loaded tiles hold.
-TILE_STATE_JS = """() => { const out = {layers: 0, loading: false, tiles: 0, features: 0};
-    window.map.eachLayer(l => { if (!l.views) return;
+TILE_STATE_OF_JS = """(w) => { const out = {layers: 0, loading: false, tiles: 0, features: 0};
+    w.map.eachLayer(l => { if (!l.views) return;
         out.layers++; out.loading = out.loading || !!l._loading; out.tiles += Object.keys(l._tiles).length;
         const ids = new Set();
         l.views.forEach(v => v.tileCache.cache.forEach(e => (e.data.get('features') || []).forEach(
             f => ids.add(f.props.fid))));
         out.features += ids.size; });
     return out; }"""
+TILE_STATE_JS = f"() => ({TILE_STATE_OF_JS})(window)"  # evaluated in the map's frame
 
 
 def tiles_drawn(state: dict) -> bool:
@@ -99,14 +100,10 @@ class CountingPage(OfflinePage):
                     self.script_ends.append(time.monotonic())
 
     def wait_for_tiles(self, timeout_s: float = 120) -> dict:
-        deadline = time.monotonic() + timeout_s
-        state = {}
-        while time.monotonic() < deadline:
-            try:
-                state = self.map_frame(timeout_s=5).evaluate(TILE_STATE_JS)
-            except AssertionError:
-                state = {}
-            if state and tiles_drawn(state):
-                return state
-            self.pause(0.25)
-        raise AssertionError(f"the tile layer never drew; last state {state}, errors {self.errors}")
+        """The tile layers' state (TILE_STATE_OF_JS) once the first map has drawn its tiles (as `tiles_drawn`)."""
+        return self.wait_for_maps(
+            f"""(maps) => {{ if (!maps.length) return false; const s = ({TILE_STATE_OF_JS})(maps[0]);
+                return s.layers > 0 && !s.loading && s.tiles > 0 && s.features > 0 ? s : false; }}""",
+            timeout_s=timeout_s,
+            what="the tile layer never drew",
+        )

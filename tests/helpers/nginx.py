@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.browser import free_port
+from tests.helpers.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -40,18 +40,19 @@ def running_nginx(upstreams: list[str], **options) -> Iterator[str]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
+
+    def answers() -> bool:
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=2).close()
-            break
         except OSError as exc:
-            if getattr(exc, "code", None):  # nginx answered (the upstream may not have a health page)
-                break
-            if nginx.poll() is not None or time.monotonic() > deadline:
-                nginx.kill()
-                pytest.fail(f"nginx did not start: {nginx.stderr.read().decode()[-2000:]}")
-            time.sleep(0.1)
+            return bool(getattr(exc, "code", None))  # nginx answered (the upstream may not have a health page)
+        return True
+
+    def stopped() -> str:
+        nginx.kill()  # its stderr ends only when it does
+        return f"nginx did not start: {nginx.stderr.read().decode()[-2000:]}"
+
+    wait_until(answers, 20, stopped, process=nginx)
     try:
         yield url
     finally:

@@ -1,9 +1,11 @@
 """Helpers for tests/test_store.py: generated layers, the two backends, and subprocess writers.
 
 Run as a script it is the writer process of the concurrency tests:
-    python tests/helpers/store_fixtures.py save SPEC PREFIX COUNT GO_FILE   (waits for GO_FILE, saves COUNT layers)
-    python tests/helpers/store_fixtures.py hang SPEC MARKER                 (saves, stops just before publishing)
-    python tests/helpers/store_fixtures.py churn SPEC                       (prints "ready", then writes until killed)
+    python tests/helpers/store_fixtures.py save SPEC PREFIX COUNT  (prints "ready", waits for a line on stdin, saves
+                                                                    COUNT layers)
+    python tests/helpers/store_fixtures.py hang SPEC               (saves, prints "writing" just before publishing and
+                                                                    stops there until killed or its stdin closes)
+    python tests/helpers/store_fixtures.py churn SPEC              (prints "ready", then writes until killed)
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -235,37 +237,45 @@ def writer(*args: str) -> subprocess.Popen:
     """Start this file as a writer process (see the module docstring)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, __file__, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, __file__, *args],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
-def wait_for(path: Path, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        if proc is not None and proc.poll() is not None:
-            raise AssertionError(f"writer exited early ({proc.returncode}): {proc.stderr.read()}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {path}")
-        time.sleep(0.05)
+def says(proc: subprocess.Popen, line: str, timeout: float = 60.0) -> None:
+    """Wait until the writer prints `line` (blocking on its output, not polling); fail if it ends first or is silent
+    for `timeout` seconds."""
+    if not select.select([proc.stdout], [], [], timeout)[0]:
+        raise AssertionError(f"the writer said nothing in {timeout} s (waiting for {line!r})")
+    said = proc.stdout.readline().strip()
+    if said != line:
+        proc.kill()
+        raise AssertionError(f"the writer said {said!r}, not {line!r} ({proc.wait()}): {proc.stderr.read()}")
 
 
 def _main(argv: list[str]) -> None:
     command, spec = argv[0], argv[1]
     store = open_spec(spec)
     if command == "save":
-        prefix, count, go = argv[2], int(argv[3]), Path(argv[4])
-        wait_for(go, timeout=60)
+        prefix, count = argv[2], int(argv[3])
+        print("ready", flush=True)
+        sys.stdin.readline()  # the parent starts every writer's saves at once
         for i in range(count):
             info = store.save(
                 generated_parks(200, prefix=f"{prefix}{i}"), f"{prefix} {i}", "parks", Origin(uploader=prefix)
             )
             print(info.id, flush=True)
     elif command == "hang":
-        marker = Path(argv[2])
 
         def hang() -> None:
-            marker.touch()  # everything is written; the parent kills us now
-            time.sleep(600)
+            print("writing", flush=True)  # everything is written; the parent kills us now
+            sys.stdin.read()  # the hang under test: until killed (or the parent is gone: then never publish)
+            os._exit(1)
 
         store._before_publish = hang
         store.save(generated_parks(500, prefix="killed"), "killed writer", "parks", Origin(uploader="killed"))
