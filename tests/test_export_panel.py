@@ -13,7 +13,8 @@ from PIL import Image
 
 from analysis.filters import Filters, apply_filters
 from tests.helpers.apptest import app
-from ui.export_panel import CHOICES, ExportSettings, build_export
+from tests.helpers.exports import offline_settings
+from ui.export_panel import CHOICES, build_export
 
 DAY = date(2026, 11, 25)
 
@@ -29,16 +30,7 @@ def test_each_choice_makes_its_file(choice, orkland, kommuner, tmp_path):
     data, name, mime = build_export(
         choice,
         orkland,
-        ExportSettings(
-            visible={"parks", "sources", "members"},
-            basemap="none",
-            colours={},
-            lang="nb",
-            map_view=(63.31, 9.86, 12),
-            title="Generated title",
-            subtitle="",
-            day=DAY,
-        ),
+        offline_settings("Generated title", "", DAY),
         boundaries=kommuner,
     )
     map_file = choice in ("png-1920", "png-a4", "pdf", "pptx", "html")

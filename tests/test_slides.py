@@ -19,8 +19,9 @@ from exports.request import MapRequest
 from exports.slides import MIME, site_slides, slides_pptx, view_slide
 from i18n import fmt_tonnes
 from maps.styles import cluster_colours
+from tests.helpers.exports import offline_settings
 from tests.helpers.hostile_text import EVALUATED, LITERAL_MARKERS
-from ui.export_panel import CHOICES, ExportSettings, build_export
+from ui.export_panel import CHOICES, build_export
 
 DAY = date(2026, 11, 25)
 HOSTILE = "{{ 7*191919 }} <b>fet</b> & $\\alpha$ {# ik comment #} \u202eRTL"
@@ -140,16 +141,7 @@ def test_the_export_panel_offers_the_slide(orkland, kommuner):
     data, name, mime = build_export(
         "pptx",
         orkland,
-        ExportSettings(
-            visible={"parks", "sources", "members"},
-            basemap="none",
-            colours={},
-            lang="nb",
-            map_view=(63.31, 9.86, 12),
-            title="Generert tittel",
-            subtitle="Undertittel",
-            day=DAY,
-        ),
+        offline_settings("Generert tittel", "Undertittel", DAY),
         boundaries=kommuner,
     )
     assert name == "generert-tittel-2026-11-25.pptx" and mime == MIME

@@ -1,4 +1,4 @@
-"""Reading an export back with geopandas, pandas or openpyxl."""
+"""Reading an export back with geopandas, pandas or openpyxl; the export panel's settings for an offline map."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from exports.data import LICENCE_TABLE
+from ui.export_panel import ExportSettings
 
 
 def read_layers(data: bytes, fmt: str, tmp_path: Path) -> dict[str, pd.DataFrame]:
@@ -29,3 +30,18 @@ def read_layers(data: bytes, fmt: str, tmp_path: Path) -> dict[str, pd.DataFrame
             }
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str)
     return dict(zip(("parks", "sources", "members", LICENCE_TABLE), sheets.values(), strict=True))
+
+
+def offline_settings(title: str, subtitle: str, day) -> ExportSettings:
+    """The export panel's settings for all three layers around Orkanger, in bokmål, with no basemap tiles (the
+    municipal boundaries are the background, so nothing is fetched)."""
+    return ExportSettings(
+        visible={"parks", "sources", "members"},
+        basemap="none",
+        colours={},
+        lang="nb",
+        map_view=(63.31, 9.86, 12),
+        title=title,
+        subtitle=subtitle,
+        day=day,
+    )
