@@ -55,7 +55,8 @@ def schema():
 
 
 def open_measures(page: OfflinePage) -> None:
-    run(page, page.page.get_by_role("link", name="Portefølje").click)  # a click during the first runs can be lost
+    page.wait_for_features()  # the map drawn: its first reply (a rerun of Kart) would undo the click
+    run(page, page.page.get_by_role("link", name="Portefølje").click)
     page.wait_for_text("Veien mot 2030 med porteføljens tiltak", 90)
 
 
