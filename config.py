@@ -123,6 +123,7 @@ MAP_FIT_PADDING = 0.05
 MAP_FOCUS_MAX_ZOOM = 13
 MAP_FOCUS_TOLERANCE_PX = 2  # Leaflet's reported centre can be half a pixel off the one it was given
 HIGHLIGHT_COLOUR = "#00e5ff"
+HIGHLIGHT_CASING_COLOUR = "#1b1b1b"  # under the ring: seen on a light map too
 HIGHLIGHT_RADIUS_PX = 14
 # A link with a selection shows it: a selected feature outside this box (width, height in px) around
 # the link's centre is brought to the centre. The box fits inside any map a link opens in (MAP_HEIGHT tall, a
@@ -166,7 +167,7 @@ DEFAULT_BASEMAP = "kartverket_grey"
 # Colours (colour-blind safe pairs where they carry meaning).
 PARK_STATUS_COLOURS = {
     "etablert": "#1b7837",
-    "under utvikling": "#e08214",
+    "under utvikling": "#c1660f",
     "planlagt": "#2166ac",
     None: "#7f7f7f",  # status not stated by the source
 }
@@ -176,7 +177,7 @@ CLUSTER_COLOURS = [
     "#d95f02",
     "#1f78b4",
     "#e7298a",
-    "#66a61e",
+    "#548c1c",
     "#a6761d",
     "#666666",
 ]
@@ -255,8 +256,8 @@ FLOW_RESOURCE_COLOURS = {
     "CO2": "#525252",
     "slam": "#8c510a",
     "biogass": "#1a9850",
-    "biogjødsel": "#66bd63",
-    "husdyrgjødsel": "#bf812d",
+    "biogjødsel": "#4a9a3a",
+    "husdyrgjødsel": "#b8792a",
     "nitrogenrikt vann": "#3288bd",
     "trefiber": "#a6761d",
     "restråstoff": "#e7298a",
@@ -355,8 +356,8 @@ MEASURE_KIND_COLOURS = {
     "brenselsbytte": "#8c510a",
     "biogass": "#35978f",
     "elektrifisering": "#c51b7d",
-    "ressursflyt": "#b8860b",
-    "energigjenvinning": "#fb9a99",
+    "ressursflyt": "#9c7400",
+    "energigjenvinning": "#d6604d",
     "annet": "#4d4d4d",
 }
 # The path-with-measures chart's wedges (exports/charts.py): in operation and decided in blues, planned work and

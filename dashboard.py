@@ -6,9 +6,11 @@ import streamlit as st
 
 import config
 from analysis.filters import apply_filters
+from analysis.in_view import features_in_view
 from analysis.kpi import in_key_scope
 from i18n import key_figure_label, t
 from maps.build import base_map, legend_group, overview_layers
+from maps.description import description_group
 from maps.highlight import highlight_group
 from maps.labels import key_point_labels, labels_group
 from maps.legend import legend_content
@@ -17,6 +19,7 @@ from maps.pmtiles_layer import STORED_LAYER
 from maps.styles import cluster_colours
 from ui.data import portfolio, stored_layers
 from ui.export_panel import ExportSettings, export_panel
+from ui.feature_list import feature_picker, map_description, map_words
 from ui.map_view import show_map
 from ui.measure_data import portfolio_measures
 from ui.overview import compact_header, key_figure_row, map_target, remember, selected_geometries
@@ -64,6 +67,11 @@ with map_column:
         base_map(static_url(), vector_tiles=bool(uploaded.tiled)),
         [
             legend_group(colours, lang, uploaded.legend, shown_items),
+            description_group(
+                t("map_name_overview", lang),
+                map_description(features_in_view(view, controls.visible), controls.filters, data, lang),
+                map_words(lang),
+            ),
             area_group(area),
             *overview_layers(
                 view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled, kpi
@@ -78,6 +86,9 @@ with map_column:
     )
     st.caption(t("sources_line", lang, count=len(data.parks) + len(data.sources) + len(data.members)))
 selected = remember(shown, selected)
+with map_column:  # the map in words, and its keyboard way in: the features in view
+    in_view = features_in_view(view, controls.visible, shown.bounds)
+    feature_picker(in_view, selected, lang, "overview_in_view", key_figure_label(kpi, lang) if kpi.scope else "")
 if not present:
     with record_column:
         if selected and selected.layer == STORED_LAYER:

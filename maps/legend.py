@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from branca.element import MacroElement
@@ -11,7 +10,7 @@ from jinja2 import Template
 import config
 from analysis.filters import View
 from i18n import DEFAULT_LANGUAGE, t
-from maps.popups import esc
+from maps.popups import esc, script_json
 from maps.styles import approximate, members_by_point
 
 
@@ -83,13 +82,9 @@ class Legend(MacroElement):
     def __init__(self, html: str, lang: str = DEFAULT_LANGUAGE):
         super().__init__()
         self._name = "Legend"
-        self.html_json = _script_json(html)
-        self.hide_json = _script_json(t("legend_hide", lang))
-        self.show_json = _script_json(t("legend_show", lang))
-
-
-def _script_json(text: str) -> str:
-    return json.dumps(text).replace("</", "<\\/")  # never close the <script>
+        self.html_json = script_json(html)
+        self.hide_json = script_json(t("legend_hide", lang))
+        self.show_json = script_json(t("legend_show", lang))
 
 
 class PopupPlacement(MacroElement):

@@ -15,6 +15,7 @@ from jinja2 import Template
 
 import config
 from loaders.bundled.boundaries import bundled_outlines
+from maps.popups import script_json
 
 _STYLE = {
     "county": {"color": config.OFFLINE_COUNTY_COLOUR, "weight": 1.4, "fillColor": config.OFFLINE_LAND_COLOUR},
@@ -87,7 +88,7 @@ class Outlines(MacroElement):
     def __init__(self, sources: dict):
         super().__init__()
         self._name = "Outlines"
-        self.options_json = json.dumps({"sources": sources, "style": _STYLE}).replace("</", "<\\/")
+        self.options_json = script_json({"sources": sources, "style": _STYLE})
 
 
 def outlines(static_url: str, inline: bool = False) -> Outlines | None:

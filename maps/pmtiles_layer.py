@@ -9,14 +9,13 @@ returns it as `last_active_drawing`, and the record is read from the store's fra
 
 from __future__ import annotations
 
-import json
-
 import folium
 from folium.map import Layer
 from jinja2 import Template
 
 import config
 from maps.pmtiles_build import TileSet
+from maps.popups import script_json
 from maps.styles import stored_style
 
 STORED_LAYER = "stored"  # the `layer` a click on an uploaded layer's feature reports
@@ -96,7 +95,7 @@ class VectorTileLayer(Layer):
             },
         }
         # JSON, with "</" broken so no value can close the <script> it sits in.
-        self.options_json = json.dumps(options).replace("</", "<\\/")
+        self.options_json = script_json(options)
 
 
 def tile_layer_group(title: str, tiles: TileSet, url: str, layer_id: int, style: dict) -> folium.FeatureGroup:

@@ -7,6 +7,7 @@ that reaches them is escaped here first, and links are kept only for http(s) URL
 from __future__ import annotations
 
 import html
+import json
 from urllib.parse import urlparse
 
 from core.sources import source_name
@@ -19,6 +20,11 @@ def esc(value: object) -> str:
     if is_missing(value):
         return ""
     return html.escape(str(value), quote=True)
+
+
+def script_json(value: object) -> str:
+    """`value` as a JavaScript literal inside a <script>: JSON that can never close the script element."""
+    return json.dumps(value).replace("</", "<\\/")
 
 
 def source_label(url: str, lang: str = DEFAULT_LANGUAGE) -> str | None:

@@ -9,10 +9,12 @@ from analysis.candidates import candidates_around
 from analysis.neighbourhoods import compare_hoods, neighbourhoods, portfolio_summary, ranking
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
 from i18n import fmt_number, fmt_tonnes, t
+from maps.description import description_group
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
 from ui.data import portfolio
 from ui.export_panel import portfolio_export
+from ui.feature_list import map_words, neighbourhoods_described
 from ui.map_view import show_map
 from ui.measure_data import portfolio_measures
 from ui.measure_editor import measure_editor
@@ -88,7 +90,12 @@ else:
     center, zoom = fit_view(content.bounds, config.PORTFOLIO_MAP_WIDTH, config.MAP_HEIGHT)
     portfolio_map(
         portfolio_base_map(lang, static_url()),
-        portfolio_layers(content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)),
+        [
+            *portfolio_layers(
+                content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)
+            ),
+            description_group(t("pf_map_title", lang), neighbourhoods_described(content, km, lang), map_words(lang)),
+        ],
         key="pf_map",
         center=center,
         zoom=zoom,
@@ -105,7 +112,10 @@ else:
             center, zoom = fit_view(small.bounds, config.PORTFOLIO_MAP_WIDTH // len(hoods), config.SMALL_MAP_HEIGHT)
             show_map(
                 portfolio_base_map(lang, static_url(), legend=False),
-                portfolio_layers(small, **layers),
+                [
+                    *portfolio_layers(small, **layers),
+                    description_group(hood.site["name"], neighbourhoods_described(small, km, lang), map_words(lang)),
+                ],
                 key=f"pf_small_{i}",  # one slot per column: a new site moves the map, it does not remount it
                 center=center,
                 zoom=zoom,

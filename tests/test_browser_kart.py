@@ -14,7 +14,7 @@ from tests.helpers.browser import OfflinePage, choose, run, running_app
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 ELKEM = "src-elkem-thamshavn"
 
 

@@ -128,9 +128,16 @@ def test_the_highlight_is_a_few_non_interactive_paths_from_the_geometry_alone():
     square = Polygon([(10, 63), (10.1, 63), (10.1, 63.1), (10, 63.1)])
     group = highlight_group([Point(10.4, 63.4), MultiPolygon([square, square])])
     paths = [child for child in group._children.values() if not isinstance(child, KeepPopup | InstantHighlight)]
-    assert [type(p) for p in paths] == [folium.CircleMarker, folium.PolyLine, folium.PolyLine]
-    assert all(p.options["interactive"] is False and p.options["className"] == HIGHLIGHT_CLASS for p in paths)
-    assert paths[0].location == [63.4, 10.4]
+    assert all(p.options["interactive"] is False for p in paths)
+    rings = [p for p in paths if p.options["className"] == HIGHLIGHT_CLASS]
+    casings = [p for p in paths if p.options["className"] != HIGHLIGHT_CLASS]
+    assert [type(p) for p in rings] == [folium.CircleMarker, folium.PolyLine, folium.PolyLine]
+    assert rings[0].location == [63.4, 10.4]
+    # each ring lies on a dark casing of the same shape, drawn before it (under it)
+    assert [type(p) for p in casings] == [type(p) for p in rings]
+    assert all(paths.index(c) < paths.index(r) for c, r in zip(casings, rings, strict=True))
+    assert {c.options["color"] for c in casings} == {config.HIGHLIGHT_CASING_COLOUR}
+    assert all(c.options["weight"] > r.options["weight"] for c, r in zip(casings, rings, strict=True))
     assert [type(c) for c in highlight_group([])._children.values()] == [KeepPopup, InstantHighlight]
 
 
@@ -148,7 +155,7 @@ def test_the_browser_drawn_highlight_uses_the_servers_style():
         "radius": config.HIGHLIGHT_RADIUS_PX,
     }
     children = highlight_group([Point(10.4, 63.4)])._children.values()
-    ring = next(c for c in children if isinstance(c, folium.CircleMarker))
+    ring = next(c for c in children if isinstance(c, folium.CircleMarker) and c.options["className"] == HIGHLIGHT_CLASS)
     assert {k: ring.options[k] for k in style} == style
 
 

@@ -61,6 +61,7 @@ DYNAMIC = {
     "theme_": "a park theme as the bundled data names it (i18n.labels)",
     "basemap_": "config.BASEMAPS' keys",
     "layer_": "the map layers' names",
+    "map_count_": "how many features of a map layer the map shows (ui/feature_list.py)",
     "kind_": "an upload's or a stored layer's kind (core.schema.UPLOAD_KINDS, store kinds)",
     "field_": "a layer field's label (core.schema)",
     "crs_source_": "how a layer's CRS was settled (loaders.upload)",

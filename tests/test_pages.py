@@ -50,8 +50,9 @@ def test_map_is_offline_and_layers_are_swapped_not_remounted():
     at = run("dashboard.py")
     first = map_args(at)
     assert external_links(first["js_links"] + first["css_links"]) == []
-    # Only what the page uses comes back: the clicked feature and the view for the link (no bounds, no hover).
-    assert sorted(first["returned_objects"]) == ["center", "last_active_drawing", "zoom"]
+    # Only what the page uses comes back: the clicked feature, the view for the link and its bounds for the list of
+    # features in view (no hover).
+    assert sorted(first["returned_objects"]) == ["bounds", "center", "last_active_drawing", "zoom"]
     at.sidebar.multiselect(key="f_municipalities").set_value(["5001"]).run()
     second = map_args(at)
     assert second["key"] == first["key"], "the base map changed, so the component would remount"

@@ -50,7 +50,7 @@ def overlaps(a: dict, b: dict) -> bool:
 def test_the_slide_fills_the_width_at_16_to_9(slide):
     slide.wait_for_features()
     frame = slide.map_frame()
-    iframe = box(slide.page.locator('iframe[title="streamlit_folium.st_folium"]').first)
+    iframe = box(slide.page.locator('iframe[src*="streamlit_folium.st_folium"]').first)
     assert iframe["width"] >= 1800, iframe  # not a 1024 px column with white margins
     assert iframe["width"] / iframe["height"] == pytest.approx(16 / 9, rel=0.02)
     frame.wait_for_function("() => Math.abs(window.map.getSize().y - window.innerHeight) < 2", timeout=15_000)

@@ -14,12 +14,14 @@ from analysis import emissions as em
 from core.schema import ETS_SCOPE
 from exports.charts import localised
 from i18n import fmt_number, fmt_tonnes, t
+from maps.description import description_group
 from maps.emissions import choropleth_group, emissions_base_map, facility_circles_group
 from maps.layers import basemap_group
 from ui import emissions_tables as tables
 from ui.downloads import download_buttons
 from ui.emissions_charts import path_chart, sector_chart, series_chart, top_chart
 from ui.emissions_data import EmissionsData, boundaries
+from ui.feature_list import keyboard_picker, map_words
 from ui.map_view import show_map
 from ui.state import static_url
 from ui.text import escape_markdown
@@ -64,12 +66,24 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
     if year_table["amount_t"].notna().sum() == 0:
         st.info(t("em_no_facilities_year", lang, year=year, scope=scope_text))
     map_column, series_column = st.columns([3, 2])
+    on_map = year_table[year_table["placed"] & year_table["geometry"].notna()]
     with map_column:
-        clicked = show_map(
+        shown = show_map(
             emissions_base_map(static_url()),
-            [basemap_group(config.DEFAULT_BASEMAP, lang), facility_circles_group(year_table, year, scope, lang)],
+            [
+                basemap_group(config.DEFAULT_BASEMAP, lang),
+                facility_circles_group(year_table, year, scope, lang),
+                description_group(
+                    t("em_map_title", lang, year=year, scope=scope_text),
+                    facilities_described(on_map, lang),
+                    map_words(lang),
+                ),
+            ],
             key="emissions_map",
-        ).selection
+        )
+        if shown.selection is not None and shown.selection.layer == "sources":
+            st.session_state["em_selected"] = shown.selection.ids[0]
+        facility_picker(on_map, shown.bounds, lang)
         st.caption(t("em_map_caption", lang, year=year))
         register_caption(data, scope, year, lang)
         missing = year_table[year_table["not_reported"]]
@@ -88,8 +102,6 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
                 )
             )
         download_buttons(tables.year_table(year_table, lang), f"facilities_{scope}_{year}", lang)
-    if clicked is not None and clicked.layer == "sources":
-        st.session_state["em_selected"] = clicked.ids[0]
     with series_column:
         selected = st.session_state.get("em_selected")
         facility = facility_names.get(selected)
@@ -113,6 +125,28 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
                 download_buttons(table, f"series_{scope}", lang)
                 for shown_scope in both["scope"].unique():
                     register_caption(data, shown_scope, None, lang)
+
+
+def facilities_described(on_map, lang: str) -> str:
+    """The facility map in words: how many facilities it shows, with a figure and without."""
+    with_figure = int(on_map["amount_t"].notna().sum())
+    counts = [(with_figure, "em_map_count_figure"), (len(on_map) - with_figure, "em_map_count_none")]
+    shown = [t(key, lang, n=n) for n, key in counts if n]
+    return t("map_shows", lang, what="; ".join(shown)) if shown else t("map_shows_nothing", lang)
+
+
+def facility_picker(on_map, bounds, lang: str) -> None:
+    """The facilities in the map's view as a list: choosing one shows its series, as a click on it does."""
+    rows = [r for r in on_map.to_dict("records") if bounds is None or bounds.contains(r["geometry"].y, r["geometry"].x)]
+    rows.sort(key=lambda r: str(r["facility"]).casefold())
+    texts = {str(r["id"]): f"{r['facility']} — {fmt_tonnes(r['amount_t'], lang)}" for r in rows}
+    label = t("in_view_label", lang, n=len(texts))
+    help_text = t("em_in_view_help", lang)
+    keyboard_picker(label, texts, st.session_state.get("em_selected"), "em_in_view", help_text, _select_facility, lang)
+
+
+def _select_facility(facility_id: str) -> None:
+    st.session_state["em_selected"] = facility_id
 
 
 def register_caption(data: EmissionsData, scope: str, year: int | None, lang: str) -> None:

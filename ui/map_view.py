@@ -8,6 +8,7 @@ import folium
 from streamlit_folium import st_folium
 
 import config
+from analysis.in_view import Bounds, bounds_from
 from maps.pmtiles_layer import STORED_LAYER
 from maps.single_pass import require_installed
 
@@ -22,6 +23,7 @@ class Selection:
 class MapState:
     selection: Selection | None
     view: tuple[float, float, int] | None  # lat, lon, zoom the user is looking at
+    bounds: Bounds | None = None  # what the map shows (None until it has said)
 
 
 def show_map(
@@ -33,9 +35,9 @@ def show_map(
     height: int = config.MAP_HEIGHT,
     clickable: bool = True,
 ) -> MapState:
-    """Draw `m` with `groups`; return the feature last clicked and the view (for the link).
+    """Draw `m` with `groups`; return the feature last clicked, the view (for the link) and its bounds.
 
-    Only the clicked feature, centre and zoom come back (not bounds or hover), and the groups go
+    Only the clicked feature, centre, zoom and bounds come back (not hover), and the groups go
     through `feature_group_to_add`, so a filter change swaps layers without remounting the map.
     With `clickable=False` nothing comes back: no interaction with the map reruns the script.
     """
@@ -50,10 +52,11 @@ def show_map(
         use_container_width=True,
         height=height,
     )
-    return MapState(selection_from(state), view_from(state))
+    return MapState(selection_from(state), view_from(state), bounds_from((state or {}).get("bounds")))
 
 
-RETURNED = ["last_active_drawing", "center", "zoom"]
+# The bounds change with the centre or the zoom (one report, one rerun), or when the frame is resized.
+RETURNED = ["last_active_drawing", "center", "zoom", "bounds"]
 
 
 def view_from(state: dict | None) -> tuple[float, float, int] | None:

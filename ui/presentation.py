@@ -20,7 +20,7 @@ _CSS = f"""
 [data-testid="stMainBlockContainer"], .block-container {{
     max-width: 100% !important; padding: 1.2rem {config.PRESENT_SIDE_PADDING_PX}px 0.5rem !important;
 }}
-iframe[title="streamlit_folium.st_folium"] {{aspect-ratio: 16 / 9; height: auto !important; width: 100% !important;}}
+iframe[src*="streamlit_folium.st_folium"] {{aspect-ratio: 16 / 9; height: auto !important; width: 100% !important;}}
 .st-key-ik_present_tools {{
     position: fixed; top: 6px; right: 10px; z-index: 999990; width: auto !important; opacity: 0.2;
 }}
