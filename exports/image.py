@@ -28,6 +28,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
 from matplotlib.textpath import TextToPath
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 from shapely import make_valid, union_all
 from shapely.geometry import MultiPolygon
 from shapely.geometry import Polygon as ShapelyPolygon
@@ -36,7 +38,8 @@ import config
 from analysis.filters import View
 from analysis.kpi import KeyFigures, in_key_scope, is_large_emitter, key_figures
 from core.progress import Progress
-from core.text import attribution_text
+from core.text import attribution_text, xml_text
+from exports.alt_text import map_alt_text
 from exports.basemap_mosaic import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from exports.cartography import (
     extent_from_center,
@@ -117,6 +120,7 @@ def render_map(
     dpi = config.EXPORT_IMAGE_SIZES[request.size][2]
     colours = request.colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     kpi = key_figures(view)
+    alt = map_alt_text(view, request)  # before the scope is applied: the key figures' own counts and sum
     view = in_key_scope(view, kpi)  # circles and names in the key figure's one scope and year, as on Kart
     frames = {name: getattr(view, name).to_crs(MERCATOR) for name in request.layers}
     # the outlines bundled in geodata/ (scripts/build_geodata.py), else a graticule
@@ -152,10 +156,32 @@ def render_map(
 
         report(0.85, t("export_progress_saving", lang))
         buffer = io.BytesIO()
-        metadata = {"Title": request.shown_title, "Creator" if request.format == "pdf" else "Software": AUTHOR}
-        fig.savefig(buffer, format=request.format, dpi=dpi, facecolor="white", metadata=metadata)
+        fig.savefig(buffer, format=request.format, dpi=dpi, facecolor="white", metadata=_metadata(request, alt))
     report(1.0, t("export_progress_done", lang))
-    return buffer.getvalue()
+    return buffer.getvalue() if request.format == "png" else pdf_accessibility(buffer.getvalue(), lang)
+
+
+def _metadata(request: MapRequest, alt: str) -> dict[str, str]:
+    """The file's own description: its title and, as the text alternative, `alt` (exports.alt_text); in a PNG as
+    text chunks (iTXt where the text is not Latin-1), in a PDF as its document information (Title, Subject)."""
+    title, alt = xml_text(request.shown_title), xml_text(alt)  # no NUL or other control character in a chunk
+    if request.format == "pdf":
+        return {"Title": title, "Author": AUTHOR, "Subject": alt, "Creator": AUTHOR}
+    return {"Title": title, "Description": alt, "Author": AUTHOR, "Software": AUTHOR}
+
+
+def pdf_accessibility(pdf: bytes, lang: str) -> bytes:
+    """`pdf` (matplotlib's) with its language in the catalog (/Lang "nb" or "en", as the app's pages) and its title
+    shown in the viewer's window instead of the file name (/DisplayDocTitle): matplotlib's PDF backend sets neither.
+
+    matplotlib writes untagged PDFs (no structure tree, no /MarkInfo): the reading order is the drawing order, and
+    the map picture has no /Alt of its own; its text alternative is the document's Subject."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    writer.create_viewer_preferences().display_doctitle = True
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def map_frame_px(size: str = "1920x1080") -> tuple[int, int, int, int]:
