@@ -575,8 +575,13 @@ def _draw_north_arrow(fig, page: PageLayout, lang: str) -> None:
     )
 
 
+# The drawing order is the reading order of the PDF's text (it is untagged): header, map, its furniture and legend,
+# key figures, credits. Nothing of these overlaps, so the order changes no pixel.
+HEADER_Z, KEY_FIGURES_Z, CREDITS_Z = -1, 11, 12  # the map frame is at 0, its scale, north arrow and legend at 10
+
+
 def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
-    """Title and subtitle top left, the date top right."""
+    """Title and subtitle top left, the date top right (drawn first: read first)."""
     title, lang = request.shown_title, request.lang
     width = page.title_width  # leave room for the date
     title_size = _fit_size(title, width, 22, 13)
@@ -588,6 +593,7 @@ def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
         weight="bold",
         color=INK,
         va="top",
+        zorder=HEADER_Z,
     )
     _text(
         fig,
@@ -596,6 +602,7 @@ def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
         fontsize=12.5,
         color=MUTED,
         va="top",
+        zorder=HEADER_Z,
     )
     _text(
         fig,
@@ -605,6 +612,7 @@ def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
         color=MUTED,
         va="top",
         ha="right",
+        zorder=HEADER_Z,
     )
 
 
@@ -715,7 +723,7 @@ def _draw_key_figures(fig, page: PageLayout, kpi: KeyFigures, lang: str) -> None
     ]
     for box, (value, label) in zip(page.key_figure_boxes(len(cells)), cells, strict=True):
         width = box[2]
-        inset = _inset(fig, page, box, zorder=5)
+        inset = _inset(fig, page, box, zorder=KEY_FIGURES_Z)
         inset.add_patch(
             FancyBboxPatch(
                 (0, 0), width, STRIP, boxstyle="round,pad=0,rounding_size=0.05", facecolor=PANEL, edgecolor="none"
@@ -744,7 +752,14 @@ def _credits(background: str, basemap: str, has_boundaries: bool, lang: str, kpi
 def _draw_credits(fig, page: PageLayout, parts: list[str]) -> None:
     lines = _wrap(" · ".join(parts), page.text_width, 8)[:2]
     _text(
-        fig, *page.from_bottom(MARGIN, MARGIN), "\n".join(lines), fontsize=8, color=MUTED, va="bottom", linespacing=1.3
+        fig,
+        *page.from_bottom(MARGIN, MARGIN),
+        "\n".join(lines),
+        fontsize=8,
+        color=MUTED,
+        va="bottom",
+        linespacing=1.3,
+        zorder=CREDITS_Z,
     )
 
 

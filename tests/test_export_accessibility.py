@@ -116,7 +116,11 @@ def test_the_pdf_has_title_language_subject_and_shows_its_title(orkland, lang):
     root = reader.trailer["/Root"]
     assert root["/Lang"] == lang
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
-    assert "Industri i Orkland" in reader.pages[0].extract_text()  # the page's own text stays text
+    text = reader.pages[0].extract_text()  # the page's own text stays text, read in order: untagged, as drawn
+    order = ["Industri i Orkland", "Møte med formannskapet", "Tegnforklaring" if lang == "nb" else "Legend"]
+    order += ["Parker og områder" if lang == "nb" else "Parks and sites", "Kartverket"]
+    places = [text.find(part) for part in order]
+    assert -1 not in places and places == sorted(places), list(zip(order, places, strict=True))
 
 
 @pytest.fixture(scope="module")
