@@ -7,12 +7,14 @@ escaped popups and legend. Only the basemap tiles use the network; offline they 
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import folium
 
 import config
 from analysis.filters import View
+from exports.alt_text import map_alt_text
 from exports.options import check_view
 from exports.overlays import simplified
 from exports.request import MapRequest
@@ -59,12 +61,50 @@ def standalone_html(view: View, request: MapRequest) -> str:
     m.get_root().title = esc(request.shown_title)
     header.add_child(RenderedText(_TITLE_CSS), name="ik_title_css")
     m.get_root().html.add_child(RenderedText(_title_box(request.shown_title, request.shown_subtitle)), name="ik_title")
+    description = map_alt_text(view, request, uploaded=[layer.title for layer in extras.uploaded])
+    m.get_root().html.add_child(RenderedText(_description(description)), name="ik_description")
+    m.get_root().script.add_child(RenderedText(_name_map(m, t("map_name_export", lang))), name="ik_map_name")
     _set_view(m, view, request)
 
-    document = m.get_root().render()
+    document = _accessible_head(m.get_root().render(), lang)
     if _ASSET_LINK.search(document):
         raise OfflineAssetError("the standalone map still links a script or stylesheet; it would not open offline")
     return document
+
+
+def _accessible_head(document: str, lang: str) -> str:
+    """The page's language on <html> (`lang` is "nb" or "en", checked by the request), and a viewport that lets a
+    phone zoom: folium's own says user-scalable=no and maximum-scale=1. Only the head is touched: user text lives
+    in the body, escaped."""
+    head, end, body = document.partition("</head>")
+    head = head.replace("<html>", f'<html lang="{lang}">', 1)
+    head = _VIEWPORT.sub(_ZOOMABLE_VIEWPORT, head)
+    return head + end + body
+
+
+_VIEWPORT = re.compile(r'<meta\s+name="viewport"[^>]*>', re.IGNORECASE)
+_ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+def _description(text: str) -> str:
+    """The map's text alternative (exports.alt_text), for screen readers: escaped, read as the map's description."""
+    return f'<p id="ik-map-description" class="ik-visually-hidden">{esc(text)}</p>'
+
+
+def _name_map(m: folium.Map, name: str) -> str:
+    """A script that names the map's container (a region, labelled, described by the text alternative) and keeps
+    Leaflet's keyboard handling (the container is focusable: arrows pan, + and - zoom, Tab leaves). The name is
+    ours, from the catalogue, put in as a JSON string."""
+    return (
+        "(function () {"
+        f" var map = document.getElementById({json.dumps(m.get_name())});"
+        " if (!map) { return; }"
+        ' map.setAttribute("role", "region");'
+        f' if (!map.hasAttribute("aria-label")) {{ map.setAttribute("aria-label", {json.dumps(name)}); }}'
+        ' map.setAttribute("aria-describedby", "ik-map-description");'
+        " if (map.tabIndex < 0) { map.tabIndex = 0; }"
+        " })();"
+    )
 
 
 # Our own constant CSS; the box holds only escaped text (maps.popups.esc), never template source.
@@ -74,6 +114,8 @@ _TITLE_CSS = """<style>
   box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font-family: "Source Sans Pro", Arial, sans-serif; color: #111;}
 .ik-title h1 {margin: 0; font-size: 20px; line-height: 1.25; overflow-wrap: anywhere;}
 .ik-title p {margin: 2px 0 0; font-size: 14px; color: #333; overflow-wrap: anywhere;}
+.ik-visually-hidden {position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0;}
 </style>"""
 
 

@@ -28,6 +28,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
 from matplotlib.textpath import TextToPath
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 from shapely import make_valid, union_all
 from shapely.geometry import MultiPolygon
 from shapely.geometry import Polygon as ShapelyPolygon
@@ -36,7 +38,8 @@ import config
 from analysis.filters import View
 from analysis.kpi import KeyFigures, in_key_scope, is_large_emitter, key_figures
 from core.progress import Progress
-from core.text import attribution_text
+from core.text import attribution_text, xml_text
+from exports.alt_text import map_alt_text
 from exports.basemap_mosaic import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from exports.cartography import (
     extent_from_center,
@@ -117,6 +120,7 @@ def render_map(
     dpi = config.EXPORT_IMAGE_SIZES[request.size][2]
     colours = request.colours or default_cluster_colours(list(view.members["cluster"].dropna().unique()))
     kpi = key_figures(view)
+    alt = map_alt_text(view, request)  # before the scope is applied: the key figures' own counts and sum
     view = in_key_scope(view, kpi)  # circles and names in the key figure's one scope and year, as on Kart
     frames = {name: getattr(view, name).to_crs(MERCATOR) for name in request.layers}
     # the outlines bundled in geodata/ (scripts/build_geodata.py), else a graticule
@@ -152,10 +156,32 @@ def render_map(
 
         report(0.85, t("export_progress_saving", lang))
         buffer = io.BytesIO()
-        metadata = {"Title": request.shown_title, "Creator" if request.format == "pdf" else "Software": AUTHOR}
-        fig.savefig(buffer, format=request.format, dpi=dpi, facecolor="white", metadata=metadata)
+        fig.savefig(buffer, format=request.format, dpi=dpi, facecolor="white", metadata=_metadata(request, alt))
     report(1.0, t("export_progress_done", lang))
-    return buffer.getvalue()
+    return buffer.getvalue() if request.format == "png" else pdf_accessibility(buffer.getvalue(), lang)
+
+
+def _metadata(request: MapRequest, alt: str) -> dict[str, str]:
+    """The file's own description: its title and, as the text alternative, `alt` (exports.alt_text); in a PNG as
+    text chunks (iTXt where the text is not Latin-1), in a PDF as its document information (Title, Subject)."""
+    title, alt = xml_text(request.shown_title), xml_text(alt)  # no NUL or other control character in a chunk
+    if request.format == "pdf":
+        return {"Title": title, "Author": AUTHOR, "Subject": alt, "Creator": AUTHOR}
+    return {"Title": title, "Description": alt, "Author": AUTHOR, "Software": AUTHOR}
+
+
+def pdf_accessibility(pdf: bytes, lang: str) -> bytes:
+    """`pdf` (matplotlib's) with its language in the catalog (/Lang "nb" or "en", as the app's pages) and its title
+    shown in the viewer's window instead of the file name (/DisplayDocTitle): matplotlib's PDF backend sets neither.
+
+    matplotlib writes untagged PDFs (no structure tree, no /MarkInfo): the reading order is the drawing order, and
+    the map picture has no /Alt of its own; its text alternative is the document's Subject."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    writer.create_viewer_preferences().display_doctitle = True
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def map_frame_px(size: str = "1920x1080") -> tuple[int, int, int, int]:
@@ -549,8 +575,13 @@ def _draw_north_arrow(fig, page: PageLayout, lang: str) -> None:
     )
 
 
+# The drawing order is the reading order of the PDF's text (it is untagged): header, map, its furniture and legend,
+# key figures, credits. Nothing of these overlaps, so the order changes no pixel.
+HEADER_Z, KEY_FIGURES_Z, CREDITS_Z = -1, 11, 12  # the map frame is at 0, its scale, north arrow and legend at 10
+
+
 def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
-    """Title and subtitle top left, the date top right."""
+    """Title and subtitle top left, the date top right (drawn first: read first)."""
     title, lang = request.shown_title, request.lang
     width = page.title_width  # leave room for the date
     title_size = _fit_size(title, width, 22, 13)
@@ -562,6 +593,7 @@ def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
         weight="bold",
         color=INK,
         va="top",
+        zorder=HEADER_Z,
     )
     _text(
         fig,
@@ -570,6 +602,7 @@ def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
         fontsize=12.5,
         color=MUTED,
         va="top",
+        zorder=HEADER_Z,
     )
     _text(
         fig,
@@ -579,6 +612,7 @@ def _draw_header(fig, page: PageLayout, request: MapRequest) -> None:
         color=MUTED,
         va="top",
         ha="right",
+        zorder=HEADER_Z,
     )
 
 
@@ -689,7 +723,7 @@ def _draw_key_figures(fig, page: PageLayout, kpi: KeyFigures, lang: str) -> None
     ]
     for box, (value, label) in zip(page.key_figure_boxes(len(cells)), cells, strict=True):
         width = box[2]
-        inset = _inset(fig, page, box, zorder=5)
+        inset = _inset(fig, page, box, zorder=KEY_FIGURES_Z)
         inset.add_patch(
             FancyBboxPatch(
                 (0, 0), width, STRIP, boxstyle="round,pad=0,rounding_size=0.05", facecolor=PANEL, edgecolor="none"
@@ -718,7 +752,14 @@ def _credits(background: str, basemap: str, has_boundaries: bool, lang: str, kpi
 def _draw_credits(fig, page: PageLayout, parts: list[str]) -> None:
     lines = _wrap(" · ".join(parts), page.text_width, 8)[:2]
     _text(
-        fig, *page.from_bottom(MARGIN, MARGIN), "\n".join(lines), fontsize=8, color=MUTED, va="bottom", linespacing=1.3
+        fig,
+        *page.from_bottom(MARGIN, MARGIN),
+        "\n".join(lines),
+        fontsize=8,
+        color=MUTED,
+        va="bottom",
+        linespacing=1.3,
+        zorder=CREDITS_Z,
     )
 
 

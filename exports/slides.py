@@ -30,6 +30,7 @@ from analysis.measures import MeasuresPath
 from analysis.neighbourhoods import Neighbourhood
 from core.progress import Progress
 from core.text import attribution_text, xml_text
+from exports.alt_text import map_alt_text
 from exports.basemap_mosaic import TileFetcher, url_fetcher
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.overlays import MapExtras
@@ -50,6 +51,7 @@ SIDE_W = 3.3  # legend and key figures, right of the map
 TOP = 1.55  # below title and subtitle
 BOTTOM = 0.55  # the sources line
 Place = tuple[float, float, float, float]  # left, top, width, height in inches from the slide's top-left corner
+OFFICE_LANGUAGES = {"nb": "nb-NO", "en": "en-GB"}  # the deck's and its text runs' language tags
 INK = RGBColor(0x11, 0x11, 0x11)
 MUTED = RGBColor(0x3C, 0x3C, 0x3C)
 
@@ -65,6 +67,7 @@ class Slide:
     figures: tuple[tuple[str, str], ...]  # (label, value) rows of the key figures table
     sources: str
     figures_header: tuple[str, str] | None = None  # the table's column heads; None: "Nøkkeltall", "Verdi"
+    alt_text: str = ""  # the picture's description (exports.alt_text); "": the title and subtitle
 
 
 def view_slide(
@@ -90,6 +93,7 @@ def view_slide(
         legend=_legend(view, request),
         figures=figures,
         sources=sources_line(background, request.basemap, request.boundaries is not None, lang),
+        alt_text=map_alt_text(view, request),
     )
 
 
@@ -114,14 +118,17 @@ def site_slides(
         site = replace(request, bounds=hood.buffer.bounds, center=None, zoom=None, extras=MapExtras())
         image, background = _map_image(view, site, tile_fetcher, _step(progress, i, len(hoods)))
         credits = sources_line(background, request.basemap, request.boundaries is not None, lang)
+        title = str(hood.site["name"])
+        sub = f"{subtitle} · {t('pf_radius', lang)} {fmt_km(hood.radius_m, lang)}"
         slides.append(
             Slide(
-                title=str(hood.site["name"]),
-                subtitle=f"{subtitle} · {t('pf_radius', lang)} {fmt_km(hood.radius_m, lang)}",
+                title=title,
+                subtitle=sub,
                 image=image,
                 legend=_legend(view, site),
                 figures=_site_figures(hood, lang),
                 sources=f"{sources} · {credits}" if sources else credits,
+                alt_text=map_alt_text(view, replace(site, title=title, subtitle=sub), with_sum=False),
             )
         )
     return slides
@@ -183,7 +190,7 @@ def _core_properties(deck, slides: Sequence[Slide], lang: str, now: datetime) ->
     props.author = props.last_modified_by = AUTHOR
     props.keywords = props.comments = ""
     props.category = t("app_title", lang)
-    props.language = "nb-NO" if lang == "nb" else "en-GB"
+    props.language = OFFICE_LANGUAGES[lang]
 
 
 def sources_line(background: str, basemap: str, has_boundaries: bool, lang: str) -> str:
@@ -267,16 +274,21 @@ def _step(progress: Progress | None, i: int, n: int) -> Progress | None:
 
 
 def _add_slide(slide, content: Slide, lang: str, day: date) -> None:
+    """The shapes in reading order (a screen reader reads them as they are added): title, subtitle, date, the map
+    picture with its description, the legend, the key figures and the sources line."""
     width = SLIDE_W - 2 * MARGIN
-    _textbox(slide, (MARGIN, 0.25, width - 2.6, 0.8), content.title, _title_size(content.title), bold=True)
-    _textbox(slide, (SLIDE_W - MARGIN - 2.5, 0.3, 2.5, 0.4), fmt_date(day, lang), 14, colour=MUTED, right=True)
+    title = _textbox(slide, (MARGIN, 0.25, width - 2.6, 0.8), content.title, _title_size(content.title), bold=True)
+    title.name = t("slide_shape_title", lang)
     _textbox(slide, (MARGIN, 1.0, width, 0.45), content.subtitle, 16, colour=MUTED)
+    _textbox(slide, (SLIDE_W - MARGIN - 2.5, 0.3, 2.5, 0.4), fmt_date(day, lang), 14, colour=MUTED, right=True)
 
     map_w, map_h = width - SIDE_W - 0.2, SLIDE_H - TOP - BOTTOM - 0.1
     with Image.open(io.BytesIO(content.image)) as picture:
         aspect = picture.width / picture.height
     w, h = (map_w, map_w / aspect) if map_w / aspect <= map_h else (map_h * aspect, map_h)
-    slide.shapes.add_picture(io.BytesIO(content.image), Inches(MARGIN), Inches(TOP), Inches(w), Inches(h))
+    picture = slide.shapes.add_picture(io.BytesIO(content.image), Inches(MARGIN), Inches(TOP), Inches(w), Inches(h))
+    picture.name = t("slide_shape_map", lang)
+    describe(picture, content.alt_text or " – ".join(part for part in (content.title, content.subtitle) if part))
 
     side_x = SLIDE_W - MARGIN - SIDE_W
     figures_h = 0.34 * (len(content.figures) + 1)
@@ -285,6 +297,14 @@ def _add_slide(slide, content: Slide, lang: str, day: date) -> None:
     header = content.figures_header or (t("slide_figures", lang), t("slide_value", lang))
     _figures_table(slide, (side_x, TOP + map_h - figures_h, SIDE_W, figures_h), content.figures, header)
     _textbox(slide, (MARGIN, SLIDE_H - BOTTOM, width, BOTTOM - 0.1), content.sources, 10, colour=MUTED)
+    for run in slide._element.xpath(".//a:rPr | .//a:endParaRPr"):  # the text's language, for a screen reader
+        run.set("lang", OFFICE_LANGUAGES[lang])
+
+
+def describe(picture, text: str) -> None:
+    """The picture's description: its `descr` (what PowerPoint shows as Alt Text). lxml escapes it for XML."""
+    (properties,) = picture._element.xpath("./p:nvPicPr/p:cNvPr")
+    properties.set("descr", xml_text(text))
 
 
 def _textbox(slide, at: Place, text: str, size: float, *, bold=False, colour=INK, right=False):

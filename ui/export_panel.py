@@ -12,6 +12,7 @@ from datetime import date
 import streamlit as st
 
 from analysis.filters import View
+from exports.alt_text import map_alt_text
 from exports.data import MIME_TYPES, export_data, export_filename
 from exports.html import standalone_html
 from exports.image import render_map
@@ -170,6 +171,19 @@ def export_panel(view: View, settings: ExportSettings, *, uploaded=None, municip
         on_click="ignore",
         disabled=not budget_left(budget, lang),
     )
+    if choice in MAP_FORMATS:
+        alt = map_alt_text(
+            view,
+            map_request(choice, settings, extras=MapExtras(municipalities=tuple(municipalities))),
+            uploaded=[layer_title for layer_title, _, _ in readers],
+        )
+        alt_text_field(alt, lang)
+
+
+def alt_text_field(alt: str, lang: str) -> None:
+    """The map's text alternative beside its download, to copy where the picture is used (the file carries it
+    too). A text area: labelled, reachable by Tab, its text selectable; what is typed in it changes nothing."""
+    st.text_area(t("export_alt_text", lang), alt, height=150, help=t("export_alt_text_help", lang))
 
 
 def budget_left(budget, lang: str) -> bool:
