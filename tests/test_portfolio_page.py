@@ -520,3 +520,22 @@ def test_a_link_with_a_point_opens_its_neighbourhood_and_a_bad_one_is_a_notice()
         bad = run(bad)
         assert any("pt" in toast.value for toast in bad.toast), value
         assert not [c for c in comparison(bad).columns if c.startswith("Valgt punkt")], value
+
+
+def test_a_typed_point_is_a_centre_as_a_click_on_the_map_is_and_a_wrong_one_names_the_field():
+    at = choose(SITES, 15)
+    hoods_before = len(maps(at)) - 1  # the neighbourhood map, then one small map per neighbourhood
+    at.sidebar.text_input(key="pf_point_typed").input("63.44, 10.40")
+    run(at)
+    assert at.session_state["pf_point"] == "63.44000,10.40000"  # what a click there sets, and the link keeps
+    assert len(maps(at)) - 1 == hoods_before + 1  # a neighbourhood around the point, beside the sites
+    assert at.sidebar.text_input(key="pf_point_typed").value == "63.44000, 10.40000"
+    at.sidebar.text_input(key="pf_point_typed").input("63,44 10,40")  # comma decimals: not a point
+    run(at)
+    field = "Punkt som sentrum (breddegrad, lengdegrad)"
+    assert any(f"«{field}»" in e.value and "63.31, 9.85" in e.value for e in at.sidebar.error)
+    assert at.session_state["pf_point"] == "63.44000,10.40000"  # the point before it is kept
+    assert at.sidebar.text_input(key="pf_point_typed").value == "63,44 10,40"  # and what was typed, to correct
+    at.sidebar.text_input(key="pf_point_typed").input("")
+    run(at)
+    assert "pf_point" not in at.session_state and not at.sidebar.error

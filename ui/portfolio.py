@@ -322,12 +322,44 @@ def point_centre(portfolio: Portfolio, radius_m: float, lang: str):
     sidebar = st.sidebar
     point = parse_point(st.session_state.get(POINT_KEY))
     sidebar.caption(t("pf_point_hint", lang))
+    typed_point_field(lang)
     if point is None:
         return None
     sidebar.button(t("pf_point_clear", lang), key="pf_point_clear", on_click=st.session_state.pop, args=(POINT_KEY,))
     lat, lon = point
     name = t("pf_point_name", lang, lat=fmt_number(lat, lang, 4), lon=fmt_number(lon, lang, 4))
     return neighbourhood_around(point_site(lat, lon, name, _municipalities()), portfolio, radius_m)
+
+
+_TYPED = "pf_point_typed"  # the point as typed (the keyboard's way to what a click on the map does)
+_TYPO = "_pf_point_typo"  # text typed that is not a point: kept in the field, with the message, for one run
+
+
+def typed_point_field(lang: str) -> None:
+    """The centre point as text, "lat, lon": showing the clicked point, and taking a typed one instead."""
+    state = st.session_state
+    typo = state.pop(_TYPO, None)
+    if typo is None:
+        state[_TYPED] = (state.get(POINT_KEY) or "").replace(",", ", ")
+    label = t("pf_point_field", lang)
+    st.sidebar.text_input(
+        label, key=_TYPED, placeholder="63.31, 9.85", help=t("pf_point_field_help", lang), on_change=_take_typed_point
+    )
+    if typo is not None:
+        st.sidebar.error(t("pf_point_field_invalid", lang, field=label))
+
+
+def _take_typed_point() -> None:
+    state = st.session_state
+    text = str(state.get(_TYPED) or "").strip()
+    if not text:
+        state.pop(POINT_KEY, None)
+        return
+    point = parse_point(text.replace(" ", ""))
+    if point is None:
+        state[_TYPO] = text
+    else:
+        state[POINT_KEY] = point_text(point)
 
 
 @st.cache_resource(show_spinner=False)
