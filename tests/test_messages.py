@@ -53,6 +53,7 @@ DYNAMIC = {
     # values of the data and of core.schema / core.pollutants, each with its text
     "scope_": "a figure's scope or pollutant code (core.pollutants, core.schema)",
     "status_": "a park's status (core.schema)",
+    "a11y_status_": "a criterion's status in the accessibility statement (core/accessibility.toml)",
     "precision_": "a place's location precision (core.schema.LOCATION_PRECISIONS)",
     "resource_": "a flow's resource (bundled flows, analysis.candidates)",
     "flow_status_": "a flow's status",
