@@ -26,8 +26,16 @@ def check_label(checks: tuple[str, ...], lang: str) -> str:
     tests = [check for check in checks if check != MANUAL]
     parts = [t("a11y_check_manual", lang)] if MANUAL in checks else []
     if tests:
-        parts.append(t("a11y_check_tests", lang, tests=", ".join(tests)))
+        parts.append(t("a11y_check_tests", lang, tests=", ".join(breakable(test) for test in tests)))
     return "; ".join(parts)
+
+
+def breakable(test_id: str) -> str:
+    """A test id that may wrap after `/`, `_` and `::` (a zero-width space, silent to a screen reader): a table
+    cell that cannot wrap scrolls sideways, out of reach of the keyboard."""
+    for mark in ("/", "_", "::"):
+        test_id = test_id.replace(mark, mark + "\u200b")
+    return test_id
 
 
 def criteria_table(data: Statement, lang: str) -> pd.DataFrame:
