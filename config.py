@@ -16,6 +16,9 @@ STATIC_DIR = ROOT / "static"
 # INDUSTRIKART_STORE; DATABASE_URL switches to PostgreSQL/PostGIS, tables in INDUSTRIKART_PG_SCHEMA or STORE_PG_SCHEMA.
 STORE_PATH = ROOT / "data" / "layers.gpkg"
 STORE_PG_SCHEMA = "industrikart"
+# The accessibility statement's feedback address (the county's post office until the owner names its own).
+ACCESSIBILITY_CONTACT = "postmottak@trondelagfylke.no"
+UUSTATUS_URL = "https://uustatus.no/"  # until the published statement's own address is set
 EDITOR_PASSWORD_ENV = "INDUSTRIKART_EDITOR_PASSWORD"  # set: editors sign in with it (else Streamlit's secrets)
 
 
@@ -56,6 +59,8 @@ class Settings:
     trusted_proxies: frozenset[str]  # INDUSTRIKART_TRUSTED_PROXIES: addresses whose X-Real-IP is believed
     editor_password: str  # EDITOR_PASSWORD_ENV; empty: none set in the environment
     boundaries_file: str  # INDUSTRIKART_BOUNDARIES: a municipality boundary file to use; empty: none named
+    accessibility_contact: str  # INDUSTRIKART_ACCESSIBILITY_CONTACT: where the accessibility statement sends feedback
+    accessibility_statement_url: str  # INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL: the statement published on uustatus.no
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -68,7 +73,14 @@ class Settings:
             trusted_proxies=frozenset(env.get("INDUSTRIKART_TRUSTED_PROXIES", "").split()),
             editor_password=env.get(EDITOR_PASSWORD_ENV) or "",
             boundaries_file=(env.get("INDUSTRIKART_BOUNDARIES") or "").strip(),
+            accessibility_contact=_setting(env, "INDUSTRIKART_ACCESSIBILITY_CONTACT", ACCESSIBILITY_CONTACT),
+            accessibility_statement_url=_setting(env, "INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL", UUSTATUS_URL),
         )
+
+
+def _setting(env: Mapping[str, str], name: str, default: str) -> str:
+    """`env[name]` without surrounding blanks; `default` where it is unset or blank."""
+    return (env.get(name) or "").strip() or default
 
 
 @functools.cache

@@ -6,11 +6,11 @@ import pytest
 
 from config import EDITOR_PASSWORD_ENV as PASSWORD_ENV
 from config import ROOT
-from i18n import error_text
+from i18n import error_text, t
 from loaders.files.coordinates import CoordinateError, parse_coordinates
 from loaders.official.imported import read_imported
 from store import open_store
-from tests.helpers.apptest import app
+from tests.helpers.apptest import app, read_back
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -48,8 +48,10 @@ def test_unreadable_coordinates_are_refused_and_nothing_is_placed():
     at.button(key="import_place_typed").click().run()
     with pytest.raises(CoordinateError) as refused:
         parse_coordinates("9.848, 63.319", "33")
-    assert [e.value for e in at.error] == [error_text(refused.value, "nb")]
-    assert "utenfor Norge" in at.error[0].value
+    field = t("import_coordinates", "nb")
+    expected = t("import_coordinates_error", "nb", field=field, error=error_text(refused.value, "nb"))
+    assert [read_back(e) for e in at.error] == [expected]
+    assert "«Koordinater»" in expected and "utenfor Norge" in expected  # the field, and what is wrong
     at.button(key="import_save").click().run()
     kinds = sorted(i.kind for i in open_store().list())
     assert kinds == ["figures"]  # figures kept; no facility placed

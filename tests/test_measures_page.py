@@ -235,7 +235,8 @@ def test_an_incomplete_form_names_every_missing_field_at_once_and_stores_nothing
     at.button(key="ms_f_submit_new").click()
     at = run(at)
     errors = [e.value for e in at.error]
-    assert errors == ["Fyll ut: «Tiltak», «Område eller anlegg», «Sitat fra kilden», «Kilde-URL»."]
+    fields = "«Tiltak», «Område eller anlegg», «Sitat fra kilden», «Kilde-URL»"
+    assert errors == [f"Tiltaket er ikke lagret. Fyll ut {fields}, og lagre igjen."]
     assert open_store().list() == []
 
 

@@ -29,6 +29,7 @@ from loaders import errors
 from loaders.errors import FileFormatError, LayerError, SchemaError, TooManyFeatures, UnsafeArchive
 from store import errors as store_errors
 from tests.helpers.apptest import read_back
+from ui.upload_form import file_error
 
 ENGLISH_WORDS = (" the ", " is ", " must ", " file ", " not ", " expected ", " and ", " has ", " was ", " could ")
 NORWEGIAN_WORDS = (" ikke ", " og ", " filen ", " skal ", " må ", " har ", " ble ", " kunne ")
@@ -52,6 +53,7 @@ DYNAMIC = {
     # values of the data and of core.schema / core.pollutants, each with its text
     "scope_": "a figure's scope or pollutant code (core.pollutants, core.schema)",
     "status_": "a park's status (core.schema)",
+    "a11y_status_": "a criterion's status in the accessibility statement (core/accessibility.toml)",
     "precision_": "a place's location precision (core.schema.LOCATION_PRECISIONS)",
     "resource_": "a flow's resource (bundled flows, analysis.candidates)",
     "flow_status_": "a flow's status",
@@ -317,9 +319,9 @@ def test_upload_page_in_bokmal_shows_a_bad_file_in_bokmal_only(case):
     assert not at.exception, [e.message for e in at.exception]
     assert len(at.error) == 1
     shown = read_back(at.error[0])
-    assert shown.startswith(t("upload_error", "nb", error="").strip())
+    assert shown.startswith(f"«{t('upload_file', 'nb')}»: filen kan ikke brukes – ")  # the field, then the reason
     if expected is not None:
-        assert shown == t("upload_error", "nb", error=error_text(expected, "nb"))
+        assert shown == file_error(error_text(expected, "nb"), "nb")
     if case == "zip bomb":
         assert "zip-bombe" in shown
     padded = f" {shown.casefold()} "

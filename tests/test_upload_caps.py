@@ -15,12 +15,13 @@ import pytest
 from shapely.geometry import LineString, Point
 
 import config
-from i18n import error_text, t
+from i18n import error_text
 from loaders import cli
 from loaders.errors import LayerError, LayerTooLarge, TooManyFeatures, TooManyFields, TooManyVertices
 from loaders.upload.ingest import prepare, save
 from loaders.upload.upload import inspect_upload
 from store import open_store
+from ui.upload_form import file_error
 
 CAP = 5
 
@@ -197,7 +198,7 @@ def test_the_message_is_in_bokmal_and_english():
     assert str(error) == error_text(error, "en")
     assert error_text(error, "en").startswith("the layer has 1,000,001 features; one upload may hold at most 1,000,000")
     assert error_text(error, "nb").startswith("laget har 1\u00a0000\u00a0001 objekter; én opplasting kan ha høyst")
-    assert t("upload_error", "nb", error=error_text(error, "nb")).startswith("Filen kunne ikke brukes: laget har")
+    assert file_error(error_text(error, "nb"), "nb").startswith("«Velg fil»: filen kan ikke brukes – laget har")
     vertices = TooManyVertices(20_000_001, 20_000_000)
     assert "koordinatpunkter" in error_text(vertices, "nb") and "vertices" in str(vertices)
     assert error_text(LayerError("plain"), "nb") == "plain"  # an unknown code stays as it is

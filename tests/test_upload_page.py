@@ -22,6 +22,7 @@ from tests.helpers.big_layer_fixtures import generated_dense_counties
 from tests.helpers.store_fixtures import PG_URL
 from tests.helpers.uploads import generated_geonorge_fylke, upload
 from ui.data import store_key
+from ui.upload_form import file_error
 from ui.uploaded_layers import version_of
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
@@ -170,7 +171,7 @@ def test_a_too_large_file_is_refused(monkeypatch):
 
     monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1000)
     at = upload(b" " * 2000 + b"{}", "generated_big.geojson")
-    expected = t("upload_error", "nb", error=error_text(UploadTooLarge(2002, 1000), "nb"))
+    expected = file_error(error_text(UploadTooLarge(2002, 1000), "nb"), "nb")
     assert [read_back(e) for e in at.error] == [expected]
     assert open_store().list() == []
 

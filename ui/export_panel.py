@@ -30,6 +30,7 @@ from ui.access import client_address
 from ui.export_cache import LAYER_EXPORTS, client_budget
 from ui.map_focus import link_view
 from ui.overview import selection_point
+from ui.text import escape_markdown
 
 CHOICES = ("png-1920", "png-a4", "pdf", "pptx", "html", "geojson", "gpkg", "csv", "xlsx")
 MAP_SUFFIXES = {
@@ -171,6 +172,8 @@ def export_panel(view: View, settings: ExportSettings, *, uploaded=None, municip
         on_click="ignore",
         disabled=not budget_left(budget, lang),
     )
+    if budget.left() > 0:  # a status message (role="status"): a screen reader hears that the download is there
+        st.success(t("export_ready", lang, name=escape_markdown(name)), icon=":material/download:")
     if choice in MAP_FORMATS:
         alt = map_alt_text(
             view,

@@ -18,7 +18,7 @@ from loaders.official.imported import save_import
 from loaders.official.importing import ImportResult, summary_lines
 from loaders.official.registry import FORMATS, run_import
 from ui.text import escape_markdown
-from ui.upload_form import progress_callback
+from ui.upload_form import file_error, progress_callback
 
 PLACEMENTS = "_import_placements"  # facility key -> (lon, lat), for the current file
 
@@ -36,7 +36,7 @@ def run(data: bytes, filename: str, fmt: str, known: pd.DataFrame, lang: str):
                 result = run_import(path, fmt, known=known, progress=progress_callback(bar))
             except (LayerError, ValueError) as exc:
                 bar.empty()
-                st.error(t("upload_error", lang, error=error_text(exc, lang)))
+                st.error(file_error(error_text(exc, lang), lang))
                 return None
         bar.empty()
         cache.clear()
@@ -91,7 +91,8 @@ def placement_form(result: ImportResult, lang: str, clicked: tuple[float, float]
         try:
             placements[key] = parse_coordinates(typed, zone)
         except CoordinateError as exc:
-            st.error(error_text(exc, lang))
+            field = t("import_coordinates", lang)
+            st.error(t("import_coordinates_error", lang, field=field, error=escape_markdown(error_text(exc, lang))))
     if clicked is not None and right.button(
         t("import_place_clicked", lang, lat=f"{clicked[1]:.5f}", lon=f"{clicked[0]:.5f}"), key="import_place_click"
     ):
@@ -118,7 +119,7 @@ def placed(result: ImportResult) -> ImportResult:
 def save_form(result, store, lang: str) -> None:
     default = error_text(result.title, lang) if result.title is not None else result.source
     title = st.text_input(t("layer_title", lang), value=default, key="import_title")
-    uploader = st.text_input(t("upload_uploader", lang), key="import_uploader")
+    uploader = st.text_input(t("upload_uploader", lang), key="import_uploader", autocomplete="name")
     if st.button(t("upload_save", lang), type="primary", key="import_save"):
         to_save = placed(result) if isinstance(result, ImportResult) else result
         try:

@@ -56,10 +56,16 @@ def inspect(data: bytes, filename: str, lang: str) -> UploadInspection | None:
             cache[digest] = inspect_upload(data, filename, progress=progress_callback(bar))
         except LayerError as exc:
             bar.empty()
-            st.error(t("upload_error", lang, error=escape_markdown(error_text(exc, lang))))
+            st.error(file_error(error_text(exc, lang), lang))
             return None
         bar.empty()
     return cache[digest]
+
+
+def file_error(error: str, lang: str) -> str:
+    """Why a chosen file cannot be used (`error`, plain text: escaped here), naming the field it was chosen in and
+    what to do about it."""
+    return t("upload_error", lang, field=t("upload_file", lang), error=escape_markdown(error.rstrip(". ")))
 
 
 def choose_layer(inspection: UploadInspection, lang: str) -> str | None:
@@ -207,7 +213,7 @@ def prepared_layer(data, filename, layer, crs, swap, fields: LayerMapping, lang)
             progress=progress_callback(bar),
         )
     except LayerError as exc:
-        st.error(t("upload_error", lang, error=escape_markdown(error_text(named_field(exc, lang), lang))))
+        st.error(file_error(error_text(named_field(exc, lang), lang), lang))
         result = None
     bar.empty()
     return result
@@ -289,7 +295,7 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
         placeholder=t("choose_placeholder", lang),
     )
     title = st.text_input(t("layer_title", lang), value=prepared.uploaded.name, key="upload_title")
-    uploader = st.text_input(t("upload_uploader", lang), key="upload_uploader")
+    uploader = st.text_input(t("upload_uploader", lang), key="upload_uploader", autocomplete="name")
     description = st.text_area(t("layer_description", lang), key="upload_description")
     licence = st.text_area(t("upload_licence", lang), key="upload_licence")
     st.info(t("upload_visible_to_all", lang), icon=":material/public:")
