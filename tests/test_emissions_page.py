@@ -16,10 +16,11 @@ from streamlit.testing.v1 import AppTest
 import config
 import ui.emissions_data as emissions_data
 from analysis import emissions as em
-from i18n import fmt_number
+from i18n import fmt_number, t
 from loaders.official.imported import Imported
 from maps.styles import source_radius
 from store import StoreError
+from tests.helpers.apptest import run as run_page
 from tests.helpers.emissions_fixtures import fixture_imported, make_fixture_store
 
 PAGE = "pages/1_Utslipp.py"
@@ -420,3 +421,17 @@ def test_a_malformed_link_is_a_notice(with_imports):
     at.query_params["sel"] = "<script>"
     at = run(at)
     assert any("year" in toast.value and "sel" in toast.value for toast in at.toast)
+
+
+def test_every_chart_is_named_for_screen_readers_and_its_numbers_are_a_table():
+    """WCAG 1.1.1: a chart's description (Vega's aria-label) says what it shows and where its numbers are as text;
+    a chart without a table of its own gets one in a fold right under it."""
+    at = run_page("pages/1_Utslipp.py")
+    descriptions = [json.loads(chart.proto.spec).get("description") or "" for chart in at.get("vega_lite_chart")]
+    assert len(descriptions) >= 3
+    below, fold = t("chart_table_below", "nb"), t("chart_table_fold", "nb")
+    assert all(d.endswith((below, fold)) and ".." not in d for d in descriptions), descriptions
+    folded = [d for d in descriptions if d.endswith(fold)]
+    tables = [e for e in at.expander if e.label == t("chart_as_table", "nb")]
+    assert folded and len(tables) == len(folded)
+    assert all(len(e.dataframe) == 1 and len(e.dataframe[0].value) > 0 for e in tables)

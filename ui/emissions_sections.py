@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 import config
@@ -119,12 +120,23 @@ def facility_section(data: EmissionsData, year_table, year: int, scope: str, fac
                     st.caption(t("em_series_both", lang))
                 labels = {s: t(f"scope_{s}", lang) for s in both["scope"].unique()}
                 chart = series_chart(both.assign(series=both["scope"].map(labels)), scope, lang)
-                st.altair_chart(localised(chart, lang), width="stretch")
+                show_chart(chart, t("em_series_title", lang, facility=facility), lang)
                 table = tables.series_table(both, facility, lang)
                 st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
                 download_buttons(table, f"series_{scope}", lang)
                 for shown_scope in both["scope"].unique():
                     register_caption(data, shown_scope, None, lang)
+
+
+def show_chart(chart, description: str, lang: str, table: pd.DataFrame | None = None) -> None:
+    """A chart a screen reader can name (Vega writes `description` as the chart's aria-label) and whose numbers
+    are a table: the one right under it, or `table` in a fold right under it."""
+    where = "chart_table_below" if table is None else "chart_table_fold"
+    described = chart.properties(description=f"{description.rstrip('.')}. {t(where, lang)}")
+    st.altair_chart(localised(described, lang), width="stretch")
+    if table is not None:
+        with st.expander(t("chart_as_table", lang)):
+            st.dataframe(tables.shown(table, lang), hide_index=True, width="stretch")
 
 
 def facilities_described(on_map, lang: str) -> str:
@@ -223,7 +235,9 @@ def point_path_section(data: EmissionsData, scope: str, year: int | None, lang: 
         if gaps:
             st.caption(t("em_point_path_gaps", lang, years=", ".join(map(str, gaps))))
         changes = result.reporting[result.reporting["changed"]]
-        st.altair_chart(localised(path_chart(path, lang, changes), lang), width="stretch")
+        show_chart(
+            path_chart(path, lang, changes), t("em_point_path_title", lang, register=register, scope=scope_text), lang
+        )
         if not changes.empty:
             listed_changes = ", ".join(
                 t("em_coverage_change", lang, year=int(r.year), before=int(r.previous), after=int(r.reporting))
@@ -257,7 +271,12 @@ def shares_section(data: EmissionsData, year_table, year: int, scope: str, numbe
         top_column, share_column = st.columns(2)
         with top_column:
             st.subheader(t("em_top_title", lang, n=len(top), year=year))
-            st.altair_chart(localised(top_chart(top, scope, lang), lang), width="stretch")
+            show_chart(
+                top_chart(top, scope, lang),
+                t("em_top_title", lang, n=len(top), year=year),
+                lang,
+                tables.year_table(top, lang),
+            )
             download_buttons(tables.year_table(top, lang), f"top_{scope}_{year}", lang)
         with share_column:
             st.subheader(t("em_shares_title", lang, year=year))
@@ -355,7 +374,11 @@ def municipal_section(
             title += f" · {sector}"
         show_map(
             emissions_base_map(static_url()),
-            [basemap_group(config.DEFAULT_BASEMAP, lang), choropleth_group(found.frame, totals, title, lang)],
+            [
+                basemap_group(config.DEFAULT_BASEMAP, lang),
+                choropleth_group(found.frame, totals, title, lang),
+                description_group(title, t("em_choropleth_described", lang, n=len(totals)), map_words(lang)),
+            ],
             key="municipal_map",
         )
         label = found.label if found.origin == "store" else Path(found.label).name
@@ -381,7 +404,12 @@ def county_path_section(data: EmissionsData, scope: str, numbers: list[str], lan
     if path.totals.empty:
         st.info(t("em_path_no_data", lang, scope=scope_text))
     else:
-        st.altair_chart(localised(path_chart(path, lang), lang), width="stretch")
+        show_chart(
+            path_chart(path, lang),
+            t("em_path_title", lang, year=config.TARGET_YEAR),
+            lang,
+            tables.path_table(path, lang),
+        )
         incomplete = path.totals.loc[~path.totals["complete"], "year"].tolist()
         if incomplete:
             st.caption(t("em_incomplete_years", lang, expected=len(numbers), years=", ".join(map(str, incomplete))))
@@ -420,7 +448,11 @@ def county_path_section(data: EmissionsData, scope: str, numbers: list[str], lan
         download_buttons(tables.path_table(path, lang), f"county_{scope}", lang)
         if not path.sector_totals.empty:
             st.markdown(f"**{t('em_sector_title', lang)}**")
-            st.altair_chart(localised(sector_chart(path, lang), lang), width="stretch")
+            show_chart(
+                sector_chart(path, lang),
+                f"{t('em_path_title', lang, year=config.TARGET_YEAR)} – {t('em_sector_title', lang)}",
+                lang,
+            )
             if not path.sector_gaps.empty:
                 st.caption(t("em_sector_caption", lang))
                 table = tables.sector_table(path, lang)

@@ -81,7 +81,11 @@ def measures_path_section(
         return
     result = measures_path(measures, figures, path)
     st.caption(t("ms_path_caption", lang, n=len(path.plants), baseline=baseline, year=year, target=config.TARGET_YEAR))
-    st.vega_lite_chart(spec=_chart_spec(_drawn(result, lang), result, lang), width="stretch")
+    # Vega writes `description` as the chart's aria-label: what it is, and that its numbers are in the tables below
+    described = f"{t('ms_path_title', lang, scope=scope_text).rstrip('.')}. {t('chart_table_below', lang)}"
+    st.vega_lite_chart(
+        spec={**_chart_spec(_drawn(result, lang), result, lang), "description": described}, width="stretch"
+    )
     names = dict(zip(portfolio.sources["id"], portfolio.sources["facility"], strict=True))
     for row in result.over.itertuples():
         st.warning(
