@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 import config
+from core.kommunenummer import CURRENT
 from core.schema import CLIMATE_SCOPES
 from core.values import is_missing
 from i18n import fmt_number, fmt_quote, fmt_tonnes, t
@@ -23,7 +24,7 @@ from maps.assets import use_local_assets
 from maps.build import new_map
 from maps.features import feature, geojson_group
 from maps.legend import Legend, legend_box
-from maps.popups import esc, rows_table, source_links
+from maps.popups import esc, place_html, rows_table, source_links
 from maps.styles import figure_style
 
 
@@ -160,10 +161,10 @@ def choropleth_group(
         index = class_of(row["amount_t"], bins)
         colour = config.CHOROPLETH_NO_DATA if index is None else colours[index]
         figure = t("no_figure", lang) if index is None else fmt_tonnes(row["amount_t"], lang)
-        name = row.get("name") or row["kommunenummer"]
-        label = f"{esc(name)} ({esc(row['kommunenummer'])}) · {esc(figure)}"
+        name = place_html(row.get("name") or row["kommunenummer"], CURRENT.get(row["kommunenummer"]))
+        label = f"{name} ({esc(row['kommunenummer'])}) · {esc(figure)}"
         style = {"fillColor": colour, "fillOpacity": 0.75, "color": "#555555", "weight": 0.8}
-        popup = f"<b>{esc(name)}</b> ({esc(row['kommunenummer'])})<br>{esc(title)}: " + esc(figure)
+        popup = f"<b>{name}</b> ({esc(row['kommunenummer'])})<br>{esc(title)}: " + esc(figure)
         features.append(feature(geometry, "municipalities", [row["kommunenummer"]], label, popup, style))
     group = geojson_group(features, t("em_municipal_layer", lang))
     labels = class_labels(joined["amount_t"], bins, lang)

@@ -22,6 +22,16 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def place_html(name: object, norwegian: str | None) -> str:
+    """A municipality's name as HTML, its South Sami form marked `lang="sma"` (WCAG 3.1.2: a screen reader then
+    does not read "Snåase" as Norwegian). `norwegian`: its Norwegian form (core.kommunenummer.CURRENT); a name
+    that is not "a - b" with it as one part comes out as plain escaped text."""
+    parts = str(name).split(" - ")
+    if is_missing(name) or not norwegian or len(parts) != 2 or norwegian not in parts:
+        return esc(name)
+    return " - ".join(esc(part) if part == norwegian else f'<span lang="sma">{esc(part)}</span>' for part in parts)
+
+
 def script_json(value: object) -> str:
     """`value` as a JavaScript literal inside a <script>: JSON that can never close the script element."""
     return json.dumps(value).replace("</", "<\\/")

@@ -9,10 +9,11 @@ import pytest
 import config
 from analysis.filters import Filters, apply_filters
 from analysis.in_view import Bounds, bounds_from, features_in_view
+from core.kommunenummer import CURRENT
 from i18n import t
 from maps.build import overview_layers
 from maps.description import MapWords, description_group
-from maps.popups import script_json
+from maps.popups import place_html, script_json
 from maps.styles import cluster_colours
 from tests.helpers.apptest import app, read_back
 from tests.helpers.hostile_text import EVALUATED, corpus
@@ -162,3 +163,12 @@ def test_colours_that_carry_meaning_stand_out_from_the_map(kind):
         weak = [c for c in MEANINGFUL[kind] if contrast(c, ground) < 3.0]
         assert not weak, (kind, ground, weak)
     assert contrast(config.HIGHLIGHT_COLOUR, config.HIGHLIGHT_CASING_COLOUR) >= 3.0  # the ring on its casing
+
+
+def test_south_sami_names_are_marked_as_such_and_other_names_are_plain_text():
+    assert place_html("Snåase - Snåsa", CURRENT["5041"]) == '<span lang="sma">Snåase</span> - Snåsa'
+    assert place_html("Trondheim - Tråante", CURRENT["5001"]) == 'Trondheim - <span lang="sma">Tråante</span>'
+    assert place_html("Orkland", CURRENT["5059"]) == "Orkland"
+    hostile = "<b>x</b> - Snåsa"
+    assert place_html(hostile, "Snåsa") == '<span lang="sma">&lt;b&gt;x&lt;/b&gt;</span> - Snåsa'
+    assert place_html("a - b", None) == "a - b" and place_html(None, "x") == ""
