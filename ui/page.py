@@ -19,14 +19,22 @@ from ui.sidebar import share_box
 from ui.state import current_language, keep_page_state, language_selector, note_page
 from ui.view_state import Param, language_params
 
-# The language of the page's text as the document's `lang` (Streamlit writes `en` whatever the text), so screen
+# A focus ring Streamlit does not draw everywhere (page links, scrolled areas): one for every element the keyboard
+# reaches, dark blue (6.6:1 on white), inside the large areas so the screen's edge does not cut it off. Then the
+# language of the page's text as the document's `lang` (Streamlit writes `en` whatever the text), so screen
 # readers speak it in the right voice; and a name for every file uploader's button, whose label Streamlit does not
 # let us set: ui/widget_texts.py hides Streamlit's English "Upload" and draws ours with CSS `::after`, which not all
 # assistive technology reads, so the button's aria-label is set to that same text. Constant code: the only value put
 # in is a language tag from DOCUMENT_LANGUAGES; the label is read from our own CSS.
 DOCUMENT_LANGUAGES = {"nb": "nb", "en": "en"}
 _DOCUMENT_KEY = "ik_document"
-_DOCUMENT_SCRIPT = """<style>.st-key-%(key)s {display: none !important;}</style>
+_DOCUMENT_SCRIPT = """<style>.st-key-%(key)s {display: none !important;}
+:focus-visible {outline: 2px solid #0b5cad !important; outline-offset: 1px !important;}
+[data-baseweb="select"]:has(input:focus-visible) > div, [data-baseweb="input"]:has(input:focus-visible)
+  {outline: 2px solid #0b5cad !important; outline-offset: 1px;}
+[data-testid="stMain"]:focus-visible, [data-testid="stSidebarContent"]:focus-visible, iframe:focus-visible
+  {outline-offset: -3px !important;}
+</style>
 <script>(function () {
   document.documentElement.lang = "%(lang)s";
   var texts = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]';
