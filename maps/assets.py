@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import re
+
 import folium
+from branca.element import Element
 
 from config import LEAFLET_CSS, LEAFLET_JS, PROTOMAPS_JS, STATIC_DIR
 from maps.outlines import outlines
 
 # The other scripts vendored under static/ (from the npm registry) that a map may ask for by name.
 VENDORED_JS = {"protomaps_leaflet": PROTOMAPS_JS}
+
+
+# folium writes `<meta name="viewport" content="width=device-width, initial-scale=1.0, maximum-scale=1.0,
+# user-scalable=no">` into every map's page: readers could not zoom the map's page on a phone (WCAG 1.4.4).
+_ZOOM_LOCK = re.compile(r'<meta name="viewport"[^>]*>')
+ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+# A visible focus ring on the map and its controls (WCAG 2.4.7), drawn inside the map: the map fills its frame, so
+# the browser's own ring, outside it, would be cut off at the frame's edge. Constant CSS, no user text.
+FOCUS_CSS = """<style>
+.leaflet-container:focus-visible {outline: 3px solid #0b5cad !important; outline-offset: -3px !important}
+.leaflet-container a:focus-visible, .leaflet-container button:focus-visible, .ik-legend-body:focus-visible
+  {outline: 2px solid #0b5cad !important; outline-offset: 1px !important}
+</style>"""
+
+
+class ZoomableMap(folium.Map):
+    """folium's Map whose page lets the reader zoom (pinch or browser zoom): its viewport sets no maximum scale
+    and does not forbid scaling; and shows where the keyboard focus is (FOCUS_CSS). Every map of this app is one
+    (maps/build.new_map, the upload preview)."""
+
+    def render(self, **kwargs):
+        super().render(**kwargs)
+        header = _ZOOM_LOCK.sub(ZOOMABLE_VIEWPORT + FOCUS_CSS, self._template.module.__dict__["header"](self, kwargs))
+        # under the same name: replaces, in its place, the header folium has just added
+        self.get_root().header.add_child(Element(header), name=self.get_name())
 
 
 class OfflineAssetError(RuntimeError):

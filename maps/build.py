@@ -9,7 +9,7 @@ from jinja2 import Template
 
 import config
 from analysis.filters import View
-from maps.assets import use_local_assets
+from maps.assets import ZoomableMap, use_local_assets
 from maps.labels import LABEL_CSS, LabelZoom
 from maps.layers import (
     basemap_group,
@@ -63,7 +63,7 @@ def new_map(**options) -> folium.Map:
         "max_zoom": config.MAP_MAX_ZOOM,
         **options,
     }
-    m = folium.Map(**settings)
+    m = ZoomableMap(**settings)
     if scale:
         m.add_child(MetricScale(), name="metric_scale")
     m.get_root().header.add_child(RenderedText(POPUP_CSS), name="ik_popup_css")

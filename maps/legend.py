@@ -38,6 +38,10 @@ class Legend(MacroElement):
                 var toggle = L.DomUtil.create("button", "ik-legend-toggle", div);
                 toggle.type = "button";
                 body.id = "ik-legend-body-" + L.Util.stamp(body);
+                // it scrolls when long: keyboard users reach it with Tab, and hear which region it is
+                body.tabIndex = 0;
+                body.setAttribute("role", "region");
+                body.setAttribute("aria-label", {{ this.title_json }});
                 toggle.setAttribute("aria-controls", body.id);
                 toggle.style.cssText = "float:right;margin:2px 2px 0 6px;border:1px solid #999;background:#fff;" +
                     "border-radius:3px;width:22px;height:22px;line-height:18px;cursor:pointer;padding:0";
@@ -83,6 +87,7 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html_json = script_json(html)
+        self.title_json = script_json(t("legend", lang))
         self.hide_json = script_json(t("legend_hide", lang))
         self.show_json = script_json(t("legend_show", lang))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import folium
 import geopandas as gpd
@@ -34,6 +35,18 @@ def test_base_map_loads_only_local_leaflet():
     assert external_links(links) == []
     for _, url in m.default_js + m.default_css:
         assert (config.STATIC_DIR / url.removeprefix("/app/static/")).is_file()
+
+
+def test_every_map_lets_the_reader_zoom_and_shows_its_focus():
+    from maps.emissions import emissions_base_map
+    from maps.portfolio import portfolio_base_map
+
+    for m in (base_map(), portfolio_base_map("nb"), emissions_base_map()):
+        page = rendered(m)
+        viewports = re.findall(r'<meta name="viewport"[^>]*>', page)
+        assert viewports == ['<meta name="viewport" content="width=device-width, initial-scale=1.0" />'], viewports
+        assert "user-scalable" not in page and "maximum-scale" not in page
+        assert ".leaflet-container:focus-visible {outline: 3px solid" in page
 
 
 def test_elements_bringing_cdn_assets_are_refused():

@@ -19,6 +19,54 @@ from ui.sidebar import share_box
 from ui.state import current_language, keep_page_state, language_selector, note_page
 from ui.view_state import Param, language_params
 
+# A focus ring Streamlit does not draw everywhere (page links, scrolled areas): one for every element the keyboard
+# reaches, dark blue (6.6:1 on white), inside the large areas so the screen's edge does not cut it off. Then the
+# language of the page's text as the document's `lang` (Streamlit writes `en` whatever the text), so screen
+# readers speak it in the right voice; and a name for every file uploader's button, whose label Streamlit does not
+# let us set: ui/widget_texts.py hides Streamlit's English "Upload" and draws ours with CSS `::after`, which not all
+# assistive technology reads, so the button's aria-label is set to that same text. Constant code: the only value put
+# in is a language tag from DOCUMENT_LANGUAGES; the label is read from our own CSS.
+DOCUMENT_LANGUAGES = {"nb": "nb", "en": "en"}
+_DOCUMENT_KEY = "ik_document"
+_DOCUMENT_SCRIPT = """<style>.st-key-%(key)s {display: none !important;}
+:focus-visible {outline: 2px solid #0b5cad !important; outline-offset: 1px !important;}
+[data-baseweb="select"]:has(input:focus-visible) > div, [data-baseweb="input"]:has(input:focus-visible)
+  {outline: 2px solid #0b5cad !important; outline-offset: 1px;}
+[data-testid="stMain"]:focus-visible, [data-testid="stSidebarContent"]:focus-visible, iframe:focus-visible
+  {outline-offset: -3px !important;}
+</style>
+<script>(function () {
+  document.documentElement.lang = "%(lang)s";
+  var texts = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]';
+  function label(text) {
+    var content = getComputedStyle(text, "::after").content;
+    if (!content || content === "none" || content === "normal") return "";
+    try { return JSON.parse(content); } catch (e) { return content.replace(/^"|"$/g, ""); }
+  }
+  var pending = false;
+  function nameButtons() {
+    pending = false;
+    document.querySelectorAll(texts).forEach(function (text) {
+      var button = text.closest("button"), name = label(text);
+      if (button && name && button.getAttribute("aria-label") !== name) button.setAttribute("aria-label", name);
+    });
+  }
+  if (window.__ikDocumentObserver) window.__ikDocumentObserver.disconnect();
+  window.__ikDocumentObserver = new MutationObserver(function () {
+    if (!pending) { pending = true; requestAnimationFrame(nameButtons); }
+  });
+  window.__ikDocumentObserver.observe(document.body, {childList: true, subtree: true, characterData: true});
+  nameButtons();
+})();</script>"""
+
+
+def document_language(lang: str) -> None:
+    """Set the document's language to `lang` (and name the uploaders' buttons), from a hidden element in the
+    sidebar; its script runs again whenever the language changes."""
+    body = _DOCUMENT_SCRIPT % {"key": _DOCUMENT_KEY, "lang": DOCUMENT_LANGUAGES[lang]}
+    with st.sidebar.container(key=_DOCUMENT_KEY):
+        st.html(body, unsafe_allow_javascript=True)
+
 
 class PageFrame:
     def __init__(self):
@@ -35,6 +83,7 @@ class PageFrame:
         self.params = language_params() if params is None else params
         ignored = view_state.restore(self.params)
         self.lang = language_selector()
+        document_language(self.lang)
         if ignored:
             st.toast(t("url_ignored", self.lang, names=", ".join(ignored)))
         return self.lang

@@ -25,7 +25,7 @@ from loaders.upload.field_mapping import (
 )
 from loaders.upload.ingest import LayerMapping, Prepared, prepare, save
 from loaders.upload.upload import UploadInspection, inspect_upload
-from maps.assets import use_local_assets
+from maps.assets import ZoomableMap, use_local_assets
 from maps.build import MetricScale
 from maps.layers import stored_layer_group
 from store import LayerInfo, StoreError
@@ -259,7 +259,7 @@ def _crs_source(source: str, lang: str) -> str:
 
 def preview_map(prepared: Prepared, style: LayerStyle | None, static_url: str) -> folium.Map:
     """The new layer on its own map, fitted to its extent, drawn from escaped values only."""
-    m = folium.Map(tiles=None, prefer_canvas=True, max_zoom=config.MAP_MAX_ZOOM)
+    m = ZoomableMap(tiles=None, prefer_canvas=True, max_zoom=config.MAP_MAX_ZOOM)
     m.add_child(MetricScale(), name="metric_scale")
     west, south, east, north = prepared.uploaded.report.bbox
     m.fit_bounds([[south, west], [north, east]])
