@@ -28,7 +28,7 @@ from ui.presentation import heading
 from ui.sidebar import presentation_controls
 from ui.view_state import emissions_params
 
-page = PageFrame()
+page = PageFrame("nav_emissions")
 
 data = emissions_data(page.lang)
 lang = page.link(emissions_params(data))

@@ -57,7 +57,7 @@ from ui.state import static_url
 from ui.text import escape_markdown
 from ui.view_state import portfolio_params
 
-page = PageFrame()
+page = PageFrame("nav_portfolio")
 
 store, listing = flow_store(page.lang)
 data = portfolio(page.lang, listing)  # bundled plus stored parks, sources and members

@@ -24,7 +24,7 @@ from ui.upload_form import (
 )
 from ui.widget_texts import file_uploader
 
-page = PageFrame()
+page = PageFrame("nav_upload")
 editor = page.editors_page("upload_page_title", "upload_page_intro")
 lang = page.lang
 if not editor:

@@ -11,7 +11,7 @@ from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
 from ui.page import PageFrame
 from ui.text import escape_markdown
 
-page = PageFrame()
+page = PageFrame("nav_layers")
 editor = page.editors_page("layers_page_title", "layers_page_intro")
 lang = page.lang
 

@@ -13,7 +13,7 @@ from ui.sidebar import portfolio_filters
 from ui.tables import members_table, parks_table, sources_table
 from ui.view_state import filter_params
 
-page = PageFrame()
+page = PageFrame("nav_data")
 
 data = portfolio(page.lang)
 lang = page.link(filter_params(data))

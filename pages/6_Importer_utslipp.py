@@ -14,7 +14,7 @@ from ui.page import PageFrame
 from ui.state import static_url
 from ui.widget_texts import file_uploader
 
-page = PageFrame()
+page = PageFrame("nav_import")
 editor = page.editors_page("import_page_title", "import_page_intro")
 lang = page.lang
 if not editor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ui.accessibility import statement_page
 from ui.page import PageFrame
 
-page = PageFrame()
+page = PageFrame("nav_accessibility")
 lang = page.link()
 statement_page(lang)
 page.finish()

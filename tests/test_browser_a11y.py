@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from i18n import t
 from tests.helpers.browser import SCRIPT_RAN_JS, OfflinePage, run, running_app
 
 pytestmark = pytest.mark.browser  # conftest puts every browser test in one xdist group: one chromium at a time
@@ -33,11 +34,22 @@ PAGES = {
     "Importer_utslipp": False,
     "Tilgjengelighet": False,
 }
+# Each page's name in the menu, which begins its title (WCAG 2.4.2)
+MENU_KEYS = {
+    "": "nav_map",
+    "Utslipp": "nav_emissions",
+    "Portefolje": "nav_portfolio",
+    "Last_opp": "nav_upload",
+    "Kartlag": "nav_layers",
+    "Data_og_kilder": "nav_data",
+    "Importer_utslipp": "nav_import",
+    "Tilgjengelighet": "nav_accessibility",
+}
 MAP_IFRAME = 'iframe[src*="streamlit_folium.st_folium"]'
+# One point: a layer with no extent to fit, whose preview map must still draw (Leaflet once zoomed it to NaN)
 GEOJSON = (
     b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"navn":"A"},'
-    b'"geometry":{"type":"Point","coordinates":[9.85,63.3]}},{"type":"Feature","properties":{"navn":"B"},'
-    b'"geometry":{"type":"Point","coordinates":[10.4,63.43]}}]}'
+    b'"geometry":{"type":"Point","coordinates":[9.85,63.3]}}]}'
 )
 # Every map frame on the page has drawn its Leaflet map (and the legend, when it has one, is in it)
 MAPS_DRAWN = f"""(maps) => {{ const frames = document.querySelectorAll('{MAP_IFRAME}');
@@ -90,6 +102,7 @@ def test_every_page_says_its_language_and_axe_finds_nothing(browser, app_url, pa
     page = open_page(browser, f"{app_url}{path}?lang={lang}", PAGES[path])
     try:
         expect(page.page.locator("html")).to_have_attribute("lang", lang, timeout=30_000)
+        expect(page.page).to_have_title(f"{t(MENU_KEYS[path], lang)} · {t('app_title', lang)}")
         assert_no_violations(page, f"/{path} ({lang})")
     finally:
         page.close()
@@ -135,6 +148,12 @@ def test_the_sign_in_and_upload_forms_with_and_without_errors_have_no_axe_violat
         run(page, lambda: upload(page, "generated_punkt.geojson", GEOJSON))
         expect(page.page.get_by_text("1. Type og felt")).to_be_visible(timeout=60_000)
         page.wait_for_maps(MAPS_DRAWN, timeout_s=60)  # the preview
+        centre = page.wait_for_maps(
+            "(maps) => { const c = maps[0].map.getCenter(), z = maps[0].map.getZoom();"
+            " return Number.isFinite(z) && [c.lat, c.lng]; }",
+            what="the one-point preview has no finite view",
+        )
+        assert centre == pytest.approx([63.3, 9.85], abs=1e-6)  # centred on the layer's one point
         run(page, quiet_s=1.5)
         assert_no_violations(page, "upload form, filled in")
 

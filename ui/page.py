@@ -69,8 +69,11 @@ def document_language(lang: str) -> None:
 
 
 class PageFrame:
-    def __init__(self):
-        st.set_page_config(page_title=t("app_title"), page_icon="🏭", layout="wide")
+    def __init__(self, menu_key: str = "nav_map"):
+        """`menu_key`: the page's name in the menu (ui.state.PAGES), which begins its title in the browser's tab
+        (WCAG 2.4.2: a title per page, in the reader's language)."""
+        title = f"{t(menu_key, current_language())} · {t('app_title', current_language())}"
+        st.set_page_config(page_title=title, page_icon="🏭", layout="wide")
         upload_guard.install()  # before any upload can reach this process: only editors' uploaders take files
         keep_page_state()  # before any widget: what was set on other pages survives this page's run
         note_page()

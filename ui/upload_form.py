@@ -259,10 +259,19 @@ def _crs_source(source: str, lang: str) -> str:
 
 def preview_map(prepared: Prepared, style: LayerStyle | None, static_url: str) -> folium.Map:
     """The new layer on its own map, fitted to its extent, drawn from escaped values only."""
-    m = ZoomableMap(tiles=None, prefer_canvas=True, max_zoom=config.MAP_MAX_ZOOM)
-    m.add_child(MetricScale(), name="metric_scale")
     west, south, east, north = prepared.uploaded.report.bbox
-    m.fit_bounds([[south, west], [north, east]])
+    # A layer of one point (or of points all in one place) has no extent to fit: Leaflet would zoom to NaN
+    at_one_place = west == east and south == north
+    m = ZoomableMap(
+        location=[south, west] if at_one_place else None,
+        zoom_start=config.SEARCH_ZOOM,
+        tiles=None,
+        prefer_canvas=True,
+        max_zoom=config.MAP_MAX_ZOOM,
+    )
+    m.add_child(MetricScale(), name="metric_scale")
+    if not at_one_place:
+        m.fit_bounds([[south, west], [north, east]])
     frame = prepared.layer
     chosen = style or LayerStyle()
     style_dict = {
