@@ -86,3 +86,23 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("browser"):
             # one worker drives chromium, one test at a time: two browsers and two apps on two cores time out
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    """The app on its bundled data (an empty store of its own, no editor password), one per test module; a module
+    that needs another setting (a password, a store) defines its own."""
+    from tests.helpers.browser import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh offline page on the module's app."""
+    from tests.helpers.browser import OfflinePage
+
+    offline = OfflinePage(browser, app_url)
+    yield offline
+    offline.close()

@@ -9,22 +9,9 @@ from playwright.sync_api import expect
 
 from analysis.filters import Filters, apply_filters
 from maps.popups import source_label
-from tests.helpers.browser import OfflinePage, choose, run, running_app
+from tests.helpers.browser import OfflinePage, choose, run
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser, app_url):
-    offline = OfflinePage(browser, app_url)
-    yield offline
-    offline.close()
 
 
 def expected_counts(portfolio, filters: Filters) -> Counter:

@@ -10,25 +10,12 @@ import config
 from analysis.filters import Filters, apply_filters
 from analysis.kpi import key_figures
 from i18n import fmt_tonnes, key_figure_label
-from tests.helpers.browser import OfflinePage, choose, run, running_app
+from tests.helpers.browser import OfflinePage, choose, run
 
 pytestmark = pytest.mark.browser
 
 MAP_IFRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 ELKEM = "src-elkem-thamshavn"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser, app_url):
-    offline = OfflinePage(browser, app_url)
-    yield offline
-    offline.close()
 
 
 def ready(page):

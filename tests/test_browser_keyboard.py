@@ -12,11 +12,11 @@ from playwright.sync_api import expect
 from analysis.filters import Filters, apply_filters
 from analysis.in_view import features_in_view
 from i18n import t
-from tests.helpers.browser import OfflinePage, run, running_app
+from tests.helpers.browser import OfflinePage, run
 from tests.test_browser_view import RINGS_IN
 from ui.feature_list import map_description
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("keyboard")]
+pytestmark = pytest.mark.browser
 
 ALL_LAYERS = frozenset({"parks", "sources", "members"})
 # Where the keyboard focus is: "map" (Leaflet's container in the map's frame), "frame" (elsewhere in that frame),
@@ -25,19 +25,6 @@ FOCUS_JS = """() => { const active = document.activeElement;
     if (!active || active.tagName !== 'IFRAME' || !String(active.src).includes('streamlit_folium')) return 'page';
     const inner = active.contentDocument && active.contentDocument.activeElement;
     return inner && inner.classList.contains('leaflet-container') ? 'map' : 'frame'; }"""
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser, app_url):
-    offline = OfflinePage(browser, app_url)
-    yield offline
-    offline.close()
 
 
 def ready(page: OfflinePage):

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.browser import OfflinePage, choose, run, running_app
+from tests.helpers.browser import OfflinePage, choose, run
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +27,6 @@ GEOJSON = json.dumps(
     }
 ).encode()
 NO_COORDINATES = b"navn;verdi\nGenerert anlegg;1\n"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:  # no editor password: local use, everyone may upload
-        yield url
 
 
 def choose_file(page: OfflinePage, name: str, data: bytes, mime: str) -> None:

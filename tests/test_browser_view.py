@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 import config
 from i18n import t
 from maps.highlight import HIGHLIGHT_CLASS
-from tests.helpers.browser import OfflinePage, choose, run, running_app
+from tests.helpers.browser import OfflinePage, choose, run
 from ui.map_focus import area_view, bundled_boxes
 
 pytestmark = pytest.mark.browser
@@ -24,12 +24,6 @@ RINGS_IN = (  # the highlight rings on the map in the given window
     + "' && l.getLatLng) out.push([l.getLatLng().lat, l.getLatLng().lng]); }); return out; }"
 )
 RINGS = f"() => ({RINGS_IN})(window)"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
 
 
 def pixels(zoom: int, n: float = 1.5) -> float:

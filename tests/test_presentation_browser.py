@@ -13,15 +13,9 @@ from playwright.sync_api import expect
 from analysis.filters import Filters, apply_filters
 from exports.html import standalone_html
 from exports.request import MapRequest
-from tests.helpers.browser import OfflinePage, run, running_app, serve_file
+from tests.helpers.browser import OfflinePage, run, serve_file
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
 
 
 @pytest.fixture
