@@ -14,6 +14,7 @@ import pandas as pd
 import config
 from analysis.emissions import CountyPath
 from analysis.measures import GROUPS, MeasuresPath
+from exports.file_info import pdf_accessibility, png_described
 from i18n import t
 from maps.measures import group_label
 
@@ -163,16 +164,21 @@ def localised(chart, lang: str):
     return chart.configure(locale={"number": NB_NUMBERS}) if lang != "en" else chart
 
 
-def chart_png(chart: alt.TopLevelMixin, lang: str, scale: float = 2.0) -> bytes:
+def chart_png(
+    chart: alt.TopLevelMixin, lang: str, scale: float = 2.0, described: tuple[str, str] | None = None
+) -> bytes:
+    """The chart as PNG; with `described` (title, text alternative) those in the file as text chunks."""
     import vl_convert  # 9 MB per process: loaded by the first file made, not by every page that imports this
 
-    return vl_convert.vegalite_to_png(_spec(chart, lang), scale=scale)
+    png = vl_convert.vegalite_to_png(_spec(chart, lang), scale=scale)
+    return png if described is None else png_described(png, *described)
 
 
-def chart_pdf(chart: alt.TopLevelMixin, lang: str) -> bytes:
+def chart_pdf(chart: alt.TopLevelMixin, lang: str, described: tuple[str, str] | None = None) -> bytes:
+    """The chart as PDF with its language, and with `described` (title, text alternative) its document information."""
     import vl_convert  # see chart_png
 
-    return vl_convert.vegalite_to_pdf(_spec(chart, lang))
+    return pdf_accessibility(vl_convert.vegalite_to_pdf(_spec(chart, lang)), lang, described)
 
 
 def _spec(chart, lang: str) -> str:

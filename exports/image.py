@@ -28,8 +28,6 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
 from matplotlib.textpath import TextToPath
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 from shapely import make_valid, union_all
 from shapely.geometry import MultiPolygon
 from shapely.geometry import Polygon as ShapelyPolygon
@@ -38,7 +36,7 @@ import config
 from analysis.filters import View
 from analysis.kpi import KeyFigures, in_key_scope, is_large_emitter, key_figures
 from core.progress import Progress
-from core.text import attribution_text, xml_text
+from core.text import attribution_text
 from exports.alt_text import map_alt_text
 from exports.basemap_mosaic import Mosaic, TileFetcher, fetch_mosaic, to_lonlat, to_mercator, url_fetcher
 from exports.cartography import (
@@ -50,6 +48,7 @@ from exports.cartography import (
     spread_points,
 )
 from exports.errors import ExportOptionError
+from exports.file_info import file_metadata, pdf_accessibility
 from exports.layout import MARGIN, STRIP, Box, PageLayout
 from exports.options import check_view
 from exports.overlays import (
@@ -88,7 +87,6 @@ LEADER_COLOUR = "#4a4a4a"
 LABEL_SIZE = 8.5  # pt
 LABEL_MAX = 24  # key-point labels per map; one that would cover another is left off (its marker stays)
 LABEL_CHARS = 40
-AUTHOR = "Industrikart Trøndelag"
 
 _TEXT_TO_PATH = TextToPath()
 _RENDER_LOCK = threading.Lock()  # rc_context changes process-wide rcParams
@@ -156,32 +154,15 @@ def render_map(
 
         report(0.85, t("export_progress_saving", lang))
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=request.format, dpi=dpi, facecolor="white", metadata=_metadata(request, alt))
+        fig.savefig(
+            buffer,
+            format=request.format,
+            dpi=dpi,
+            facecolor="white",
+            metadata=file_metadata(request.format, request.shown_title, alt),
+        )
     report(1.0, t("export_progress_done", lang))
     return buffer.getvalue() if request.format == "png" else pdf_accessibility(buffer.getvalue(), lang)
-
-
-def _metadata(request: MapRequest, alt: str) -> dict[str, str]:
-    """The file's own description: its title and, as the text alternative, `alt` (exports.alt_text); in a PNG as
-    text chunks (iTXt where the text is not Latin-1), in a PDF as its document information (Title, Subject)."""
-    title, alt = xml_text(request.shown_title), xml_text(alt)  # no NUL or other control character in a chunk
-    if request.format == "pdf":
-        return {"Title": title, "Author": AUTHOR, "Subject": alt, "Creator": AUTHOR}
-    return {"Title": title, "Description": alt, "Author": AUTHOR, "Software": AUTHOR}
-
-
-def pdf_accessibility(pdf: bytes, lang: str) -> bytes:
-    """`pdf` (matplotlib's) with its language in the catalog (/Lang "nb" or "en", as the app's pages) and its title
-    shown in the viewer's window instead of the file name (/DisplayDocTitle): matplotlib's PDF backend sets neither.
-
-    matplotlib writes untagged PDFs (no structure tree, no /MarkInfo): the reading order is the drawing order, and
-    the map picture has no /Alt of its own; its text alternative is the document's Subject."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
-    writer.create_viewer_preferences().display_doctitle = True
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def map_frame_px(size: str = "1920x1080") -> tuple[int, int, int, int]:

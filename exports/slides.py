@@ -32,6 +32,7 @@ from core.progress import Progress
 from core.text import attribution_text, xml_text
 from exports.alt_text import map_alt_text
 from exports.basemap_mosaic import TileFetcher, url_fetcher
+from exports.file_info import AUTHOR
 from exports.image import legend_entries, map_frame_px, render_map
 from exports.overlays import MapExtras
 from exports.request import MapRequest
@@ -45,7 +46,6 @@ IMAGE_SIZE = "1920x1080"
 SLIDE_W, SLIDE_H = 13.333, 7.5
 SLIDE_EMU = (12_192_000, 6_858_000)
 PRESENTATION_FORMAT = "Widescreen"  # what PowerPoint writes in app.xml for this size (the template says 4:3)
-AUTHOR = "Industrikart Trøndelag"
 MARGIN = 0.4
 SIDE_W = 3.3  # legend and key figures, right of the map
 TOP = 1.55  # below title and subtitle

@@ -8,7 +8,9 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 from pptx import Presentation
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -20,7 +22,7 @@ from loaders.bundled.measures import MEASURE_COLUMNS, load_measures, measure_rec
 from maps.measures import gap_text
 from store import open_store
 from ui.map_view import Selection
-from ui.measures import chart_files
+from ui.measures import chart_alt_text, chart_files
 
 PAGE = "pages/2_Portefolje.py"
 
@@ -224,6 +226,14 @@ def test_each_chart_file_is_one_click_and_made_only_when_clicked(portfolio):
     measures = all_measures(None, load_measures(portfolio=portfolio), portfolio).measures
     files = chart_files(result, measures, portfolio, ("Tittel (testdata)", "Undertittel"), "nb")
     assert files["png"]()[:4] == b"\x89PNG" and files["pdf"]()[:4] == b"%PDF"
+    # each file says what it shows (WCAG 1.1.1, 3.1.1): the PNG in text chunks, the PDF in its information
+    alt = chart_alt_text("Tittel (testdata)", "Undertittel", "nb")
+    assert alt.startswith("Tittel (testdata). Undertittel.") and "XLSX" in alt
+    with Image.open(io.BytesIO(files["png"]())) as png:
+        assert png.text["Title"] == "Tittel (testdata)" and png.text["Description"] == alt
+    pdf = PdfReader(io.BytesIO(files["pdf"]()))
+    assert pdf.metadata.title == "Tittel (testdata)" and pdf.metadata.subject == alt
+    assert pdf.trailer["/Root"]["/Lang"] == "nb"
     slide = Presentation(io.BytesIO(files["pptx"]())).slides[0]
     assert "Tittel (testdata)" in [s.text_frame.text for s in slide.shapes if s.has_text_frame]
     assert set(load_workbook(io.BytesIO(files["xlsx"]())).sheetnames) == {"Tiltak", "Gap etter tiltak", "Kilder"}

@@ -165,11 +165,17 @@ def chart_files(result, measures: pd.DataFrame, portfolio: Portfolio, titles: tu
     title, subtitle = titles
     sources = sources_line(measures, lang)
 
+    described = (title, chart_alt_text(title, subtitle, lang))  # the file's title and text alternative
+
     def png() -> bytes:
-        return chart_png(measures_chart(result, lang, title=title, notes=(subtitle, sources)), lang)
+        return chart_png(
+            measures_chart(result, lang, title=title, notes=(subtitle, sources)), lang, described=described
+        )
 
     def pdf() -> bytes:
-        return chart_pdf(measures_chart(result, lang, title=title, notes=(subtitle, sources)), lang)
+        return chart_pdf(
+            measures_chart(result, lang, title=title, notes=(subtitle, sources)), lang, described=described
+        )
 
     def pptx() -> bytes:
         picture = chart_png(measures_chart(result, lang, legend=False), lang)  # title and legend: text on the slide
@@ -187,6 +193,11 @@ def chart_files(result, measures: pd.DataFrame, portfolio: Portfolio, titles: tu
         return xlsx_bytes(sheets)
 
     return {"png": png, "pdf": pdf, "pptx": pptx, "csv": csv, "xlsx": xlsx}
+
+
+def chart_alt_text(title: str, subtitle: str, lang: str) -> str:
+    """The path chart's text alternative in a file: what it shows, and where its numbers are as text."""
+    return f"{title.rstrip('.')}. {subtitle.rstrip('.')}. {t('ms_chart_alt_numbers', lang)}"
 
 
 def sources_line(measures: pd.DataFrame, lang: str) -> str:
