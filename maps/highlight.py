@@ -107,7 +107,7 @@ class InstantHighlight(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map, style) {
+        (function (map, style, casing) {
             if (!map) { return; }
             if (!map.__ikInstant) { map.__ikInstant = L.layerGroup().addTo(map); }
             map.__ikInstant.clearLayers();
@@ -115,20 +115,23 @@ class InstantHighlight(MacroElement):
                 map.__ikOnClick = function (e) {
                     var source = e.layer && e.layer.toGeoJSON ? e.layer : e.target;
                     if (!source || !source.toGeoJSON) { return; }
-                    map.eachLayer(function (layer) {  // last selection's rings and outlines
-                        if (layer.options && layer.options.className === style.className
+                    var names = [style.className, casing.className];
+                    map.eachLayer(function (layer) {  // last selection's rings, outlines and their casings
+                        if (layer.options && names.indexOf(layer.options.className) >= 0
                                 && !map.__ikInstant.hasLayer(layer)) { map.removeLayer(layer); }
                     });
                     map.__ikInstant.clearLayers();
-                    L.geoJSON(source.toGeoJSON(), {
-                        interactive: false,
-                        style: function () { return Object.assign({fill: false}, style); },
-                        pointToLayer: function (feature, latlng) {
-                            return L.circleMarker(latlng, Object.assign({fill: false, interactive: false}, style));
-                        }
-                    }).eachLayer(function (layer) {
-                        delete layer.feature;  // a path, not a feature: nothing that finds features finds it
-                        map.__ikInstant.addLayer(layer);
+                    [casing, style].forEach(function (drawn) {  // the dark casing first, the bright ring on it
+                        L.geoJSON(source.toGeoJSON(), {
+                            interactive: false,
+                            style: function () { return Object.assign({fill: false}, drawn); },
+                            pointToLayer: function (feature, latlng) {
+                                return L.circleMarker(latlng, Object.assign({fill: false, interactive: false}, drawn));
+                            }
+                        }).eachLayer(function (layer) {
+                            delete layer.feature;  // a path, not a feature: nothing that finds features finds it
+                            map.__ikInstant.addLayer(layer);
+                        });
                     });
                 };
             }
@@ -139,7 +142,7 @@ class InstantHighlight(MacroElement):
                     layer.on("click", map.__ikOnClick);
                 }
             });
-        })(window.map, {{ this.style_json }});
+        })(window.map, {{ this.style_json }}, {{ this.casing_json }});
         {% endmacro %}
         """
     )
@@ -148,3 +151,4 @@ class InstantHighlight(MacroElement):
         super().__init__()
         self._name = "InstantHighlight"
         self.style_json = json.dumps({**RING_STYLE, "radius": config.HIGHLIGHT_RADIUS_PX})
+        self.casing_json = json.dumps({**CASING_STYLE, "radius": config.HIGHLIGHT_RADIUS_PX})

@@ -11,7 +11,7 @@ import streamlit as st
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 import config
-from maps.highlight import HIGHLIGHT_CLASS, InstantHighlight, KeepPopup, highlight_group
+from maps.highlight import CASING_STYLE, HIGHLIGHT_CLASS, InstantHighlight, KeepPopup, highlight_group
 from ui.map_focus import (
     Command,
     area_view,
@@ -146,7 +146,8 @@ def test_the_browser_drawn_highlight_uses_the_servers_style():
     highlight_group([Point(10.4, 63.4)]).add_to(m)
     html = m.get_root().render()
     start = html.index("})(window.map, ") + len("})(window.map, ")
-    style = json.loads(html[start : html.index(");", start)])
+    style, casing = json.loads("[" + html[start : html.index(");", start)] + "]")
+    assert casing == {**CASING_STYLE, "radius": config.HIGHLIGHT_RADIUS_PX}  # the browser's ring has its casing too
     assert style == {
         "color": config.HIGHLIGHT_COLOUR,
         "weight": 4,
