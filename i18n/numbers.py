@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -43,17 +43,19 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+def fmt_number(value: float | int | Decimal | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """12 466 and 1,2 in Norwegian; 12,466 and 1.2 in English. None or NaN gives the "no figure" text."""
     if _missing(value):
         return t("no_figure", lang)
     try:
-        exact = Decimal(value) if isinstance(value, int) else Decimal(float(value))
+        exact = Decimal(value) if isinstance(value, int | Decimal) else Decimal(float(value))
     except (TypeError, ValueError):
         exact = None
     if exact is None or not exact.is_finite():
         return format(value, f",.{decimals}f")  # inf, -inf; pandas' NA formats itself ("<NA>")
-    text = _pattern(decimals).apply(abs(exact), _locale(lang))
+    with localcontext() as context:  # every digit of a huge value (a file's 1E30): Babel rounds in this context
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
+        text = _pattern(decimals).apply(abs(exact), _locale(lang))
     return "-" + text if exact.is_signed() else text
 
 
@@ -63,7 +65,7 @@ def fmt_significant(value: float, lang: str = DEFAULT_LANGUAGE, digits: int = 6)
     if _missing(value) or not math.isfinite(value):
         return fmt_number(value, lang)
     rounded = Decimal(f"{value:.{digits}g}")
-    return fmt_number(float(rounded), lang, max(0, -rounded.as_tuple().exponent))
+    return fmt_number(rounded, lang, max(0, -rounded.as_tuple().exponent))  # the rounded digits, not the float's
 
 
 def fmt_tonnes(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:

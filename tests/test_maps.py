@@ -170,6 +170,19 @@ def test_number_format(value, lang, decimals, text):
     assert fmt_number(value, lang, decimals) == text
 
 
+def test_huge_numbers_from_files_format_in_full_without_failing():
+    """A file's "1E30" once made Babel round past Decimal's 28 digits (InvalidOperation inside an error message)."""
+    from i18n.numbers import fmt_significant
+
+    assert (
+        fmt_number(1e30, "nb")
+        == "1\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0019\u00a0884\u00a0624\u00a0838\u00a0656"
+    )
+    assert fmt_significant(1e30, "en") == "1" + ",000" * 10  # the rounded digits, not the float's
+    assert fmt_number(-1e300, "en", 2).startswith("-1,000,") and fmt_number(-1e300, "en", 2).endswith(".00")
+    assert fmt_significant(10.3956, "nb") == "10,3956" and fmt_significant(160000, "en") == "160,000"
+
+
 def test_tonnes_and_year_ranges():
     assert fmt_tonnes(240000, "nb") == "240\u00a0000\u00a0t"
     assert fmt_tonnes(None, "en") == "no figure"
