@@ -108,13 +108,20 @@ def test_every_page_says_its_language_and_axe_finds_nothing(browser, app_url, pa
         page.close()
 
 
-def test_the_language_switch_changes_the_documents_language(browser, app_url):
+def test_the_language_switch_changes_the_documents_language_and_letter_keys_rerun_nothing(browser, app_url):
     page = open_page(browser, app_url + "Data_og_kilder", False)
     try:
         expect(page.page.locator("html")).to_have_attribute("lang", "nb")
+        # WCAG 2.1.4: with nothing focused, Streamlit's "r" reran the page (a speech user's word could); now the
+        # only run after it is the one the language switch starts
+        before = page.page.evaluate("() => window.__ikRuns.finished")
+        page.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        page.page.keyboard.press("r")
+        page.page.keyboard.press("Shift+C")
         sidebar = page.page.locator('[data-testid="stSidebar"]')
         run(page, lambda: sidebar.get_by_text("English", exact=True).click())
         expect(page.page.locator("html")).to_have_attribute("lang", "en", timeout=30_000)
+        assert page.page.evaluate("() => window.__ikRuns.finished") == before + 1
     finally:
         page.close()
 

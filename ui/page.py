@@ -22,7 +22,8 @@ from ui.view_state import Param, language_params
 # A focus ring Streamlit does not draw everywhere (page links, scrolled areas): one for every element the keyboard
 # reaches, dark blue (6.6:1 on white), inside the large areas so the screen's edge does not cut it off. Then the
 # language of the page's text as the document's `lang` (Streamlit writes `en` whatever the text), so screen
-# readers speak it in the right voice; and a name for every file uploader's button, whose label Streamlit does not
+# readers speak it in the right voice; Streamlit's one-letter shortcuts switched off (WCAG 2.1.4: a speech user's
+# word must not rerun the page); and a name for every file uploader's button, whose label Streamlit does not
 # let us set: ui/widget_texts.py hides Streamlit's English "Upload" and draws ours with CSS `::after`, which not all
 # assistive technology reads, so the button's aria-label is set to that same text. Constant code: the only value put
 # in is a language tag from DOCUMENT_LANGUAGES; the label is read from our own CSS.
@@ -37,6 +38,13 @@ _DOCUMENT_SCRIPT = """<style>.st-key-%(key)s {display: none !important;}
 </style>
 <script>(function () {
   document.documentElement.lang = "%(lang)s";
+  if (!window.__ikNoLetterKeys) {  // WCAG 2.1.4: Streamlit's one-letter shortcuts (R reruns, C clears) are off
+    window.__ikNoLetterKeys = true;
+    window.addEventListener("keydown", function (e) {
+      var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      if (!typing && !e.ctrlKey && !e.metaKey && !e.altKey && /^[rc]$/i.test(e.key)) e.stopImmediatePropagation();
+    }, true);
+  }
   var texts = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]';
   function label(text) {
     var content = getComputedStyle(text, "::after").content;
