@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import folium
-from branca.element import Element
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from config import LEAFLET_CSS, LEAFLET_JS, PROTOMAPS_JS, STATIC_DIR
 from maps.outlines import outlines
@@ -27,10 +28,59 @@ FOCUS_CSS = """<style>
 </style>"""
 
 
+# Esc closes the tooltips a pointer opened (WCAG 1.4.13: content on hover can be dismissed without moving the
+# pointer), wherever the keyboard focus is: in the map's frame, or in the app's page around it (the usual case:
+# the pointer is over the map, the focus is not). Leaflet's own Esc closes only a popup, only while the map has
+# the focus. A frame that is gone drops out of the page's list. Constant script, in the map's own script: the
+# frame's header is added as HTML, where scripts do not run.
+class EscapeClosesTooltips(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  function closeTips() {
+    if (window.parent !== window && !window.frameElement) { throw new Error("this map's frame is gone"); }
+    Object.keys(window).forEach(function (name) {
+      var map = window[name];
+      if (!window.L || !(map instanceof L.Map)) { return; }
+      map.eachLayer(function (layer) {  // the hover tooltips, not the names shown as permanent labels
+        var tip = layer.getTooltip && layer.getTooltip();
+        if (tip && !tip.options.permanent) { layer.closeTooltip(); }
+      });
+    });
+  }
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { closeTips(); } });
+  try {
+    var page = window.parent;
+    if (page === window) { return; }
+    if (!page.__ikEscape) {
+      page.__ikEscape = [];
+      page.document.addEventListener("keydown", function (e) {
+        if (e.key !== "Escape") { return; }
+        page.__ikEscape = page.__ikEscape.filter(function (close) {
+          try { close(); return true; } catch (err) { return false; }
+        });
+      });
+    }
+    page.__ikEscape.push(closeTips);
+  } catch (err) {}  // a page of another origin: Esc in the map's own frame only
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "EscapeClosesTooltips"
+
+
 class ZoomableMap(folium.Map):
     """folium's Map whose page lets the reader zoom (pinch or browser zoom): its viewport sets no maximum scale
-    and does not forbid scaling; and shows where the keyboard focus is (FOCUS_CSS). Every map of this app is one
+    and does not forbid scaling; shows where the keyboard focus is (FOCUS_CSS); closes its tooltips on Esc
+    (EscapeClosesTooltips). Every map of this app is one
     (maps/build.new_map, the upload preview)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_child(EscapeClosesTooltips(), name="ik_escape_closes_tooltips")
 
     def render(self, **kwargs):
         super().render(**kwargs)

@@ -110,3 +110,25 @@ def test_utslipp_lists_the_facilities_on_its_map_and_a_choice_shows_the_series(b
         page.page.wait_for_url("**sel=src-elkem-thamshavn**", timeout=20_000)
     finally:
         page.close()
+
+
+def test_esc_closes_a_tooltip_the_pointer_opened(page, portfolio):
+    """WCAG 1.4.13: content shown on hover can be dismissed without moving the pointer."""
+    frame = ready(page)
+    elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
+    run(page, lambda: frame.evaluate(f"() => window.map.setView([{elkem.y}, {elkem.x}], 12, {{animate: false}})"))
+    frame = page.map_frame()
+    x, y = frame.evaluate(
+        f"() => {{ const p = window.map.latLngToContainerPoint([{elkem.y}, {elkem.x}]); "
+        "const r = window.map.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
+    )
+    box = page.page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
+    page.page.mouse.move(box["x"] + x, box["y"] + y)
+    tooltip = frame.locator(".leaflet-tooltip:not(.ik-label)")  # not the names shown from zoom 11 on
+    expect(tooltip).to_have_count(1, timeout=15_000)
+    expect(tooltip).to_contain_text("Elkem Thamshavn")
+    labels = frame.locator(".leaflet-tooltip.ik-label").count()
+    assert labels > 0
+    page.page.keyboard.press("Escape")  # the pointer stays where it is
+    expect(tooltip).to_have_count(0, timeout=10_000)
+    assert frame.locator(".leaflet-tooltip.ik-label").count() == labels  # the names stay
