@@ -117,13 +117,8 @@ def test_esc_closes_a_tooltip_the_pointer_opened(page, portfolio):
     frame = ready(page)
     elkem = portfolio.sources.set_index("id").loc["src-elkem-thamshavn"].geometry
     run(page, lambda: frame.evaluate(f"() => window.map.setView([{elkem.y}, {elkem.x}], 12, {{animate: false}})"))
+    page.page.mouse.move(*page.map_point(elkem.y, elkem.x))
     frame = page.map_frame()
-    x, y = frame.evaluate(
-        f"() => {{ const p = window.map.latLngToContainerPoint([{elkem.y}, {elkem.x}]); "
-        "const r = window.map.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
-    )
-    box = page.page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
-    page.page.mouse.move(box["x"] + x, box["y"] + y)
     tooltip = frame.locator(".leaflet-tooltip:not(.ik-label)")  # not the names shown from zoom 11 on
     expect(tooltip).to_have_count(1, timeout=15_000)
     expect(tooltip).to_contain_text("Elkem Thamshavn")

@@ -206,13 +206,7 @@ def test_a_clicked_feature_is_highlighted(browser, app_url, portfolio):
         park = portfolio.parks.set_index("id").loc["park-fiborgtangen"]
         point = park.geometry
         move_to(page, point.y, point.x, 13)
-        frame = page.map_frame()
-        x, y = frame.evaluate(
-            f"() => {{ const p = window.map.latLngToContainerPoint([{point.y}, {point.x}]); "
-            "const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
-        )
-        box = page.page.locator("iframe").first.bounding_box()
-        page.page.mouse.click(box["x"] + x, box["y"] + y)
+        page.page.mouse.click(*page.map_point(point.y, point.x))
         page.wait_for_text(park["name"])
         rings = page.wait_for_maps(
             f"(maps) => {{ const rings = ({RINGS_IN})(maps[0]); return rings.length > 0 && rings; }}",

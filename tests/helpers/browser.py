@@ -223,6 +223,15 @@ class OfflinePage:
             raise AssertionError("the map's frame went away")
         return frame
 
+    def map_point(self, lat: float, lon: float) -> tuple[float, float]:
+        """Where (lat, lon) is on the first map, in the page's coordinates (for the mouse)."""
+        x, y = self.map_frame().evaluate(
+            f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]); "
+            "const r = window.map.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }"
+        )
+        box = self.page.locator('iframe[src*="streamlit_folium"]').first.bounding_box()
+        return box["x"] + x, box["y"] + y
+
     def drawn_features(self) -> list[dict]:
         """Layer and ids of every GeoJSON feature Leaflet has on the map (not the outlines under it)."""
         return self.map_frame().evaluate(f"() => ({FEATURES_OF_JS})(window)")
