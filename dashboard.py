@@ -6,7 +6,7 @@ import streamlit as st
 
 import config
 from analysis.filters import apply_filters
-from analysis.in_view import features_in_view
+from analysis.in_view import features_in_view, in_bounds
 from analysis.kpi import in_key_scope
 from i18n import key_figure_label, t
 from maps.build import base_map, legend_group, overview_layers
@@ -58,6 +58,7 @@ with st.container():  # search notices go in here, so the map keeps its place (a
 colours = cluster_colours(list(data.members["cluster"].unique()))
 area = controls.filters.kommunenummer  # the chosen municipalities, outlined on the map
 labels = key_point_labels(view, controls.visible, kpi)
+on_map = features_in_view(view, controls.visible)  # the map in words: its description, its list
 shown_items = legend_content(
     view, controls.visible, area=bool(area), labels=bool(labels), scope=key_figure_label(kpi, lang) if kpi.scope else ""
 )
@@ -69,7 +70,7 @@ with map_column:
             legend_group(colours, lang, uploaded.legend, shown_items),
             description_group(
                 t("map_name_overview", lang),
-                map_description(features_in_view(view, controls.visible), controls.filters, data, lang),
+                map_description(on_map, controls.filters, data, lang),
                 map_words(lang),
             ),
             area_group(area),
@@ -87,7 +88,7 @@ with map_column:
     st.caption(t("sources_line", lang, count=len(data.parks) + len(data.sources) + len(data.members)))
 selected = remember(shown, selected)
 with map_column:  # the map in words, and its keyboard way in: the features in view
-    in_view = features_in_view(view, controls.visible, shown.bounds)
+    in_view = in_bounds(on_map, shown.bounds)
     feature_picker(in_view, selected, lang, "overview_in_view", key_figure_label(kpi, lang) if kpi.scope else "")
 if not present:
     with record_column:

@@ -73,17 +73,10 @@ def standalone_html(view: View, request: MapRequest) -> str:
 
 
 def _accessible_head(document: str, lang: str) -> str:
-    """The page's language on <html> (`lang` is "nb" or "en", checked by the request), and a viewport that lets a
-    phone zoom: folium's own says user-scalable=no and maximum-scale=1. Only the head is touched: user text lives
-    in the body, escaped."""
+    """The page's language on <html> (`lang` is "nb" or "en", checked by the request). Only the head is touched:
+    user text lives in the body, escaped. (The viewport lets a phone zoom already: maps.assets.ZoomableMap.)"""
     head, end, body = document.partition("</head>")
-    head = head.replace("<html>", f'<html lang="{lang}">', 1)
-    head = _VIEWPORT.sub(_ZOOMABLE_VIEWPORT, head)
-    return head + end + body
-
-
-_VIEWPORT = re.compile(r'<meta\s+name="viewport"[^>]*>', re.IGNORECASE)
-_ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+    return head.replace("<html>", f'<html lang="{lang}">', 1) + end + body
 
 
 def _description(text: str) -> str:
