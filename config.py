@@ -288,6 +288,7 @@ KOMMUNER_CSV = GEODATA_DIR / "kommuner.csv"
 # The layer store's writers and bin (store/).
 STORE_LOCK_TIMEOUT = 120.0  # seconds a writer waits for another before giving up
 STORE_PURGE_DAYS = 30  # deleted layers stay restorable this long
+AUDIT_LIMIT = 10_000  # the newest lines of the audit log a page or a download reads at once
 
 # Presentation mode: a map this tall in content 1200 px wide gives a 16:9 map frame.
 PRESENT_MAP_HEIGHT = 675

@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 import geopandas as gpd
 
-from config import STORE_PURGE_DAYS
+from config import AUDIT_LIMIT, STORE_PURGE_DAYS
+from core.roles import COUNTY, OWNERS, Role, RoleRule
 from core.schema import LAYERS
 from store.columns import Encoded, encode
 from store.errors import LayerDeleted, LayerNotFound, StoreError
 from store.export import to_geojson, to_gpkg
-from store.records import LayerInfo
+from store.records import AuditEntry, LayerInfo
 
 # The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the
 # loaders/bundled/flows.py columns, loaders/bundled/flow_store.py), "measures" (one point each,
@@ -61,6 +62,17 @@ class NewVersion:
             self.source_licence,
             self.data.layout_json(),
         )
+
+
+@dataclass(frozen=True)
+class NewLayer:
+    """A new layer's own fields, checked: the backends write them as they are."""
+
+    title: str
+    kind: str
+    description: str
+    style: str  # JSON text (style_text)
+    owner: str  # a number in core.roles.OWNERS
 
 
 # The versions table's columns a new version writes (NewVersion.row), in the order of its row.
@@ -102,13 +114,16 @@ class LayerStore(ABC):
         origin: Origin = Origin(),
         description: str = "",
         style: dict | None = None,
+        owner: str = COUNTY,
     ) -> LayerInfo:
-        """Store `gdf` as a new layer (version 1) and return its record."""
+        """Store `gdf` as a new layer (version 1) of `owner` (a municipality's number, or the county's) and return
+        its record."""
         title = _title(title)
         if kind not in KINDS:
             raise StoreError("store_unknown_kind", got=kind, kinds=KINDS)
         new = _new_version(gdf, origin, origin.source_licence or "")
-        return self._save(new, title, kind, _text("description", description), style_text(style))
+        layer = NewLayer(title, kind, _text("description", description), style_text(style), _owner(owner))
+        return self._save(new, layer)
 
     def replace(
         self,
@@ -150,6 +165,10 @@ class LayerStore(ABC):
         self._live(layer_id)
         return self._update(layer_id, style=style_text(style))
 
+    def set_owner(self, layer_id: int, owner: str) -> LayerInfo:
+        self._live(layer_id)
+        return self._update(layer_id, owner=_owner(owner))
+
     def delete(self, layer_id: int, now: datetime | None = None) -> LayerInfo:
         """Move the layer to the bin: hidden from `list()`, restorable until purged."""
         info = self.get(layer_id)
@@ -168,6 +187,15 @@ class LayerStore(ABC):
         """Remove for good the layers deleted more than `older_than` before `now`; return their ids."""
         # the backend picks the layers inside its write, so a layer restored meanwhile is spared
         return self._purge(_utc(now) - older_than)
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        """Add one line to the audit log; nothing in the app changes or removes a line (store/acting.py writes)."""
+        self._append_audit(entry)
+
+    def replace_role_rules(self, rules: builtins.list[RoleRule], entry: AuditEntry) -> None:
+        """Make `rules` the role rules, in their order, and log `entry` in the same transaction."""
+        rows = [(r.claim, r.value, str(r.role), ",".join(r.municipalities)) for r in rules]
+        self._replace_role_rules(rows, entry)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -202,10 +230,18 @@ class LayerStore(ABC):
     def list(self, include_deleted: bool = False) -> builtins.list[LayerInfo]:
         """All layers, oldest first; those in the bin only with `include_deleted`."""
 
+    @abstractmethod
+    def audit_log(self, layer_id: int | None = None, limit: int = AUDIT_LIMIT) -> builtins.list[AuditEntry]:
+        """The newest `limit` lines of the audit log (of one layer with `layer_id`), newest first."""
+
+    @abstractmethod
+    def role_rules(self) -> builtins.list[RoleRule]:
+        """The administrators' rules from claims to roles, in their order (none: everyone signed in is a viewer)."""
+
     # --- backend primitives ---------------------------------------------------------------------
 
     @abstractmethod
-    def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo: ...
+    def _save(self, new: NewVersion, layer: NewLayer) -> LayerInfo: ...
 
     @abstractmethod
     def _replace(self, layer_id: int, new: NewVersion, description: str | None) -> LayerInfo: ...
@@ -213,6 +249,12 @@ class LayerStore(ABC):
     @abstractmethod
     def _update(self, layer_id: int, **fields) -> LayerInfo:
         """Set layer fields: title, description, style, visible, current_version, deleted_at."""
+
+    @abstractmethod
+    def _append_audit(self, entry: AuditEntry) -> None: ...
+
+    @abstractmethod
+    def _replace_role_rules(self, rows: builtins.list[tuple], entry: AuditEntry) -> None: ...
 
     @abstractmethod
     def _purge(self, cutoff: datetime) -> builtins.list[int]:
@@ -267,6 +309,7 @@ def info_from_row(row: tuple, to_utc) -> LayerInfo:
         version,
         deleted,
         style,
+        owner,
     ) = row
     return LayerInfo(
         id=id_,
@@ -283,7 +326,37 @@ def info_from_row(row: tuple, to_utc) -> LayerInfo:
         version=version,
         deleted_at=None if deleted is None else to_utc(deleted),
         style=parse_style(style),
+        owner=owner,
     )
+
+
+def audit_values(entry: AuditEntry, time=lambda when: when) -> tuple:
+    """The entry's row for the audit table, from `at` to `after` (the id is the store's); `time` writes `at`."""
+    dump = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)  # noqa: E731
+    at = entry.at.astimezone(UTC)
+    return (
+        time(at),
+        _text("subject", entry.subject),
+        _text("name", entry.name),
+        entry.action,
+        entry.outcome,
+        entry.layer_id,
+        entry.owner,
+        _text("before", dump(entry.before)),
+        _text("after", dump(entry.after)),
+    )
+
+
+def audit_from_row(row: tuple, to_utc) -> AuditEntry:
+    """An entry from (id, at, subject, name, action, outcome, layer_id, owner, before, after); `to_utc` reads `at`."""
+    id_, at, subject, name, action, outcome, layer_id, owner, before, after = row
+    load = lambda value: value if isinstance(value, dict) else json.loads(value or "{}")  # noqa: E731 (jsonb: a dict)
+    return AuditEntry(to_utc(at), subject, name, action, outcome, layer_id, owner, load(before), load(after), id_)
+
+
+def rule_from_row(row: tuple) -> RoleRule:
+    claim, value, role, municipalities = row
+    return RoleRule(claim, value, Role(role), tuple(m for m in municipalities.split(",") if m))
 
 
 def style_text(style: dict | None) -> str:
@@ -323,6 +396,12 @@ def _text(what: str, value: object) -> str:
     if "\x00" in value:  # PostgreSQL text cannot hold NUL; refuse it in both backends alike
         raise StoreError("store_text_nul", field=what)
     return value
+
+
+def _owner(owner: object) -> str:
+    if owner not in OWNERS:
+        raise StoreError("store_unknown_owner", got=str(owner)[:40])
+    return str(owner)
 
 
 def _utc(now: datetime | None) -> datetime:

@@ -24,3 +24,7 @@ class StoreBusy(StoreError):
 
 class StoreLayoutError(StoreError):
     """The store file has a layout this version of the app cannot use (too new, or damaged)."""
+
+
+class NotAllowed(StoreError):
+    """The person acting may not make this change (store/acting.py): refused, and written to the audit log."""

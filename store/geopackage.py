@@ -44,17 +44,33 @@ import pyogrio.errors
 from filelock import FileLock, Timeout
 
 from config import STORE_LOCK_TIMEOUT
-from store.base import VERSION_COLUMNS, LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
+from core.roles import RoleRule
+from store.base import (
+    AUDIT_LIMIT,
+    VERSION_COLUMNS,
+    LayerStore,
+    NewLayer,
+    NewVersion,
+    audit_from_row,
+    audit_values,
+    data_table,
+    info_from_row,
+    layer_key,
+    row_range,
+    rule_from_row,
+)
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreBusy, StoreError, StoreLayoutError
-from store.records import LayerInfo
+from store.records import AuditEntry, LayerInfo
 
 log = logging.getLogger(__name__)
 
 LAYERS_TABLE = "industrikart_layers"
 VERSIONS_TABLE = "industrikart_layer_versions"
 SCHEMA_TABLE = "industrikart_schema"  # an attribute table, made by GDAL: one row, the layout version
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+AUDIT_TABLE = "industrikart_audit"  # append-only: triggers refuse UPDATE and DELETE
+RULES_TABLE = "industrikart_role_rules"
 GEOMETRY_COLUMN = "geom"
 INCOMING = "incoming"  # the schema name a private GDAL file is attached under
 
@@ -67,7 +83,8 @@ _TABLES = (
         style TEXT NOT NULL DEFAULT '{{}}',
         visible INTEGER NOT NULL DEFAULT 1,
         current_version INTEGER NOT NULL,
-        deleted_at TEXT
+        deleted_at TEXT,
+        owner TEXT NOT NULL DEFAULT '50'
     )""",
     f"""CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (
         layer_id INTEGER NOT NULL REFERENCES {LAYERS_TABLE}(id) ON DELETE CASCADE,
@@ -82,15 +99,39 @@ _TABLES = (
         layout TEXT NOT NULL,
         PRIMARY KEY (layer_id, version)
     )""",
+    f"""CREATE TABLE IF NOT EXISTS {AUDIT_TABLE} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        layer_id INTEGER,
+        owner TEXT NOT NULL,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL
+    )""",
+    *(
+        f"""CREATE TRIGGER IF NOT EXISTS {AUDIT_TABLE}_no_{verb.lower()} BEFORE {verb} ON {AUDIT_TABLE}
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+        for verb in ("UPDATE", "DELETE")
+    ),
+    f"""CREATE TABLE IF NOT EXISTS {RULES_TABLE} (
+        position INTEGER PRIMARY KEY,
+        claim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        role TEXT NOT NULL,
+        municipalities TEXT NOT NULL
+    )""",
 )
 
 _INFO_SELECT = f"""
 SELECT l.id, l.title, l.kind, v.original_filename, v.original_crs, v.uploader, v.created_at,
-       v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at, l.style
+       v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at, l.style, l.owner
 FROM {LAYERS_TABLE} l JOIN {VERSIONS_TABLE} v ON v.layer_id = l.id
 """
 _CURRENT = "v.version = l.current_version"
-_UPDATABLE = {"title", "description", "style", "visible", "current_version", "deleted_at"}
+_UPDATABLE = {"title", "description", "style", "visible", "current_version", "deleted_at", "owner"}
 _DATA_TABLE = re.compile(r"layer_\d+_v\d+")
 # A version's table, or the R-tree GDAL keeps for its geometry (with the R-tree's own tables).
 _OWNED = re.compile(r"(?:rtree_)?(?P<table>layer_\d+_v\d+)(?:_geom(?:_node|_parent|_rowid)?)?")
@@ -184,15 +225,15 @@ class GeoPackageStore(LayerStore):
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo:
+    def _save(self, new: NewVersion, layer: NewLayer) -> LayerInfo:
         with self._writing() as con:
             layer_id = _next_id(con)
 
             def insert_layer() -> None:
                 con.execute(
-                    f"INSERT INTO {LAYERS_TABLE} (id, title, kind, description, style, visible, current_version) "
-                    "VALUES (?, ?, ?, ?, ?, 1, 1)",
-                    (layer_id, title, kind, description, style),
+                    f"INSERT INTO {LAYERS_TABLE} (id, title, kind, description, style, owner, visible, "
+                    "current_version) VALUES (?, ?, ?, ?, ?, ?, 1, 1)",
+                    (layer_id, layer.title, layer.kind, layer.description, layer.style, layer.owner),
                 )
 
             return self._add_version(con, layer_id, 1, new, {}, insert_layer)
@@ -263,6 +304,48 @@ class GeoPackageStore(LayerStore):
             con.execute(f"DELETE FROM {LAYERS_TABLE} WHERE id IN ({marks})", doomed)
             _drop_tables(con, tables)  # their pages are free for later versions; the file does not shrink
         return doomed
+
+    def _append_audit(self, entry: AuditEntry) -> None:
+        with self._writing() as con, _transaction(con):
+            con.execute(
+                f"INSERT INTO {AUDIT_TABLE} (at, subject, name, action, outcome, layer_id, owner, before, after) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                audit_values(entry, datetime.isoformat),
+            )
+
+    def audit_log(self, layer_id: int | None = None, limit: int = AUDIT_LIMIT) -> builtins.list[AuditEntry]:
+        where, params = ("WHERE layer_id = ?", (layer_key(layer_id),)) if layer_id is not None else ("", ())
+        with self._reader() as con:
+            if con is None or not _table_exists(con, AUDIT_TABLE):
+                return []
+            rows = con.execute(
+                f"SELECT id, at, subject, name, action, outcome, layer_id, owner, before, after FROM {AUDIT_TABLE} "
+                f"{where} ORDER BY id DESC LIMIT ?",
+                (*params, int(limit)),
+            ).fetchall()
+        return [audit_from_row(r, lambda value: datetime.fromisoformat(value).astimezone(UTC)) for r in rows]
+
+    def role_rules(self) -> builtins.list[RoleRule]:
+        with self._reader() as con:
+            if con is None or not _table_exists(con, RULES_TABLE):
+                return []
+            rows = con.execute(
+                f"SELECT claim, value, role, municipalities FROM {RULES_TABLE} ORDER BY position"
+            ).fetchall()
+        return [rule_from_row(r) for r in rows]
+
+    def _replace_role_rules(self, rows: builtins.list[tuple], entry: AuditEntry) -> None:
+        with self._writing() as con, _transaction(con):
+            con.execute(f"DELETE FROM {RULES_TABLE}")
+            con.executemany(
+                f"INSERT INTO {RULES_TABLE} (position, claim, value, role, municipalities) VALUES (?, ?, ?, ?, ?)",
+                [(i, *row) for i, row in enumerate(rows)],
+            )
+            con.execute(
+                f"INSERT INTO {AUDIT_TABLE} (at, subject, name, action, outcome, layer_id, owner, before, after) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                audit_values(entry, datetime.isoformat),
+            )
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -343,6 +426,9 @@ class GeoPackageStore(LayerStore):
                     columns = {row[1] for row in con.execute(f"PRAGMA table_info({LAYERS_TABLE})").fetchall()}
                     if "style" not in columns:
                         con.execute(f"ALTER TABLE {LAYERS_TABLE} ADD COLUMN style TEXT NOT NULL DEFAULT '{{}}'")
+                    # layout 2: layers from before they had an owner belong to the county
+                    if "owner" not in columns:
+                        con.execute(f"ALTER TABLE {LAYERS_TABLE} ADD COLUMN owner TEXT NOT NULL DEFAULT '50'")
                     con.execute(f"UPDATE {SCHEMA_TABLE} SET version = ?", (SCHEMA_VERSION,))
             finally:
                 if _attached(con):

@@ -20,11 +20,24 @@ import psycopg
 import shapely
 from psycopg import sql
 
-from config import STORE_PG_SCHEMA
-from store.base import VERSION_COLUMNS, LayerStore, NewVersion, data_table, info_from_row, layer_key, row_range
+from config import AUDIT_LIMIT, STORE_PG_SCHEMA
+from core.roles import RoleRule
+from store.base import (
+    VERSION_COLUMNS,
+    LayerStore,
+    NewLayer,
+    NewVersion,
+    audit_from_row,
+    audit_values,
+    data_table,
+    info_from_row,
+    layer_key,
+    row_range,
+    rule_from_row,
+)
 from store.columns import Encoded, decode, layout_columns
 from store.errors import LayerDeleted, LayerNotFound, StoreError
-from store.records import LayerInfo
+from store.records import AuditEntry, LayerInfo
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +49,12 @@ _PG_TYPES = {
     "datetime": "text",  # ISO text, as in the GeoPackage: keeps the offset exactly as given
     "json": "jsonb",
 }
-_UPDATABLE = {"title", "description", "style", "visible", "current_version", "deleted_at"}
+_UPDATABLE = {"title", "description", "style", "visible", "current_version", "deleted_at", "owner"}
 _INFO_COLUMNS = """
 l.id, l.title, l.kind, v.original_filename, v.original_crs, v.uploader, v.created_at,
-v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at, l.style
+v.feature_count, l.description, v.source_licence, l.visible, v.version, l.deleted_at, l.style, l.owner
 """
+_AUDIT_COLUMNS = "at, subject, name, action, outcome, layer_id, owner, before, after"
 
 
 class PostGISStore(LayerStore):
@@ -117,14 +131,14 @@ class PostGISStore(LayerStore):
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _save(self, new: NewVersion, title: str, kind: str, description: str, style: str) -> LayerInfo:
+    def _save(self, new: NewVersion, layer: NewLayer) -> LayerInfo:
         with self._transaction() as cur:
             cur.execute(
                 sql.SQL(
-                    "INSERT INTO {} (title, kind, description, style, visible, current_version) "
-                    "VALUES (%s, %s, %s, %s, true, 1) RETURNING id"
+                    "INSERT INTO {} (title, kind, description, style, owner, visible, current_version) "
+                    "VALUES (%s, %s, %s, %s, %s, true, 1) RETURNING id"
                 ).format(self._t("layers")),
-                (title, kind, description, style),
+                (layer.title, layer.kind, layer.description, layer.style, layer.owner),
             )
             (layer_id,) = cur.fetchone()
             return self._add_version(cur, layer_id, 1, new, {})
@@ -250,12 +264,18 @@ class PostGISStore(LayerStore):
                 )"""
             ).format(self._t("layers"))
         )
-        # Stores made before layers had a style get the column on first open.
+        # Stores made before layers had a style, or an owner (the county's, then), get the column on first open.
         cur.execute(
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS style text NOT NULL DEFAULT '{{}}'").format(
                 self._t("layers")
             )
         )
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS owner text NOT NULL DEFAULT '50'").format(
+                self._t("layers")
+            )
+        )
+        self._create_audit_tables(cur)
         cur.execute(
             sql.SQL(
                 """CREATE TABLE IF NOT EXISTS {} (
@@ -273,6 +293,94 @@ class PostGISStore(LayerStore):
                 )"""
             ).format(self._t("layer_versions"), self._t("layers"))
         )
+
+    def _create_audit_tables(self, cur) -> None:
+        """The audit log, append-only for everyone but its owner's DDL: triggers refuse UPDATE, DELETE and TRUNCATE."""
+        cur.execute(
+            sql.SQL(
+                """CREATE TABLE IF NOT EXISTS {} (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    at timestamptz NOT NULL,
+                    subject text NOT NULL,
+                    name text NOT NULL,
+                    action text NOT NULL,
+                    outcome text NOT NULL,
+                    layer_id bigint,
+                    owner text NOT NULL,
+                    before jsonb NOT NULL,
+                    after jsonb NOT NULL
+                )"""
+            ).format(self._t("audit"))
+        )
+        cur.execute(
+            sql.SQL(
+                "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$"
+            ).format(self._t("audit_append_only"))
+        )
+        for name, when in (("audit_no_change", "UPDATE OR DELETE"), ("audit_no_truncate", "TRUNCATE")):
+            each = "STATEMENT" if when == "TRUNCATE" else "ROW"
+            cur.execute(
+                sql.SQL("CREATE OR REPLACE TRIGGER {} BEFORE {} ON {} FOR EACH {} EXECUTE FUNCTION {}()").format(
+                    sql.Identifier(name), sql.SQL(when), self._t("audit"), sql.SQL(each), self._t("audit_append_only")
+                )
+            )
+        cur.execute(
+            sql.SQL(
+                """CREATE TABLE IF NOT EXISTS {} (
+                    position integer PRIMARY KEY,
+                    claim text NOT NULL,
+                    value text NOT NULL,
+                    role text NOT NULL,
+                    municipalities text NOT NULL
+                )"""
+            ).format(self._t("role_rules"))
+        )
+
+    def _append_audit(self, entry: AuditEntry) -> None:
+        with self._transaction() as cur:
+            self._insert_audit(cur, entry)
+
+    def _insert_audit(self, cur, entry: AuditEntry) -> None:
+        values = audit_values(entry)
+        cur.execute(
+            sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)").format(
+                self._t("audit"), sql.SQL(_AUDIT_COLUMNS)
+            ),
+            values,
+        )
+
+    def audit_log(self, layer_id: int | None = None, limit: int = AUDIT_LIMIT) -> builtins.list[AuditEntry]:
+        where = sql.SQL("WHERE layer_id = %s") if layer_id is not None else sql.SQL("")
+        params = (layer_key(layer_id),) if layer_id is not None else ()
+        with self._transaction() as cur:
+            cur.execute(
+                sql.SQL("SELECT id, {} FROM {} {} ORDER BY id DESC LIMIT %s").format(
+                    sql.SQL(_AUDIT_COLUMNS), self._t("audit"), where
+                ),
+                (*params, int(limit)),
+            )
+            rows = cur.fetchall()
+        return [audit_from_row(r, lambda value: value.astimezone(UTC)) for r in rows]
+
+    def role_rules(self) -> builtins.list[RoleRule]:
+        with self._transaction() as cur:
+            cur.execute(
+                sql.SQL("SELECT claim, value, role, municipalities FROM {} ORDER BY position").format(
+                    self._t("role_rules")
+                )
+            )
+            rows = cur.fetchall()
+        return [rule_from_row(r) for r in rows]
+
+    def _replace_role_rules(self, rows: builtins.list[tuple], entry: AuditEntry) -> None:
+        with self._transaction() as cur:
+            cur.execute(sql.SQL("DELETE FROM {}").format(self._t("role_rules")))
+            for i, row in enumerate(rows):
+                cur.execute(
+                    sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._t("role_rules")), (i, *row)
+                )
+            self._insert_audit(cur, entry)
 
     def _info_sql(self, where: sql.Composable, current: bool = True) -> sql.Composed:
         join = "v.layer_id = l.id AND v.version = l.current_version" if current else "v.layer_id = l.id"

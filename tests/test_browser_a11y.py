@@ -261,7 +261,12 @@ def test_each_page_reflows_at_320_and_640_css_pixels(browser, app_url, path):
             )
             assert overflow[0] <= overflow[1] + 1, f"/{path} at {width} px scrolls sideways: {overflow}"
             if PAGES[path]:
-                box = page.page.locator(MAP_IFRAME).first.bounding_box()
-                assert box and box["width"] > 0.8 * width and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+                # Streamlit sets a component frame's width after the resize, in its own time: wait for it.
+                page.page.wait_for_function(
+                    "([selector, width]) => { const r = document.querySelector(selector).getBoundingClientRect();"
+                    " return r.width > 0.8 * width && r.x >= 0 && r.right <= width + 1; }",
+                    arg=[MAP_IFRAME, width],
+                    timeout=15_000,
+                )
     finally:
         page.close()
