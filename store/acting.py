@@ -39,6 +39,7 @@ _SUMMARY = (
     "source_licence",
     "original_filename",
 )
+NO_ORIGIN = Origin()  # an upload that says nothing of its file
 _READS = frozenset({"get", "versions", "read", "list", "export", "audit_log", "role_rules"})
 
 
@@ -81,7 +82,7 @@ class ActingStore:
         gdf: gpd.GeoDataFrame,
         title: str,
         kind: str,
-        origin: Origin = Origin(),
+        origin: Origin = NO_ORIGIN,
         description: str = "",
         style: dict | None = None,
     ) -> LayerInfo:
@@ -94,7 +95,7 @@ class ActingStore:
         )
 
     def replace(
-        self, layer_id: int, gdf: gpd.GeoDataFrame, origin: Origin = Origin(), description: str | None = None
+        self, layer_id: int, gdf: gpd.GeoDataFrame, origin: Origin = NO_ORIGIN, description: str | None = None
     ) -> LayerInfo:
         return self._change(
             "new_version", layer_id, None, lambda: self.store.replace(layer_id, gdf, self._origin(origin), description)
