@@ -20,6 +20,9 @@ STORE_PG_SCHEMA = "industrikart"
 ACCESSIBILITY_CONTACT = "postmottak@trondelagfylke.no"
 UUSTATUS_URL = "https://uustatus.no/"  # until the published statement's own address is set
 EDITOR_PASSWORD_ENV = "INDUSTRIKART_EDITOR_PASSWORD"  # set: editors sign in with it (else Streamlit's secrets)
+# A working day: Streamlit keeps its identity cookie for 30 days, whatever the provider says; the app asks again
+# after this many hours since the ID token was issued (INDUSTRIKART_SIGN_IN_HOURS).
+SIGN_IN_HOURS = 10.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class Settings:
     boundaries_file: str  # INDUSTRIKART_BOUNDARIES: a municipality boundary file to use; empty: none named
     accessibility_contact: str  # INDUSTRIKART_ACCESSIBILITY_CONTACT: where the accessibility statement sends feedback
     accessibility_statement_url: str  # INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL: the statement published on uustatus.no
+    sign_in_hours: float  # INDUSTRIKART_SIGN_IN_HOURS: an OIDC sign-in older than this must be made again
+    sign_in_to_view: bool  # INDUSTRIKART_SIGN_IN_TO_VIEW=1: with OIDC, only people signed in see anything
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -75,7 +80,18 @@ class Settings:
             boundaries_file=(env.get("INDUSTRIKART_BOUNDARIES") or "").strip(),
             accessibility_contact=_setting(env, "INDUSTRIKART_ACCESSIBILITY_CONTACT", ACCESSIBILITY_CONTACT),
             accessibility_statement_url=_setting(env, "INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL", UUSTATUS_URL),
+            sign_in_hours=_hours(env.get("INDUSTRIKART_SIGN_IN_HOURS"), SIGN_IN_HOURS),
+            sign_in_to_view=_setting(env, "INDUSTRIKART_SIGN_IN_TO_VIEW", "0") in {"1", "true", "yes"},
         )
+
+
+def _hours(value: str | None, default: float) -> float:
+    """A positive number of hours; `default` where unset, blank or not one."""
+    try:
+        hours = float((value or "").strip() or default)
+    except ValueError:
+        return default
+    return hours if 0 < hours < 24 * 366 else default
 
 
 def _setting(env: Mapping[str, str], name: str, default: str) -> str:

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from core.roles import COUNTY, RoleError, owner_number
 from core.schema import UPLOAD_KINDS
 from loaders.errors import LayerError, NeedsCRSChoice, NeedsLayerChoice
 from loaders.official.registry import FORMATS as IMPORT_FORMATS
@@ -39,7 +40,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="FIELD=VALUE",
         help="value for a schema field the file lacks, e.g. source_url=https://... (repeatable)",
     )
-    ingest.add_argument("--uploader", default="", help="who loads it (kept with the layer)")
+    ingest.add_argument(
+        "--uploader", default="", help="who loads it (kept with the layer and in the audit log; default: your login)"
+    )
+    ingest.add_argument(
+        "--owner",
+        default=COUNTY,
+        help="the municipality the new layer belongs to, by number or name (default: the county, 50)",
+    )
     ingest.add_argument("--description", default="")
     ingest.add_argument("--source-licence", default="", help="source and licence text kept with the layer")
     ingest.add_argument("--replace", type=int, metavar="LAYER_ID", help="store as a new version of this layer")
@@ -77,11 +85,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1
 
 
+def operator_store(args):
+    """The store as the operator at this machine changes it: trusted (whoever runs this may open the store anyway),
+    and every change in the audit log under their login name."""
+    import getpass
+
+    from store import open_store
+    from store.acting import ActingStore, Actor
+
+    login = getpass.getuser()
+    actor = Actor.trusted(f"cli:{login}", args.uploader or login)
+    return ActingStore(open_store(), actor, owner_number(args.owner))
+
+
 def _ingest(args) -> int:
     from pathlib import Path
 
     from loaders.upload.ingest import LayerMapping, prepare, report_lines, save
-    from store import StoreError, open_store
+    from store import StoreError
 
     path = Path(args.file)
     defaults = {}
@@ -116,14 +137,13 @@ def _ingest(args) -> int:
     try:
         info = save(
             prepared,
-            open_store(),
+            operator_store(args),
             title=args.title or prepared.uploaded.name,
-            uploader=args.uploader,
             description=args.description,
             source_licence=args.source_licence,
             replace_id=args.replace,
         )
-    except (StoreError, ValueError) as exc:
+    except (StoreError, RoleError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"stored: layer {info.id} version {info.version}, {info.feature_count} features, {info.title!r}")
@@ -138,7 +158,7 @@ def _import(args) -> int:
     from loaders.official.imported import save_import
     from loaders.official.importing import summary_lines
     from loaders.official.registry import run_import
-    from store import StoreError, open_store
+    from store import StoreError
 
     path = Path(args.file)
     result = run_import(path, args.format, known=load_portfolio().sources)
@@ -147,8 +167,8 @@ def _import(args) -> int:
         print("dry run: nothing stored")
         return 0
     try:
-        saved = save_import(open_store(), result, args.title or path.stem, uploader=args.uploader)
-    except StoreError as exc:
+        saved = save_import(operator_store(args), result, args.title or path.stem)
+    except (StoreError, RoleError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for info in saved:

@@ -12,7 +12,7 @@ from ui.page import PageFrame
 from ui.text import escape_markdown
 
 page = PageFrame("nav_layers")
-editor = page.editors_page("layers_page_title", "layers_page_intro")
+page.editors_page("layers_page_title", "layers_page_intro")  # who may change which layer: store.access()
 lang = page.lang
 
 store = page.store()
@@ -23,9 +23,10 @@ except (StoreError, OSError) as exc:
     st.error(t("store_error", lang, error=error_text(exc, lang)))
     st.stop()
 
+access = store.access()
 live = [i for i in layers if not i.deleted]
-binned = [i for i in layers if i.deleted]
-if not live and not (binned and editor):
+binned = [i for i in layers if i.deleted and access.may_change(i.owner)]  # only for those who may restore it
+if not live and not binned:
     st.info(t("no_layers", lang))
 if live:
     st.dataframe(layer_table(live, lang), hide_index=True, width="stretch")
@@ -34,11 +35,11 @@ for info in live:
         if info.description:
             st.text(info.description)
         downloads(info, lang, settings().store)
-        if editor:
+        if access.may_change(info.owner):  # the store checks again when a change is made
             editor_actions(store, info, lang)
-if binned and editor:  # a deleted layer is for the editors who may restore it: no one else downloads it
+if binned:  # a deleted layer is for the editors who may restore it: no one else downloads it
     st.subheader(t("bin", lang))
     for info in binned:
         with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)}"):
             downloads(info, lang, settings().store)
-            bin_actions(store, info, lang, editor)
+            bin_actions(store, info, lang)

@@ -71,6 +71,10 @@ class ActingStore:
             return getattr(self.store, name)
         raise AttributeError(f"{type(self).__name__} has no {name!r}: changes go through its own methods")
 
+    def for_owner(self, owner: str) -> ActingStore:
+        """The same actor, filing new layers under `owner`."""
+        return ActingStore(self.store, self.actor, owner)
+
     def access(self) -> Access:
         """The actor's access now (the rules are read again on every call)."""
         return self.actor.access or access_for(self.actor.identity, self.store.role_rules())

@@ -58,6 +58,7 @@ DYNAMIC = {
     "resource_": "a flow's resource (bundled flows, analysis.candidates)",
     "flow_status_": "a flow's status",
     "role_": "a cluster membership's role",
+    "access_": "what a signed-in person may do (core.roles.Role, ui/access.py)",
     "search_role_": "a membership role in a search hit (i18n.labels)",
     "search_hit_": "the layer of a search hit (i18n.labels)",
     "theme_": "a park theme as the bundled data names it (i18n.labels)",

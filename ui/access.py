@@ -1,18 +1,39 @@
-"""Who may change stored layers: editors when a password is configured, everyone when none is."""
+"""Who is using the app, in one of three modes the installation picks (README, "Running for many users"):
+
+- OIDC: providers in the `[auth]` section of Streamlit's secrets. People sign in with their organisation's identity
+  provider (`st.login`); the administrators' role rules turn their claims into a role per municipality
+  (core/roles.py), checked again by the store at every change (store/acting.py).
+- PASSWORD: no provider, an editor password (INDUSTRIKART_EDITOR_PASSWORD or secrets): one trusted editor role.
+- OPEN: neither: a local, single-user installation where the user may change everything.
+
+Every mode gives the pages an `Actor` for `ActingStore`, so every change is logged with who made it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+import time
+from collections.abc import Mapping
 
 import streamlit as st
 
 from config import settings
+from core.roles import Access, Identity, Role, owner_name
 from i18n import t
+from store import LayerStore
+from store.acting import ActingStore, Actor
 from store.shared_counters import shared_guess_counter
 from ui.password_throttle import GuessLimiter, whole_units
+from ui.text import escape_markdown
 from ui.upload_guard import withhold_uploads
+
+OIDC, PASSWORD, OPEN = "oidc", "password", "open"
+DEFAULT_PROVIDER = "default"  # `[auth]` itself names the provider (st.login() with no name)
+LOCAL_USER = Actor.trusted("local", "lokal bruker")
+PASSWORD_EDITOR = Actor.trusted("editor-password", "redaktør (felles passord)")
+ANONYMOUS = Actor(Identity(subject="", name="anonym"))  # no subject: a viewer under any rules
 
 PASSWORD_SECRET = "editor_password"
 _EDITOR = "_is_editor"
@@ -24,6 +45,59 @@ _GUESS_KEY = "_editor_guess_key"  # a random name for this session in the limite
 # one per process, shared by every session (it locks for itself); counts for everyone in PostGIS when
 # DATABASE_URL is set, so the limit holds across replicas
 LIMITER = GuessLimiter(shared=shared_guess_counter())
+
+
+def auth_mode() -> str:
+    """OIDC when a provider is configured, else PASSWORD when an editor password is, else OPEN."""
+    if oidc_providers():
+        return OIDC
+    return PASSWORD if configured_password() else OPEN
+
+
+def oidc_providers() -> list[str]:
+    """The providers of the secrets' `[auth]` section: its named subsections with a client_id (`[auth.entra]`,
+    `[auth.idporten]`), or DEFAULT_PROVIDER when the section itself has one."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # no (or a broken) secrets.toml: Streamlit raises its own error types
+        return []
+    if not isinstance(auth, Mapping):
+        return []
+    named = [name for name, value in auth.items() if isinstance(value, Mapping) and value.get("client_id")]
+    return named or ([DEFAULT_PROVIDER] if auth.get("client_id") else [])
+
+
+def signed_in_identity() -> Identity | None:
+    """The identity the provider gave this browser, while the sign-in is younger than the installation allows."""
+    if not st.user.is_logged_in:
+        return None
+    claims = st.user.to_dict()
+    return None if sign_in_expired(claims) else Identity.from_claims(claims)
+
+
+def sign_in_expired(claims: Mapping[str, object], now: float | None = None) -> bool:
+    """True when the ID token was issued more than settings().sign_in_hours ago, or says not when (fail closed):
+    Streamlit keeps its identity cookie for 30 days whatever the provider says."""
+    issued = claims.get("iat")
+    if isinstance(issued, bool) or not isinstance(issued, int | float):
+        return True
+    return (time.time() if now is None else now) - issued > settings().sign_in_hours * 3600
+
+
+def current_actor() -> Actor:
+    """Who acts in this session: the signed-in identity (OIDC), the password editor, the local user, or ANONYMOUS."""
+    mode = auth_mode()
+    if mode == OPEN:
+        return LOCAL_USER
+    if mode == PASSWORD:
+        return PASSWORD_EDITOR if st.session_state.get(_EDITOR) else ANONYMOUS
+    identity = signed_in_identity()
+    return ANONYMOUS if identity is None else Actor(identity)
+
+
+def acting_store(store: LayerStore, owner: str | None = None) -> ActingStore:
+    """`store` as this session's actor changes it: every change checked and logged (store/acting.py)."""
+    return ActingStore(store, current_actor(), owner)
 
 
 def configured_password() -> str | None:
@@ -96,15 +170,14 @@ def _show_outcome(lang: str) -> None:
         st.sidebar.warning(t("editor_wait", lang, when=_duration(refusal.seconds, lang)))
 
 
-def signed_in_editor() -> bool:
-    """True when the user may edit, without drawing the sign-in box (a page draws it once, with editor_access)."""
-    return configured_password() is None or bool(st.session_state.get(_EDITOR))
-
-
-def editor_access(lang: str) -> bool:
-    """True when the user may upload, replace, restore and delete; draws the sign-in box when needed."""
-    if configured_password() is None:
+def editor_access(lang: str, store: ActingStore | None = None) -> bool:
+    """True when the user may change something (which things: the store decides per layer); draws the sign-in box
+    or who is signed in, once per page. `store`: the session's store, whose rules decide the role (OIDC)."""
+    mode = auth_mode()
+    if mode == OPEN:
         return True
+    if mode == OIDC:
+        return _oidc_access(lang, store)
     if st.session_state.get(_EDITOR):
         if st.sidebar.button(t("editor_sign_out", lang)):
             st.session_state[_EDITOR] = False
@@ -113,5 +186,44 @@ def editor_access(lang: str) -> bool:
         return True
     st.sidebar.text_input(t("editor_password", lang), type="password", key=_INPUT, on_change=_check)
     _show_outcome(lang)
-    st.info(t("viewer_only", lang))
+    st.info(viewer_only_text(lang))
     return False
+
+
+def _oidc_access(lang: str, store: ActingStore | None) -> bool:
+    identity = signed_in_identity()
+    if identity is None:
+        sign_in_box(lang)
+        st.info(viewer_only_text(lang))
+        return False
+    access = store.access() if store is not None else Access()
+    st.sidebar.caption(t("signed_in_as", lang, name=escape_markdown(identity.name)))
+    st.sidebar.caption(escape_markdown(access_summary(access, lang)))
+    if st.sidebar.button(t("sign_out", lang), key="oidc_sign_out"):
+        withhold_uploads()
+        for key in list(st.session_state):  # nothing this person did stays in the session
+            del st.session_state[key]
+        st.logout()
+    return access.may_edit
+
+
+def viewer_only_text(lang: str) -> str:
+    """What a viewer is told about changing things: sign in (OIDC), or the editor password."""
+    return t("viewer_only_sign_in" if auth_mode() == OIDC else "viewer_only", lang)
+
+
+def sign_in_box(lang: str) -> None:
+    """A sign-in button per configured provider; a note when an earlier sign-in has expired."""
+    if st.user.is_logged_in:
+        st.sidebar.warning(t("sign_in_expired", lang, hours=settings().sign_in_hours))
+    for provider in oidc_providers():
+        label = t("sign_in", lang) if provider == DEFAULT_PROVIDER else t("sign_in_with", lang, provider=provider)
+        if st.sidebar.button(label, key=f"oidc_sign_in_{provider}", type="primary"):
+            st.login() if provider == DEFAULT_PROVIDER else st.login(provider)
+
+
+def access_summary(access: Access, lang: str) -> str:
+    """What the person may do, in words: "Redaktør for Orkland, Steinkjer", "Administrator", "Kan se"."""
+    if access.role is Role.EDITOR:
+        return t("access_editor_for", lang, owners=", ".join(owner_name(o) for o in access.owners()))
+    return t(f"access_{access.role}", lang)

@@ -17,8 +17,9 @@ from loaders.files.coordinates import UTM_ZONES, CoordinateError, parse_coordina
 from loaders.official.imported import save_import
 from loaders.official.importing import ImportResult, summary_lines
 from loaders.official.registry import FORMATS, run_import
+from store import StoreError
 from ui.text import escape_markdown
-from ui.upload_form import file_error, progress_callback
+from ui.upload_form import file_error, owner_choice, progress_callback
 
 PLACEMENTS = "_import_placements"  # facility key -> (lon, lat), for the current file
 
@@ -119,12 +120,13 @@ def placed(result: ImportResult) -> ImportResult:
 def save_form(result, store, lang: str) -> None:
     default = error_text(result.title, lang) if result.title is not None else result.source
     title = st.text_input(t("layer_title", lang), value=default, key="import_title")
-    uploader = st.text_input(t("upload_uploader", lang), key="import_uploader", autocomplete="name")
+    store = store.for_owner(owner_choice(store, lang, "import_owner"))
+    st.caption(t("upload_saved_as", lang, name=escape_markdown(store.actor.identity.name)))
     if st.button(t("upload_save", lang), type="primary", key="import_save"):
         to_save = placed(result) if isinstance(result, ImportResult) else result
         try:
-            saved = save_import(store, to_save, title, uploader=uploader)
-        except (LayerError, ValueError, OSError) as exc:
+            saved = save_import(store, to_save, title)
+        except (LayerError, StoreError, ValueError, OSError) as exc:
             st.error(t("store_error", lang, error=error_text(exc, lang)))
             return
         for info in saved:

@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from config import StoreLocation
+from core.roles import owner_name
 from i18n import error_text, fmt_number, fmt_time, t
 from loaders.files.sandbox import run_limited
-from store import LayerInfo, LayerStore, StoreError, export_stored
+from store import LayerInfo, StoreError, export_stored
+from store.acting import ActingStore
 from ui.access import client_address
 from ui.export_cache import LAYER_EXPORTS, client_budget
 
@@ -19,6 +21,7 @@ def layer_table(layers: list[LayerInfo], lang: str) -> pd.DataFrame:
         {
             t("layer_title", lang): [i.title for i in layers],
             t("layer_kind", lang): [t(f"kind_{i.kind}", lang) for i in layers],
+            t("layer_owner", lang): [owner_name(i.owner) for i in layers],
             t("layer_features", lang): [fmt_number(i.feature_count, lang) for i in layers],
             t("layer_version", lang): [i.version for i in layers],
             t("layer_visible", lang): [i.visible for i in layers],
@@ -50,7 +53,7 @@ def downloads(info: LayerInfo, lang: str, store: StoreLocation) -> None:
         )
 
 
-def editor_actions(store: LayerStore, info: LayerInfo, lang: str) -> None:
+def editor_actions(store: ActingStore, info: LayerInfo, lang: str) -> None:
     """Visibility, title, description, versions and delete for one live layer."""
     key = f"layer_{info.id}"
     visible = st.toggle(t("layer_visible", lang), value=info.visible, key=f"{key}_visible")
@@ -77,9 +80,9 @@ def editor_actions(store: LayerStore, info: LayerInfo, lang: str) -> None:
         _do(lambda: store.delete(info.id), lang)
 
 
-def bin_actions(store: LayerStore, info: LayerInfo, lang: str, editor: bool) -> None:
+def bin_actions(store: ActingStore, info: LayerInfo, lang: str) -> None:
     st.text(t("in_bin_since", lang, when=fmt_time(info.deleted_at)))
-    if editor and st.button(t("restore_layer", lang), key=f"layer_{info.id}_restore"):
+    if st.button(t("restore_layer", lang), key=f"layer_{info.id}_restore"):
         _do(lambda: store.restore(info.id), lang)
 
 

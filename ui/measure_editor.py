@@ -31,7 +31,7 @@ from loaders.bundled.measures import (
 )
 from store import StoreError
 from store.base import LayerInfo, LayerStore
-from ui.access import signed_in_editor
+from ui.access import viewer_only_text
 from ui.saving import saved
 from ui.text import escape_markdown
 from ui.widget_texts import table_upload
@@ -51,8 +51,8 @@ def measure_editor(
         if store is None:
             st.info(t("pf_store_unreachable", lang, error="–"))
             return
-        if not signed_in_editor():  # the flow editor below the page draws the one sign-in box
-            st.info(t("viewer_only", lang))
+        if not store.access().may_edit:  # the flow editor below the page draws the one sign-in box
+            st.info(viewer_only_text(lang))
             return
         measures = found.measures
         ids = measures["id"].tolist()

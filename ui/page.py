@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from config import settings
 from i18n import error_text, t
-from store import LayerStore, StoreError, open_store
+from store import StoreError, open_store
+from store.acting import ActingStore
 from ui import upload_guard, view_state
-from ui.access import editor_access
+from ui.access import OIDC, acting_store, auth_mode, editor_access, sign_in_box, signed_in_identity
 from ui.sidebar import share_box
 from ui.state import current_language, keep_page_state, language_selector, note_page
 from ui.view_state import Param, language_params
@@ -97,6 +99,10 @@ class PageFrame:
         document_language(self.lang)
         if ignored:
             st.toast(t("url_ignored", self.lang, names=", ".join(ignored)))
+        if settings().sign_in_to_view and auth_mode() == OIDC and signed_in_identity() is None:
+            sign_in_box(self.lang)  # the installation shows nothing to people not signed in
+            st.info(t("sign_in_to_view", self.lang))
+            st.stop()
         return self.lang
 
     def editors_page(self, title: str, intro: str) -> bool:
@@ -104,15 +110,16 @@ class PageFrame:
         may stop early), the sign-in box, the page's title and intro (message codes). True when the user may edit."""
         self.link()
         self.finish(share=False)
-        editor = editor_access(self.lang)
+        editor = editor_access(self.lang, self.store())
         st.title(t(title, self.lang))
         st.caption(t(intro, self.lang))
         return editor
 
-    def store(self) -> LayerStore:
-        """The layer store, or a clear message and the page stops."""
+    def store(self, owner: str | None = None) -> ActingStore:
+        """The layer store as this session's user changes it (store/acting.py: every change checked and logged; new
+        layers go to `owner`), or a clear message and the page stops."""
         try:
-            return open_store()
+            return acting_store(open_store(), owner)
         except (StoreError, OSError) as exc:
             st.error(t("store_error", self.lang, error=error_text(exc, self.lang)))
             st.stop()

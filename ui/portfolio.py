@@ -30,7 +30,7 @@ from maps.portfolio import LAYERS
 from maps.single_pass import require_installed
 from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
-from ui.access import editor_access
+from ui.access import acting_store, editor_access
 from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.saving import saved
 from ui.shared_frames import shared_view
@@ -118,7 +118,7 @@ def _bundled_flows(path: str) -> pd.DataFrame:
 def flow_store(lang: str) -> tuple[LayerStore | None, list[LayerInfo]]:
     """The layer store and its listing, read once per run; None and one message when it cannot be reached."""
     try:
-        store = open_store()
+        store = acting_store(open_store())
         return store, store.list()
     except (StoreError, OSError) as exc:
         st.warning(escape_markdown(t("pf_store_unreachable", lang, error=error_text(exc, lang))))
@@ -184,7 +184,7 @@ def flow_editor(portfolio: Portfolio, flows: PortfolioFlows, lang: str) -> None:
         if flows.store is None:
             st.info(t("pf_store_unreachable", lang, error="–"))
             return
-        if not editor_access(lang):  # with an editor password configured, viewers only read
+        if not editor_access(lang, flows.store):  # viewers only read
             return
         taken = set(flows.flows.flows["id"])
         _flow_form(portfolio, flows.store, taken, lang)

@@ -10,6 +10,7 @@ import streamlit as st
 
 import config
 from core.messages import Message
+from core.roles import owner_name
 from core.schema import LOCATION_PRECISIONS, UPLOAD_KINDS
 from i18n import error_text, fmt_number, t
 from loaders.errors import LayerError, SchemaError
@@ -29,6 +30,7 @@ from maps.assets import ZoomableMap, use_local_assets
 from maps.build import MetricScale
 from maps.layers import stored_layer_group
 from store import LayerInfo, StoreError
+from store.acting import ActingStore
 from ui.text import escape_markdown
 from ui.uploaded_layers import build_tiles_at_save
 
@@ -292,8 +294,11 @@ def property_table(prepared: Prepared) -> pd.DataFrame:
     return frame.astype(str).where(frame.notna(), "")
 
 
-def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: list[LayerInfo], lang: str) -> None:
-    same_kind = [i for i in existing if i.kind == prepared.kind]
+def save_form(
+    prepared: Prepared, store: ActingStore, style: LayerStyle | None, existing: list[LayerInfo], lang: str
+) -> None:
+    access = store.access()
+    same_kind = [i for i in existing if i.kind == prepared.kind and access.may_change(i.owner)]
     target = st.selectbox(
         t("upload_target", lang),
         [None, *same_kind],
@@ -304,7 +309,9 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
         placeholder=t("choose_placeholder", lang),
     )
     title = st.text_input(t("layer_title", lang), value=prepared.uploaded.name, key="upload_title")
-    uploader = st.text_input(t("upload_uploader", lang), key="upload_uploader", autocomplete="name")
+    if target is None:
+        store = store.for_owner(owner_choice(store, lang, "upload_owner"))
+    st.caption(t("upload_saved_as", lang, name=escape_markdown(store.actor.identity.name)))
     description = st.text_area(t("layer_description", lang), key="upload_description")
     licence = st.text_area(t("upload_licence", lang), key="upload_licence")
     st.info(t("upload_visible_to_all", lang), icon=":material/public:")
@@ -315,7 +322,6 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
                 prepared,
                 store,
                 title=title,
-                uploader=uploader,
                 description=description,
                 source_licence=licence,
                 style=style,
@@ -330,6 +336,17 @@ def save_form(prepared: Prepared, store, style: LayerStyle | None, existing: lis
         st.success(
             t("upload_saved", lang, title=escape_markdown(info.title), version=info.version, n=info.feature_count)
         )
+
+
+def owner_choice(store: ActingStore, lang: str, key: str) -> str:
+    """Whose the new layer is: the one owner the user may file under, or their choice of several."""
+    owners = store.access().owners()
+    if len(owners) == 1:
+        st.caption(t("upload_owner_is", lang, owner=owner_name(owners[0])))
+        return owners[0]
+    return st.selectbox(
+        t("upload_owner", lang), owners, format_func=owner_name, key=key, placeholder=t("choose_placeholder", lang)
+    )
 
 
 def _lang() -> str:
