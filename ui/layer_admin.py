@@ -63,7 +63,7 @@ def editor_actions(store: ActingStore, info: LayerInfo, lang: str) -> None:
     title = st.text_input(t("layer_title", lang), value=info.title, key=f"{key}_title")
     description = st.text_area(t("layer_description", lang), value=info.description, key=f"{key}_desc")
     if st.button(t("save_changes", lang), key=f"{key}_save"):
-        _do(lambda: (store.rename(info.id, title), store.set_description(info.id, description)), lang)
+        _do(lambda: _edit_text(store, info, title, description), lang)
 
     versions = store.versions(info.id)
     if len(versions) > 1:
@@ -84,6 +84,14 @@ def bin_actions(store: ActingStore, info: LayerInfo, lang: str) -> None:
     st.text(t("in_bin_since", lang, when=fmt_time(info.deleted_at)))
     if st.button(t("restore_layer", lang), key=f"layer_{info.id}_restore"):
         _do(lambda: store.restore(info.id), lang)
+
+
+def _edit_text(store: ActingStore, info: LayerInfo, title: str, description: str) -> None:
+    """Only what changed: each change is one line in the audit log."""
+    if title != info.title:
+        store.rename(info.id, title)
+    if description != info.description:
+        store.set_description(info.id, description)
 
 
 def _do(action, lang: str) -> None:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.portfolio import Portfolio
+from core.roles import owner_name
 from core.values import is_missing
 from i18n import error_text, fmt_number, fmt_quote, t, theme_label
 from maps.popups import scope_figure_text, source_label
@@ -186,11 +187,11 @@ def stored_record_rows(row: dict, lang: str) -> pd.DataFrame:
 
 def stored_record_panel(rows: dict, ids: list[str], lang: str) -> None:
     """The record of a clicked feature of a big uploaded layer: `ids` is (layer id, row position), `rows`
-    maps layer id to (title, a function giving row N as a one-row frame, as the store holds it)."""
+    maps layer id to (title, a function giving row N as a one-row frame, as the store holds it, the layer's record)."""
     st.subheader(t("record", lang))
     try:
         layer_id, position = int(ids[0]), int(ids[1])
-        title, read_row = rows[layer_id]
+        title, read_row, info = rows[layer_id]
         if position < 0:
             raise IndexError(position)
         row = read_row(position).iloc[0].to_dict()
@@ -201,4 +202,6 @@ def stored_record_panel(rows: dict, ids: list[str], lang: str) -> None:
         st.warning(t("store_unavailable", lang, error=error_text(exc, lang)))
         return
     st.markdown(f"**{escape_markdown(t('record_feature', lang, number=position + 1, title=title))}**")
+    # who uploaded it is the provider's name claim, as given: text, never markup
+    st.text(t("record_layer_from", lang, uploader=info.uploader, owner=owner_name(info.owner)))
     st.dataframe(stored_record_rows(row, lang), hide_index=True, width="stretch")

@@ -43,8 +43,8 @@ class UploadedLayers:
     legend: list[tuple[str, dict]] = field(default_factory=list)  # (title, style) of every layer drawn
     # every layer drawn, for the map exports: (title, a function giving its whole frame, style); called on export only
     readers: list[tuple[str, Callable[[], gpd.GeoDataFrame], dict]] = field(default_factory=list)
-    # big layers, for the record: (title, a function giving row N as a one-row frame, empty past the end)
-    rows: dict[int, tuple[str, Callable[[int], gpd.GeoDataFrame]]] = field(default_factory=dict)
+    # big layers, for the record: (title, a function giving row N as a one-row frame, empty past the end, the record)
+    rows: dict[int, tuple[str, Callable[[int], gpd.GeoDataFrame], LayerInfo]] = field(default_factory=dict)
 
 
 def version_of(info: LayerInfo) -> LayerVersion:
@@ -116,9 +116,9 @@ def uploaded_layers(lang: str, layers: list[LayerInfo], static_url: str, complet
             continue
         result.tiled.append(tile_layer_group(title, tiles, tiles.url(static_url), info.id, style))
         if frame is None:
-            result.rows[info.id] = (title, lambda position, info=info: stored_row(info, position))
+            result.rows[info.id] = (title, lambda position, info=info: stored_row(info, position), info)
         else:
-            result.rows[info.id] = (title, lambda position, frame=frame: frame.iloc[position : position + 1])
+            result.rows[info.id] = (title, lambda position, frame=frame: frame.iloc[position : position + 1], info)
     if complete:
         with contextlib.suppress(OSError):  # another server removed them first; they are rebuilt on demand
             remove_stale(store_folder(store_key()), [version_of(i) for i in layers])

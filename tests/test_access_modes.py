@@ -1,0 +1,146 @@
+"""The three sign-in modes on a real page: OIDC (st.user seeded by AppTest, role rules in the test's own store),
+the editor password and open local use; and what an identity's claims may and may not do."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import config
+from core.roles import Identity, RoleRule
+from store import Origin, open_store
+from store.acting import ActingStore, Actor
+from store.errors import NotAllowed
+from tests.helpers.apptest import app, read_back
+from ui.access import sign_in_expired
+
+# A provider address nothing listens on: these tests never leave the page (tests/test_oidc_tokens.py signs in for real)
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "generated-test-cookie-secret-0123456789abcdef",
+    "client_id": "industrikart",
+    "client_secret": "generated-test-client-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+ORKLAND, STEINKJER = "5059", "5006"
+
+
+def kari(**claims) -> dict:
+    """The Orkland editor as st.user has her after signing in."""
+    return {
+        "is_logged_in": True,
+        "sub": "kari-sub",
+        "name": "Kari Nordmann",
+        "email": "kari@orkland.kommune.no",
+        "iat": int(time.time()) - 60,
+        **claims,
+    }
+
+
+@pytest.fixture
+def store(portfolio):
+    """Orkland's and Steinkjer's layers, and rules making orkland.kommune.no addresses editors of Orkland."""
+    store = open_store()  # the private store every test gets (tests/conftest.py)
+    operator = ActingStore(store, Actor.trusted("test", "generated test operator"))
+    operator.set_role_rules([RoleRule.of("email_domain", "orkland.kommune.no", "editor", ["Orkland"])])
+    operator.for_owner(ORKLAND).save(portfolio.parks.head(2), "Generated Orkland parks", "parks", Origin())
+    operator.for_owner(STEINKJER).save(portfolio.parks.tail(2), "Generated Steinkjer parks", "parks", Origin())
+    return store
+
+
+def kartlag(user: dict | None = None):
+    at = app("pages/4_Kartlag.py")
+    at.secrets["auth"] = AUTH
+    if user is not None:
+        at.user = user
+    return at.run()
+
+
+def texts(at) -> str:
+    return "\n".join(read_back(c) for c in [*at.sidebar.caption, *at.sidebar.warning, *at.info])
+
+
+def test_not_signed_in_a_viewer_gets_the_sign_in_button_and_no_changes(store):
+    at = kartlag({"is_logged_in": False})
+    assert not at.exception
+    assert [b.label for b in at.sidebar.button] == ["Logg inn"]
+    assert not at.sidebar.text_input  # no password box: the provider signs people in
+    assert not [b for b in at.button if b.label in ("Lagre endringer", "Slett")]
+    assert "logge inn" in texts(at)
+
+
+def test_an_editor_gets_the_changes_for_her_municipality_only(store):
+    at = kartlag(kari())
+    assert not at.exception
+    assert "Logget inn som Kari Nordmann" in texts(at)
+    assert "Redaktør for Orkland" in texts(at)
+    deletes = [b for b in at.button if b.label == "Slett"]
+    assert len(deletes) == 1, "one delete button: Orkland's layer, not Steinkjer's"
+    assert deletes[0].key == f"layer_{store.list()[0].id}_delete"
+
+
+def test_her_change_is_recorded_with_her_name_and_a_role_taken_away_counts_at_once(store):
+    orkland = store.list()[0]
+    at = kartlag(kari())
+    at.text_input(key=f"layer_{orkland.id}_title").input("Generated renamed by Kari")
+    at.button(key=f"layer_{orkland.id}_save").click().run()
+    assert not at.exception
+    assert store.get(orkland.id).title == "Generated renamed by Kari"
+    entry = store.audit_log(layer_id=orkland.id)[0]
+    assert (entry.action, entry.outcome, entry.subject, entry.name) == ("rename", "done", "kari-sub", "Kari Nordmann")
+    # the administrator takes the rule away: her open page asks again at her next action
+    ActingStore(store, Actor.trusted("test", "generated test operator")).set_role_rules([])
+    at.run()
+    assert not [b for b in at.button if b.label == "Slett"]
+    with pytest.raises(NotAllowed):  # and the store refuses whatever still reaches it
+        ActingStore(store, Actor(Identity.from_claims(kari()))).delete(orkland.id)
+    assert store.audit_log(layer_id=orkland.id)[0].outcome == "refused"
+
+
+def test_a_sign_in_older_than_the_setting_must_be_made_again(store):
+    at = kartlag(kari(iat=int(time.time()) - int(config.SIGN_IN_HOURS * 3600) - 60))
+    assert not at.exception
+    assert "Innloggingen din er eldre enn" in texts(at)
+    assert [b.label for b in at.sidebar.button] == ["Logg inn"]
+    assert not [b for b in at.button if b.label == "Slett"]
+
+
+def test_hostile_claims_show_as_text(store):
+    name = '<b>Kari</b> {{ 7*7 }} =HYPERLINK("http://x") [lenke](http://x)'
+    at = kartlag(kari(name=name))
+    assert not at.exception
+    assert f"Logget inn som {name}" in texts(at)
+    assert "49" not in texts(at)
+
+
+def test_the_installation_may_show_nothing_to_people_not_signed_in(store, monkeypatch):
+    monkeypatch.setenv("INDUSTRIKART_SIGN_IN_TO_VIEW", "1")
+    config.settings.cache_clear()
+    try:
+        hidden = kartlag({"is_logged_in": False})
+        shown = kartlag(kari())
+    finally:
+        config.settings.cache_clear()
+    assert not hidden.exception and not shown.exception
+    assert not hidden.dataframe and any("bare til innloggede" in i.value for i in hidden.info)
+    assert shown.dataframe
+
+
+@pytest.mark.parametrize(
+    ("iat", "expired"),
+    [(0, True), (None, True), ("1700000000", True), (True, True), (-3600, False), (-60, False)],
+)
+def test_a_sign_in_without_a_good_issue_time_counts_as_expired(iat, expired):
+    now = 2_000_000_000.0
+    claims = {} if iat is None else {"iat": now + iat if isinstance(iat, int) and iat < 0 else iat}
+    assert sign_in_expired(claims, now=now) is expired
+
+
+@pytest.mark.parametrize(
+    ("value", "hours"),
+    [(None, config.SIGN_IN_HOURS), ("", config.SIGN_IN_HOURS), ("8", 8.0), ("0", 10.0), ("nan", 10.0), ("x", 10.0)],
+)
+def test_sign_in_hours_setting(value, hours):
+    env = {} if value is None else {"INDUSTRIKART_SIGN_IN_HOURS": value}
+    assert config.Settings.from_env(env).sign_in_hours == hours
