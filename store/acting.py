@@ -173,10 +173,10 @@ class ActingStore:
         return dataclasses.replace(origin, uploader=self.actor.identity.name)
 
     def _default_owner(self) -> str:
+        """The first owner the actor may file under (the county for an administrator); for a viewer the county's,
+        which the check then refuses."""
         owners = self.access().owners()
-        if len(owners) == 1 or (owners and owners[0] == COUNTY):
-            return owners[0]
-        return COUNTY  # no single owner to take: the check refuses it unless the actor may change the county's
+        return owners[0] if owners else COUNTY
 
 
 def _entry(
