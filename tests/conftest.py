@@ -106,3 +106,13 @@ def page(browser, app_url):
     offline = OfflinePage(browser, app_url)
     yield offline
     offline.close()
+
+
+@pytest.fixture(scope="session")
+def oidc_issuer():
+    """A real OpenID Connect provider (oidc-provider-mock) on loopback, once per test run, offering the users of
+    tests/helpers/oidc.py (ORKLAND_EDITOR, STEINKJER_EDITOR, COUNTY_ADMIN); its issuer URL."""
+    from tests.helpers.oidc import running_provider
+
+    with running_provider() as issuer:
+        yield issuer
