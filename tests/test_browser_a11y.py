@@ -33,6 +33,7 @@ PAGES = {
     "Data_og_kilder": False,
     "Importer_utslipp": False,
     "Tilgjengelighet": False,
+    "Administrasjon": False,
 }
 # Each page's name in the menu, which begins its title (WCAG 2.4.2)
 MENU_KEYS = {
@@ -44,6 +45,7 @@ MENU_KEYS = {
     "Data_og_kilder": "nav_data",
     "Importer_utslipp": "nav_import",
     "Tilgjengelighet": "nav_accessibility",
+    "Administrasjon": "nav_admin",
 }
 MAP_IFRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 # One point: a layer with no extent to fit, whose preview map must still draw (Leaflet once zoomed it to NaN)
