@@ -172,7 +172,8 @@ def test_the_sign_in_and_upload_forms_with_and_without_errors_have_no_axe_violat
 
         # the other editors' pages, signed in (the same session: through the page menu)
         menu = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
-        for label, where in (("Importer utslipp", "Importer_utslipp"), ("Kartlag", "Kartlag")):
+        signed_in_pages = (("Importer utslipp", "Importer_utslipp"), ("Kartlag", "Kartlag"), ("Administrasjon",) * 2)
+        for label, where in signed_in_pages:
             run(page, lambda label=label: menu.get_by_text(label, exact=False).first.click())
             expect(page.page).to_have_url(f"{app_url}{where}", timeout=30_000)
             run(page, quiet_s=1.5)
