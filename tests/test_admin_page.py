@@ -4,6 +4,8 @@ use (no password: the local user is a trusted administrator), and a viewer of a 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -70,6 +72,12 @@ def test_the_admin_page_lists_the_log_and_its_csv_is_formula_safe(layer, downloa
     at.multiselect(key="audit_filter_action").set_value(["rename"]).run()
     assert list(frames(at)[-1]["Hva"]) == ["Nytt navn · parker og områder"]
     assert "Viser 1 av" in " ".join(c.value for c in at.caption)
+    at.multiselect(key="audit_filter_action").set_value([]).run()
+    today = open_store().audit_log()[0].at.astimezone(ZoneInfo("Europe/Oslo")).date()
+    at.date_input[0].set_value((today - timedelta(days=2), today - timedelta(days=1))).run()
+    assert frames(at)[-1].empty
+    at.date_input[0].set_value((today, today)).run()
+    assert len(frames(at)[-1]) == len(open_store().audit_log())
 
 
 def test_the_admin_page_shows_the_rules_and_is_for_administrators_only(monkeypatch):

@@ -101,7 +101,8 @@ def audit_section(store: ActingStore, lang: str) -> None:
     left, middle, _ = st.columns(3)
     outcomes = _pick(left, "audit_filter_outcome", OUTCOMES, lambda o: outcome_label(o, lang), lang)
     first, last = entries[-1].at.astimezone(OSLO).date(), entries[0].at.astimezone(OSLO).date()
-    days = middle.date_input(t("audit_filter_dates", lang), value=(first, last), key="audit_dates", format="DD.MM.YYYY")
+    # no key: when the log reaches a new day, the range starts again from the log's first and last day
+    days = middle.date_input(t("audit_filter_dates", lang), value=(first, last), format="DD.MM.YYYY")
     chosen = EntryFilter(
         subjects=frozenset(who),
         actions=frozenset(actions),
