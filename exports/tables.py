@@ -1,4 +1,5 @@
-"""The one writer of CSV and XLSX files: every table the app offers as a spreadsheet goes through here.
+"""The one writer of CSV (core/csv_text.py: the command line uses it too) and XLSX files: every table the app
+offers as a spreadsheet goes through here.
 
 Spreadsheets never evaluate a value from us (OWASP's "CSV injection"): a text cell (or heading) starting
 with = + - @, a tab or a carriage return gets a leading ' in both formats, and XLSX stores every text cell
@@ -17,32 +18,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.text import xml_text
+from core.csv_text import FORMULA_STARTS, csv_bytes, neutralise
 from core.values import is_missing
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_STARTS", "csv_bytes", "neutralise", "xlsx_bytes"]
+
 SHEET_NAME_LIMIT = 31  # characters, Excel's limit
-
-
-def neutralise(value: object) -> object:
-    """A text a spreadsheet would read as a formula, with a leading apostrophe, and no character a workbook cannot
-    hold; anything else as it is."""
-    if isinstance(value, str):
-        value = xml_text(value)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
-    return value
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """The table as CSV without its index, text cells neutralised."""
-    out = table.copy()
-    out.columns = [neutralise(c) for c in out.columns]
-    for i in range(out.shape[1]):
-        column = out.iloc[:, i]
-        if not _is_plain_data(column):
-            out.isetitem(i, column.astype(object).map(neutralise))
-    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
@@ -80,13 +61,3 @@ def _cell_value(value: object) -> object:
     if is_missing(value):
         return None
     return neutralise(value)
-
-
-def _is_plain_data(column: pd.Series) -> bool:
-    """Numbers, booleans, dates and durations: no cell of such a column can be text."""
-    return (
-        pd.api.types.is_numeric_dtype(column)
-        or pd.api.types.is_bool_dtype(column)
-        or pd.api.types.is_datetime64_any_dtype(column)
-        or pd.api.types.is_timedelta64_dtype(column)
-    )

@@ -71,6 +71,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     listing = commands.add_parser("layers", help="list the stored layers with their metadata")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.add_argument("--all", action="store_true", help="include layers in the bin")
+
+    roles = commands.add_parser("roles", help="list or change the role rules (who may change which layers)")
+    role_commands = roles.add_subparsers(dest="roles_command", required=True)
+    role_list = role_commands.add_parser("list", help="print the role rules, in order")
+    role_list.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    role_set = role_commands.add_parser(
+        "set",
+        help="replace every rule with those of a CSV file",
+        description="Replace all role rules with the rows of FILE: a CSV file with the columns claim, value, role "
+        "and municipalities (numbers or names, comma-separated; editors need one). Logged under your login.",
+    )
+    role_set.add_argument("--file", required=True)
+    role_add = role_commands.add_parser("add", help="add one rule after the others (logged under your login)")
+    role_add.add_argument("--claim", required=True, help="a claim of the sign-in (tid, groups, sub) or email_domain")
+    role_add.add_argument("--value", required=True)
+    role_add.add_argument("--role", required=True, help="viewer, editor or admin")
+    role_add.add_argument(
+        "--municipality", action="append", default=[], help="a municipality an editor edits for (repeatable)"
+    )
+    for command in (role_set, role_add):
+        command.add_argument("--uploader", default="", help="your name in the audit log (default: your login)")
+
+    audit = commands.add_parser("audit", help="print the audit log, newest first")
+    audit.add_argument("--layer", type=int, metavar="LAYER_ID", help="only this layer's lines")
+    audit.add_argument("--csv", metavar="FILE", help="write the lines to FILE as CSV (formula-safe) instead")
+    audit.add_argument("--limit", type=int, default=None, help="at most this many of the newest lines")
     args = parser.parse_args(argv)
     try:
         if args.command == "ingest":
@@ -79,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _boundaries(args)
         if args.command == "layers":
             return _layers(args)
+        if args.command == "roles":
+            return _roles(args)
+        if args.command == "audit":
+            return _audit(args)
     except (LayerError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -94,8 +124,8 @@ def operator_store(args):
     from store.acting import ActingStore, Actor
 
     login = getpass.getuser()
-    actor = Actor.trusted(f"cli:{login}", args.uploader or login)
-    return ActingStore(open_store(), actor, owner_number(args.owner))
+    actor = Actor.trusted(f"cli:{login}", getattr(args, "uploader", "") or login)
+    return ActingStore(open_store(), actor, owner_number(getattr(args, "owner", COUNTY)))
 
 
 def _ingest(args) -> int:
@@ -233,3 +263,76 @@ def _layers(args) -> int:
         deleted = f"  (deleted {i.deleted_at:%Y-%m-%d})" if i.deleted_at else ""
         print(f"{i.id:>4}  {i.kind:<10} {i.version:>3} {i.feature_count:>9}  {shown:<5}  {i.title}{deleted}")
     return 0
+
+
+def _roles(args) -> int:
+    from pathlib import Path
+
+    from core.roles import RoleRule
+    from loaders.role_rules import RULE_COLUMNS, RuleRowError, rule_row, rules_of_csv
+    from store import StoreError, open_store
+
+    try:
+        if args.roles_command == "list":
+            rows = [rule_row(r) for r in open_store().role_rules()]
+            if args.json:
+                print(json.dumps(rows, ensure_ascii=False, indent=2))
+            elif not rows:
+                print("no role rules: everyone who signs in may only view")
+            else:
+                print("\t".join(RULE_COLUMNS))
+                for row in rows:
+                    print("\t".join(row[c] for c in RULE_COLUMNS))
+            return 0
+        store = operator_store(args)
+        if args.roles_command == "set":
+            rules = rules_of_csv(Path(args.file).read_text(encoding="utf-8"))
+        else:
+            rules = [*store.role_rules(), RoleRule.of(args.claim, args.value, args.role, args.municipality)]
+        store.set_role_rules(rules)
+    except (RuleRowError, RoleError, ValueError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"role rules saved: {len(rules)} in all")
+    return 0
+
+
+def _audit(args) -> int:
+    """The audit log newest first: a table on the screen, or CSV through the app's one writer (formula-safe)."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from core.csv_text import csv_bytes
+    from loaders.audit_log import log_frame
+    from store import StoreError, open_store
+
+    try:
+        limit = {} if args.limit is None else {"limit": args.limit}
+        entries = open_store().audit_log(layer_id=args.layer, **limit)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    frame = log_frame(entries)
+    if args.csv:
+        Path(args.csv).write_bytes(csv_bytes(frame))
+        print(f"{len(frame)} lines written to {args.csv}")
+        return 0
+    if frame.empty:
+        print("the audit log is empty")
+        return 0
+    for row in frame.itertuples(index=False):
+        layer = "" if pd.isna(row.layer_id) else f"layer {row.layer_id} {row.title!r} "
+        changes = f"  {row.changes}" if row.changes else ""
+        who = f"by {row.name} [{row.subject}]"
+        print(
+            _terminal_text(
+                f"{row.time_utc}  {row.outcome:<7} {row.action:<15} {layer}({row.owner_name})  {who}{changes}"
+            )
+        )
+    return 0
+
+
+def _terminal_text(text: str) -> str:
+    """People's text on a terminal: no control character (an escape sequence in a title could rewrite the screen)."""
+    return "".join(c if c.isprintable() else "?" for c in text)

@@ -7,6 +7,7 @@ import streamlit as st
 from config import settings
 from i18n import error_text, t
 from store import StoreError
+from ui.audit import layer_log
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
 from ui.page import PageFrame
 from ui.text import escape_markdown
@@ -37,9 +38,11 @@ for info in live:
         downloads(info, lang, settings().store)
         if access.may_change(info.owner):  # the store checks again when a change is made
             editor_actions(store, info, lang)
+            layer_log(store, info, lang)  # it names people: for those who answer for the layer
 if binned:  # a deleted layer is for the editors who may restore it: no one else downloads it
     st.subheader(t("bin", lang))
     for info in binned:
         with st.expander(f"{escape_markdown(info.title)} · {t('kind_' + info.kind, lang)}"):
             downloads(info, lang, settings().store)
             bin_actions(store, info, lang)
+            layer_log(store, info, lang)

@@ -34,6 +34,8 @@ def kari(**claims) -> dict:
         "name": "Kari Nordmann",
         "email": "kari@orkland.kommune.no",
         "iat": int(time.time()) - 60,
+        "aud": AUTH["client_id"],
+        "provider": "default",
         **claims,
     }
 
@@ -104,6 +106,22 @@ def test_a_sign_in_older_than_the_setting_must_be_made_again(store):
     assert "Innloggingen din er eldre enn" in texts(at)
     assert [b.label for b in at.sidebar.button] == ["Logg inn"]
     assert not [b for b in at.button if b.label == "Slett"]
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [{"aud": "another-client"}, {"aud": ["another-client"]}, {"aud": None}, {"provider": "another-provider"}],
+)
+def test_a_token_not_issued_to_this_app_signs_nobody_in(store, claims):
+    at = kartlag(kari(**claims))
+    assert not at.exception
+    assert "ikke utstedt til denne appen" in texts(at)
+    assert [b.label for b in at.sidebar.button] == ["Logg inn"]
+    assert "Kari" not in texts(at)
+
+
+def test_an_audience_list_naming_this_app_is_accepted(store):
+    assert "Logget inn som Kari" in texts(kartlag(kari(aud=["another-client", AUTH["client_id"]])))
 
 
 def test_hostile_claims_show_as_text(store):

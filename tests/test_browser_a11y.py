@@ -33,6 +33,7 @@ PAGES = {
     "Data_og_kilder": False,
     "Importer_utslipp": False,
     "Tilgjengelighet": False,
+    "Administrasjon": False,
 }
 # Each page's name in the menu, which begins its title (WCAG 2.4.2)
 MENU_KEYS = {
@@ -44,6 +45,7 @@ MENU_KEYS = {
     "Data_og_kilder": "nav_data",
     "Importer_utslipp": "nav_import",
     "Tilgjengelighet": "nav_accessibility",
+    "Administrasjon": "nav_admin",
 }
 MAP_IFRAME = 'iframe[src*="streamlit_folium.st_folium"]'
 # One point: a layer with no extent to fit, whose preview map must still draw (Leaflet once zoomed it to NaN)
@@ -170,7 +172,8 @@ def test_the_sign_in_and_upload_forms_with_and_without_errors_have_no_axe_violat
 
         # the other editors' pages, signed in (the same session: through the page menu)
         menu = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
-        for label, where in (("Importer utslipp", "Importer_utslipp"), ("Kartlag", "Kartlag")):
+        signed_in_pages = (("Importer utslipp", "Importer_utslipp"), ("Kartlag", "Kartlag"), ("Administrasjon",) * 2)
+        for label, where in signed_in_pages:
             run(page, lambda label=label: menu.get_by_text(label, exact=False).first.click())
             expect(page.page).to_have_url(f"{app_url}{where}", timeout=30_000)
             run(page, quiet_s=1.5)

@@ -111,3 +111,79 @@ def test_boundaries_download_from_a_local_address(tmp_path, shared_geodata):
     )
     assert failed.returncode == 2 and failed.stderr.startswith("error: ")
     assert list(tmp_path.iterdir()) == cached  # the old cache is untouched
+
+
+# --- roles and the audit log -----------------------------------------------------------------------
+
+HOSTILE_OPERATOR = '=HYPERLINK("http://evil.example","x") <b>{{7*7}}</b>'
+
+
+def test_roles_set_list_and_add_are_logged_under_the_operator(tmp_path):
+    rules = tmp_path / "generated_rules.csv"
+    rules.write_text(
+        "claim,value,role,municipalities\r\n"
+        "email_domain,Orkland.Kommune.no,editor,Orkland\r\n"
+        'groups,gis-nord,editor,"5006, snåsa"\r\n'
+        "tid,tenant-1,admin,\r\n",
+        encoding="utf-8",
+    )
+    done = cli("roles", "set", "--file", str(rules))
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(cli("roles", "list", "--json").stdout)
+    assert listed[0] == {
+        "claim": "email_domain",
+        "value": "orkland.kommune.no",
+        "role": "editor",
+        "municipalities": "5059",
+    }
+    assert listed[1]["municipalities"] == "5006, 5041"  # names (any case) become numbers
+    assert listed[2] == {"claim": "tid", "value": "tenant-1", "role": "admin", "municipalities": ""}
+    added = cli("roles", "add", "--claim", "sub", "--value", "kari", "--role", "editor", "--municipality", "Steinkjer")
+    assert added.returncode == 0, added.stderr
+    assert [r.value for r in open_store().role_rules()] == ["orkland.kommune.no", "gis-nord", "tenant-1", "kari"]
+    text = cli("roles", "list").stdout
+    assert "sub\tkari\teditor\t5006" in text
+    log = open_store().audit_log()
+    assert [(e.action, e.outcome) for e in log] == [("roles", "done"), ("roles", "done")]
+    assert log[0].subject.startswith("cli:") and len(log[0].after["rules"]) == 4 and len(log[0].before["rules"]) == 3
+
+
+def test_roles_refuses_a_bad_row_and_changes_nothing(tmp_path):
+    rules = tmp_path / "generated_rules.csv"
+    rules.write_text("claim,value,role,municipalities\ntid,t,admin,\ngroups,g,editor,Atlantis\n", encoding="utf-8")
+    bad = cli("roles", "set", "--file", str(rules))
+    assert bad.returncode == 2 and "row 2" in bad.stderr and "Atlantis" in bad.stderr
+    wrong = cli("roles", "add", "--claim", "tid", "--value", "t", "--role", "boss")
+    assert wrong.returncode == 2 and "boss" in wrong.stderr
+    assert open_store().role_rules() == [] and open_store().audit_log() == []
+
+
+def test_audit_prints_newest_first_and_writes_a_formula_safe_csv(tmp_path):
+    added = cli("roles", "add", "--claim", "tid", "--value", "t", "--role", "admin", "--uploader", HOSTILE_OPERATOR)
+    assert added.returncode == 0, added.stderr
+    layer = open_store().save(generated_layer(), "=SUM(A1) lag", "other", Origin(uploader="x"))
+    from store.acting import ActingStore, Actor
+
+    ActingStore(open_store(), Actor.trusted("t-1", "Test Person")).rename(layer.id, "Nytt\x1b[2J navn")
+    printed = cli("audit")
+    assert printed.returncode == 0, printed.stderr
+    lines = printed.stdout.splitlines()
+    assert len(lines) == 2 and "rename" in lines[0] and "roles" in lines[1]
+    assert "\x1b" not in printed.stdout and "title: =SUM(A1) lag → Nytt?[2J navn" in lines[0]
+    assert cli("audit", "--layer", str(layer.id)).stdout.count("\n") == 1
+    out = tmp_path / "generated_audit.csv"
+    assert cli("audit", "--csv", str(out)).returncode == 0
+    import pandas as pd
+
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(table["action"]) == ["rename", "roles"]
+    assert table["name"].iloc[1] == "'" + HOSTILE_OPERATOR  # text in a spreadsheet, never a formula
+    assert table["title"].iloc[0].startswith("Nytt") and table["changes"].iloc[0].startswith("title: =SUM")
+    assert not any(cell.startswith(("=", "+", "@")) for cell in table.to_numpy().ravel())
+
+
+def generated_layer():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    return gpd.GeoDataFrame({"navn": ["a"]}, geometry=[Point(10.4, 63.4)], crs="EPSG:4326")

@@ -166,7 +166,7 @@ def test_filters_that_empty_a_layer_still_draw_the_map():
 def test_the_page_menu_speaks_the_users_language():
     at = run("dashboard.py")
     labels = [link.proto.label for link in at.get("page_link")]
-    assert labels[:3] == ["Kart", "Utslipp", "Portefølje"] and len(labels) == 8
+    assert labels[:3] == ["Kart", "Utslipp", "Portefølje"] and len(labels) == 9
     assert labels[-1] == "Tilgjengelighet"  # the accessibility statement, linked from every page
     at.sidebar.radio(key="lang").set_value("en").run()
     assert [link.proto.label for link in at.get("page_link")][:3] == ["Map", "Emissions", "Portfolio"]

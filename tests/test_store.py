@@ -25,6 +25,7 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point
 
 from config import STORE_PATH
+from core.roles import COUNTY
 from loaders import load_portfolio
 from store import LayerDeleted, LayerNotFound, Origin, StoreBusy, StoreError, StoreLayoutError, open_store
 from store.base import data_table
@@ -682,6 +683,7 @@ def test_a_store_from_the_copy_on_write_backend_is_migrated_in_place(tmp_path, s
         (1, "Gamle parker", 2, {}),
         (2, "Annet", 1, {}),
     ]
+    assert {i.owner for i in store.list()} == {COUNTY}  # from before owners (layouts 1 and 2): the county's
     assert_geodataframe_equal(store.read(1, version=1), parks, check_dtype=True)
     assert_geodataframe_equal(store.read(2), other, check_dtype=True)
     with closing(sqlite3.connect(path)) as con:

@@ -57,22 +57,43 @@ def auth_mode() -> str:
 def oidc_providers() -> list[str]:
     """The providers of the secrets' `[auth]` section: its named subsections with a client_id (`[auth.entra]`,
     `[auth.idporten]`), or DEFAULT_PROVIDER when the section itself has one."""
+    return list(client_ids())
+
+
+def client_ids() -> dict[str, str]:
+    """Each configured provider's name and this app's client id with it."""
     try:
         auth = st.secrets.get("auth")
     except Exception:  # no (or a broken) secrets.toml: Streamlit raises its own error types
-        return []
+        return {}
     if not isinstance(auth, Mapping):
-        return []
-    named = [name for name, value in auth.items() if isinstance(value, Mapping) and value.get("client_id")]
-    return named or ([DEFAULT_PROVIDER] if auth.get("client_id") else [])
+        return {}
+    named = {
+        name: str(value["client_id"])
+        for name, value in auth.items()
+        if isinstance(value, Mapping) and value.get("client_id")
+    }
+    return named or ({DEFAULT_PROVIDER: str(auth["client_id"])} if auth.get("client_id") else {})
 
 
 def signed_in_identity() -> Identity | None:
-    """The identity the provider gave this browser, while the sign-in is younger than the installation allows."""
+    """The identity the provider gave this browser, while its sign-in is sound (sign_in_problem)."""
     if not st.user.is_logged_in:
         return None
     claims = st.user.to_dict()
-    return None if sign_in_expired(claims) else Identity.from_claims(claims)
+    return None if sign_in_problem(claims, client_ids()) else Identity.from_claims(claims)
+
+
+def sign_in_problem(claims: Mapping[str, object], clients: Mapping[str, str], now: float | None = None) -> str | None:
+    """Why a sign-in Streamlit accepted is not accepted here, or None: "audience" when the ID token was not issued
+    for this app's client at its provider (authlib 1.9 checks `aud` only by way of `azp`: OIDC Core 3.1.3.7 asks for
+    more), "expired" when it is older than the installation allows."""
+    expected = clients.get(str(claims.get("provider") or DEFAULT_PROVIDER))
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if expected is None or expected not in audiences:
+        return "audience"
+    return "expired" if sign_in_expired(claims, now) else None
 
 
 def sign_in_expired(claims: Mapping[str, object], now: float | None = None) -> bool:
@@ -191,20 +212,29 @@ def editor_access(lang: str, store: ActingStore | None = None) -> bool:
 
 
 def _oidc_access(lang: str, store: ActingStore | None) -> bool:
+    """The sidebar's identity box is every page's (identity_box); here only what this page lets the person do."""
+    access = store.access() if store is not None and signed_in_identity() is not None else Access()
+    if not access.may_edit:
+        st.info(viewer_only_text(lang))
+    return access.may_edit
+
+
+def identity_box(lang: str, store: LayerStore | None) -> None:
+    """On every page with OIDC: who is signed in and what they may do, with the sign-out button; else sign-in.
+    The provider sends people back to the first page, so signing in cannot be an editors' pages' matter only."""
     identity = signed_in_identity()
     if identity is None:
         sign_in_box(lang)
-        st.info(viewer_only_text(lang))
-        return False
-    access = store.access() if store is not None else Access()
+        return
     st.sidebar.caption(t("signed_in_as", lang, name=escape_markdown(identity.name)))
-    st.sidebar.caption(escape_markdown(access_summary(access, lang)))
+    if store is not None:
+        access = ActingStore(store, Actor(identity)).access()
+        st.sidebar.caption(escape_markdown(access_summary(access, lang)))
     if st.sidebar.button(t("sign_out", lang), key="oidc_sign_out"):
         withhold_uploads()
         for key in list(st.session_state):  # nothing this person did stays in the session
             del st.session_state[key]
         st.logout()
-    return access.may_edit
 
 
 def viewer_only_text(lang: str) -> str:
@@ -213,9 +243,11 @@ def viewer_only_text(lang: str) -> str:
 
 
 def sign_in_box(lang: str) -> None:
-    """A sign-in button per configured provider; a note when an earlier sign-in has expired."""
+    """A sign-in button per configured provider; a note when the browser's sign-in was not accepted."""
     if st.user.is_logged_in:
-        st.sidebar.warning(t("sign_in_expired", lang, hours=settings().sign_in_hours))
+        problem = sign_in_problem(st.user.to_dict(), client_ids())
+        key = {"audience": "sign_in_audience", "expired": "sign_in_expired"}[problem]
+        st.sidebar.warning(t(key, lang, hours=settings().sign_in_hours))
     for provider in oidc_providers():
         label = t("sign_in", lang) if provider == DEFAULT_PROVIDER else t("sign_in_with", lang, provider=provider)
         if st.sidebar.button(label, key=f"oidc_sign_in_{provider}", type="primary"):

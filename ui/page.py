@@ -16,7 +16,7 @@ from i18n import error_text, t
 from store import StoreError, open_store
 from store.acting import ActingStore
 from ui import upload_guard, view_state
-from ui.access import OIDC, acting_store, auth_mode, editor_access, sign_in_box, signed_in_identity
+from ui.access import OIDC, acting_store, auth_mode, editor_access, identity_box, sign_in_box, signed_in_identity
 from ui.sidebar import share_box
 from ui.state import current_language, keep_page_state, language_selector, note_page
 from ui.view_state import Param, language_params
@@ -99,11 +99,20 @@ class PageFrame:
         document_language(self.lang)
         if ignored:
             st.toast(t("url_ignored", self.lang, names=", ".join(ignored)))
-        if settings().sign_in_to_view and auth_mode() == OIDC and signed_in_identity() is None:
+        if auth_mode() == OIDC:
+            self._identity()
+        return self.lang
+
+    def _identity(self) -> None:
+        if settings().sign_in_to_view and signed_in_identity() is None:
             sign_in_box(self.lang)  # the installation shows nothing to people not signed in
             st.info(t("sign_in_to_view", self.lang))
             st.stop()
-        return self.lang
+        try:
+            store = open_store() if signed_in_identity() is not None else None
+        except (StoreError, OSError):
+            store = None  # the page itself says so where it needs the store
+        identity_box(self.lang, store)
 
     def editors_page(self, title: str, intro: str) -> bool:
         """The head of a page for editors (upload, import, stored layers): only the language in the link (the page

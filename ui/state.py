@@ -84,6 +84,7 @@ PAGES = (
     ("pages/3_Last_opp.py", "nav_upload", ":material/upload:"),
     ("pages/4_Kartlag.py", "nav_layers", ":material/layers:"),
     ("pages/6_Importer_utslipp.py", "nav_import", ":material/download:"),
+    ("pages/8_Administrasjon.py", "nav_admin", ":material/admin_panel_settings:"),
     ("pages/7_Tilgjengelighet.py", "nav_accessibility", ":material/accessibility:"),
 )
 
