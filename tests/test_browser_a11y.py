@@ -7,22 +7,16 @@ One app for the module, with an editor password so the sign-in box is checked to
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from i18n import t
+from tests.helpers.axe import assert_no_violations
 from tests.helpers.browser import SCRIPT_RAN_JS, OfflinePage, run, running_app
 
 pytestmark = pytest.mark.browser  # conftest puts every browser test in one xdist group: one chromium at a time
 
 PASSWORD = "generated-a11y-secret"
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 # Every page: its address, and whether it shows a map
 PAGES = {
     "": True,
@@ -58,8 +52,6 @@ MAPS_DRAWN = f"""(maps) => {{ const frames = document.querySelectorAll('{MAP_IFR
     return frames.length > 0 && maps.length === frames.length
         && maps.every(w => w.document.readyState === 'complete'); }}"""
 
-_axe = Axe()
-
 
 @pytest.fixture(scope="module")
 def app_url():
@@ -74,28 +66,6 @@ def open_page(browser, url: str, has_map: bool) -> OfflinePage:
         page.wait_for_maps(MAPS_DRAWN, timeout_s=60)
     run(page, quiet_s=1.5)
     return page
-
-
-def violations(page: OfflinePage, where: str) -> list[str]:
-    """axe-core's violations in the page and in each of its frames, one line per rule and element."""
-    found = []
-    for frame in page.page.frames:
-        if frame.is_detached():
-            continue
-        result = _axe.run(frame, options=AXE_OPTIONS).response
-        for rule in result["violations"]:
-            for node in rule["nodes"]:
-                found.append(
-                    f"{where} [{'main' if frame == page.page.main_frame else frame.url.split('?')[0]}] "
-                    f"{rule['id']} ({rule['impact']}): {json.dumps(node['target'])}\n"
-                    f"    {node.get('failureSummary', '').replace(chr(10), ' ')}\n    {rule['helpUrl']}"
-                )
-    return found
-
-
-def assert_no_violations(page: OfflinePage, where: str) -> None:
-    found = violations(page, where)
-    assert not found, f"{len(found)} axe violations:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
