@@ -11,13 +11,11 @@ import json
 import tempfile
 from pathlib import Path
 
-import geopandas as gpd
 import pytest
 from playwright.sync_api import expect
-from shapely.geometry import Point
 
 from core.roles import Identity, RoleRule
-from store import GeoPackageStore, Origin
+from store import GeoPackageStore
 from store.acting import ActingStore, Actor
 from store.errors import NotAllowed
 from tests.helpers.axe import assert_no_violations
@@ -28,13 +26,21 @@ from tests.helpers.oidc import (
     STEINKJER_EDITOR,
     end_session_at_provider,
     running_app_signed_in_through,
+    set_user_claims,
     sign_in_at_provider,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-STEINKJER_LAYER = "Generated Steinkjer næringsareal"
+STEINKJER_LAYER = "generated_steinkjer_upload"
 UPLOAD_NAME = "generated_orkland_upload"
+# An editor of Orkland whose provider gives her a name that is a formula, HTML and template text at once
+HOSTILE = {
+    "sub": "hostile-orkland",
+    "name": '=HYPERLINK("http://x.invalid","<b>{{ 7*7 }}</b>")',
+    "email": "hostile@orkland.kommune.no",
+    "email_verified": True,
+}
 GEOJSON = json.dumps(
     {
         "type": "FeatureCollection",
@@ -51,7 +57,7 @@ GEOJSON = json.dumps(
 
 @pytest.fixture(scope="module")
 def store_path() -> Path:
-    """A store with the county's role rules and one layer of Steinkjer's, saved by Ola as he would have."""
+    """A store with the county's role rules (and nothing else: the people upload through the pages)."""
     path = Path(tempfile.mkdtemp(prefix="industrikart-sign-in-")) / "generated_layers.gpkg"
     store = GeoPackageStore(path)
     ActingStore(store, Actor.trusted("test", "generated test operator")).set_role_rules(
@@ -61,9 +67,6 @@ def store_path() -> Path:
             RoleRule.of("groups", "industrikart-admin", "admin"),
         ]
     )
-    ola = ActingStore(store, Actor(Identity.from_claims(STEINKJER_EDITOR)), owner="5006")
-    frame = gpd.GeoDataFrame({"navn": ["Generert areal"]}, geometry=[Point(11.5, 64.0)], crs="EPSG:4326")
-    ola.save(frame, STEINKJER_LAYER, "other", Origin(original_filename="generated.geojson"))
     return path
 
 
@@ -100,11 +103,45 @@ def layer_panel(page: OfflinePage, title: str):
     return panel
 
 
-def test_an_editor_uploads_for_her_municipality_cannot_delete_anothers_and_the_administrator_reads_it_all(
-    browser, app_url, store_path
-):
+def test_editors_of_two_municipalities_and_the_administrator(browser, app_url, store_path, oidc_issuer):
+    """Ola uploads for Steinkjer; Kari uploads for Orkland and cannot delete his; a forged change is refused and
+    logged; a hostile name is text; the administrator reads it all in the change log with the right names."""
+    upload_as(browser, app_url, STEINKJER_EDITOR, STEINKJER_LAYER, "Steinkjer")
     editor_uploads_and_cannot_delete_anothers(browser, app_url, store_path)
+    set_user_claims(oidc_issuer, HOSTILE)
+    hostile_name_is_text(browser, app_url, store_path)
     administrator_reads_the_change_log(browser, app_url)
+
+
+def upload(page: OfflinePage, app_url: str, name: str, owner: str, uploader: str) -> None:
+    go(page, app_url + "Last_opp")
+    page.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": f"{name}.geojson", "mimeType": "application/json", "buffer": GEOJSON}]
+    )
+    save = page.page.get_by_role("button", name="Lagre", exact=True)
+    save.wait_for(timeout=90_000)
+    expect(page.page.get_by_text(f"Kartlaget kommer til å tilhøre {owner}.")).to_be_visible()
+    expect(page.page.get_by_text(f"Lagres med deg som opplaster: {uploader}")).to_be_visible()
+    run(page, save.click)
+    expect(page.page.get_by_text(f"Lagret «{name}»")).to_be_visible(timeout=60_000)
+
+
+def sign_out(page: OfflinePage) -> None:
+    run(page)
+    sidebar(page).get_by_role("button", name="Logg ut", exact=True).click()  # leaves for the provider's page
+    end_session_at_provider(page)
+    expect(page.page.get_by_role("button", name="Logg inn", exact=True)).to_be_visible(timeout=60_000)
+
+
+def upload_as(browser, app_url: str, claims: dict, name: str, owner: str) -> None:
+    page = OfflinePage(browser, app_url)
+    try:
+        sign_in(page, claims["sub"])
+        expect(sidebar(page)).to_contain_text(f"Redaktør for {owner}", timeout=60_000)
+        upload(page, app_url, name, owner, claims["name"])
+        sign_out(page)
+    finally:
+        page.close()
 
 
 def editor_uploads_and_cannot_delete_anothers(browser, app_url: str, store_path: Path) -> None:
@@ -117,16 +154,7 @@ def editor_uploads_and_cannot_delete_anothers(browser, app_url: str, store_path:
         expect(sidebar(page)).to_contain_text("Logget inn som Kari Nordmann", timeout=60_000)
         expect(sidebar(page)).to_contain_text("Redaktør for Orkland")
 
-        go(page, app_url + "Last_opp")
-        page.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            files=[{"name": f"{UPLOAD_NAME}.geojson", "mimeType": "application/json", "buffer": GEOJSON}]
-        )
-        save = page.page.get_by_role("button", name="Lagre", exact=True)
-        save.wait_for(timeout=90_000)
-        expect(page.page.get_by_text("Kartlaget kommer til å tilhøre Orkland.")).to_be_visible()
-        expect(page.page.get_by_text("Lagres med deg som opplaster: Kari Nordmann")).to_be_visible()
-        run(page, save.click)
-        expect(page.page.get_by_text(f"Lagret «{UPLOAD_NAME}»")).to_be_visible(timeout=60_000)
+        upload(page, app_url, UPLOAD_NAME, "Orkland", "Kari Nordmann")
 
         store = GeoPackageStore(store_path)
         mine = next(i for i in store.list() if i.title == UPLOAD_NAME)
@@ -147,11 +175,27 @@ def editor_uploads_and_cannot_delete_anothers(browser, app_url: str, store_path:
             ActingStore(store, Actor(Identity.from_claims(ORKLAND_EDITOR))).delete(steinkjer.id)
         assert not store.get(steinkjer.id).deleted
 
-        run(page)
-        sidebar(page).get_by_role("button", name="Logg ut", exact=True).click()  # leaves for the provider's page
-        end_session_at_provider(page)
-        expect(page.page.get_by_role("button", name="Logg inn", exact=True)).to_be_visible(timeout=60_000)
+        sign_out(page)
         expect(sidebar(page)).not_to_contain_text("Kari Nordmann")
+    finally:
+        page.close()
+
+
+def hostile_name_is_text(browser, app_url: str, store_path: Path) -> None:
+    """Her name shows as the text it is, and her change (hiding Kari's layer) goes to the log under it."""
+    page = OfflinePage(browser, app_url + "Kartlag")
+    try:
+        sign_in(page, HOSTILE["sub"])
+        expect(sidebar(page).get_by_text(f"Logget inn som {HOSTILE['name']}", exact=True)).to_be_visible(timeout=60_000)
+        expect(sidebar(page).locator("b")).to_have_count(0)
+        expect(sidebar(page)).not_to_contain_text("49")
+        go(page, app_url + "Kartlag")
+        panel = layer_panel(page, UPLOAD_NAME)
+        run(page, panel.get_by_text("Vises på kartene", exact=True).click)  # the layer's visibility toggle
+        store = GeoPackageStore(store_path)
+        mine = next(i for i in store.list() if i.title == UPLOAD_NAME)
+        assert not mine.visible
+        assert store.audit_log(layer_id=mine.id)[0].name == HOSTILE["name"]
     finally:
         page.close()
 
@@ -176,5 +220,8 @@ def administrator_reads_the_change_log(browser, app_url: str) -> None:
         assert any(UPLOAD_NAME in line and "Lastet opp" in line for line in kari), lines
         assert any(STEINKJER_LAYER in line and "AVVIST" in line for line in kari), lines
         assert any("Ola Steinkjer" in line and STEINKJER_LAYER in line for line in lines), lines
+        hostile = [row for row in rows[1:] if HOSTILE["sub"] in row]
+        assert hostile and all(HOSTILE["name"] not in row for row in hostile), hostile  # never a bare formula
+        assert any("'" + HOSTILE["name"] in row for row in hostile), hostile  # a text cell, its text kept
     finally:
         page.close()
