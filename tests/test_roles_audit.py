@@ -126,6 +126,63 @@ def test_an_orkland_editor_changes_orklands_layers_and_is_refused_steinkjers(sto
     assert change_text(rename) == "title: Orkland parker → Orkland næringsparker"
 
 
+def test_an_editor_does_every_change_to_her_own_layers_and_none_to_the_countys(store, county):
+    admin, orkland, _ = county
+    kari = ActingStore(store, KARI)
+    assert kari.replace(orkland.id, generated_parks(3)).version == 2
+    assert kari.restore_version(orkland.id, 1).version == 1
+    assert kari.set_description(orkland.id, "Hennes").description == "Hennes"
+    assert kari.set_style(orkland.id, {"colour": "#654321"}).style == {"colour": "#654321"}
+    assert kari.delete(orkland.id).deleted
+    assert not kari.restore(orkland.id).deleted
+    countys = admin.save(generated_parks(1), "Fylkets lag", "parks")  # an administrator files under the county
+    assert countys.owner == COUNTY
+    for change in (
+        lambda: kari.rename(countys.id, "Hennes nå"),
+        lambda: kari.for_owner(COUNTY).save(generated_parks(1), "Fylkets?", "parks"),
+    ):
+        with pytest.raises(NotAllowed):
+            change()
+    actions = [(e.action, e.outcome) for e in store.audit_log() if e.subject == "kari-1"]
+    assert actions == [
+        ("upload", "refused"),
+        ("rename", "refused"),
+        ("restore", "done"),
+        ("delete", "done"),
+        ("style", "done"),
+        ("describe", "done"),
+        ("restore_version", "done"),
+        ("new_version", "done"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        person("viewer-1", "Vera Viewer", "vera@example.org"),  # signed in, no rule matches: a viewer
+        Actor(Identity(subject="", name="anonym")),  # not signed in
+        person("kari-2", "Kari Unverified", "kari@orkland.kommune.no", email_verified=False),  # a claim not vouched
+    ],
+    ids=["viewer", "anonymous", "unverified e-mail"],
+)
+def test_a_viewer_changes_nothing_and_every_try_is_logged(store, county, actor):
+    _, orkland, _ = county
+    viewer = ActingStore(store, actor)
+    assert viewer.access().role is Role.VIEWER
+    for change in (
+        lambda: viewer.save(generated_parks(1), "Vera sitt", "parks"),
+        lambda: viewer.rename(orkland.id, "Vera var her"),
+        lambda: viewer.set_visible(orkland.id, False),
+        lambda: viewer.delete(orkland.id),
+        lambda: viewer.set_role_rules([RoleRule.of("sub", actor.identity.subject or "x", "admin")]),
+    ):
+        with pytest.raises(NotAllowed):
+            change()
+    assert store.get(orkland.id).title == "Orkland parker" and store.get(orkland.id).visible
+    refused = [e.action for e in store.audit_log() if e.outcome == "refused"]
+    assert refused == ["roles", "delete", "hide", "rename", "upload"]
+
+
 def test_a_role_taken_away_refuses_the_very_next_change(store, county):
     admin, orkland, _ = county
     kari = ActingStore(store, KARI)
