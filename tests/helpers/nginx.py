@@ -26,12 +26,13 @@ needs_nginx = pytest.mark.skipif(not NGINX, reason="needs Debian's nginx (tests/
 
 
 @contextlib.contextmanager
-def running_nginx(upstreams: list[str], **options) -> Iterator[str]:
-    """nginx on a free loopback port in front of `upstreams` (host:port); yields its URL, stops it afterwards."""
+def running_nginx(upstreams: list[str], port: int | None = None, **options) -> Iterator[str]:
+    """nginx on loopback `port` (a free one by default) in front of `upstreams` (host:port); yields its URL, stops it
+    afterwards. A port chosen beforehand lets what runs behind nginx name its address (an OIDC redirect URI)."""
     # nginx's workers run as nobody when it starts as root: their cache must be reachable (pytest's tmp is 0700)
     rundir = Path(tempfile.mkdtemp(prefix="industrikart-nginx-test-"))
     rundir.chmod(0o755)
-    port = free_port()
+    port = port or free_port()
     conf = rundir / "nginx.conf"
     conf.write_text(render_nginx.render(f"127.0.0.1:{port}", str(rundir), upstreams, **options))
     nginx = subprocess.Popen(
