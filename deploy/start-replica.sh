@@ -2,7 +2,8 @@
 # One Industrikart replica: `bash deploy/start-replica.sh PORT [ADDRESS]` (exec's Streamlit, so the PID is the server's).
 #
 # Environment: DATABASE_URL (required with more than one replica: everything shared lives in PostGIS),
-# INDUSTRIKART_PG_SCHEMA, INDUSTRIKART_EDITOR_PASSWORD, and INDUSTRIKART_COOKIE_SECRET: the same on every
+# INDUSTRIKART_PG_SCHEMA, INDUSTRIKART_EDITOR_PASSWORD (or, for OIDC sign-in, the same .streamlit/secrets.toml:
+# its [auth] cookie_secret signs the identity cookie), and INDUSTRIKART_COOKIE_SECRET: the same on every
 # replica, so a session that fails over to another replica keeps a valid XSRF cookie for uploads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
