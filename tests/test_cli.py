@@ -88,6 +88,25 @@ def test_ingest_bad_file_exits_2_and_stores_nothing(tmp_path):
     assert open_store().list() == []
 
 
+def test_ingest_files_the_layer_under_its_owner_and_logs_the_operator(tmp_path):
+    import getpass
+
+    path = tmp_path / "generated_point.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"navn": "Generert"},'
+        ' "geometry": {"type": "Point", "coordinates": [9.83, 63.31]}}]}',
+        encoding="utf-8",
+    )
+    assert cli("ingest", str(path), "--owner", "Orkland").returncode == 0
+    assert cli("ingest", str(path), "--owner", "5006", "--uploader", "Generert Operatør").returncode == 0
+    bad = cli("ingest", str(path), "--owner", "Atlantis")
+    assert bad.returncode == 2 and "Atlantis" in bad.stderr and "Traceback" not in bad.stderr
+    layers = open_store().list()
+    assert [(i.owner, i.uploader) for i in layers] == [("5059", getpass.getuser()), ("5006", "Generert Operatør")]
+    log = open_store().audit_log()
+    assert [(e.action, e.subject) for e in log] == [("upload", f"cli:{getpass.getuser()}")] * 2
+
+
 def test_ingest_an_official_export_prints_the_summary_and_saves_through_the_store():
     result = cli("ingest", str(FIXTURES / "norskeutslipp_testfixture.xlsx"), "--format", "norskeutslipp")
     assert result.returncode == 0, result.stderr
