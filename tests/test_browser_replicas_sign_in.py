@@ -5,12 +5,14 @@ audit log's CSV. Chromium only ever talks to nginx (a replica directly only to k
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import secrets
 import signal
 import uuid
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -144,10 +146,9 @@ def delete_buttons(expander):
     return expander.get_by_role("button", name=t("delete", "nb"), exact=True)
 
 
-@pytest.fixture(scope="module")
-def kari(browser, replicas):
+@contextlib.contextmanager
+def kari_uploads(browser, nginx: str) -> Iterator[OfflinePage]:
     """Kari, the Orkland editor, signed in through nginx, having uploaded her layer on Last_opp."""
-    nginx, _ = replicas
     page = sign_in(browser, nginx, ORKLAND_EDITOR)
     try:
         expect(sidebar(page)).to_contain_text(t("access_editor_for", "nb", owners="Orkland"))
@@ -170,7 +171,16 @@ def kari(browser, replicas):
         page.close()
 
 
-def test_an_orkland_editor_uploads_through_nginx_and_may_delete_only_her_own(kari, replicas, store):
+def test_sign_in_roles_and_the_log_through_nginx_on_two_replicas_one_killed(browser, replicas, store):
+    """One test, in order (a module fixture set up again between tests would upload again, on a replica fewer)."""
+    nginx, _ = replicas
+    with kari_uploads(browser, nginx) as kari:
+        she_may_delete_only_her_own(kari, replicas, store)
+        her_replica_killed_she_goes_on_on_the_other(kari, replicas, store)
+    the_administrator_reads_both_uploads_and_a_refused_forgery(browser, replicas, store)
+
+
+def she_may_delete_only_her_own(kari: OfflinePage, replicas, store) -> None:
     nginx, _ = replicas
     mine = [i for i in store.list() if i.title == KARIS_TITLE]
     assert [(i.owner, i.uploader) for i in mine] == [(ORKLAND, ORKLAND_EDITOR["name"])]
@@ -183,7 +193,8 @@ def test_an_orkland_editor_uploads_through_nginx_and_may_delete_only_her_own(kar
     assert kari.unexpected_errors() == []
 
 
-def test_her_replica_killed_she_goes_on_on_the_other_signed_in_with_nothing_lost(kari, replicas, store):
+def her_replica_killed_she_goes_on_on_the_other(kari: OfflinePage, replicas, store) -> None:
+    """Signed in, with nothing lost."""
     nginx, by_address = replicas
     served = open_through_nginx(kari, nginx + "/Kartlag")
     assert served in by_address, (served, list(by_address))
@@ -199,7 +210,7 @@ def test_her_replica_killed_she_goes_on_on_the_other_signed_in_with_nothing_lost
     assert {i.title for i in store.list()} == {KARIS_TITLE, STEINKJERS_TITLE}
 
 
-def test_the_administrator_reads_both_uploads_and_a_refused_forgery_in_the_log(browser, kari, replicas, store):
+def the_administrator_reads_both_uploads_and_a_refused_forgery(browser, replicas, store) -> None:
     nginx, _ = replicas
     steinkjers = next(i for i in store.list() if i.title == STEINKJERS_TITLE)
     # Kari forges a delete of Steinkjer's layer through the server's store API, as the provider names her
