@@ -13,12 +13,13 @@ import contextlib
 import logging
 from pathlib import Path
 
+from psycopg.conninfo import conninfo_to_dict
 from werkzeug.serving import make_server
 
 from config import ROOT, settings
 from ogc.bundled import write_bundled
 from ogc.service import CHECK_EVERY_S, Service
-from ogc.stored import stored_layers
+from ogc.stored import read_only_role_sql, stored_layers
 
 WORKDIR = ROOT / "data" / "ogc"  # derived files: the bundled GeoPackage and pygeoapi's configuration (git-ignored)
 
@@ -31,7 +32,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--check-every", type=float, default=CHECK_EVERY_S, help="seconds between looks at the store's listing"
     )
+    parser.add_argument(
+        "--role-sql",
+        metavar="ROLE",
+        help="print the SQL making ROLE a read-only reader of the PostGIS store (INDUSTRIKART_OGC_DATABASE_URL)",
+    )
     args = parser.parse_args(argv)
+    if args.role_sql:
+        store = settings().store
+        writer = conninfo_to_dict(store.url).get("user", "") if store.url else ""
+        print(";\n".join(read_only_role_sql(args.role_sql, store.schema, writer or "industrikart")) + ";")
+        return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     now = settings()
     url = now.ogc_url or f"http://{args.host}:{args.port}/"

@@ -156,6 +156,24 @@ class PostGISLayers:
         }
 
 
+_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def read_only_role_sql(role: str, schema: str, writer: str) -> list[str]:
+    """The statements that give `role` SELECT on the store's schema and nothing else: on the tables there now and,
+    through default privileges, on every version table `writer` (the app's role) makes later. Run them as
+    `writer` or a superuser, after `CREATE ROLE <role> LOGIN PASSWORD '…'`."""
+    for name in (role, schema, writer):
+        if not _ROLE_NAME.fullmatch(name):
+            raise ValueError(f"{name!r}: a plain lower-case name, please")
+    return [
+        f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {writer} IN SCHEMA {schema} GRANT SELECT ON TABLES TO {role}",
+        f"ALTER ROLE {role} SET default_transaction_read_only = on",
+    ]
+
+
 def geopackage_provider(path: Path, table: str) -> dict:
     """pygeoapi's provider entry for one table of a GeoPackage; features are named by its fid."""
     return {"name": "ogc.providers.GeoPackageProvider", "data": str(path), "table": table, "id_field": "fid"}
