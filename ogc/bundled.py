@@ -26,11 +26,13 @@ CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 
 @dataclass(frozen=True)
 class Bundled:
-    """One bundled collection: its id (also the table in the derived GeoPackage), its text keys
-    (ogc_<id>_title / _description in the .po files) and the licence link, where the source gives one."""
+    """One bundled collection: its id (also the table in the derived GeoPackage), its features, its title and
+    description (keys in the .po files) and the licence link, where the source gives one."""
 
     id: str
     frame: Callable[[Portfolio, Path], gpd.GeoDataFrame]
+    title: str
+    description: str
     licence_url: str = ""
 
 
@@ -50,14 +52,28 @@ def _measures(portfolio: Portfolio, directory: Path) -> gpd.GeoDataFrame:
 
 
 BUNDLED = (
-    Bundled("parks", lambda p, _: p.parks),
-    Bundled("emission_sources", lambda p, _: p.sources),
-    Bundled("emission_figures", _figures),
-    Bundled("cluster_members", lambda p, _: p.members),
-    Bundled("eprtr_facilities", lambda _, d: gpd.read_file(d / "eprtr_facilities.geojson"), CC_BY_4),
-    Bundled("ets_installations", lambda _, d: gpd.read_file(d / "ets_installations.geojson"), CC_BY_4),
-    Bundled("flows", _flows),
-    Bundled("measures", _measures),
+    Bundled("parks", lambda p, _: p.parks, "ogc_parks_title", "ogc_parks_description"),
+    Bundled(
+        "emission_sources", lambda p, _: p.sources, "ogc_emission_sources_title", "ogc_emission_sources_description"
+    ),
+    Bundled("emission_figures", _figures, "ogc_emission_figures_title", "ogc_emission_figures_description"),
+    Bundled("cluster_members", lambda p, _: p.members, "ogc_cluster_members_title", "ogc_cluster_members_description"),
+    Bundled(
+        "eprtr_facilities",
+        lambda _, d: gpd.read_file(d / "eprtr_facilities.geojson"),
+        "ogc_eprtr_facilities_title",
+        "ogc_eprtr_facilities_description",
+        CC_BY_4,
+    ),
+    Bundled(
+        "ets_installations",
+        lambda _, d: gpd.read_file(d / "ets_installations.geojson"),
+        "ogc_ets_installations_title",
+        "ogc_ets_installations_description",
+        CC_BY_4,
+    ),
+    Bundled("flows", _flows, "ogc_flows_title", "ogc_flows_description"),
+    Bundled("measures", _measures, "ogc_measures_title", "ogc_measures_description"),
 )
 
 

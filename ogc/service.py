@@ -67,8 +67,8 @@ def bundled_collections(path: Path) -> dict[str, dict]:
             links.append({"type": "text/html", "rel": "license", "title": "CC BY 4.0", "href": item.licence_url})
         bbox = pyogrio.read_info(path, layer=item.id)["total_bounds"]
         resources[item.id] = _collection(
-            _texts(f"ogc_{item.id}_title"),
-            _texts(f"ogc_{item.id}_description"),
+            _texts(item.title),
+            _texts(item.description),
             bbox,
             geopackage_provider(path, item.id),
             links,
