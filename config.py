@@ -91,6 +91,10 @@ class Settings:
         )
 
 
+# A stored layer's collection in the OGC API service (ogc/): the same name for every version, so a QGIS project keeps it
+OGC_COLLECTION = "layer-{id}"
+
+
 def _hours(value: str | None, default: float) -> float:
     """A positive number of hours; `default` where unset, blank or not one."""
     try:

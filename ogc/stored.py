@@ -20,7 +20,7 @@ import pyogrio.errors
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from config import StoreLocation
+from config import OGC_COLLECTION, StoreLocation
 from store.geopackage import LAYERS_TABLE, VERSIONS_TABLE
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class StoredLayer:
 
     @property
     def collection_id(self) -> str:
-        return f"layer-{self.id}"
+        return OGC_COLLECTION.format(id=self.id)
 
 
 class GeoPackageLayers:
