@@ -8,7 +8,6 @@ read-only by ogc.stored.read_only_role_sql (the SQL the README gives).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -26,6 +25,8 @@ from shapely.geometry import LineString, Point, Polygon
 from ogc.bundled import bundled_frames
 from ogc.stored import read_only_role_sql
 from store import Origin
+from tests.helpers.browser import free_port
+from tests.helpers.nginx import needs_nginx, running_nginx
 from tests.helpers.store_fixtures import PG_URL, Backend
 from tests.helpers.waiting import wait_until
 
@@ -36,12 +37,6 @@ BACKENDS = [
     pytest.param("postgis", id="postgis", marks=pytest.mark.skipif(not PG_URL, reason=NO_PG)),
 ]
 CHANGE_TIMEOUT_S = 20  # the service looks at the store every 0.3 s here; GDAL and pygeoapi's rebuild take a moment
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _layer() -> gpd.GeoDataFrame:
@@ -78,13 +73,13 @@ def _drop_role(role: str) -> None:
 
 
 class Service:
-    def __init__(self, backend: Backend, tmp: Path):
+    def __init__(self, backend: Backend, tmp: Path, public_url: str | None = None):
         self.backend = backend
         self.store = backend.open()
         self.first = self.store.save(
             _layer(), "Testlag for QGIS", "other", origin=Origin("t.geojson", None, "test", "CC BY 4.0 Testkilde")
         )
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "INDUSTRIKART_STORE")}
         self.role = self.read_only_url = ""
@@ -95,7 +90,7 @@ class Service:
             env["DATABASE_URL"] = PG_URL
             env["INDUSTRIKART_PG_SCHEMA"] = backend.location
             self.read_only_url = env["INDUSTRIKART_OGC_DATABASE_URL"] = _read_only_url(backend, self.role)
-        env["INDUSTRIKART_OGC_URL"] = self.url
+        env["INDUSTRIKART_OGC_URL"] = public_url or self.url
         self.log = tmp / "ogc.log"
         command = [
             sys.executable,
@@ -134,6 +129,7 @@ class Service:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(10)
+        self.store = None
         if self.role:
             _drop_role(self.role)
         self.backend.cleanup()
@@ -236,3 +232,24 @@ def test_bbox_crs_paging_and_property_filters(service):
     assert [f["properties"]["areal"] for f in found["features"]] == [3.25]
     crs = requests.get(f"{service.url}collections/{name}?f=json", timeout=10).json()["crs"]
     assert "http://www.opengis.net/def/crs/EPSG/0/25833" in crs
+
+
+@needs_nginx
+def test_behind_nginx_on_ogc(tmp_path):
+    """With PostGIS the service runs behind the app's nginx on /ogc/: its links name that address, so GDAL (QGIS)
+    follows them through nginx; nginx lets nothing but GET through."""
+    port = free_port()
+    public = f"http://127.0.0.1:{port}/ogc/"
+    service = Service(Backend("gpkg", tmp_path), tmp_path, public_url=public)
+    try:
+        with running_nginx(["127.0.0.1:9"], port=port, ogc=f"127.0.0.1:{service.port}"):
+            layers = {str(name) for name, _ in pyogrio.list_layers(f"OAPIF:{public}")}
+            assert {"parks", f"layer-{service.first.id}"} <= layers
+            served = pyogrio.read_dataframe(f"OAPIF:{public}", layer=f"layer-{service.first.id}")
+            _same_features(served, service.store.read(service.first.id))
+            items = requests.get(f"{public}collections/parks/items", params={"f": "json", "limit": 5}, timeout=10)
+            assert all(link["href"].startswith(public) for link in items.json()["links"])
+            refused = requests.post(f"{public}collections/parks/items", json={}, timeout=10)
+            assert refused.status_code == 403
+    finally:
+        service.stop()
