@@ -1,4 +1,4 @@
-""""Legg til i QGIS": the OGC API address (INDUSTRIKART_OGC_URL) on the Kartlag page and in the share box, only where
+"""The OGC API address ("Legg til i QGIS", INDUSTRIKART_OGC_URL) on the Kartlag page and in the share box, only where
 the installation runs the service."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-""" "Legg til i QGIS": the OGC API – Features address (INDUSTRIKART_OGC_URL, served by ogc/) to paste into QGIS,
+"""The "Legg til i QGIS" box: the OGC API – Features address (INDUSTRIKART_OGC_URL, served by ogc/) to paste into QGIS,
 shown only where the installation runs the service."""
 
 from __future__ import annotations
