@@ -19,7 +19,10 @@ import threading
 import time
 from pathlib import Path
 
+import pyogrio
 import yaml
+from pygeoapi.api import API
+from pygeoapi.openapi import get_oas
 
 from i18n import t
 from ogc.bundled import BUNDLED
@@ -58,8 +61,6 @@ def _collection(title, description, bbox, provider: dict, links: list | None = N
 
 
 def bundled_collections(path: Path) -> dict[str, dict]:
-    import pyogrio  # noqa: PLC0415 (GDAL only where the bundled file is read)
-
     resources = {}
     for item in BUNDLED:
         links = []
@@ -144,8 +145,6 @@ class Service:
 
     def _start(self, workdir: Path):
         """Write the first configuration where pygeoapi's Flask app reads it, then import the app."""
-        from pygeoapi.openapi import get_oas  # noqa: PLC0415 (pygeoapi reads its files at import)
-
         listing = self.source.listing()
         config = self._config(listing)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -153,16 +152,13 @@ class Service:
         config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         openapi_file.write_text(yaml.safe_dump(get_oas(config, False), allow_unicode=True), encoding="utf-8")
         os.environ["PYGEOAPI_CONFIG"], os.environ["PYGEOAPI_OPENAPI"] = str(config_file), str(openapi_file)
-        from pygeoapi import flask_app  # noqa: PLC0415
+        from pygeoapi import flask_app  # only now: it reads the files PYGEOAPI_CONFIG and PYGEOAPI_OPENAPI name
 
         self._listing, self._checked = listing, time.monotonic()
         return flask_app
 
     def refresh(self, force: bool = False) -> bool:
         """Rebuild pygeoapi's API object if the store's listing changed; True when it did."""
-        from pygeoapi.api import API  # noqa: PLC0415
-        from pygeoapi.openapi import get_oas  # noqa: PLC0415
-
         if not force and time.monotonic() - self._checked < self.check_every:
             return False
         with self._lock:
