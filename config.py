@@ -66,6 +66,10 @@ class Settings:
     accessibility_statement_url: str  # INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL: the statement published on uustatus.no
     sign_in_hours: float  # INDUSTRIKART_SIGN_IN_HOURS: an OIDC sign-in older than this must be made again
     sign_in_to_view: bool  # INDUSTRIKART_SIGN_IN_TO_VIEW=1: with OIDC, only people signed in see anything
+    ogc_url: str  # INDUSTRIKART_OGC_URL: the OGC API – Features address (ogc/) given to QGIS users; empty: none shown
+    ogc_database_url: (
+        str  # INDUSTRIKART_OGC_DATABASE_URL: the read-only role ogc/ reads PostGIS as; empty: DATABASE_URL
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -82,7 +86,13 @@ class Settings:
             accessibility_statement_url=_setting(env, "INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL", UUSTATUS_URL),
             sign_in_hours=_hours(env.get("INDUSTRIKART_SIGN_IN_HOURS"), SIGN_IN_HOURS),
             sign_in_to_view=_setting(env, "INDUSTRIKART_SIGN_IN_TO_VIEW", "0") in {"1", "true", "yes"},
+            ogc_url=(env.get("INDUSTRIKART_OGC_URL") or "").strip(),
+            ogc_database_url=(env.get("INDUSTRIKART_OGC_DATABASE_URL") or "").strip(),
         )
+
+
+# A stored layer's collection in the OGC API service (ogc/): the same name for every version, so a QGIS project keeps it
+OGC_COLLECTION = "layer-{id}"
 
 
 def _hours(value: str | None, default: float) -> float:

@@ -10,6 +10,7 @@ from store import StoreError
 from ui.audit import layer_log
 from ui.layer_admin import bin_actions, downloads, editor_actions, layer_table
 from ui.page import PageFrame
+from ui.qgis import qgis_address
 from ui.text import escape_markdown
 
 page = PageFrame("nav_layers")
@@ -36,6 +37,7 @@ for info in live:
         if info.description:
             st.text(info.description)
         downloads(info, lang, settings().store)
+        qgis_address(lang, info)
         if access.may_change(info.owner):  # the store checks again when a change is made
             editor_actions(store, info, lang)
             layer_log(store, info, lang)  # it names people: for those who answer for the layer

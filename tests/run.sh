@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .  # the app's packages, editable
+# pygeoapi's wheel carries its own test suite as a top-level package `tests`, which would shadow ours: remove it
+purelib=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+if grep -qs '^tests/__init__.py' "$purelib"/pygeoapi-*.dist-info/RECORD; then rm -rf "$purelib/tests"; fi
 
 # Browser tests drive Debian's chromium (Playwright's own browser download does not work offline);
 # the deploy tests start Debian's nginx in front of a stand-in replica.

@@ -33,7 +33,7 @@ from ui.upload_form import file_error
 
 ENGLISH_WORDS = (" the ", " is ", " must ", " file ", " not ", " expected ", " and ", " has ", " was ", " could ")
 NORWEGIAN_WORDS = (" ikke ", " og ", " filen ", " skal ", " må ", " har ", " ble ", " kunne ")
-APP_DIRS = ("ui", "pages", "maps", "exports", "analysis", "loaders", "store", "core", "i18n")
+APP_DIRS = ("ogc", "ui", "pages", "maps", "exports", "analysis", "loaders", "store", "core", "i18n")
 # Calls whose first argument is a message code (a `msg_<code>` text): notes, and every coded error class ...
 _ERROR_MODULES = (errors, store_errors, analysis_errors, export_errors)
 _CODE_CALLS = {"Message", "note", "__init__", "CodedError", "CoordinateError", "BoundariesError"}

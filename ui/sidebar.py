@@ -14,6 +14,7 @@ from core.portfolio import Portfolio
 from core.schema import MAP_KINDS, PARK_STATUSES
 from i18n import t, theme_label
 from store import LayerInfo
+from ui.qgis import qgis_address
 from ui.uploaded_layers import layer_list
 
 
@@ -103,3 +104,4 @@ def share_box(link: str, lang: str) -> None:
     with st.sidebar.expander(f"🔗 {t('share_link', lang)}"):
         st.caption(t("share_help", lang))
         st.code(link, language=None, wrap_lines=True)
+        qgis_address(lang)  # the layers themselves, live, for QGIS (where the installation runs the service)
