@@ -50,6 +50,9 @@ class StoreLocation:
         return self.url or str(self.path)
 
 
+OVERLAY_ALLOW_PRIVATE_ENV = "INDUSTRIKART_OVERLAY_ALLOW_PRIVATE"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app takes from the environment, read once per process by `settings()`."""
@@ -66,6 +69,9 @@ class Settings:
     accessibility_statement_url: str  # INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL: the statement published on uustatus.no
     sign_in_hours: float  # INDUSTRIKART_SIGN_IN_HOURS: an OIDC sign-in older than this must be made again
     sign_in_to_view: bool  # INDUSTRIKART_SIGN_IN_TO_VIEW=1: with OIDC, only people signed in see anything
+    # INDUSTRIKART_OVERLAY_ALLOW_PRIVATE=1: map services on loopback or private addresses may be read (a map server
+    # inside the installation's own network; the tests' loopback MapServer). Off: such addresses are refused.
+    overlay_allow_private: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -82,6 +88,7 @@ class Settings:
             accessibility_statement_url=_setting(env, "INDUSTRIKART_ACCESSIBILITY_STATEMENT_URL", UUSTATUS_URL),
             sign_in_hours=_hours(env.get("INDUSTRIKART_SIGN_IN_HOURS"), SIGN_IN_HOURS),
             sign_in_to_view=_setting(env, "INDUSTRIKART_SIGN_IN_TO_VIEW", "0") in {"1", "true", "yes"},
+            overlay_allow_private=_setting(env, OVERLAY_ALLOW_PRIVATE_ENV, "0") in {"1", "true", "yes"},
         )
 
 
@@ -438,3 +445,11 @@ OFFLINE_COUNTY_COLOUR = "#5f6b73"
 CHOSEN_AREA_COLOUR = "#1b1b1b"  # the outline of the municipality chosen in Kart's filter (maps/outlines.py)
 EPRTR_NEAR_M = 2_000  # a register facility within this distance of a Trøndelag municipality counts (SOURCE.md)
 POLLUTANT_MAX_AS_CO2_T = 300_000.0  # a non-CO₂ map: its largest circle is drawn as large as this many t CO₂
+
+# Official map services (WMS) drawn over the maps (loaders/official/map_services.py): what one answer may cost.
+OVERLAY_TIMEOUT_S = 10.0  # a whole answer (connect, wait, read): a slow service is refused, not waited for
+OVERLAY_CAPABILITIES_MAX_BYTES = 10 * 1024 * 1024  # a capabilities document; Geonorge's biggest are a few MB
+OVERLAY_IMAGE_MAX_BYTES = 20 * 1024 * 1024  # one GetMap image for an export
+OVERLAY_REDIRECTS = 3  # each one's address checked like the first
+OVERLAY_EXPORT_MAX_PX = 2048  # WMS servers commonly refuse bigger GetMap images: the export scales up to fit
+OVERLAY_EXPORT_TIMEOUT_S = 8.0
