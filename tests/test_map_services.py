@@ -174,3 +174,90 @@ def test_an_unreachable_service_is_refused():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     refused("overlay_unreachable", read_capabilities, f"http://127.0.0.1:{port}/wms", allow_private=True)
+
+
+# --- kept in the store, and in the exports -------------------------------------------------------------------
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    """The installation's allow setting, as the tests' loopback MapServer needs it."""
+    import config
+
+    monkeypatch.setenv(config.OVERLAY_ALLOW_PRIVATE_ENV, "1")
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
+
+
+def saved_test_overlays(server) -> list:
+    """The test layer saved as an editor would (through the ActingStore: owned, logged) and read back."""
+    from loaders.official.overlays import OVERLAYS_KIND, overlays_of, save_overlays
+    from store import open_store
+    from store.acting import ActingStore, Actor
+
+    store = ActingStore(open_store(), Actor.trusted("test", "generated test operator"))
+    capabilities = read_capabilities(server.wms, allow_private=True)
+    info = save_overlays(store, capabilities, [LAYER_NAME], "Testtjeneste")
+    assert info.kind == OVERLAYS_KIND and info.feature_count == 1
+    assert store.audit_log(info.id)[0].action == "upload"  # the audit log says who saved it
+    return overlays_of(info.id, store.read(info.id))
+
+
+def test_an_overlay_is_kept_in_the_store_with_its_service_details(map_server):
+    (overlay,) = saved_test_overlays(map_server)
+    assert (overlay.layer, overlay.title, overlay.attribution) == (LAYER_NAME, LAYER_TITLE, ATTRIBUTION)
+    assert overlay.url.startswith(map_server.url) and "GetLegendGraphic" in overlay.legend_url
+    assert overlay.key.endswith(".0")
+
+
+def orkanger_png(portfolio, overlays) -> bytes:
+    from analysis.filters import Filters, apply_filters
+    from exports.image import render_map
+    from exports.overlays import MapExtras
+    from exports.request import MapRequest
+
+    request = MapRequest(center=(63.3, 10.0), zoom=9, extras=MapExtras(overlays=tuple(overlays)), basemap="none")
+    return render_map(apply_filters(portfolio, Filters()), request, tile_fetcher=lambda z, x, y: None)
+
+
+def test_a_png_export_draws_the_overlay_with_its_attribution(portfolio, map_server, allow_private):
+    from exports.image import map_frame_px
+
+    overlays = saved_test_overlays(map_server)
+    png = orkanger_png(portfolio, overlays)
+    with Image.open(io.BytesIO(png)) as image:
+        description = image.info.get("Description", "")
+        left, top, right, bottom = map_frame_px()
+        pixels = np.asarray(image.convert("RGB"))[top:bottom, left:right].astype(int)
+    magenta = (pixels[..., 0] > 200) & (pixels[..., 1] < 110) & (pixels[..., 2] > 200)  # the layer at 75 % opacity
+    assert magenta.mean() > 0.2, magenta.mean()
+    assert LAYER_TITLE in description and ATTRIBUTION in description
+    assert any("GetMap" in path for path in map_server.requests)
+
+
+def test_with_the_service_stopped_the_export_names_the_overlay_missing(portfolio, tmp_path, allow_private):
+    with running_map_server(tmp_path) as server:
+        overlays = saved_test_overlays(server)
+    png = orkanger_png(portfolio, overlays)  # the server is gone: nothing answers on its port
+    with Image.open(io.BytesIO(png)) as image:
+        description = image.info.get("Description", "")
+        pixels = np.asarray(image.convert("RGB")).astype(int)
+    assert "Mangler fordi tjenesten ikke svarte" in description and LAYER_TITLE in description
+    assert ATTRIBUTION not in description
+    magenta = (pixels[..., 0] > 200) & (pixels[..., 1] < 110) & (pixels[..., 2] > 200)
+    assert magenta.mean() < 0.001
+
+
+def test_the_legend_and_credits_name_drawn_and_missing_overlays():
+    from exports.map_services import OverlayImage, overlay_credits, overlay_legend
+    from loaders.official.overlays import Overlay
+
+    there = Overlay("1.0", "https://x.example/wms", "a", "Arealplaner", "© Kartverket", "", "1.3.0", "Plan")
+    gone = Overlay("1.1", "https://y.example/wms", "b", "Verneområder", "© Miljødirektoratet", "", "1.3.0", "Vern")
+    images = [OverlayImage(there, np.zeros((2, 2, 4), np.uint8)), OverlayImage(gone, None)]
+    credits = overlay_credits(images, "nb")
+    assert credits[0] == "Arealplaner: © Kartverket"
+    assert "Verneområder" in credits[1] and "mangler" in credits[1] and "Miljødirektoratet" not in credits[1]
+    rows = [text for _, _, text in overlay_legend(images, "en")]
+    assert rows == ["Map services", "Arealplaner", "Verneområder – missing: the service did not answer"]
