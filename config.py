@@ -50,6 +50,9 @@ class StoreLocation:
         return self.url or str(self.path)
 
 
+OVERLAY_ALLOW_PRIVATE_ENV = "INDUSTRIKART_OVERLAY_ALLOW_PRIVATE"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app takes from the environment, read once per process by `settings()`."""
@@ -70,6 +73,9 @@ class Settings:
     ogc_database_url: (
         str  # INDUSTRIKART_OGC_DATABASE_URL: the read-only role ogc/ reads PostGIS as; empty: DATABASE_URL
     )
+    # INDUSTRIKART_OVERLAY_ALLOW_PRIVATE=1: map services on loopback or private addresses may be read (a map server
+    # inside the installation's own network; the tests' loopback MapServer). Off: such addresses are refused.
+    overlay_allow_private: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -88,6 +94,7 @@ class Settings:
             sign_in_to_view=_setting(env, "INDUSTRIKART_SIGN_IN_TO_VIEW", "0") in {"1", "true", "yes"},
             ogc_url=(env.get("INDUSTRIKART_OGC_URL") or "").strip(),
             ogc_database_url=(env.get("INDUSTRIKART_OGC_DATABASE_URL") or "").strip(),
+            overlay_allow_private=_setting(env, OVERLAY_ALLOW_PRIVATE_ENV, "0") in {"1", "true", "yes"},
         )
 
 
@@ -448,3 +455,11 @@ OFFLINE_COUNTY_COLOUR = "#5f6b73"
 CHOSEN_AREA_COLOUR = "#1b1b1b"  # the outline of the municipality chosen in Kart's filter (maps/outlines.py)
 EPRTR_NEAR_M = 2_000  # a register facility within this distance of a Trøndelag municipality counts (SOURCE.md)
 POLLUTANT_MAX_AS_CO2_T = 300_000.0  # a non-CO₂ map: its largest circle is drawn as large as this many t CO₂
+
+# Official map services (WMS) drawn over the maps (loaders/official/map_services.py): what one answer may cost.
+OVERLAY_TIMEOUT_S = 10.0  # a whole answer (connect, wait, read): a slow service is refused, not waited for
+OVERLAY_CAPABILITIES_MAX_BYTES = 10 * 1024 * 1024  # a capabilities document; Geonorge's biggest are a few MB
+OVERLAY_IMAGE_MAX_BYTES = 20 * 1024 * 1024  # one GetMap image for an export
+OVERLAY_REDIRECTS = 3  # each one's address checked like the first
+OVERLAY_EXPORT_MAX_PX = 2048  # WMS servers commonly refuse bigger GetMap images: the export scales up to fit
+OVERLAY_EXPORT_TIMEOUT_S = 8.0

@@ -15,6 +15,7 @@ from maps.highlight import highlight_group
 from maps.labels import key_point_labels, labels_group
 from maps.legend import legend_content
 from maps.outlines import area_group
+from maps.overlays import over_basemap, overlay_group
 from maps.pmtiles_layer import STORED_LAYER
 from maps.styles import cluster_colours
 from ui.data import portfolio, stored_layers
@@ -22,6 +23,7 @@ from ui.export_panel import ExportSettings, export_panel
 from ui.feature_list import feature_picker, map_description, map_words
 from ui.map_view import show_map
 from ui.measure_data import portfolio_measures
+from ui.overlays import overlay_section
 from ui.overview import compact_header, key_figure_row, map_target, remember, selected_geometries
 from ui.page import PageFrame
 from ui.presentation import heading
@@ -39,6 +41,7 @@ data = portfolio(page.lang, layers)
 lang = page.link(map_params(data))
 uploaded = uploaded_layers(lang, layers, static_url(), complete=listed is not None)
 controls = map_controls(data, lang, listed)
+overlays = overlay_section(lang, listed)  # map services switched on (and, for editors, "add one")
 present = presentation_controls(lang)
 view = apply_filters(data, controls.filters)
 
@@ -74,8 +77,11 @@ with map_column:
                 map_words(lang),
             ),
             area_group(area),
-            *overview_layers(
-                view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled, kpi
+            *over_basemap(
+                overview_layers(
+                    view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled, kpi
+                ),
+                overlay_group(overlays, lang),
             ),
             labels_group(labels),
             highlight_group(selected_geometries(view, selected, controls.visible)),
@@ -112,5 +118,6 @@ with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t(
         ),
         uploaded=uploaded,
         municipalities=controls.filters.kommunenummer,
+        overlays=overlays,
     )
 page.finish()

@@ -108,7 +108,8 @@ LAYERS = {s.kind: s for s in (PARKS, SOURCES, MEMBERS)}
 MAP_KINDS = tuple(LAYERS)  # drawn and filtered with the bundled portfolio
 OWN_KINDS = ("boundaries", "other")  # drawn as they are, with their uploader's style
 UPLOAD_KINDS = (*MAP_KINDS, *OWN_KINDS)  # what an uploaded file can become
-TABLE_KINDS = ("figures", "municipal_statistics", "flows", "measures")  # imports, the flow and measure editors
+# imports, the flow and measure editors, the map service overlays (ui/overlays.py)
+TABLE_KINDS = ("figures", "municipal_statistics", "flows", "measures", "overlays")
 
 # Emission figures: a long table, one row per figure, joined to sources on facility_id.
 FIGURE_COLUMNS = (

@@ -50,6 +50,7 @@ from exports.cartography import (
 from exports.errors import ExportOptionError
 from exports.file_info import file_metadata, pdf_accessibility
 from exports.layout import MARGIN, STRIP, Box, PageLayout
+from exports.map_services import draw_overlay_images, fetch_overlay_images, overlay_alt, overlay_credits, overlay_legend
 from exports.options import check_view
 from exports.overlays import (
     MapExtras,
@@ -132,11 +133,14 @@ def render_map(
     # Tiles first, outside the lock: waiting for the network must not hold up other exports.
     report(0.05, t("export_progress_background", lang))
     mosaic = _fetch_tiles(request.basemap, tile_fetcher, extent, map_box[2] * dpi)
+    overlays = fetch_overlay_images(request.extras.overlays, extent, map_box[2] * dpi)  # None where one failed
+    alt = " ".join(part for part in (alt, overlay_alt(overlays, lang)) if part)
 
     with _RENDER_LOCK, matplotlib.rc_context(_RC):
         fig = Figure(figsize=(page.width, page.height), dpi=dpi, facecolor="white")
         ax = fig.add_axes(page.fraction(map_box))
         background = _draw_background(ax, extent, shapes, mosaic, lang)
+        draw_overlay_images(ax, overlays, extent)
 
         report(0.45, t("export_progress_layers", lang))
         extras = request.extras
@@ -148,9 +152,11 @@ def render_map(
         _draw_scale_bar(fig, page, extent, lang)
         _draw_north_arrow(fig, page, lang)
         _draw_header(fig, page, request)
-        _draw_legend(fig, page, _legend_entries(frames, request.layers, colours, lang, extras, chosen, kpi))
+        entries = _legend_entries(frames, request.layers, colours, lang, extras, chosen, kpi)
+        _draw_legend(fig, page, entries + overlay_legend(overlays, lang))
         _draw_key_figures(fig, page, kpi, lang)
-        _draw_credits(fig, page, _credits(background, request.basemap, shapes is not None, lang, kpi))
+        credits = _credits(background, request.basemap, shapes is not None, lang, kpi)
+        _draw_credits(fig, page, [*credits[:1], *overlay_credits(overlays, lang), *credits[1:]])
 
         report(0.85, t("export_progress_saving", lang))
         buffer = io.BytesIO()

@@ -49,6 +49,8 @@ class MapExtras:
 
     uploaded: tuple[UploadedLayer, ...] = ()
     municipalities: tuple[str, ...] = ()  # municipality numbers the view is filtered to: framed and outlined
+    # map service overlays switched on (loaders.official.overlays.Overlay): drawn from GetMap, or named as missing
+    overlays: tuple = ()
 
 
 @dataclass(frozen=True)

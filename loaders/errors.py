@@ -114,3 +114,8 @@ class NeedsLayerChoice(LayerError):
     def __init__(self, layers: list[str] | tuple[str, ...]):
         self.layers = tuple(layers)
         super().__init__("needs_layer_choice", count=len(self.layers), layers=tuple(f"'{n}'" for n in self.layers))
+
+
+class MapServiceError(LayerError):
+    """A map service (WMS) address or answer that is refused: a bad scheme, a private address, no answer, too slow,
+    too large, not XML, XML with entities, not a WMS capabilities document (loaders/official/map_services.py)."""

@@ -10,6 +10,7 @@ from analysis.neighbourhoods import compare_hoods, neighbourhoods, portfolio_sum
 from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
 from i18n import fmt_number, fmt_tonnes, t
 from maps.description import description_group
+from maps.overlays import over_basemap, overlay_group
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
 from ui.data import portfolio
@@ -25,6 +26,7 @@ from ui.measures import (
     site_measures,
     summary_section,
 )
+from ui.overlays import overlay_section
 from ui.page import PageFrame
 from ui.portfolio import (
     flow_editor,
@@ -66,6 +68,7 @@ controls = portfolio_controls(data, lang)
 read_point_click("pf_map")
 found = portfolio_measures(data, listing, lang)
 measure_statuses, measure_kinds = measure_filters(lang)
+overlays = overlay_section(lang, listing)  # map services switched on (and, for editors, "add one")
 present = presentation_controls(lang)
 heading(lang, present, t("pf_page_title", lang), t("pf_page_intro", lang))
 flows = portfolio_flows(data, store, listing, lang)
@@ -91,8 +94,11 @@ else:
     portfolio_map(
         portfolio_base_map(lang, static_url()),
         [
-            *portfolio_layers(
-                content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)
+            *over_basemap(
+                portfolio_layers(
+                    content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)
+                ),
+                overlay_group(overlays, lang),
             ),
             description_group(t("pf_map_title", lang), neighbourhoods_described(content, km, lang), map_words(lang)),
         ],

@@ -28,8 +28,9 @@ from store.records import AuditEntry, LayerInfo
 # The layer kinds the maps know, municipal or county "boundaries", resource "flows" (lines with the
 # loaders/bundled/flows.py columns, loaders/bundled/flow_store.py), "measures" (one point each,
 # loaders/bundled/measure_store.py) and "other": a layer that keeps its own fields.
-# "figures" and "municipal_statistics" hold imported tables without geometry (loaders/official/imported.py).
-KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "flows", "measures", "other")
+# "figures" and "municipal_statistics" hold imported tables without geometry (loaders/official/imported.py);
+# "overlays" the map service layers chosen by an editor, also without geometry (loaders/official/overlays.py).
+KINDS = (*LAYERS, "figures", "municipal_statistics", "boundaries", "flows", "measures", "overlays", "other")
 PURGE_AFTER = timedelta(days=STORE_PURGE_DAYS)
 EXPORT_FORMATS = ("geojson", "gpkg")
 # What a layer's style may say: colour and fill as #rrggbb, the field used as label, the fields shown in popups.

@@ -12,10 +12,12 @@ purelib=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["pu
 if grep -qs '^tests/__init__.py' "$purelib"/pygeoapi-*.dist-info/RECORD; then rm -rf "$purelib/tests"; fi
 
 # Browser tests drive Debian's chromium (Playwright's own browser download does not work offline);
-# the deploy tests start Debian's nginx in front of a stand-in replica.
+# the deploy tests start Debian's nginx in front of a stand-in replica; the map service overlay tests serve a
+# generated layer through Debian's MapServer (mapserv, run as CGI).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v mapserv >/dev/null || missing+=(cgi-mapserver mapserver-bin)
 if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

@@ -131,12 +131,13 @@ def export_mime(choice: str) -> str:
     )
 
 
-def export_panel(view: View, settings: ExportSettings, *, uploaded=None, municipalities=()) -> None:
+def export_panel(view: View, settings: ExportSettings, *, uploaded=None, municipalities=(), overlays=()) -> None:
     """Pick an export; one click on the download button makes the file and downloads it.
 
     `settings`: what the user sees (its map view and day are filled in here); `uploaded`:
     ui.uploaded_layers.UploadedLayers (its layers are read when the button is clicked, so a big layer is not read on
-    every rerun); `municipalities`: the numbers the view is filtered to.
+    every rerun); `municipalities`: the numbers the view is filtered to; `overlays`: the map services switched on
+    (loaders.official.overlays.Overlay), fetched for the file's extent when the button is clicked.
     """
     lang = settings.lang
     choice = st.selectbox(
@@ -158,6 +159,7 @@ def export_panel(view: View, settings: ExportSettings, *, uploaded=None, municip
         extras = MapExtras(
             uploaded=tuple(UploadedLayer(layer_title, read(), style) for layer_title, read, style in readers),
             municipalities=tuple(municipalities),
+            overlays=tuple(overlays),
         )
         build = lambda: build_export(choice, view, settings, boundaries=_boundaries(), extras=extras)[0]  # noqa: E731
         return LAYER_EXPORTS.run(build, budget)  # one export at a time in the process, within the budget

@@ -6,6 +6,7 @@ Pure parsing and writing (`Param`, `parse`, `dump`) are kept apart from the Stre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -25,6 +26,7 @@ from maps.portfolio import LAYERS as PORTFOLIO_LAYERS
 from ui.emissions_data import EmissionsData
 from ui.map_focus import link_view
 from ui.map_view import Selection
+from ui.overlays import OVERLAYS_ON
 from ui.overview import selection_point
 from ui.portfolio import POINT_KEY, parse_point, point_text
 from ui.portfolio_tables import site_names
@@ -193,8 +195,28 @@ def map_params(portfolio: Portfolio) -> list[Param]:
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
         Param("view", _view_reader(portfolio), _write_view, _parse_view, _dump_view),
         Param("sel", _read_selection, _write_selection, _selection_parser(portfolio), _dump_selection),
+        overlays_param(),
         *presentation_params(),
     ]
+
+
+MAX_OVERLAYS_IN_LINK = 50
+
+
+def overlays_param() -> Param:
+    """?ov=<stored layer id>.<row>, once per map service overlay switched on (ui/overlays.py). Only the form is
+    checked here: an overlay the store no longer has is simply not drawn."""
+
+    def parse(values: list[str]) -> list[str]:
+        if len(values) > MAX_OVERLAYS_IN_LINK or not all(_overlay_key(v) for v in values):
+            raise ValueError(values)
+        return list(dict.fromkeys(values))
+
+    return key_param("ov", OVERLAYS_ON, parse, list, default=[])
+
+
+def _overlay_key(value: str) -> bool:
+    return re.fullmatch(r"[0-9]{1,12}\.[0-9]{1,6}", value) is not None
 
 
 def presentation_params() -> list[Param]:
@@ -339,6 +361,7 @@ def portfolio_params(portfolio: Portfolio) -> list[Param]:
         layers_param(PORTFOLIO_LAYERS, "pf_show_"),
         key_param("base", "basemap", choice(config.BASEMAPS), default=config.DEFAULT_BASEMAP),
         key_param("pt", POINT_KEY, clicked_point),  # the clicked centre
+        overlays_param(),
         *presentation_params(),
     ]
 

@@ -1,0 +1,395 @@
+"""Official map services (WMS) read safely: the capabilities document an editor names, and GetMap images for exports.
+
+The server fetches addresses a person typed, so every fetch is guarded against server-side request forgery:
+- http and https only;
+- the host is resolved once and every address it resolves to is checked (no loopback, private, link-local,
+  multicast, reserved or unspecified address, IPv4 or IPv6, IPv4-mapped included) unless the installation allows
+  them (config.OVERLAY_ALLOW_PRIVATE_ENV); the connection goes to the checked address, so the name cannot resolve
+  elsewhere between the check and the connection (DNS rebinding);
+- redirects are followed by hand, a few at most, each new address checked like the first;
+- one time limit for the whole answer, and a size limit: an answer that says it is bigger is refused unread, one that
+  grows past the limit is cut off.
+The XML is read with defusedxml: no entity declarations (no expansion bomb), no external references.
+Every refusal is a `MapServiceError` with a code (`msg_overlay_*` in the catalogues).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import defusedxml.ElementTree as SafeTree
+from defusedxml import DefusedXmlException
+
+import config
+from loaders.errors import MapServiceError
+
+USER_AGENT = "Industrikart-Trondelag/1.0 (map services)"
+WEB_MERCATOR = ("EPSG:3857", "EPSG:900913")  # what Leaflet asks a WMS for
+XLINK = "{http://www.w3.org/1999/xlink}href"
+MAX_TEXT = 500  # a title, an attribution or an abstract is kept to this many characters
+
+# Official services a planner in Trøndelag needs, with the capabilities address each publishes. Each was found
+# with the search tool; the comment names where. An editor reads one (or any other address) and picks its layers.
+OFFICIAL_SERVICES = (
+    # Source: kartkatalog.miljodirektoratet.no/MapService/Details/villrein, its Server Url.
+    ("Villrein (Miljødirektoratet)", "https://kart.miljodirektoratet.no/arcgis/services/villrein/MapServer/WMSServer"),
+    # kartkatalog.miljodirektoratet.no/MapService/Details/vern names the service; this address as many public
+    # clients use it (code search), on the same server as villrein
+    ("Verneområder (Miljødirektoratet)", "https://kart.miljodirektoratet.no/arcgis/services/vern/MapServer/WMSServer"),
+    # Source: kartkatalog.geonorge.no/metadata/direktoratet-for-mineralforvaltning/bergrettigheter-wms/
+    # 9d8026d6-c08c-4c7d-afe8-d2983771840c, its Get Capabilities Url.
+    ("Bergrettigheter (DMF)", "https://kart.dirmin.no/dirmin/services/Bergrettigheter/MapServer/WmsServer"),
+    # Direktoratet for byggkvalitet's national plan services (arealplaner), as public clients use them (code search)
+    ("Kommuneplaner (DiBK)", "https://nap.ft.dibk.no/services/wms/kommuneplaner/"),
+    ("Reguleringsplaner (DiBK)", "https://nap.ft.dibk.no/services/wms/reguleringsplaner/"),
+    # Kartverket's N50 kartdata on Geonorge (kartverket.no/data/API-og-WMS lists the WMS services; code search)
+    ("N50 Kartdata (Kartverket)", "https://wms.geonorge.no/skwms1/wms.n50_kartdata"),
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    content_type: str
+    url: str  # where it came from, after any redirect
+
+
+@dataclass(frozen=True)
+class ServiceLayer:
+    """One named layer of a WMS as its capabilities describe it (inherited CRS and attribution filled in)."""
+
+    name: str
+    title: str
+    abstract: str
+    attribution: str
+    legend_url: str  # "" when the service offers none (http/https only)
+    crs: tuple[str, ...]
+
+    @property
+    def web_mercator(self) -> bool:
+        return any(c in WEB_MERCATOR for c in self.crs)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    title: str
+    version: str  # "1.3.0" or "1.1.1"
+    getmap_url: str  # the GetMap address the service gives (its base, without WMS parameters)
+    image_format: str  # image/png where offered
+    layers: tuple[ServiceLayer, ...]
+
+
+# --- fetching --------------------------------------------------------------------------------------------------
+
+
+def allowed_private() -> bool:
+    return config.settings().overlay_allow_private
+
+
+def checked_address(url: str, allow_private: bool | None = None) -> tuple[str, str, int, str, str]:
+    """(scheme, host, port, path with query, IP address to connect to) of `url`, or MapServiceError."""
+    allow = allowed_private() if allow_private is None else allow_private
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise MapServiceError("overlay_bad_address", url=url[:200]) from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise MapServiceError("overlay_bad_scheme", url=url[:200])
+    host = parts.hostname
+    if not host or parts.username or parts.password:
+        raise MapServiceError("overlay_bad_address", url=url[:200])
+    port = port or (443 if scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise MapServiceError("overlay_unreachable", host=host) from exc
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise MapServiceError("overlay_unreachable", host=host)
+    for address in addresses:
+        if not allow and not public_address(address):
+            raise MapServiceError("overlay_private_address", host=host, address=address)
+    path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    return scheme, host, port, path, addresses[0]
+
+
+def public_address(address: str) -> bool:
+    """Whether an IP address is one on the public internet (IPv4-mapped IPv6 judged as its IPv4)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.sixtofour is not None or ip.teredo is not None):
+        return False  # tunnels that can lead to any IPv4 address
+    return ip.is_global and not (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    )
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the checked address, whatever the host name resolves to now."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """TLS to the checked address, with the host name for SNI and certificate checks."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+
+
+def fetch(
+    url: str,
+    limit: int,
+    timeout: float = config.OVERLAY_TIMEOUT_S,
+    allow_private: bool | None = None,
+) -> Answer:
+    """The body of a GET of `url` under the rules above, or MapServiceError."""
+    deadline = time.monotonic() + timeout
+    for _ in range(config.OVERLAY_REDIRECTS + 1):
+        scheme, host, port, path, address = checked_address(url, allow_private)
+        connection_type = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+        connection = connection_type(host, port, address, timeout=_left(deadline, host))
+        try:
+            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+            response = connection.getresponse()
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.getheader("Location") or ""
+                if not location:
+                    raise MapServiceError("overlay_unreachable", host=host)
+                url = urljoin(url, location)
+                continue
+            if response.status != 200:
+                raise MapServiceError("overlay_http_status", host=host, status=response.status)
+            body = _read_limited(response, limit, deadline, host)
+            return Answer(body, (response.getheader("Content-Type") or "").lower(), url)
+        except TimeoutError as exc:
+            raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise MapServiceError("overlay_unreachable", host=host) from exc
+        finally:
+            connection.close()
+    raise MapServiceError("overlay_too_many_redirects", count=config.OVERLAY_REDIRECTS)
+
+
+def _left(deadline: float, host: str) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError(host)
+    return left
+
+
+def _read_limited(response: http.client.HTTPResponse, limit: int, deadline: float, host: str) -> bytes:
+    declared = response.getheader("Content-Length")
+    if declared and declared.strip().isdigit() and int(declared) > limit:
+        raise MapServiceError("overlay_too_large", host=host, limit_mb=limit // (1024 * 1024))
+    chunks, size = [], 0
+    while True:
+        sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
+        if sock is not None:  # each read waits no longer than the time that is left
+            sock.settimeout(_left(deadline, host))
+        chunk = response.read1(64 * 1024) if hasattr(response, "read1") else response.read(64 * 1024)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise MapServiceError("overlay_too_large", host=host, limit_mb=limit // (1024 * 1024))
+        chunks.append(chunk)
+        _left(deadline, host)
+
+
+# --- capabilities ------------------------------------------------------------------------------------------------
+
+
+def capabilities_url(address: str) -> str:
+    """The GetCapabilities request for a service address (its own parameters kept, WMS ones set)."""
+    parts = urlsplit(address.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in ("service", "request", "version")]
+    query += [("SERVICE", "WMS"), ("REQUEST", "GetCapabilities")]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def read_capabilities(address: str, allow_private: bool | None = None) -> Capabilities:
+    """Fetch and read a WMS's capabilities from its address, or MapServiceError."""
+    answer = fetch(capabilities_url(address), config.OVERLAY_CAPABILITIES_MAX_BYTES, allow_private=allow_private)
+    return parse_capabilities(answer.body, answer.url)
+
+
+def parse_capabilities(body: bytes, url: str = "") -> Capabilities:
+    """The service's title, GetMap address and named layers, read without entities or external references."""
+    try:
+        root = SafeTree.fromstring(body)
+    except DefusedXmlException as exc:
+        raise MapServiceError("overlay_xml_entities") from exc
+    except SafeTree.ParseError as exc:
+        raise MapServiceError("overlay_not_xml") from exc
+    if _local(root.tag) not in ("WMS_Capabilities", "WMT_MS_Capabilities"):
+        raise MapServiceError("overlay_not_wms", root=_local(root.tag)[:80])
+    version = root.get("version") or ""
+    service = _child(root, "Service")
+    capability = _child(root, "Capability")
+    if capability is None:
+        raise MapServiceError("overlay_not_wms", root=_local(root.tag))
+    getmap = _find_path(capability, ("Request", "GetMap"))
+    getmap_url = _getmap_address(getmap, url)
+    formats = [_text(f) for f in _children(getmap, "Format")] if getmap is not None else []
+    image_format = "image/png" if "image/png" in formats or not formats else formats[0]
+    layers: list[ServiceLayer] = []
+    top = _child(capability, "Layer")
+    if top is not None:
+        _collect(top, (), "", layers)
+    return Capabilities(_text(_child(service, "Title")) or url, version, getmap_url, image_format, tuple(layers))
+
+
+def _getmap_address(getmap, fallback: str) -> str:
+    href = ""
+    if getmap is not None:
+        for dcp in _children(getmap, "DCPType"):
+            resource = _find_path(dcp, ("HTTP", "Get", "OnlineResource"))
+            if resource is not None:
+                href = resource.get(XLINK) or ""
+                break
+    href = href or fallback
+    if urlsplit(href).scheme.lower() not in ("http", "https"):
+        raise MapServiceError("overlay_not_wms", root="GetMap")
+    return href
+
+
+def _collect(layer, crs: tuple[str, ...], attribution: str, found: list[ServiceLayer]) -> None:
+    """Named layers depth first; CRS and attribution are inherited from the parent layers."""
+    own = tuple(_text(c).upper() for c in (*_children(layer, "CRS"), *_children(layer, "SRS")))
+    crs = tuple(dict.fromkeys((*crs, *(c for code in own for c in code.split()))))
+    credit = _child(layer, "Attribution")
+    attribution = (
+        _text(_child(credit, "Title")) if credit is not None and _child(credit, "Title") is not None else attribution
+    )
+    name = _text(_child(layer, "Name"))
+    if name:
+        found.append(
+            ServiceLayer(
+                name=name,
+                title=_text(_child(layer, "Title")) or name,
+                abstract=_text(_child(layer, "Abstract")),
+                attribution=attribution,
+                legend_url=_legend(layer),
+                crs=crs,
+            )
+        )
+    for child in _children(layer, "Layer"):
+        _collect(child, crs, attribution, found)
+
+
+def _legend(layer) -> str:
+    for style in _children(layer, "Style"):
+        resource = _find_path(style, ("LegendURL", "OnlineResource"))
+        href = (resource.get(XLINK) or "") if resource is not None else ""
+        if urlsplit(href).scheme.lower() in ("http", "https"):
+            return href
+    return ""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element, name: str) -> list:
+    return [c for c in element if _local(c.tag) == name] if element is not None else []
+
+
+def _child(element, name: str):
+    found = _children(element, name)
+    return found[0] if found else None
+
+
+def _find_path(element, names: tuple[str, ...]):
+    for name in names:
+        element = _child(element, name)
+        if element is None:
+            return None
+    return element
+
+
+def _text(element) -> str:
+    text = " ".join((element.text or "").split()) if element is not None else ""
+    return text[:MAX_TEXT]
+
+
+# --- GetMap for exports ------------------------------------------------------------------------------------------
+
+
+def getmap_url(
+    base: str, layer: str, bbox: tuple[float, float, float, float], size: tuple[int, int], version: str = "1.3.0"
+) -> str:
+    """A GetMap request for one layer over an EPSG:3857 box (west, south, east, north) at `size` pixels."""
+    parts = urlsplit(base)
+    keep = [(k, v) for k, v in parse_qsl(parts.query) if k.upper() not in _GETMAP_KEYS]
+    crs_key = "CRS" if version.startswith("1.3") else "SRS"
+    query = keep + [
+        ("SERVICE", "WMS"),
+        ("REQUEST", "GetMap"),
+        ("VERSION", version or "1.3.0"),
+        ("LAYERS", layer),
+        ("STYLES", ""),
+        (crs_key, "EPSG:3857"),
+        ("BBOX", ",".join(f"{v:.3f}" for v in bbox)),
+        ("WIDTH", str(int(size[0]))),
+        ("HEIGHT", str(int(size[1]))),
+        ("FORMAT", "image/png"),
+        ("TRANSPARENT", "TRUE"),
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+_GETMAP_KEYS = {
+    "SERVICE",
+    "REQUEST",
+    "VERSION",
+    "LAYERS",
+    "STYLES",
+    "CRS",
+    "SRS",
+    "BBOX",
+    "WIDTH",
+    "HEIGHT",
+    "FORMAT",
+    "TRANSPARENT",
+}
+
+
+def fetch_map_image(
+    base: str,
+    layer: str,
+    bbox: tuple[float, float, float, float],
+    size: tuple[int, int],
+    version: str = "1.3.0",
+    timeout: float = config.OVERLAY_EXPORT_TIMEOUT_S,
+    allow_private: bool | None = None,
+) -> bytes:
+    """A GetMap image's bytes (through the same checks and limits), or MapServiceError; an XML answer (a WMS
+    exception) is refused as not an image."""
+    url = getmap_url(base, layer, bbox, size, version)
+    answer = fetch(url, config.OVERLAY_IMAGE_MAX_BYTES, timeout, allow_private)
+    if not answer.content_type.startswith("image/"):
+        raise MapServiceError("overlay_no_image", layer=layer[:100])
+    return answer.body
