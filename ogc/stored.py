@@ -25,8 +25,9 @@ from store.geopackage import LAYERS_TABLE, VERSIONS_TABLE
 
 log = logging.getLogger(__name__)
 
-# Kinds that hold a table without geometry (loaders/official/imported.py): nothing for a map client.
-TABLE_KINDS = ("figures", "municipal_statistics")
+# Kinds that hold a table without geometry (imported figures, municipal statistics) or map services' addresses
+# (overlays): nothing for a map client. Stored flows and measures have geometry: collections of their own.
+TABLE_KINDS = ("figures", "municipal_statistics", "overlays")
 WORLD = (-180.0, -90.0, 180.0, 90.0)
 
 
