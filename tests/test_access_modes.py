@@ -162,3 +162,20 @@ def test_a_sign_in_without_a_good_issue_time_counts_as_expired(iat, expired):
 def test_sign_in_hours_setting(value, hours):
     env = {} if value is None else {"INDUSTRIKART_SIGN_IN_HOURS": value}
     assert config.Settings.from_env(env).sign_in_hours == hours
+
+
+def test_a_refused_save_says_why_and_not_that_the_store_is_unreachable():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from store.errors import NotAllowed
+        from ui.saving import saved
+
+        def refuse():
+            raise NotAllowed("acting_not_allowed", layer_id=1)
+
+        saved(refuse, "pf_invalid", "nb")
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert "ikke lov til å endre" in at.error[0].value and "kan ikke nås" not in at.error[0].value
