@@ -18,8 +18,10 @@ COUNTY = "50"  # Trøndelag fylkeskommune: what belongs to the county, not to on
 OWNERS = {COUNTY: "Trøndelag fylkeskommune", **CURRENT}  # number -> name of everyone who may own a layer
 CLAIM_TEXT_LIMIT = 200  # characters kept of a claim: a name or e-mail longer than this is not a real one
 # A rule may match on any claim the provider sends (tid, groups, roles, email, sub …) or on this one, made here:
-# the part of a verified-or-unflagged e-mail address after "@", lower case.
+# the part of an e-mail address after "@", lower case, only when the provider vouches for the address
+# (`email_verified`, or Entra ID's `xms_edov`: the domain is verified by the tenant that owns it).
 EMAIL_DOMAIN = "email_domain"
+VOUCHED = (True, "true", "True", 1)
 
 
 class Role(StrEnum):
@@ -48,6 +50,7 @@ class Identity:
     email: str = ""
     issuer: str = ""
     claims: Mapping[str, object] | None = None
+    provider: str = ""  # the [auth] section it signed in through (Streamlit sets it; no token can)
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, object]) -> Identity:
@@ -55,14 +58,15 @@ class Identity:
         subject = claim_text(claims.get("sub"))
         name = claim_text(claims.get("name")) or claim_text(claims.get("preferred_username"))
         email = claim_text(claims.get("email"))
-        return cls(subject, name or email or subject, email, claim_text(claims.get("iss")), dict(claims))
+        issuer, provider = claim_text(claims.get("iss")), claim_text(claims.get("provider"))
+        return cls(subject, name or email or subject, email, issuer, dict(claims), provider)
 
     def claim_values(self, claim: str) -> frozenset[str]:
         """The values a rule on `claim` compares with: a list claim (groups) gives each of its items."""
         claims = self.claims or {}
         if claim == EMAIL_DOMAIN:
-            verified = claims.get("email_verified", True) not in (False, "false")
-            domain = self.email.rpartition("@")[2].lower() if "@" in self.email and verified else ""
+            vouched = claims.get("email_verified") in VOUCHED or claims.get("xms_edov") in VOUCHED
+            domain = self.email.rpartition("@")[2].lower() if "@" in self.email and vouched else ""
             return frozenset({domain} - {""})
         value = claims.get(claim)
         values = value if isinstance(value, list | tuple) else [value]
@@ -79,15 +83,20 @@ def claim_text(value: object) -> str:
 
 @dataclass(frozen=True)
 class RoleRule:
-    """An identity whose `claim` has `value` is `role`, for `municipalities` (editors; ignored for the others)."""
+    """An identity signed in through `provider` (an `[auth]` section's name; "" any) whose `claim` has `value` is
+    `role`, for `municipalities` (editors; ignored for the others). With several providers, name it: otherwise the
+    administrators of any of them could give their own people a claim the rule trusts."""
 
     claim: str
     value: str
     role: Role
     municipalities: tuple[str, ...] = ()
+    provider: str = ""
 
     @classmethod
-    def of(cls, claim: object, value: object, role: object, municipalities: Iterable[object] = ()) -> RoleRule:
+    def of(
+        cls, claim: object, value: object, role: object, municipalities: Iterable[object] = (), provider: object = ""
+    ) -> RoleRule:
         """A checked rule: a known role, a claim and value given, and owners that exist (numbers or names)."""
         claim, value = claim_text(claim), claim_text(value)
         if not claim or not value:
@@ -99,9 +108,12 @@ class RoleRule:
         owners = tuple(sorted({owner_number(m) for m in municipalities}))
         if role is Role.EDITOR and not owners:
             raise RoleError("role_editor_needs_municipality")
-        return cls(claim, value.lower() if claim == EMAIL_DOMAIN else value, role, owners)
+        value = value.lower() if claim == EMAIL_DOMAIN else value
+        return cls(claim, value, role, owners, claim_text(provider))
 
     def matches(self, identity: Identity) -> bool:
+        if self.provider and self.provider != identity.provider:
+            return False
         return self.value in identity.claim_values(self.claim)
 
 

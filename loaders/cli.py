@@ -79,8 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     role_set = role_commands.add_parser(
         "set",
         help="replace every rule with those of a CSV file",
-        description="Replace all role rules with the rows of FILE: a CSV file with the columns claim, value, role "
-        "and municipalities (numbers or names, comma-separated; editors need one). Logged under your login.",
+        description="Replace all role rules with the rows of FILE: a CSV file with the columns claim, value, role, "
+        "municipalities (numbers or names, comma-separated; editors need one) and, optionally, provider (the [auth] "
+        "section whose sign-ins the rule trusts). Logged under your login.",
     )
     role_set.add_argument("--file", required=True)
     role_add = role_commands.add_parser("add", help="add one rule after the others (logged under your login)")
@@ -89,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     role_add.add_argument("--role", required=True, help="viewer, editor or admin")
     role_add.add_argument(
         "--municipality", action="append", default=[], help="a municipality an editor edits for (repeatable)"
+    )
+    role_add.add_argument(
+        "--provider", default="", help="only sign-ins through this [auth] section (needed with several providers)"
     )
     for command in (role_set, role_add):
         command.add_argument("--uploader", default="", help="your name in the audit log (default: your login)")
@@ -261,7 +265,8 @@ def _layers(args) -> int:
     for i in layers:
         shown = "yes" if i.visible else "no"
         deleted = f"  (deleted {i.deleted_at:%Y-%m-%d})" if i.deleted_at else ""
-        print(f"{i.id:>4}  {i.kind:<10} {i.version:>3} {i.feature_count:>9}  {shown:<5}  {i.title}{deleted}")
+        title = _terminal_text(i.title)  # an editor's text: no escape sequence reaches the terminal
+        print(f"{i.id:>4}  {i.kind:<10} {i.version:>3} {i.feature_count:>9}  {shown:<5}  {title}{deleted}")
     return 0
 
 
@@ -288,7 +293,8 @@ def _roles(args) -> int:
         if args.roles_command == "set":
             rules = rules_of_csv(Path(args.file).read_text(encoding="utf-8"))
         else:
-            rules = [*store.role_rules(), RoleRule.of(args.claim, args.value, args.role, args.municipality)]
+            rule = RoleRule.of(args.claim, args.value, args.role, args.municipality, args.provider)
+            rules = [*store.role_rules(), rule]
         store.set_role_rules(rules)
     except (RuleRowError, RoleError, ValueError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """Role rules as rows of a table (the administration page's editor, `python -m loaders roles set --file rules.csv`):
-columns claim, value, role and municipalities (numbers or names, comma-separated)."""
+columns claim, value, role, municipalities (numbers or names, comma-separated) and provider (optional: the [auth]
+section whose sign-ins the rule trusts; empty: any)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from core.roles import RoleError, RoleRule, owner_name
 from core.values import is_missing
 
-RULE_COLUMNS = ("claim", "value", "role", "municipalities")
+RULE_COLUMNS = ("claim", "value", "role", "municipalities", "provider")
+REQUIRED_COLUMNS = RULE_COLUMNS[:4]  # a file from before rules named their provider has no provider column
 
 
 class RuleRowError(ValueError):
@@ -34,7 +36,8 @@ def is_blank(row: Mapping[str, object]) -> bool:
 def rule_of_row(row: Mapping[str, object]) -> RoleRule:
     """The checked rule a row describes (core.roles.RoleError if it is none)."""
     municipalities = [m.strip() for m in cell_text(row.get("municipalities")).split(",") if m.strip()]
-    return RoleRule.of(row.get("claim"), row.get("value"), cell_text(row.get("role")), municipalities)
+    provider = cell_text(row.get("provider"))
+    return RoleRule.of(row.get("claim"), row.get("value"), cell_text(row.get("role")), municipalities, provider)
 
 
 def rules_of_rows(rows: Iterable[Mapping[str, object]]) -> list[RoleRule]:
@@ -58,13 +61,14 @@ def rule_row(rule: RoleRule, names: bool = False) -> dict[str, str]:
         "value": rule.value,
         "role": str(rule.role),
         "municipalities": ", ".join(municipalities),
+        "provider": rule.provider,
     }
 
 
 def rules_of_csv(text: str) -> list[RoleRule]:
     """Rules from CSV text with a heading row naming (at least) the four columns."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in RULE_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValueError(f"the file lacks the column(s) {', '.join(missing)} (needs {', '.join(RULE_COLUMNS)})")
+        raise ValueError(f"the file lacks the column(s) {', '.join(missing)} (needs {', '.join(REQUIRED_COLUMNS)})")
     return rules_of_rows(reader)

@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     now = settings()
+    if now.sign_in_to_view:  # the service has no sign-in: it would show what the app shows only to people signed in
+        parser.exit(2, "python -m ogc: not with INDUSTRIKART_SIGN_IN_TO_VIEW set (the service has no sign-in)\n")
     url = now.ogc_url or f"http://{args.host}:{args.port}/"
     source = stored_layers(now.store, now.ogc_database_url)
     service = Service(url, write_bundled(args.workdir / "bundled.gpkg"), source, args.workdir, args.check_every)

@@ -171,6 +171,8 @@ def read_only_role_sql(role: str, schema: str, writer: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA {schema} TO {role}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {writer} IN SCHEMA {schema} GRANT SELECT ON TABLES TO {role}",
+        # who changed what is not map data: the change log and the role rules stay the app's
+        f"REVOKE SELECT ON {schema}.audit, {schema}.role_rules FROM {role}",
         f"ALTER ROLE {role} SET default_transaction_read_only = on",
     ]
 

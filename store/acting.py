@@ -204,4 +204,10 @@ def _summary(info: LayerInfo | None) -> dict:
 
 
 def _rule(rule: RoleRule) -> dict:
-    return {"claim": rule.claim, "value": rule.value, "role": str(rule.role), "municipalities": rule.municipalities}
+    return {
+        "claim": rule.claim,
+        "value": rule.value,
+        "role": str(rule.role),
+        "municipalities": rule.municipalities,
+        "provider": rule.provider,
+    }

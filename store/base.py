@@ -195,7 +195,7 @@ class LayerStore(ABC):
 
     def replace_role_rules(self, rules: builtins.list[RoleRule], entry: AuditEntry) -> None:
         """Make `rules` the role rules, in their order, and log `entry` in the same transaction."""
-        rows = [(r.claim, r.value, str(r.role), ",".join(r.municipalities)) for r in rules]
+        rows = [(r.claim, r.value, str(r.role), ",".join(r.municipalities), r.provider) for r in rules]
         self._replace_role_rules(rows, entry)
 
     # --- reading -------------------------------------------------------------------------------
@@ -356,8 +356,8 @@ def audit_from_row(row: tuple, to_utc) -> AuditEntry:
 
 
 def rule_from_row(row: tuple) -> RoleRule:
-    claim, value, role, municipalities = row
-    return RoleRule(claim, value, Role(role), tuple(m for m in municipalities.split(",") if m))
+    claim, value, role, municipalities, provider = row
+    return RoleRule(claim, value, Role(role), tuple(m for m in municipalities.split(",") if m), provider)
 
 
 def style_text(style: dict | None) -> str:

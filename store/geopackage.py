@@ -121,7 +121,8 @@ _TABLES = (
         claim TEXT NOT NULL,
         value TEXT NOT NULL,
         role TEXT NOT NULL,
-        municipalities TEXT NOT NULL
+        municipalities TEXT NOT NULL,
+        provider TEXT NOT NULL DEFAULT ''
     )""",
 )
 
@@ -330,7 +331,7 @@ class GeoPackageStore(LayerStore):
             if con is None or not _table_exists(con, RULES_TABLE):
                 return []
             rows = con.execute(
-                f"SELECT claim, value, role, municipalities FROM {RULES_TABLE} ORDER BY position"
+                f"SELECT claim, value, role, municipalities, provider FROM {RULES_TABLE} ORDER BY position"
             ).fetchall()
         return [rule_from_row(r) for r in rows]
 
@@ -338,7 +339,8 @@ class GeoPackageStore(LayerStore):
         with self._writing() as con, _transaction(con):
             con.execute(f"DELETE FROM {RULES_TABLE}")
             con.executemany(
-                f"INSERT INTO {RULES_TABLE} (position, claim, value, role, municipalities) VALUES (?, ?, ?, ?, ?)",
+                f"INSERT INTO {RULES_TABLE} (position, claim, value, role, municipalities, provider) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [(i, *row) for i, row in enumerate(rows)],
             )
             con.execute(

@@ -332,7 +332,8 @@ class PostGISStore(LayerStore):
                     claim text NOT NULL,
                     value text NOT NULL,
                     role text NOT NULL,
-                    municipalities text NOT NULL
+                    municipalities text NOT NULL,
+                    provider text NOT NULL DEFAULT ''
                 )"""
             ).format(self._t("role_rules"))
         )
@@ -366,7 +367,7 @@ class PostGISStore(LayerStore):
     def role_rules(self) -> builtins.list[RoleRule]:
         with self._transaction() as cur:
             cur.execute(
-                sql.SQL("SELECT claim, value, role, municipalities FROM {} ORDER BY position").format(
+                sql.SQL("SELECT claim, value, role, municipalities, provider FROM {} ORDER BY position").format(
                     self._t("role_rules")
                 )
             )
@@ -378,7 +379,11 @@ class PostGISStore(LayerStore):
             cur.execute(sql.SQL("DELETE FROM {}").format(self._t("role_rules")))
             for i, row in enumerate(rows):
                 cur.execute(
-                    sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._t("role_rules")), (i, *row)
+                    sql.SQL(
+                        "INSERT INTO {} (position, claim, value, role, municipalities, provider) "
+                        "VALUES (%s, %s, %s, %s, %s, %s)"
+                    ).format(self._t("role_rules")),
+                    (i, *row),
                 )
             self._insert_audit(cur, entry)
 

@@ -33,6 +33,7 @@ def kari(**claims) -> dict:
         "sub": "kari-sub",
         "name": "Kari Nordmann",
         "email": "kari@orkland.kommune.no",
+        "email_verified": True,
         "iat": int(time.time()) - 60,
         "aud": AUTH["client_id"],
         "provider": "default",
@@ -179,3 +180,50 @@ def test_a_refused_save_says_why_and_not_that_the_store_is_unreachable():
     at = AppTest.from_function(script).run()
     assert not at.exception
     assert "ikke lov til å endre" in at.error[0].value and "kan ikke nås" not in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    ("secrets_text", "mode"),
+    [
+        ("[auth]\nclient_secret = oops-unquoted\n", "misconfigured"),  # a file Streamlit cannot parse
+        ('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\nclientid = "typo"\n', "misconfigured"),
+        ("[auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in AUTH.items()), "oidc"),
+        (None, "open"),  # no secrets file at all: a laptop's local use
+    ],
+    ids=["unparseable", "auth without a client id", "sound", "none"],
+)
+def test_a_secrets_file_that_cannot_be_used_leaves_everyone_a_viewer(tmp_path, secrets_text, mode):
+    """A typo in the secrets (or a replica whose file did not mount right) must not open a shared installation."""
+    import os
+    import subprocess
+    import sys
+
+    secrets = tmp_path / "generated_secrets.toml"
+    if secrets_text is not None:
+        secrets.write_text(secrets_text, encoding="utf-8")
+    code = (
+        "import sys; from streamlit import config; config.set_option('secrets.files', [sys.argv[1]]);"
+        "from ui.access import auth_mode, current_actor; m = auth_mode();"
+        "print(m, current_actor().identity.subject if m != 'oidc' else '')"
+    )
+    env = {k: v for k, v in os.environ.items() if k != config.EDITOR_PASSWORD_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(secrets)], cwd=config.ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    printed = done.stdout.split()
+    assert printed[0] == mode
+    if mode == "misconfigured":
+        assert len(printed) == 1, printed  # the anonymous actor: no subject, a viewer under any rules
+    if mode == "open":
+        assert printed[1] == "local"
+
+
+def test_on_a_misconfigured_installation_the_pages_say_so_and_offer_no_change(store):
+    at = app("pages/4_Kartlag.py")
+    at.secrets["auth"] = {"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"]}
+    at.user = kari()
+    at.run()
+    assert not at.exception
+    assert any("feil satt opp" in e.value for e in [*at.error, *at.sidebar.error])
+    assert not [b for b in at.button if b.label in ("Lagre endringer", "Slett")]

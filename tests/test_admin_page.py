@@ -93,6 +93,7 @@ def test_the_admin_page_shows_the_rules_and_is_for_administrators_only(monkeypat
             "value": "orkland.kommune.no",
             "role": "editor",
             "municipalities": "Steinkjer, Orkland",
+            "provider": "",
         }
     ]
     assert any("`tid`" in m.value and "`email_domain`" in m.value for m in at.markdown)  # the claims explained
@@ -128,6 +129,6 @@ def test_the_rules_editor_saves_checked_rules_and_names_a_bad_row():
     entry = open_store().audit_log()[0]
     assert (entry.action, entry.outcome, entry.name) == ("roles", "done", "lokal bruker")
     assert frames(at)[0].to_dict("records") == [
-        {"claim": "groups", "value": "g-1", "role": "editor", "municipalities": "Steinkjer, Orkland"}
+        {"claim": "groups", "value": "g-1", "role": "editor", "municipalities": "Steinkjer, Orkland", "provider": ""}
     ]
     assert [s.value for s in at.success] == ["Reglene er lagret (1 i alt) og ført i endringsloggen."]

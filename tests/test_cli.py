@@ -154,9 +154,10 @@ def test_roles_set_list_and_add_are_logged_under_the_operator(tmp_path):
         "value": "orkland.kommune.no",
         "role": "editor",
         "municipalities": "5059",
+        "provider": "",
     }
     assert listed[1]["municipalities"] == "5006, 5041"  # names (any case) become numbers
-    assert listed[2] == {"claim": "tid", "value": "tenant-1", "role": "admin", "municipalities": ""}
+    assert listed[2] == {"claim": "tid", "value": "tenant-1", "role": "admin", "municipalities": "", "provider": ""}
     added = cli("roles", "add", "--claim", "sub", "--value", "kari", "--role", "editor", "--municipality", "Steinkjer")
     assert added.returncode == 0, added.stderr
     assert [r.value for r in open_store().role_rules()] == ["orkland.kommune.no", "gis-nord", "tenant-1", "kari"]

@@ -50,7 +50,7 @@ def person(subject: str, name: str, email: str = "", **claims) -> Actor:
 
 
 ADMIN = Actor.trusted("admin-1", "Ada Administrator")
-KARI = person("kari-1", "Kari Orkland", "Kari@Orkland.Kommune.no")
+KARI = person("kari-1", "Kari Orkland", "Kari@Orkland.Kommune.no", email_verified=True)
 
 
 @pytest.fixture
@@ -91,6 +91,28 @@ def test_rules_give_the_highest_matching_role_and_every_editor_rules_municipalit
 
 
 # --- an editor, an administrator, and the log -------------------------------------------------------
+
+
+def test_a_rule_trusts_only_its_provider_and_only_a_vouched_for_e_mail():
+    """With a sign-in per tenant, another tenant's administrator can give anyone any e-mail or app role: a rule that
+    names its provider trusts that provider's sign-ins only; an e-mail domain counts only when vouched for."""
+    rule = RoleRule.of("email_domain", "orkland.kommune.no", "editor", ["Orkland"], provider="orkland")
+    claims = {"sub": "eve", "email": "eve@orkland.kommune.no", "email_verified": True}
+    assert access_for(Identity.from_claims({**claims, "provider": "orkland"}), [rule]).role is Role.EDITOR
+    assert access_for(Identity.from_claims({**claims, "provider": "steinkjer"}), [rule]).role is Role.VIEWER
+    assert access_for(Identity.from_claims(claims), [rule]).role is Role.VIEWER  # no provider: not this one
+    anywhere = RoleRule.of("email_domain", "orkland.kommune.no", "editor", ["Orkland"])
+    for vouch, role in (
+        ({}, Role.VIEWER),  # Entra ID sends no email_verified: an address anyone's tenant could set
+        ({"email_verified": False}, Role.VIEWER),
+        ({"email_verified": "false"}, Role.VIEWER),
+        ({"email_verified": 0}, Role.VIEWER),
+        ({"email_verified": True}, Role.EDITOR),
+        ({"email_verified": "true"}, Role.EDITOR),
+        ({"xms_edov": True}, Role.EDITOR),  # Entra's "domain owner verified"
+    ):
+        identity = Identity.from_claims({"sub": "k", "email": "k@orkland.kommune.no", **vouch})
+        assert access_for(identity, [anywhere]).role is role, vouch
 
 
 def test_an_orkland_editor_changes_orklands_layers_and_is_refused_steinkjers(store, county):

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
+from streamlit import config as st_config
 
 from config import settings
 from core.roles import Access, Identity, Role, owner_name
@@ -29,7 +32,10 @@ from ui.password_throttle import GuessLimiter, whole_units
 from ui.text import escape_markdown
 from ui.upload_guard import withhold_uploads
 
-OIDC, PASSWORD, OPEN = "oidc", "password", "open"
+log = logging.getLogger(__name__)
+
+OIDC, PASSWORD, OPEN, MISCONFIGURED = "oidc", "password", "open", "misconfigured"
+_BROKEN = object()  # a secrets file that is there but cannot be read
 DEFAULT_PROVIDER = "default"  # `[auth]` itself names the provider (st.login() with no name)
 LOCAL_USER = Actor.trusted("local", "lokal bruker")
 PASSWORD_EDITOR = Actor.trusted("editor-password", "redaktør (felles passord)")
@@ -48,10 +54,29 @@ LIMITER = GuessLimiter(shared=shared_guess_counter())
 
 
 def auth_mode() -> str:
-    """OIDC when a provider is configured, else PASSWORD when an editor password is, else OPEN."""
-    if oidc_providers():
+    """OIDC when a provider is configured, else PASSWORD when an editor password is, else OPEN; MISCONFIGURED (fail
+    closed: everyone a viewer) when a secrets file is there but unreadable, or has an `[auth]` without a provider.
+    A typo must never turn a shared installation into an open one."""
+    auth = _auth_section()
+    if auth is _BROKEN or (auth is not None and not client_ids()):
+        return MISCONFIGURED
+    if auth is not None:
         return OIDC
     return PASSWORD if configured_password() else OPEN
+
+
+def _auth_section() -> Mapping | object | None:
+    """The secrets' `[auth]` section; None when there is none; _BROKEN when the secrets cannot be read."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # Streamlit raises its own error types, for no file at all and for a file it cannot parse
+        if any(Path(p).exists() for p in st_config.get_option("secrets.files")):
+            log.error("the secrets file cannot be read: no one may change anything until it is mended")
+            return _BROKEN
+        return None
+    if auth is None:
+        return None
+    return auth if isinstance(auth, Mapping) else _BROKEN
 
 
 def oidc_providers() -> list[str]:
@@ -62,10 +87,7 @@ def oidc_providers() -> list[str]:
 
 def client_ids() -> dict[str, str]:
     """Each configured provider's name and this app's client id with it."""
-    try:
-        auth = st.secrets.get("auth")
-    except Exception:  # no (or a broken) secrets.toml: Streamlit raises its own error types
-        return {}
+    auth = _auth_section()
     if not isinstance(auth, Mapping):
         return {}
     named = {
@@ -108,6 +130,8 @@ def sign_in_expired(claims: Mapping[str, object], now: float | None = None) -> b
 def current_actor() -> Actor:
     """Who acts in this session: the signed-in identity (OIDC), the password editor, the local user, or ANONYMOUS."""
     mode = auth_mode()
+    if mode == MISCONFIGURED:
+        return ANONYMOUS
     if mode == OPEN:
         return LOCAL_USER
     if mode == PASSWORD:
@@ -197,6 +221,9 @@ def editor_access(lang: str, store: ActingStore | None = None) -> bool:
     mode = auth_mode()
     if mode == OPEN:
         return True
+    if mode == MISCONFIGURED:
+        st.error(t("auth_misconfigured", lang))
+        return False
     if mode == OIDC:
         return _oidc_access(lang, store)
     if st.session_state.get(_EDITOR):

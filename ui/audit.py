@@ -55,6 +55,9 @@ def role_rules_editor(store: ActingStore, lang: str) -> None:
             "municipalities": st.column_config.TextColumn(
                 t("admin_rule_municipalities", lang), help=t("admin_rule_municipalities_help", lang)
             ),
+            "provider": st.column_config.TextColumn(
+                t("admin_rule_provider", lang), help=t("admin_rule_provider_help", lang)
+            ),
         },
     )
     if not st.button(t("admin_rules_save", lang), type="primary"):

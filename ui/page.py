@@ -16,7 +16,16 @@ from i18n import error_text, t
 from store import StoreError, open_store
 from store.acting import ActingStore
 from ui import upload_guard, view_state
-from ui.access import OIDC, acting_store, auth_mode, editor_access, identity_box, sign_in_box, signed_in_identity
+from ui.access import (
+    MISCONFIGURED,
+    OIDC,
+    acting_store,
+    auth_mode,
+    editor_access,
+    identity_box,
+    sign_in_box,
+    signed_in_identity,
+)
 from ui.sidebar import share_box
 from ui.state import current_language, keep_page_state, language_selector, note_page
 from ui.view_state import Param, language_params
@@ -99,8 +108,13 @@ class PageFrame:
         document_language(self.lang)
         if ignored:
             st.toast(t("url_ignored", self.lang, names=", ".join(ignored)))
-        if auth_mode() == OIDC:
+        mode = auth_mode()
+        if mode == OIDC:
             self._identity()
+        elif mode == MISCONFIGURED:
+            st.sidebar.error(t("auth_misconfigured", self.lang))
+            if settings().sign_in_to_view:
+                st.stop()  # fail closed: the installation meant to show nothing to people not signed in
         return self.lang
 
     def _identity(self) -> None:
