@@ -211,6 +211,10 @@ def test_nothing_can_be_written(service):
             con.execute("SET default_transaction_read_only = off")  # the role's default is not its only guard
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 con.execute(psycopg.sql.SQL("DELETE FROM {}").format(layers))
+        for private in ("audit", "role_rules"):  # who changed what is not map data
+            table = psycopg.sql.Identifier(service.backend.location, private)
+            with psycopg.connect(service.read_only_url) as con, pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute(psycopg.sql.SQL("SELECT count(*) FROM {}").format(table))
 
 
 def test_bbox_crs_paging_and_property_filters(service):
