@@ -227,3 +227,19 @@ def test_on_a_misconfigured_installation_the_pages_say_so_and_offer_no_change(st
     assert not at.exception
     assert any("feil satt opp" in e.value for e in [*at.error, *at.sidebar.error])
     assert not [b for b in at.button if b.label in ("Lagre endringer", "Slett")]
+
+
+def test_a_bundled_measure_is_the_countys_an_editor_of_one_municipality_cannot_override_it(store):
+    """A change to a bundled measure is stored as an override that everyone sees: it is the county's to make."""
+    at = app("pages/2_Portefolje.py")
+    at.secrets["auth"] = AUTH
+    at.user = kari()
+    at.run()
+    at.selectbox(key="ms_pick").set_value("tiltak-vormstad-biogass").run()
+    at.text_input(key="ms_f_title_tiltak-vormstad-biogass").input("Overstyrt av Kari")
+    at.button(key="ms_f_submit_tiltak-vormstad-biogass").click().run()
+    assert not at.exception
+    assert any("ikke lov til å endre" in e.value for e in at.error)
+    assert not [i for i in store.list() if i.kind == "measures"]
+    refused = store.audit_log()[0]
+    assert (refused.action, refused.outcome, refused.owner, refused.subject) == ("upload", "refused", "50", "kari-sub")

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
 
+from core.roles import COUNTY, owner_name
 from i18n import error_text, t
 from loaders.errors import LayerError
 from loaders.files.coordinates import UTM_ZONES, CoordinateError, parse_coordinates
@@ -19,7 +20,7 @@ from loaders.official.importing import ImportResult, summary_lines
 from loaders.official.registry import FORMATS, run_import
 from store import StoreError
 from ui.text import escape_markdown
-from ui.upload_form import file_error, owner_choice, progress_callback
+from ui.upload_form import file_error, progress_callback
 
 PLACEMENTS = "_import_placements"  # facility key -> (lon, lat), for the current file
 
@@ -120,7 +121,10 @@ def placed(result: ImportResult) -> ImportResult:
 def save_form(result, store, lang: str) -> None:
     default = error_text(result.title, lang) if result.title is not None else result.source
     title = st.text_input(t("layer_title", lang), value=default, key="import_title")
-    store = store.for_owner(owner_choice(store, lang, "import_owner"))
+    # the registers' figures are for plants in every municipality, and a later import wins over an earlier one:
+    # an import is the county's, whoever makes it (the store refuses it to an editor of one municipality)
+    store = store.for_owner(COUNTY)
+    st.caption(t("upload_owner_is", lang, owner=owner_name(COUNTY)))
     st.caption(t("upload_saved_as", lang, name=escape_markdown(store.actor.identity.name)))
     if st.button(t("upload_save", lang), type="primary", key="import_save"):
         to_save = placed(result) if isinstance(result, ImportResult) else result

@@ -7,6 +7,7 @@ import streamlit as st
 
 import config
 from core.messages import Message
+from core.roles import COUNTY
 from exports.tables import csv_bytes
 from i18n import error_text, fmt_time, t
 from loaders import LayerError, Portfolio, SchemaError
@@ -202,6 +203,8 @@ def _measure_form(portfolio: Portfolio, store: LayerStore, chosen: tuple, ids: l
 
     def save() -> LayerInfo:
         layer_id = None if current is None or pd.isna(current["layer_id"]) else int(current["layer_id"])
+        if layer_id is None and current is not None:  # a bundled measure changed: the county's, as the bundled data
+            return add_measure(store.for_owner(COUNTY), record, portfolio, shown=shown)
         if layer_id is None:
             return add_measure(store, record, portfolio, shown=shown)
         return change_measure(store, layer_id, record, portfolio, shown=shown)
