@@ -162,9 +162,10 @@ class ActingStore:
         if not self.access().may_change(owner):
             self._log(action, REFUSED, layer_id, owner, _summary(before), {})
             raise NotAllowed("acting_not_allowed", layer_id=layer_id if layer_id is not None else "")
-        after = do()
-        self._log(action, DONE, after.id, after.owner, _summary(before), _summary(after))
-        return after
+        identity = self.actor.identity
+        line = lambda after: _entry(identity, action, DONE, after.id, after.owner, _summary(before), _summary(after))  # noqa: E731
+        with self.store.logged(line):  # the change and its line in one transaction (store/base.py)
+            return do()
 
     def _log(self, action: str, outcome: str, layer_id: int | None, owner: str, before: dict, after: dict) -> None:
         self.store.append_audit(_entry(self.actor.identity, action, outcome, layer_id, owner, before, after))

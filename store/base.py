@@ -11,7 +11,10 @@ from __future__ import annotations
 import builtins
 import json
 import re
+import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -192,6 +195,22 @@ class LayerStore(ABC):
     def append_audit(self, entry: AuditEntry) -> None:
         """Add one line to the audit log; nothing in the app changes or removes a line (store/acting.py writes)."""
         self._append_audit(entry)
+
+    @contextmanager
+    def logged(self, entry_for: Callable[[LayerInfo], AuditEntry]) -> Iterator[None]:
+        """Within the block, a layer change in this thread writes `entry_for(the layer after it)` to the audit log in
+        its own transaction: a change and its line are stored together or not at all."""
+        local = self.__dict__.setdefault("_log_local", threading.local())
+        local.entry_for = entry_for
+        try:
+            yield
+        finally:
+            local.entry_for = None
+
+    def _log_entry(self, after: LayerInfo) -> AuditEntry | None:
+        """The line `logged` asked for, for the layer as the change left it; None outside `logged`."""
+        entry_for = getattr(self.__dict__.get("_log_local"), "entry_for", None)
+        return None if entry_for is None else entry_for(after)
 
     def replace_role_rules(self, rules: builtins.list[RoleRule], entry: AuditEntry) -> None:
         """Make `rules` the role rules, in their order, and log `entry` in the same transaction."""

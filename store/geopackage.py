@@ -276,6 +276,7 @@ class GeoPackageStore(LayerStore):
                     )
                     _set(con, layer_id, {"current_version": version, **fields})
                     info = _get(con, layer_id)
+                    self._insert_log(con, info)
                     self._before_publish()  # all written, nothing visible: a writer killed here leaves no trace
             finally:
                 con.execute(f"DETACH DATABASE {INCOMING}")
@@ -286,7 +287,9 @@ class GeoPackageStore(LayerStore):
         with self._writing() as con, _transaction(con):
             _get(con, layer_id)
             _set(con, layer_id, fields)
-            return _get(con, layer_id)
+            info = _get(con, layer_id)
+            self._insert_log(con, info)
+            return info
 
     def _purge(self, cutoff: datetime) -> builtins.list[int]:
         with self._reader() as con:
@@ -308,11 +311,12 @@ class GeoPackageStore(LayerStore):
 
     def _append_audit(self, entry: AuditEntry) -> None:
         with self._writing() as con, _transaction(con):
-            con.execute(
-                f"INSERT INTO {AUDIT_TABLE} (at, subject, name, action, outcome, layer_id, owner, before, after) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                audit_values(entry, datetime.isoformat),
-            )
+            _insert_audit(con, entry)
+
+    def _insert_log(self, con: sqlite3.Connection, after: LayerInfo) -> None:
+        entry = self._log_entry(after)
+        if entry is not None:
+            _insert_audit(con, entry)
 
     def audit_log(self, layer_id: int | None = None, limit: int = AUDIT_LIMIT) -> builtins.list[AuditEntry]:
         where, params = ("WHERE layer_id = ?", (layer_key(layer_id),)) if layer_id is not None else ("", ())
@@ -343,11 +347,7 @@ class GeoPackageStore(LayerStore):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(i, *row) for i, row in enumerate(rows)],
             )
-            con.execute(
-                f"INSERT INTO {AUDIT_TABLE} (at, subject, name, action, outcome, layer_id, owner, before, after) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                audit_values(entry, datetime.isoformat),
-            )
+            _insert_audit(con, entry)
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -523,6 +523,14 @@ def _doomed(con: sqlite3.Connection | None, cutoff: datetime) -> list[int]:
         return []
     rows = con.execute(f"SELECT id, deleted_at FROM {LAYERS_TABLE} WHERE deleted_at IS NOT NULL ORDER BY id")
     return [i for i, deleted in rows.fetchall() if datetime.fromisoformat(deleted) <= cutoff]
+
+
+def _insert_audit(con: sqlite3.Connection, entry: AuditEntry) -> None:
+    con.execute(
+        f"INSERT INTO {AUDIT_TABLE} (at, subject, name, action, outcome, layer_id, owner, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        audit_values(entry, datetime.isoformat),
+    )
 
 
 def _set(con: sqlite3.Connection, layer_id: int, fields: dict) -> None:

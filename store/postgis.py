@@ -176,6 +176,7 @@ class PostGISStore(LayerStore):
         )
         self._set(cur, layer_id, {"current_version": version, **extra})
         info = self._get(cur, layer_id)
+        self._insert_log(cur, info)
         self._before_publish()
         return info
 
@@ -184,7 +185,9 @@ class PostGISStore(LayerStore):
         with self._transaction() as cur:
             self._get(cur, layer_id)
             self._set(cur, layer_id, fields)
-            return self._get(cur, layer_id)
+            info = self._get(cur, layer_id)
+            self._insert_log(cur, info)
+            return info
 
     def _purge(self, cutoff: datetime) -> builtins.list[int]:
         with self._transaction() as cur:
@@ -340,6 +343,11 @@ class PostGISStore(LayerStore):
 
     def _append_audit(self, entry: AuditEntry) -> None:
         with self._transaction() as cur:
+            self._insert_audit(cur, entry)
+
+    def _insert_log(self, cur, after: LayerInfo) -> None:
+        entry = self._log_entry(after)
+        if entry is not None:
             self._insert_audit(cur, entry)
 
     def _insert_audit(self, cur, entry: AuditEntry) -> None:

@@ -205,6 +205,27 @@ def test_a_viewer_changes_nothing_and_every_try_is_logged(store, county, actor):
     assert refused == ["roles", "delete", "hide", "rename", "upload"]
 
 
+def test_a_change_and_its_log_line_are_stored_together_or_not_at_all(store, county):
+    """A line that cannot be written undoes its change: no change is ever stored without its line."""
+    _, orkland, _ = county
+
+    def broken(after):
+        raise RuntimeError("the log line could not be made")
+
+    for change in (
+        lambda: store.rename(orkland.id, "Uten logglinje"),
+        lambda: store.replace(orkland.id, generated_parks(5)),
+        lambda: store.delete(orkland.id),
+    ):
+        with store.logged(broken), pytest.raises(RuntimeError):
+            change()
+    now = store.get(orkland.id)
+    assert (now.title, now.version, now.deleted, len(store.versions(orkland.id))) == ("Orkland parker", 1, False, 1)
+    ActingStore(store, KARI).rename(orkland.id, "Med logglinje")
+    line = store.audit_log(layer_id=orkland.id)[0]
+    assert (line.action, line.before["title"], line.after["title"]) == ("rename", "Orkland parker", "Med logglinje")
+
+
 def test_a_role_taken_away_refuses_the_very_next_change(store, county):
     admin, orkland, _ = county
     kari = ActingStore(store, KARI)
