@@ -2,8 +2,9 @@
 
 `ActingStore(store, actor)` has the store's writing methods. Each asks `core.roles` whether the actor may change what
 the layer's owner has (the role rules read fresh from the store, so a role taken away counts at the actor's next
-action), does the change, and appends who, when, what, which layer and owner, and the metadata before and after. A
-refused change raises `NotAllowed` and is logged as refused. The uploader of a version is the actor's name, whatever
+action), does the change, and has the store write who, when, what, which layer and owner, and the metadata before
+and after in the change's own transaction (`LayerStore.logged`). A refused change raises `NotAllowed` and is logged
+as refused. The uploader of a version is the actor's name, whatever
 the caller's `Origin` says. Reading passes straight through; a method this class does not know is refused, so no
 writing method of the store can be reached around it.
 """
