@@ -21,6 +21,7 @@ from loaders.errors import MapServiceError
 from loaders.official import map_services
 from loaders.official.map_services import fetch, fetch_map_image, public_address, read_capabilities
 from tests.helpers.map_server import ATTRIBUTION, COLOUR, LAYER_NAME, LAYER_TITLE, needs_mapserver, running_map_server
+from tests.helpers.waiting import wait_until
 
 pytestmark = needs_mapserver
 
@@ -159,7 +160,8 @@ def test_a_50_mb_answer_is_refused_without_reading_it(map_server):
 
 def test_a_50_mb_answer_without_a_length_is_cut_off_at_the_limit(map_server):
     refused("overlay_too_large", read_capabilities, f"{map_server.url}/huge-stream", allow_private=True)
-    time.sleep(0.2)  # the server's thread notices the closed connection
+    # the server's thread stops writing once it notices the closed connection
+    wait_until(lambda: "/huge-stream" in map_server.finished, 10, lambda: f"still writing: {map_server.sent}")
     assert map_server.sent.get("/huge-stream", 0) < 30 * 1024 * 1024
 
 

@@ -171,6 +171,7 @@ def fetch(
         scheme, host, port, path, address = checked_address(url, allow_private)
         connection_type = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
         connection = connection_type(host, port, address, timeout=_left(deadline, host))
+        response = None
         try:
             connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
             response = connection.getresponse()
@@ -189,6 +190,8 @@ def fetch(
         except (OSError, http.client.HTTPException) as exc:
             raise MapServiceError("overlay_unreachable", host=host) from exc
         finally:
+            if response is not None:  # it holds the socket too: a refused answer's sender must see it closed
+                response.close()
             connection.close()
     raise MapServiceError("overlay_too_many_redirects", count=config.OVERLAY_REDIRECTS)
 

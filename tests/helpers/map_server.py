@@ -11,7 +11,6 @@ import contextlib
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,7 +98,10 @@ NOT_WMS = b"""<?xml version="1.0"?>
 class MapServer:
     url: str  # http://127.0.0.1:port
     sent: dict = field(default_factory=dict)  # path -> bytes written (for the size checks)
+    finished: set = field(default_factory=set)  # the huge answers' paths whose writing has stopped
     requests: list = field(default_factory=list)  # the paths asked for, in order
+    # the slow service answers only when this is set (at the server's stop): a client's time limit runs out first
+    release: threading.Event = field(default_factory=threading.Event)
 
     @property
     def wms(self) -> str:
@@ -169,9 +171,11 @@ def _handler(folder: Path, server: MapServer):
                     server.sent[path] += len(chunk)
             except OSError:
                 pass  # the client stopped reading: what the test wants
+            finally:
+                server.finished.add(path)
 
         def _slow(self, query) -> None:
-            time.sleep(3)
+            server.release.wait()
             with contextlib.suppress(OSError):
                 self._send(b"<WMS_Capabilities/>", "text/xml")
 
@@ -205,5 +209,6 @@ def running_map_server(folder: Path) -> Iterator[MapServer]:
     try:
         yield server
     finally:
+        server.release.set()
         httpd.shutdown()
         httpd.server_close()
