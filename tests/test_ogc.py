@@ -28,7 +28,7 @@ from store import Origin
 from tests.helpers.browser import free_port
 from tests.helpers.nginx import needs_nginx, running_nginx
 from tests.helpers.store_fixtures import PG_URL, Backend
-from tests.helpers.waiting import wait_until
+from tests.helpers.waiting import stop_process, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_PG = 'PostGIS runs need TEST_DATABASE_URL or DATABASE_URL: start one with eval "$(bash tests/postgis.sh start)"'
@@ -127,8 +127,7 @@ class Service:
         return pyogrio.read_dataframe(self.oapif, layer=collection, **options)
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
+        stop_process(self.process)
         self.store = None
         if self.role:
             _drop_role(self.role)

@@ -21,7 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.helpers.chromium import is_local
-from tests.helpers.waiting import wait_until
+from tests.helpers.waiting import stop_process, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,11 +85,7 @@ def running_app(
         wait_until(healthy, 60, log_tail, process=process, every_s=0.3)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.close()
         Path(log.name).unlink(missing_ok=True)
 

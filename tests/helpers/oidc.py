@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.helpers.browser import ROOT, AppUrl, free_port, running_app
-from tests.helpers.waiting import wait_until
+from tests.helpers.waiting import stop_process, wait_until
 
 # The users the provider offers with one click. `groups` is for role rules (core/roles.py RoleRule.of("groups", …)).
 ORKLAND_EDITOR = {
@@ -89,11 +89,7 @@ def running_provider(users: Sequence[Mapping[str, object]] = PREDEFINED_USERS) -
         wait_until(lambda: _answers(issuer + DISCOVERY), 30, log_tail, process=process, every_s=0.1)
         yield issuer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.close()
 
 

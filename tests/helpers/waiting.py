@@ -31,3 +31,13 @@ def wait_until(
             pytest.fail(f"not within {timeout_s} s: {failure()}")
         time.sleep(every_s)
     return value
+
+
+def stop_process(process: subprocess.Popen, timeout_s: float = 10) -> None:
+    """Ask a child process to end; kill it if it has not within `timeout_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
