@@ -17,3 +17,6 @@ class Portfolio:
     members: gpd.GeoDataFrame
     figures: pd.DataFrame
     municipalities: pd.DataFrame  # kommunenummer, name (2024 division)
+    # Which data this is (the bundled folder, the store's layers and their versions): the key under which results
+    # worked out from it are kept for every session (ui/data.derived). Empty: not known, nothing is kept.
+    revision: tuple = ()

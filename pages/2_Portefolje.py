@@ -13,7 +13,7 @@ from maps.description import description_group
 from maps.overlays import over_basemap, overlay_group
 from maps.portfolio import fit_view, portfolio_base_map, portfolio_layers
 from maps.styles import cluster_colours
-from ui.data import portfolio
+from ui.data import derived, listing_key, portfolio
 from ui.export_panel import portfolio_export
 from ui.feature_list import map_words, neighbourhoods_described
 from ui.map_view import show_map
@@ -74,7 +74,7 @@ heading(lang, present, t("pf_page_title", lang), t("pf_page_intro", lang))
 flows = portfolio_flows(data, store, listing, lang)
 radius = controls.radius_m
 km = km_text(radius, lang)
-hoods = neighbourhoods(controls.site_ids, data, radius)
+hoods = derived(neighbourhoods, controls.site_ids, data, radius)
 point_hood = point_centre(data, radius, lang)  # a clicked point, beside the sites
 hoods += [point_hood] if point_hood is not None else []
 shown = filter_flows(flows.lines, controls.resources, controls.statuses)
@@ -138,7 +138,14 @@ else:
             listed = recorded_flows_table(recorded, lang) if not recorded.empty else recorded
             table_box("pf_recorded_title", "pf_recorded_caption", listed, "pf_recorded_none", lang, km=km)
             # Possibilities in their own box, never mixed into the recorded flows above.
-            possible = candidates_around(hood.site, data, flows.flows.flows, radius)
+            possible = derived(
+                candidates_around,
+                hood.site,
+                data,
+                flows.flows.flows,
+                radius,
+                key=(listing_key(listing), hood.site["id"]),
+            )
             listed = candidates_table(possible, lang) if not possible.empty else possible
             table_box(
                 "pf_candidates_title", "pf_candidates_caption", listed, "pf_candidates_none_companies", lang, km=km
@@ -146,11 +153,11 @@ else:
         with tab, st.container(border=True):
             site_measures(hood, found.measures, data, lang)
 
-summary = portfolio_summary(data, flows.flows.flows, radius)
+summary = derived(portfolio_summary, data, flows.flows.flows, radius, key=listing_key(listing))
 emissions = summary.emissions_in_neighbourhoods
 st.subheader(t("pf_ranking_title", lang))
 st.caption(t("pf_ranking_caption", lang))
-show_table(ranking_table(ranking(data, radius), data, lang, scope_text(emissions, lang)), lang, all_rows=True)
+show_table(ranking_table(derived(ranking, data, radius), data, lang, scope_text(emissions, lang)), lang, all_rows=True)
 with st.container(border=True):
     st.subheader(f"{t('pf_summary_title', lang)} · {km}")
     columns = st.columns(5)
@@ -173,7 +180,7 @@ with st.container(border=True):
         with column:
             show_table(table, lang, all_rows=True)
     st.caption(t("pf_summary_caption", lang, sites=summary.sites, km=km))
-    inside = sources_inside_any(data, radius)
+    inside = derived(sources_inside_any, data, radius)
     hosts = source_hosts(data.parks["source_url"], inside["figure_source"], flows.flows.flows["source_url"])
     st.caption(escape_markdown(sources_line(hosts, lang)))
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 
 import config
@@ -15,7 +19,7 @@ from ui.shared_frames import shared_view
 
 @st.cache_resource(show_spinner=False)
 def _bundled(directory: str) -> Portfolio:
-    return load_portfolio(directory)
+    return dataclasses.replace(load_portfolio(directory), revision=("bundled", directory))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -23,7 +27,45 @@ def _combined(directory: str, store_key: str, revision: tuple) -> Portfolio:
     # `revision` (ids, versions, visibility) is the cache key: an upload or a hide loads afresh.
     store = open_store()
     stored = [(layer_id, kind, store.read(layer_id)) for layer_id, kind, _, visible in revision if visible]
-    return with_stored_layers(_bundled(directory), [s for s in stored if s[1] in MAP_KINDS])
+    combined = with_stored_layers(_bundled(directory), [s for s in stored if s[1] in MAP_KINDS])
+    return dataclasses.replace(combined, revision=(directory, store_key, revision))
+
+
+Result = TypeVar("Result")
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def derived(compute: Callable[..., Result], *args, key: tuple = ()) -> Result:
+    """`compute(*args)`, worked out once for every session (each gets its own view of the result,
+    ui/shared_frames.py): a new visitor does not pay again for what the last one worked out.
+
+    The key is `compute` and its arguments: a Portfolio by its revision, plain values (text, numbers, tuples of
+    them) as they are. An argument that is neither (a frame) must be accounted for by `key` (e.g. the store listing
+    it was read from); without one, or with a Portfolio of no known revision, nothing is kept.
+    """
+    if "<" in compute.__qualname__:  # a lambda or a local function: what it captures is not in the key
+        raise ValueError(f"derived() needs a module-level function, not {compute.__qualname__}")
+    parts = []
+    for value in args:
+        if isinstance(value, Portfolio) and value.revision:
+            parts.append(("portfolio", value.revision))
+        elif _plain(value):
+            parts.append(value)
+        elif key and not isinstance(value, Portfolio):
+            parts.append(None)
+        else:
+            return compute(*args)
+    name = f"{compute.__module__}.{compute.__qualname__}"
+    return shared_view(_derived(name, tuple(parts), key, _compute=compute, _args=args))
+
+
+def _plain(value) -> bool:
+    return isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(_plain(v) for v in value))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _derived(name: str, parts: tuple, key: tuple, _compute, _args):
+    return _compute(*_args)
 
 
 def stored_layers(lang: str) -> list[LayerInfo] | None:
@@ -55,6 +97,11 @@ def portfolio(lang: str, layers: list[LayerInfo] | None = None) -> Portfolio:
     except (StoreError, OSError, KeyError) as exc:
         st.warning(t("store_unavailable", lang, error=error_text(exc, lang)))
         return shared_view(bundled)
+
+
+def listing_key(layers: list[LayerInfo]) -> tuple:
+    """What a store listing says about the data read from it: for `derived` results that depend on stored layers."""
+    return store_key(), tuple((i.id, i.kind, i.version, i.visible) for i in layers)
 
 
 def store_key() -> str:

@@ -1,0 +1,92 @@
+"""Results worked out once for every session (ui/data.derived): kept per data revision, never shared by reference."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+import ui.data
+from analysis.neighbourhoods import neighbourhoods, ranking
+from ui.data import derived
+
+CALLS: list[tuple] = []
+
+
+def counted_rows(portfolio, radius_m: float) -> pd.DataFrame:
+    """A result worth keeping: the parks within reach, counted each time it is worked out."""
+    CALLS.append((portfolio.revision, radius_m))
+    return portfolio.parks[["id", "name"]].assign(radius_m=radius_m)
+
+
+def counted_with_frame(portfolio, frame: pd.DataFrame) -> int:
+    CALLS.append(("frame", len(frame)))
+    return len(portfolio.parks) + len(frame)
+
+
+@pytest.fixture
+def data():
+    CALLS.clear()
+    ui.data._derived.clear()
+    return ui.data.portfolio("nb", layers=[])
+
+
+def test_a_second_session_gets_what_the_first_worked_out(data):
+    first = derived(counted_rows, data, 5000.0)
+    second = derived(counted_rows, ui.data.portfolio("nb", layers=[]), 5000.0)  # another session's view of the data
+    assert len(CALLS) == 1
+    pd.testing.assert_frame_equal(first, second)
+    derived(counted_rows, data, 10000.0)  # other arguments, another result
+    assert len(CALLS) == 2
+
+
+def test_another_revision_of_the_data_is_worked_out_afresh(data):
+    derived(counted_rows, data, 5000.0)
+    changed = dataclasses.replace(data, revision=(*data.revision, ("layer", 7, 2)))
+    derived(counted_rows, changed, 5000.0)
+    assert [revision for revision, _ in CALLS] == [data.revision, changed.revision]
+
+
+def test_data_of_no_known_revision_is_never_kept(data):
+    unknown = dataclasses.replace(data, revision=())
+    derived(counted_rows, unknown, 5000.0)
+    derived(counted_rows, unknown, 5000.0)
+    assert len(CALLS) == 2
+
+
+def test_a_frame_argument_is_kept_only_under_a_key_that_says_what_it_is(data):
+    frame = pd.DataFrame({"a": [1, 2]})
+    derived(counted_with_frame, data, frame)
+    derived(counted_with_frame, data, frame.iloc[:1])
+    assert len(CALLS) == 2  # no key: each call works it out (the frames differ; nothing may be assumed)
+    assert derived(counted_with_frame, data, frame, key=("listing", 1)) == len(data.parks) + 2
+    assert derived(counted_with_frame, data, frame, key=("listing", 1)) == len(data.parks) + 2
+    assert len(CALLS) == 3
+    derived(counted_with_frame, data, frame, key=("listing", 2))
+    assert len(CALLS) == 4
+
+
+def test_a_change_to_a_result_in_one_session_never_reaches_another(data):
+    mine = derived(counted_rows, data, 5000.0)
+    mine.loc[mine.index[0], "name"] = "endret av økt 1"
+    mine["extra"] = 1
+    theirs = derived(counted_rows, data, 5000.0)
+    assert "extra" not in theirs.columns
+    assert theirs.loc[theirs.index[0], "name"] == data.parks["name"].iloc[0]
+
+
+def test_a_function_whose_captures_are_not_in_the_key_is_refused(data):
+    with pytest.raises(ValueError, match="module-level"):
+        derived(lambda portfolio: len(portfolio.parks), data)
+
+
+def test_the_portfolio_pages_results_are_the_same_kept_or_not(data):
+    ids = tuple(data.parks["id"].iloc[:2])
+    kept = derived(neighbourhoods, ids, data, 10000.0)
+    fresh = neighbourhoods(ids, dataclasses.replace(data, revision=()), 10000.0)
+    assert [h.site["id"] for h in kept] == list(ids)
+    for a, b in zip(kept, fresh, strict=True):
+        pd.testing.assert_frame_equal(pd.DataFrame(a.sources), pd.DataFrame(b.sources))
+        assert a.emissions == b.emissions
+    pd.testing.assert_frame_equal(derived(ranking, data, 10000.0), ranking(data, 10000.0))
