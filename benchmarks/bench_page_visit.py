@@ -26,6 +26,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.revisions import checkouts
 from tests.helpers.browser import SCRIPT_RUNS_JS, running_app
 from tests.helpers.chromium import launch
 
@@ -214,65 +215,82 @@ def fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+# (key, column, what it is): seconds from the navigation (the click, for a switch) until each
 PART_ROWS = (
-    ("document", "document received"),
-    ("bundle", "Streamlit's bundle loaded"),
-    ("socket", "websocket open"),
-    ("script_run", "first script run finished"),
-    ("frame", "map frame created"),
-    ("frame_document", "map frame's document received"),
-    ("leaflet", "Leaflet defined in the frame"),
-    ("frame_files", "frame's files loaded"),
-    ("map_made", "L.Map made"),
-    ("drawn", "map drawn"),
-    ("all_maps", "every map on the page drawn"),
+    ("document", "doc", "the page's document received"),
+    ("bundle", "bundle", "Streamlit's own scripts loaded (the last of them)"),
+    ("socket", "socket", "the websocket open"),
+    ("script_run", "script", "the first script run finished (the server says)"),
+    ("frame", "frame", "the map's frame created"),
+    ("frame_document", "f.doc", "the frame's document received"),
+    ("leaflet", "leaflet", "Leaflet defined in the frame"),
+    ("frame_files", "f.files", "the frame's files loaded"),
+    ("map_made", "L.Map", "the L.Map made"),
+    ("drawn", "drawn", "the map drawn"),
+    ("all_maps", "all", "every map on the page drawn"),
 )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--visits", type=int, default=5)
+    parser.add_argument("--baseline", help="a git revision of this app to measure beside ours (a worktree of it)")
     parser.add_argument("--parts", action="store_true", help="print where a visit's time goes")
     parser.add_argument("--pages", nargs="+", choices=list(PAGES), default=list(PAGES), help="ours to visit")
     parser.add_argument("--no-switch", action="store_true", help="leave out the page switch")
     args = parser.parse_args()
 
-    with floor_app() as floor_url, running_app() as app_url, sync_playwright() as playwright:
-        browser = launch(playwright, OFFLINE)
-        floor, ours = Visitor(browser, floor_url), Visitor(browser, app_url)
-        pages = {name: PAGES[name] for name in args.pages}
-        runs: dict[str, list[dict]] = {"floor": [], **{name: [] for name in pages}}
-        if not args.no_switch:
-            runs[SWITCH] = []
+    with contextlib.ExitStack() as stack:
+        trees = stack.enter_context(checkouts(args.baseline))
+        browser = launch(stack.enter_context(sync_playwright()), OFFLINE)
+        stack.callback(browser.close)
+        floor = Visitor(browser, stack.enter_context(floor_app()))
+        apps = {
+            label: Visitor(browser, stack.enter_context(running_app(str(tree / "dashboard.py"), cwd=tree)))
+            for label, tree in trees.items()
+        }
+        rows = [(label, name) for name in args.pages for label in apps]
+        runs: dict[str, list[dict]] = {"floor": [], **{_row(label, name, apps): [] for label, name in rows}}
+        switches = {label: _row(label, SWITCH, apps) for label in apps} if not args.no_switch else {}
+        runs |= {row: [] for row in switches.values()}
         floor.visit("")  # warm-up visits: caches filled, nothing counted
-        for path in PAGES.values():
-            ours.visit(path)
-        for _ in range(args.visits):
+        for app in apps.values():
+            for path in PAGES.values():
+                app.visit(path)
+        for _ in range(args.visits):  # the apps take turns, page by page
             runs["floor"].append(floor.visit(""))
-            for name, path in pages.items():
-                runs[name].append(ours.visit(path))
-            if not args.no_switch:
-                ours.visit("")
-                runs[SWITCH].append(ours.switch("Utslipp"))
-        floor.close()
-        ours.close()
-        browser.close()
+            for label, name in rows:
+                runs[_row(label, name, apps)].append(apps[label].visit(PAGES[name]))
+            for label, row in switches.items():
+                apps[label].visit("")
+                runs[row].append(apps[label].switch("Utslipp"))
+        for visitor in [floor, *apps.values()]:
+            visitor.close()
+    report(runs, args.visits, args.parts)
 
+
+def _row(label: str, name: str, apps: dict) -> str:
+    return name if len(apps) == 1 else f"{name} ({label})"
+
+
+def report(runs: dict[str, list[dict]], visits: int, parts: bool) -> None:
     base = median([r["drawn"] for r in runs["floor"]])
-    print(f"\nWarm visit, navigation (or menu click) → map drawn, median of {args.visits} (s); goal ≤ 1.3× the floor")
-    print(f"{'':26}{'drawn':>8}{'× floor':>9}{'fastest':>9}{'all maps':>10}{'frame files':>13}{'frame KB':>10}")
-    for name, visits in runs.items():
-        drawn = median([v["drawn"] for v in visits])
+    width = max(26, *(len(name) + 2 for name in runs))
+    print(f"\nWarm visit, navigation (or menu click) → map drawn, median of {visits} (s); goal ≤ 1.3× the floor")
+    print(f"{'':{width}}{'drawn':>8}{'× floor':>9}{'fastest':>9}{'all maps':>10}{'frame files':>13}{'frame KB':>10}")
+    for name, done in runs.items():
+        drawn = median([v["drawn"] for v in done])
         print(
-            f"{name:26}{fmt(drawn):>8}{drawn / base:>8.2f}×{fmt(min(v['drawn'] for v in visits)):>9}"
-            f"{fmt(median([v['all_maps'] for v in visits])):>10}"
-            f"{median([v['frame_files_n'] for v in visits]):>13.0f}{median([v['frame_kb'] for v in visits]):>10.1f}"
+            f"{name:{width}}{fmt(drawn):>8}{drawn / base:>8.2f}×{fmt(min(v['drawn'] for v in done)):>9}"
+            f"{fmt(median([v['all_maps'] for v in done])):>10}"
+            f"{median([v['frame_files_n'] for v in done]):>13.0f}{median([v['frame_kb'] for v in done]):>10.1f}"
         )
-    if args.parts:
-        print("\nWhere a visit's time goes: seconds from the navigation (the click for a switch) until each, median")
-        print(f"{'':50}" + "".join(f"{name[:12]:>13}" for name in runs))
-        for key, label in PART_ROWS:
-            print(f"{label:50}" + "".join(f"{fmt(median([v[key] for v in visits])):>13}" for visits in runs.values()))
+    if parts:
+        print("\nWhere a visit's time goes: seconds from the navigation (the click, for a switch) until ..., median")
+        print(f"{'':{width}}" + "".join(f"{column:>8}" for _, column, _ in PART_ROWS))
+        for name, done in runs.items():
+            print(f"{name:{width}}" + "".join(f"{fmt(median([v[key] for v in done])):>8}" for key, _, _ in PART_ROWS))
+        print("  " + "; ".join(f"{column}: {what}" for _, column, what in PART_ROWS))
 
 
 if __name__ == "__main__":

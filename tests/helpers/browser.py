@@ -40,10 +40,11 @@ class AppUrl(str):
 
 @contextlib.contextmanager
 def running_app(
-    script: str = "dashboard.py", env: dict[str, str] | None = None, serve: bool = False
+    script: str = "dashboard.py", env: dict[str, str] | None = None, serve: bool = False, cwd: Path = ROOT
 ) -> Iterator[AppUrl]:
-    """`streamlit run script` on a free port (through `deploy/serve.py`, as a replica starts, with `serve`); yields
-    its URL (with the server's `pid`) and stops it afterwards."""
+    """`streamlit run script` on a free port (through `deploy/serve.py`, as a replica starts, with `serve`) in `cwd`
+    (whose .streamlit/config.toml Streamlit reads: another checkout's, for a benchmark's baseline); yields its URL
+    (with the server's `pid`) and stops it afterwards."""
     port = free_port()
     # An empty store of its own unless the test brings one: never the developer's data/layers.gpkg.
     store = Path(tempfile.mkdtemp(prefix="industrikart-browser-")) / "generated_layers.gpkg"
@@ -62,7 +63,7 @@ def running_app(
             "--server.headless",
             "true",
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env={k: v for k, v in {**os.environ, **env}.items() if k != "DATABASE_URL" or "DATABASE_URL" in env},
         stdout=log,
         stderr=subprocess.STDOUT,
