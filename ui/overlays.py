@@ -123,7 +123,7 @@ def _pick_and_save(capabilities: Capabilities, store, lang: str) -> None:
     picked = st.multiselect(
         t("overlay_layers", lang),
         list(titles),
-        format_func=lambda n: escape_markdown(titles[n]),
+        format_func=lambda n: titles[n],  # options are plain text: escaping would show its backslashes
         key="overlay_layers",
         placeholder=t("choose_placeholder", lang),
     )
