@@ -9,6 +9,7 @@ stopped service is named as missing; hostile capabilities and a tile address on 
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pytest
@@ -254,3 +255,31 @@ def test_templates_leaflet_could_not_fill_or_that_are_no_web_address_are_not_dra
     assert not layers["script_address"].web_mercator
     dimension = layers["dimension"]
     assert dimension.tile_url == "https://t.example/2026/{tm}/{y}/{x}.png" and dimension.matrices == ((3, "gm:3"),)
+
+
+@pytest.mark.parametrize(("path", "code"), [("/huge", "overlay_too_large"), ("/slow", "overlay_too_slow")])
+def test_tiles_too_big_or_too_slow_are_refused(servers, path, code):
+    map_server, _ = servers
+    template = f"{map_server.url}{path}?tm={{tm}}&x={{x}}&y={{y}}"
+    started = time.monotonic()
+    with pytest.raises(MapServiceError) as caught:
+        fetch_wmts_image(template, ((9, "9"),), ORKANGER_BOX, (400, 320), timeout=1.0, allow_private=True)
+    assert caught.value.code == code
+    assert time.monotonic() - started < 3
+
+
+def test_matrix_names_from_a_service_cannot_end_the_map_script():
+    from folium import Map
+
+    from loaders.official.overlays import Overlay
+    from maps.overlays import overlay_group
+
+    hostile = "</script><script>alert(1)</script>"
+    overlay = Overlay(
+        "1.0", "https://t.example/{tm}/{x}/{y}.png", "a", "A", "", "", "1.0.0", "S", "wmts", ((3, hostile),)
+    )
+    m = Map()
+    overlay_group([overlay], "nb").add_to(m)
+    html = m.get_root().render()
+    assert hostile not in html and "<script>alert(1)" not in html
+    assert "\\u003c/script\\u003e" in html  # still there, as data

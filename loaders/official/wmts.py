@@ -15,6 +15,8 @@ import json
 import math
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from urllib.parse import quote, urlencode, urlsplit
 
 from PIL import Image, UnidentifiedImageError
@@ -29,6 +31,8 @@ WORLD = 20037508.342789244  # half the web mercator world's width, metres
 ZOOM0_SCALE = 559082264.0287178  # GoogleMapsCompatible's scale denominator at zoom 0 (0.28 mm pixels)
 MERCATOR_CODES = ("3857", "900913", "102100", "102113", "3785")
 MAX_EXPORT_TILES = 64  # an export asks a WMTS for at most this many tiles (it zooms out instead)
+TILE_MAX_BYTES = 2 * 1024 * 1024  # one 256 px tile (all of them together: config.OVERLAY_IMAGE_MAX_BYTES)
+EXPORT_WORKERS = 6  # tiles fetched at once for an export, as a browser does
 MAX_ZOOM = 24
 TEMPLATE_KEYS = ("{tm}", "{x}", "{y}")  # what a stored tile address template holds (and no other placeholder)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -107,6 +111,8 @@ def web_mercator_matrices(matrix_set) -> tuple[tuple[int, str], ...] | None:
 def matrix_script(matrices: tuple[tuple[int, str], ...]) -> str:
     """The JavaScript function Leaflet calls to fill {tm} in a tile address: the zoom's TileMatrix identifier."""
     names = json.dumps({str(z): name for z, name in matrices})
+    # inside a <script>: no "</script>" or "<!--" from a service's matrix names can end it
+    names = names.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"function (d) {{ var m = {names}[String(d.z)]; return m === undefined ? '' : encodeURIComponent(m); }}"
 
 
@@ -273,9 +279,10 @@ def fetch_tile_image(
 ) -> bytes:
     """A PNG of the layer over `extent` at `size`, put together from its tiles, or MapServiceError.
 
-    `fetch(url, limit, timeout)` is map_services.fetch (the guard). A tile the service answers with an error status
-    (outside its coverage) is left transparent; a service that cannot be reached, is too slow or answers no tile
-    with an image is refused, so the export names the layer missing."""
+    `fetch(url, limit, timeout)` is map_services.fetch (the guard); a few tiles are fetched at once, all within one
+    time limit and one size limit. A tile the service answers with an error status (outside its coverage) is left
+    transparent; a service that cannot be reached, is too slow, sends too much or answers no tile with an image is
+    refused, so the export names the layer missing."""
     deadline = time.monotonic() + timeout
     if not matrices or any(key not in template for key in TEMPLATE_KEYS):
         raise MapServiceError("overlay_no_image", layer=template[:100])
@@ -284,28 +291,38 @@ def fetch_tile_image(
     columns = sorted({x for x, _ in tiles})
     rows = sorted({y for _, y in tiles})
     mosaic = Image.new("RGBA", (256 * len(columns), 256 * len(rows)), (0, 0, 0, 0))
-    drawn = 0
-    for x, y in tiles:
-        url = tile_url(template, matrices, zoom, x, y)
+    host = urlsplit(template).hostname or ""
+
+    def one(tile: tuple[int, int]):
         left = deadline - time.monotonic()
         if left <= 0:
-            raise MapServiceError("overlay_too_slow", host=urlsplit(template).hostname or "", seconds=round(timeout))
+            raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout))
         try:
-            answer = fetch(url, config.OVERLAY_IMAGE_MAX_BYTES, left)
+            return tile, fetch(tile_url(template, matrices, zoom, *tile), TILE_MAX_BYTES, left)
         except MapServiceError as exc:
-            if exc.code == "overlay_http_status":
-                continue
+            if exc.code == "overlay_http_status":  # outside the service's coverage: left transparent
+                return tile, None
             raise
-        if not answer.content_type.startswith("image/"):
-            continue
+
+    drawn, received = 0, 0
+    pool = ThreadPoolExecutor(max_workers=EXPORT_WORKERS)
+    try:
+        futures = [pool.submit(one, tile) for tile in tiles]
         try:
-            with Image.open(io.BytesIO(answer.body)) as tile:
-                if tile.size != (256, 256):
+            for future in as_completed(futures, timeout=max(deadline - time.monotonic(), 0.001)):
+                (x, y), answer = future.result()
+                if answer is None or not answer.content_type.startswith("image/"):
                     continue
-                mosaic.paste(tile.convert("RGBA"), (256 * columns.index(x), 256 * rows.index(y)))
-                drawn += 1
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-            continue
+                received += len(answer.body)
+                if received > config.OVERLAY_IMAGE_MAX_BYTES:  # all the tiles together, like one GetMap image
+                    raise MapServiceError(
+                        "overlay_too_large", host=host, limit_mb=config.OVERLAY_IMAGE_MAX_BYTES // (1024 * 1024)
+                    )
+                drawn += _paste(mosaic, answer.body, (256 * columns.index(x), 256 * rows.index(y)))
+        except FuturesTimeout as exc:
+            raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     if not drawn:
         raise MapServiceError("overlay_no_image", layer=template[:100])
     span = 2 * WORLD / 2**zoom
@@ -315,3 +332,15 @@ def fetch_tile_image(
     out = io.BytesIO()
     mosaic.resize(size, Image.Resampling.BILINEAR, box=box).save(out, format="PNG")
     return out.getvalue()
+
+
+def _paste(mosaic: Image.Image, data: bytes, corner: tuple[int, int]) -> int:
+    """1 when `data` is a 256 px tile image (pasted at `corner`), else 0; the size is read before any decoding."""
+    try:
+        with Image.open(io.BytesIO(data)) as tile:
+            if tile.size != (256, 256):
+                return 0
+            mosaic.paste(tile.convert("RGBA"), corner)
+            return 1
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return 0
