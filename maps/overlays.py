@@ -49,7 +49,7 @@ def wmts_layer(overlay: Overlay) -> folium.TileLayer:
     zooms = [z for z, _ in overlay.matrices]
     return folium.TileLayer(
         tiles=overlay.url,
-        attr=esc(overlay.attribution or overlay.service),
+        attr=esc(overlay.attribution or overlay.service or overlay.title),  # folium wants one for its own tiles
         name=f"overlay-{overlay.key}",
         overlay=True,
         control=False,
