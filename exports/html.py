@@ -1,7 +1,8 @@
 """The map as one standalone HTML file that opens offline: Leaflet's JS and CSS are inlined, not linked.
 
 Built with the same `maps.build`/`maps.layers` code as the screen map, so it has the same layers,
-escaped popups and legend. Only the basemap tiles use the network; offline they simply do not load.
+escaped popups and legend. Only the basemap tiles and the map service overlays in force (maps.overlays: the same
+tile layers, attribution and legend as on the web map) use the network; offline they simply do not load.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import folium
 
 import config
 from analysis.filters import View
+from core.text import attribution_text
 from exports.alt_text import map_alt_text
 from exports.options import check_view
 from exports.overlays import simplified
@@ -22,6 +24,7 @@ from i18n import t
 from loaders.bundled.boundaries import load_boundaries
 from maps.assets import OfflineAssetError, use_local_assets
 from maps.build import base_map, legend_group, overview_layers
+from maps.overlays import over_basemap, overlay_group
 from maps.popups import esc
 from maps.single_pass import RenderedText
 from maps.styles import cluster_colours as default_cluster_colours
@@ -51,7 +54,10 @@ def standalone_html(view: View, request: MapRequest) -> str:
     legend_group(colours, lang, legend).add_to(m)
     # folium's GeoJsonTooltip refuses a layer with no feature, so empty layers are left out.
     drawn = {name for name in request.layers if len(getattr(view, name))}
-    for group in overview_layers(view, drawn, request.basemap, colours, lang, small):
+    groups = overview_layers(view, drawn, request.basemap, colours, lang, small)
+    if extras.overlays:  # the map services in force, drawn by the browser from the services, as on the web map
+        groups = over_basemap(groups, overlay_group(list(extras.overlays), lang))
+    for group in groups:
         group.add_to(m)
     use_local_assets(m, static_url="", inline_ground=True)  # again, with the layers; the outlines inline
     m.default_js, m.default_css = [], []  # inlined below instead
@@ -62,6 +68,7 @@ def standalone_html(view: View, request: MapRequest) -> str:
     header.add_child(RenderedText(_TITLE_CSS), name="ik_title_css")
     m.get_root().html.add_child(RenderedText(_title_box(request.shown_title, request.shown_subtitle)), name="ik_title")
     description = map_alt_text(view, request, uploaded=[layer.title for layer in extras.uploaded])
+    description = " ".join(part for part in (description, _overlays_named(extras.overlays, lang)) if part)
     m.get_root().html.add_child(RenderedText(_description(description)), name="ik_description")
     m.get_root().script.add_child(RenderedText(_name_map(m, t("map_name_export", lang))), name="ik_map_name")
     _set_view(m, view, request)
@@ -70,6 +77,15 @@ def standalone_html(view: View, request: MapRequest) -> str:
     if _ASSET_LINK.search(document):
         raise OfflineAssetError("the standalone map still links a script or stylesheet; it would not open offline")
     return document
+
+
+def _overlays_named(overlays, lang: str) -> str:
+    """The sentence naming the map services the file draws, with their attribution (the file fetches them when it
+    is opened, so whether they answer is not known here)."""
+    if not overlays:
+        return ""
+    layers = "; ".join(f"{o.title} ({attribution_text(o.attribution or o.service or o.url)})" for o in overlays)
+    return t("alt_overlays", lang, layers=layers)
 
 
 def _accessible_head(document: str, lang: str) -> str:

@@ -1,7 +1,7 @@
-"""Map service overlays in PNG/PDF exports, honestly: each overlay that is on is drawn from a GetMap request for the
-export's extent (through the same safe fetcher and limits as the capabilities, loaders/official/map_services.py) and
-credited with its attribution; one whose service does not answer is named as missing, in the legend, the credits
-and the text alternative, never silently left out.
+"""Map service overlays in PNG/PDF exports, honestly: each overlay that is on is drawn from a GetMap request (a WMS)
+or from its tiles (a WMTS) for the export's extent (through the same safe fetcher and limits as the capabilities,
+loaders/official/map_services.py) and credited with its attribution; one whose service does not answer is named as
+missing, in the legend, the credits and the text alternative, never silently left out.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import config
 from core.text import attribution_text
 from i18n import t
 from loaders.errors import MapServiceError
-from loaders.official.map_services import fetch_map_image
+from loaders.official.map_services import fetch_map_image, fetch_wmts_image
 from loaders.official.overlays import Overlay
 from maps.overlays import OVERLAY_OPACITY
 
@@ -57,7 +57,10 @@ def fetch_overlay_images(
 
 def _image(fetch: MapFetcher, overlay: Overlay, extent, size) -> np.ndarray | None:
     try:
-        data = fetch(overlay.url, overlay.layer, extent, size, overlay.version)
+        if overlay.tiled:  # a WMTS: its tiles put together for the extent, through the same guard
+            data = fetch_wmts_image(overlay.url, overlay.matrices, extent, size)
+        else:
+            data = fetch(overlay.url, overlay.layer, extent, size, overlay.version)
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > 4 * config.OVERLAY_EXPORT_MAX_PX**2:
                 return None  # not what was asked for: never decoded

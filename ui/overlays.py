@@ -1,5 +1,6 @@
-"""Map service overlays on Kart and Portefølje: everyone's toggles (this session's map, kept in the link) and, for
-editors, "add a map service": an address (or one of the official services) -> its capabilities -> pick layers -> save.
+"""Map service overlays (WMS and WMTS) on Kart and Portefølje: everyone's toggles (this session's map, kept in the
+link) and, for editors, "add a map service": an address (or one of the official services) -> its capabilities ->
+pick layers -> save.
 
 The overlays are stored layers of kind "overlays" (loaders/official/overlays.py), saved through the page's
 ActingStore, so a saving is owned, checked and in the audit log.
@@ -112,13 +113,17 @@ def _pick_and_save(capabilities: Capabilities, store, lang: str) -> None:
             )
         )
     )
+    for layer in capabilities.layers:
+        if layer.kind == "wmts" and not layer.web_mercator:  # said plainly, with the sets it does offer
+            sets = ", ".join(layer.matrix_sets) or "–"
+            st.caption(escape_markdown(t("overlay_wmts_not_drawable", lang, title=layer.title, sets=sets)))
     if not usable:
         return
     titles = {layer.name: f"{layer.title} ({layer.name})" for layer in usable}
     picked = st.multiselect(
         t("overlay_layers", lang),
         list(titles),
-        format_func=lambda n: escape_markdown(titles[n]),
+        format_func=lambda n: titles[n],  # options are plain text: escaping would show its backslashes
         key="overlay_layers",
         placeholder=t("choose_placeholder", lang),
     )

@@ -1,4 +1,5 @@
-"""Official map services (WMS) read safely: the capabilities document an editor names, and GetMap images for exports.
+"""Official map services (WMS, and WMTS: its details in loaders/official/wmts.py) read safely: the capabilities
+document an editor names, and GetMap images or tiles for exports.
 
 The server fetches addresses a person typed, so every fetch is guarded against server-side request forgery:
 - http and https only;
@@ -28,6 +29,7 @@ from defusedxml import DefusedXmlException
 
 import config
 from loaders.errors import MapServiceError
+from loaders.official import wmts
 
 USER_AGENT = "Industrikart-Trondelag/1.0 (map services)"
 WEB_MERCATOR = ("EPSG:3857", "EPSG:900913")  # what Leaflet asks a WMS for
@@ -50,6 +52,13 @@ OFFICIAL_SERVICES = (
     ("Reguleringsplaner (DiBK)", "https://nap.ft.dibk.no/services/wms/reguleringsplaner/"),
     # Kartverket's N50 kartdata on Geonorge (kartverket.no/data/API-og-WMS lists the WMS services; code search)
     ("N50 Kartdata (Kartverket)", "https://wms.geonorge.no/skwms1/wms.n50_kartdata"),
+    # Kartverket's tiled topographic maps (WMTS, a "webmercator" matrix set among UTM ones). Source: the
+    # GetCapabilities excerpt in sverres.github.io/ntnu/openlayers/openlayers-wmts.html (Geonorge, 14.03.2025),
+    # whose GetCapabilities and GetTile (KVP) address is https://cache.kartverket.no/v1/wmts?
+    (
+        "Topografisk norgeskart, WMTS (Kartverket)",
+        "https://cache.kartverket.no/v1/wmts?SERVICE=WMTS&REQUEST=GetCapabilities",
+    ),
 )
 
 
@@ -62,7 +71,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class ServiceLayer:
-    """One named layer of a WMS as its capabilities describe it (inherited CRS and attribution filled in)."""
+    """One named layer of a WMS (inherited CRS and attribution filled in), or of a WMTS (its tile matrix sets, and
+    the Leaflet address template of its tiles in the web mercator set, when it has one)."""
 
     name: str
     title: str
@@ -70,9 +80,16 @@ class ServiceLayer:
     attribution: str
     legend_url: str  # "" when the service offers none (http/https only)
     crs: tuple[str, ...]
+    kind: str = "wms"  # or "wmts"
+    matrix_sets: tuple[str, ...] = ()  # WMTS: the tile matrix sets it is offered in
+    tile_url: str = ""  # WMTS: {tm}/{x}/{y} template in the web mercator set; "" when it has none Leaflet can draw
+    matrices: tuple[tuple[int, str], ...] = ()  # WMTS: (zoom, TileMatrix identifier) of that set
 
     @property
     def web_mercator(self) -> bool:
+        """Whether the web map (Leaflet, EPSG:3857) can draw it."""
+        if self.kind == "wmts":
+            return bool(self.tile_url)
         return any(c in WEB_MERCATOR for c in self.crs)
 
 
@@ -83,6 +100,7 @@ class Capabilities:
     getmap_url: str  # the GetMap address the service gives (its base, without WMS parameters)
     image_format: str  # image/png where offered
     layers: tuple[ServiceLayer, ...]
+    kind: str = "wms"  # or "wmts" (getmap_url is then its KVP GetTile address, or the capabilities address)
 
 
 # --- fetching --------------------------------------------------------------------------------------------------
@@ -226,15 +244,20 @@ def _read_limited(response: http.client.HTTPResponse, limit: int, deadline: floa
 
 
 def capabilities_url(address: str) -> str:
-    """The GetCapabilities request for a service address (its own parameters kept, WMS ones set)."""
+    """The GetCapabilities request for a service address (its own parameters kept, WMS ones set). A WMTS's address
+    is its REST capabilities document (…/WMTSCapabilities.xml, read as it is) or a KVP one with SERVICE=WMTS."""
     parts = urlsplit(address.strip())
+    if parts.path.lower().endswith(".xml"):
+        return address.strip()
+    given = {k.lower(): v for k, v in parse_qsl(parts.query)}
+    service = "WMTS" if given.get("service", "").upper() == "WMTS" else "WMS"
     query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in ("service", "request", "version")]
-    query += [("SERVICE", "WMS"), ("REQUEST", "GetCapabilities")]
+    query += [("SERVICE", service), ("REQUEST", "GetCapabilities")]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def read_capabilities(address: str, allow_private: bool | None = None) -> Capabilities:
-    """Fetch and read a WMS's capabilities from its address, or MapServiceError."""
+    """Fetch and read a WMS's or a WMTS's capabilities from its address, or MapServiceError."""
     answer = fetch(capabilities_url(address), config.OVERLAY_CAPABILITIES_MAX_BYTES, allow_private=allow_private)
     return parse_capabilities(answer.body, answer.url)
 
@@ -247,6 +270,8 @@ def parse_capabilities(body: bytes, url: str = "") -> Capabilities:
         raise MapServiceError("overlay_xml_entities") from exc
     except SafeTree.ParseError as exc:
         raise MapServiceError("overlay_not_xml") from exc
+    if wmts.is_wmts(root):
+        return wmts.parse_wmts(root, url, Capabilities, ServiceLayer)
     if _local(root.tag) not in ("WMS_Capabilities", "WMT_MS_Capabilities"):
         raise MapServiceError("overlay_not_wms", root=_local(root.tag)[:80])
     version = root.get("version") or ""
@@ -396,3 +421,20 @@ def fetch_map_image(
     if not answer.content_type.startswith("image/"):
         raise MapServiceError("overlay_no_image", layer=layer[:100])
     return answer.body
+
+
+def fetch_wmts_image(
+    template: str,
+    matrices: tuple[tuple[int, str], ...],
+    bbox: tuple[float, float, float, float],
+    size: tuple[int, int],
+    timeout: float = config.OVERLAY_EXPORT_TIMEOUT_S,
+    allow_private: bool | None = None,
+) -> bytes:
+    """A WMTS layer over an EPSG:3857 box as one PNG, from its tiles fetched through the same checks, or
+    MapServiceError (loaders/official/wmts.py)."""
+
+    def guarded(url: str, limit: int, left: float) -> Answer:
+        return fetch(url, limit, left, allow_private)
+
+    return wmts.fetch_tile_image(template, matrices, bbox, size, guarded, timeout)

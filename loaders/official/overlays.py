@@ -6,6 +6,7 @@ An overlay is named in links and toggles by its key "<stored layer id>.<row>".
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -13,10 +14,11 @@ import pandas as pd
 
 from config import CRS
 from loaders.official.map_services import Capabilities
+from loaders.official.wmts import MAX_ZOOM, TEMPLATE_KEYS
 from store import Origin
 
 OVERLAYS_KIND = "overlays"
-COLUMNS = ("url", "layer", "title", "attribution", "legend_url", "version", "service")
+COLUMNS = ("url", "layer", "title", "attribution", "legend_url", "version", "service", "kind", "matrices")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,12 @@ class Overlay:
     legend_url: str  # "" when the service offers no legend image
     version: str
     service: str  # the service's title
+    kind: str = "wms"  # "wmts": `url` is the tiles' {tm}/{x}/{y} address template (web mercator)
+    matrices: tuple[tuple[int, str], ...] = ()  # a WMTS layer's (zoom, TileMatrix identifier)
+
+    @property
+    def tiled(self) -> bool:
+        return self.kind == "wmts"
 
 
 def overlays_frame(capabilities: Capabilities, names: list[str]) -> gpd.GeoDataFrame:
@@ -36,15 +44,18 @@ def overlays_frame(capabilities: Capabilities, names: list[str]) -> gpd.GeoDataF
     by_name = {layer.name: layer for layer in capabilities.layers}
     rows = [
         {
-            "url": capabilities.getmap_url,
+            "url": layer.tile_url if layer.kind == "wmts" else capabilities.getmap_url,
             "layer": layer.name,
             "title": layer.title,
             "attribution": layer.attribution,
             "legend_url": layer.legend_url,
-            "version": capabilities.version or "1.3.0",
+            "version": capabilities.version or ("1.0.0" if layer.kind == "wmts" else "1.3.0"),
             "service": capabilities.title,
+            "kind": layer.kind,
+            "matrices": json.dumps([[z, name] for z, name in layer.matrices]) if layer.kind == "wmts" else "",
         }
         for layer in (by_name[name] for name in names if name in by_name)
+        if layer.web_mercator  # a WMTS layer without a web mercator matrix set cannot be drawn
     ]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame), crs=CRS))
@@ -64,6 +75,10 @@ def overlays_of(layer_id: int, frame: pd.DataFrame) -> list[Overlay]:
         if not data["layer"] or not data["url"].lower().startswith(("http://", "https://")):
             continue
         legend = data["legend_url"] if data["legend_url"].lower().startswith(("http://", "https://")) else ""
+        kind = "wmts" if data["kind"] == "wmts" else "wms"
+        matrices = _matrices(data["matrices"]) if kind == "wmts" else ()
+        if kind == "wmts" and (not matrices or not all(p in data["url"] for p in TEMPLATE_KEYS)):
+            continue
         found.append(
             Overlay(
                 key=f"{layer_id}.{row}",
@@ -74,6 +89,19 @@ def overlays_of(layer_id: int, frame: pd.DataFrame) -> list[Overlay]:
                 legend_url=legend,
                 version=data["version"] or "1.3.0",
                 service=data["service"],
+                kind=kind,
+                matrices=matrices,
             )
         )
     return found
+
+
+def _matrices(text: str) -> tuple[tuple[int, str], ...]:
+    """The stored [[zoom, identifier], ...] of a WMTS layer; () when it is not that."""
+    try:
+        found = json.loads(text)
+        return tuple(
+            (int(z), str(name)[:100]) for z, name in found if isinstance(z, int) and 0 <= z <= MAX_ZOOM and name
+        )
+    except (ValueError, TypeError):
+        return ()
