@@ -126,6 +126,22 @@ def pygeoapi_config(url: str, resources: dict[str, dict]) -> dict:
     }
 
 
+class _QuotedDumper(yaml.SafeDumper):
+    """Every string double-quoted: pygeoapi reads its files with an implicit resolver that replaces `${NAME}` in
+    any plain (unquoted) string with the environment variable NAME, and titles and descriptions are editors' text.
+    A quoted string is never resolved, so it is read back exactly as written."""
+
+
+_QuotedDumper.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
+
+
+def write_yaml(data: dict, path: Path) -> None:
+    """`data` as a YAML file pygeoapi reads back unchanged (no environment variable put into any text)."""
+    path.write_text(yaml.dump(data, Dumper=_QuotedDumper, allow_unicode=True), encoding="utf-8")
+
+
 class Service:
     """The WSGI application: pygeoapi behind the read-only, reloading wrapper."""
 
@@ -149,8 +165,8 @@ class Service:
         config = self._config(listing)
         workdir.mkdir(parents=True, exist_ok=True)
         config_file, openapi_file = workdir / f"pygeoapi-{os.getpid()}.yml", workdir / f"openapi-{os.getpid()}.yml"
-        config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        openapi_file.write_text(yaml.safe_dump(get_oas(config, False), allow_unicode=True), encoding="utf-8")
+        write_yaml(config, config_file)
+        write_yaml(get_oas(config, False), openapi_file)
         os.environ["PYGEOAPI_CONFIG"], os.environ["PYGEOAPI_OPENAPI"] = str(config_file), str(openapi_file)
         from pygeoapi import flask_app  # only now: it reads the files PYGEOAPI_CONFIG and PYGEOAPI_OPENAPI name
 

@@ -20,9 +20,11 @@ import pyogrio
 import pytest
 import requests
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from pygeoapi.util import yaml_load
 from shapely.geometry import LineString, Point, Polygon
 
 from ogc.bundled import bundled_frames
+from ogc.service import pygeoapi_config, write_yaml
 from ogc.stored import read_only_role_sql
 from store import Origin
 from tests.helpers.browser import free_port
@@ -254,5 +256,37 @@ def test_behind_nginx_on_ogc(tmp_path):
             assert all(link["href"].startswith(public) for link in items.json()["links"])
             refused = requests.post(f"{public}collections/parks/items", json={}, timeout=10)
             assert refused.status_code == 403
+    finally:
+        service.stop()
+
+
+def test_text_in_the_configuration_is_never_read_as_an_environment_variable(tmp_path, monkeypatch):
+    """pygeoapi reads its configuration files with `${NAME}` replaced by the environment variable NAME: a layer
+    titled that way by an editor would publish a secret (or, naming none, stop the service from starting)."""
+    monkeypatch.setenv("INDUSTRIKART_TEST_SECRET", "hunter2")
+    hostile = {
+        "type": "collection",
+        "title": "Plan ${INDUSTRIKART_TEST_SECRET}",
+        "description": {"nb": "${IK_NOT_SET_ANYWHERE}", "en": "${HOME:-x} !env 5000"},
+        "keywords": ["true", "12", "${PATH}"],
+    }
+    config = pygeoapi_config("http://127.0.0.1:9/", {"layer-1": hostile})
+    written = tmp_path / "pygeoapi.yml"
+    write_yaml(config, written)
+    with written.open(encoding="utf-8") as fh:
+        assert yaml_load(fh) == config  # numbers and booleans (the port, cors) are read back as they were
+
+
+def test_a_layer_titled_like_an_environment_variable_is_served_as_titled(tmp_path, monkeypatch):
+    monkeypatch.setenv("INDUSTRIKART_TEST_SECRET", "hunter2")
+    backend = Backend("gpkg", tmp_path)
+    hostile = backend.open().save(
+        _layer(), "${INDUSTRIKART_TEST_SECRET}", "other", origin=Origin("t.geojson", None, "test", "")
+    )
+    service = Service(backend, tmp_path)  # started after the save: the layer is in its first configuration
+    try:
+        described = requests.get(f"{service.url}collections/layer-{hostile.id}?f=json", timeout=10).json()
+        assert described["title"] == "${INDUSTRIKART_TEST_SECRET}"
+        assert "hunter2" not in requests.get(f"{service.url}collections?f=json", timeout=10).text
     finally:
         service.stop()
