@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import socket
+import threading
 import time
 
 import numpy as np
@@ -168,6 +169,42 @@ def test_a_50_mb_answer_without_a_length_is_cut_off_at_the_limit(map_server):
 def test_a_slow_service_is_refused(map_server):
     started = time.monotonic()
     refused("overlay_too_slow", fetch, f"{map_server.url}/slow", 1000, timeout=0.5, allow_private=True)
+    assert time.monotonic() - started < 2
+
+
+@pytest.fixture
+def trickling_server():
+    """A service that sends its status line, then one byte of a header every 0.1 s (for 8 s at most): each
+    read gets something well within any per-read time limit, the answer never ends."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            try:
+                connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(80):
+                    if stop.wait(0.1):
+                        return
+                    connection.sendall(b"a")
+            except OSError:
+                return  # the client gave up and closed
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/wms"
+    stop.set()
+    listener.close()
+    thread.join(10)
+
+
+def test_a_service_trickling_its_headers_is_refused_within_the_time_limit(trickling_server):
+    started = time.monotonic()
+    refused("overlay_too_slow", fetch, trickling_server, 1000, timeout=0.5, allow_private=True)
     assert time.monotonic() - started < 2
 
 

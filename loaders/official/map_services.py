@@ -16,10 +16,12 @@ Every refusal is a `MapServiceError` with a code (`msg_overlay_*` in the catalog
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -154,27 +156,64 @@ def public_address(address: str) -> bool:
     )
 
 
+class _Deadline:
+    """Ends the connection when the time for the whole answer is up. A per-read time limit alone lets a service that
+    sends a byte now and then (in its status line or headers, which http.client reads in one call) hold a request,
+    and the thread serving it, for as long as it likes."""
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self.expired:
+                raise TimeoutError("deadline")
+            self._sock = sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sock = self._sock
+        if sock is not None:
+            # the plain socket's shutdown (a TLS socket's own would drop its TLS state first): a waiting read ends
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 class _PinnedHTTP(http.client.HTTPConnection):
     """Connects to the checked address, whatever the host name resolves to now."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float):
+    def __init__(self, host: str, port: int, address: str, timeout: float, deadline: _Deadline):
         super().__init__(host, port, timeout=timeout)
         self._address = address
+        self._deadline = deadline
 
     def connect(self) -> None:
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self._deadline.watch(self.sock)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """TLS to the checked address, with the host name for SNI and certificate checks."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float):
+    def __init__(self, host: str, port: int, address: str, timeout: float, deadline: _Deadline):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self._address = address
+        self._deadline = deadline
 
     def connect(self) -> None:
         raw = socket.create_connection((self._address, self.port), self.timeout)
+        self._deadline.watch(raw)  # the handshake itself is bounded by the socket's time limit as a whole
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        self._deadline.watch(self.sock)
 
 
 def fetch(
@@ -185,33 +224,40 @@ def fetch(
 ) -> Answer:
     """The body of a GET of `url` under the rules above, or MapServiceError."""
     deadline = time.monotonic() + timeout
-    for _ in range(config.OVERLAY_REDIRECTS + 1):
-        scheme, host, port, path, address = checked_address(url, allow_private)
-        connection_type = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-        connection = connection_type(host, port, address, timeout=_left(deadline, host))
-        response = None
-        try:
-            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-            response = connection.getresponse()
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location") or ""
-                if not location:
-                    raise MapServiceError("overlay_unreachable", host=host)
-                url = urljoin(url, location)
-                continue
-            if response.status != 200:
-                raise MapServiceError("overlay_http_status", host=host, status=response.status)
-            body = _read_limited(response, limit, deadline, host)
-            return Answer(body, (response.getheader("Content-Type") or "").lower(), url)
-        except TimeoutError as exc:
-            raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise MapServiceError("overlay_unreachable", host=host) from exc
-        finally:
-            if response is not None:  # it holds the socket too: a refused answer's sender must see it closed
-                response.close()
-            connection.close()
-    raise MapServiceError("overlay_too_many_redirects", count=config.OVERLAY_REDIRECTS)
+    watchdog = _Deadline(timeout)  # one time limit for the whole answer, redirects included
+    try:
+        for _ in range(config.OVERLAY_REDIRECTS + 1):
+            scheme, host, port, path, address = checked_address(url, allow_private)
+            connection_type = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+            response = None
+            try:
+                connection = connection_type(host, port, address, _left(deadline, host), watchdog)
+                try:
+                    connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+                    response = connection.getresponse()
+                    if response.status in (301, 302, 303, 307, 308):
+                        location = response.getheader("Location") or ""
+                        if not location:
+                            raise MapServiceError("overlay_unreachable", host=host)
+                        url = urljoin(url, location)
+                        continue
+                    if response.status != 200:
+                        raise MapServiceError("overlay_http_status", host=host, status=response.status)
+                    body = _read_limited(response, limit, deadline, host)
+                    return Answer(body, (response.getheader("Content-Type") or "").lower(), url)
+                finally:
+                    if response is not None:  # it holds the socket too: a refused answer's sender must see it closed
+                        response.close()
+                    connection.close()
+            except TimeoutError as exc:
+                raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
+            except (OSError, http.client.HTTPException) as exc:
+                if watchdog.expired:  # the time limit ended the connection
+                    raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
+                raise MapServiceError("overlay_unreachable", host=host) from exc
+        raise MapServiceError("overlay_too_many_redirects", count=config.OVERLAY_REDIRECTS)
+    finally:
+        watchdog.cancel()
 
 
 def _left(deadline: float, host: str) -> float:
