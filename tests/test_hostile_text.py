@@ -19,6 +19,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
+from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
@@ -312,3 +313,22 @@ def test_a_hostile_sites_name_is_its_tabs_label_as_written(hostile_store, hostil
     name = hostile.parks["name"].iloc[0]
     assert any(c in name for c in "[]()*_`<")
     assert [tab.label for tab in at.tabs] == [escape_markdown(name)]
+
+
+def test_a_map_services_title_is_plain_text_in_its_toggles_help():
+    """Streamlit shows a widget's help as Markdown: a service's title (from its capabilities, anyone's) must not
+    become a link, an image fetched from elsewhere or formatting in every viewer's sidebar."""
+
+    def script():
+        from loaders.official.overlays import Overlay
+        from ui.overlays import overlay_toggles
+
+        service = "[Logg inn på nytt](https://phish.example/login) ![](https://tracker.example/p.png) **fet** <b>x</b>"
+        overlay_toggles([Overlay("1.0", "https://wms.example/wms", "a", "Plan", "", "", "1.3.0", service)], "nb")
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = at.sidebar.checkbox[0].help
+    inline = [child.type for token in MarkdownIt("commonmark").parse(shown) for child in token.children or []]
+    assert not {"link_open", "image", "strong_open", "html_inline"} & set(inline), inline
+    assert "[Logg inn på nytt](https://phish.example/login)" in re.sub(r"\\(.)", r"\1", shown)  # shown as written
