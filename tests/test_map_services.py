@@ -153,6 +153,39 @@ def test_a_document_that_is_not_a_wms_capabilities_is_refused(map_server):
     refused("overlay_not_wms", read_capabilities, f"{map_server.url}/not-wms", allow_private=True)
 
 
+def test_layers_nested_thousands_deep_are_read_without_running_out_of_stack():
+    """The layer tree is as deep as the service makes it (a few levels in practice, 5000 here in 100 KB)."""
+    depth = 5000
+    body = (
+        '<WMS_Capabilities version="1.3.0" xmlns:xlink="http://www.w3.org/1999/xlink"><Capability><Request><GetMap>'
+        '<DCPType><HTTP><Get><OnlineResource xlink:href="http://wms.example/wms"/></Get></HTTP></DCPType>'
+        "</GetMap></Request>"
+        + "".join(f"<Layer><Name>n{i}</Name>" + ("<CRS>EPSG:3857</CRS>" if i == 0 else "") for i in range(depth))
+        + "</Layer>" * depth
+        + "</Capability></WMS_Capabilities>"
+    ).encode()
+    layers = map_services.parse_capabilities(body).layers
+    assert [layer.name for layer in layers[:3]] == ["n0", "n1", "n2"] and len(layers) == depth
+    assert layers[-1].crs == ("EPSG:3857",)  # inherited all the way down
+
+
+def test_each_layer_keeps_a_bounded_list_of_crs_codes():
+    """Every layer inherits its parents' CRS codes: thousands of them on a layer with thousands of children would
+    be millions kept (quadratic in a 10 MB document). Web mercator, all the map needs, is kept wherever it is."""
+    codes = "".join(f"<CRS>EPSG:{100000 + i}</CRS>" for i in range(5000)) + "<CRS>EPSG:3857</CRS>"
+    children = "".join(f"<Layer><Name>c{i}</Name></Layer>" for i in range(50))
+    body = (
+        '<WMS_Capabilities version="1.3.0" xmlns:xlink="http://www.w3.org/1999/xlink"><Capability><Request><GetMap>'
+        '<DCPType><HTTP><Get><OnlineResource xlink:href="http://wms.example/wms"/></Get></HTTP></DCPType>'
+        f"</GetMap></Request><Layer><Name>top</Name>{codes}{children}</Layer></Capability></WMS_Capabilities>"
+    ).encode()
+    layers = map_services.parse_capabilities(body).layers
+    assert len(layers) == 51
+    for layer in layers:
+        assert len(layer.crs) <= map_services.MAX_CRS and "EPSG:3857" in layer.crs and layer.web_mercator
+        assert layer.crs[0] == "EPSG:100000"  # the first ones offered, in their order
+
+
 def test_a_50_mb_answer_is_refused_without_reading_it(map_server):
     refused("overlay_too_large", read_capabilities, f"{map_server.url}/huge", allow_private=True)
     # said 50 MB in its header: refused before reading the body (the server may have sent what fits in buffers)

@@ -37,6 +37,7 @@ USER_AGENT = "Industrikart-Trondelag/1.0 (map services)"
 WEB_MERCATOR = ("EPSG:3857", "EPSG:900913")  # what Leaflet asks a WMS for
 XLINK = "{http://www.w3.org/1999/xlink}href"
 MAX_TEXT = 500  # a title, an attribution or an abstract is kept to this many characters
+MAX_CRS = 100  # CRS codes kept per layer (web mercator's always): a layer inherits all its parents'
 
 # Official services a planner in Trøndelag needs, with the capabilities address each publishes. Each was found
 # with the search tool; the comment names where. An editor reads one (or any other address) and picks its layers.
@@ -350,28 +351,40 @@ def _getmap_address(getmap, fallback: str) -> str:
     return href
 
 
-def _collect(layer, crs: tuple[str, ...], attribution: str, found: list[ServiceLayer]) -> None:
-    """Named layers depth first; CRS and attribution are inherited from the parent layers."""
-    own = tuple(_text(c).upper() for c in (*_children(layer, "CRS"), *_children(layer, "SRS")))
-    crs = tuple(dict.fromkeys((*crs, *(c for code in own for c in code.split()))))
-    credit = _child(layer, "Attribution")
-    attribution = (
-        _text(_child(credit, "Title")) if credit is not None and _child(credit, "Title") is not None else attribution
-    )
-    name = _text(_child(layer, "Name"))
-    if name:
-        found.append(
-            ServiceLayer(
-                name=name,
-                title=_text(_child(layer, "Title")) or name,
-                abstract=_text(_child(layer, "Abstract")),
-                attribution=attribution,
-                legend_url=_legend(layer),
-                crs=crs,
+def _collect(top, crs: tuple[str, ...], attribution: str, found: list[ServiceLayer]) -> None:
+    """Named layers depth first; CRS and attribution are inherited from the parent layers. A stack, not recursion:
+    the tree is as deep as the service makes it."""
+    stack = [(top, crs, attribution)]
+    while stack:
+        layer, crs, attribution = stack.pop()
+        own = tuple(_text(c).upper() for c in (*_children(layer, "CRS"), *_children(layer, "SRS")))
+        crs = _bounded_crs((*crs, *(c for code in own for c in code.split())))
+        credit = _child(layer, "Attribution")
+        if credit is not None and _child(credit, "Title") is not None:
+            attribution = _text(_child(credit, "Title"))
+        name = _text(_child(layer, "Name"))
+        if name:
+            found.append(
+                ServiceLayer(
+                    name=name,
+                    title=_text(_child(layer, "Title")) or name,
+                    abstract=_text(_child(layer, "Abstract")),
+                    attribution=attribution,
+                    legend_url=_legend(layer),
+                    crs=crs,
+                )
             )
-        )
-    for child in _children(layer, "Layer"):
-        _collect(child, crs, attribution, found)
+        stack.extend((child, crs, attribution) for child in reversed(_children(layer, "Layer")))
+
+
+def _bounded_crs(codes) -> tuple[str, ...]:
+    """The first MAX_CRS distinct codes, web mercator's among them wherever they come."""
+    distinct = dict.fromkeys(codes)
+    if len(distinct) <= MAX_CRS:
+        return tuple(distinct)
+    mercator = [c for c in WEB_MERCATOR if c in distinct]
+    others = [c for c in distinct if c not in WEB_MERCATOR][: MAX_CRS - len(mercator)]
+    return (*others, *mercator)
 
 
 def _legend(layer) -> str:
