@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+import pygeoapi.util
 import pyogrio
 import yaml
 from pygeoapi.api import API
@@ -41,6 +42,22 @@ BASEMAP = {  # the HTML pages' map: Kartverket's open grey map, as in the app
     "url": "https://cache.kartverket.no/v1/wmts/1.0.0/topograatone/default/webmercator/{z}/{y}/{x}.png",
     "attribution": "© Kartverket",
 }
+
+
+_pygeoapi_to_json = pygeoapi.util.to_json
+
+
+def _script_safe_json(dict_: dict, pretty: bool = False) -> str:
+    """pygeoapi's `to_json` with <, > and & as JSON escapes (the same values): its HTML pages put the features into
+    a <script> with `| to_json | safe`, where a value holding "</script>" ended the script and started the
+    uploader's own, on the app's address."""
+    text = _pygeoapi_to_json(dict_, pretty)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# The name pygeoapi's template environment reads when it renders a page (pygeoapi.util.render_j2_template); its
+# JSON answers use their own imported name and are not touched.
+pygeoapi.util.to_json = _script_safe_json
 
 
 def _texts(key: str, **values) -> dict[str, str]:
