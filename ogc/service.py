@@ -38,6 +38,8 @@ LANGUAGES = ("nb", "en")
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 CHECK_EVERY_S = 3.0
 PAGE_DEFAULT, PAGE_MAX = 100, 10_000
+# pygeoapi's own templates, but for the few here that fix how they show stored values (each says what it changes)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 BASEMAP = {  # the HTML pages' map: Kartverket's open grey map, as in the app
     "url": "https://cache.kartverket.no/v1/wmts/1.0.0/topograatone/default/webmercator/{z}/{y}/{x}.png",
     "attribution": "© Kartverket",
@@ -123,6 +125,7 @@ def pygeoapi_config(url: str, resources: dict[str, dict]) -> dict:
             "pretty_print": False,
             "limits": {"default_items": PAGE_DEFAULT, "max_items": PAGE_MAX, "on_exceed": "throttle"},
             "map": BASEMAP,
+            "templates": {"path": str(TEMPLATES)},
             "admin": False,
         },
         "logging": {"level": "WARNING"},

@@ -7,6 +7,7 @@ read-only by ogc.stored.read_only_role_sql (the SQL the README gives).
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import os
 import re
@@ -298,7 +299,8 @@ def test_feature_text_stays_text_in_the_html_pages(service):
     """pygeoapi's HTML pages put the features into a <script> as JSON: a value holding "</script>" would end that
     script and start the uploader's own, on the app's address (behind nginx, /ogc/ is the app's origin)."""
     payload = '</script><script>window.__xss=1</script><!--<img src=x onerror="window.__xss=2">'
-    frame = _layer().iloc[:1].assign(navn=[payload])
+    script_link = " JavaScript:window.__xss=3//bilde.png"  # pygeoapi shows a value ending in .png as a linked image
+    frame = _layer().iloc[:1].assign(navn=[payload], foto=[script_link], bilde=["https://bilder.example/kai.png"])
     added = service.store.save(frame, "Fiendtlig", "other", origin=Origin("x.geojson", None, "test", ""))
     name = f"layer-{added.id}"
     wait_until(lambda: name in service.collections(), CHANGE_TIMEOUT_S, service.tail, service.process)
@@ -308,6 +310,11 @@ def test_feature_text_stays_text_in_the_html_pages(service):
         if service.backend.name == "gpkg":  # on PostGIS pygeoapi answers one item with a 500 (integer < varchar)
             one = _features_in_script(service.url + f"collections/{name}/items/{features[0]['id']}?f=html")
             assert [f["properties"]["navn"] for f in one] == [payload]
+            page = requests.get(service.url + f"collections/{name}/items/{features[0]['id']}?f=html", timeout=10).text
+            addresses = [html_module.unescape(a).strip().lower() for a in re.findall(r'(?:href|src)="([^"]*)"', page)]
+            assert not [a for a in addresses if a.startswith("javascript")], addresses
+            assert "https://bilder.example/kai.png" in addresses  # an image at a web address is still shown
+            assert script_link.strip() in html_module.unescape(page)  # the value is shown, as text
     finally:
         service.store.delete(added.id)
 
