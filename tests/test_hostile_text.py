@@ -32,6 +32,7 @@ from analysis.portfolio_view import map_content
 from exports.data import export_data
 from exports.html import standalone_html
 from exports.image import render_map
+from exports.overlays import MapExtras
 from exports.request import MapRequest
 from loaders.bundled.flows import flow_lines, flows_from_records
 from loaders.upload.ingest import LayerMapping, prepare
@@ -332,3 +333,44 @@ def test_a_map_services_title_is_plain_text_in_its_toggles_help():
     inline = [child.type for token in MarkdownIt("commonmark").parse(shown) for child in token.children or []]
     assert not {"link_open", "image", "strong_open", "html_inline"} & set(inline), inline
     assert "[Logg inn på nytt](https://phish.example/login)" in re.sub(r"\\(.)", r"\1", shown)  # shown as written
+
+
+def hostile_overlays(texts: list[str]) -> list:
+    """Map service overlays (a WMS and a WMTS) with the corpus in everything a capabilities document gives."""
+    from loaders.official.overlays import Overlay
+
+    script = '"><script>window.__xss=4</script>'
+    return [
+        Overlay(
+            f"1.{i}",
+            f"https://wms.example/wms?a={script}" if i % 2 == 0 else "https://t.example/{tm}/{x}/{y}.png?" + script,
+            text,
+            text,
+            texts[(i + 1) % len(texts)],
+            f"https://wms.example/legend.png?{script}",
+            "1.3.0",
+            texts[(i + 2) % len(texts)],
+            "wms" if i % 2 == 0 else "wmts",
+            () if i % 2 == 0 else ((0, text[:100]), (1, script)),
+        )
+        for i, text in enumerate(texts)
+    ]
+
+
+def test_map_service_overlays_keep_their_text_literally(view, colours, texts, sentinel):
+    from maps.overlays import overlay_group
+
+    overlays = hostile_overlays(texts)
+    m = base_map("/app/static")
+    overlay_group(overlays, "nb").add_to(m)
+    exported = standalone_html(view, MapRequest(colours=colours, extras=MapExtras(overlays=tuple(overlays))))
+    for document in (m.get_root().render(), exported):
+        assert "<script>window.__xss" not in document  # the addresses and matrix names stay data in the script
+        # what Leaflet puts into the page as HTML: the legends and the layers' attributions
+        parts = [part.split(";\n", 1)[0] for part in document.split("div.innerHTML = ")[1:]]
+        legends = [json.loads(part) for part in parts if part.startswith('"')]  # not our own constant ones
+        attributions = [json.loads(a) for a in re.findall(r'"attribution": ("(?:[^"\\]|\\.)*")', document)]
+        assert len(attributions) >= len(overlays) and any("ik-overlay-legend" in h for h in legends)
+        for html in legends + attributions:
+            assert "<img src=x" not in html and "<script" not in html and "<b onmouseover" not in html, html[:300]
+        assert_literal(js_unescaped(document), sentinel, LITERAL_MARKERS)
