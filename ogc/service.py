@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+import pygeoapi.util
 import pyogrio
 import yaml
 from pygeoapi.api import API
@@ -37,10 +38,28 @@ LANGUAGES = ("nb", "en")
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 CHECK_EVERY_S = 3.0
 PAGE_DEFAULT, PAGE_MAX = 100, 10_000
+# pygeoapi's own templates, but for the few here that fix how they show stored values (each says what it changes)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 BASEMAP = {  # the HTML pages' map: Kartverket's open grey map, as in the app
     "url": "https://cache.kartverket.no/v1/wmts/1.0.0/topograatone/default/webmercator/{z}/{y}/{x}.png",
     "attribution": "© Kartverket",
 }
+
+
+_pygeoapi_to_json = pygeoapi.util.to_json
+
+
+def _script_safe_json(dict_: dict, pretty: bool = False) -> str:
+    """pygeoapi's `to_json` with <, > and & as JSON escapes (the same values): its HTML pages put the features into
+    a <script> with `| to_json | safe`, where a value holding "</script>" ended the script and started the
+    uploader's own, on the app's address."""
+    text = _pygeoapi_to_json(dict_, pretty)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# The name pygeoapi's template environment reads when it renders a page (pygeoapi.util.render_j2_template); its
+# JSON answers use their own imported name and are not touched.
+pygeoapi.util.to_json = _script_safe_json
 
 
 def _texts(key: str, **values) -> dict[str, str]:
@@ -106,6 +125,7 @@ def pygeoapi_config(url: str, resources: dict[str, dict]) -> dict:
             "pretty_print": False,
             "limits": {"default_items": PAGE_DEFAULT, "max_items": PAGE_MAX, "on_exceed": "throttle"},
             "map": BASEMAP,
+            "templates": {"path": str(TEMPLATES)},
             "admin": False,
         },
         "logging": {"level": "WARNING"},
@@ -124,6 +144,22 @@ def pygeoapi_config(url: str, resources: dict[str, dict]) -> dict:
         },
         "resources": resources,
     }
+
+
+class _QuotedDumper(yaml.SafeDumper):
+    """Every string double-quoted: pygeoapi reads its files with an implicit resolver that replaces `${NAME}` in
+    any plain (unquoted) string with the environment variable NAME, and titles and descriptions are editors' text.
+    A quoted string is never resolved, so it is read back exactly as written."""
+
+
+_QuotedDumper.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
+
+
+def write_yaml(data: dict, path: Path) -> None:
+    """`data` as a YAML file pygeoapi reads back unchanged (no environment variable put into any text)."""
+    path.write_text(yaml.dump(data, Dumper=_QuotedDumper, allow_unicode=True), encoding="utf-8")
 
 
 class Service:
@@ -149,8 +185,8 @@ class Service:
         config = self._config(listing)
         workdir.mkdir(parents=True, exist_ok=True)
         config_file, openapi_file = workdir / f"pygeoapi-{os.getpid()}.yml", workdir / f"openapi-{os.getpid()}.yml"
-        config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        openapi_file.write_text(yaml.safe_dump(get_oas(config, False), allow_unicode=True), encoding="utf-8")
+        write_yaml(config, config_file)
+        write_yaml(get_oas(config, False), openapi_file)
         os.environ["PYGEOAPI_CONFIG"], os.environ["PYGEOAPI_OPENAPI"] = str(config_file), str(openapi_file)
         from pygeoapi import flask_app  # only now: it reads the files PYGEOAPI_CONFIG and PYGEOAPI_OPENAPI name
 

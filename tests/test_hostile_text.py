@@ -19,6 +19,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
+from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
@@ -31,6 +32,7 @@ from analysis.portfolio_view import map_content
 from exports.data import export_data
 from exports.html import standalone_html
 from exports.image import render_map
+from exports.overlays import MapExtras
 from exports.request import MapRequest
 from loaders.bundled.flows import flow_lines, flows_from_records
 from loaders.upload.ingest import LayerMapping, prepare
@@ -312,3 +314,63 @@ def test_a_hostile_sites_name_is_its_tabs_label_as_written(hostile_store, hostil
     name = hostile.parks["name"].iloc[0]
     assert any(c in name for c in "[]()*_`<")
     assert [tab.label for tab in at.tabs] == [escape_markdown(name)]
+
+
+def test_a_map_services_title_is_plain_text_in_its_toggles_help():
+    """Streamlit shows a widget's help as Markdown: a service's title (from its capabilities, anyone's) must not
+    become a link, an image fetched from elsewhere or formatting in every viewer's sidebar."""
+
+    def script():
+        from loaders.official.overlays import Overlay
+        from ui.overlays import overlay_toggles
+
+        service = "[Logg inn på nytt](https://phish.example/login) ![](https://tracker.example/p.png) **fet** <b>x</b>"
+        overlay_toggles([Overlay("1.0", "https://wms.example/wms", "a", "Plan", "", "", "1.3.0", service)], "nb")
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = at.sidebar.checkbox[0].help
+    inline = [child.type for token in MarkdownIt("commonmark").parse(shown) for child in token.children or []]
+    assert not {"link_open", "image", "strong_open", "html_inline"} & set(inline), inline
+    assert "[Logg inn på nytt](https://phish.example/login)" in re.sub(r"\\(.)", r"\1", shown)  # shown as written
+
+
+def hostile_overlays(texts: list[str]) -> list:
+    """Map service overlays (a WMS and a WMTS) with the corpus in everything a capabilities document gives."""
+    from loaders.official.overlays import Overlay
+
+    script = '"><script>window.__xss=4</script>'
+    return [
+        Overlay(
+            f"1.{i}",
+            f"https://wms.example/wms?a={script}" if i % 2 == 0 else "https://t.example/{tm}/{x}/{y}.png?" + script,
+            text,
+            text,
+            texts[(i + 1) % len(texts)],
+            f"https://wms.example/legend.png?{script}",
+            "1.3.0",
+            texts[(i + 2) % len(texts)],
+            "wms" if i % 2 == 0 else "wmts",
+            () if i % 2 == 0 else ((0, text[:100]), (1, script)),
+        )
+        for i, text in enumerate(texts)
+    ]
+
+
+def test_map_service_overlays_keep_their_text_literally(view, colours, texts, sentinel):
+    from maps.overlays import overlay_group
+
+    overlays = hostile_overlays(texts)
+    m = base_map("/app/static")
+    overlay_group(overlays, "nb").add_to(m)
+    exported = standalone_html(view, MapRequest(colours=colours, extras=MapExtras(overlays=tuple(overlays))))
+    for document in (m.get_root().render(), exported):
+        assert "<script>window.__xss" not in document  # the addresses and matrix names stay data in the script
+        # what Leaflet puts into the page as HTML: the legends and the layers' attributions
+        parts = [part.split(";\n", 1)[0] for part in document.split("div.innerHTML = ")[1:]]
+        legends = [json.loads(part) for part in parts if part.startswith('"')]  # not our own constant ones
+        attributions = [json.loads(a) for a in re.findall(r'"attribution": ("(?:[^"\\]|\\.)*")', document)]
+        assert len(attributions) >= len(overlays) and any("ik-overlay-legend" in h for h in legends)
+        for html in legends + attributions:
+            assert "<img src=x" not in html and "<script" not in html and "<b onmouseover" not in html, html[:300]
+        assert_literal(js_unescaped(document), sentinel, LITERAL_MARKERS)

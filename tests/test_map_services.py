@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import socket
+import threading
 import time
 
 import numpy as np
@@ -152,6 +153,39 @@ def test_a_document_that_is_not_a_wms_capabilities_is_refused(map_server):
     refused("overlay_not_wms", read_capabilities, f"{map_server.url}/not-wms", allow_private=True)
 
 
+def test_layers_nested_thousands_deep_are_read_without_running_out_of_stack():
+    """The layer tree is as deep as the service makes it (a few levels in practice, 5000 here in 100 KB)."""
+    depth = 5000
+    body = (
+        '<WMS_Capabilities version="1.3.0" xmlns:xlink="http://www.w3.org/1999/xlink"><Capability><Request><GetMap>'
+        '<DCPType><HTTP><Get><OnlineResource xlink:href="http://wms.example/wms"/></Get></HTTP></DCPType>'
+        "</GetMap></Request>"
+        + "".join(f"<Layer><Name>n{i}</Name>" + ("<CRS>EPSG:3857</CRS>" if i == 0 else "") for i in range(depth))
+        + "</Layer>" * depth
+        + "</Capability></WMS_Capabilities>"
+    ).encode()
+    layers = map_services.parse_capabilities(body).layers
+    assert [layer.name for layer in layers[:3]] == ["n0", "n1", "n2"] and len(layers) == depth
+    assert layers[-1].crs == ("EPSG:3857",)  # inherited all the way down
+
+
+def test_each_layer_keeps_a_bounded_list_of_crs_codes():
+    """Every layer inherits its parents' CRS codes: thousands of them on a layer with thousands of children would
+    be millions kept (quadratic in a 10 MB document). Web mercator, all the map needs, is kept wherever it is."""
+    codes = "".join(f"<CRS>EPSG:{100000 + i}</CRS>" for i in range(5000)) + "<CRS>EPSG:3857</CRS>"
+    children = "".join(f"<Layer><Name>c{i}</Name></Layer>" for i in range(50))
+    body = (
+        '<WMS_Capabilities version="1.3.0" xmlns:xlink="http://www.w3.org/1999/xlink"><Capability><Request><GetMap>'
+        '<DCPType><HTTP><Get><OnlineResource xlink:href="http://wms.example/wms"/></Get></HTTP></DCPType>'
+        f"</GetMap></Request><Layer><Name>top</Name>{codes}{children}</Layer></Capability></WMS_Capabilities>"
+    ).encode()
+    layers = map_services.parse_capabilities(body).layers
+    assert len(layers) == 51
+    for layer in layers:
+        assert len(layer.crs) <= map_services.MAX_CRS and "EPSG:3857" in layer.crs and layer.web_mercator
+        assert layer.crs[0] == "EPSG:100000"  # the first ones offered, in their order
+
+
 def test_a_50_mb_answer_is_refused_without_reading_it(map_server):
     refused("overlay_too_large", read_capabilities, f"{map_server.url}/huge", allow_private=True)
     # said 50 MB in its header: refused before reading the body (the server may have sent what fits in buffers)
@@ -168,6 +202,42 @@ def test_a_50_mb_answer_without_a_length_is_cut_off_at_the_limit(map_server):
 def test_a_slow_service_is_refused(map_server):
     started = time.monotonic()
     refused("overlay_too_slow", fetch, f"{map_server.url}/slow", 1000, timeout=0.5, allow_private=True)
+    assert time.monotonic() - started < 2
+
+
+@pytest.fixture
+def trickling_server():
+    """A service that sends its status line, then one byte of a header every 0.1 s (for 8 s at most): each
+    read gets something well within any per-read time limit, the answer never ends."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            try:
+                connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(80):
+                    if stop.wait(0.1):
+                        return
+                    connection.sendall(b"a")
+            except OSError:
+                return  # the client gave up and closed
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/wms"
+    stop.set()
+    listener.close()
+    thread.join(10)
+
+
+def test_a_service_trickling_its_headers_is_refused_within_the_time_limit(trickling_server):
+    started = time.monotonic()
+    refused("overlay_too_slow", fetch, trickling_server, 1000, timeout=0.5, allow_private=True)
     assert time.monotonic() - started < 2
 
 

@@ -7,7 +7,10 @@ read-only by ogc.stored.read_only_role_sql (the SQL the README gives).
 
 from __future__ import annotations
 
+import html as html_module
+import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -20,9 +23,11 @@ import pyogrio
 import pytest
 import requests
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from pygeoapi.util import yaml_load
 from shapely.geometry import LineString, Point, Polygon
 
 from ogc.bundled import bundled_frames
+from ogc.service import pygeoapi_config, write_yaml
 from ogc.stored import read_only_role_sql
 from store import Origin
 from tests.helpers.browser import free_port
@@ -256,3 +261,69 @@ def test_behind_nginx_on_ogc(tmp_path):
             assert refused.status_code == 403
     finally:
         service.stop()
+
+
+def test_text_in_the_configuration_is_never_read_as_an_environment_variable(tmp_path, monkeypatch):
+    """pygeoapi reads its configuration files with `${NAME}` replaced by the environment variable NAME: a layer
+    titled that way by an editor would publish a secret (or, naming none, stop the service from starting)."""
+    monkeypatch.setenv("INDUSTRIKART_TEST_SECRET", "hunter2")
+    hostile = {
+        "type": "collection",
+        "title": "Plan ${INDUSTRIKART_TEST_SECRET}",
+        "description": {"nb": "${IK_NOT_SET_ANYWHERE}", "en": "${HOME:-x} !env 5000"},
+        "keywords": ["true", "12", "${PATH}"],
+    }
+    config = pygeoapi_config("http://127.0.0.1:9/", {"layer-1": hostile})
+    written = tmp_path / "pygeoapi.yml"
+    write_yaml(config, written)
+    with written.open(encoding="utf-8") as fh:
+        assert yaml_load(fh) == config  # numbers and booleans (the port, cors) are read back as they were
+
+
+def test_a_layer_titled_like_an_environment_variable_is_served_as_titled(tmp_path, monkeypatch):
+    monkeypatch.setenv("INDUSTRIKART_TEST_SECRET", "hunter2")
+    backend = Backend("gpkg", tmp_path)
+    hostile = backend.open().save(
+        _layer(), "${INDUSTRIKART_TEST_SECRET}", "other", origin=Origin("t.geojson", None, "test", "")
+    )
+    service = Service(backend, tmp_path)  # started after the save: the layer is in its first configuration
+    try:
+        described = requests.get(f"{service.url}collections/layer-{hostile.id}?f=json", timeout=10).json()
+        assert described["title"] == "${INDUSTRIKART_TEST_SECRET}"
+        assert "hunter2" not in requests.get(f"{service.url}collections?f=json", timeout=10).text
+    finally:
+        service.stop()
+
+
+def test_feature_text_stays_text_in_the_html_pages(service):
+    """pygeoapi's HTML pages put the features into a <script> as JSON: a value holding "</script>" would end that
+    script and start the uploader's own, on the app's address (behind nginx, /ogc/ is the app's origin)."""
+    payload = '</script><script>window.__xss=1</script><!--<img src=x onerror="window.__xss=2">'
+    script_link = " JavaScript:window.__xss=3//bilde.png"  # pygeoapi shows a value ending in .png as a linked image
+    frame = _layer().iloc[:1].assign(navn=[payload], foto=[script_link], bilde=["https://bilder.example/kai.png"])
+    added = service.store.save(frame, "Fiendtlig", "other", origin=Origin("x.geojson", None, "test", ""))
+    name = f"layer-{added.id}"
+    wait_until(lambda: name in service.collections(), CHANGE_TIMEOUT_S, service.tail, service.process)
+    try:
+        features = _features_in_script(service.url + f"collections/{name}/items?f=html")
+        assert [f["properties"]["navn"] for f in features] == [payload]
+        if service.backend.name == "gpkg":  # on PostGIS pygeoapi answers one item with a 500 (integer < varchar)
+            one = _features_in_script(service.url + f"collections/{name}/items/{features[0]['id']}?f=html")
+            assert [f["properties"]["navn"] for f in one] == [payload]
+            page = requests.get(service.url + f"collections/{name}/items/{features[0]['id']}?f=html", timeout=10).text
+            addresses = [html_module.unescape(a).strip().lower() for a in re.findall(r'(?:href|src)="([^"]*)"', page)]
+            assert not [a for a in addresses if a.startswith("javascript")], addresses
+            assert "https://bilder.example/kai.png" in addresses  # an image at a web address is still shown
+            assert script_link.strip() in html_module.unescape(page)  # the value is shown, as text
+    finally:
+        service.store.delete(added.id)
+
+
+def _features_in_script(page: str) -> list[dict]:
+    """The features a pygeoapi HTML page puts into its script, read from the script as the browser cuts it out."""
+    html = requests.get(page, timeout=10).text
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.DOTALL | re.IGNORECASE)
+    data = [s for s in scripts if "geojson_data" in s]
+    assert data, page
+    found = json.loads(data[0].split("var geojson_data = ", 1)[1].split(";\n", 1)[0])
+    return found if isinstance(found, list) else [found]

@@ -59,7 +59,9 @@ def overlay_toggles(overlays: list[Overlay], lang: str) -> list[Overlay]:
             key=key,
             on_change=_toggle,
             args=(overlay.key, key),
-            help=t("overlay_toggle_help", lang, service=overlay.service or overlay.url),
+            help=t(
+                "overlay_toggle_help", lang, service=escape_markdown(overlay.service or overlay.url)
+            ),  # Markdown too
         )
     return [overlay for overlay in overlays if overlay.key in on]
 

@@ -16,10 +16,12 @@ Every refusal is a `MapServiceError` with a code (`msg_overlay_*` in the catalog
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -35,6 +37,7 @@ USER_AGENT = "Industrikart-Trondelag/1.0 (map services)"
 WEB_MERCATOR = ("EPSG:3857", "EPSG:900913")  # what Leaflet asks a WMS for
 XLINK = "{http://www.w3.org/1999/xlink}href"
 MAX_TEXT = 500  # a title, an attribution or an abstract is kept to this many characters
+MAX_CRS = 100  # CRS codes kept per layer (web mercator's always): a layer inherits all its parents'
 
 # Official services a planner in Trøndelag needs, with the capabilities address each publishes. Each was found
 # with the search tool; the comment names where. An editor reads one (or any other address) and picks its layers.
@@ -154,27 +157,64 @@ def public_address(address: str) -> bool:
     )
 
 
+class _Deadline:
+    """Ends the connection when the time for the whole answer is up. A per-read time limit alone lets a service that
+    sends a byte now and then (in its status line or headers, which http.client reads in one call) hold a request,
+    and the thread serving it, for as long as it likes."""
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self.expired:
+                raise TimeoutError("deadline")
+            self._sock = sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sock = self._sock
+        if sock is not None:
+            # the plain socket's shutdown (a TLS socket's own would drop its TLS state first): a waiting read ends
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 class _PinnedHTTP(http.client.HTTPConnection):
     """Connects to the checked address, whatever the host name resolves to now."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float):
+    def __init__(self, host: str, port: int, address: str, timeout: float, deadline: _Deadline):
         super().__init__(host, port, timeout=timeout)
         self._address = address
+        self._deadline = deadline
 
     def connect(self) -> None:
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self._deadline.watch(self.sock)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """TLS to the checked address, with the host name for SNI and certificate checks."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float):
+    def __init__(self, host: str, port: int, address: str, timeout: float, deadline: _Deadline):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self._address = address
+        self._deadline = deadline
 
     def connect(self) -> None:
         raw = socket.create_connection((self._address, self.port), self.timeout)
+        self._deadline.watch(raw)  # the handshake itself is bounded by the socket's time limit as a whole
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        self._deadline.watch(self.sock)
 
 
 def fetch(
@@ -185,33 +225,40 @@ def fetch(
 ) -> Answer:
     """The body of a GET of `url` under the rules above, or MapServiceError."""
     deadline = time.monotonic() + timeout
-    for _ in range(config.OVERLAY_REDIRECTS + 1):
-        scheme, host, port, path, address = checked_address(url, allow_private)
-        connection_type = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-        connection = connection_type(host, port, address, timeout=_left(deadline, host))
-        response = None
-        try:
-            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-            response = connection.getresponse()
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location") or ""
-                if not location:
-                    raise MapServiceError("overlay_unreachable", host=host)
-                url = urljoin(url, location)
-                continue
-            if response.status != 200:
-                raise MapServiceError("overlay_http_status", host=host, status=response.status)
-            body = _read_limited(response, limit, deadline, host)
-            return Answer(body, (response.getheader("Content-Type") or "").lower(), url)
-        except TimeoutError as exc:
-            raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise MapServiceError("overlay_unreachable", host=host) from exc
-        finally:
-            if response is not None:  # it holds the socket too: a refused answer's sender must see it closed
-                response.close()
-            connection.close()
-    raise MapServiceError("overlay_too_many_redirects", count=config.OVERLAY_REDIRECTS)
+    watchdog = _Deadline(timeout)  # one time limit for the whole answer, redirects included
+    try:
+        for _ in range(config.OVERLAY_REDIRECTS + 1):
+            scheme, host, port, path, address = checked_address(url, allow_private)
+            connection_type = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+            response = None
+            try:
+                connection = connection_type(host, port, address, _left(deadline, host), watchdog)
+                try:
+                    connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+                    response = connection.getresponse()
+                    if response.status in (301, 302, 303, 307, 308):
+                        location = response.getheader("Location") or ""
+                        if not location:
+                            raise MapServiceError("overlay_unreachable", host=host)
+                        url = urljoin(url, location)
+                        continue
+                    if response.status != 200:
+                        raise MapServiceError("overlay_http_status", host=host, status=response.status)
+                    body = _read_limited(response, limit, deadline, host)
+                    return Answer(body, (response.getheader("Content-Type") or "").lower(), url)
+                finally:
+                    if response is not None:  # it holds the socket too: a refused answer's sender must see it closed
+                        response.close()
+                    connection.close()
+            except TimeoutError as exc:
+                raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
+            except (OSError, http.client.HTTPException) as exc:
+                if watchdog.expired:  # the time limit ended the connection
+                    raise MapServiceError("overlay_too_slow", host=host, seconds=round(timeout)) from exc
+                raise MapServiceError("overlay_unreachable", host=host) from exc
+        raise MapServiceError("overlay_too_many_redirects", count=config.OVERLAY_REDIRECTS)
+    finally:
+        watchdog.cancel()
 
 
 def _left(deadline: float, host: str) -> float:
@@ -304,28 +351,40 @@ def _getmap_address(getmap, fallback: str) -> str:
     return href
 
 
-def _collect(layer, crs: tuple[str, ...], attribution: str, found: list[ServiceLayer]) -> None:
-    """Named layers depth first; CRS and attribution are inherited from the parent layers."""
-    own = tuple(_text(c).upper() for c in (*_children(layer, "CRS"), *_children(layer, "SRS")))
-    crs = tuple(dict.fromkeys((*crs, *(c for code in own for c in code.split()))))
-    credit = _child(layer, "Attribution")
-    attribution = (
-        _text(_child(credit, "Title")) if credit is not None and _child(credit, "Title") is not None else attribution
-    )
-    name = _text(_child(layer, "Name"))
-    if name:
-        found.append(
-            ServiceLayer(
-                name=name,
-                title=_text(_child(layer, "Title")) or name,
-                abstract=_text(_child(layer, "Abstract")),
-                attribution=attribution,
-                legend_url=_legend(layer),
-                crs=crs,
+def _collect(top, crs: tuple[str, ...], attribution: str, found: list[ServiceLayer]) -> None:
+    """Named layers depth first; CRS and attribution are inherited from the parent layers. A stack, not recursion:
+    the tree is as deep as the service makes it."""
+    stack = [(top, crs, attribution)]
+    while stack:
+        layer, crs, attribution = stack.pop()
+        own = tuple(_text(c).upper() for c in (*_children(layer, "CRS"), *_children(layer, "SRS")))
+        crs = _bounded_crs((*crs, *(c for code in own for c in code.split())))
+        credit = _child(layer, "Attribution")
+        if credit is not None and _child(credit, "Title") is not None:
+            attribution = _text(_child(credit, "Title"))
+        name = _text(_child(layer, "Name"))
+        if name:
+            found.append(
+                ServiceLayer(
+                    name=name,
+                    title=_text(_child(layer, "Title")) or name,
+                    abstract=_text(_child(layer, "Abstract")),
+                    attribution=attribution,
+                    legend_url=_legend(layer),
+                    crs=crs,
+                )
             )
-        )
-    for child in _children(layer, "Layer"):
-        _collect(child, crs, attribution, found)
+        stack.extend((child, crs, attribution) for child in reversed(_children(layer, "Layer")))
+
+
+def _bounded_crs(codes) -> tuple[str, ...]:
+    """The first MAX_CRS distinct codes, web mercator's among them wherever they come."""
+    distinct = dict.fromkeys(codes)
+    if len(distinct) <= MAX_CRS:
+        return tuple(distinct)
+    mercator = [c for c in WEB_MERCATOR if c in distinct]
+    others = [c for c in distinct if c not in WEB_MERCATOR][: MAX_CRS - len(mercator)]
+    return (*others, *mercator)
 
 
 def _legend(layer) -> str:
