@@ -86,6 +86,8 @@ class GeoPackageProvider(BaseProvider):
     def _read(self, **options) -> pd.DataFrame:
         try:
             return pyogrio.read_dataframe(self.data, layer=self.table, fid_as_index=True, **options)
+        except pyogrio.errors.FeatureError:  # GDAL's answer to a fid the table does not have
+            raise ProviderItemNotFoundError(f"no feature {options.get('fids')!r}") from None
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
             raise ProviderQueryError(str(exc)) from None
 
@@ -148,3 +150,21 @@ class PostgreSQLProvider(_PygeoapiPostgreSQL):
         super(_PygeoapiPostgreSQL, self).__init__(
             provider_def, "postgresql+psycopg", {"client_encoding": "utf8", "application_name": "industrikart-ogc"}
         )
+
+    def get(self, identifier, crs_transform_spec=None, **kwargs):
+        """One feature by its id. The id comes from the address as text: psycopg 3 sends it as text, and PostgreSQL
+        will not compare text with an integer key (psycopg2 let the server guess), so it becomes the key's type."""
+        return super().get(self._as_key(identifier), crs_transform_spec, **kwargs)
+
+    def _as_key(self, identifier):
+        column = getattr(self.table_model, self.id_field)
+        try:
+            key_type = column.type.python_type
+        except NotImplementedError:
+            return identifier
+        if key_type is not int:
+            return identifier
+        try:
+            return int(str(identifier))
+        except ValueError:
+            raise ProviderItemNotFoundError(f"No such item: {self.id_field}={identifier}.") from None

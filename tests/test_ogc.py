@@ -175,6 +175,20 @@ def test_a_stored_layer_is_what_the_store_holds(service):
     assert described["extent"]["spatial"]["bbox"][0] == pytest.approx([9.85, 63.3, 11.2, 63.7])
 
 
+def test_one_feature_by_its_id_and_an_unknown_id(service):
+    """What a client asks for one feature: its own id answers that feature; an id that is not one answers 404 (on
+    PostGIS the id from the address is text, the key an integer)."""
+    name = f"layer-{service.first.id}"
+    page = requests.get(f"{service.url}collections/{name}/items?f=json&limit=2", timeout=10).json()
+    first = page["features"][1]
+    one = requests.get(f"{service.url}collections/{name}/items/{first['id']}?f=json", timeout=10)
+    assert one.status_code == 200
+    assert one.json()["properties"]["navn"] == first["properties"]["navn"]
+    assert one.json()["geometry"] == first["geometry"]
+    for unknown in ("999999", "not-a-number", "1%20OR%201=1"):
+        assert requests.get(f"{service.url}collections/{name}/items/{unknown}?f=json", timeout=10).status_code == 404
+
+
 def test_layers_come_and_go_without_a_restart(service):
     store = service.store
     added = store.save(_layer().iloc[:2], "Lagt til nå", "other", origin=Origin("ny.geojson", None, "test", ""))
@@ -307,14 +321,13 @@ def test_feature_text_stays_text_in_the_html_pages(service):
     try:
         features = _features_in_script(service.url + f"collections/{name}/items?f=html")
         assert [f["properties"]["navn"] for f in features] == [payload]
-        if service.backend.name == "gpkg":  # on PostGIS pygeoapi answers one item with a 500 (integer < varchar)
-            one = _features_in_script(service.url + f"collections/{name}/items/{features[0]['id']}?f=html")
-            assert [f["properties"]["navn"] for f in one] == [payload]
-            page = requests.get(service.url + f"collections/{name}/items/{features[0]['id']}?f=html", timeout=10).text
-            addresses = [html_module.unescape(a).strip().lower() for a in re.findall(r'(?:href|src)="([^"]*)"', page)]
-            assert not [a for a in addresses if a.startswith("javascript")], addresses
-            assert "https://bilder.example/kai.png" in addresses  # an image at a web address is still shown
-            assert script_link.strip() in html_module.unescape(page)  # the value is shown, as text
+        one = _features_in_script(service.url + f"collections/{name}/items/{features[0]['id']}?f=html")
+        assert [f["properties"]["navn"] for f in one] == [payload]
+        page = requests.get(service.url + f"collections/{name}/items/{features[0]['id']}?f=html", timeout=10).text
+        addresses = [html_module.unescape(a).strip().lower() for a in re.findall(r'(?:href|src)="([^"]*)"', page)]
+        assert not [a for a in addresses if a.startswith("javascript")], addresses
+        assert "https://bilder.example/kai.png" in addresses  # an image at a web address is still shown
+        assert script_link.strip() in html_module.unescape(page)  # the value is shown, as text
     finally:
         service.store.delete(added.id)
 
