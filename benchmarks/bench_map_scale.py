@@ -167,7 +167,9 @@ def widget_changes(page: CountingPage, title: str, frame) -> dict:
     sidebar = page.page.locator('[data-testid="stSidebar"]')
 
     def no_background():
-        sidebar.get_by_role("combobox", name="Bakgrunnskart").click()
+        box = sidebar.get_by_role("combobox", name="Bakgrunnskart")
+        box.click()
+        box.fill("Ingen bakgrunn")  # Streamlit's select box lists its options once something is typed
         page.page.get_by_role("option", name="Ingen bakgrunn").click()
 
     out["basemap_s"], out["basemap_kb"] = change(
