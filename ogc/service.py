@@ -146,6 +146,17 @@ def pygeoapi_config(url: str, resources: dict[str, dict]) -> dict:
     }
 
 
+# pygeoapi's HTML pages ask unpkg, cdnjs and jsdelivr for their scripts and styles. Behind nginx they are on the app's
+# own address (/ogc/), so a script from a third party would run with the app's origin: none runs. The pages' own inline
+# script (the features as JSON) does; without the third party's Leaflet their little map stays empty, and the tables,
+# the links and the JSON (what QGIS reads) are as they were. Images may come from web addresses (a layer's pictures).
+HTML_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+
+
 class _QuotedDumper(yaml.SafeDumper):
     """Every string double-quoted: pygeoapi reads its files with an implicit resolver that replaces `${NAME}` in
     any plain (unquoted) string with the environment variable NAME, and titles and descriptions are editors' text.
@@ -218,4 +229,10 @@ class Service:
             self.refresh()
         except Exception:  # the store is away for a moment: serve what was last known, try again next time
             log.exception("the store's listing could not be read")
-        return self._flask.APP(environ, start_response)
+
+        def with_policy(status, headers, *rest):
+            if any(k.lower() == "content-type" and "html" in v.lower() for k, v in headers):
+                headers = [*headers, ("Content-Security-Policy", HTML_POLICY)]
+            return start_response(status, headers, *rest)
+
+        return self._flask.APP(environ, with_policy)

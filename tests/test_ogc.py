@@ -332,6 +332,18 @@ def test_feature_text_stays_text_in_the_html_pages(service):
         service.store.delete(added.id)
 
 
+def test_html_pages_run_no_third_partys_script(service):
+    """pygeoapi's pages name scripts on unpkg and cdnjs; on the app's own address (/ogc/ behind nginx) the browser
+    runs none of them: the policy allows only the service's own and inline scripts. JSON is left as it is."""
+    page = requests.get(f"{service.url}collections?f=html", timeout=10)
+    assert "unpkg.com" in page.text  # what the policy is there for
+    policy = page.headers["Content-Security-Policy"]
+    scripts = next(part for part in policy.split(";") if part.strip().startswith("script-src")).split()[1:]
+    assert scripts == ["'self'", "'unsafe-inline'"]
+    assert "object-src 'none'" in policy and "base-uri 'none'" in policy
+    assert "Content-Security-Policy" not in requests.get(f"{service.url}collections?f=json", timeout=10).headers
+
+
 def _features_in_script(page: str) -> list[dict]:
     """The features a pygeoapi HTML page puts into its script, read from the script as the browser cuts it out."""
     html = requests.get(page, timeout=10).text
