@@ -32,11 +32,10 @@ from defusedxml import DefusedXmlException
 import config
 from loaders.errors import MapServiceError
 from loaders.official import wmts
+from loaders.official.capabilities_xml import XLINK, child, children, find_path, local, text
 
 USER_AGENT = "Industrikart-Trondelag/1.0 (map services)"
 WEB_MERCATOR = ("EPSG:3857", "EPSG:900913")  # what Leaflet asks a WMS for
-XLINK = "{http://www.w3.org/1999/xlink}href"
-MAX_TEXT = 500  # a title, an attribution or an abstract is kept to this many characters
 MAX_CRS = 100  # CRS codes kept per layer (web mercator's always): a layer inherits all its parents'
 
 # Official services a planner in Trøndelag needs, with the capabilities address each publishes. Each was found
@@ -319,29 +318,29 @@ def parse_capabilities(body: bytes, url: str = "") -> Capabilities:
         raise MapServiceError("overlay_not_xml") from exc
     if wmts.is_wmts(root):
         return wmts.parse_wmts(root, url, Capabilities, ServiceLayer)
-    if _local(root.tag) not in ("WMS_Capabilities", "WMT_MS_Capabilities"):
-        raise MapServiceError("overlay_not_wms", root=_local(root.tag)[:80])
+    if local(root.tag) not in ("WMS_Capabilities", "WMT_MS_Capabilities"):
+        raise MapServiceError("overlay_not_wms", root=local(root.tag)[:80])
     version = root.get("version") or ""
-    service = _child(root, "Service")
-    capability = _child(root, "Capability")
+    service = child(root, "Service")
+    capability = child(root, "Capability")
     if capability is None:
-        raise MapServiceError("overlay_not_wms", root=_local(root.tag))
-    getmap = _find_path(capability, ("Request", "GetMap"))
+        raise MapServiceError("overlay_not_wms", root=local(root.tag))
+    getmap = find_path(capability, ("Request", "GetMap"))
     getmap_url = _getmap_address(getmap, url)
-    formats = [_text(f) for f in _children(getmap, "Format")] if getmap is not None else []
+    formats = [text(f) for f in children(getmap, "Format")] if getmap is not None else []
     image_format = "image/png" if "image/png" in formats or not formats else formats[0]
     layers: list[ServiceLayer] = []
-    top = _child(capability, "Layer")
+    top = child(capability, "Layer")
     if top is not None:
         _collect(top, (), "", layers)
-    return Capabilities(_text(_child(service, "Title")) or url, version, getmap_url, image_format, tuple(layers))
+    return Capabilities(text(child(service, "Title")) or url, version, getmap_url, image_format, tuple(layers))
 
 
 def _getmap_address(getmap, fallback: str) -> str:
     href = ""
     if getmap is not None:
-        for dcp in _children(getmap, "DCPType"):
-            resource = _find_path(dcp, ("HTTP", "Get", "OnlineResource"))
+        for dcp in children(getmap, "DCPType"):
+            resource = find_path(dcp, ("HTTP", "Get", "OnlineResource"))
             if resource is not None:
                 href = resource.get(XLINK) or ""
                 break
@@ -357,24 +356,24 @@ def _collect(top, crs: tuple[str, ...], attribution: str, found: list[ServiceLay
     stack = [(top, crs, attribution)]
     while stack:
         layer, crs, attribution = stack.pop()
-        own = tuple(_text(c).upper() for c in (*_children(layer, "CRS"), *_children(layer, "SRS")))
+        own = tuple(text(c).upper() for c in (*children(layer, "CRS"), *children(layer, "SRS")))
         crs = _bounded_crs((*crs, *(c for code in own for c in code.split())))
-        credit = _child(layer, "Attribution")
-        if credit is not None and _child(credit, "Title") is not None:
-            attribution = _text(_child(credit, "Title"))
-        name = _text(_child(layer, "Name"))
+        credit = child(layer, "Attribution")
+        if credit is not None and child(credit, "Title") is not None:
+            attribution = text(child(credit, "Title"))
+        name = text(child(layer, "Name"))
         if name:
             found.append(
                 ServiceLayer(
                     name=name,
-                    title=_text(_child(layer, "Title")) or name,
-                    abstract=_text(_child(layer, "Abstract")),
+                    title=text(child(layer, "Title")) or name,
+                    abstract=text(child(layer, "Abstract")),
                     attribution=attribution,
                     legend_url=_legend(layer),
                     crs=crs,
                 )
             )
-        stack.extend((child, crs, attribution) for child in reversed(_children(layer, "Layer")))
+        stack.extend((sub, crs, attribution) for sub in reversed(children(layer, "Layer")))
 
 
 def _bounded_crs(codes) -> tuple[str, ...]:
@@ -388,38 +387,12 @@ def _bounded_crs(codes) -> tuple[str, ...]:
 
 
 def _legend(layer) -> str:
-    for style in _children(layer, "Style"):
-        resource = _find_path(style, ("LegendURL", "OnlineResource"))
+    for style in children(layer, "Style"):
+        resource = find_path(style, ("LegendURL", "OnlineResource"))
         href = (resource.get(XLINK) or "") if resource is not None else ""
         if urlsplit(href).scheme.lower() in ("http", "https"):
             return href
     return ""
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _children(element, name: str) -> list:
-    return [c for c in element if _local(c.tag) == name] if element is not None else []
-
-
-def _child(element, name: str):
-    found = _children(element, name)
-    return found[0] if found else None
-
-
-def _find_path(element, names: tuple[str, ...]):
-    for name in names:
-        element = _child(element, name)
-        if element is None:
-            return None
-    return element
-
-
-def _text(element) -> str:
-    text = " ".join((element.text or "").split()) if element is not None else ""
-    return text[:MAX_TEXT]
 
 
 # --- GetMap for exports ------------------------------------------------------------------------------------------

@@ -23,10 +23,9 @@ from PIL import Image, UnidentifiedImageError
 
 import config
 from loaders.errors import MapServiceError
+from loaders.official.capabilities_xml import XLINK, child, children, descendants, local, text
 
 WMTS_NS = "http://www.opengis.net/wmts/1.0"
-XLINK = "{http://www.w3.org/1999/xlink}href"
-MAX_TEXT = 500
 WORLD = 20037508.342789244  # half the web mercator world's width, metres
 ZOOM0_SCALE = 559082264.0287178  # GoogleMapsCompatible's scale denominator at zoom 0 (0.28 mm pixels)
 MERCATOR_CODES = ("3857", "900913", "102100", "102113", "3785")
@@ -42,25 +41,25 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def is_wmts(root) -> bool:
-    return _local(root.tag) == "Capabilities" and root.tag.startswith("{" + WMTS_NS)
+    return local(root.tag) == "Capabilities" and root.tag.startswith("{" + WMTS_NS)
 
 
 def parse_wmts(root, url: str, capabilities_type, layer_type):
     """The service's title and its layers (capabilities_type/layer_type: map_services.Capabilities/ServiceLayer)."""
-    identification = _child(root, "ServiceIdentification")
-    title = _text(_child(identification, "Title")) or url
-    provider = _text(_child(_child(root, "ServiceProvider"), "ProviderName"))
+    identification = child(root, "ServiceIdentification")
+    title = text(child(identification, "Title")) or url
+    provider = text(child(child(root, "ServiceProvider"), "ProviderName"))
     kvp = _kvp_gettile(root)
-    contents = _child(root, "Contents")
-    sets = {_text(_child(s, "Identifier")): s for s in _children(contents, "TileMatrixSet")}
+    contents = child(root, "Contents")
+    sets = {text(child(s, "Identifier")): s for s in children(contents, "TileMatrixSet")}
     mercator = {name: found for name, s in sets.items() if (found := web_mercator_matrices(s)) is not None}
     layers = []
-    for layer in _children(contents, "Layer"):
-        name = _text(_child(layer, "Identifier"))
+    for layer in children(contents, "Layer"):
+        name = text(child(layer, "Identifier"))
         if not name:
             continue
         linked = tuple(
-            dict.fromkeys(_text(_child(link, "TileMatrixSet")) for link in _children(layer, "TileMatrixSetLink"))
+            dict.fromkeys(text(child(link, "TileMatrixSet")) for link in children(layer, "TileMatrixSetLink"))
         )
         chosen = next((s for s in linked if s in mercator), "")
         template, matrices = "", ()
@@ -70,11 +69,11 @@ def parse_wmts(root, url: str, capabilities_type, layer_type):
         layers.append(
             layer_type(
                 name=name,
-                title=_text(_child(layer, "Title")) or name,
-                abstract=_text(_child(layer, "Abstract")),
+                title=text(child(layer, "Title")) or name,
+                abstract=text(child(layer, "Abstract")),
                 attribution=provider,
                 legend_url=_legend(layer),
-                crs=tuple(_crs_code(_text(_child(sets[s], "SupportedCRS"))) for s in linked if s in sets),
+                crs=tuple(_crs_code(text(child(sets[s], "SupportedCRS"))) for s in linked if s in sets),
                 kind="wmts",
                 matrix_sets=linked,
                 tile_url=template,
@@ -88,21 +87,21 @@ def web_mercator_matrices(matrix_set) -> tuple[tuple[int, str], ...] | None:
     """((zoom, TileMatrix identifier), ...) when the set is web mercator's GoogleMapsCompatible layout (256 px tiles
     from the world's top left corner, each matrix at a whole zoom's scale), whatever its matrices are named ("7",
     "07", "EPSG:3857:7"); None when Leaflet cannot draw it."""
-    crs = _text(_child(matrix_set, "SupportedCRS"))
+    crs = text(child(matrix_set, "SupportedCRS"))
     if not any(re.search(rf"(?<!\d){code}$", crs) for code in MERCATOR_CODES):
         return None
     found: dict[int, str] = {}
-    for matrix in _children(matrix_set, "TileMatrix"):
+    for matrix in children(matrix_set, "TileMatrix"):
         try:
-            scale = float(_text(_child(matrix, "ScaleDenominator")))
-            left, top = (float(v) for v in _text(_child(matrix, "TopLeftCorner")).split()[:2])
-            size = (int(_text(_child(matrix, "TileWidth"))), int(_text(_child(matrix, "TileHeight"))))
+            scale = float(text(child(matrix, "ScaleDenominator")))
+            left, top = (float(v) for v in text(child(matrix, "TopLeftCorner")).split()[:2])
+            size = (int(text(child(matrix, "TileWidth"))), int(text(child(matrix, "TileHeight"))))
         except ValueError:
             return None
         zoom = round(math.log2(ZOOM0_SCALE / scale)) if scale > 0 else -1
         near = 0 <= zoom <= MAX_ZOOM and abs(scale * 2**zoom / ZOOM0_SCALE - 1) < 0.01
         corner = abs(left + WORLD) < 1 and abs(top - WORLD) < 1
-        identifier = _text(_child(matrix, "Identifier"))
+        identifier = text(child(matrix, "Identifier"))
         if near and corner and size == (256, 256) and identifier and zoom not in found:
             found[zoom] = identifier
     return tuple(sorted(found.items())) or None
@@ -126,11 +125,9 @@ def _tile_template(layer, matrix_set: str, kvp: str) -> str:
     """A Leaflet address template for the layer's tiles: {tm} the TileMatrix (matrix_script fills it), {x} the
     TileCol, {y} the TileRow; "" when neither REST nor KVP gives one Leaflet can fill."""
     style = _default_style(layer)
-    formats = [_text(f) for f in _children(layer, "Format")]
-    dimensions = {
-        _text(_child(d, "Identifier")).lower(): _text(_child(d, "Default")) for d in _children(layer, "Dimension")
-    }
-    resources = [r for r in _children(layer, "ResourceURL") if (r.get("resourceType") or "tile") == "tile"]
+    formats = [text(f) for f in children(layer, "Format")]
+    dimensions = {text(child(d, "Identifier")).lower(): text(child(d, "Default")) for d in children(layer, "Dimension")}
+    resources = [r for r in children(layer, "ResourceURL") if (r.get("resourceType") or "tile") == "tile"]
     resources.sort(key=lambda r: (r.get("format") or "") != "image/png")
     for resource in resources:
         filled = _fill(resource.get("template") or "", matrix_set, style, dimensions)
@@ -144,7 +141,7 @@ def _tile_template(layer, matrix_set: str, kvp: str) -> str:
             ("SERVICE", "WMTS"),
             ("REQUEST", "GetTile"),
             ("VERSION", "1.0.0"),
-            ("LAYER", _text(_child(layer, "Identifier"))),
+            ("LAYER", text(child(layer, "Identifier"))),
             ("STYLE", style),
             ("FORMAT", image_format),
             ("TILEMATRIXSET", matrix_set),
@@ -178,15 +175,15 @@ def _fill(template: str, matrix_set: str, style: str, dimensions: dict[str, str]
 
 def _kvp_gettile(root) -> str:
     """The GetTile address for KVP requests, "" when the service offers only REST."""
-    metadata = _child(root, "OperationsMetadata")
-    for operation in _children(metadata, "Operation"):
+    metadata = child(root, "OperationsMetadata")
+    for operation in children(metadata, "Operation"):
         if operation.get("name") != "GetTile":
             continue
-        for dcp in _children(operation, "DCP"):
-            get = _child(_child(dcp, "HTTP"), "Get")
+        for dcp in children(operation, "DCP"):
+            get = child(child(dcp, "HTTP"), "Get")
             if get is None:
                 continue
-            encodings = [_text(v) for c in _children(get, "Constraint") for v in _descendants(c, "Value")]
+            encodings = [text(v) for c in children(get, "Constraint") for v in descendants(c, "Value")]
             href = get.get(XLINK) or ""
             if (not encodings or "KVP" in encodings) and urlsplit(href).scheme.lower() in ("http", "https"):
                 return href
@@ -194,15 +191,15 @@ def _kvp_gettile(root) -> str:
 
 
 def _default_style(layer) -> str:
-    styles = _children(layer, "Style")
+    styles = children(layer, "Style")
     default = next((s for s in styles if (s.get("isDefault") or "").lower() == "true"), styles[0] if styles else None)
-    return _text(_child(default, "Identifier")) or "default"
+    return text(child(default, "Identifier")) or "default"
 
 
 def _legend(layer) -> str:
-    styles = sorted(_children(layer, "Style"), key=lambda s: (s.get("isDefault") or "").lower() != "true")
+    styles = sorted(children(layer, "Style"), key=lambda s: (s.get("isDefault") or "").lower() != "true")
     for style in styles:
-        for legend in _children(style, "LegendURL"):
+        for legend in children(style, "LegendURL"):
             href = legend.get(XLINK) or ""
             if urlsplit(href).scheme.lower() in ("http", "https"):
                 return href
@@ -213,28 +210,6 @@ def _crs_code(urn: str) -> str:
     """ "urn:ogc:def:crs:EPSG::3857" or "EPSG:3857" -> "EPSG:3857"."""
     match = re.search(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)$", urn, re.IGNORECASE)
     return f"EPSG:{match.group(1)}" if match else urn[:80]
-
-
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _children(element, name: str) -> list:
-    return [c for c in element if _local(c.tag) == name] if element is not None else []
-
-
-def _child(element, name: str):
-    found = _children(element, name)
-    return found[0] if found else None
-
-
-def _descendants(element, name: str) -> list:
-    return [e for e in element.iter() if _local(e.tag) == name] if element is not None else []
-
-
-def _text(element) -> str:
-    text = " ".join((element.text or "").split()) if element is not None else ""
-    return text[:MAX_TEXT]
 
 
 # --- tiles for exports -------------------------------------------------------------------------------------------
