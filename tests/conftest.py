@@ -116,3 +116,14 @@ def oidc_issuer():
 
     with running_provider() as issuer:
         yield issuer
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    """The installation allows map services at private addresses, as the tests' loopback MapServer and MapProxy need."""
+    import config
+
+    monkeypatch.setenv(config.OVERLAY_ALLOW_PRIVATE_ENV, "1")
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()

@@ -251,17 +251,6 @@ def test_an_unreachable_service_is_refused():
 # --- kept in the store, and in the exports -------------------------------------------------------------------
 
 
-@pytest.fixture
-def allow_private(monkeypatch):
-    """The installation's allow setting, as the tests' loopback MapServer needs it."""
-    import config
-
-    monkeypatch.setenv(config.OVERLAY_ALLOW_PRIVATE_ENV, "1")
-    config.settings.cache_clear()
-    yield
-    config.settings.cache_clear()
-
-
 def saved_test_overlays(server) -> list:
     """The test layer saved as an editor would (through the ActingStore: owned, logged) and read back."""
     from loaders.official.overlays import OVERLAYS_KIND, overlays_of, save_overlays

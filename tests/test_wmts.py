@@ -137,16 +137,6 @@ def orkanger_png(portfolio, overlays) -> bytes:
     return render_map(apply_filters(portfolio, Filters()), request, tile_fetcher=lambda z, x, y: None)
 
 
-@pytest.fixture
-def allow_private(monkeypatch):
-    import config
-
-    monkeypatch.setenv(config.OVERLAY_ALLOW_PRIVATE_ENV, "1")
-    config.settings.cache_clear()
-    yield
-    config.settings.cache_clear()
-
-
 def frame_magenta(png: bytes) -> tuple[float, str]:
     from exports.image import map_frame_px
 
