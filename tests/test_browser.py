@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from analysis.filters import Filters, apply_filters
 from maps.popups import source_label
-from tests.helpers.browser import OfflinePage, choose, run
+from tests.helpers.browser import OfflinePage, choose, run, shared_link
 
 pytestmark = pytest.mark.browser
 
@@ -135,9 +135,7 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(browser, app_url, 
         run(first)
         first.map_frame().evaluate("() => { window.map.setView([63.31, 9.86], 13, {animate: false}); }")
         first.page.wait_for_url("**view=63.31000%2C9.86000%2C13**", timeout=20_000)
-        sidebar = first.page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Kopier lenke").click()
-        link = sidebar.locator('[data-testid="stCode"]').inner_text().strip()
+        link = shared_link(first)
         assert link.startswith(app_url.rstrip("/")) and "kn=5059" in link and "view=63.31000" in link
     finally:
         first.close()

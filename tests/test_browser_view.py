@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 import config
 from i18n import t
 from maps.highlight import HIGHLIGHT_CLASS
-from tests.helpers.browser import OfflinePage, choose, run
+from tests.helpers.browser import OfflinePage, choose, run, shared_link
 from ui.map_focus import area_view, bundled_boxes
 
 pytestmark = pytest.mark.browser
@@ -305,9 +305,7 @@ def test_a_shared_link_of_a_clicked_plant_opens_with_the_plant_on_the_map_and_it
         if page.map_frame().locator(".leaflet-popup").count():  # where Kart opens a popup, it moved the map
             assert not same_view(leaflet_view(page), before)
         run(page)
-        sidebar = page.page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Kopier lenke").click()
-        link = sidebar.locator('[data-testid="stCode"]').inner_text().strip()
+        link = shared_link(page)
         assert "sel=sources%3Asrc-elkem-thamshavn" in link
         assert page.unexpected_errors() == []
     finally:

@@ -289,6 +289,16 @@ def run(page: OfflinePage, action: Callable[[], object] | None = None, quiet_s: 
         idle(finished)
 
 
+def shared_link(page: OfflinePage) -> str:
+    """The link in the sidebar's share box (a popover, drawn when opened: open it, read the link, close it)."""
+    page.page.locator('[data-testid="stSidebar"]').get_by_text("Kopier lenke").click()
+    code = page.page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    expect(code).to_contain_text("http", timeout=30_000)
+    link = code.inner_text().strip()
+    page.page.keyboard.press("Escape")
+    return link
+
+
 def choose(page: OfflinePage, label: str, option: str, within=None, reruns: bool = True):
     """Pick `option` in the selectbox or multiselect labelled `label` (in the sidebar, or in locator `within`) and,
     unless it sits in a form (`reruns=False`), wait for the rerun the choice starts."""
