@@ -105,7 +105,7 @@ if not present:
             measures = portfolio_measures(data, listed, lang).measures
             record_panel(data, selected.layer if selected else None, chosen, lang, measures, kpi)
 
-with st.popover(t("export", lang)) if present else st.sidebar.popover(f"⬇ {t('export', lang)}", width="stretch"):
+with st.popover(t("export", lang)) if present else st.sidebar.expander(f"⬇ {t('export', lang)}"):
     export_panel(
         view,
         ExportSettings(
