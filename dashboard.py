@@ -38,7 +38,7 @@ page = PageFrame()
 listed = stored_layers(page.lang)  # None: the store could not be read (and said so)
 layers = this_session(listed or [])  # less the uploaded layers switched off in the sidebar's layer list
 data = portfolio(page.lang, layers)
-lang = page.link(map_params(data))
+lang = page.link(map_params(data), map_key="overview_map")
 uploaded = uploaded_layers(lang, layers, static_url(), complete=listed is not None)
 controls = map_controls(data, lang, listed)
 overlays = overlay_section(lang, listed)  # map services switched on (and, for editors, "add one")

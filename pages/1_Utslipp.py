@@ -31,7 +31,7 @@ from ui.view_state import emissions_params
 page = PageFrame("nav_emissions")
 
 data = emissions_data(page.lang)
-lang = page.link(emissions_params(data))
+lang = page.link(emissions_params(data), map_key="emissions_map")
 names = dict(zip(data.municipalities["kommunenummer"], data.municipalities["name"], strict=True))
 numbers = list(names)
 facility_names = dict(zip(data.sources["id"], data.sources["facility"], strict=True))

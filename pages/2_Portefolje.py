@@ -63,7 +63,7 @@ page = PageFrame("nav_portfolio")
 
 store, listing = flow_store(page.lang)
 data = portfolio(page.lang, listing)  # bundled plus stored parks, sources and members
-lang = page.link(portfolio_params(data))
+lang = page.link(portfolio_params(data), map_key="pf_map")
 controls = portfolio_controls(data, lang)
 read_point_click("pf_map")
 found = portfolio_measures(data, listing, lang)

@@ -15,7 +15,7 @@ from config import settings
 from i18n import error_text, t
 from store import StoreError, open_store
 from store.acting import ActingStore
-from ui import upload_guard, view_state
+from ui import map_first, upload_guard, view_state
 from ui.access import (
     MISCONFIGURED,
     OIDC,
@@ -93,15 +93,17 @@ class PageFrame:
         (WCAG 2.4.2: a title per page, in the reader's language)."""
         title = f"{t(menu_key, current_language())} · {t('app_title', current_language())}"
         st.set_page_config(page_title=title, page_icon="🏭", layout="wide")
+        map_first.release()  # a run sends what it writes unless its page holds back (ui/map_first.py)
         upload_guard.install()  # before any upload can reach this process: only editors' uploaders take files
         keep_page_state()  # before any widget: what was set on other pages survives this page's run
         note_page()
         self.lang = current_language()
         self.params: list[Param] = language_params()
 
-    def link(self, params: list[Param] | None = None) -> str:
+    def link(self, params: list[Param] | None = None, map_key: str = "") -> str:
         """Restore the page's link parameters (only the language when `params` is None) and draw the language
-        switch; a notice names any parameter that was ignored. Returns the user's language."""
+        switch; a notice names any parameter that was ignored. Returns the user's language. `map_key`: the page's
+        first map (its st_folium key), drawn before the rest of the page (ui/map_first.py)."""
         self.params = language_params() if params is None else params
         ignored = view_state.restore(self.params)
         self.lang = language_selector()
@@ -115,6 +117,8 @@ class PageFrame:
             st.sidebar.error(t("auth_misconfigured", self.lang))
             if settings().sign_in_to_view:
                 st.stop()  # fail closed: the installation meant to show nothing to people not signed in
+        if map_key:
+            map_first.hold_until_drawn(map_key)
         return self.lang
 
     def _identity(self) -> None:

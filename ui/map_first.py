@@ -1,0 +1,98 @@
+"""The map first: a map page's first run in a browser sends its map and holds the rest back until the map is drawn.
+
+A browser renders every Streamlit element on the same main thread as the map's frame (a same-origin frame shares
+the page's process), and a map page's 40–150 elements cost it 0.2–1.3 s before the map may draw (measured with
+`benchmarks/bench_page_visit.py`). So a page's first run in a session runs whole, and every widget in it counts as
+usual (its value from the link, the session or its default), but of the elements it writes only the maps, the
+layout blocks around them (so a map keeps its place), errors and notices reach the browser. The map reports its
+first view as soon as Leaflet has drawn it; that report reruns the page, which then sends everything.
+
+Should the map never report (its frame failed), a timer reruns the page in full after FALLBACK_SECONDS.
+A session without a browser (Streamlit's AppTest, which has no request headers) is never held back.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+FALLBACK_SECONDS = 3.0
+_GIVE_UP = "_ik_map_first_off"  # set when the fallback had to rerun the page: this session is not held again
+_SINCE = "_ik_map_first_since"  # when the page began holding back (the fragment's own first call is no timeout)
+_MAP_COMPONENT = "streamlit_folium"
+_SENT_ELEMENTS = frozenset({"alert", "exception", "toast"})  # what may say why a page stopped: never held back
+
+
+class _Gate:
+    """In front of a script run's outgoing messages: while `holding`, every element other than a map goes out as an
+    empty one in its place (the browser takes an element only next to those before it)."""
+
+    def __init__(self, send):
+        self.send = send
+        self.holding = False
+
+    def __call__(self, msg) -> None:
+        if self.holding and msg.WhichOneof("type") == "delta" and _held(msg.delta):
+            placeholder = ForwardMsg()
+            placeholder.CopyFrom(msg)
+            placeholder.delta.new_element.Clear()
+            placeholder.delta.new_element.empty.SetInParent()
+            msg = placeholder
+        self.send(msg)
+
+
+def _held(delta) -> bool:
+    if delta.WhichOneof("type") != "new_element":
+        return False  # layout blocks, row additions to elements already sent
+    element = delta.new_element
+    kind = element.WhichOneof("type")
+    if kind == "component_instance":
+        return not element.component_instance.component_name.startswith(_MAP_COMPONENT)
+    return kind not in _SENT_ELEMENTS
+
+
+def _gate() -> _Gate | None:
+    """This session's gate, put in front of Streamlit's message queue once per script-run context."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    gate = ctx.enqueue  # before the message cache: a held element must not go out as a reference to a cached one
+    if not isinstance(gate, _Gate):
+        gate = ctx.enqueue = _Gate(ctx.enqueue)  # Streamlit has no public hook on what a run sends
+    return gate
+
+
+def release() -> None:
+    """This run sends all it writes (every run begins so: ui.page.PageFrame)."""
+    if gate := _gate():
+        gate.holding = False
+
+
+def hold_until_drawn(map_key: str) -> bool:
+    """On the page's first run in a browser session, before the map under `map_key` (its st_folium key) has
+    reported its first view: send only the maps from here on, and rerun in full after FALLBACK_SECONDS should the
+    map never report. True when this run holds back."""
+    state = st.session_state
+    if state.get(map_key) is not None or state.get(_GIVE_UP) or not st.context.headers:
+        return False
+    gate = _gate()
+    if gate is None:
+        return False
+    gate.holding = True
+    state[_SINCE] = time.monotonic()
+    with st.sidebar:  # a fragment is a block: in the main area it would move the map, which then draws anew
+        _fallback(map_key)
+    return True
+
+
+@st.fragment(run_every=FALLBACK_SECONDS)
+def _fallback(map_key: str) -> None:
+    """Rerun the page in full if the map has not reported by now (a later run without this fragment stops it)."""
+    state = st.session_state
+    late = time.monotonic() - state.get(_SINCE, 0.0) >= FALLBACK_SECONDS / 2
+    if late and state.get(map_key) is None and not state.get(_GIVE_UP):
+        state[_GIVE_UP] = True
+        st.rerun(scope="app")
