@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-FALLBACK_SECONDS = 3.0
+FALLBACK_SECONDS = 6.0  # well past a cold first visit on a busy machine (about 3 s here)
 _GIVE_UP = "_ik_map_first_off"  # set when the fallback had to rerun the page: this session is not held again
 _SINCE = "_ik_map_first_since"  # when the page began holding back (the fragment's own first call is no timeout)
 _MAP_COMPONENT = "streamlit_folium"
@@ -33,6 +33,7 @@ class _Gate:
     def __init__(self, send):
         self.send = send
         self.holding = False
+        self.map_key = ""
 
     def __call__(self, msg) -> None:
         if self.holding and msg.WhichOneof("type") == "delta" and _held(msg.delta):
@@ -73,19 +74,30 @@ def release() -> None:
 
 def hold_until_drawn(map_key: str) -> bool:
     """On the page's first run in a browser session, before the map under `map_key` (its st_folium key) has
-    reported its first view: send only the maps from here on, and rerun in full after FALLBACK_SECONDS should the
-    map never report. True when this run holds back."""
+    reported its first view: send only the maps from here on, stop once that map is sent (`sent`), and rerun in
+    full after FALLBACK_SECONDS should the map never report. True when this run holds back."""
+    # The fallback's place, in every run: a fragment is a block, and one that came and went would move what follows
+    # it, which the browser then draws anew (an expander opened meanwhile would close).
+    slot = st.sidebar.empty()
     state = st.session_state
     if state.get(map_key) is not None or state.get(_GIVE_UP) or not st.context.headers:
         return False
     gate = _gate()
     if gate is None:
         return False
-    gate.holding = True
+    gate.holding, gate.map_key = True, map_key
     state[_SINCE] = time.monotonic()
-    with st.sidebar:  # a fragment is a block: in the main area it would move the map, which then draws anew
+    with slot:
         _fallback(map_key)
     return True
+
+
+def sent(map_key: str) -> None:
+    """After a map is drawn: a run that holds back for this map stops here, so the server's time goes to serving
+    the map's frame (the full run that follows draws the rest of the page)."""
+    gate = _gate()
+    if gate is not None and gate.holding and gate.map_key == map_key:
+        st.stop()
 
 
 @st.fragment(run_every=FALLBACK_SECONDS)

@@ -11,6 +11,7 @@ import config
 from analysis.in_view import Bounds, bounds_from
 from maps.pmtiles_layer import STORED_LAYER
 from maps.single_pass import require_installed
+from ui import map_first
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def show_map(
         use_container_width=True,
         height=height,
     )
+    map_first.sent(key)
     return MapState(selection_from(state), view_from(state), bounds_from((state or {}).get("bounds")))
 
 

@@ -30,6 +30,7 @@ from maps.portfolio import LAYERS
 from maps.single_pass import require_installed
 from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
+from ui import map_first
 from ui.access import acting_store, editor_access
 from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.saving import saved
@@ -368,7 +369,8 @@ def _municipalities() -> gpd.GeoDataFrame:
 
 
 def portfolio_map(m, groups: list, key: str, center: tuple[float, float], zoom: float) -> None:
-    """The neighbourhood map: only a click on the map comes back (read by `read_point_click` on the next run)."""
+    """The neighbourhood map: a click on the map comes back (read by `read_point_click` on the next run), panning
+    and zooming do not."""
     require_installed()
     st_folium(
         m,
@@ -376,7 +378,10 @@ def portfolio_map(m, groups: list, key: str, center: tuple[float, float], zoom: 
         feature_group_to_add=groups,
         center=center,
         zoom=zoom,
-        returned_objects=["last_clicked"],
+        # a click; and the WMS layers on, which no control here changes: its first report (an empty list, not the
+        # default None) says the map is drawn, which the page's first run waits for (ui/map_first.py)
+        returned_objects=["last_clicked", "selected_layers"],
         use_container_width=True,
         height=config.MAP_HEIGHT,
     )
+    map_first.sent(key)

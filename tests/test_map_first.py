@@ -1,0 +1,82 @@
+"""The gate in front of a held-back run's messages (ui/map_first.py): what reaches the browser, what goes out as an
+empty element in its place, and that a session without a browser (AppTest) is never held back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.testing.v1 import AppTest
+
+from ui.map_first import _Gate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def element(path: list[int], fill) -> ForwardMsg:
+    msg = ForwardMsg()
+    msg.metadata.delta_path[:] = path
+    fill(msg.delta)
+    return msg
+
+
+def map_element(delta) -> None:
+    delta.new_element.component_instance.component_name = "streamlit_folium.st_folium"
+    delta.new_element.component_instance.json_args = '{"height": 560}'
+
+
+def other_component(delta) -> None:
+    delta.new_element.component_instance.component_name = "another_package.widget"
+
+
+def multiselect(delta) -> None:
+    delta.new_element.multiselect.label = "Kommune"
+
+
+def error(delta) -> None:
+    delta.new_element.alert.body = "Lagret lag kunne ikke leses"
+
+
+def columns(delta) -> None:
+    delta.add_block.column.weight = 0.75
+
+
+def sent(holding: bool, msg: ForwardMsg) -> ForwardMsg:
+    out: list[ForwardMsg] = []
+    gate = _Gate(out.append)
+    gate.holding = holding
+    gate(msg)
+    assert len(out) == 1  # never dropped: the browser takes an element only next to those before it
+    return out[0]
+
+
+def test_a_holding_gate_sends_maps_blocks_and_errors_as_they_are():
+    for fill in (map_element, error, columns):
+        msg = element([0, 4, 0, 0], fill)
+        assert sent(True, msg) == msg, fill.__name__
+
+
+def test_a_holding_gate_sends_every_other_element_as_an_empty_one_in_its_place():
+    for fill in (multiselect, other_component):
+        out = sent(True, element([1, 18], fill))
+        assert out.delta.new_element.WhichOneof("type") == "empty", fill.__name__
+        assert list(out.metadata.delta_path) == [1, 18]
+
+
+def test_an_open_gate_sends_everything_as_it_is():
+    msg = element([1, 18], multiselect)
+    assert sent(False, msg) == msg
+
+
+def test_messages_that_are_not_deltas_pass_a_holding_gate():
+    msg = ForwardMsg()
+    msg.page_info_changed.query_string = "lang=en"
+    assert sent(True, msg) == msg
+
+
+def test_a_session_without_a_browser_is_never_held_back():
+    """AppTest has no request headers and no map that could report: the first run is the whole page."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not at.exception
+    assert len(at.sidebar.multiselect) >= 5
+    assert len(at.metric) == 4
