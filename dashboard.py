@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import config
-from analysis.filters import apply_filters
 from analysis.in_view import features_in_view, in_bounds
-from analysis.kpi import in_key_scope
+from analysis.kpi import key_scoped_view
 from i18n import key_figure_label, t
 from maps.build import base_map, legend_group, overview_layers
 from maps.description import description_group
@@ -18,7 +17,7 @@ from maps.outlines import area_group
 from maps.overlays import over_basemap, overlay_group
 from maps.pmtiles_layer import STORED_LAYER
 from maps.styles import cluster_colours
-from ui.data import portfolio, stored_layers
+from ui.data import derived, portfolio, stored_layers
 from ui.export_panel import ExportSettings, export_panel
 from ui.feature_list import feature_picker, map_description, map_words
 from ui.map_view import show_map
@@ -43,16 +42,16 @@ uploaded = uploaded_layers(lang, layers, static_url(), complete=listed is not No
 controls = map_controls(data, lang, listed)
 overlays = overlay_section(lang, listed)  # map services switched on (and, for editors, "add one")
 present = presentation_controls(lang)
-view = apply_filters(data, controls.filters)
+# circles, names and exports in the key figure's one scope and year; worked out once per data and filters
+view, kpi = derived(key_scoped_view, data, controls.filters)
 
 if present:
     heading(lang, present)
-    kpi = key_figure_row(view, lang)
+    key_figure_row(kpi, lang)
 else:
     with compact_header():
         heading(lang, present)
-        kpi = key_figure_row(view, lang)
-view = in_key_scope(view, kpi)  # circles, names and exports in the key figure's one scope and year
+        key_figure_row(kpi, lang)
 with st.container():  # search notices go in here, so the map keeps its place (a moved map is redrawn)
     center, zoom, selected = map_target(
         data, controls.query, lang, present, controls.filters.kommunenummer, map_key="overview_map"

@@ -9,8 +9,9 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.figures import newest_scope, with_latest_figure
-from analysis.filters import View
+from analysis.filters import Filters, View, apply_filters
 from config import LARGE_EMITTER_MIN_T
+from core.portfolio import Portfolio
 from core.schema import CLIMATE_SCOPES
 from core.values import is_missing
 
@@ -106,3 +107,11 @@ def is_large_emitter(figure_t) -> bool:
     """Named on every map and export, and the "nearest large emitter" on Portefølje: a figure of at least
     config.LARGE_EMITTER_MIN_T (the portfolio's threshold) in the one scope and year shown."""
     return not is_missing(figure_t) and float(figure_t) >= LARGE_EMITTER_MIN_T
+
+
+def key_scoped_view(portfolio: Portfolio, filters: Filters) -> tuple[View, KeyFigures]:
+    """What Kart shows: the filtered layers, each source with its figure in the key figure's one scope and year
+    (`in_key_scope`), and the key figures themselves (counted on the filtered layers)."""
+    view = apply_filters(portfolio, filters)
+    kpi = key_figures(view)
+    return in_key_scope(view, kpi), kpi

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 import ui.data
+from analysis.filters import Filters
+from analysis.kpi import key_scoped_view
 from analysis.neighbourhoods import neighbourhoods, ranking
 from ui.data import derived
 
@@ -90,3 +92,20 @@ def test_the_portfolio_pages_results_are_the_same_kept_or_not(data):
         pd.testing.assert_frame_equal(pd.DataFrame(a.sources), pd.DataFrame(b.sources))
         assert a.emissions == b.emissions
     pd.testing.assert_frame_equal(derived(ranking, data, 10000.0), ranking(data, 10000.0))
+
+
+def counted_view(portfolio, filters):
+    CALLS.append(filters)
+    return key_scoped_view(portfolio, filters)
+
+
+def test_a_pages_filters_key_what_is_kept_by_their_values(data):
+    """Kart's filtered layers and key figures: kept per data and filters, equal filters finding what was kept."""
+    orkland = Filters(kommunenummer=("5059",))
+    view, kpi = derived(counted_view, data, orkland)
+    again, _ = derived(counted_view, data, Filters(kommunenummer=("5059",)))  # another session, the same choice
+    assert len(CALLS) == 1 and CALLS[0] == orkland
+    pd.testing.assert_frame_equal(view.parks, again.parks)
+    assert set(view.parks["kommunenummer"]) == {"5059"} and kpi.parks == len(view.parks)
+    derived(counted_view, data, Filters(kommunenummer=("5059",), only_with_figure=True))
+    assert len(CALLS) == 2

@@ -50,7 +50,7 @@ def derived(compute: Callable[..., Result], *args, key: tuple = ()) -> Result:
         if isinstance(value, Portfolio) and value.revision:
             parts.append(("portfolio", value.revision))
         elif _plain(value):
-            parts.append(value)
+            parts.append(_key_of(value))
         elif key and not isinstance(value, Portfolio):
             parts.append(None)
         else:
@@ -59,7 +59,17 @@ def derived(compute: Callable[..., Result], *args, key: tuple = ()) -> Result:
     return shared_view(_derived(name, tuple(parts), key, _compute=compute, _args=args))
 
 
+def _key_of(value):
+    """A plain value as a cache key part: a frozen dataclass as its class's name and its fields' values."""
+    if dataclasses.is_dataclass(value):
+        return (type(value).__qualname__, *(_key_of(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    return value
+
+
 def _plain(value) -> bool:
+    """Text, numbers, and tuples or frozen dataclasses (a page's filters) made of them: hashable, compared by value."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:
+        return all(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
     return isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(_plain(v) for v in value))
 
 

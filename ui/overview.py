@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import config
-from analysis.filters import View
-from analysis.kpi import KeyFigures, key_figures
+from analysis.kpi import KeyFigures
 from analysis.search import MUNICIPALITIES, search
 from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, search_hit_text, t
@@ -45,10 +44,9 @@ def compact_header():
     return st.container(key="ik_kart_header")
 
 
-def key_figure_row(view: View, lang: str) -> KeyFigures:
-    """The counts and the one-scope, one-year sum above the map; returns the key figures, whose scope and year the
-    map's popups and the record panel use too (analysis.kpi: one rule)."""
-    kpi = key_figures(view)
+def key_figure_row(kpi: KeyFigures, lang: str) -> None:
+    """The counts and the one-scope, one-year sum above the map (analysis.kpi.key_figures: one rule; its scope and
+    year are the map's popups' and the record panel's too)."""
     columns = st.columns([1, 1, 1, 2.6])
     columns[0].metric(t("kpi_parks", lang), fmt_number(kpi.parks, lang))
     columns[1].metric(t("kpi_sources", lang), fmt_number(kpi.sources, lang))
@@ -61,7 +59,6 @@ def key_figure_row(view: View, lang: str) -> KeyFigures:
     if kpi.total_t is not None:
         source = key_figure_source(kpi, lang)
         columns[3].caption(" · ".join(p for p in (t("kpi_facilities", lang, n=kpi.facilities), source) if p))
-    return kpi
 
 
 def kpi_total_label(kpi, lang: str) -> str:
