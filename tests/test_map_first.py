@@ -80,3 +80,12 @@ def test_a_session_without_a_browser_is_never_held_back():
     assert not at.exception
     assert len(at.sidebar.multiselect) >= 5
     assert len(at.metric) == 4
+
+
+def test_a_held_run_that_draws_no_map_runs_again_sending_everything():
+    """No map will report, so the page must not wait for one (nor for the fallback's timer)."""
+    at = AppTest.from_file(str(ROOT / "tests" / "apps" / "held_without_map.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state["runs"] == 2
+    assert [text.value for text in at.text] == ["run 2, held by the page: False"]
+    assert "_ik_map_first_whole_next" not in at.session_state  # the second run took the flag: later runs may hold

@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 FALLBACK_SECONDS = 6.0  # well past a cold first visit on a busy machine (about 3 s here)
 _GIVE_UP = "_ik_map_first_off"  # set when the fallback had to rerun the page: this session is not held again
+_WHOLE_NEXT = "_ik_map_first_whole_next"  # the held run ended without its map: the next run sends everything
 _SINCE = "_ik_map_first_since"  # when the page began holding back (the fragment's own first call is no timeout)
 _MAP_COMPONENT = "streamlit_folium"
 _SENT_ELEMENTS = frozenset({"alert", "exception", "toast"})  # what may say why a page stopped: never held back
@@ -80,7 +81,8 @@ def hold_until_drawn(map_key: str) -> bool:
     # it, which the browser then draws anew (an expander opened meanwhile would close).
     slot = st.sidebar.empty()
     state = st.session_state
-    if state.get(map_key) is not None or state.get(_GIVE_UP) or not st.context.headers:
+    whole = state.pop(_WHOLE_NEXT, False)
+    if whole or state.get(map_key) is not None or state.get(_GIVE_UP) or not st.context.headers:
         return False
     gate = _gate()
     if gate is None:
@@ -90,6 +92,15 @@ def hold_until_drawn(map_key: str) -> bool:
     with slot:
         _fallback(map_key)
     return True
+
+
+def finished() -> None:
+    """At the end of a page's run: one that held back but drew no map (a page with nothing to map this time) has
+    sent next to nothing, and no map will report: run again, sending everything."""
+    gate = _gate()
+    if gate is not None and gate.holding:
+        st.session_state[_WHOLE_NEXT] = True
+        st.rerun()
 
 
 def sent(map_key: str) -> None:

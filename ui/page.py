@@ -153,6 +153,7 @@ class PageFrame:
 
     def finish(self, share: bool = True) -> str:
         """Write what is on screen into the link; offer it in the sidebar unless presenting. Returns the query."""
+        map_first.finished()
         query = view_state.publish(self.params)
         if share and not st.session_state.get("present"):
             share_box(view_state.share_link(query), self.lang)
