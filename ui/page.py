@@ -9,6 +9,8 @@ page.finish()                           # the link follows the screen; the share
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 
 from config import settings
@@ -106,6 +108,8 @@ class PageFrame:
         first map (its st_folium key), drawn before the rest of the page (ui/map_first.py)."""
         self.params = language_params() if params is None else params
         ignored = view_state.restore(self.params)
+        if map_key:
+            map_first.hold_until_drawn(map_key)  # from here on only the map goes out, until it has been drawn
         self.lang = language_selector()
         document_language(self.lang)
         if ignored:
@@ -116,16 +120,14 @@ class PageFrame:
         elif mode == MISCONFIGURED:
             st.sidebar.error(t("auth_misconfigured", self.lang))
             if settings().sign_in_to_view:
-                st.stop()  # fail closed: the installation meant to show nothing to people not signed in
-        if map_key:
-            map_first.hold_until_drawn(map_key)
+                self._stop()  # fail closed: the installation meant to show nothing to people not signed in
         return self.lang
 
     def _identity(self) -> None:
         if settings().sign_in_to_view and signed_in_identity() is None:
             sign_in_box(self.lang)  # the installation shows nothing to people not signed in
             st.info(t("sign_in_to_view", self.lang))
-            st.stop()
+            self._stop()
         try:
             store = open_store() if signed_in_identity() is not None else None
         except (StoreError, OSError):
@@ -149,7 +151,14 @@ class PageFrame:
             return acting_store(open_store(), owner)
         except (StoreError, OSError) as exc:
             st.error(t("store_error", self.lang, error=error_text(exc, self.lang)))
-            st.stop()
+            self._stop()
+
+    @staticmethod
+    def _stop() -> NoReturn:
+        """Stop the page here. A run that held back for its map (ui/map_first.py), which will not come now, runs
+        again at once sending everything: the sign-in box, the menu, the message."""
+        map_first.finished()
+        st.stop()
 
     def finish(self, share: bool = True) -> str:
         """Write what is on screen into the link; offer it in the sidebar unless presenting. Returns the query."""
