@@ -9,6 +9,7 @@ from analysis.figures import newest_scope
 from core.schema import CLIMATE_SCOPES
 from i18n import t
 from ui import emissions_tables as tables
+from ui import map_first
 from ui.data import portfolio
 from ui.downloads import download_buttons
 from ui.emissions_data import emissions_data
@@ -56,7 +57,9 @@ scope = st.selectbox(
     placeholder=t("choose_placeholder", lang),
 )
 scope_text = t(f"scope_{scope}", lang)
-answer_section(data, scope, lang)  # the answer first: each facility since the base year; the rest below
+with st.container():  # the answer first: each facility since the base year; the rest below
+    if not map_first.holding():  # the page's first run sends its map alone (ui/map_first.py)
+        answer_section(data, scope, lang)
 municipal_years = sorted(int(y) for y in data.municipal.loc[data.municipal["scope"] == scope, "year"].dropna().unique())
 years = sorted(set(em.years_available(data.figures, scope)) | set(municipal_years))
 

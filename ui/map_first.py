@@ -94,6 +94,13 @@ def hold_until_drawn(map_key: str) -> bool:
     return True
 
 
+def holding() -> bool:
+    """True in a run that holds back: nothing it draws now reaches the browser but maps, so a page may leave a costly
+    part before its map for the full run (in a container of its own, which keeps what follows in its place)."""
+    gate = _gate()
+    return gate is not None and gate.holding
+
+
 def finished() -> None:
     """At the end of a page's run: one that held back but drew no map (a page with nothing to map this time) has
     sent next to nothing, and no map will report: run again, sending everything."""
