@@ -3,15 +3,19 @@
     .venv/bin/python -m benchmarks.bench_page_visit [--visits 5] [--parts]
 
 The floor is the smallest Streamlit page with a map: one `st_folium` map of one circle marker, the same vendored
-Leaflet, the same `.streamlit/config.toml` (FLOOR below). Ours are the app's pages on the bundled data with an empty
-store. Every app gets a browser context of its own, visited once to warm it (its HTTP cache, the server's caches),
-then `visits` times, the apps taking turns, so a busy moment of the machine falls on all of them alike.
+Leaflet, the same `.streamlit/config.toml` (FLOOR below). It is visited at its root (as Kart is) and at a page's own
+address (`/Side`, as Utslipp and Portefølje are): there Streamlit's frontend first asks `/Side/_stcore/health`
+(404), then `/_stcore/health`, to learn the app's base path, before it opens its websocket. Ours are the app's
+pages on the bundled data with an empty store. Every app gets a browser context of its own, visited once to warm
+it (its HTTP cache, the server's caches), then `visits` times, the apps taking turns, so a busy moment of the
+machine falls on all of them alike.
 
 A visit is timed from the navigation's start (`performance.timeOrigin`) until the map is drawn as Leaflet reports
 it: an init script hooks `L.Map` in the map's frame and notes every layer added; the map is drawn at the first moment
 it holds as many layers as it does once the page is idle (for pages with several maps, the first map on the page;
-"all maps" is the last of them). A page switch is timed from the menu click on Kart until the new page's map is
-drawn. `--parts` prints where a visit's time goes, from the browser's own timings (medians).
+"all maps" is the last of them; a page sends its first map before the rest, see ui/map_first.py). A page switch is
+timed from the menu click on Kart until the new page's map is drawn. `--parts` prints where a visit's time goes,
+from the browser's own timings (medians).
 """
 
 from __future__ import annotations
@@ -116,6 +120,7 @@ FRAME_PARTS_JS = """() => {
 OFFLINE = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",)
 PAGES = {"Kart": "", "Utslipp": "Utslipp", "Portefølje": "Portefolje"}
 SWITCH = "switch Kart → Utslipp"
+FLOOR_PAGE = "floor at /Side"
 SETTLE_MS = 1500  # the page is idle: no script run for this long, and no map layer added or removed either
 
 
@@ -195,10 +200,13 @@ class Visitor:
 
 @contextlib.contextmanager
 def floor_app():
-    """The floor app in a folder of its own with this project's config and vendored Leaflet."""
+    """The floor app in a folder of its own with this project's config and vendored Leaflet; the same page again
+    at a page's address (pages/Side.py)."""
     folder = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     try:
         (folder / "floor.py").write_text(FLOOR)
+        (folder / "pages").mkdir()
+        (folder / "pages" / "Side.py").write_text(FLOOR)
         shutil.copytree(ROOT / ".streamlit", folder / ".streamlit", ignore=shutil.ignore_patterns("secrets.toml"))
         (folder / "static").symlink_to(ROOT / "static")
         with running_app(str(folder / "floor.py")) as url:
@@ -253,15 +261,18 @@ def main() -> None:
             for label, tree in trees.items()
         }
         rows = [(label, name) for name in args.pages for label in apps]
-        runs: dict[str, list[dict]] = {"floor": [], **{_row(label, name, apps): [] for label, name in rows}}
+        runs: dict[str, list[dict]] = {"floor": [], FLOOR_PAGE: []}
+        runs |= {_row(label, name, apps): [] for label, name in rows}
         switches = {label: _row(label, SWITCH, apps) for label in apps} if not args.no_switch else {}
         runs |= {row: [] for row in switches.values()}
         floor.visit("")  # warm-up visits: caches filled, nothing counted
+        floor.visit("Side")
         for app in apps.values():
             for path in PAGES.values():
                 app.visit(path)
         for _ in range(args.visits):  # the apps take turns, page by page
             runs["floor"].append(floor.visit(""))
+            runs[FLOOR_PAGE].append(floor.visit("Side"))
             for label, name in rows:
                 runs[_row(label, name, apps)].append(apps[label].visit(PAGES[name]))
             for label, row in switches.items():
