@@ -2,13 +2,16 @@
 
 A browser renders every Streamlit element on the same main thread as the map's frame (a same-origin frame shares
 the page's process), and a map page's 40–150 elements cost it 0.2–1.3 s before the map may draw (measured with
-`benchmarks/bench_page_visit.py`). So a page's first run in a session runs whole, and every widget in it counts as
-usual (its value from the link, the session or its default), but of the elements it writes only the maps, the
-layout blocks around them (so a map keeps its place), errors and notices reach the browser. The map reports its
-first view as soon as Leaflet has drawn it; that report reruns the page, which then sends everything.
+`benchmarks/bench_page_visit.py`). So on a page's first run in a session (`hold_until_drawn`, from ui.page.PageFrame)
+every widget counts as usual (its value from the link, the session or its default), but of the elements the run
+writes only the maps, the layout blocks around them (so a map keeps its place), errors and notices reach the
+browser; the rest go out as empty elements in their places. The run stops once its map is sent (`sent`), leaving
+the server free to serve the map's frame; a page may skip a costly part before its map (`holding`). The map reports
+its first view as soon as Leaflet has drawn it; that report reruns the page, which then sends everything.
 
-Should the map never report (its frame failed), a timer reruns the page in full after FALLBACK_SECONDS.
-A session without a browser (Streamlit's AppTest, which has no request headers) is never held back.
+A held run that ends or stops without its map (nothing to map, a sign-in box) runs again at once, whole
+(`finished`). Should the map never report (its frame failed), a timer reruns the page in full after
+FALLBACK_SECONDS. A session without a browser (Streamlit's AppTest, which has no request headers) is never held back.
 """
 
 from __future__ import annotations
