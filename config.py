@@ -448,6 +448,7 @@ ETS_SCOPE_WIDENED_YEAR = 2013  # ferroalloys, mineral wool … joined the ETS: t
 OUTLINES_DIR = STATIC_DIR / "outlines"
 BUNDLED_KOMMUNER = OUTLINES_DIR / "kommunegrenser.geojson"
 BUNDLED_FYLKE = OUTLINES_DIR / "fylkesgrense.geojson"
+BUNDLED_OUTLINES_SCRIPT = OUTLINES_DIR / "outlines.js"  # both, for a map's frame to load with Leaflet
 OFFLINE_BASEMAP = "kommunegrenser"  # the vector background drawn from the bundled outlines, no network
 OFFLINE_LAND_COLOUR = "#f6f4ee"
 OFFLINE_MUNICIPALITY_COLOUR = "#a7a29a"

@@ -8,8 +8,8 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from config import LEAFLET_CSS, LEAFLET_JS, PROTOMAPS_JS, STATIC_DIR
-from maps.outlines import outlines
+from config import BUNDLED_OUTLINES_SCRIPT, LEAFLET_CSS, LEAFLET_JS, PROTOMAPS_JS, STATIC_DIR
+from maps.outlines import outlines, outlines_url
 
 # The other scripts vendored under static/ (from the npm registry) that a map may ask for by name.
 VENDORED_JS = {"protomaps_leaflet": PROTOMAPS_JS}
@@ -116,6 +116,8 @@ def use_local_assets(
     ground = outlines(base, inline=inline_ground)
     if ground is not None:
         m.add_child(ground, name="ik_outlines")  # one ground per map, however often this is called
+        if not inline_ground and BUNDLED_OUTLINES_SCRIPT.is_file():  # drawn with the map, not after a fetch
+            m.default_js.append(("ik_outlines", outlines_url(base, BUNDLED_OUTLINES_SCRIPT)))
     for element in _walk(m):
         if element is m:
             continue

@@ -1,7 +1,8 @@
 """The bundled county and municipality outlines under every map: a ground that needs no network.
 
-The browser fetches them once from static/outlines/ (its cache keeps them), so a rerun never re-sends them;
-the standalone HTML file carries them inline. A basemap can ask for the land tint or for no outlines at all
+The map's frame loads them as a script with Leaflet (static/outlines/outlines.js, from the browser's cache), so
+they are drawn with the map itself and a rerun never re-sends them; without that script it fetches the GeoJSON
+files; the standalone HTML file carries them inline. A basemap can ask for the land tint or for no outlines at all
 (`OutlinesMode`, added to its feature group). Only file URLs and numbers reach the script, as JSON.
 """
 
@@ -74,8 +75,10 @@ class Outlines(MacroElement):
                 }
             };
             ["county", "municipality"].forEach(function(kind) {
-                var source = options.sources[kind];
-                if (typeof source === "string") {
+                var source = options.sources[kind], loaded = window.ikOutlineData;
+                if (typeof source === "string" && loaded && loaded[kind]) {
+                    add(kind, loaded[kind]);
+                } else if (typeof source === "string") {
                     fetch(source).then(function(r) { return r.json(); }).then(function(d) { add(kind, d); })
                         .catch(function() {});
                 } else if (source) { add(kind, source); }
@@ -99,10 +102,17 @@ def outlines(static_url: str, inline: bool = False) -> Outlines | None:
     if inline:
         kommuner, fylke = bundled_outlines(config.BUNDLED_KOMMUNER, config.BUNDLED_FYLKE)
         return Outlines({"county": fylke, "municipality": kommuner})
-    base = static_url.rstrip("/") + "/" + config.OUTLINES_DIR.relative_to(config.STATIC_DIR).as_posix()
     return Outlines(
-        {"county": f"{base}/{config.BUNDLED_FYLKE.name}", "municipality": f"{base}/{config.BUNDLED_KOMMUNER.name}"}
+        {
+            "county": outlines_url(static_url, config.BUNDLED_FYLKE),
+            "municipality": outlines_url(static_url, config.BUNDLED_KOMMUNER),
+        }
     )
+
+
+def outlines_url(static_url: str, path) -> str:
+    """Where the browser finds a file of static/outlines/."""
+    return f"{static_url.rstrip('/')}/{path.relative_to(config.STATIC_DIR).as_posix()}"
 
 
 class OutlinesMode(MacroElement):

@@ -23,7 +23,8 @@ Writes into `--out` (default geodata/):
 - `ets_excluded.csv`: every other row of the table that names a Trøndelag place, with the reason it is left out;
 and into `--outlines` (default static/outlines/, served to the browser):
 - `kommunegrenser.geojson`, `fylkesgrense.geojson`: the municipalities simplified (coverage simplification,
-  so neighbours keep a shared edge) and the county as their union, coordinates to 5 decimals.
+  so neighbours keep a shared edge) and the county as their union, coordinates to 5 decimals;
+- `outlines.js`: the same two, as the script a map's frame loads with Leaflet (maps/outlines.py).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ ETS_INSTALLATIONS_NAME = "ets_installations.geojson"
 ETS_EXCLUDED_NAME = "ets_excluded.csv"
 KOMMUNER_NAME = "kommunegrenser.geojson"
 FYLKE_NAME = "fylkesgrense.geojson"
+OUTLINES_SCRIPT_NAME = "outlines.js"
 SIMPLIFY_DEG = 0.01  # Visvalingam–Whyatt tolerance (area ~ its square): ~4 600 vertices for the 38
 DECIMALS = 5  # ~1 m
 
@@ -229,9 +231,10 @@ def build(shared: Path, out: Path, sources_dir: Path | None = None, outlines: Pa
             [({"fylkesnummer": "50", "name": "Trøndelag"}, county(simplified))],
         ),
     }
+    files[OUTLINES_SCRIPT_NAME] = outlines_script(files[FYLKE_NAME], files[KOMMUNER_NAME])
     written = []
     for name, text in files.items():
-        path = (Path(outlines or out) if name in (KOMMUNER_NAME, FYLKE_NAME) else out) / name
+        path = (Path(outlines or out) if name in (KOMMUNER_NAME, FYLKE_NAME, OUTLINES_SCRIPT_NAME) else out) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
         written.append(path)
@@ -423,6 +426,13 @@ def simplify(kommuner: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def county(kommuner: gpd.GeoDataFrame):
     return shapely.set_precision(shapely.union_all(kommuner.geometry.values), 10**-DECIMALS)
+
+
+def outlines_script(county: str, municipalities: str) -> str:
+    """Both outlines as a script the map's frame loads with Leaflet (maps/outlines.py): a script comes from the
+    browser's memory cache before the map is made, where a fetch waited on the disk cache after it."""
+    data = json.dumps('{"county":' + county.strip() + ',"municipality":' + municipalities.strip() + "}")
+    return f"window.ikOutlineData = JSON.parse({data});\n"
 
 
 def feature_collection(items: list[tuple[dict, object]]) -> str:

@@ -25,7 +25,7 @@ from loaders.official.imported import combine_figures
 from tests.helpers.build_script import build_module
 
 GEODATA = config.ROOT / "geodata"
-OUTLINES = ("kommunegrenser.geojson", "fylkesgrense.geojson")  # served from static/outlines/
+OUTLINES = ("kommunegrenser.geojson", "fylkesgrense.geojson", "outlines.js")  # served from static/outlines/
 BUILT = (
     "eprtr_figures.csv",
     "eprtr_facilities.geojson",
@@ -34,6 +34,7 @@ BUILT = (
     "ets_excluded.csv",
     "kommunegrenser.geojson",
     "fylkesgrense.geojson",
+    "outlines.js",
 )
 EPRTR = "eprtr_f1_4_air_norway_2007_2017.csv"
 

@@ -28,13 +28,27 @@ def rendered(m: folium.Map) -> str:
     return m.get_root().render()
 
 
-def test_base_map_loads_only_local_leaflet():
+def test_base_map_loads_only_local_leaflet_and_the_outlines():
     m = base_map(static_url="/app/static")
     links = [u for _, u in m.default_js + m.default_css]
-    assert links == ["/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"]
+    assert links == [
+        "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/outlines/outlines.js",  # after Leaflet: the outlines are drawn with the map (maps/outlines.py)
+        "/app/static/vendor/leaflet/leaflet.css",
+    ]
     assert external_links(links) == []
     for _, url in m.default_js + m.default_css:
         assert (config.STATIC_DIR / url.removeprefix("/app/static/")).is_file()
+
+
+def test_without_the_outlines_script_the_map_fetches_the_outlines(monkeypatch):
+    import maps.assets
+
+    monkeypatch.setattr(maps.assets, "BUNDLED_OUTLINES_SCRIPT", config.OUTLINES_DIR / "missing.js")
+    m = base_map(static_url="/app/static")
+    assert [u for _, u in m.default_js] == ["/app/static/vendor/leaflet/leaflet.js"]
+    page = rendered(m)
+    assert '"county": "/app/static/outlines/fylkesgrense.geojson"' in page and "fetch(source)" in page
 
 
 def test_every_map_lets_the_reader_zoom_and_shows_its_focus():
