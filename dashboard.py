@@ -5,14 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 import config
-from analysis.in_view import features_in_view, in_bounds
-from analysis.kpi import key_scoped_view
+from analysis.in_view import in_bounds
 from i18n import key_figure_label, t
 from maps.build import base_map, legend_group, overview_layers
 from maps.description import description_group
 from maps.highlight import highlight_group
-from maps.labels import key_point_labels, labels_group
-from maps.legend import legend_content
+from maps.labels import labels_group
 from maps.outlines import area_group
 from maps.overlays import over_basemap, overlay_group
 from maps.pmtiles_layer import STORED_LAYER
@@ -23,7 +21,7 @@ from ui.feature_list import feature_picker, map_description, map_words
 from ui.map_view import show_map
 from ui.measure_data import portfolio_measures
 from ui.overlays import overlay_section
-from ui.overview import compact_header, key_figure_row, map_target, remember, selected_geometries
+from ui.overview import compact_header, key_figure_row, map_target, overview_content, remember, selected_geometries
 from ui.page import PageFrame
 from ui.presentation import heading
 from ui.record import record_panel, stored_record_panel
@@ -42,8 +40,9 @@ uploaded = uploaded_layers(lang, layers, static_url(), complete=listed is not No
 controls = map_controls(data, lang, listed)
 overlays = overlay_section(lang, listed)  # map services switched on (and, for editors, "add one")
 present = presentation_controls(lang)
-# circles, names and exports in the key figure's one scope and year; worked out once per data and filters
-view, kpi = derived(key_scoped_view, data, controls.filters)
+# circles, names, legend and exports in the key figure's one scope and year; worked out once per data and filters
+content = derived(overview_content, data, controls.filters, controls.visible, lang)
+view, kpi = content.view, content.kpi
 
 if present:
     heading(lang, present)
@@ -59,17 +58,13 @@ with st.container():  # search notices go in here, so the map keeps its place (a
 
 colours = cluster_colours(list(data.members["cluster"].unique()))
 area = controls.filters.kommunenummer  # the chosen municipalities, outlined on the map
-labels = key_point_labels(view, controls.visible, kpi)
-on_map = features_in_view(view, controls.visible)  # the map in words: its description, its list
-shown_items = legend_content(
-    view, controls.visible, area=bool(area), labels=bool(labels), scope=key_figure_label(kpi, lang) if kpi.scope else ""
-)
+labels, on_map = content.labels, content.on_map
 map_column, record_column = st.columns([1, 0.0001] if present else [3, 1])
 with map_column:
     shown = show_map(
         base_map(static_url(), vector_tiles=bool(uploaded.tiled)),
         [
-            legend_group(colours, lang, uploaded.legend, shown_items),
+            legend_group(colours, lang, uploaded.legend, content.legend),
             description_group(
                 t("map_name_overview", lang),
                 map_description(on_map, controls.filters, data, lang),

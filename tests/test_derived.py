@@ -12,6 +12,7 @@ from analysis.filters import Filters
 from analysis.kpi import key_scoped_view
 from analysis.neighbourhoods import neighbourhoods, ranking
 from ui.data import derived
+from ui.overview import overview_content
 
 CALLS: list[tuple] = []
 
@@ -109,3 +110,19 @@ def test_a_pages_filters_key_what_is_kept_by_their_values(data):
     assert set(view.parks["kommunenummer"]) == {"5059"} and kpi.parks == len(view.parks)
     derived(counted_view, data, Filters(kommunenummer=("5059",), only_with_figure=True))
     assert len(CALLS) == 2
+
+
+def counted_content(portfolio, filters, visible, lang):
+    CALLS.append(visible)
+    return overview_content(portfolio, filters, visible, lang)
+
+
+def test_kart_content_is_kept_per_layers_switched_on_by_their_values(data):
+    """What Kart draws: kept per data, filters, layers (a frozenset, whatever order it was made in) and language."""
+    everything = derived(counted_content, data, Filters(), frozenset({"parks", "sources", "members"}), "nb")
+    derived(counted_content, data, Filters(), frozenset(["members", "sources", "parks"]), "nb")
+    assert len(CALLS) == 1
+    parks = derived(counted_content, data, Filters(), frozenset({"parks"}), "nb")
+    assert len(CALLS) == 2
+    assert {f.layer for f in parks.on_map} == {"parks"} and len(parks.on_map) < len(everything.on_map)
+    assert not parks.legend.clusters and everything.legend.clusters

@@ -39,9 +39,9 @@ def derived(compute: Callable[..., Result], *args, key: tuple = ()) -> Result:
     """`compute(*args)`, worked out once for every session (each gets its own view of the result,
     ui/shared_frames.py): a new visitor does not pay again for what the last one worked out.
 
-    The key is `compute` and its arguments: a Portfolio by its revision, plain values (text, numbers, tuples of
-    them) as they are. An argument that is neither (a frame) must be accounted for by `key` (e.g. the store listing
-    it was read from); without one, or with a Portfolio of no known revision, nothing is kept.
+    The key is `compute` and its arguments: a Portfolio by its revision, plain values (text, numbers, tuples and
+    frozensets of them) as they are. An argument that is neither (a frame) must be accounted for by `key` (e.g. the
+    store listing it was read from); without one, or with a Portfolio of no known revision, nothing is kept.
     """
     if "<" in compute.__qualname__:  # a lambda or a local function: what it captures is not in the key
         raise ValueError(f"derived() needs a module-level function, not {compute.__qualname__}")
@@ -60,17 +60,23 @@ def derived(compute: Callable[..., Result], *args, key: tuple = ()) -> Result:
 
 
 def _key_of(value):
-    """A plain value as a cache key part: a frozen dataclass as its class's name and its fields' values."""
+    """A plain value as a cache key part: a frozen dataclass as its class's name and its fields' values, a frozenset
+    as its values sorted."""
     if dataclasses.is_dataclass(value):
         return (type(value).__qualname__, *(_key_of(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, frozenset):  # in one order: Streamlit hashes a set in the order it iterates
+        return ("frozenset", *sorted((_key_of(v) for v in value), key=repr))
+    if isinstance(value, tuple):
+        return tuple(_key_of(v) for v in value)
     return value
 
 
 def _plain(value) -> bool:
-    """Text, numbers, and tuples or frozen dataclasses (a page's filters) made of them: hashable, compared by value."""
+    """Text, numbers, and tuples, frozensets or frozen dataclasses (a page's filters) made of them: hashable, compared
+    by value."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:
         return all(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
-    return isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(_plain(v) for v in value))
+    return isinstance(value, _PLAIN) or (isinstance(value, tuple | frozenset) and all(_plain(v) for v in value))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

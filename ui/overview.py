@@ -1,14 +1,20 @@
-"""The overview map page's parts: the key-figure row, where the map goes, what was clicked."""
+"""The overview map page's parts: what it draws, the key-figure row, where the map goes, what was clicked."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import streamlit as st
 
 import config
-from analysis.kpi import KeyFigures
+from analysis.filters import Filters, View
+from analysis.in_view import MapFeature, features_in_view
+from analysis.kpi import KeyFigures, key_scoped_view
 from analysis.search import MUNICIPALITIES, search
 from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, search_hit_text, t
+from maps.labels import key_point_labels
+from maps.legend import LegendContent, legend_content
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.state import arrived
@@ -35,6 +41,26 @@ _COMPACT_HEADER_CSS = """
 .st-key-ik_kart_header [data-testid="stMetricValue"] {font-size: 1.25rem !important; line-height: 1.3 !important;}
 </style>
 """
+
+
+@dataclass(frozen=True)
+class OverviewContent:
+    view: View  # the filtered layers, each source with its figure in the key figure's scope and year
+    kpi: KeyFigures
+    labels: list[tuple[float, float, str]]  # names of the key points (maps.labels)
+    on_map: list[MapFeature]  # the map in words: its description, its list
+    legend: LegendContent  # what the legend lists
+
+
+def overview_content(portfolio: Portfolio, filters: Filters, visible: frozenset[str], lang: str) -> OverviewContent:
+    """What Kart draws for these filters and layers: circles, names, legend and exports in the key figure's one
+    scope and year. Pure: Kart works it out once per data revision, filters, layers and language for every session
+    (ui.data.derived)."""
+    view, kpi = key_scoped_view(portfolio, filters)
+    labels = key_point_labels(view, visible, kpi)
+    scope = key_figure_label(kpi, lang) if kpi.scope else ""
+    legend = legend_content(view, visible, area=bool(filters.kommunenummer), labels=bool(labels), scope=scope)
+    return OverviewContent(view, kpi, labels, features_in_view(view, visible), legend)
 
 
 def compact_header():
