@@ -7,7 +7,7 @@ import streamlit as st
 import config
 from analysis.candidates import candidates_around
 from analysis.neighbourhoods import compare_hoods, neighbourhoods, portfolio_summary, ranking
-from analysis.portfolio_view import filter_flows, flows_touching, map_content, sources_inside_any
+from analysis.portfolio_view import filter_flows, flows_touching, sources_inside_any
 from i18n import fmt_number, fmt_tonnes, t
 from maps.description import description_group
 from maps.overlays import over_basemap, overlay_group
@@ -31,6 +31,7 @@ from ui.page import PageFrame
 from ui.portfolio import (
     flow_editor,
     flow_store,
+    neighbourhood_content,
     point_centre,
     portfolio_controls,
     portfolio_flows,
@@ -89,7 +90,7 @@ else:
         getattr(st, kind)(escape_markdown(text))
 
     st.subheader(t("pf_map_title", lang))
-    content = map_content(hoods, data, shown)
+    content = neighbourhood_content(hoods, data, flows, controls, lang)
     center, zoom = fit_view(content.bounds, config.PORTFOLIO_MAP_WIDTH, config.MAP_HEIGHT)
     portfolio_map(
         portfolio_base_map(lang, static_url()),
@@ -114,7 +115,7 @@ else:
     for i, (column, hood) in enumerate(zip(st.columns(len(hoods)), hoods, strict=True)):
         with column:
             st.markdown(f"**{escape_markdown(hood.site['name'])}**")
-            small = map_content([hood], data, shown)
+            small = neighbourhood_content([hood], data, flows, controls, lang)
             center, zoom = fit_view(small.bounds, config.PORTFOLIO_MAP_WIDTH // len(hoods), config.SMALL_MAP_HEIGHT)
             show_map(
                 portfolio_base_map(lang, static_url(), legend=False),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import config
-from analysis.neighbourhoods import neighbourhood_around, point_site
+from analysis.neighbourhoods import Neighbourhood, neighbourhood_around, point_site
+from analysis.portfolio_view import MapContent, filter_flows, map_content
 from i18n import error_text, fmt_number, t
 from loaders import LayerError, Portfolio
 from loaders.bundled.boundaries import load_boundaries
@@ -32,6 +33,7 @@ from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
 from ui import map_first
 from ui.access import acting_store, editor_access
+from ui.data import derived, listing_key
 from ui.portfolio_tables import actor_names, actor_options, site_names
 from ui.saving import saved
 from ui.shared_frames import shared_view
@@ -65,6 +67,7 @@ class PortfolioFlows:
     flows: AllFlows  # the table analysis takes (bundled + stored)
     lines: gpd.GeoDataFrame  # the same flows as lines to draw (loaders.bundled.flows.flow_lines)
     store: LayerStore | None  # None when the store cannot be reached
+    key: tuple = ()  # what they were read from (the store's listing), for results kept by ui.data.derived
 
 
 def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
@@ -133,7 +136,8 @@ def portfolio_flows(
     try:
         bundled = shared_view(_bundled_flows(str(config.GEODATA_DIR / "flows.csv")))  # cached: a view per session
         flows = all_flows(store, portfolio, bundled, layers)
-        lines = flow_lines(flows.flows, portfolio)
+        key = (store is not None, listing_key(layers))  # the bundled flows plus what the listing says is stored
+        lines = derived(flow_lines, flows.flows, portfolio, key=key)
     except LayerError as exc:
         st.error(escape_markdown(t("data_error", lang, error=error_text(exc, lang))))
         st.stop()
@@ -142,7 +146,18 @@ def portfolio_flows(
         return portfolio_flows(portfolio, None, [], lang)
     for title, error in flows.problems:
         st.warning(escape_markdown(t("pf_store_problem", lang, title=title, error=error_text(error, lang))))
-    return PortfolioFlows(flows, lines, store)
+    return PortfolioFlows(flows, lines, store, key)
+
+
+def neighbourhood_content(
+    hoods: Sequence[Neighbourhood], portfolio: Portfolio, flows: PortfolioFlows, controls: PortfolioControls, lang: str
+) -> MapContent:
+    """What a portfolio map of `hoods` shows, with the flows the sidebar's filters leave; worked out once per data,
+    store listing, neighbourhoods (a site or a clicked point, and a radius), filters and language (the point's name)
+    for every session (ui.data.derived)."""
+    shown = filter_flows(flows.lines, controls.resources, controls.statuses)
+    key = (flows.key, tuple((h.site_id, h.radius_m) for h in hoods), controls.resources, controls.statuses, lang)
+    return derived(map_content, tuple(hoods), portfolio, shown, key=key)
 
 
 def show_table(frame: pd.DataFrame, lang: str, all_rows: bool = False) -> None:
