@@ -126,3 +126,21 @@ def test_kart_content_is_kept_per_layers_switched_on_by_their_values(data):
     assert len(CALLS) == 2
     assert {f.layer for f in parks.on_map} == {"parks"} and len(parks.on_map) < len(everything.on_map)
     assert not parks.legend.clusters and everything.legend.clusters
+
+
+def test_a_portfolio_maps_content_follows_its_flow_filters_kept_or_not(data):
+    from analysis.portfolio_view import filter_flows, map_content
+    from ui.portfolio import PortfolioControls, neighbourhood_content, portfolio_flows
+
+    flows = portfolio_flows(data, None, [], "nb")
+    touched = pd.concat([flows.lines["from_id"], flows.lines["to_id"]]).dropna()
+    sites = tuple(data.parks["id"][data.parks["id"].isin(touched)].iloc[:2])
+    hoods = derived(neighbourhoods, sites, data, 20000.0)
+    every = PortfolioControls(sites, 20000.0, (), (), frozenset(), "none")
+    other = next(r for r in flows.lines["resource"] if r != flows.lines["resource"].iloc[0])
+    some = dataclasses.replace(every, resources=(other,))  # not the resource of the flow near these sites
+    for controls in (every, some, every):
+        kept = neighbourhood_content(hoods, data, flows, controls, "nb")
+        fresh = map_content(hoods, data, filter_flows(flows.lines, controls.resources, controls.statuses))
+        pd.testing.assert_frame_equal(pd.DataFrame(kept.flows), pd.DataFrame(fresh.flows))
+    assert len(neighbourhood_content(hoods, data, flows, some, "nb").flows) < len(kept.flows)  # kept: every
