@@ -146,3 +146,19 @@ def test_nginx_config_balances_sticky_with_websockets_and_the_upload_limit(tmp_p
             ["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], capture_output=True
         )
         assert check.returncode == 0, check.stderr.decode()
+
+
+def test_shared_view_shares_what_cannot_change_and_copies_what_holds_frames():
+    from analysis.filters import Filters
+    from analysis.in_view import MapFeature
+    from ui.overview import OverviewContent, overview_content
+
+    feature = MapFeature("parks", ("park-malm",), "Malm", ("planned",), None, (64.07, 11.23))
+    pair = (feature, "x")
+    assert shared_view(feature) is feature and shared_view(pair) is pair
+    kept = overview_content(ui.data.portfolio("nb", layers=[]), Filters(), frozenset({"parks"}), "nb")
+    view = shared_view(kept)
+    assert isinstance(view, OverviewContent) and view is not kept and view.view.parks is not kept.view.parks
+    assert view.on_map is not kept.on_map and view.on_map[0] is kept.on_map[0]  # a new list of the same features
+    view.view.parks["x"] = 1
+    assert "x" not in kept.view.parks.columns
