@@ -8,7 +8,7 @@ to draw: it becomes a ring round that point, one ring per flow.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import folium
 import geopandas as gpd
@@ -75,15 +75,16 @@ def portfolio_layers(
     cluster_colours: dict[str, str],
     lang: str,
     measures: gpd.GeoDataFrame | None = None,
+    heads: Mapping[str, Polygon | None] | None = None,
 ) -> list[folium.FeatureGroup]:
     """Groups for st_folium's `feature_group_to_add`: background, buffers, flows, then points, measures on top
-    (`measures`: loaders.bundled.measures.measure_points, filtered)."""
+    (`measures`: loaders.bundled.measures.measure_points, filtered; `heads`: `flow_heads` of the flows, if known)."""
     visible = set(visible)
     groups = [basemap_group(basemap, lang)]
     if "buffers" in visible:
         groups.append(buffers_group(content.hoods, lang))
     if "flows" in visible:
-        groups.append(flows_group(content.flows, lang))
+        groups.append(flows_group(content.flows, lang, heads))
     if "parks" in visible:
         groups.append(parks_group(content.parks, lang))
     if "members" in visible:
@@ -122,15 +123,19 @@ def buffers_group(hoods: Iterable[Neighbourhood], lang: str) -> folium.FeatureGr
     return geojson_group(features, t("pf_layer_buffers", lang))
 
 
-def flows_group(lines: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+def flows_group(
+    lines: gpd.GeoDataFrame, lang: str, heads: Mapping[str, Polygon | None] | None = None
+) -> folium.FeatureGroup:
     """Every flow in one GeoJson layer: line plus arrowhead, or a ring where both ends share a point."""
-    return geojson_group(flow_features(lines, lang), t("pf_layer_flows", lang))
+    return geojson_group(flow_features(lines, lang, heads), t("pf_layer_flows", lang))
 
 
-def flow_features(lines: gpd.GeoDataFrame, lang: str) -> list[dict]:
+def flow_features(lines: gpd.GeoDataFrame, lang: str, known: Mapping[str, Polygon | None] | None = None) -> list[dict]:
+    """`known`: the arrowheads by flow id (`flow_heads`), if they were worked out before."""
     if lines.empty:
         return []
-    heads = arrowheads(lines)
+    ids = list(lines["id"])
+    heads = [known[i] for i in ids] if known is not None and set(ids) <= known.keys() else arrowheads(lines)
     line_features, head_features, rings = [], [], []
     for (_, row), head in zip(lines.iterrows(), heads, strict=True):
         row = row.to_dict()
@@ -165,6 +170,12 @@ def flow_features(lines: gpd.GeoDataFrame, lang: str) -> list[dict]:
     ring_features.sort(key=lambda f: -f["properties"]["style"]["radius"])
     # Rings under the lines, heads over everything: a head ending on a ringed point stays visible.
     return ring_features + line_features + head_features
+
+
+def flow_heads(lines: gpd.GeoDataFrame) -> dict[str, Polygon | None]:
+    """Each flow's arrowhead by its id: worked out once for every session (ui.portfolio), since the metric
+    round trip makes PROJ set itself up again in each new script thread (4 ms a run)."""
+    return dict(zip(lines["id"], arrowheads(lines), strict=True))
 
 
 def arrowheads(lines: gpd.GeoDataFrame) -> list[Polygon | None]:

@@ -97,7 +97,16 @@ else:
         [
             *over_basemap(
                 portfolio_layers(
-                    content, **layers, measures=measure_map_points(found.measures, data, *measure_filters_now)
+                    content,
+                    **layers,
+                    measures=derived(
+                        measure_map_points,
+                        found.measures,
+                        data,
+                        *measure_filters_now,
+                        key=(listing_key(listing), tuple(found.measures["id"])),
+                    ),
+                    heads=flows.heads,
                 ),
                 overlay_group(overlays, lang),
             ),
@@ -120,7 +129,7 @@ else:
             show_map(
                 portfolio_base_map(lang, static_url(), legend=False),
                 [
-                    *portfolio_layers(small, **layers),
+                    *portfolio_layers(small, **layers, heads=flows.heads),
                     description_group(hood.site["name"], neighbourhoods_described(small, km, lang), map_words(lang)),
                 ],
                 key=f"pf_small_{i}",  # one slot per column: a new site moves the map, it does not remount it

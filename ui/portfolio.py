@@ -27,7 +27,7 @@ from loaders.bundled.flows import (
     parse_flows_csv,
     parse_flows_geojson,
 )
-from maps.portfolio import LAYERS
+from maps.portfolio import LAYERS, flow_heads
 from maps.single_pass import require_installed
 from store import StoreError, open_store
 from store.base import LayerInfo, LayerStore
@@ -68,6 +68,7 @@ class PortfolioFlows:
     lines: gpd.GeoDataFrame  # the same flows as lines to draw (loaders.bundled.flows.flow_lines)
     store: LayerStore | None  # None when the store cannot be reached
     key: tuple = ()  # what they were read from (the store's listing), for results kept by ui.data.derived
+    heads: dict | None = None  # each line's arrowhead by flow id (maps.portfolio.flow_heads)
 
 
 def portfolio_controls(portfolio: Portfolio, lang: str) -> PortfolioControls:
@@ -137,7 +138,7 @@ def portfolio_flows(
         bundled = shared_view(_bundled_flows(str(config.GEODATA_DIR / "flows.csv")))  # cached: a view per session
         flows = all_flows(store, portfolio, bundled, layers)
         key = (store is not None, listing_key(layers))  # the bundled flows plus what the listing says is stored
-        lines = derived(flow_lines, flows.flows, portfolio, key=key)
+        lines, heads = derived(drawn_flows, flows.flows, portfolio, key=key)
     except LayerError as exc:
         st.error(escape_markdown(t("data_error", lang, error=error_text(exc, lang))))
         st.stop()
@@ -146,7 +147,13 @@ def portfolio_flows(
         return portfolio_flows(portfolio, None, [], lang)
     for title, error in flows.problems:
         st.warning(escape_markdown(t("pf_store_problem", lang, title=title, error=error_text(error, lang))))
-    return PortfolioFlows(flows, lines, store, key)
+    return PortfolioFlows(flows, lines, store, key, heads)
+
+
+def drawn_flows(flows: pd.DataFrame, portfolio: Portfolio) -> tuple[gpd.GeoDataFrame, dict]:
+    """The flows as lines (loaders.bundled.flows.flow_lines) and their arrowheads by id (maps.portfolio.flow_heads)."""
+    lines = flow_lines(flows, portfolio)
+    return lines, flow_heads(lines)
 
 
 def neighbourhood_content(
