@@ -12,7 +12,7 @@ from ui import emissions_tables as tables
 from ui import map_first
 from ui.data import portfolio
 from ui.downloads import download_buttons
-from ui.emissions_data import emissions_data
+from ui.emissions_data import emissions_data, of_data
 from ui.emissions_sections import (
     answer_section,
     county_path_section,
@@ -44,8 +44,10 @@ if data.error:
 if data.imported:
     st.caption(t("em_imported", lang, titles=", ".join(data.imported)))
 
-scopes = em.scopes_with_data(data.figures, data.municipal) or ["co2e"]
-newest = newest_scope(data.figures, scopes, data.municipal) or scopes[0]  # the newest year first: the ETS
+scopes = list(of_data(em.scopes_with_data, data, data.figures, data.municipal)) or ["co2e"]
+newest = (
+    of_data(newest_scope, data, data.figures, tuple(scopes), data.municipal) or scopes[0]
+)  # the newest year first: the ETS
 if st.session_state.get("em_scope") not in scopes:  # seeded, not index=: a kept or linked scope is never overridden
     st.session_state["em_scope"] = newest
 scope = st.selectbox(
@@ -61,9 +63,9 @@ with st.container():  # the answer first: each facility since the base year; the
     if not map_first.holding():  # the page's first run sends its map alone (ui/map_first.py)
         answer_section(data, scope, lang)
 municipal_years = sorted(int(y) for y in data.municipal.loc[data.municipal["scope"] == scope, "year"].dropna().unique())
-years = sorted(set(em.years_available(data.figures, scope)) | set(municipal_years))
+years = sorted(set(of_data(em.years_available, data, data.figures, scope)) | set(municipal_years))
 
-undated = em.undated_figures(data.figures, scope)
+undated = of_data(em.undated_figures, data, data.figures, scope)
 if not years:
     st.info(t("em_no_dated", lang, scope=scope_text))
 if not undated.empty:
@@ -81,8 +83,8 @@ if years:
     else:
         year = years[0]
         st.caption(t("em_only_year", lang, year=year))
-    year_table = em.facility_figures_for_year(data.figures, data.sources, year, scope)
-    duplicates = em.duplicate_figures(data.figures, scope)
+    year_table = of_data(em.facility_figures_for_year, data, data.figures, data.sources, year, scope)
+    duplicates = of_data(em.duplicate_figures, data, data.figures, scope)
     if not duplicates.empty:
         st.caption(t("em_duplicates", lang, n=len(duplicates)))
 

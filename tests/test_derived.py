@@ -144,3 +144,32 @@ def test_a_portfolio_maps_content_follows_its_flow_filters_kept_or_not(data):
         fresh = map_content(hoods, data, filter_flows(flows.lines, controls.resources, controls.statuses))
         pd.testing.assert_frame_equal(pd.DataFrame(kept.flows), pd.DataFrame(fresh.flows))
     assert len(neighbourhood_content(hoods, data, flows, some, "nb").flows) < len(kept.flows)  # kept: every
+
+
+def test_the_emissions_data_is_combined_once_per_data_and_store_and_never_kept_unknown(data, monkeypatch):
+    import ui.emissions_data as ed
+    from loaders.official.imported import Imported
+
+    combined = []
+    real = ed.combine_figures
+    monkeypatch.setattr(ed, "combine_figures", lambda *a: combined.append(1) or real(*a))
+    first, second = ed.emissions_data("nb"), ed.emissions_data("en")
+    assert len(combined) == 1 and first.revision and second.revision == first.revision
+    assert first.figures is not second.figures  # each its own view
+    year = max(first.figures["year"].dropna())
+    table = ed.of_data(counted_table, first, first.figures, first.sources, int(year), "co2e")
+    ed.of_data(counted_table, second, second.figures, second.sources, int(year), "co2e")
+    assert len(CALLS) == 1 and len(table) > 0
+    monkeypatch.setattr(ed, "load_imported", lambda: Imported())  # as the tests inject one: no revision
+    unknown = ed.emissions_data("nb")
+    ed.emissions_data("nb")
+    assert unknown.revision == () and len(combined) == 3
+    ed.of_data(counted_table, unknown, unknown.figures, unknown.sources, int(year), "co2e")
+    assert len(CALLS) == 2
+
+
+def counted_table(figures, sources, year, scope):
+    from analysis.emissions import facility_figures_for_year
+
+    CALLS.append(("table", year, scope))
+    return facility_figures_for_year(figures, sources, year, scope)

@@ -8,7 +8,10 @@ fixture imports. Boundaries come from `loaders.bundled.boundaries.find_boundarie
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -19,7 +22,7 @@ from analysis.emissions import prepare_municipal
 from config import StoreLocation
 from core.kommunenummer import NumberReport
 from i18n import error_text, t
-from loaders import LayerError
+from loaders import LayerError, Portfolio
 from loaders.bundled.boundaries import (
     FoundBoundaries,
     boundaries_signature,
@@ -29,8 +32,10 @@ from loaders.bundled.boundaries import (
 )
 from loaders.official.imported import Imported, combine_figures, combine_sources, read_imported
 from store import LayerStore, StoreError, store_at
-from ui.data import portfolio
+from ui.data import derived, portfolio
 from ui.shared_frames import shared_view
+
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class EmissionsData:
     municipalities: pd.DataFrame  # kommunenummer, name: the county's 38 (2024)
     imported: tuple[str, ...]  # titles of the store layers read
     error: str | None  # the store could not be read: the page says so and shows the bundled data
+    revision: tuple = ()  # the bundled data's and the store's: results kept under it (ui.data.derived); () not known
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,16 +64,21 @@ def _current_store() -> LayerStore | None:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _imported(_store: LayerStore, signature: tuple) -> Imported:
-    return read_imported(_store)
+    return dataclasses.replace(read_imported(_store), revision=signature)
+
+
+@st.cache_resource(show_spinner=False)
+def _nothing_imported() -> Imported:
+    return Imported(revision=("no store",))
 
 
 def load_imported() -> Imported:
-    """Imported data from the layer store (replaced in tests)."""
+    """Imported data from the layer store (replaced in tests); cached for every session, each gets its own view."""
     store = _current_store()
     if store is None:
-        return Imported()
+        return shared_view(_nothing_imported())
     signature = (repr(store), tuple((i.id, i.version, i.visible, i.kind) for i in store.list()))
-    return shared_view(_imported(store, signature))  # cached for every session: each gets its own view
+    return shared_view(_imported(store, signature))
 
 
 def emissions_data(lang: str) -> EmissionsData:
@@ -78,8 +89,22 @@ def emissions_data(lang: str) -> EmissionsData:
     try:
         imported = load_imported()
     except (StoreError, LayerError, OSError) as exc:
-        imported, error = Imported(), error_text(exc, lang)
+        imported, error = shared_view(_nothing_imported()), error_text(exc, lang)
+    known = bool(bundled.revision and imported.revision)
+    combined = derived(combined_data, bundled, imported, key=(bundled.revision, imported.revision) if known else ())
+    return dataclasses.replace(combined, error=error)
+
+
+def of_data(compute: Callable[..., Result], data: EmissionsData, *args) -> Result:
+    """`compute(*args)`, its frames all from `data` and the rest plain values: worked out once per data revision
+    for every session (ui.data.derived); every run when the revision is not known."""
+    return derived(compute, *args, key=data.revision)
+
+
+def combined_data(bundled: Portfolio, imported: Imported) -> EmissionsData:
+    """The bundled data with what was imported over it: worked out once per bundled data and store listing."""
     municipal, numbers = prepare_municipal(imported.municipal)
+    known = bool(bundled.revision and imported.revision)
     return EmissionsData(
         sources=combine_sources(bundled.sources, imported.sources),
         figures=combine_figures(bundled.figures, imported.figures),
@@ -87,7 +112,8 @@ def emissions_data(lang: str) -> EmissionsData:
         numbers=numbers,
         municipalities=bundled.municipalities,
         imported=imported.titles,
-        error=error,
+        error=None,
+        revision=(bundled.revision, imported.revision) if known else (),
     )
 
 

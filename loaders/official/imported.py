@@ -39,6 +39,7 @@ class Imported:
     sources: gpd.GeoDataFrame = field(default_factory=lambda: empty_sources())
     municipal: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(MUNICIPAL_COLUMNS)))
     titles: tuple[str, ...] = ()  # the store layers read, for a caption
+    revision: tuple = ()  # what they were read from (the store and its listing); () when not known
 
     @property
     def empty(self) -> bool:
