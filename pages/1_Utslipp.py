@@ -45,9 +45,8 @@ if data.imported:
     st.caption(t("em_imported", lang, titles=", ".join(data.imported)))
 
 scopes = list(of_data(em.scopes_with_data, data, data.figures, data.municipal)) or ["co2e"]
-newest = (
-    of_data(newest_scope, data, data.figures, tuple(scopes), data.municipal) or scopes[0]
-)  # the newest year first: the ETS
+# the newest year first: the ETS
+newest = of_data(newest_scope, data, data.figures, tuple(scopes), data.municipal) or scopes[0]
 if st.session_state.get("em_scope") not in scopes:  # seeded, not index=: a kept or linked scope is never overridden
     st.session_state["em_scope"] = newest
 scope = st.selectbox(

@@ -20,8 +20,8 @@ from ui.map_view import show_map
 from ui.measure_data import portfolio_measures
 from ui.measure_editor import measure_editor
 from ui.measures import (
+    kept_measure_points,
     measure_filters,
-    measure_map_points,
     newest_path_section,
     site_measures,
     summary_section,
@@ -99,13 +99,7 @@ else:
                 portfolio_layers(
                     content,
                     **layers,
-                    measures=derived(
-                        measure_map_points,
-                        found.measures,
-                        data,
-                        *measure_filters_now,
-                        key=(listing_key(listing), tuple(found.measures["id"])),
-                    ),
+                    measures=kept_measure_points(found.measures, data, listing, *measure_filters_now),
                     heads=flows.heads,
                 ),
                 overlay_group(overlays, lang),

@@ -90,9 +90,13 @@ def emissions_data(lang: str) -> EmissionsData:
         imported = load_imported()
     except (StoreError, LayerError, OSError) as exc:
         imported, error = shared_view(_nothing_imported()), error_text(exc, lang)
-    known = bool(bundled.revision and imported.revision)
-    combined = derived(combined_data, bundled, imported, key=(bundled.revision, imported.revision) if known else ())
+    combined = derived(combined_data, bundled, imported, key=_revision(bundled, imported))
     return dataclasses.replace(combined, error=error)
+
+
+def _revision(bundled: Portfolio, imported: Imported) -> tuple:
+    """The combined data's revision: () unless both parts have a known one."""
+    return (bundled.revision, imported.revision) if bundled.revision and imported.revision else ()
 
 
 def of_data(compute: Callable[..., Result], data: EmissionsData, *args) -> Result:
@@ -104,7 +108,6 @@ def of_data(compute: Callable[..., Result], data: EmissionsData, *args) -> Resul
 def combined_data(bundled: Portfolio, imported: Imported) -> EmissionsData:
     """The bundled data with what was imported over it: worked out once per bundled data and store listing."""
     municipal, numbers = prepare_municipal(imported.municipal)
-    known = bool(bundled.revision and imported.revision)
     return EmissionsData(
         sources=combine_sources(bundled.sources, imported.sources),
         figures=combine_figures(bundled.figures, imported.figures),
@@ -113,7 +116,7 @@ def combined_data(bundled: Portfolio, imported: Imported) -> EmissionsData:
         municipalities=bundled.municipalities,
         imported=imported.titles,
         error=None,
-        revision=(bundled.revision, imported.revision) if known else (),
+        revision=_revision(bundled, imported),
     )
 
 

@@ -28,6 +28,8 @@ from loaders.bundled.measures import (
     measure_points,
 )
 from maps.measures import group_label
+from store import LayerInfo
+from ui.data import derived, listing_key
 from ui.measure_tables import chart_measures_table, gap_table, measures_table, sources_sheet
 from ui.sidebar import sidebar_filter
 from ui.text import escape_markdown
@@ -45,6 +47,15 @@ def measure_filters(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def measure_map_points(measures: pd.DataFrame, portfolio: Portfolio, statuses, kinds) -> gpd.GeoDataFrame:
     return measure_points(filter_measures(measures, statuses, kinds), portfolio)
+
+
+def kept_measure_points(
+    measures: pd.DataFrame, portfolio: Portfolio, listing: list[LayerInfo] | None, statuses, kinds
+) -> gpd.GeoDataFrame:
+    """`measure_map_points` of the measures read with the store's `listing`: worked out once per data, listing and
+    filters for every session (ui.data.derived)."""
+    key = (listing_key(listing or []), tuple(measures["id"]))  # the ids: bundled ones only, if the store failed
+    return derived(measure_map_points, measures, portfolio, tuple(statuses), tuple(kinds), key=key)
 
 
 def site_measures(hood, measures: pd.DataFrame, portfolio: Portfolio, lang: str) -> None:
