@@ -11,7 +11,8 @@ from tests.helpers.browser import OfflinePage
 
 pytestmark = pytest.mark.browser
 
-# In every map frame: when its L.Map is made, note how many headings the page's main area already shows.
+# In every map frame: when its L.Map is made, note how many headings the page's main area already shows, and how
+# wide the map's frame is then.
 MAP_MADE_JS = """(() => {
   if (window.top === window) { window.__ikMapsMade = []; return; }
   let leaflet;
@@ -20,7 +21,8 @@ MAP_MADE_JS = """(() => {
     value.Map.addInitHook(function () {
       const top = window.top;
       top.__ikMapsMade.push({headings: top.document.querySelectorAll(
-        '[data-testid="stMain"] [data-testid="stHeading"]').length});
+        '[data-testid="stMain"] [data-testid="stHeading"]').length,
+        width: window.frameElement.getBoundingClientRect().width});
     });
   }});
 })();"""
@@ -45,6 +47,22 @@ def test_the_map_is_made_before_the_rest_of_the_page_and_kept_when_it_follows(br
         assert len(made) == maps, made  # and no map was made twice: the full run kept each in its place
         expect(page.page.locator("iframe")).to_have_count(maps)
         assert page.unexpected_errors() == []
+    finally:
+        page.close()
+
+
+def test_a_slide_s_map_is_made_at_the_slide_s_width_in_the_held_run(browser, app_url):
+    """The slide's style sheet goes out with the held run: its map is made full width, not first beside a sidebar
+    that the style hides a moment later (which drew it again at another size)."""
+    page = visit(browser)
+    try:
+        page.page.set_viewport_size({"width": 1920, "height": 1080})
+        page.page.goto(app_url + "?mode=present")
+        expect(page.page.locator(HEADING).first).to_be_visible(timeout=90_000)
+        page.page.wait_for_function("() => window.__ikMapsMade.length >= 1", timeout=60_000)
+        made = page.page.evaluate("() => window.__ikMapsMade")
+        assert made[0]["headings"] == 0, made  # made in the held run
+        assert made[0]["width"] >= 1800, made  # no sidebar beside it (1443 px with one)
     finally:
         page.close()
 

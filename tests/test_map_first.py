@@ -63,6 +63,16 @@ def test_a_holding_gate_sends_every_other_element_as_an_empty_one_in_its_place()
         assert list(out.metadata.delta_path) == [1, 18]
 
 
+def test_what_a_holding_gate_lets_pass_goes_out_as_it_is():
+    """A page's style sheet (ui.style.style_sheet) goes out in a held run: it sets the layout the map is drawn in."""
+    out: list[ForwardMsg] = []
+    gate = _Gate(out.append)
+    gate.holding = gate.passing = True
+    style = element([0, 2], lambda delta: setattr(delta.new_element.markdown, "body", "<style>h1 {}</style>"))
+    gate(style)
+    assert out == [style]
+
+
 def test_an_open_gate_sends_everything_as_it_is():
     msg = element([1, 18], multiselect)
     assert sent(False, msg) == msg

@@ -17,6 +17,8 @@ FALLBACK_SECONDS. A session without a browser (Streamlit's AppTest, which has no
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -37,10 +39,11 @@ class _Gate:
     def __init__(self, send):
         self.send = send
         self.holding = False
+        self.passing = False  # inside `sent_anyway`
         self.map_key = ""
 
     def __call__(self, msg) -> None:
-        if self.holding and msg.WhichOneof("type") == "delta" and _held(msg.delta):
+        if self.holding and not self.passing and msg.WhichOneof("type") == "delta" and _held(msg.delta):
             placeholder = ForwardMsg()
             placeholder.CopyFrom(msg)
             placeholder.delta.new_element.Clear()
@@ -95,6 +98,21 @@ def hold_until_drawn(map_key: str) -> bool:
     with slot:
         _fallback(map_key)
     return True
+
+
+@contextmanager
+def sent_anyway() -> Iterator[None]:
+    """What is written inside goes out even in a held run: the page's style sheets, which set the layout the map is
+    drawn in (a slide drawn beside a sidebar that its style hides a moment later would be drawn twice)."""
+    gate = _gate()
+    if gate is None:
+        yield
+        return
+    before, gate.passing = gate.passing, True
+    try:
+        yield
+    finally:
+        gate.passing = before
 
 
 def holding() -> bool:

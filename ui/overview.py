@@ -18,6 +18,7 @@ from maps.legend import LegendContent, legend_content
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.state import arrived
+from ui.style import style_sheet
 from ui.text import escape_markdown
 from ui.uploaded_layers import ZOOM_REQUEST
 
@@ -66,7 +67,7 @@ def overview_content(portfolio: Portfolio, filters: Filters, visible: frozenset[
 def compact_header():
     """The container Kart's heading and key figures go in, styled compact (not on a slide: presentation mode has
     its own large type)."""
-    st.markdown(_COMPACT_HEADER_CSS, unsafe_allow_html=True)
+    style_sheet(_COMPACT_HEADER_CSS)
     return st.container(key="ik_kart_header")
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 import config
 from i18n import t
+from ui.style import style_sheet
 from ui.text import escape_markdown
 
 # Our own constant CSS (no user text in it). The content fills the screen's width and the map frame is 16:9 of
@@ -35,7 +36,7 @@ h1 {{font-size: 2.6rem !important; color: #111 !important;}}
 
 
 def apply_presentation_style() -> None:
-    st.markdown(_CSS, unsafe_allow_html=True)
+    style_sheet(_CSS)
 
 
 def heading(lang: str, present: bool, title: str | None = None, subtitle: str | None = None) -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 
 import config
 from i18n import t
+from ui.style import style_sheet
 from ui.upload_guard import allow_uploads
 
 _DROPZONE = '[data-testid="stFileUploaderDropzone"]'
@@ -39,7 +40,7 @@ def uploader_css(lang: str, types: list[str] | tuple[str, ...], max_mb: int) -> 
 
 def file_uploader(label: str, types: list[str], lang: str, **kwargs):
     """`st.file_uploader` whose own texts follow `lang`."""
-    st.markdown(uploader_css(lang, types, int(st.get_option("server.maxUploadSize"))), unsafe_allow_html=True)
+    style_sheet(uploader_css(lang, types, int(st.get_option("server.maxUploadSize"))))
     allow_uploads()  # the pages draw an uploader only for editors: this session may upload (ui/upload_guard.py)
     return st.file_uploader(label, type=types, **kwargs)
 
