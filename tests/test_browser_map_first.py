@@ -46,6 +46,11 @@ def test_the_map_is_made_before_the_rest_of_the_page_and_kept_when_it_follows(br
         assert made[0]["headings"] == 0, made  # the first map was made while the page held the rest back
         assert len(made) == maps, made  # and no map was made twice: the full run kept each in its place
         expect(page.page.locator("iframe")).to_have_count(maps)
+        # made at the width it keeps: the sidebar, whose elements the held run did not send, takes its place at once
+        widths = page.page.evaluate(
+            "() => [...document.querySelectorAll('iframe')].map(f => f.getBoundingClientRect().width)"
+        )
+        assert [m["width"] for m in made] == pytest.approx(widths, abs=1), (made, widths)
         assert page.unexpected_errors() == []
     finally:
         page.close()

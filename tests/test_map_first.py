@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 
@@ -46,7 +47,7 @@ def sent(holding: bool, msg: ForwardMsg) -> ForwardMsg:
     gate = _Gate(out.append)
     gate.holding = holding
     gate(msg)
-    assert len(out) == 1  # never dropped: the browser takes an element only next to those before it
+    assert len(out) == 1  # never dropped in the main area: the browser takes an element only next to those before it
     return out[0]
 
 
@@ -58,9 +59,9 @@ def test_a_holding_gate_sends_maps_blocks_and_errors_as_they_are():
 
 def test_a_holding_gate_sends_every_other_element_as_an_empty_one_in_its_place():
     for fill in (multiselect, other_component):
-        out = sent(True, element([1, 18], fill))
+        out = sent(True, element([0, 18], fill))
         assert out.delta.new_element.WhichOneof("type") == "empty", fill.__name__
-        assert list(out.metadata.delta_path) == [1, 18]
+        assert list(out.metadata.delta_path) == [0, 18]
 
 
 def test_what_a_holding_gate_lets_pass_goes_out_as_it_is():
@@ -71,6 +72,35 @@ def test_what_a_holding_gate_lets_pass_goes_out_as_it_is():
     style = element([0, 2], lambda delta: setattr(delta.new_element.markdown, "body", "<style>h1 {}</style>"))
     gate(style)
     assert out == [style]
+
+
+def test_a_holding_gate_sends_only_the_sidebar_s_first_place():
+    """The sidebar is drawn whole by the full run; only its first place (the fallback's slot) goes out before."""
+    out: list[ForwardMsg] = []
+    gate = _Gate(out.append)
+    gate.holding = True
+    slot = element([1, 0], columns)
+    gate(slot)
+    for fill in (multiselect, error, columns):
+        gate(element([1, 3], fill))
+        gate(element([1, 3, 0], fill))
+    gate.passing = True  # not even a style sheet: it would stand in a place whose elements before it never came
+    gate(element([1, 4], multiselect))
+    assert out == [slot]
+    gate.holding = False
+    later = element([1, 3], multiselect)
+    gate(later)
+    assert out == [slot, later]
+
+
+@pytest.mark.parametrize("script", ["dashboard.py", "pages/1_Utslipp.py", "pages/2_Portefolje.py"])
+def test_the_fallback_s_slot_is_the_sidebar_s_first_place_on_every_map_page(script):
+    """What a held run sends of the sidebar is its first place: the slot must be there, or the fallback's fragment
+    would stand where the browser has nothing before it."""
+    at = AppTest.from_file(str(ROOT / script), default_timeout=120).run()
+    assert not at.exception
+    assert at.sidebar.children[0].type == "empty"
+    assert len(at.sidebar.children) > 1  # the page draws its sidebar after the slot
 
 
 def test_an_open_gate_sends_everything_as_it_is():

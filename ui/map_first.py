@@ -5,7 +5,9 @@ the page's process), and a map page's 40–150 elements cost it 0.2–1.3 s befo
 `benchmarks/bench_page_visit.py`). So on a page's first run in a session (`hold_until_drawn`, from ui.page.PageFrame)
 every widget counts as usual (its value from the link, the session or its default), but of the elements the run
 writes only the maps, the layout blocks around them (so a map keeps its place), errors and notices reach the
-browser; the rest go out as empty elements in their places. The run stops once its map is sent (`sent`), leaving
+browser; the rest go out as empty elements in their places. The sidebar, a tree of its own whose places no map's
+depends on, gets nothing but its first place (the fallback's slot, so the fragment there has its block): its 30-odd
+empty elements cost the browser 0.03–0.04 s before the map. The run stops once its map is sent (`sent`), leaving
 the server free to serve the map's frame; a page may skip a costly part before its map (`holding`). The map reports
 its first view as soon as Leaflet has drawn it; that report reruns the page, which then sends everything.
 
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.RootContainer_pb2 import RootContainer
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 FALLBACK_SECONDS = 6.0  # well past a cold first visit on a busy machine (about 3 s here)
@@ -29,7 +32,8 @@ _GIVE_UP = "_ik_map_first_off"  # set when the fallback had to rerun the page: t
 _WHOLE_NEXT = "_ik_map_first_whole_next"  # the held run ended without its map: the next run sends everything
 _SINCE = "_ik_map_first_since"  # when the page began holding back (the fragment's own first call is no timeout)
 _MAP_COMPONENT = "streamlit_folium"
-_SENT_ELEMENTS = frozenset({"alert", "exception", "toast"})  # what may say why a page stopped: never held back
+# What may say why a page stopped: never held back in the main area (the sidebar's come with the whole run).
+_SENT_ELEMENTS = frozenset({"alert", "exception", "toast"})
 
 
 class _Gate:
@@ -43,6 +47,8 @@ class _Gate:
         self.map_key = ""
 
     def __call__(self, msg) -> None:
+        if self.holding and msg.WhichOneof("type") == "delta" and _later_in_sidebar(msg.metadata.delta_path):
+            return  # the whole run draws the sidebar afresh from its first place
         if self.holding and not self.passing and msg.WhichOneof("type") == "delta" and _held(msg.delta):
             placeholder = ForwardMsg()
             placeholder.CopyFrom(msg)
@@ -50,6 +56,11 @@ class _Gate:
             placeholder.delta.new_element.empty.SetInParent()
             msg = placeholder
         self.send(msg)
+
+
+def _later_in_sidebar(path) -> bool:
+    """In the sidebar, past its first place (where `hold_until_drawn` put the fallback's slot)."""
+    return len(path) >= 2 and path[0] == RootContainer.SIDEBAR and path[1] > 0
 
 
 def _held(delta) -> bool:
@@ -83,8 +94,9 @@ def hold_until_drawn(map_key: str) -> bool:
     """On the page's first run in a browser session, before the map under `map_key` (its st_folium key) has
     reported its first view: send only the maps from here on, stop once that map is sent (`sent`), and rerun in
     full after FALLBACK_SECONDS should the map never report. True when this run holds back."""
-    # The fallback's place, in every run: a fragment is a block, and one that came and went would move what follows
-    # it, which the browser then draws anew (an expander opened meanwhile would close).
+    # The fallback's place, in every run and first in the sidebar (a held run sends the sidebar's first place only): a
+    # fragment is a block, and one that came and went would move what follows it, which the browser then draws anew
+    # (an expander opened meanwhile would close).
     slot = st.sidebar.empty()
     state = st.session_state
     whole = state.pop(_WHOLE_NEXT, False)
