@@ -14,7 +14,6 @@ from maps.labels import labels_group
 from maps.outlines import area_group
 from maps.overlays import over_basemap, overlay_group
 from maps.pmtiles_layer import STORED_LAYER
-from maps.styles import cluster_colours
 from ui.data import derived, portfolio, stored_layers
 from ui.export_panel import ExportSettings, export_panel
 from ui.feature_list import feature_picker, map_description, map_words
@@ -56,7 +55,7 @@ with st.container():  # search notices go in here, so the map keeps its place (a
         data, controls.query, lang, present, controls.filters.kommunenummer, map_key="overview_map"
     )
 
-colours = cluster_colours(list(data.members["cluster"].unique()))
+colours = content.colours
 area = controls.filters.kommunenummer  # the chosen municipalities, outlined on the map
 labels, on_map = content.labels, content.on_map
 map_column, record_column = st.columns([1, 0.0001] if present else [3, 1])
@@ -73,7 +72,14 @@ with map_column:
             area_group(area),
             *over_basemap(
                 overview_layers(
-                    view, controls.visible, controls.basemap, colours, lang, uploaded.geojson, uploaded.tiled, kpi
+                    view,
+                    controls.visible,
+                    controls.basemap,
+                    colours,
+                    lang,
+                    uploaded.geojson,
+                    uploaded.tiled,
+                    content.points,
                 ),
                 overlay_group(overlays, lang),
             ),

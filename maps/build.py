@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import folium
 import geopandas as gpd
 from branca.element import MacroElement
@@ -9,12 +11,15 @@ from jinja2 import Template
 
 import config
 from analysis.filters import View
+from i18n import t
 from maps.assets import ZoomableMap, use_local_assets
+from maps.features import geojson_group
 from maps.labels import LABEL_CSS, LabelZoom
 from maps.layers import (
     basemap_group,
-    members_group,
-    parks_group,
+    member_features,
+    park_features,
+    source_features,
     sources_group,
     stored_layer_group,
 )
@@ -102,6 +107,29 @@ def legend_group(
     return group
 
 
+@dataclass(frozen=True)
+class PointFeatures:
+    """The portfolio's points as the overview map's features, one list a layer (empty for a layer switched off):
+    worked out once per data, filters and language (ui.overview.overview_content), drawn by `overview_layers`."""
+
+    parks: list[dict]
+    members: list[dict]
+    sources: list[dict]
+
+
+def point_features(
+    view: View, visible: set[str], cluster_colours: dict[str, str], lang: str, kpi=None
+) -> PointFeatures:
+    """`kpi` (analysis.kpi.KeyFigures of `view`): brief popups, a source's with its figure in the key figure's scope
+    and year (Kart, whose record panel shows the full record); without it each popup is the full record."""
+    brief = kpi is not None
+    return PointFeatures(
+        park_features(view.parks, lang, brief) if "parks" in visible else [],
+        member_features(view.members, cluster_colours, lang, brief) if "members" in visible else [],
+        source_features(view.sources, lang, kpi) if "sources" in visible else [],
+    )
+
+
 def overview_layers(
     view: View,
     visible: set[str],
@@ -110,23 +138,21 @@ def overview_layers(
     lang: str,
     stored: list[tuple[str, gpd.GeoDataFrame, dict]] = (),
     tiled: list[folium.FeatureGroup] = (),
-    kpi=None,
+    points: PointFeatures | None = None,
 ) -> list[folium.FeatureGroup]:
     """The groups handed to st_folium's `feature_group_to_add` (with `legend_group`): background first, uploaded
     layers of their own kind next (`tiled`: big ones as tile groups, maps/pmtiles_layer.py),
-    the portfolio's points on top.
-
-    `kpi` (analysis.kpi.KeyFigures of `view`): brief popups, a source's with its figure in the key figure's scope
-    and year (Kart, whose record panel shows the full record); without it each popup is the full record."""
-    brief = kpi is not None
+    the portfolio's points on top: `points` (Kart's, with brief popups: `point_features` with its key figures),
+    else from `view` with each popup the full record."""
+    points = points or point_features(view, visible, cluster_colours, lang)
     groups = [basemap_group(basemap, lang), *tiled]
     groups += [stored_layer_group(title, frame, style, lang) for title, frame, style in stored]
     if "parks" in visible:
-        groups.append(parks_group(view.parks, lang, brief))
+        groups.append(geojson_group(points.parks, t("layer_parks", lang)))
     if "members" in visible:
-        groups.append(members_group(view.members, cluster_colours, lang, brief))
+        groups.append(geojson_group(points.members, t("layer_members", lang)))
     if "sources" in visible:
-        groups.append(sources_group(view.sources, lang, kpi))
+        groups.append(geojson_group(points.sources, t("layer_sources", lang)))
     return groups
 
 

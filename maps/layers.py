@@ -38,25 +38,30 @@ def basemap_group(key: str, lang: str) -> folium.FeatureGroup:
 
 def parks_group(parks: gpd.GeoDataFrame, lang: str, brief: bool = False) -> folium.FeatureGroup:
     """`brief`: popups with the name and status only (Kart: the record panel beside the map has the rest)."""
+    return geojson_group(park_features(parks, lang, brief), t("layer_parks", lang))
 
+
+def park_features(parks: gpd.GeoDataFrame, lang: str, brief: bool = False) -> list[dict]:
     def popup(row: dict) -> str:
         return popups.brief_park_popup(row, lang) if brief else popups.park_popup(row, lang)
 
-    features = _row_features(parks, "parks", "name", popup, park_style)
-    return geojson_group(features, t("layer_parks", lang))
+    return _row_features(parks, "parks", "name", popup, park_style)
 
 
 def sources_group(sources: gpd.GeoDataFrame, lang: str, kpi=None) -> folium.FeatureGroup:
     """`kpi` (analysis.kpi.KeyFigures): brief popups with the name and the figure in the key figure's scope and
     year (Kart); without it the full record with the latest figure, its scope named."""
+    return geojson_group(source_features(sources, lang, kpi), t("layer_sources", lang))
 
+
+def source_features(sources: gpd.GeoDataFrame, lang: str, kpi=None) -> list[dict]:
     def popup(row: dict) -> str:
         return popups.brief_source_popup(row, kpi, lang) if kpi is not None else popups.source_popup(row, lang)
 
     features = _row_features(sources, "sources", "facility", popup, source_style)
     # Largest circles first, so small ones stay clickable on top.
     features.sort(key=lambda f: -f["properties"]["style"]["radius"])
-    return geojson_group(features, t("layer_sources", lang))
+    return features
 
 
 def _row_features(frame: gpd.GeoDataFrame, layer: str, name: str, popup: Callable[[dict], str], style) -> list[dict]:
@@ -72,7 +77,11 @@ def members_group(
 ) -> folium.FeatureGroup:
     """One marker per point, listing every membership there (many sit at a municipal centre); `brief`: the popup
     gives the count and the first names only."""
-    features = [
+    return geojson_group(member_features(members, colours, lang, brief), t("layer_members", lang))
+
+
+def member_features(members: gpd.GeoDataFrame, colours: dict[str, str], lang: str, brief: bool = False) -> list[dict]:
+    return [
         feature(
             rows[0]["geometry"],
             "members",
@@ -83,7 +92,6 @@ def members_group(
         )
         for rows in members_by_point(members)
     ]
-    return geojson_group(features, t("layer_members", lang))
 
 
 def stored_layer_group(title: str, frame: gpd.GeoDataFrame, style: dict, lang: str) -> folium.FeatureGroup:

@@ -128,6 +128,27 @@ def test_kart_content_is_kept_per_layers_switched_on_by_their_values(data):
     assert not parks.legend.clusters and everything.legend.clusters
 
 
+def test_kart_s_kept_points_draw_the_map_its_view_draws_and_no_session_shares_them(data):
+    """The points Kart keeps (brief popups in the key figure's scope and year) are what its view gives; a session
+    that changes its copy in place changes no other session's."""
+    from maps.build import overview_layers, point_features
+
+    layers = frozenset({"parks", "sources", "members"})
+    kept = derived(overview_content, data, Filters(), layers, "en")
+    fresh = point_features(kept.view, set(layers), kept.colours, "en", kept.kpi)
+    assert kept.points == fresh and len(kept.points.sources) == len(kept.view.sources) > 0
+    assert kept.points.parks and kept.points.members and set(kept.colours) == set(data.members["cluster"])
+
+    def drawn(points):
+        groups = overview_layers(kept.view, set(layers), "none", kept.colours, "en", points=points)
+        return [c.data for g in groups[1:] for c in g._children.values()]
+
+    assert drawn(kept.points) == drawn(fresh)
+    kept.points.sources[0]["properties"]["popup"] = "changed in one session"
+    other = derived(overview_content, ui.data.portfolio("en", layers=[]), Filters(), layers, "en")
+    assert other.points == fresh
+
+
 def test_a_portfolio_maps_content_follows_its_flow_filters_kept_or_not(data):
     from analysis.portfolio_view import filter_flows, map_content
     from ui.portfolio import PortfolioControls, neighbourhood_content, portfolio_flows

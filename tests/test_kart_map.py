@@ -14,7 +14,7 @@ import config
 from analysis.filters import Filters, apply_filters
 from analysis.kpi import key_figures
 from i18n import fmt_quote, fmt_tonnes, key_figure_label, t
-from maps.build import base_map, overview_layers
+from maps.build import base_map, overview_layers, point_features
 from maps.emissions import facility_popup
 from maps.labels import key_point_labels, labels_group
 from maps.legend import legend_content, legend_html
@@ -31,7 +31,9 @@ TONNES = re.compile(r"\d[\d\u00a0,.]*\u00a0t\b")
 
 
 def source_popups(view, kpi, lang: str) -> dict[str, str]:
-    groups = overview_layers(view, {"sources"}, "none", {}, lang, kpi=kpi)
+    groups = overview_layers(
+        view, {"sources"}, "none", {}, lang, points=point_features(view, {"sources"}, {}, lang, kpi)
+    )
     features = next(iter(groups[-1]._children.values())).data["features"]
     return {f["properties"]["ids"][0]: f["properties"]["popup"] for f in features}
 
@@ -71,7 +73,8 @@ def test_kart_popups_are_brief_and_escaped(portfolio):
     view = apply_filters(portfolio, Filters())
     hostile = view.parks.assign(name=HOSTILE, focus="Fokus som bare panelet viser")
     view = dataclasses.replace(view, parks=hostile)
-    groups = overview_layers(view, ALL_LAYERS, "none", {}, "nb", kpi=key_figures(view))
+    points = point_features(view, ALL_LAYERS, {}, "nb", key_figures(view))
+    groups = overview_layers(view, ALL_LAYERS, "none", {}, "nb", points=points)
     popups = [f["properties"]["popup"] for g in groups[1:] for c in g._children.values() for f in c.data["features"]]
     assert popups
     for popup in popups:

@@ -13,8 +13,10 @@ from analysis.kpi import KeyFigures, key_scoped_view
 from analysis.search import MUNICIPALITIES, search
 from core.portfolio import Portfolio
 from i18n import fmt_number, fmt_tonnes, key_figure_label, key_figure_source, search_hit_text, t
+from maps.build import PointFeatures, point_features
 from maps.labels import key_point_labels
 from maps.legend import LegendContent, legend_content
+from maps.styles import cluster_colours
 from ui import map_focus
 from ui.map_view import MapState, Selection, selection_from
 from ui.state import arrived
@@ -51,6 +53,8 @@ class OverviewContent:
     labels: list[tuple[float, float, str]]  # names of the key points (maps.labels)
     on_map: list[MapFeature]  # the map in words: its description, its list
     legend: LegendContent  # what the legend lists
+    colours: dict[str, str]  # each cluster's colour (maps.styles.cluster_colours, over every member)
+    points: PointFeatures  # the points as the map draws them, brief popups in the key figure's scope and year
 
 
 def overview_content(portfolio: Portfolio, filters: Filters, visible: frozenset[str], lang: str) -> OverviewContent:
@@ -61,7 +65,9 @@ def overview_content(portfolio: Portfolio, filters: Filters, visible: frozenset[
     labels = key_point_labels(view, visible, kpi)
     scope = key_figure_label(kpi, lang) if kpi.scope else ""
     legend = legend_content(view, visible, area=bool(filters.kommunenummer), labels=bool(labels), scope=scope)
-    return OverviewContent(view, kpi, labels, features_in_view(view, visible), legend)
+    colours = cluster_colours(list(portfolio.members["cluster"].unique()))
+    points = point_features(view, visible, colours, lang, kpi)
+    return OverviewContent(view, kpi, labels, features_in_view(view, visible), legend, colours, points)
 
 
 def compact_header():
