@@ -137,6 +137,7 @@ def test_presentation_mode_keeps_the_view_on_and_off_and_in_the_link(browser, ap
         wait_for_view(page, prepared)
         stays(page, prepared)
         assert same_view(link_view(page), leaflet_view(page))
+        expect(page.page.locator('[data-testid="stSidebar"]')).to_be_visible()  # the slide's style sheet went with it
         assert page.unexpected_errors() == []
     finally:
         page.close()

@@ -69,7 +69,7 @@ def test_what_a_holding_gate_lets_pass_goes_out_as_it_is():
     out: list[ForwardMsg] = []
     gate = _Gate(out.append)
     gate.holding = gate.passing = True
-    style = element([0, 2], lambda delta: setattr(delta.new_element.markdown, "body", "<style>h1 {}</style>"))
+    style = element([0, 2], lambda delta: setattr(delta.new_element.html, "body", "<style>h1 {}</style>"))
     gate(style)
     assert out == [style]
 

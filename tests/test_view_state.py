@@ -141,8 +141,8 @@ def test_presentation_mode_from_the_link(portfolio):
     assert len(at.metric) == 4
     assert map_args(at)["height"] == 675
     assert not at.get("link_button") and not at.code  # no record panel or share box on the slide
-    css = [m.value for m in at.markdown if "<style>" in m.value]
-    assert css and "stSidebar" in css[0]
+    css = [h.proto.body for h in at.get("html") if "stSidebar" in h.proto.body]
+    assert css and css[0].startswith("<style>")
 
 
 def test_english_link_and_text_parameters_never_reach_the_map_as_html():
@@ -173,7 +173,7 @@ def test_the_emissions_and_portfolio_pages_present_too(page, title):
     at.run()
     assert not at.exception
     assert at.title[0].value.startswith(title)
-    assert any("<style>" in m.value and "stSidebar" in m.value for m in at.markdown)
+    assert any("<style>" in h.proto.body and "stSidebar" in h.proto.body for h in at.get("html"))
     assert not at.code  # no share box on a slide
     at = app(page)
     at.query_params["mode"] = "present"
