@@ -30,7 +30,7 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.revisions import checkouts
+from benchmarks.revisions import checkouts, served_script
 from deploy.checks import processes
 from tests.helpers.big_layer_fixtures import generated_points, stored_layer
 from tests.helpers.browser import free_port
@@ -97,7 +97,7 @@ def start(directory: Path, store: Path, log: Path) -> tuple[subprocess.Popen, st
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"INDUSTRIKART_STORE": str(store), "INDUSTRIKART_EDITOR_PASSWORD": PASSWORD}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1"]
+    command = [sys.executable, "-m", "streamlit", "run", served_script(directory), "--server.address", "127.0.0.1"]
     command += ["--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none"]
     process = subprocess.Popen(command, cwd=directory, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.revisions import checkouts
+from benchmarks.revisions import checkouts, served_script
 from tests.helpers.browser import OfflinePage, run, running_app
 from tests.helpers.chromium import launch
 
@@ -59,7 +59,7 @@ def popup_size(browser, url: str) -> list[int]:
 
 
 def measure(tree: Path) -> dict:
-    with running_app(str(tree / "dashboard.py")) as url, sync_playwright() as playwright:
+    with running_app(str(tree / served_script(tree)), cwd=tree) as url, sync_playwright() as playwright:
         browser = launch(playwright)
         try:
             return {"top": map_top(browser, url), "popup": popup_size(browser, url)}

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.revisions import checkouts
+from benchmarks.revisions import checkouts, served_script
 from tests.helpers.browser import SCRIPT_RUNS_JS, running_app
 from tests.helpers.chromium import launch
 
@@ -260,7 +260,7 @@ def main() -> None:
         stack.callback(browser.close)
         floor = Visitor(browser, stack.enter_context(floor_app()))
         apps = {
-            label: Visitor(browser, stack.enter_context(running_app(str(tree / "dashboard.py"), cwd=tree)))
+            label: Visitor(browser, stack.enter_context(running_app(str(tree / served_script(tree)), cwd=tree)))
             for label, tree in trees.items()
         }
         rows = [(label, name) for name in args.pages for label in apps]

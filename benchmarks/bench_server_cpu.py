@@ -54,7 +54,7 @@ def wait_health(url: str, process: subprocess.Popen, timeout_s: float = 90) -> N
 
 
 def start_app(port: int, store: Path, extra: list[str], log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1"]
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
     command += ["--server.port", str(port), "--server.fileWatcherType", "none", *extra]
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["INDUSTRIKART_STORE"] = str(store)

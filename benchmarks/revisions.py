@@ -11,6 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def served_script(tree: Path) -> str:
+    """What a checkout serves: its app.py (Streamlit's st.App around dashboard.py), or dashboard.py before app.py."""
+    return "app.py" if (tree / "app.py").exists() else "dashboard.py"
+
+
 @contextmanager
 def checkouts(baseline: str | None) -> Iterator[dict[str, Path]]:
     """{"baseline REV": a worktree of REV, "ours": this checkout}, or only ours without a baseline; the worktree

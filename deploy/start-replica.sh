@@ -13,8 +13,8 @@ PYTHON=${PYTHON:-.venv/bin/python}
 MAX_MB=$("$PYTHON" -c 'import config; print(config.MAX_UPLOAD_BYTES // (1024 * 1024))')
 # Streamlit takes the cookie secret only from its config file or the environment, never the command line
 [ -n "${INDUSTRIKART_COOKIE_SECRET:-}" ] && export STREAMLIT_SERVER_COOKIE_SECRET="$INDUSTRIKART_COOKIE_SECRET"
-# deploy/serve.py: the upload guard is in place before the first connection (ui/upload_guard.py)
-exec "$PYTHON" deploy/serve.py run dashboard.py \
+# app.py: the app as served (the upload guard in place before the first connection; ui/serving.py)
+exec "$PYTHON" -m streamlit run app.py \
     --server.address "$ADDRESS" \
     --server.port "$PORT" \
     --server.headless true \

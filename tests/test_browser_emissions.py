@@ -30,7 +30,7 @@ def app_url(tmp_path_factory, portfolio, shared_geodata):
         "INDUSTRIKART_STORE": str(store),
         "INDUSTRIKART_BOUNDARIES": str(shared_geodata / "trondelag_kommuner.geojson"),
     }
-    with running_app("dashboard.py", env) as url:
+    with running_app(env=env) as url:
         yield url
 
 
@@ -73,7 +73,7 @@ def fresh_clone_url(tmp_path_factory):
     """The app with nothing but the bundled data: no store, no boundaries file, no ../shared, no network."""
     empty = tmp_path_factory.mktemp("fresh-clone")
     env = {"INDUSTRIKART_STORE": str(empty / "no-store.gpkg"), "INDUSTRIKART_BOUNDARIES": "", "SHARED_DIR": str(empty)}
-    with running_app("dashboard.py", env) as url:
+    with running_app(env=env) as url:
         yield url
 
 
@@ -104,7 +104,7 @@ def test_a_2023_release_imported_through_the_page_shows_on_utslipp(browser, tmp_
     folder = tmp_path_factory.mktemp("ets-import")
     made = generated_2023(shared_geodata, folder / "generated_eutl_2023.csv")
     env = {"INDUSTRIKART_STORE": str(folder / "generated_layers.gpkg"), "INDUSTRIKART_BOUNDARIES": ""}
-    with running_app("dashboard.py", env) as url:
+    with running_app(env=env) as url:
         page = OfflinePage(browser, url + "Importer_utslipp")
         try:
             page.wait_for_text("Importer utslippsdata")

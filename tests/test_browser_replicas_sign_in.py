@@ -104,7 +104,7 @@ def replicas(oidc_issuer, pg_schema, store):
         "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret,
         **secrets_env(shared_secrets),
     }
-    with running_app("dashboard.py", env=env, serve=True) as a, running_app("dashboard.py", env=env, serve=True) as b:
+    with running_app(env=env) as a, running_app(env=env) as b:
         by_address = {urlparse(url).netloc: url for url in (a, b)}
         with running_nginx(list(by_address), port=nginx_port, expose_upstream=True) as nginx:
             yield nginx, by_address

@@ -173,7 +173,7 @@ def test_the_app_refuses_a_bad_id_token(browser, hostile_provider, hostile_probe
 
 @pytest.fixture(scope="module")
 def hostile_app_url(hostile_provider):
-    with running_app_signed_in_through(hostile_provider.issuer, "dashboard.py") as url:
+    with running_app_signed_in_through(hostile_provider.issuer) as url:
         yield url
 
 

@@ -151,13 +151,14 @@ def test_an_editor_still_uploads_through_the_page(browser, app_url, tmp_path):
 
 def test_a_replica_started_as_deployed_is_guarded_before_any_script_runs():
     """A session stopped before its first script run never reaches the page that installs the guard under plain
-    `streamlit run`; a replica started by deploy/serve.py (deploy/start-replica.sh) is guarded from the start."""
+    `streamlit run dashboard.py`; the app as served (app.py, as deploy/start-replica.sh starts it) is guarded from the
+    start."""
     import asyncio
     import concurrent.futures
 
     from tests.helpers.streamlit_socket import Session, page_cookie
 
-    with running_app("dashboard.py", {"INDUSTRIKART_EDITOR_PASSWORD": PASSWORD}, serve=True) as url:
+    with running_app(env={"INDUSTRIKART_EDITOR_PASSWORD": PASSWORD}) as url:
 
         async def flood() -> tuple[list[int], float]:
             cookie, xsrf = page_cookie(url)

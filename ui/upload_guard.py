@@ -12,8 +12,8 @@ process:
 
 A session is allowed for UPLOAD_WINDOW_S after a page drew a file uploader in it (`allow_uploads`); the pages draw one
 only for editors (ui/access.py), and signing out withdraws it (`withhold_uploads`). The marks go with the session.
-A replica started by `deploy/serve.py` is guarded before it accepts its first connection: a session stopped before
-its first script run (which would otherwise install this) can park nothing either.
+The app as served (`streamlit run app.py`, ui/serving.py) is guarded before it accepts its first connection: a session
+stopped before its first script run (which would otherwise install this) can park nothing either.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def install() -> None:
 
 def install_for_server() -> None:
     """Wrap Streamlit's session check and in-memory uploaded-file manager, once per process, at class level (so the
-    objects the server makes later are covered too): `deploy/serve.py` calls this before the server starts."""
+    objects the server makes later are covered too): app.py's lifespan calls this before the server starts."""
     global _installed
     with _lock:
         if _installed:

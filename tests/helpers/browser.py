@@ -13,7 +13,7 @@ import sys
 import tempfile
 import threading
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,11 +40,12 @@ class AppUrl(str):
 
 @contextlib.contextmanager
 def running_app(
-    script: str = "dashboard.py", env: dict[str, str] | None = None, serve: bool = False, cwd: Path = ROOT
+    script: str = "app.py", env: dict[str, str] | None = None, cwd: Path = ROOT, options: Sequence[str] = ()
 ) -> Iterator[AppUrl]:
-    """`streamlit run script` on a free port (through `deploy/serve.py`, as a replica starts, with `serve`) in `cwd`
-    (whose .streamlit/config.toml Streamlit reads: another checkout's, for a benchmark's baseline); yields its URL
-    (with the server's `pid`) and stops it afterwards."""
+    """`streamlit run script` on a free port in `cwd` (whose .streamlit/config.toml Streamlit reads: another
+    checkout's, for a benchmark's baseline), with Streamlit's command-line `options`; yields its URL (with the
+    server's `pid`, and `server.baseUrlPath` if the options set one) and stops it afterwards. The app as served is
+    app.py; a test of plain `streamlit run dashboard.py` names that."""
     port = free_port()
     # An empty store of its own unless the test brings one: never the developer's data/layers.gpkg.
     store = Path(tempfile.mkdtemp(prefix="industrikart-browser-")) / "generated_layers.gpkg"
@@ -53,7 +54,8 @@ def running_app(
     process = subprocess.Popen(
         [
             sys.executable,
-            *(["deploy/serve.py"] if serve else ["-m", "streamlit"]),
+            "-m",
+            "streamlit",
             "run",
             script,
             "--server.port",
@@ -62,13 +64,15 @@ def running_app(
             "127.0.0.1",
             "--server.headless",
             "true",
+            *options,
         ],
         cwd=cwd,
         env={k: v for k, v in {**os.environ, **env}.items() if k != "DATABASE_URL" or "DATABASE_URL" in env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = AppUrl(f"http://127.0.0.1:{port}/")
+    base = "".join(f"{part}/" for part in _option(options, "--server.baseUrlPath").split("/") if part)
+    url = AppUrl(f"http://127.0.0.1:{port}/{base}")
     url.pid = process.pid
     try:
 
@@ -89,6 +93,10 @@ def running_app(
         stop_process(process)
         log.close()
         Path(log.name).unlink(missing_ok=True)
+
+
+def _option(options: Sequence[str], name: str) -> str:
+    return next((value for option, value in zip(options, options[1:], strict=False) if option == name), "")
 
 
 BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")

@@ -2,7 +2,7 @@
 one that hands out bad ID tokens, plus the Streamlit secrets that point the app at either.
 
     with running_provider() as issuer:                     # http://127.0.0.1:<port>
-        with running_app_signed_in_through(issuer, "dashboard.py") as url:
+        with running_app_signed_in_through(issuer) as url:
             page.get_by_role("button", name="Sign in").click()
             sign_in_at_provider(page, ORKLAND_EDITOR["sub"])
 """
@@ -144,10 +144,10 @@ def secrets_env(secrets_file: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_app_signed_in_through(
-    issuer: str, script: str = "dashboard.py", env: dict[str, str] | None = None, serve: bool = False
+    issuer: str, script: str = "app.py", env: dict[str, str] | None = None
 ) -> Iterator[AppUrl]:
     """`running_app` (tests/helpers/browser.py) with an [auth] section pointing at `issuer`."""
-    with running_app(script, env={**secrets_env(secrets_toml(issuer)), **(env or {})}, serve=serve) as url:
+    with running_app(script, env={**secrets_env(secrets_toml(issuer)), **(env or {})}) as url:
         yield url
 
 
