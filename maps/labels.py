@@ -2,7 +2,9 @@
 
 Each label is a permanent Leaflet tooltip whose text is set as text (never HTML); the names reach the script as
 JSON. Whether labels show is one class on the map's container (`LabelZoom`, part of every map): the labels are
-hidden, not removed, below config.LABEL_MIN_ZOOM, so they keep their size and place.
+hidden, not removed, below config.LABEL_MIN_ZOOM, so they keep their size and place. They are made when their map
+first reaches that zoom: a map opened further out (the county, as Kart opens) would only make them to hide them, and
+17 tooltips each measuring itself cost its first drawing 4–5 ms.
 """
 
 from __future__ import annotations
@@ -54,28 +56,40 @@ class LabelZoom(MacroElement):
 
 
 class Labels(MacroElement):
-    """Permanent, non-clickable name tooltips in the feature group it is added to (so they come and go with it)."""
+    """Permanent, non-clickable name tooltips in the feature group it is added to (so they come and go with it), made
+    once the map is at `min_zoom` or closer."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var group = {{ this._parent.get_name() }};
-            {{ this.labels_json }}.forEach(function(label) {
-                var text = document.createElement("span");
-                text.textContent = label[2];
-                L.tooltip({permanent: true, direction: "right", offset: [6, 0], className: "ik-label",
-                           interactive: false})
-                    .setLatLng([label[0], label[1]]).setContent(text).addTo(group);
-            });
+            var group = {{ this._parent.get_name() }}, labels = {{ this.labels_json }}, made = false, map = null;
+            function make() {
+                if (made || map.getZoom() < {{ this.min_zoom }}) { return; }
+                made = true;
+                labels.forEach(function(label) {
+                    var text = document.createElement("span");
+                    text.textContent = label[2];
+                    L.tooltip({permanent: true, direction: "right", offset: [6, 0], className: "ik-label",
+                               interactive: false})
+                        .setLatLng([label[0], label[1]]).setContent(text).addTo(group);
+                });
+            }
+            function added() {
+                if (!map) { map = group._map; map.on("zoomend", make); }
+                make();
+            }
+            group.on("add", added);
+            if (group._map) { added(); }
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, labels: list[tuple[float, float, str]]):
+    def __init__(self, labels: list[tuple[float, float, str]], min_zoom: int = config.LABEL_MIN_ZOOM):
         super().__init__()
         self._name = "Labels"
+        self.min_zoom = int(min_zoom)
         self.labels_json = json.dumps([[round(lat, 6), round(lon, 6), str(text)] for lat, lon, text in labels]).replace(
             "</", "<\\/"
         )  # never close the <script>

@@ -110,14 +110,25 @@ def test_key_points_are_named_from_zoom_11_on(page, portfolio):
         ),
     )
     elkem_label = frame.locator(".ik-label", has_text="Elkem Thamshavn")
-    expect(elkem_label).to_have_count(1)
-    expect(elkem_label).to_be_hidden()
+    expect(frame.locator(".ik-label")).to_have_count(0)  # not made while they would be hidden
     frame.evaluate(f"() => window.map.setView([{lat}, {lon}], {config.LABEL_MIN_ZOOM}, {{animate: false}})")
     expect(elkem_label).to_be_visible()
     expect(frame.locator(".ik-label", has_text=park)).to_have_count(1)  # parks are named too
     frame.evaluate(f"() => window.map.setZoom({config.LABEL_MIN_ZOOM - 1}, {{animate: false}})")
+    expect(elkem_label).to_have_count(1)  # kept, hidden: their size and place stay
     expect(elkem_label).to_be_hidden()
     assert page.unexpected_errors() == []
+
+
+def test_a_map_opened_close_in_names_its_key_points_at_once(browser, app_url, portfolio):
+    lat, lon = elkem_point(portfolio)
+    page = OfflinePage(browser, f"{app_url}?view={lat},{lon},{config.LABEL_MIN_ZOOM + 1}")
+    try:
+        frame = page.map_frame()
+        expect(frame.locator(".ik-label", has_text="Elkem Thamshavn")).to_be_visible(timeout=30_000)
+        assert page.unexpected_errors() == []
+    finally:
+        page.close()
 
 
 def test_the_chosen_municipality_is_outlined(page):

@@ -163,7 +163,7 @@ def test_labels_and_the_chosen_area_reach_the_page_as_data_only(portfolio):
     html = js_unescaped(m.get_root().render())
     assert "</script><script>alert(2)" not in html and "alert(1);//" not in html
     assert "1343433" not in html  # never run as a template
-    labels = re.search(r"(\[\[.*?\]\])\.forEach", html)
+    labels = re.search(r"labels = (\[\[.*?\]\]), made", html)
     assert labels and json.loads(labels.group(1))[0][2] == HOSTILE  # a JSON string, set as the label's text
     assert "text.textContent = label[2]" in html
     chosen = re.search(r"var numbers = (\[.*?\]);", html)
