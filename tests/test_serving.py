@@ -35,7 +35,14 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
 
 @pytest.mark.parametrize(
     ("base_url_path", "named"),
-    [("", "/"), ("industrikart", "/industrikart/"), ("/a/b/", "/a/b/"), ("x</script><script>alert(1)//", None)],
+    [
+        ("", "/"),
+        ("industrikart", "/industrikart/"),
+        ("/a/b/", "/a/b/"),
+        ("x</script><script>alert(1)//", None),
+        ("\\evil.example", "/%5Cevil.example/"),  # not //evil.example, another host
+        ("a?b#c", "/a%3Fb%23c/"),
+    ],
 )
 def test_the_script_names_the_root_or_the_base_url_path_and_nothing_else(base_url_path, named):
     script = server_address_script(base_url_path).decode()
@@ -52,8 +59,13 @@ def test_a_page_address_asked_for_as_a_document_names_the_server_first_in_its_he
     script = server_address_script("")
     assert body == index.replace(b"<head>", b"<head>" + script, 1)
     assert int(headers["content-length"]) == len(body)
+    assert not {"etag", "last-modified", "accept-ranges"} & set(headers)  # those are the unchanged file's
+    # never a range cut from the unchanged file either
+    etag = get(app_url + "Utslipp")[1]["etag"]
+    status, _, whole = get(app_url + "Utslipp", {**DOCUMENT, "Range": "bytes=0-99", "If-Range": etag})
+    assert status == 200 and whole == body
     # never a "304: keep yours", which could be a copy made for another address
-    status, _, again = get(app_url + "Utslipp", {**DOCUMENT, "If-None-Match": headers.get("etag", "*")})
+    status, _, again = get(app_url + "Utslipp", {**DOCUMENT, "If-None-Match": etag})
     assert status == 200 and again == body
 
 

@@ -18,6 +18,7 @@ import contextlib
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import streamlit
 from streamlit import config
@@ -27,8 +28,9 @@ from ui import upload_guard
 # The page document every page address is answered with (Streamlit's static files fall back to it).
 STREAMLIT_INDEX = Path(streamlit.__file__).parent / "static" / "index.html"
 # Left out of a page document's request: the document must come as the file has it (not compressed), and whole
-# (not "304: keep yours", which could be a copy made for another server address).
-_DOCUMENT_REQUEST_DROPS = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since"})
+# (not "304: keep yours", which could be a copy made for another server address, nor a range of the file).
+_DOCUMENT_REQUEST_DROPS = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since", b"range", b"if-range"})
+_ADDRESSED_RESPONSE_DROPS = frozenset({b"content-length", b"etag", b"last-modified", b"accept-ranges"})
 # A component's file named with its content's hash by its build (`main.521860b0.js`, `453.1a2b3c4d.chunk.js`)
 _HASHED_COMPONENT_FILE = re.compile(r"/component/[^/]+/(.+/)?[^/]+\.[0-9a-f]{8,}(\.chunk)?\.(js|css)$")
 LASTING = b"public, max-age=31536000, immutable"  # what Streamlit sends with its own hashed files
@@ -43,8 +45,8 @@ async def guarded(_app):
 
 def server_address_script(base_url_path: str) -> bytes:
     """The script that tells Streamlit's frontend where its server is: the root, or `server.baseUrlPath` under it."""
-    base = "/" + "/".join(part for part in base_url_path.split("/") if part)
-    path = json.dumps(base.rstrip("/") + "/").replace("<", "\\u003c")  # config, but never markup all the same
+    base = "/" + "/".join(quote(part, safe="") for part in base_url_path.split("/") if part)
+    path = json.dumps(base.rstrip("/") + "/")  # each part percent-encoded: a path, never markup or another host
     return f"<script>window.__streamlit = {{BACKEND_BASE_URL: new URL({path}, location.href).href}}</script>".encode()
 
 
@@ -76,20 +78,23 @@ class ServerAddress:
                 return
             held.append(message)
             size += len(message.get("body", b""))
-            if size > len(self.index):  # not the page document: let it pass as it is
-                for each in held:
-                    await send(each)
-                held.clear()
+            if message["type"] != "http.response.body" or size > len(self.index):
+                await release()  # not the page document (or not sent as a body): as it is
                 return
             if message.get("more_body"):
                 return
-            start, *chunks = held
-            document = b"".join(chunk.get("body", b"") for chunk in chunks)
-            if document == self.index:
-                document = self.addressed
-            headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length", str(len(document)).encode())]})
-            await send({"type": "http.response.body", "body": document})
+            if b"".join(each.get("body", b"") for each in held[1:]) != self.index:
+                await release()
+                return
+            start = held[0]  # the file's validators and ranges are the unchanged file's: not this document's
+            headers = [(k, v) for k, v in start["headers"] if k not in _ADDRESSED_RESPONSE_DROPS]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(self.addressed)).encode())]})
+            await send({"type": "http.response.body", "body": self.addressed})
+            held.clear()
+
+        async def release() -> None:
+            for each in held:
+                await send(each)
             held.clear()
 
         await self.app(scope, receive, send_addressed)
