@@ -122,6 +122,9 @@ def upload(page: OfflinePage, app_url: str, name: str, owner: str, uploader: str
     save.wait_for(timeout=90_000)
     expect(page.page.get_by_text(f"Kartlaget kommer til å tilhøre {owner}.")).to_be_visible()
     expect(page.page.get_by_text(f"Lagres med deg som opplaster: {uploader}")).to_be_visible()
+    # the preview map drawn and its first report's rerun over: a click during that rerun could be lost
+    page.wait_for_maps("(maps) => maps.length > 0 && maps.every(w => w.map._loaded)", timeout_s=60)
+    run(page)
     run(page, save.click)
     expect(page.page.get_by_text(f"Lagret «{name}»")).to_be_visible(timeout=60_000)
 

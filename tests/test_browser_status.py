@@ -53,6 +53,9 @@ def test_a_saved_upload_is_announced(browser, app_url):
         expect(page.page.get_by_text("Lagres med deg som opplaster: lokal bruker")).to_be_visible()
         expect(page.page.get_by_role("textbox", name="Lastet opp av")).to_have_count(0)
         assert live(page, "status", "Lagret").count() == 0
+        # the preview map drawn and its first report's rerun over: a click during that rerun could be lost
+        page.wait_for_maps("(maps) => maps.length > 0 && maps.every(w => w.map._loaded)", timeout_s=60)
+        run(page)
         run(page, save.click)
         expect(live(page, "status", "Lagret «generated_status»")).to_be_visible(timeout=60_000)
         assert page.unexpected_errors() == []
