@@ -79,7 +79,7 @@ with map_column:
                     lang,
                     uploaded.geojson,
                     uploaded.tiled,
-                    content.points,
+                    points=content.points,
                 ),
                 overlay_group(overlays, lang),
             ),

@@ -144,7 +144,8 @@ def overview_layers(
     layers of their own kind next (`tiled`: big ones as tile groups, maps/pmtiles_layer.py),
     the portfolio's points on top: `points` (Kart's, with brief popups: `point_features` with its key figures),
     else from `view` with each popup the full record."""
-    points = points or point_features(view, visible, cluster_colours, lang)
+    if points is None:
+        points = point_features(view, visible, cluster_colours, lang)
     groups = [basemap_group(basemap, lang), *tiled]
     groups += [stored_layer_group(title, frame, style, lang) for title, frame, style in stored]
     if "parks" in visible:
